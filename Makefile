@@ -1,0 +1,56 @@
+# Stadtallianz: `make run` sets up and serves the platform with demo data on SQLite,
+# `make test` sets up and runs the whole test suite. Both may be run again at any time.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/stadtallianz
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test setup demo bench lint messages clean
+
+run: setup
+	DEBUG=true $(MANAGE) migrate --noinput
+	DEBUG=true $(MANAGE) collectstatic --noinput --verbosity 0
+	DEBUG=true SITE_NAME="$${SITE_NAME:-Allianz Smart City Münster}" $(MANAGE) demo
+	DEBUG=true SITE_NAME="$${SITE_NAME:-Allianz Smart City Münster}" $(MANAGE) runserver $(HOST)
+
+test: setup chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Installs Python and npm dependencies and compiles the translations; skips what is up to date.
+setup: $(VENV)/.installed node_modules/.installed messages
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "msgfmt missing: apt-get install gettext"; exit 1; }
+	$(BIN)/python -c "import sys; from stadtallianz.cli import main; sys.exit(main(['stadtallianz', 'compilemessages', '--ignore=.venv', '--ignore=node_modules', '--verbosity=0']))"
+
+# The browser tests drive Debian's Chromium; install it where it is missing.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: sudo apt-get install chromium"; exit 1; fi; }
+
+demo: setup
+	DEBUG=true $(MANAGE) migrate --noinput
+	DEBUG=true $(MANAGE) demo
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+lint: setup
+	$(BIN)/ruff check .
+	DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.static import serve
+
+from config.api import api
+from stadtallianz.core.views import healthz
+from stadtallianz.portal.sitemaps import sitemaps
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("stadtallianz.portal.urls")),
+    path("", include("stadtallianz.accounts.urls")),
+    path("", include("stadtallianz.partners.urls")),
+    path("", include("stadtallianz.letter_of_intent.urls")),
+    path("", include("stadtallianz.backoffice.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+
+# Uploaded logos; in production the reverse proxy serves /media/ (docs/deployment.md).
+if settings.SERVE_MEDIA:
+    urlpatterns.append(path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve,
+                            {"document_root": settings.MEDIA_ROOT}))

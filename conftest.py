@@ -1,0 +1,127 @@
+"""Fixtures every app's tests share: people in each role, a partner organisation, and the check
+that the services CI requires are really there (a missing service fails the run, never skips)."""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+DEMO_PASSWORD = "correct-horse-battery-staple"
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port),
+                                      timeout=3):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_sessionstart(session):
+    required = {name.strip() for name in os.environ.get("REQUIRED_SERVICES", "").split(",") if name.strip()}
+    problems = []
+    if "postgresql" in required and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("REQUIRED_SERVICES names postgresql but DATABASE_URL is not a PostgreSQL URL")
+    if "postgresql" in required and not _reachable(os.environ.get("DATABASE_URL", ""), 5432):
+        problems.append("PostgreSQL is not reachable at DATABASE_URL")
+    if "redis" in required and not (os.environ.get("REDIS_URL") and _reachable(os.environ["REDIS_URL"], 6379)):
+        problems.append("Redis is not reachable at REDIS_URL")
+    if problems:
+        pytest.exit("Required services missing: " + "; ".join(problems), returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads of a test land in its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def make_user(db):
+    from stadtallianz.accounts.models import User
+
+    def make(email: str, *, full_name: str = "", password: str = DEMO_PASSWORD, **fields):
+        fields.setdefault("email_confirmed_at", timezone.now())
+        return User.objects.create_user(email, password, full_name=full_name or email.split("@")[0],
+                                        **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_organisation(db):
+    from stadtallianz.partners.models import Organisation
+
+    counter = {"n": 0}
+
+    def make(name: str | None = None, *, status=Organisation.Status.PARTNER, **fields):
+        counter["n"] += 1
+        name = name or f"Organisation {counter['n']}"
+        fields.setdefault("slug", f"org-{counter['n']}-{name.lower().replace(' ', '-')}"[:200])
+        fields.setdefault("type", Organisation.Type.COMPANY)
+        if status in Organisation.PUBLIC_STATUSES:
+            fields.setdefault("partner_since", timezone.now())
+        return Organisation.objects.create(name=name, status=status, **fields)
+
+    return make
+
+
+@pytest.fixture
+def organisation(make_organisation):
+    """A confirmed alliance partner."""
+    return make_organisation("Stadtwerke Beispielstadt", description_de="Energie und Mobilität.")
+
+
+@pytest.fixture
+def citizen(make_user):
+    return make_user("citizen@example.org", full_name="Clara Citizen")
+
+
+@pytest.fixture
+def partner_admin(make_user, organisation):
+    from stadtallianz.partners.models import Membership
+
+    user = make_user("admin@example.org", full_name="Anna Admin")
+    Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def partner_member(make_user, organisation):
+    from stadtallianz.partners.models import Membership
+
+    user = make_user("member@example.org", full_name="Max Member")
+    Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def coordinator(make_user):
+    return make_user("coordinator@example.org", full_name="Cora Coordinator", is_coordinator=True)
+
+
+@pytest.fixture
+def superuser(db):
+    from stadtallianz.accounts.models import User
+
+    return User.objects.create_superuser("root@example.org", DEMO_PASSWORD, full_name="Root")
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) returns a test client logged in as that person (None: anonymous)."""
+    from django.test import Client
+
+    def make(user):
+        if user is None:
+            return client
+        logged_in = Client()
+        logged_in.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return logged_in
+
+    return make

@@ -1,0 +1,1 @@
+"""Stadtallianz: the open-source platform that runs a smart-city alliance."""

@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from .models import AuditEntry, FocusArea, Principle, SustainableDevelopmentGoal
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name_de", "name_en", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+
+
+@admin.register(Principle)
+class PrincipleAdmin(admin.ModelAdmin):
+    list_display = ["number", "name_de", "name_en"]
+
+
+@admin.register(SustainableDevelopmentGoal)
+class SustainableDevelopmentGoalAdmin(admin.ModelAdmin):
+    list_display = ["number", "name_de", "name_en"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor_repr", "action", "object_repr"]
+    list_filter = ["action"]
+    search_fields = ["actor_repr", "object_repr", "action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

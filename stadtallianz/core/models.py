@@ -1,0 +1,108 @@
+"""Reference data every app refers to, and the audit log every state change is written to."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .i18n import TranslatedField
+
+
+class FocusAreaQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class FocusArea(models.Model):
+    """A Handlungsfeld: mobility, energy, retail, …; the coordinator can add more."""
+
+    slug = models.SlugField(_("short name"), unique=True)
+    name_de = models.CharField(_("name (German)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    description_de = models.TextField(_("description (German)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    name = TranslatedField("name")
+    description = TranslatedField("description")
+
+    objects = FocusAreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        ordering = ["position", "slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class Principle(models.Model):
+    """One of the eight guiding principles of the Smart City Charta."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    slug = models.SlugField(_("short name"), unique=True)
+    name_de = models.CharField(_("name (German)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    sentence_de = models.TextField(_("sentence (German)"))
+    sentence_en = models.TextField(_("sentence (English)"))
+
+    name = TranslatedField("name")
+    sentence = TranslatedField("sentence")
+
+    class Meta:
+        verbose_name = _("guiding principle")
+        verbose_name_plural = _("guiding principles")
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class SustainableDevelopmentGoal(models.Model):
+    """One of the 17 United Nations Sustainable Development Goals."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    name_de = models.CharField(_("name (German)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    name = TranslatedField("name")
+
+    class Meta:
+        verbose_name = _("sustainable development goal")
+        verbose_name_plural = _("sustainable development goals")
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"SDG {self.number}: {self.name}"
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when, with the state before and after. Never edited, never deleted."""
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    # Kept as text too, so the entry still names the actor after the account is deleted.
+    actor_repr = models.CharField(_("actor"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), null=True, blank=True,
+        on_delete=models.SET_NULL,
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=254, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log entries")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"

@@ -1,0 +1,194 @@
+"""Organisations of the alliance, the people in them, and what they offer and need."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from stadtallianz.core.i18n import TranslatedField
+from stadtallianz.core.models import FocusArea
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def public(self):
+        """Organisations the public sees: confirmed partners, including those asked to re-sign."""
+        return self.filter(status__in=Organisation.PUBLIC_STATUSES)
+
+    def visible_to(self, user):
+        """Public partners, plus the organisations a person belongs to; all for the coordinator."""
+        if user.is_authenticated and user.is_coordination_office:
+            return self.all()
+        if user.is_authenticated:
+            return self.filter(
+                Q(status__in=Organisation.PUBLIC_STATUSES) | Q(memberships__user=user)
+            ).distinct()
+        return self.public()
+
+
+class Organisation(models.Model):
+    """A partner organisation (Allianzpartner once its signature of the letter is confirmed)."""
+
+    class Type(models.TextChoices):
+        COMPANY = "company", _("Company")
+        STARTUP = "startup", _("Start-up")
+        RESEARCH = "research", _("Research institute")
+        ASSOCIATION = "association", _("Association")
+        CHAMBER = "chamber", _("Chamber")
+        CIVIL_SOCIETY = "civil_society", _("Civil-society organisation")
+        MUNICIPAL = "municipal", _("Municipal body")
+
+    class Status(models.TextChoices):
+        # Registered on the platform, letter of intent not (yet) signed.
+        DRAFT = "draft", _("Not signed")
+        PENDING = "pending", _("Signature awaiting review")
+        PARTNER = "partner", _("Alliance partner")
+        # A partner whose confirmed signature is of an earlier version of the letter.
+        RESIGN_REQUIRED = "resign_required", _("Alliance partner, re-signing requested")
+        REJECTED = "rejected", _("Application rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    PUBLIC_STATUSES = (Status.PARTNER, Status.RESIGN_REQUIRED)
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("address name"), max_length=220, unique=True)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices, db_index=True)
+    description_de = models.TextField(_("description (German)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6,
+                                   null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6,
+                                    null=True, blank=True)
+    focus_areas = models.ManyToManyField(FocusArea, verbose_name=_("focus areas"), blank=True,
+                                         related_name="organisations")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.DRAFT, db_index=True)
+    partner_since = models.DateTimeField(_("partner since"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    description = TranslatedField("description")
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class Membership(models.Model):
+    """A person's place in an organisation: admins edit it, sign for it and manage its people."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        MEMBER = "member", _("Member")
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"),
+                                     on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"),
+                             on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="one_membership_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+
+class Invitation(models.Model):
+    """An admin's invitation of a person, by e-mail, to join an organisation."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"),
+                                     on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=10, choices=Membership.Role.choices,
+                            default=Membership.Role.MEMBER)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("invited by"),
+                                   null=True, on_delete=models.SET_NULL, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+
+class OfferQuerySet(models.QuerySet):
+    def offers(self):
+        return self.filter(kind=Offer.Kind.OFFER)
+
+    def needs(self):
+        return self.filter(kind=Offer.Kind.NEED)
+
+
+class Offer(models.Model):
+    """Something a partner offers the alliance, or needs from it."""
+
+    class Kind(models.TextChoices):
+        OFFER = "offer", _("Offer")
+        NEED = "need", _("Need")
+
+    class Category(models.TextChoices):
+        EXPERTISE = "expertise", _("Expertise")
+        DATA = "data", _("Data")
+        INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+        TEST_SITE = "test_site", _("Test site")
+        CO_FINANCING = "co_financing", _("Co-financing")
+        REACH = "reach", _("Reach and communication")
+        OTHER = "other", _("Other")
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"),
+                                     on_delete=models.CASCADE, related_name="offers")
+    kind = models.CharField(_("offer or need"), max_length=10, choices=Kind.choices)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices,
+                                db_index=True)
+    text = models.TextField(_("text"), max_length=2000)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer or need")
+        verbose_name_plural = _("offers and needs")
+        ordering = ["kind", "category", "id"]
+        indexes = [models.Index(fields=["category", "kind", "organisation"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.get_category_display()}"

@@ -1,0 +1,37 @@
+"""Who may do what with an organisation: the one place the partners app decides it."""
+
+from .models import Membership, Organisation
+
+
+def membership_of(user, organisation: Organisation) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, organisation=organisation).first()
+
+
+def is_admin_of(user, organisation: Organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, organisation=organisation, role=Membership.Role.ADMIN
+    ).exists()
+
+
+def can_view(user, organisation: Organisation) -> bool:
+    """Public partners are seen by everyone; others by their people and the coordination office."""
+    if organisation.is_public:
+        return True
+    if not user.is_authenticated:
+        return False
+    return user.is_coordination_office or membership_of(user, organisation) is not None
+
+
+def can_edit(user, organisation: Organisation) -> bool:
+    """The organisation's admins edit its profile, offers and needs; so does the coordinator."""
+    if not user.is_authenticated:
+        return False
+    return user.is_coordination_office or is_admin_of(user, organisation)
+
+
+def can_manage_members(user, organisation: Organisation) -> bool:
+    return can_edit(user, organisation)
