@@ -1,0 +1,27 @@
+import re
+
+from stadtallianz.core.markdown import render_markdown
+
+
+def test_markdown_renders_emphasis_lists_and_links():
+    html = render_markdown("**bold** and [a link](https://example.org)\n\n- one\n- two")
+    assert "<strong>bold</strong>" in html
+    assert '<a href="https://example.org" rel="noopener noreferrer nofollow">a link</a>' in html
+    assert "<li>one</li>" in html
+
+
+def test_markdown_removes_scripts_raw_html_and_javascript_links():
+    """No script, event handler or javascript: URL survives, whatever the author writes."""
+    html = render_markdown(
+        '<script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n'
+        "[click](javascript:alert(3))\n\n<a href='https://x' onclick='alert(4)'>x</a>"
+    )
+    # What the author typed as HTML is shown as text; the only elements are paragraphs.
+    assert set(re.findall(r"<(\w+)", html)) == {"p"}
+    assert "&lt;script&gt;" in html
+    assert 'href="javascript' not in html
+
+
+def test_markdown_headings_start_below_the_page_title():
+    """The page's own title is the only h1; authors' headings start at h2."""
+    assert render_markdown("# Title\n\n## Section").startswith("<h2>Title</h2>\n<h3>Section</h3>")

@@ -1,0 +1,60 @@
+"""The settings module: production mode refuses to start without what it cannot guess, and
+Django's deployment checks find nothing to complain about."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean_env = {key: value for key, value in os.environ.items()
+                 if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL",
+                                "SECURE_SSL_REDIRECT", "STATIC_MANIFEST"}}
+    clean_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "stadtallianz.cli", *args], cwd=ROOT, env=clean_env,
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "allianz.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_mode_refuses_to_start_without(missing):
+    """Without a secret key or allowed hosts, production mode stops with a message naming it."""
+    env = {key: value for key, value in PRODUCTION.items() if key != missing}
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_deployment_checks_report_nothing_in_production_mode():
+    """`manage.py check --deploy` is clean with the production settings."""
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_development_mode_starts_with_safe_defaults():
+    """A first look needs no configuration at all: DEBUG on, SQLite, local hosts."""
+    result = run_manage("check", DEBUG="true", DATABASE_URL="sqlite:///:memory:")
+    assert result.returncode == 0, result.stderr
+
+
+def test_cli_module_runs():
+    """The `stadtallianz` console command wraps manage.py."""
+    result = run_manage("help", DEBUG="true", DATABASE_URL="sqlite:///:memory:")
+    assert result.returncode == 0
+    assert "migrate" in result.stdout
