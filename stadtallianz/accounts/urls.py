@@ -1,12 +1,25 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "accounts"
-# Placeholder routes; the accounts views replace them.
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("register/", TemplateView.as_view(template_name="portal/home.html"), name="register"),
-    path("account/", TemplateView.as_view(template_name="portal/home.html"), name="profile"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("register/", views.register, name="register"),
+    path("register/done/", views.register_done, name="register_done"),
+    path("register/confirm/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("register/resend/", views.resend_confirmation, name="resend_confirmation"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password-reset/complete/", views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("account/", views.profile, name="profile"),
+    path("account/edit/", views.profile_edit, name="profile_edit"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/tokens/", views.tokens, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("account/delete/", views.delete, name="delete"),
 ]

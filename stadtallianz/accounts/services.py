@@ -1,0 +1,208 @@
+"""Changes to accounts. Each is one transaction with an audit entry; e-mails go out after it."""
+
+from datetime import timedelta
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from stadtallianz.core.audit import audit_log, snapshot
+from stadtallianz.partners.models import Membership
+
+from .models import ApiToken, User
+
+CONFIRMATION_SALT = "stadtallianz.accounts.email-confirmation"
+CONFIRMATION_MAX_AGE = timedelta(days=3)
+# A person asking for the confirmation e-mail again gets at most one per address in this time,
+# so the form cannot be used to flood someone's inbox.
+RESEND_INTERVAL_SECONDS = 120
+
+
+class AccountDeletionRefused(Exception):
+    """The person is the last admin of organisations that still have other people."""
+
+    def __init__(self, organisations):
+        self.organisations = list(organisations)
+        super().__init__(", ".join(str(o) for o in self.organisations))
+
+
+class InvalidConfirmationToken(Exception):
+    def __init__(self, *, expired: bool):
+        self.expired = expired
+        super().__init__("expired" if expired else "invalid")
+
+
+def send_templated_mail(*, to: User, template: str, context: dict) -> None:
+    """Renders `accounts/emails/<template>_subject.txt` and `.txt` in the person's language."""
+    context = {"user": to, "site_name": settings.SITE_NAME, **context}
+    with translation.override(to.preferred_language):
+        subject = render_to_string(f"accounts/emails/{template}_subject.txt", context)
+        body = render_to_string(f"accounts/emails/{template}.txt", context)
+    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to.email])
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def email_confirmation_token(user: User) -> str:
+    # The address is part of the signed value: a link stops working if the address changes.
+    return signing.TimestampSigner(salt=CONFIRMATION_SALT).sign_object(
+        {"id": user.pk, "email": user.email}
+    )
+
+
+def user_for_confirmation_token(token: str) -> User:
+    """The person a confirmation link belongs to; raises InvalidConfirmationToken."""
+    signer = signing.TimestampSigner(salt=CONFIRMATION_SALT)
+    try:
+        value = signer.unsign_object(token, max_age=CONFIRMATION_MAX_AGE)
+    except signing.SignatureExpired:
+        raise InvalidConfirmationToken(expired=True) from None
+    except (signing.BadSignature, ValueError, TypeError):
+        raise InvalidConfirmationToken(expired=False) from None
+    user = User.objects.filter(pk=value.get("id"), email=value.get("email"), is_active=True).first()
+    if user is None:
+        raise InvalidConfirmationToken(expired=False)
+    return user
+
+
+def send_confirmation_email(*, user: User) -> None:
+    with translation.override(user.preferred_language):
+        path = reverse("accounts:confirm_email", kwargs={"token": email_confirmation_token(user)})
+    send_templated_mail(to=user, template="confirm_email", context={
+        "confirm_url": absolute_url(path),
+        "valid_days": CONFIRMATION_MAX_AGE.days,
+    })
+
+
+def account_register(*, full_name: str, email: str, password: str,
+                     preferred_language: str) -> User:
+    """Creates an account that can log in once its address is confirmed, and sends the link."""
+    with transaction.atomic():
+        user = User.objects.create_user(email, password, full_name=full_name,
+                                        preferred_language=preferred_language)
+        audit_log(actor=None, action="account.registered", target=user,
+                  after={"id": user.pk, "preferred_language": preferred_language})
+    send_confirmation_email(user=user)
+    return user
+
+
+def account_resend_confirmation(*, email: str) -> bool:
+    """Sends a new link to an unconfirmed account; says nothing about whether one exists."""
+    user = User.objects.filter(email__iexact=email, is_active=True,
+                               email_confirmed_at__isnull=True).first()
+    if user is None:
+        return False
+    if not cache.add(f"accounts:resend:{user.pk}", 1, timeout=RESEND_INTERVAL_SECONDS):
+        return False
+    send_confirmation_email(user=user)
+    return True
+
+
+@transaction.atomic
+def account_confirm_email(*, user: User) -> User:
+    """Marks the address as confirmed; confirming twice changes nothing."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+        audit_log(actor=user, action="account.email_confirmed", target=user)
+    return user
+
+
+@transaction.atomic
+def account_password_reset(*, user: User, password: str) -> User:
+    """Sets a password from a reset link. The link reached the inbox, so the address is confirmed,
+    and the person's lock-out is lifted: the lock-out page sends them here."""
+    user.set_password(password)
+    fields = ["password"]
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        fields.append("email_confirmed_at")
+    user.save(update_fields=fields)
+    audit_log(actor=user, action="account.password_reset", target=user)
+    axes_reset(username=user.email)
+    return user
+
+
+@transaction.atomic
+def account_password_changed(*, user: User) -> None:
+    """Records a password change done by Django's PasswordChangeForm."""
+    audit_log(actor=user, action="account.password_changed", target=user)
+
+
+PROFILE_FIELDS = ["full_name", "preferred_language"]
+
+
+@transaction.atomic
+def account_update_profile(*, user: User, by: User, full_name: str,
+                           preferred_language: str) -> User:
+    before = snapshot(user, PROFILE_FIELDS)
+    user.full_name, user.preferred_language = full_name, preferred_language
+    user.full_clean(exclude=["password", "email"])
+    user.save(update_fields=PROFILE_FIELDS)
+    after = snapshot(user, PROFILE_FIELDS)
+    changed = [key for key in PROFILE_FIELDS if before[key] != after[key]]
+    if changed:
+        audit_log(actor=by, action="account.profile.changed", target=user,
+                  before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return user
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str, by: User) -> tuple[ApiToken, str]:
+    """Issues a token; the key is returned once and never stored in clear."""
+    token, key = ApiToken.issue(user=user, name=name)
+    audit_log(actor=by, action="account.api_token.created", target=user,
+              after={"token": token.pk, "name": name, "prefix": token.prefix})
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_log(actor=by, action="account.api_token.revoked", target=token.user,
+                  after={"token": token.pk, "name": token.name, "prefix": token.prefix})
+    return token
+
+
+def organisations_blocking_deletion(user: User):
+    """Organisations where the person is the only admin while other people remain."""
+    blocking = []
+    admin_of = (Membership.objects.filter(user=user, role=Membership.Role.ADMIN)
+                .select_related("organisation"))
+    for membership in admin_of:
+        others = Membership.objects.filter(organisation=membership.organisation).exclude(user=user)
+        if others.exists() and not others.filter(role=Membership.Role.ADMIN).exists():
+            blocking.append(membership.organisation)
+    return blocking
+
+
+@transaction.atomic
+def account_delete(*, user: User, by: User) -> None:
+    """Deletes the account with its memberships and tokens.
+
+    Refuses (AccountDeletionRefused) while the person is the last admin of an organisation with
+    other people: they would be left with nobody who can manage it.
+    """
+    # Lock the person's admin memberships' organisations, so two admins deleting their accounts
+    # at the same time cannot both pass the check.
+    list(Membership.objects.select_for_update().filter(
+        organisation__memberships__user=user, organisation__memberships__role=Membership.Role.ADMIN,
+    ).values_list("pk", flat=True))
+    blocking = organisations_blocking_deletion(user)
+    if blocking:
+        raise AccountDeletionRefused(blocking)
+    user_id = user.pk
+    user.delete()
+    # An unsaved stand-in names the entry, so the log keeps no name or address of the person.
+    audit_log(actor=None, action="account.deleted",
+              target=User(pk=user_id, full_name=f"deleted account #{user_id}"))

@@ -1,0 +1,224 @@
+"""Account pages: registration, confirmation, login, profile, API tokens, deletion."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from stadtallianz.partners.models import Membership
+
+from . import services
+from .forms import (
+    AccountDeleteForm,
+    ApiTokenForm,
+    LoginForm,
+    PasswordResetForm,
+    ProfileForm,
+    RegistrationForm,
+    ResendConfirmationForm,
+    SetPasswordForm,
+)
+from .permissions import tokens_of
+
+
+def _in_language(language: str, viewname: str, **kwargs) -> str:
+    with translation.override(language):
+        return reverse(viewname, kwargs=kwargs or None)
+
+
+def _remember_language(response, language: str):
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE,
+                        max_age=settings.LANGUAGE_COOKIE_AGE)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_success_url(self):
+        # `next` wins; otherwise the profile, in the language the person chose.
+        return self.get_redirect_url() or _in_language(
+            self.request.user.preferred_language, "accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return _remember_language(response, form.get_user().preferred_language)
+
+    def form_invalid(self, form):
+        unconfirmed = form.has_error("__all__", "email_unconfirmed")
+        return self.render_to_response(self.get_context_data(form=form, email_unconfirmed=unconfirmed))
+
+
+class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+@sensitive_post_parameters("password1", "password2")
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_register(
+                full_name=form.cleaned_data["full_name"], email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                preferred_language=form.cleaned_data["preferred_language"],
+            )
+        except IntegrityError:
+            # Someone registered the same address between the check and the insert.
+            form.add_error("email", _("An account with this e-mail address already exists. "
+                                      "Log in or reset your password."))
+        else:
+            return redirect("accounts:register_done")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+def register_done(request):
+    return render(request, "accounts/register_done.html")
+
+
+def confirm_email(request, token: str):
+    """GET shows a button; POST confirms, so a mail scanner following links confirms nothing."""
+    try:
+        user = services.user_for_confirmation_token(token)
+    except services.InvalidConfirmationToken as error:
+        return render(request, "accounts/confirm_email_invalid.html",
+                      {"expired": error.expired}, status=400)
+    if request.method == "POST":
+        services.account_confirm_email(user=user)
+        messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
+        return redirect("accounts:login")
+    return render(request, "accounts/confirm_email.html",
+                  {"confirm_user": user, "already_confirmed": user.email_confirmed_at is not None})
+
+
+def resend_confirmation(request):
+    form = ResendConfirmationForm(request.POST or None,
+                                  initial={"email": request.GET.get("email", "")})
+    if request.method == "POST" and form.is_valid():
+        services.account_resend_confirmation(email=form.cleaned_data["email"])
+        messages.success(request, _("If an account with this address is waiting for confirmation, "
+                                    "we have sent it a new link. Please check your inbox."))
+        return redirect("accounts:login")
+    return render(request, "accounts/resend_confirmation.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/emails/password_reset.txt"
+    subject_template_name = "accounts/emails/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # Links in the e-mail use the configured address, never the request's Host header.
+        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/"),
+                                    "site_name": settings.SITE_NAME}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.account_password_changed(user=self.request.user)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+@login_required
+def profile(request):
+    user = request.user
+    memberships = (Membership.objects.filter(user=user).select_related("organisation")
+                   .order_by("organisation__name"))
+    return render(request, "accounts/profile.html", {
+        "memberships": memberships,
+        "tokens": tokens_of(user).active(),
+    })
+
+
+@login_required
+def profile_edit(request):
+    user = request.user
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        services.account_update_profile(user=user, by=user, **form.cleaned_data)
+        messages.success(request, _("Your profile has been saved."))
+        language = user.preferred_language
+        return _remember_language(redirect(_in_language(language, "accounts:profile")), language)
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@never_cache
+@login_required
+def tokens(request):
+    form = ApiTokenForm(request.POST or None, user=request.user)
+    new_key = new_token = None
+    if request.method == "POST" and form.is_valid():
+        new_token, new_key = services.api_token_create(
+            user=request.user, name=form.cleaned_data["name"], by=request.user)
+        form = ApiTokenForm(user=request.user)
+    return render(request, "accounts/tokens.html", {
+        "form": form,
+        "tokens": tokens_of(request.user).active(),
+        "new_key": new_key,
+        "new_token": new_token,
+    })
+
+
+@require_POST
+@login_required
+def token_revoke(request, pk: int):
+    token = get_object_or_404(tokens_of(request.user).active(), pk=pk)
+    services.api_token_revoke(token=token, by=request.user)
+    messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")
+
+
+@sensitive_post_parameters("password")
+@login_required
+def delete(request):
+    user = request.user
+    blocking = services.organisations_blocking_deletion(user)
+    form = AccountDeleteForm(request.POST or None, user=user)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_delete(user=user, by=user)
+        except services.AccountDeletionRefused as refusal:
+            blocking, status = refusal.organisations, 409
+        else:
+            logout(request)
+            messages.success(request, _("Your account has been deleted."))
+            return redirect("portal:home")
+    return render(request, "accounts/delete.html", {"form": form, "blocking": blocking},
+                  status=status)
