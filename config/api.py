@@ -1,16 +1,65 @@
-"""The REST API under /api/v1/: each app contributes a router from its own api.py."""
+"""The REST API under /api/v1/: each app contributes a router from its own api.py.
 
-from django.utils.translation import gettext_lazy as _
+Version 1 only grows: new endpoints and new fields in answers may appear, nothing is renamed or
+removed (docs/api.md). tests/api/openapi.snapshot.json pins the contract.
+"""
+
+from functools import partial
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
+from stadtallianz.core.api import docs, validation_error_detail, with_request_language
 from stadtallianz.core.api import router as reference_router
+from stadtallianz.letter_of_intent.api import router as letter_of_intent_router
 from stadtallianz.partners.api import router as partners_router
 
-api = NinjaAPI(
+DESCRIPTION = """\
+Public and partner API of the smart-city alliance platform.
+
+* **Reading** needs no account. With a token or a logged-in session, a person also sees the
+  organisations they belong to.
+* **Writing** needs `Authorization: Bearer sta_…` (a personal API token, created on the
+  account's token page) or the logged-in session with the `X-CSRFToken` header.
+* **Language**: translated texts come as `<name>_de`, `<name>_en` and `<name>` in the active
+  language, chosen by `?lang=de|en`, else the `Accept-Language` header, else German.
+* **Lists** of partners and signatories are paginated with `limit` and `offset`; the answer has
+  `items` and `count`.
+* **Errors** are `{"detail": "…"}`, or for invalid input (422) `{"detail": [{"loc": […],
+  "msg": "…", "type": "…"}]}` with the field's name last in `loc`.
+"""
+
+
+class StadtallianzAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        # The function's name alone: stable, readable ids for generated clients.
+        return operation.view_func.__name__
+
+
+api = StadtallianzAPI(
     title="Stadtallianz API",
     version="1",
-    description=str(_("Public and partner API of the smart-city alliance platform.")),
+    description=DESCRIPTION,
     urls_namespace="api-v1",
+    docs=docs,
 )
+api.add_decorator(with_request_language, mode="view")
+
+
+def _invalid_input(request, exc: DjangoValidationError, api: NinjaAPI):
+    return api.create_response(request, {"detail": validation_error_detail(exc)}, status=422)
+
+
+def _not_authenticated(request, exc: AuthenticationError, api: NinjaAPI):
+    response = api.create_response(request, {"detail": "Authentication required."}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+api.add_exception_handler(DjangoValidationError, partial(_invalid_input, api=api))
+api.add_exception_handler(AuthenticationError, partial(_not_authenticated, api=api))
+
 api.add_router("/", reference_router)
-api.add_router("/partners/", partners_router)
+api.add_router("/partners", partners_router)
+api.add_router("/letter-of-intent", letter_of_intent_router)

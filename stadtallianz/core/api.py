@@ -1,3 +1,143 @@
-from ninja import Router
+"""REST API: reference data, plus what every app's API shares (language, errors, docs page).
+
+Translated texts appear three times in every answer: `<name>` in the active language (chosen by
+`?lang=de|en`, else the `Accept-Language` header, else German) and `<name>_de` / `<name>_en` as
+stored, so a client can show either without a second request.
+"""
+
+import json
+from functools import wraps
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from ninja import Router, Schema
+from ninja.openapi.docs import Swagger
+
+from .i18n import LANGUAGE_CODES, active_language
+from .models import FocusArea, Principle, SustainableDevelopmentGoal
+
+# ---------------------------------------------------------------------------------------------
+# Shared by every app's API
+
+
+def with_request_language(run):
+    """Runs an API operation in the language the caller asked for (`?lang=` over the header)."""
+
+    @wraps(run)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        language = request.GET.get("lang", "").lower()
+        if language not in LANGUAGE_CODES:
+            language = active_language()
+        with translation.override(language):
+            response = run(request, *args, **kwargs)
+        response.headers["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    return wrapper
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorItem(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[ValidationErrorItem]
+
+
+def validation_error_detail(error: DjangoValidationError, *, body: str = "payload") -> list[dict]:
+    """A model's ValidationError in the shape of ninja's own 422 answer, one item per message."""
+    detail = []
+    errors = error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.error_list}
+    for field, field_errors in errors.items():
+        loc = ["body", body] if field == NON_FIELD_ERRORS else ["body", body, field]
+        for field_error in field_errors:
+            for message in field_error.messages:
+                detail.append({"loc": loc, "msg": str(message), "type": field_error.code or "invalid"})
+    return detail
+
+
+class StrictCspSwagger(Swagger):
+    """ninja's Swagger UI from its bundled files, started by a script of ours.
+
+    ninja's own template embeds the settings in an inline script block, which the strict Content
+    Security Policy forbids; this one passes them in a data attribute instead.
+    """
+
+    template = "core/api/docs.html"
+
+    def render_page(self, request: HttpRequest, api, **kwargs) -> HttpResponse:
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        context = {"api": api, "swagger_settings": json.dumps(settings), "openapi_url": settings["url"]}
+        return render(request, self.template, context)
+
+
+docs = StrictCspSwagger(settings={"validatorUrl": None})
+
+# ---------------------------------------------------------------------------------------------
+# Reference data
 
 router = Router(tags=["reference data"])
+
+
+class FocusAreaOut(Schema):
+    slug: str
+    name: str
+    name_de: str
+    name_en: str
+    description: str
+    description_de: str
+    description_en: str
+
+
+class FocusAreaRef(Schema):
+    slug: str
+    name: str
+    name_de: str
+    name_en: str
+
+
+class PrincipleOut(Schema):
+    number: int
+    slug: str
+    name: str
+    name_de: str
+    name_en: str
+    sentence: str
+    sentence_de: str
+    sentence_en: str
+
+
+class SdgOut(Schema):
+    number: int
+    name: str
+    name_de: str
+    name_en: str
+
+
+@router.get("/focus-areas", response=list[FocusAreaOut], summary="Focus areas (Handlungsfelder)")
+def focus_area_list(request):
+    """The active focus areas of the alliance, in their configured order."""
+    return FocusArea.objects.active()
+
+
+@router.get("/principles", response=list[PrincipleOut], summary="Guiding principles")
+def principle_list(request):
+    """The eight guiding principles of the Smart City Charta."""
+    return Principle.objects.all()
+
+
+@router.get("/sdgs", response=list[SdgOut], summary="Sustainable development goals")
+def sdg_list(request):
+    """The 17 Sustainable Development Goals of the United Nations."""
+    return SustainableDevelopmentGoal.objects.all()

@@ -1,0 +1,98 @@
+"""Who is calling the REST API: a personal bearer token, or the browser's session with CSRF.
+
+Writes require one of the two (`write_auth`). Reads are open to everyone; `api_user` tells a read
+endpoint who is asking, so that people also see their own organisations.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import HttpBearer
+from ninja.security.apikey import APIKeyCookie
+from ninja.utils import check_csrf
+
+from stadtallianz.accounts.models import ApiToken
+
+# Writing last_used_at on every call would turn each read into a write; a minute is precise
+# enough for a person deciding whether a token is still in use.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def user_for_token(key: str):
+    """The active person a token key belongs to, or None for an unknown or revoked key."""
+    if not key.startswith("sta_"):
+        return None
+    token = (
+        ApiToken.objects.active()
+        .select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key))
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+class ApiTokenAuth(HttpBearer):
+    """`Authorization: Bearer sta_…` with a token created on the account's token page."""
+
+    openapi_bearerFormat = "sta_…"
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = user_for_token(token.strip())
+        if user is None:
+            # A token that was sent but is unknown or revoked is refused outright, rather than
+            # silently falling back to the session: the caller should learn the token is dead.
+            raise AuthenticationError()
+        request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The logged-in browser session. Changes need the CSRF token (header `X-CSRFToken`)."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def _get_key(self, request: HttpRequest):
+        # The CSRF check runs only for a logged-in session, so that an anonymous call answers
+        # 401 (not authenticated), and a session call without the CSRF token 403.
+        if request.user.is_authenticated:
+            if check_csrf(request):
+                raise HttpError(403, "CSRF check failed.")
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key):
+        return request.user if request.user.is_authenticated else None
+
+
+write_auth = [ApiTokenAuth(), SessionAuth()]
+
+
+def api_user(request: HttpRequest):
+    """The person behind a read request: token holder, session user, or anonymous.
+
+    A read sends no CSRF token and changes nothing, so the session is taken as it is. A bearer
+    token that was sent but is not valid is refused with 401.
+    """
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _space, key = header.partition(" ")
+        if scheme.lower() != "bearer":
+            raise AuthenticationError()
+        user = user_for_token(key.strip())
+        if user is None:
+            raise AuthenticationError()
+        request.user = user
+        return user
+    user = getattr(request, "user", None)
+    return user if user is not None else AnonymousUser()
