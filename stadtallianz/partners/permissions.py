@@ -35,3 +35,10 @@ def can_edit(user, organisation: Organisation) -> bool:
 
 def can_manage_members(user, organisation: Organisation) -> bool:
     return can_edit(user, organisation)
+
+
+def can_view_members(user, organisation: Organisation) -> bool:
+    """The people of an organisation are never public: its members and the office see them."""
+    if not user.is_authenticated:
+        return False
+    return user.is_coordination_office or membership_of(user, organisation) is not None

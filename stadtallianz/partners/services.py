@@ -1,15 +1,73 @@
-"""Changes to organisations and their offers. Each is one transaction with an audit entry."""
+"""Changes to organisations, their people and their offers. Each is one transaction with an
+audit entry; e-mails go out only once the transaction has committed."""
 
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
 
-from .models import Offer, Organisation
+from .models import Invitation, Membership, Offer, Organisation
 
 PROFILE_FIELDS = [
     "name", "type", "description_de", "description_en", "website", "street", "postal_code",
     "city", "latitude", "longitude",
 ]
+# Path segments under partners/ that are routes of their own, never an organisation's slug.
+RESERVED_SLUGS = {"new", "invitations"}
+# German letters slugify would only strip ("Münster" -> "munster"); spelt out they stay readable.
+_GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe",
+                                 "Ü": "Ue", "ß": "ss"})
+
+
+def _check_coordinates(latitude, longitude) -> None:
+    errors = {}
+    if latitude is not None and not Decimal("-90") <= Decimal(latitude) <= Decimal("90"):
+        errors["latitude"] = _("The latitude must lie between -90 and 90.")
+    if longitude is not None and not Decimal("-180") <= Decimal(longitude) <= Decimal("180"):
+        errors["longitude"] = _("The longitude must lie between -180 and 180.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def unique_slug(name: str) -> str:
+    """A free slug for a new organisation: the name slugified, with -2, -3, … when taken."""
+    base = slugify(name.translate(_GERMAN_LETTERS))[:200].strip("-") or "organisation"
+    taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= RESERVED_SLUGS
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+@transaction.atomic
+def organisation_create(*, by, name: str, type: str, data: dict | None = None) -> Organisation:
+    """Registers an organisation (not yet a partner) and makes the person who did it its admin."""
+    data = dict(data or {})
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"{', '.join(sorted(unknown))} are not profile fields")
+    organisation = Organisation(name=name, type=type, slug=unique_slug(name),
+                                status=Organisation.Status.DRAFT, **data)
+    organisation.full_clean()
+    _check_coordinates(organisation.latitude, organisation.longitude)
+    organisation.save()
+    Membership.objects.create(organisation=organisation, user=by, role=Membership.Role.ADMIN)
+    audit_log(actor=by, action="partner.created", target=organisation,
+              after=snapshot(organisation, ["slug", "status", *PROFILE_FIELDS]))
+    return organisation
 
 
 @transaction.atomic
@@ -22,6 +80,7 @@ def organisation_update(*, organisation: Organisation, by, data: dict, focus_are
             raise ValueError(f"{field} is not a profile field")
         setattr(organisation, field, value)
     organisation.full_clean(exclude=["slug"])
+    _check_coordinates(organisation.latitude, organisation.longitude)
     organisation.save()
     if focus_areas is not None:
         organisation.focus_areas.set(focus_areas)
@@ -64,3 +123,123 @@ def offer_delete(*, offer: Offer, by) -> None:
     audit_log(actor=by, action=f"partner.{offer.kind}.deleted", target=offer.organisation,
               before={"id": offer.pk, "category": offer.category, "text": offer.text})
     offer.delete()
+
+
+def _send_invitation(invitation: Invitation, language: str) -> None:
+    with translation.override(language):
+        path = reverse("partners:invitation_accept", kwargs={"token": invitation.token})
+        context = {
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "inviter": invitation.invited_by,
+            "accept_url": settings.SITE_URL.rstrip("/") + path,
+            "SITE_NAME": settings.SITE_NAME,
+        }
+        subject = render_to_string("partners/emails/invitation_subject.txt", context)
+        body = render_to_string("partners/emails/invitation_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [invitation.email])
+
+
+@transaction.atomic
+def membership_invite(*, organisation: Organisation, by, email: str, role: str) -> Invitation:
+    """Invites a person by e-mail; the e-mail, in the inviter's language, carries the accept link."""
+    email = email.strip().lower()
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose a valid role.")}, code="invalid_role")
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member of the organisation.")},
+                              code="already_member")
+    if Invitation.objects.filter(organisation=organisation, email__iexact=email,
+                                 accepted_at__isnull=True).exists():
+        raise ValidationError({"email": _("This address has already been invited.")},
+                              code="already_invited")
+    invitation = Invitation.objects.create(
+        organisation=organisation, email=email, role=role, invited_by=by,
+        token=secrets.token_urlsafe(32),
+    )
+    audit_log(actor=by, action="partner.member.invited", target=organisation,
+              after={"invitation": invitation.pk, "email": email, "role": role})
+    language = getattr(by, "preferred_language", None) or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: _send_invitation(invitation, language))
+    return invitation
+
+
+@transaction.atomic
+def invitation_cancel(*, invitation: Invitation, by) -> None:
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been accepted."), code="accepted")
+    audit_log(actor=by, action="partner.invitation.cancelled", target=invitation.organisation,
+              before={"invitation": invitation.pk, "email": invitation.email,
+                      "role": invitation.role})
+    invitation.delete()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, by) -> Membership:
+    """The invited person joins with the invited role; only the account with the invited address."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."), code="used")
+    if by.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _("This invitation was sent to a different e-mail address. Log in with the account "
+              "of that address to accept it."),
+            code="wrong_account",
+        )
+    membership, created = Membership.objects.get_or_create(
+        organisation=invitation.organisation, user=by, defaults={"role": invitation.role},
+    )
+    # An invitation never lowers a role the person already has.
+    if not created and invitation.role == Membership.Role.ADMIN and not membership.is_admin:
+        membership.role = Membership.Role.ADMIN
+        membership.save(update_fields=["role"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit_log(actor=by, action="partner.invitation.accepted", target=invitation.organisation,
+              after={"invitation": invitation.pk, "user": by.pk, "role": membership.role})
+    return membership
+
+
+def _other_admins(membership: Membership) -> int:
+    # Locks the admin rows so that two concurrent removals cannot both leave the other.
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(organisation_id=membership.organisation_id, role=Membership.Role.ADMIN)
+        .values_list("pk", flat=True)
+    )
+    return len([pk for pk in admins if pk != membership.pk])
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by) -> None:
+    if membership.is_admin and _other_admins(membership) == 0:
+        raise ValidationError(
+            _("The last administrator cannot be removed. Make another member an administrator "
+              "first."),
+            code="last_admin",
+        )
+    audit_log(actor=by, action="partner.member.removed", target=membership.organisation,
+              before={"user": membership.user_id, "email": membership.user.email,
+                      "role": membership.role})
+    membership.delete()
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, by, role: str) -> Membership:
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose a valid role.")}, code="invalid_role")
+    if role == membership.role:
+        return membership
+    if membership.is_admin and _other_admins(membership) == 0:
+        raise ValidationError(
+            _("The last administrator cannot become a member. Make another member an "
+              "administrator first."),
+            code="last_admin",
+        )
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_log(actor=by, action="partner.member.role_changed", target=membership.organisation,
+              before={"user": membership.user_id, "role": before},
+              after={"user": membership.user_id, "role": role})
+    return membership

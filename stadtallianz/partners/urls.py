@@ -1,9 +1,20 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "partners"
-# Placeholder routes; the partners views replace them.
 urlpatterns = [
-    path("partners/", TemplateView.as_view(template_name="portal/home.html"), name="directory"),
-    path("partners/<slug:slug>/", TemplateView.as_view(template_name="portal/home.html"), name="detail"),
+    path("partners/", views.directory, name="directory"),
+    path("partners/new/", views.create, name="create"),
+    path("partners/invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("partners/<slug:slug>/", views.detail, name="detail"),
+    path("partners/<slug:slug>/edit/", views.edit, name="edit"),
+    path("partners/<slug:slug>/offers/", views.offers, name="offers"),
+    path("partners/<slug:slug>/offers/<int:pk>/edit/", views.offer_edit, name="offer_edit"),
+    path("partners/<slug:slug>/offers/<int:pk>/delete/", views.offer_delete, name="offer_delete"),
+    path("partners/<slug:slug>/members/", views.members, name="members"),
+    path("partners/<slug:slug>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("partners/<slug:slug>/members/<int:pk>/role/", views.member_role, name="member_role"),
+    path("partners/<slug:slug>/invitations/<int:pk>/cancel/", views.invitation_cancel,
+         name="invitation_cancel"),
 ]
