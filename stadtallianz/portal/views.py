@@ -1,5 +1,41 @@
+"""The public portal: the home page that says what the alliance is and how to join it."""
+
+from django.db.models import Count, Q
 from django.shortcuts import render
+
+from stadtallianz.core.models import FocusArea, Principle
+from stadtallianz.letter_of_intent.models import Signature
+from stadtallianz.partners.models import Organisation
+
+NEWEST_PARTNERS = 5
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    public = Organisation.objects.public()
+    # One grouped query for the counts by type, instead of one count per type.
+    counts_by_type = dict(public.order_by().values_list("type").annotate(count=Count("id")))
+    partner_types = [
+        {"value": value, "label": label, "count": counts_by_type.get(value, 0)}
+        for value, label in Organisation.Type.choices
+    ]
+    focus_areas = list(
+        FocusArea.objects.active().annotate(
+            partner_count=Count(
+                "organisations",
+                filter=Q(organisations__status__in=Organisation.PUBLIC_STATUSES),
+            )
+        )
+    )
+    context = {
+        "principles": list(Principle.objects.all()),
+        "partner_count": sum(counts_by_type.values()),
+        "partner_types": partner_types,
+        "focus_areas": focus_areas,
+        "signature_count": Signature.objects.confirmed().count(),
+        "newest_partners": list(
+            public.order_by("-partner_since", "-id").only(
+                "name", "slug", "type", "city", "partner_since"
+            )[:NEWEST_PARTNERS]
+        ),
+    }
+    return render(request, "portal/home.html", context)

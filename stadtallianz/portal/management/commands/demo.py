@@ -1,0 +1,311 @@
+"""`stadtallianz demo`: loads a believable, fictional alliance; `--scale N` adds N synthetic
+organisations for benchmarks. Seed data, so it writes with the ORM directly (no services, no
+per-object audit entries) in one transaction; running it again changes nothing."""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from stadtallianz.accounts.models import User
+from stadtallianz.core.audit import audit_log
+from stadtallianz.core.models import FocusArea
+from stadtallianz.letter_of_intent.models import Signature, Version
+from stadtallianz.partners.models import Membership, Offer, Organisation
+from stadtallianz.portal import demo_data
+
+DEMO_DOMAIN = "demo.stadtallianz.de"
+DEMO_PASSWORD = "Allianz-Demo-2025"  # noqa: S105 - public on purpose, set only when DEBUG
+HOME_ORGANISATION = "stadtwerke-muensterland-nord"
+DRAFT_ORGANISATION = "parkplatzpilot"
+SYNTHETIC_PREFIX = "synthetic-"
+BATCH = 1000
+
+# (e-mail local part, name, role shown in the table, user fields, organisation slug, membership)
+DEMO_ACCOUNTS = [
+    ("koordination", "Katrin Vogt", "coordinator", {"is_coordinator": True}, None, None),
+    ("admin", "Andreas Lammers", "partner admin", {}, HOME_ORGANISATION, Membership.Role.ADMIN),
+    ("mitglied", "Miriam Schulte", "partner member", {}, HOME_ORGANISATION, Membership.Role.MEMBER),
+    ("entwurf", "Daniel Kröger", "partner admin (not signed)", {}, DRAFT_ORGANISATION,
+     Membership.Role.ADMIN),
+    ("buerger", "Bernd Terhorst", "citizen", {}, None, None),
+    ("superuser", "Sabine Hölscher", "superuser",
+     {"is_superuser": True, "is_staff": True, "is_coordinator": True}, None, None),
+]
+
+V2_SENTENCE_DE = (
+    "\n\nDie Allianzpartner machen ihre Ergebnisse, wo immer möglich, als offene Daten und "
+    "offene Software für alle Menschen in Münster zugänglich."
+)
+V2_SENTENCE_EN = (
+    "\n\nWherever possible, the alliance partners make their results accessible to everyone in "
+    "Münster as open data and open-source software."
+)
+
+
+def _email_part(text: str) -> str:
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.lower().replace(umlaut, plain)
+    return slugify(text).replace("-", "")
+
+
+class Command(BaseCommand):
+    help = "Loads a fictional demo alliance (idempotent); --scale N adds N synthetic organisations."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=0, metavar="N",
+                            help="Also make sure N synthetic organisations exist (benchmarks).")
+
+    def handle(self, *args, scale: int = 0, **options):
+        self.now = timezone.now()
+        self.random = random.Random(2030)
+        self.created = {"accounts": 0, "organisations": 0, "people": 0, "offers": 0,
+                        "signatures": 0, "synthetic": 0}
+        with transaction.atomic():
+            self.focus_areas = {area.slug: area for area in FocusArea.objects.all()}
+            self.stage("Letter of intent")
+            self.v1, self.current = self.letter_versions()
+            self.stage("Demo accounts")
+            self.accounts = self.demo_accounts()
+            self.stage("Partner organisations")
+            self.organisations()
+            self.memberships_of_demo_accounts()
+            if scale:
+                self.synthetic(scale)
+            if any(self.created.values()):
+                audit_log(actor=None, action="demo.loaded", after=dict(self.created))
+        summary = ", ".join(f"{count} {name}" for name, count in self.created.items())
+        self.stdout.write(self.style.SUCCESS(f"Done: {summary} created."))
+        self.credentials()
+
+    def stage(self, name: str) -> None:
+        self.stdout.write(f"· {name} …")
+
+    def letter_versions(self) -> tuple[Version, Version]:
+        """Version 1 comes with the migrations; version 2 adds one sentence, so the demo has
+        partners that are asked to re-sign."""
+        v1 = Version.objects.get(number=1)
+        v2, created = Version.objects.get_or_create(number=2, defaults={
+            "title_de": v1.title_de, "title_en": v1.title_en,
+            "text_de": v1.text_de.rstrip() + V2_SENTENCE_DE,
+            "text_en": v1.text_en.rstrip() + V2_SENTENCE_EN,
+            "published_at": self.now - timedelta(days=60),
+        })
+        if created and v1.published_at and v1.published_at > v2.published_at:
+            # The migration published version 1 "now"; the demo's history needs it first.
+            v1.published_at = v2.published_at - timedelta(days=730)
+            v1.save(update_fields=["published_at"])
+        self.stdout.write(f"  version 2 {'published' if created else 'already there'}")
+        return v1, v2
+
+    def demo_accounts(self) -> dict[str, User]:
+        accounts = {}
+        for local, name, _role, fields, _org, _membership in DEMO_ACCOUNTS:
+            email = f"{local}@{DEMO_DOMAIN}"
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User(email=email, full_name=name, email_confirmed_at=self.now, **fields)
+                # A password anyone can read in the source must not open a production site.
+                if settings.DEBUG:
+                    user.set_password(DEMO_PASSWORD)
+                else:
+                    user.set_unusable_password()
+                user.save()
+                self.created["accounts"] += 1
+            accounts[local] = user
+        self.stdout.write(f"  {self.created['accounts']} of {len(DEMO_ACCOUNTS)} created")
+        return accounts
+
+    def organisations(self) -> None:
+        existing = set(Organisation.objects.filter(
+            slug__in=[row[0] for row in demo_data.ORGANISATIONS]).values_list("slug", flat=True))
+        for index, row in enumerate(demo_data.ORGANISATIONS):
+            slug, name, type_, status, street, areas, description_de, description_en = row
+            if slug in existing:
+                continue
+            street_name, postal_code, latitude, longitude = demo_data.STREETS[street]
+            rng = random.Random(slug)
+            public = status in Organisation.PUBLIC_STATUSES
+            joined = self.now - timedelta(days=700 - index * 12)
+            organisation = Organisation.objects.create(
+                slug=slug, name=name, type=type_, status=status,
+                description_de=description_de, description_en=description_en,
+                website=f"https://www.{slug}.example",
+                street=f"{street_name} {rng.randint(1, 120)}", postal_code=postal_code,
+                city="Münster",
+                latitude=Decimal(f"{latitude + rng.uniform(-0.0015, 0.0015):.6f}"),
+                longitude=Decimal(f"{longitude + rng.uniform(-0.0025, 0.0025):.6f}"),
+                partner_since=joined + timedelta(days=2) if public else None,
+            )
+            organisation.focus_areas.set(
+                [self.focus_areas[a] for a in areas if a in self.focus_areas])
+            people = self.people(organisation, rng)
+            self.offers(organisation, index)
+            self.signatures(organisation, people[0], joined)
+            self.created["organisations"] += 1
+        self.stdout.write(f"  {self.created['organisations']} of {len(demo_data.ORGANISATIONS)} "
+                          f"created, {self.created['people']} people, {self.created['offers']} "
+                          f"offers and needs, {self.created['signatures']} signatures")
+
+    def people(self, organisation: Organisation, rng: random.Random) -> list[User]:
+        people = []
+        for position in range(rng.randint(1, 4)):
+            first, last = rng.choice(demo_data.FIRST_NAMES), rng.choice(demo_data.LAST_NAMES)
+            email = f"{_email_part(first)}.{_email_part(last)}@{organisation.slug}.example"
+            user, created = User.objects.get_or_create(email=email, defaults={
+                "full_name": f"{first} {last}", "email_confirmed_at": self.now,
+                "password": "!",  # fictional people never log in: an unusable password
+            })
+            if created:
+                self.created["people"] += 1
+            _membership, created = Membership.objects.get_or_create(
+                organisation=organisation, user=user,
+                defaults={"role": Membership.Role.MEMBER if position else Membership.Role.ADMIN},
+            )
+            if created:
+                people.append(user)
+        return people
+
+    def offers(self, organisation: Organisation, index: int) -> None:
+        categories = list(demo_data.OFFERS)
+        # Rotating through the categories gives every category offers and needs.
+        chosen = [
+            (Offer.Kind.OFFER, categories[index % len(categories)]),
+            (Offer.Kind.OFFER, categories[(index + 3) % len(categories)]),
+            (Offer.Kind.NEED, categories[(index + 5) % len(categories)]),
+        ]
+        texts = {Offer.Kind.OFFER: demo_data.OFFERS, Offer.Kind.NEED: demo_data.NEEDS}
+        Offer.objects.bulk_create([
+            Offer(organisation=organisation, kind=kind, category=category,
+                  text=texts[kind][category])
+            for kind, category in chosen
+        ])
+        self.created["offers"] += len(chosen)
+
+    def signatures(self, organisation: Organisation, admin: User, joined) -> None:
+        """The signature history that leads to the organisation's status."""
+        coordinator = self.accounts["koordination"]
+        signatory = {
+            "signed_by": admin, "signatory_name": admin.full_name, "authority_confirmed": True,
+            "signatory_function": demo_data.SIGNATORY_FUNCTION[organisation.type],
+        }
+        reviewed = {"reviewed_by": coordinator}
+        status = organisation.status
+        S = Organisation.Status
+        history = []  # (version, state, signed at, extra fields)
+        if status == S.PARTNER:
+            history.append((self.v1, Signature.State.SUPERSEDED, joined, reviewed))
+            history.append((self.current, Signature.State.CONFIRMED,
+                            self.current.published_at + timedelta(days=5), reviewed))
+        elif status == S.RESIGN_REQUIRED:
+            history.append((self.v1, Signature.State.CONFIRMED, joined, reviewed))
+        elif status == S.PENDING:
+            history.append(
+                (self.current, Signature.State.PENDING, self.now - timedelta(days=3), {}))
+        elif status == S.REJECTED:
+            history.append((self.current, Signature.State.REJECTED, self.now - timedelta(days=20), {
+                **reviewed, "rejection_reason": (
+                    "Die unterzeichnende Person ist nicht zeichnungsberechtigt; bitte lassen Sie "
+                    "die Erklärung von Vorstand oder Geschäftsführung unterzeichnen."),
+            }))
+        elif status == S.WITHDRAWN:
+            history.append((self.v1, Signature.State.WITHDRAWN, joined, {
+                **reviewed, "withdrawn_at": self.now - timedelta(days=90)}))
+        for version, state, signed_at, extra in history:
+            signature = Signature.objects.create(
+                organisation=organisation, version=version, state=state, **signatory, **extra,
+                reviewed_at=signed_at + timedelta(days=2) if "reviewed_by" in extra else None,
+            )
+            # signed_at is set on insert; the demo backdates it to tell a history.
+            Signature.objects.filter(pk=signature.pk).update(signed_at=signed_at)
+            self.created["signatures"] += 1
+
+    def memberships_of_demo_accounts(self) -> None:
+        for local, _name, _role, _fields, slug, role in DEMO_ACCOUNTS:
+            if slug is None:
+                continue
+            Membership.objects.get_or_create(
+                organisation=Organisation.objects.get(slug=slug), user=self.accounts[local],
+                defaults={"role": role},
+            )
+
+    def synthetic(self, scale: int) -> None:
+        """N generated organisations, written in batches with bulk_create."""
+        self.stage(f"Synthetic organisations ({scale})")
+        existing = Organisation.objects.filter(slug__startswith=SYNTHETIC_PREFIX).count()
+        types = list(Organisation.Type.values)
+        areas = list(self.focus_areas.values())
+        categories = list(demo_data.OFFERS)
+        words, stems = demo_data.SYNTHETIC_WORDS, demo_data.SYNTHETIC_STEMS
+        streets = demo_data.STREETS
+        for start in range(existing, scale, BATCH):
+            numbers = range(start + 1, min(start + BATCH, scale) + 1)
+            organisations = []
+            for number in numbers:
+                rng = random.Random(number)
+                type_ = types[number % len(types)]
+                roll = rng.random()
+                status = (Organisation.Status.PARTNER if roll < 0.9 else
+                          Organisation.Status.RESIGN_REQUIRED if roll < 0.94 else
+                          Organisation.Status.PENDING if roll < 0.97 else
+                          Organisation.Status.DRAFT)
+                street, postal_code, latitude, longitude = rng.choice(streets)
+                name = (f"{words[number % len(words)]}{stems[(number // len(words)) % len(stems)]} "
+                        f"{number} {demo_data.SYNTHETIC_FORMS[type_]}")
+                organisations.append(Organisation(
+                    slug=f"{SYNTHETIC_PREFIX}{number:06d}", name=name, type=type_, status=status,
+                    description_de=f"{name} ist ein erfundener Partner für Lasttests.",
+                    description_en=f"{name} is a made-up partner for load tests.",
+                    street=f"{street} {rng.randint(1, 200)}", postal_code=postal_code,
+                    city="Münster",
+                    latitude=Decimal(f"{latitude + rng.uniform(-0.01, 0.01):.6f}"),
+                    longitude=Decimal(f"{longitude + rng.uniform(-0.015, 0.015):.6f}"),
+                    partner_since=(self.now - timedelta(days=rng.randint(1, 1500))
+                                   if status in Organisation.PUBLIC_STATUSES else None),
+                ))
+            Organisation.objects.bulk_create(organisations)
+            ids = dict(Organisation.objects.filter(
+                slug__in=[o.slug for o in organisations]).values_list("slug", "id"))
+            through, links, offers, signatures = Organisation.focus_areas.through, [], [], []
+            for organisation in organisations:
+                pk = ids[organisation.slug]
+                rng = random.Random(pk)
+                for area in rng.sample(areas, k=min(len(areas), rng.randint(1, 3))):
+                    links.append(through(organisation_id=pk, focusarea_id=area.pk))
+                category = categories[pk % len(categories)]
+                offers.append(Offer(organisation_id=pk, kind=Offer.Kind.OFFER, category=category,
+                                    text=demo_data.OFFERS[category]))
+                state = {
+                    Organisation.Status.PARTNER: (self.current, Signature.State.CONFIRMED),
+                    Organisation.Status.RESIGN_REQUIRED: (self.v1, Signature.State.CONFIRMED),
+                    Organisation.Status.PENDING: (self.current, Signature.State.PENDING),
+                }.get(organisation.status)
+                if state:
+                    signatures.append(Signature(
+                        organisation_id=pk, version=state[0], state=state[1],
+                        signatory_name="Demo", signatory_function="Geschäftsführung",
+                        authority_confirmed=True))
+            through.objects.bulk_create(links)
+            Offer.objects.bulk_create(offers)
+            Signature.objects.bulk_create(signatures)
+            self.created["synthetic"] += len(organisations)
+            self.stdout.write(f"  {numbers[-1]} / {scale}")
+        if existing >= scale:
+            self.stdout.write(f"  {existing} already there")
+
+    def credentials(self) -> None:
+        if not settings.DEBUG:
+            self.stdout.write(
+                "DEBUG is off: demo accounts have no usable password and none is shown. "
+                "Set one with `stadtallianz changepassword <e-mail>`."
+            )
+            return
+        self.stdout.write("\nDemo accounts (development only):")
+        self.stdout.write(f"  {'role':<28} {'e-mail':<36} password")
+        for local, _name, role, _fields, _org, _membership in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {role:<28} {local + '@' + DEMO_DOMAIN:<36} {DEMO_PASSWORD}")

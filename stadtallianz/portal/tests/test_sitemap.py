@@ -1,0 +1,56 @@
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from stadtallianz.partners.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def locations(content: str) -> set[str]:
+    return set(re.findall(r"<loc>http://testserver([^<]*)</loc>", content))
+
+
+def in_both_languages(name, **kwargs) -> list[str]:
+    paths = []
+    for language in ("de", "en"):
+        with translation.override(language):
+            paths.append(reverse(name, kwargs=kwargs or None))
+    return paths
+
+
+def test_sitemap_lists_public_pages_in_german_and_english(client, make_organisation):
+    """Home, directory, letter of intent and each public partner appear under /de/ and /en/."""
+    partner = make_organisation("Stadtwerke Test")
+    asked_to_resign = make_organisation("Alt", status=Organisation.Status.RESIGN_REQUIRED)
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    found = locations(response.content.decode())
+    expected = (in_both_languages("portal:home") + in_both_languages("partners:directory")
+                + in_both_languages("letter_of_intent:current")
+                + in_both_languages("partners:detail", slug=partner.slug)
+                + in_both_languages("partners:detail", slug=asked_to_resign.slug))
+    for path in expected:
+        assert path in found, path
+    assert {path[:4] for path in found} == {"/de/", "/en/"}
+
+
+def test_sitemap_links_each_page_to_its_other_language(client, make_organisation):
+    """Each entry names its German and English version (hreflang) and an x-default."""
+    partner = make_organisation("Radwerk")
+    content = client.get("/sitemap.xml").content.decode()
+    german, english = in_both_languages("partners:detail", slug=partner.slug)
+    assert f'hreflang="de" href="http://testserver{german}"' in content
+    assert f'hreflang="en" href="http://testserver{english}"' in content
+    assert 'hreflang="x-default"' in content
+    assert "<lastmod>" in content
+
+
+@pytest.mark.parametrize("status", ["draft", "pending", "rejected", "withdrawn"])
+def test_sitemap_leaves_out_partners_that_are_not_public(client, make_organisation, status):
+    """Organisations that are not (or no longer) partners are not listed."""
+    hidden = make_organisation("Verborgen", status=status)
+    content = client.get("/sitemap.xml").content.decode()
+    assert hidden.slug not in content
