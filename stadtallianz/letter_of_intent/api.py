@@ -8,6 +8,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from stadtallianz.core.api import ErrorOut
 from stadtallianz.core.markdown import render_markdown
+from stadtallianz.partners.api import OrganisationType
 from stadtallianz.partners.models import Organisation
 
 from .models import Signature, Version
@@ -34,7 +35,7 @@ class VersionOut(Schema):
 class SignatoryOrganisationOut(Schema):
     slug: str
     name: str
-    type: Organisation.Type
+    type: OrganisationType
     type_label: str = Field(..., alias="get_type_display")
     web_url: str = Field(..., alias="get_absolute_url")
 
