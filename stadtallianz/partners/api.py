@@ -5,6 +5,7 @@ do; a model's ValidationError becomes a 422 answer naming the field.
 """
 
 from datetime import datetime
+from enum import StrEnum
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,13 @@ from .permissions import can_edit
 
 router = Router(tags=["partners"])
 
+# The model's choices under names of their own: OpenAPI names an enum after its class, and
+# "Type" or "Status" would clash with other apps' enums.
+OrganisationType = StrEnum("OrganisationType", [(c.name, c.value) for c in Organisation.Type])
+PartnerStatus = StrEnum("PartnerStatus", [(c.name, c.value) for c in Organisation.Status])
+OfferKind = StrEnum("OfferKind", [(c.name, c.value) for c in Offer.Kind])
+OfferCategory = StrEnum("OfferCategory", [(c.name, c.value) for c in Offer.Category])
+
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 # ---------------------------------------------------------------------------------------------
@@ -32,8 +40,10 @@ WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErro
 
 
 class LocationOut(Schema):
-    latitude: Decimal
-    longitude: Decimal
+    """WGS 84 decimal degrees."""
+
+    latitude: float
+    longitude: float
 
 
 class AddressOut(Schema):
@@ -44,8 +54,8 @@ class AddressOut(Schema):
 
 class OfferOut(Schema):
     id: int
-    kind: Offer.Kind
-    category: Offer.Category
+    kind: OfferKind
+    category: OfferCategory
     category_label: str = Field(..., alias="get_category_display")
     text: str
     created_at: datetime
@@ -68,9 +78,9 @@ def _logo_url(organisation: Organisation, context) -> str | None:
 class PartnerSummaryOut(Schema):
     slug: str
     name: str
-    type: Organisation.Type
+    type: OrganisationType
     type_label: str = Field(..., alias="get_type_display")
-    status: Organisation.Status
+    status: PartnerStatus
     status_label: str = Field(..., alias="get_status_display")
     partner_since: datetime | None
     description: str
@@ -116,9 +126,9 @@ class PartnerDetailOut(PartnerSummaryOut):
 
 class PartnerFilters(Schema):
     q: str | None = Field(None, max_length=100, description="Words in the name or description.")
-    type: Organisation.Type | None = None
+    type: OrganisationType | None = None
     focus_area: str | None = Field(None, description="Slug of a focus area.")
-    offer_category: Offer.Category | None = Field(
+    offer_category: OfferCategory | None = Field(
         None, description="Has an offer or a need in this category.")
 
 
@@ -126,7 +136,7 @@ class PartnerPatchIn(Schema):
     """Only the fields sent are changed. `focus_areas` replaces the list with these slugs."""
 
     name: str = Field(None, min_length=1, max_length=200)
-    type: Organisation.Type = None
+    type: OrganisationType = None
     description_de: str = Field(None, max_length=20000)
     description_en: str = Field(None, max_length=20000)
     website: str = Field(None, max_length=200, description="http(s) URL, or empty to remove it.")
@@ -139,13 +149,13 @@ class PartnerPatchIn(Schema):
 
 
 class OfferIn(Schema):
-    kind: Offer.Kind
-    category: Offer.Category
+    kind: OfferKind
+    category: OfferCategory
     text: str = Field(..., min_length=1, max_length=2000)
 
 
 class OfferPatchIn(Schema):
-    category: Offer.Category = None
+    category: OfferCategory = None
     text: str = Field(None, min_length=1, max_length=2000)
 
 

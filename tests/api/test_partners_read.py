@@ -57,7 +57,7 @@ def test_list_items_carry_the_documented_fields(client, organisation):
     assert item["slug"] == organisation.slug
     assert item["type"] == "company" and item["type_label"] == "Company"
     assert item["status"] == "partner"
-    assert item["location"] == {"latitude": "51.962944", "longitude": "7.628694"}
+    assert item["location"] == {"latitude": 51.962944, "longitude": 7.628694}
     assert item["focus_areas"] == [{"slug": area.slug, "name": area.name_en or area.name_de,
                                     "name_de": area.name_de, "name_en": area.name_en}]
     assert item["logo_url"] is None

@@ -1,0 +1,66 @@
+"""The API's contract (OpenAPI document, pinned by a snapshot) and its interactive docs page."""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+
+pytestmark = pytest.mark.django_db
+
+SNAPSHOT = Path(__file__).with_name("openapi.snapshot.json")
+
+
+def test_the_openapi_document_matches_the_committed_snapshot(client):
+    """Any change to the contract shows up here; rewrite the snapshot with UPDATE_SNAPSHOTS=1
+    after checking the change keeps version 1 compatible (docs/api.md)."""
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    live = response.json()
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.write_text(json.dumps(live, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                            encoding="utf-8")
+    assert live == json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+
+
+def test_the_openapi_document_lists_every_endpoint(client):
+    """The document names each path and method of version 1, and both ways to authenticate."""
+    document = client.get("/api/v1/openapi.json").json()
+    operations = {(path, method) for path, methods in document["paths"].items() for method in methods}
+    assert operations == {
+        ("/api/v1/focus-areas", "get"), ("/api/v1/principles", "get"), ("/api/v1/sdgs", "get"),
+        ("/api/v1/partners", "get"), ("/api/v1/partners/{slug}", "get"),
+        ("/api/v1/partners/{slug}", "patch"), ("/api/v1/partners/{slug}/offers", "post"),
+        ("/api/v1/partners/{slug}/offers/{offer_id}", "patch"),
+        ("/api/v1/partners/{slug}/offers/{offer_id}", "delete"),
+        ("/api/v1/letter-of-intent", "get"), ("/api/v1/letter-of-intent/signatories", "get"),
+    }
+    assert set(document["components"]["securitySchemes"]) == {"ApiTokenAuth", "SessionAuth"}
+    assert document["components"]["securitySchemes"]["ApiTokenAuth"]["scheme"] == "bearer"
+
+
+def test_the_docs_page_works_under_the_strict_content_security_policy(client):
+    """The docs page loads only files from this site: no inline script or style, no CDN."""
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert not re.search(r"https?://", html), "the page names an external origin"
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html), "inline script"
+    assert " style=" not in html and "<style" not in html
+    assert re.search(r"\son[a-z]+=", html) is None, "inline event handler"
+    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert url.startswith("/"), url
+        if url.startswith("/static/"):
+            assert finders.find(url.removeprefix("/static/")), f"missing static file {url}"
+    assert "/static/core/api/swagger-init.js" in html
+    assert "/api/v1/openapi.json" in html
+
+
+def test_the_docs_init_script_loads_nothing_from_elsewhere():
+    """The start-up script of the docs page names no external origin either."""
+    source = Path(finders.find("core/api/swagger-init.js")).read_text(encoding="utf-8")
+    assert not re.search(r"https?://", source)
