@@ -71,7 +71,9 @@ def organisation_create(*, by, name: str, type: str, data: dict | None = None) -
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, by, data: dict, focus_areas=None) -> Organisation:
+def organisation_update(
+    *, organisation: Organisation, by, data: dict, focus_areas=None
+) -> Organisation:
     """Applies validated profile data (field name to value) and records what changed."""
     before = snapshot(organisation, PROFILE_FIELDS)
     before["focus_areas"] = sorted(organisation.focus_areas.values_list("slug", flat=True))
@@ -142,7 +144,7 @@ def _send_invitation(invitation: Invitation, language: str) -> None:
 
 @transaction.atomic
 def membership_invite(*, organisation: Organisation, by, email: str, role: str) -> Invitation:
-    """Invites a person by e-mail; the e-mail, in the inviter's language, carries the accept link."""
+    """Invites a person by e-mail; the e-mail, in the inviter's language, has the accept link."""
     email = email.strip().lower()
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a valid role.")}, code="invalid_role")

@@ -130,7 +130,8 @@ def _offer_groups(offers):
         by_kind[offer.kind].setdefault(offer.category, []).append(offer)
     for kind, label in Offer.Kind.choices:
         categories = [
-            {"category": category, "label": category_labels[category], "items": by_kind[kind][category]}
+            {"category": category, "label": category_labels[category],
+             "items": by_kind[kind][category]}
             for category in Offer.Category.values if category in by_kind[kind]
         ]
         groups.append({"kind": kind, "label": label, "categories": categories})
@@ -148,7 +149,8 @@ def create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The organisation has been registered. You are its administrator."))
+            messages.success(
+                request, _("The organisation has been registered. You are its administrator."))
             return redirect(organisation)
     return render(request, "partners/organisation_create.html", {"form": form})
 
@@ -299,7 +301,8 @@ def member_role(request, slug, pk):
     except ValidationError as error:
         _show_errors(request, error)
     else:
-        messages.success(request, _("The role of %(name)s has been changed.") % {"name": membership.user})
+        messages.success(request, _("The role of %(name)s has been changed.")
+                         % {"name": membership.user})
     return redirect("partners:members", slug=organisation.slug)
 
 

@@ -49,7 +49,8 @@ def test_non_public_profile_is_404_for_outsiders(role, request, client_for, draf
 
 
 @pytest.mark.parametrize("role", ["draft_member", "coordinator", "superuser"])
-def test_non_public_profile_is_visible_to_its_people_and_the_office(role, request, client_for, draft):
+def test_non_public_profile_is_visible_to_its_people_and_the_office(role, request, client_for,
+                                                                   draft):
     """Its own members and the coordination office see a draft organisation."""
     user = request.getfixturevalue(role)
     assert client_for(user).get(url(draft)).status_code == 200

@@ -79,7 +79,8 @@ def test_directory_paginates_24_per_page_with_accessible_links(client, make_orga
     assert names(second) == ["Partner 24"]
 
 
-def test_card_shows_logo_with_name_badge_type_and_focus_areas(client, make_organisation, focus_area):
+def test_card_shows_logo_with_name_badge_type_and_focus_areas(client, make_organisation,
+                                                              focus_area):
     """A card links to the profile and shows the logo (alt text the name), badge, type and areas."""
     organisation = make_organisation("Logo AG", logo="logos/logo-ag.png")
     organisation.focus_areas.add(focus_area)
