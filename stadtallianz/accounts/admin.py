@@ -40,6 +40,9 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     readonly_fields = ["date_joined", "last_login"]
     inlines = [ApiTokenInline]
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal details"), {"fields": ["full_name", "preferred_language", "email_confirmed_at"]}),

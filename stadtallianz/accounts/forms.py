@@ -119,11 +119,12 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         return account_password_reset(user=self.user, password=self.cleaned_data["new_password1"])
 
 
-class ProfileForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["full_name", "preferred_language"]
-        widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+class ProfileForm(forms.Form):
+    # A plain form, not a ModelForm: validating must not change the person before the service
+    # compares the old and new values for the audit log.
+    full_name = User._meta.get_field("full_name").formfield(
+        widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    preferred_language = User._meta.get_field("preferred_language").formfield()
 
 
 class ApiTokenForm(forms.Form):

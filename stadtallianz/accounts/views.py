@@ -169,7 +169,8 @@ def profile(request):
 @login_required
 def profile_edit(request):
     user = request.user
-    form = ProfileForm(request.POST or None, instance=user)
+    form = ProfileForm(request.POST or None, initial={
+        "full_name": user.full_name, "preferred_language": user.preferred_language})
     if request.method == "POST" and form.is_valid():
         services.account_update_profile(user=user, by=user, **form.cleaned_data)
         messages.success(request, _("Your profile has been saved."))
