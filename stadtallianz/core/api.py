@@ -58,12 +58,16 @@ class ValidationErrorOut(Schema):
 def validation_error_detail(error: DjangoValidationError, *, body: str = "payload") -> list[dict]:
     """A model's ValidationError in the shape of ninja's own 422 answer, one item per message."""
     detail = []
-    errors = error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.error_list}
+    if hasattr(error, "error_dict"):
+        errors = error.error_dict
+    else:
+        errors = {NON_FIELD_ERRORS: error.error_list}
     for field, field_errors in errors.items():
         loc = ["body", body] if field == NON_FIELD_ERRORS else ["body", body, field]
         for field_error in field_errors:
             for message in field_error.messages:
-                detail.append({"loc": loc, "msg": str(message), "type": field_error.code or "invalid"})
+                code = field_error.code or "invalid"
+                detail.append({"loc": loc, "msg": str(message), "type": code})
     return detail
 
 
@@ -78,7 +82,8 @@ class StrictCspSwagger(Swagger):
 
     def render_page(self, request: HttpRequest, api, **kwargs) -> HttpResponse:
         settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
-        context = {"api": api, "swagger_settings": json.dumps(settings), "openapi_url": settings["url"]}
+        context = {"api": api, "swagger_settings": json.dumps(settings),
+                   "openapi_url": settings["url"]}
         return render(request, self.template, context)
 
 

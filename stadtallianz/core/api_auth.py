@@ -66,9 +66,8 @@ class SessionAuth(APIKeyCookie):
     def _get_key(self, request: HttpRequest):
         # The CSRF check runs only for a logged-in session, so that an anonymous call answers
         # 401 (not authenticated), and a session call without the CSRF token 403.
-        if request.user.is_authenticated:
-            if check_csrf(request):
-                raise HttpError(403, "CSRF check failed.")
+        if request.user.is_authenticated and check_csrf(request):
+            raise HttpError(403, "CSRF check failed.")
         return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key):

@@ -5,14 +5,14 @@ do; a model's ValidationError becomes a 422 answer naming the field.
 """
 
 from datetime import datetime
-from enum import StrEnum
 from decimal import Decimal
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -268,7 +268,7 @@ def offer_create(request, slug: str, payload: OfferIn):
     organisation = _editable_organisation(request, slug)
     offer = services.offer_create(organisation=organisation, by=request.auth, kind=payload.kind,
                                   category=payload.category, text=payload.text.strip())
-    return 201, offer
+    return Status(201, offer)
 
 
 @router.patch("/{slug}/offers/{offer_id}", auth=write_auth,
@@ -289,4 +289,4 @@ def offer_update(request, slug: str, offer_id: int, payload: OfferPatchIn):
 def offer_delete(request, slug: str, offer_id: int):
     organisation = _editable_organisation(request, slug)
     services.offer_delete(offer=_offer_of(organisation, offer_id), by=request.auth)
-    return 204, None
+    return Status(204, None)

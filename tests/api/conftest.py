@@ -19,7 +19,7 @@ def token_for(db):
 
 @pytest.fixture
 def call(client):
-    """call(method, path, body=None, key=None, **headers) sends JSON, with a bearer token if given."""
+    """call(method, path, body, key=…, **headers) sends JSON, with a bearer token if given."""
 
     def send(method: str, path: str, body=None, *, key: str | None = None, via=None, **headers):
         if key:

@@ -28,7 +28,8 @@ def test_the_openapi_document_matches_the_committed_snapshot(client):
 def test_the_openapi_document_lists_every_endpoint(client):
     """The document names each path and method of version 1, and both ways to authenticate."""
     document = client.get("/api/v1/openapi.json").json()
-    operations = {(path, method) for path, methods in document["paths"].items() for method in methods}
+    operations = {(path, method)
+                  for path, methods in document["paths"].items() for method in methods}
     assert operations == {
         ("/api/v1/focus-areas", "get"), ("/api/v1/principles", "get"), ("/api/v1/sdgs", "get"),
         ("/api/v1/partners", "get"), ("/api/v1/partners/{slug}", "get"),

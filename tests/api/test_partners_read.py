@@ -134,7 +134,8 @@ def test_the_list_uses_the_same_number_of_queries_for_10_and_200_partners(make_o
 
 def test_detail_shows_offers_needs_address_and_focus_areas(client, organisation):
     """A partner's detail lists its offers and its needs separately."""
-    organisation.street, organisation.postal_code, organisation.city = "Hafenweg 1", "48155", "Münster"
+    organisation.street, organisation.postal_code = "Hafenweg 1", "48155"
+    organisation.city = "Münster"
     organisation.website = "https://stadtwerke.example.org"
     organisation.save()
     offer = Offer.objects.create(organisation=organisation, kind=Offer.Kind.OFFER,

@@ -77,8 +77,8 @@ def test_a_partner_admin_manages_offers_with_a_token(call, token_for, organisati
                                                      offer):
     """Create, change and delete an offer; each is audited."""
     key = token_for(partner_admin)
-    created = call("POST", offers(organisation),
-                   {"kind": "need", "category": "co_financing", "text": "  Kofinanzierung  "}, key=key)
+    body = {"kind": "need", "category": "co_financing", "text": "  Kofinanzierung  "}
+    created = call("POST", offers(organisation), body, key=key)
     assert created.status_code == 201, created.content
     assert created.json()["kind"] == "need" and created.json()["text"] == "Kofinanzierung"
     new = Offer.objects.get(pk=created.json()["id"])

@@ -37,7 +37,7 @@ def test_principles_and_sdgs(client):
     ({"lang": "fr"}, "en", "en"),
 ])
 def test_the_active_language_comes_from_lang_then_accept_language(client, query, header, language):
-    """`?lang=` wins over `Accept-Language`; an unknown language is ignored; German is the default."""
+    """`?lang=` wins over `Accept-Language`; an unknown one is ignored; German is the default."""
     principle = Principle.objects.get(number=1)
     headers = {"Accept-Language": header} if header else {}
     response = client.get("/api/v1/principles", query, headers=headers)
