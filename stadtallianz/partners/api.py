@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -125,7 +125,7 @@ class PartnerDetailOut(PartnerSummaryOut):
 
 
 class PartnerFilters(Schema):
-    q: str | None = Field(None, max_length=100, description="Words in the name or description.")
+    q: str | None = Field(None, max_length=100, description="Text in the name or description.")
     type: OrganisationType | None = None
     focus_area: str | None = Field(None, description="Slug of a focus area.")
     offer_category: OfferCategory | None = Field(
@@ -204,20 +204,22 @@ def partner_list(request, filters: Query[PartnerFilters]):
     if user.is_authenticated:
         visible |= Q(pk__in=Membership.objects.filter(user=user).values("organisation"))
     organisations = Organisation.objects.filter(visible)
-    if filters.q:
-        for word in filters.q.split():
-            organisations = organisations.filter(
-                Q(name__icontains=word) | Q(description_de__icontains=word)
-                | Q(description_en__icontains=word)
-            )
+    # The same filters as the web directory (partners.views.directory).
+    if query := (filters.q or "").strip():
+        organisations = organisations.filter(
+            Q(name__icontains=query) | Q(description_de__icontains=query)
+            | Q(description_en__icontains=query)
+        )
     if filters.type:
         organisations = organisations.filter(type=filters.type)
+    # EXISTS rather than joins: listed once however many rows match, without DISTINCT.
     if filters.focus_area:
-        organisations = organisations.filter(
-            pk__in=FocusArea.objects.filter(slug=filters.focus_area).values("organisations"))
+        through = Organisation.focus_areas.through
+        organisations = organisations.filter(Exists(through.objects.filter(
+            organisation_id=OuterRef("pk"), focusarea__slug=filters.focus_area)))
     if filters.offer_category:
-        organisations = organisations.filter(
-            pk__in=Offer.objects.filter(category=filters.offer_category).values("organisation"))
+        organisations = organisations.filter(Exists(Offer.objects.filter(
+            organisation_id=OuterRef("pk"), category=filters.offer_category)))
     return _with_relations(organisations.order_by("name", "pk"))
 
 

@@ -65,7 +65,8 @@ def test_list_items_carry_the_documented_fields(client, organisation):
 
 
 def test_filter_by_text_type_focus_area_and_offer_category(client, make_organisation):
-    """q, type, focus_area and offer_category narrow the list; they combine."""
+    """q (a phrase in name or description), type, focus_area and offer_category narrow the
+    list as in the web directory; they combine."""
     energy = FocusArea.objects.first()
     water = make_organisation("Wasserwerk", description_de="Trinkwasser für alle",
                               type=Organisation.Type.MUNICIPAL)
@@ -78,6 +79,8 @@ def test_filter_by_text_type_focus_area_and_offer_category(client, make_organisa
 
     assert slugs(client.get(LIST, {"q": "trinkwasser"})) == [water.slug]
     assert slugs(client.get(LIST, {"q": "labor"})) == [lab.slug]
+    assert slugs(client.get(LIST, {"q": "wasser für"})) == [water.slug]  # a phrase, as on the web
+    assert slugs(client.get(LIST, {"q": "für wasser"})) == []
     assert slugs(client.get(LIST, {"type": "municipal"})) == [water.slug]
     assert slugs(client.get(LIST, {"focus_area": energy.slug})) == [lab.slug]
     assert slugs(client.get(LIST, {"offer_category": "data"})) == [lab.slug]
