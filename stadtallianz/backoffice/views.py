@@ -178,7 +178,7 @@ def versions(request):
 
 @coordination_office_required
 def version_create(request):
-    form = VersionForm(request.POST or None)
+    form = VersionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             version = letter_services.version_create(by=request.user, **form.cleaned_data)
@@ -196,7 +196,7 @@ def version_edit(request, number: int):
     if version.is_published:
         messages.error(request, _("A published version cannot be changed."))
         return redirect("backoffice:version_preview", number=number)
-    form = VersionForm(request.POST or None, instance=version)
+    form = VersionForm(request.POST if request.method == "POST" else None, instance=version)
     if request.method == "POST" and form.is_valid():
         try:
             letter_services.version_update(version=version, by=request.user, **form.cleaned_data)
@@ -242,7 +242,7 @@ def focus_areas(request):
 
 @coordination_office_required
 def focus_area_create(request):
-    form = FocusAreaForm(request.POST or None)
+    form = FocusAreaForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.focus_area_create(by=request.user, data=form.cleaned_data)
@@ -257,7 +257,7 @@ def focus_area_create(request):
 @coordination_office_required
 def focus_area_edit(request, pk: int):
     focus_area = get_object_or_404(FocusArea, pk=pk)
-    form = FocusAreaForm(request.POST or None, instance=focus_area)
+    form = FocusAreaForm(request.POST if request.method == "POST" else None, instance=focus_area)
     if request.method == "POST" and form.is_valid():
         try:
             services.focus_area_update(focus_area=focus_area, by=request.user,

@@ -65,7 +65,7 @@ def sign(request, slug: str):
     version = Version.objects.current()
     refusal = services.refusal_to_sign(organisation, version)
     form = SignForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"version": version.number if version else None,
                  "signatory_name": request.user.full_name},
     )
@@ -127,7 +127,7 @@ def withdraw(request, slug: str):
         return redirect_to_login(request.get_full_path())
     organisation = _organisation_for(request, slug, can_withdraw)
     possible = organisation.status in services.WITHDRAWABLE
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and possible and form.is_valid():
         try:
             services.organisation_withdraw(organisation=organisation, by=request.user)

@@ -1,10 +1,18 @@
 """Fixtures for letter-of-intent tests: the current version, organisations in each state, signing."""
 
 import pytest
+from django.utils import translation
 
 from stadtallianz.letter_of_intent import services
 from stadtallianz.letter_of_intent.models import Version
 from stadtallianz.partners.models import Membership, Organisation
+
+
+@pytest.fixture(autouse=True)
+def _german():
+    """URLs reversed in a test are the German ones, whatever an earlier test left active."""
+    with translation.override("de"):
+        yield
 
 
 @pytest.fixture
