@@ -1,5 +1,5 @@
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from stadtallianz.core.models import FocusArea
 from stadtallianz.core.testing import query_count
@@ -118,11 +118,22 @@ def test_admin_links_only_for_admins_and_coordinator(client_for, organisation, p
     assert edit_url not in client_for(partner_member).get(url(organisation)).content.decode()
 
 
-def test_profile_without_letter_of_intent_view_still_renders(client_for, draft, make_user):
-    """The admin of a draft sees the page even if the signing page is not (yet) routed."""
+def test_admin_of_unsigned_organisation_is_asked_to_sign(client_for, draft, draft_member,
+                                                          make_user, partner_admin, organisation):
+    """Only the admin of an organisation that has not signed gets the signing link; the page
+    renders whether or not the signing page is routed."""
     admin = make_user("draft-admin@example.org")
     Membership.objects.create(user=admin, organisation=draft, role=Membership.Role.ADMIN)
-    assert client_for(admin).get(url(draft)).status_code == 200
+    response = client_for(admin).get(url(draft))
+    assert response.status_code == 200
+    try:
+        sign_url = reverse("letter_of_intent:sign", kwargs={"slug": draft.slug})
+    except NoReverseMatch:
+        return
+    assert f'href="{sign_url}"' in response.content.decode()
+    assert sign_url not in client_for(draft_member).get(url(draft)).content.decode()
+    signed_url = reverse("letter_of_intent:sign", kwargs={"slug": organisation.slug})
+    assert signed_url not in client_for(partner_admin).get(url(organisation)).content.decode()
 
 
 def test_profile_query_count_does_not_grow_with_data(client_for, organisation, partner_member,
