@@ -45,7 +45,8 @@ class UserAdmin(DjangoUserAdmin):
 
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Personal details"), {"fields": ["full_name", "preferred_language", "email_confirmed_at"]}),
+        (_("Personal details"), {"fields": ["full_name", "preferred_language",
+                                            "email_confirmed_at"]}),
         (_("Permissions"), {"fields": ["is_active", "is_coordinator", "is_staff", "is_superuser",
                                        "groups", "user_permissions"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),

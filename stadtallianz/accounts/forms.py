@@ -13,6 +13,11 @@ from .models import ApiToken, User
 MAX_ACTIVE_TOKENS = 25
 
 
+DUPLICATE_EMAIL_MESSAGE = _(
+    "An account with this e-mail address already exists. Log in or reset your password."
+)
+
+
 class RegistrationForm(auth_forms.SetPasswordMixin, forms.ModelForm):
     """Validates a new account; `services.account_register` creates it."""
 
@@ -28,20 +33,21 @@ class RegistrationForm(auth_forms.SetPasswordMixin, forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
         help_texts = {
-            "preferred_language": _("The language of the pages after you log in and of our e-mails."),
+            "preferred_language": _(
+                "The language of the pages after you log in and of our e-mails."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("preferred_language", translation.get_language() or settings.LANGUAGE_CODE)
+            self.initial.setdefault("preferred_language",
+                                    translation.get_language() or settings.LANGUAGE_CODE)
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError(
-                _("An account with this e-mail address already exists. Log in or reset your password."),
-                code="duplicate_email",
+                DUPLICATE_EMAIL_MESSAGE, code="duplicate_email",
             )
         return email
 
@@ -57,7 +63,7 @@ class RegistrationForm(auth_forms.SetPasswordMixin, forms.ModelForm):
         super()._post_clean()
         # After super() the instance carries name and e-mail, so the similarity check sees them;
         # the error is shown at the first password field, where the password was typed.
-        self.validate_password_for_user(self.instance, password_field_name="password1")
+        self.validate_password_for_user(self.instance, password_field_name="password1")  # noqa: S106
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -83,7 +89,8 @@ class LoginForm(auth_forms.AuthenticationForm):
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if user.email_confirmed_at is None:
-            raise ValidationError(self.error_messages["email_unconfirmed"], code="email_unconfirmed")
+            raise ValidationError(self.error_messages["email_unconfirmed"],
+                                  code="email_unconfirmed")
 
 
 class ResendConfirmationForm(forms.Form):

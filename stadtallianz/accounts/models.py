@@ -112,5 +112,6 @@ class ApiToken(models.Model):
     def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
         """Creates a token and returns it with its key, which is never stored in clear."""
         key = "sta_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=key[:12], key_hash=cls.hash_key(key))
+        token = cls.objects.create(user=user, name=name, prefix=key[:12],
+                                   key_hash=cls.hash_key(key))
         return token, key

@@ -18,6 +18,7 @@ from stadtallianz.partners.models import Membership
 
 from . import services
 from .forms import (
+    DUPLICATE_EMAIL_MESSAGE,
     AccountDeleteForm,
     ApiTokenForm,
     LoginForm,
@@ -58,7 +59,8 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         unconfirmed = form.has_error("__all__", "email_unconfirmed")
-        return self.render_to_response(self.get_context_data(form=form, email_unconfirmed=unconfirmed))
+        context = self.get_context_data(form=form, email_unconfirmed=unconfirmed)
+        return self.render_to_response(context)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -79,8 +81,7 @@ def register(request):
             )
         except IntegrityError:
             # Someone registered the same address between the check and the insert.
-            form.add_error("email", _("An account with this e-mail address already exists. "
-                                      "Log in or reset your password."))
+            form.add_error("email", DUPLICATE_EMAIL_MESSAGE)
         else:
             return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"form": form})

@@ -13,8 +13,8 @@ LIMIT = settings.AXES_FAILURE_LIMIT
 
 
 def login(client, email, password=DEMO_PASSWORD, ip="192.0.2.10", **extra):
-    return client.post(reverse("accounts:login"), {"username": email, "password": password, **extra},
-                       REMOTE_ADDR=ip)
+    return client.post(reverse("accounts:login"),
+                       {"username": email, "password": password, **extra}, REMOTE_ADDR=ip)
 
 
 def test_login_form_asks_for_the_email_address(client):
@@ -24,7 +24,7 @@ def test_login_form_asks_for_the_email_address(client):
     german = client.get(reverse("accounts:login"))
     assert english.status_code == german.status_code == 200
     assert b'<label for="id_username">E-mail address' in english.content
-    assert '<label for="id_username">E-Mail-Adresse'.encode() in german.content
+    assert b'<label for="id_username">E-Mail-Adresse' in german.content
     assert b'type="email"' in english.content
 
 

@@ -19,7 +19,8 @@ def test_anonymous_is_sent_to_login(client, name):
     assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
 
 
-def test_the_profile_shows_the_person_and_their_memberships(client_for, partner_admin, organisation):
+def test_the_profile_shows_the_person_and_their_memberships(client_for, partner_admin,
+                                                            organisation):
     """A partner admin sees name, address, language and their organisation with its role."""
     response = client_for(partner_admin).get(reverse("accounts:profile"))
     assert response.status_code == 200
@@ -47,8 +48,8 @@ def test_the_profile_query_count_does_not_grow_with_memberships(client_for, citi
     ApiToken.issue(user=citizen, name="one")
     few = query_count(client.get, url)
     for index in range(6):
-        Membership.objects.create(user=citizen, organisation=make_organisation(),
-                                  role=Membership.Role.ADMIN if index % 2 else Membership.Role.MEMBER)
+        role = Membership.Role.ADMIN if index % 2 else Membership.Role.MEMBER
+        Membership.objects.create(user=citizen, organisation=make_organisation(), role=role)
         ApiToken.issue(user=citizen, name=f"token {index}")
     many = query_count(client.get, url)
     assert few == many
