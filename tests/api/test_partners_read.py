@@ -140,6 +140,7 @@ def test_detail_shows_offers_needs_address_and_focus_areas(client, organisation)
     organisation.street, organisation.postal_code = "Hafenweg 1", "48155"
     organisation.city = "Münster"
     organisation.website = "https://stadtwerke.example.org"
+    organisation.logo = "logos/stadtwerke.png"
     organisation.save()
     offer = Offer.objects.create(organisation=organisation, kind=Offer.Kind.OFFER,
                                  category=Offer.Category.DATA, text="Verkehrsdaten")
@@ -153,6 +154,8 @@ def test_detail_shows_offers_needs_address_and_focus_areas(client, organisation)
     assert [item["id"] for item in body["needs"]] == [need.pk]
     assert body["offers"][0]["category"] == "data" and body["offers"][0]["category_label"]
     assert body["partner_since"] is not None
+    assert body["logo_url"] == "http://testserver/media/logos/stadtwerke.png"
+    assert body["web_url"] == f"/de/partners/{organisation.slug}/"
 
 
 def test_detail_of_a_non_public_organisation_is_404_for_others(call, token_for, make_user, draft,
