@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from stadtallianz.core.models import AuditEntry
 from stadtallianz.letter_of_intent.models import Signature
 from stadtallianz.partners.models import Offer, Organisation
 
@@ -107,17 +106,22 @@ def audit_headers() -> list[str]:
             _("Before"), _("After")]
 
 
+def _json(value) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def audit_rows(queryset):
     for entry in queryset.select_related("content_type").iterator(chunk_size=2000):
         yield [
             _local(entry.created_at),
             entry.actor_repr,
             entry.action,
-            f"{entry.content_type.app_label}.{entry.content_type.model}" if entry.content_type else "",
+            (f"{entry.content_type.app_label}.{entry.content_type.model}"
+             if entry.content_type else ""),
             entry.object_id,
             entry.object_repr,
-            json.dumps(entry.before, ensure_ascii=False, sort_keys=True) if entry.before is not None else "",
-            json.dumps(entry.after, ensure_ascii=False, sort_keys=True) if entry.after is not None else "",
+            _json(entry.before),
+            _json(entry.after),
         ]
 
 

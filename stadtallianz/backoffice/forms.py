@@ -26,7 +26,8 @@ class AuditFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
             self.add_error("date_to", _("The end date must not be before the start date."))
         return cleaned
 

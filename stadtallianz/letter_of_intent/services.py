@@ -49,7 +49,8 @@ def refusal_to_sign(organisation: Organisation, version: Version | None) -> str 
         return str(_("There is no published version of the letter of intent to sign."))
     if organisation.signatures.pending().exists():
         return str(_("A signature of this organisation is already awaiting review."))
-    if organisation.is_public and organisation.signatures.confirmed().filter(version=version).exists():
+    signed_this = organisation.signatures.confirmed().filter(version=version).exists()
+    if organisation.is_public and signed_this:
         return str(_("This organisation is already an alliance partner on the current version."))
     return None
 
@@ -272,7 +273,8 @@ def _audit_status_changes(*, by, organisation_ids: list[int], version: Version) 
                  .values_list("pk", "name"))
     entries = [
         AuditEntry(actor=by, actor_repr=by.email[:254], action="partner.status.resign_required",
-                   content_type=content_type, object_id=str(pk), object_repr=names.get(pk, "")[:254],
+                   content_type=content_type, object_id=str(pk),
+                   object_repr=names.get(pk, "")[:254],
                    before={"organisation_status": Status.PARTNER.value},
                    after={"organisation_status": Status.RESIGN_REQUIRED.value,
                           "version": version.number})

@@ -70,7 +70,8 @@ def sign(request, slug: str):
                  "signatory_name": request.user.full_name},
     )
     if request.method == "POST" and refusal is None and form.is_valid():
-        signed_version = Version.objects.published().filter(number=form.cleaned_data["version"]).first()
+        signed_version = (Version.objects.published()
+                          .filter(number=form.cleaned_data["version"]).first())
         try:
             if signed_version is None:
                 raise ValidationError(_("Please sign the version shown on this page."))

@@ -39,7 +39,8 @@ def make_application(make_organisation, make_user):
     def make(name=None, **fields):
         counter["n"] += 1
         organisation = make_organisation(name, status=Organisation.Status.DRAFT, **fields)
-        admin = make_user(f"applicant{counter['n']}@example.org", full_name=f"Applicant {counter['n']}")
+        n = counter["n"]
+        admin = make_user(f"applicant{n}@example.org", full_name=f"Applicant {n}")
         Membership.objects.create(user=admin, organisation=organisation, role=Membership.Role.ADMIN)
         return letter_services.signature_create(
             organisation=organisation, version=Version.objects.current(), by=admin,

@@ -22,13 +22,14 @@ def _csv(response) -> list[list[str]]:
 @pytest.fixture
 def exported(organisation, make_organisation, make_application, coordinator):
     """A confirmed partner with focus areas and offers, an applicant, and a formula-like name."""
-    organisation.street, organisation.postal_code, organisation.city = "Hafenweg 1", "48155", "Münster"
+    organisation.street, organisation.postal_code = "Hafenweg 1", "48155"
+    organisation.city = "Münster"
     organisation.website = "https://stadtwerke.example"
     organisation.save()
     organisation.focus_areas.set(FocusArea.objects.order_by("position")[:2])
-    Offer.objects.create(organisation=organisation, kind=Offer.Kind.OFFER, category="data", text="a")
-    Offer.objects.create(organisation=organisation, kind=Offer.Kind.OFFER, category="expertise", text="b")
-    Offer.objects.create(organisation=organisation, kind=Offer.Kind.NEED, category="reach", text="c")
+    for kind, category in [(Offer.Kind.OFFER, "data"), (Offer.Kind.OFFER, "expertise"),
+                           (Offer.Kind.NEED, "reach")]:
+        Offer.objects.create(organisation=organisation, kind=kind, category=category, text="a")
     signature = make_application("Bewerber eV")
     letter_services.signature_confirm(signature=signature, by=coordinator)
     make_organisation('=HYPERLINK("http://evil.example","x")', status=Organisation.Status.DRAFT)

@@ -1,4 +1,4 @@
-"""`{% letter_of_intent_status organisation %}`: the signature status panel for other apps' pages."""
+"""`{% letter_of_intent_status organisation %}`: the signature status panel for other pages."""
 
 from django import template
 

@@ -1,4 +1,4 @@
-"""Fixtures for letter-of-intent tests: the current version, organisations in each state, signing."""
+"""Fixtures for letter-of-intent tests: versions, organisations in each state, signing."""
 
 import pytest
 from django.utils import translation

@@ -14,7 +14,8 @@ State = Signature.State
 
 
 def test_an_admin_signs_and_the_organisation_becomes_pending(
-        applicant, applicant_admin, coordinator, sign, version_1, django_capture_on_commit_callbacks):
+        applicant, applicant_admin, coordinator, sign, version_1,
+        django_capture_on_commit_callbacks):
     """An admin's signature is pending, the organisation pending, the coordinators are e-mailed."""
     with django_capture_on_commit_callbacks(execute=True):
         signature = sign(applicant, applicant_admin, signatory_name="Alex Applicant",
@@ -146,7 +147,7 @@ def test_a_superuser_confirms(applicant, applicant_admin, superuser, sign):
 
 def test_rejecting_needs_a_reason_and_tells_the_admins(applicant, applicant_admin, coordinator,
                                                       sign, django_capture_on_commit_callbacks):
-    """A rejection without reason is refused; with one, the organisation is rejected and told why."""
+    """A rejection without reason is refused; with one, the organisation is rejected and told."""
     signature = sign(applicant, applicant_admin)
     with pytest.raises(ValidationError):
         services.signature_reject(signature=signature, by=coordinator, reason="   ")
@@ -175,7 +176,8 @@ def test_a_rejected_organisation_can_sign_again(applicant, applicant_admin, coor
     assert applicant.status == Status.PENDING
 
 
-def test_withdrawal(partner_on_v1, applicant_admin, coordinator, django_capture_on_commit_callbacks):
+def test_withdrawal(partner_on_v1, applicant_admin, coordinator,
+                    django_capture_on_commit_callbacks):
     """Withdrawing hides the partner, withdraws its signature and tells the coordinators."""
     with django_capture_on_commit_callbacks(execute=True):
         services.organisation_withdraw(organisation=partner_on_v1, by=applicant_admin)
@@ -193,7 +195,8 @@ def test_withdrawal(partner_on_v1, applicant_admin, coordinator, django_capture_
     assert entry.after["signatures"] == {str(signature.pk): "withdrawn"}
 
 
-def test_a_withdrawn_organisation_can_apply_again(partner_on_v1, applicant_admin, coordinator, sign):
+def test_a_withdrawn_organisation_can_apply_again(partner_on_v1, applicant_admin, coordinator,
+                                                  sign):
     """After withdrawal the organisation signs again and becomes a partner anew."""
     services.organisation_withdraw(organisation=partner_on_v1, by=applicant_admin)
     signature = sign(partner_on_v1, applicant_admin)
@@ -234,7 +237,7 @@ def test_withdrawing_a_pending_application(applicant, applicant_admin, sign):
 def test_publishing_asks_partners_to_resign(partner_on_v1, applicant_admin, coordinator,
                                            organisation, partner_admin, version_2,
                                            django_capture_on_commit_callbacks):
-    """On publication every partner is asked to re-sign, stays public, and its admins are e-mailed."""
+    """On publication every partner is asked to re-sign, stays public, and its admins are told."""
     with django_capture_on_commit_callbacks(execute=True):
         asked = services.version_publish(version=version_2, by=coordinator)
     assert Version.objects.current() == version_2
@@ -295,7 +298,8 @@ def test_confirming_a_signature_of_a_replaced_version(applicant, applicant_admin
 def test_versions_draft_rules(coordinator, version_2, partner_admin):
     """One draft at a time; published versions are never changed; only coordinators manage them."""
     with pytest.raises(services.TransitionError):
-        services.version_create(by=coordinator, title_de="x", title_en="x", text_de="x", text_en="x")
+        services.version_create(by=coordinator, title_de="x", title_en="x", text_de="x",
+                                text_en="x")
     with pytest.raises(PermissionDenied):
         services.version_publish(version=version_2, by=partner_admin)
     services.version_update(version=version_2, by=coordinator, title_de="Neu", title_en="New",

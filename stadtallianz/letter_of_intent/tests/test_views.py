@@ -1,4 +1,4 @@
-"""The letter-of-intent pages over HTTP: public text and signatories, signing, status, withdrawal."""
+"""The letter-of-intent pages over HTTP: text and signatories, signing, status, withdrawal."""
 
 import pytest
 from django.core import mail
@@ -10,6 +10,8 @@ from stadtallianz.letter_of_intent.models import Signature, Version
 from stadtallianz.partners.models import Membership, Organisation
 
 Status = Organisation.Status
+SIGN_DATA = {"version": 1, "signatory_name": "X", "signatory_function": "Y",
+             "authority_confirmed": "on"}
 ROLES = ["visitor", "citizen", "member", "other_admin", "admin", "coordinator"]
 
 
@@ -54,7 +56,8 @@ def test_signatories_are_the_public_partners(client, partner_on_v1, make_organis
     response = client.get(reverse("letter_of_intent:current"))
     signatories = list(response.context["signatories"])
     assert [s.organisation for s in signatories] == [partner_on_v1]
-    assert reverse("partners:detail", kwargs={"slug": partner_on_v1.slug}) in response.content.decode()
+    profile_url = reverse("partners:detail", kwargs={"slug": partner_on_v1.slug})
+    assert profile_url in response.content.decode()
     assert "Ehemalige AG" not in response.content.decode()
 
 
@@ -111,14 +114,14 @@ def test_who_may_not_post_a_signature(client_for, person, applicant, role, versi
     """A POST from anyone but an admin changes nothing."""
     response = client_for(person(role)).post(
         reverse("letter_of_intent:sign", kwargs={"slug": applicant.slug}),
-        {"version": 1, "signatory_name": "X", "signatory_function": "Y", "authority_confirmed": "on"})
+        SIGN_DATA)
     assert response.status_code in (302, 403)
     assert not Signature.objects.exists()
 
 
 def test_signing_over_http(client_for, applicant, applicant_admin, coordinator, version_1,
                            django_capture_on_commit_callbacks):
-    """The admin sees the exact text, signs, and is sent to the status page; coordinators are told."""
+    """The admin sees the exact text, signs and goes to the status page; coordinators are told."""
     client = client_for(applicant_admin)
     url = reverse("letter_of_intent:sign", kwargs={"slug": applicant.slug})
     page = client.get(url)
@@ -168,7 +171,7 @@ def test_signing_an_outdated_version_over_http_is_refused(client_for, applicant,
     services.version_publish(version=version_2, by=coordinator)
     response = client_for(applicant_admin).post(
         reverse("letter_of_intent:sign", kwargs={"slug": applicant.slug}),
-        {"version": 1, "signatory_name": "X", "signatory_function": "Y", "authority_confirmed": "on"})
+        SIGN_DATA)
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert not Signature.objects.exists()
@@ -213,7 +216,8 @@ def test_unknown_organisation_is_404(client_for, applicant_admin):
     """An unknown slug is 404 for sign, status and withdraw."""
     client = client_for(applicant_admin)
     for name in ("sign", "status", "withdraw"):
-        assert client.get(reverse(f"letter_of_intent:{name}", kwargs={"slug": "nope"})).status_code == 404
+        url = reverse(f"letter_of_intent:{name}", kwargs={"slug": "nope"})
+        assert client.get(url).status_code == 404
 
 
 WITHDRAW_EXPECTED = {"visitor": 302, "citizen": 403, "member": 403, "other_admin": 403,
@@ -224,7 +228,8 @@ WITHDRAW_EXPECTED = {"visitor": 302, "citizen": 403, "member": 403, "other_admin
 def test_who_may_withdraw(client_for, person, partner_on_v1, role):
     """Only the organisation's admins withdraw it."""
     response = client_for(person(role)).post(
-        reverse("letter_of_intent:withdraw", kwargs={"slug": partner_on_v1.slug}), {"confirm": "on"})
+        reverse("letter_of_intent:withdraw", kwargs={"slug": partner_on_v1.slug}),
+        {"confirm": "on"})
     assert response.status_code == WITHDRAW_EXPECTED[role]
     partner_on_v1.refresh_from_db()
     assert partner_on_v1.status == (Status.WITHDRAWN if role == "admin" else Status.PARTNER)
