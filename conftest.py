@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import slugify
 
 DEMO_PASSWORD = "correct-horse-battery-staple"
 
@@ -41,6 +42,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (cached pages, throttles)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def make_user(db):
     from stadtallianz.accounts.models import User
@@ -62,7 +71,7 @@ def make_organisation(db):
     def make(name: str | None = None, *, status=Organisation.Status.PARTNER, **fields):
         counter["n"] += 1
         name = name or f"Organisation {counter['n']}"
-        fields.setdefault("slug", f"org-{counter['n']}-{name.lower().replace(' ', '-')}"[:200])
+        fields.setdefault("slug", f"org-{counter['n']}-{slugify(name)}"[:200])
         fields.setdefault("type", Organisation.Type.COMPANY)
         if status in Organisation.PUBLIC_STATUSES:
             fields.setdefault("partner_since", timezone.now())

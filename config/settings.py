@@ -249,6 +249,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Strict Content Security Policy: no inline script or style anywhere; map tiles are the only
 # third-party origin, and only when MAP_TILE_URL names one.
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+if MAP_TILE_URL.lower() == "none":  # maps without tiles, and no third-party origin at all
+    MAP_TILE_URL = ""
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 _tile_origin = "{0.scheme}://{0.netloc}".format(urlparse(MAP_TILE_URL)) if MAP_TILE_URL else None
 CONTENT_SECURITY_POLICY = {

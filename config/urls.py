@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 from django.views.static import serve
 
 from config.api import api
@@ -12,7 +13,9 @@ from stadtallianz.portal.sitemaps import sitemaps
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # At national scale the sitemap has about 10,000 URLs and takes a second to build; crawlers
+    # can wait ten minutes for a new partner to appear.
+    path("sitemap.xml", cache_page(600)(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

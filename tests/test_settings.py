@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean_env = {key: value for key, value in os.environ.items()
                  if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL",
-                                "SECURE_SSL_REDIRECT", "STATIC_MANIFEST"}}
+                                "SECURE_SSL_REDIRECT", "STATIC_MANIFEST",
+                                # set by the browser tests for their own process only
+                                "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     clean_env.update(env)
     return subprocess.run(
         [sys.executable, "-m", "stadtallianz.cli", *args], cwd=ROOT, env=clean_env,

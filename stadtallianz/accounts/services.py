@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from stadtallianz.core.audit import audit_log, snapshot
+from stadtallianz.core.models import AuditEntry
 from stadtallianz.partners.models import Membership
 
 from .models import ApiToken, User
@@ -202,7 +204,11 @@ def account_delete(*, user: User, by: User) -> None:
     if blocking:
         raise AccountDeletionRefused(blocking)
     user_id = user.pk
+    pseudonym = f"deleted account #{user_id}"
+    # Erasure: the audit log keeps what happened, but no longer the person's name or address.
+    AuditEntry.objects.filter(actor=user).update(actor_repr=pseudonym)
+    AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user_id)
+    ).update(object_repr=pseudonym)
     user.delete()
-    # An unsaved stand-in names the entry, so the log keeps no name or address of the person.
-    audit_log(actor=None, action="account.deleted",
-              target=User(pk=user_id, full_name=f"deleted account #{user_id}"))
+    audit_log(actor=None, action="account.deleted", target=User(pk=user_id), object_repr=pseudonym)

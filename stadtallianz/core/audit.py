@@ -30,8 +30,12 @@ def audit_log(
     target: models.Model | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    object_repr: str | None = None,
 ) -> AuditEntry:
-    """Records `actor` doing `action` (a dotted code such as "partner.signature.confirmed")."""
+    """Records `actor` doing `action` (a dotted code such as "partner.signature.confirmed").
+
+    `object_repr` names the target where its own text must not be kept (a deleted account).
+    """
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEntry.objects.create(
         actor=actor if authenticated else None,
@@ -39,7 +43,8 @@ def audit_log(
         action=action,
         content_type=ContentType.objects.get_for_model(target) if target is not None else None,
         object_id=str(target.pk) if target is not None else "",
-        object_repr=str(target)[:254] if target is not None else "",
+        object_repr=(object_repr if object_repr is not None
+                     else str(target) if target is not None else "")[:254],
         before=before,
         after=after,
     )

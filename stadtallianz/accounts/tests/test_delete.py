@@ -27,6 +27,22 @@ def test_a_citizen_deletes_their_account_with_the_password(client_for, citizen):
     assert "citizen@example.org" not in entry.actor_repr + entry.object_repr
 
 
+def test_deleting_an_account_erases_the_person_from_earlier_audit_entries(client_for, citizen):
+    """The log still says what the person did, under a pseudonym, without name or address."""
+    ApiToken.issue(user=citizen, name="script")
+    client = client_for(citizen)
+    client.post(reverse("accounts:tokens"), {"name": "laptop"})
+    user_id = citizen.pk
+    assert AuditEntry.objects.filter(actor_repr="citizen@example.org").exists()
+    client.post(reverse("accounts:delete"), {"password": DEMO_PASSWORD})
+    entries = AuditEntry.objects.all()
+    assert entries.filter(action="account.api_token.created").exists()
+    for entry in entries:
+        assert "citizen@example.org" not in entry.actor_repr
+        assert "Clara Citizen" not in entry.object_repr
+    assert entries.get(action="account.api_token.created").actor_repr == f"deleted account #{user_id}"
+
+
 def test_a_wrong_password_deletes_nothing(client_for, citizen):
     response = client_for(citizen).post(reverse("accounts:delete"), {"password": "wrong"})
     assert response.status_code == 200

@@ -54,3 +54,13 @@ def test_sitemap_leaves_out_partners_that_are_not_public(client, make_organisati
     hidden = make_organisation("Verborgen", status=status)
     content = client.get("/sitemap.xml").content.decode()
     assert hidden.slug not in content
+
+
+def test_sitemap_is_served_from_the_cache_on_the_next_request(client, make_organisation,
+                                                              django_assert_num_queries):
+    """Building it costs a second at national scale, so crawlers get the cached copy."""
+    make_organisation("Cached Partner")
+    first = client.get("/sitemap.xml")
+    with django_assert_num_queries(0):
+        second = client.get("/sitemap.xml")
+    assert second.content == first.content
