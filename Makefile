@@ -33,7 +33,7 @@ node_modules/.installed: package.json package-lock.json
 
 messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { echo "msgfmt missing: apt-get install gettext"; exit 1; }
-	$(BIN)/python -c "import sys; from stadtallianz.cli import main; sys.exit(main(['stadtallianz', 'compilemessages', '--ignore=.venv', '--ignore=node_modules', '--verbosity=0']))"
+	DEBUG=true $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
 
 # The browser tests drive Debian's Chromium; install it where it is missing.
 chromium:
