@@ -194,6 +194,15 @@ def test_unknown_token_is_404(client_for, citizen):
     assert client_for(citizen).get(url).status_code == 404
 
 
+@pytest.mark.parametrize("token", ["%00", "tok%00123", "tok.123"])
+def test_a_token_that_cannot_be_one_is_404(client_for, citizen, token):
+    """A token with characters no token has (a NUL would fail the query on PostgreSQL) finds
+    nothing, for GET and POST."""
+    url = f"/de/partners/invitations/{token}/"
+    assert client_for(citizen).get(url).status_code == 404
+    assert client_for(citizen).post(url).status_code == 404
+
+
 def test_invited_person_of_a_draft_then_sees_it(client_for, make_user, make_organisation,
                                                 partner_admin):
     """Accepting an invitation to a non-public organisation opens its profile to the person."""
