@@ -14,8 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.openapi.docs import Swagger
+from ninja.pagination import LimitOffsetPagination
+from pydantic import field_validator
 
 from .i18n import LANGUAGE_CODES, active_language
 from .models import FocusArea, Principle, SustainableDevelopmentGoal
@@ -39,6 +41,31 @@ def with_request_language(run):
         return response
 
     return wrapper
+
+
+class InputSchema(Schema):
+    """The base of every API input (query filters and bodies): text with a NUL character is
+    refused with 422. PostgreSQL can neither store nor compare such text and would fail the
+    request with a server error."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_characters(cls, value):
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("Text must not contain NUL characters.")
+        return value
+
+
+# Larger offsets overflow the databases' integers (a server error); no list is near this long.
+MAX_OFFSET = 2**31 - 1
+
+
+class Pagination(LimitOffsetPagination):
+    """`limit` and `offset` as ninja has them, with an upper bound for `offset`."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class ErrorOut(Schema):

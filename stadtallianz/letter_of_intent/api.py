@@ -4,9 +4,9 @@ from datetime import datetime
 
 from django.http import Http404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from stadtallianz.core.api import ErrorOut
+from stadtallianz.core.api import ErrorOut, Pagination
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.partners.api import OrganisationType
 from stadtallianz.partners.models import Organisation
@@ -62,7 +62,7 @@ def letter_current(request):
 
 
 @router.get("/signatories", response=list[SignatoryOut], summary="Signatories")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def signatory_list(request):
     """The alliance partners, each with its confirmed signature, by organisation name."""
     return (

@@ -14,9 +14,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from django.core.validators import slug_re
+from ninja.pagination import paginate
 
-from stadtallianz.core.api import ErrorOut, FocusAreaRef, ValidationErrorOut
+from stadtallianz.core.api import (
+    ErrorOut,
+    FocusAreaRef,
+    InputSchema,
+    Pagination,
+    ValidationErrorOut,
+)
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.models import FocusArea
 
@@ -124,7 +131,7 @@ class PartnerDetailOut(PartnerSummaryOut):
         return [offer for offer in obj.offers.all() if offer.kind == Offer.Kind.NEED]
 
 
-class PartnerFilters(Schema):
+class PartnerFilters(InputSchema):
     q: str | None = Field(None, max_length=100, description="Text in the name or description.")
     type: OrganisationType | None = None
     focus_area: str | None = Field(None, description="Slug of a focus area.")
@@ -132,7 +139,7 @@ class PartnerFilters(Schema):
         None, description="Has an offer or a need in this category.")
 
 
-class PartnerPatchIn(Schema):
+class PartnerPatchIn(InputSchema):
     """Only the fields sent are changed. `focus_areas` replaces the list with these slugs."""
 
     name: str = Field(None, min_length=1, max_length=200)
@@ -148,13 +155,13 @@ class PartnerPatchIn(Schema):
     focus_areas: list[str] = Field(None, description="Slugs of focus areas.")
 
 
-class OfferIn(Schema):
+class OfferIn(InputSchema):
     kind: OfferKind
     category: OfferCategory
     text: str = Field(..., min_length=1, max_length=2000)
 
 
-class OfferPatchIn(Schema):
+class OfferPatchIn(InputSchema):
     category: OfferCategory = None
     text: str = Field(None, min_length=1, max_length=2000)
 
@@ -171,6 +178,9 @@ def _with_relations(queryset):
 
 def _visible_organisation(user, slug: str, *, with_offers: bool = False) -> Organisation:
     """The organisation if the caller may see it; 404 otherwise, so its existence stays hidden."""
+    # Text that cannot be a slug (a NUL character would even fail the query) names nothing.
+    if not slug_re.match(slug):
+        raise Http404
     queryset = Organisation.objects.visible_to(user)
     if with_offers:
         queryset = _with_relations(queryset).prefetch_related("offers")
@@ -195,7 +205,7 @@ def _detail(organisation: Organisation) -> Organisation:
 
 
 @router.get("", response=list[PartnerSummaryOut], summary="Partner directory")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def partner_list(request, filters: Query[PartnerFilters]):
     """Confirmed alliance partners, by name. A logged-in caller also sees the organisations they
     belong to, whatever their status."""
