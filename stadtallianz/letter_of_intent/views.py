@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.partners.models import Organisation
+from stadtallianz.partners.permissions import can_view
 
 from . import services
 from .forms import SignForm, WithdrawForm
@@ -52,6 +53,9 @@ def version_detail(request, number: int):
 def _organisation_for(request, slug: str, allowed) -> Organisation:
     """The organisation, if the person may act on it: otherwise login, 403, or 404."""
     organisation = get_object_or_404(Organisation, slug=slug)
+    # As on its profile: who may not see a non-public organisation cannot tell it exists.
+    if not can_view(request.user, organisation):
+        raise Http404
     if not allowed(request.user, organisation):
         raise PermissionDenied
     return organisation

@@ -95,7 +95,8 @@ def test_drafts_are_not_public(client, version_2):
     assert "Text zwei" not in client.get(reverse("letter_of_intent:current")).content.decode()
 
 
-SIGN_EXPECTED = {"visitor": 302, "citizen": 403, "member": 403, "other_admin": 403, "admin": 200,
+# The applicant is not public yet: people outside it get 404, as on its profile.
+SIGN_EXPECTED = {"visitor": 302, "citizen": 404, "member": 403, "other_admin": 404, "admin": 200,
                  "coordinator": 403}
 
 
@@ -115,7 +116,7 @@ def test_who_may_not_post_a_signature(client_for, person, applicant, role, versi
     response = client_for(person(role)).post(
         reverse("letter_of_intent:sign", kwargs={"slug": applicant.slug}),
         SIGN_DATA)
-    assert response.status_code in (302, 403)
+    assert response.status_code in (302, 403, 404)
     assert not Signature.objects.exists()
 
 
@@ -188,7 +189,7 @@ def test_sign_page_offers_the_new_version_when_re_signing(client_for, partner_on
     assert "Text zwei" in response.content.decode()
 
 
-STATUS_EXPECTED = {"visitor": 302, "citizen": 403, "member": 403, "other_admin": 403,
+STATUS_EXPECTED = {"visitor": 302, "citizen": 404, "member": 403, "other_admin": 404,
                    "admin": 200, "coordinator": 200}
 
 
@@ -218,6 +219,17 @@ def test_unknown_organisation_is_404(client_for, applicant_admin):
     for name in ("sign", "status", "withdraw"):
         url = reverse(f"letter_of_intent:{name}", kwargs={"slug": "nope"})
         assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["sign", "status", "withdraw"])
+def test_a_non_public_organisation_looks_missing_to_outsiders(client_for, citizen, applicant,
+                                                              name):
+    """A citizen gets the same 404 for a draft organisation as for one that does not exist, so
+    the pages do not reveal which organisations have registered."""
+    client = client_for(citizen)
+    draft = client.get(reverse(f"letter_of_intent:{name}", kwargs={"slug": applicant.slug}))
+    missing = client.get(reverse(f"letter_of_intent:{name}", kwargs={"slug": "nope"}))
+    assert draft.status_code == missing.status_code == 404
 
 
 WITHDRAW_EXPECTED = {"visitor": 302, "citizen": 403, "member": 403, "other_admin": 403,
