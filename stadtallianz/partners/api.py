@@ -9,12 +9,12 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.core.validators import slug_re
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from django.core.validators import slug_re
 from ninja.pagination import paginate
 
 from stadtallianz.core.api import (
@@ -213,23 +213,9 @@ def partner_list(request, filters: Query[PartnerFilters]):
     visible = Q(status__in=Organisation.PUBLIC_STATUSES)
     if user.is_authenticated:
         visible |= Q(pk__in=Membership.objects.filter(user=user).values("organisation"))
-    organisations = Organisation.objects.filter(visible)
-    # The same filters as the web directory (partners.views.directory).
-    if query := (filters.q or "").strip():
-        organisations = organisations.filter(
-            Q(name__icontains=query) | Q(description_de__icontains=query)
-            | Q(description_en__icontains=query)
-        )
-    if filters.type:
-        organisations = organisations.filter(type=filters.type)
-    # EXISTS rather than joins: listed once however many rows match, without DISTINCT.
-    if filters.focus_area:
-        through = Organisation.focus_areas.through
-        organisations = organisations.filter(Exists(through.objects.filter(
-            organisation_id=OuterRef("pk"), focusarea__slug=filters.focus_area)))
-    if filters.offer_category:
-        organisations = organisations.filter(Exists(Offer.objects.filter(
-            organisation_id=OuterRef("pk"), category=filters.offer_category)))
+    organisations = Organisation.objects.filter(visible).search(
+        q=(filters.q or "").strip(), type=filters.type or "",
+        focus_area=filters.focus_area or "", category=filters.offer_category or "")
     return _with_relations(organisations.order_by("name", "pk"))
 
 

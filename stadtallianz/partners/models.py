@@ -25,6 +25,30 @@ class OrganisationQuerySet(models.QuerySet):
             ).distinct()
         return self.public()
 
+    def search(self, *, q: str = "", type: str = "", focus_area: str = "", category: str = ""):
+        """The directory's filters, the same for the web page and the API; empty ones are off.
+
+        `q` is text in the name or a description, `focus_area` a focus area's slug and `category`
+        an offer category (of an offer or a need).
+        """
+        queryset = self
+        if q:
+            queryset = queryset.filter(Q(name__icontains=q) | Q(description_de__icontains=q)
+                                       | Q(description_en__icontains=q))
+        if type:
+            queryset = queryset.filter(type=type)
+        # IN (subquery) rather than joins: an organisation with several matching rows is listed
+        # once without DISTINCT, and the subquery runs once over its index (a correlated EXISTS
+        # would scan the category's offers again for every organisation on SQLite).
+        if focus_area:
+            through = Organisation.focus_areas.through
+            queryset = queryset.filter(pk__in=through.objects.filter(
+                focusarea__slug=focus_area).values("organisation_id"))
+        if category:
+            queryset = queryset.filter(
+                pk__in=Offer.objects.filter(category=category).values("organisation_id"))
+        return queryset
+
 
 class Organisation(models.Model):
     """A partner organisation (Allianzpartner once its signature of the letter is confirmed)."""

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -49,23 +49,9 @@ def directory(request):
     if form.is_bound:
         form.is_valid()  # an invalid filter value is ignored, the valid ones still apply
         filters = {key: value for key, value in form.cleaned_data.items() if value}
-    if query := filters.get("q"):
-        partners = partners.filter(
-            Q(name__icontains=query) | Q(description_de__icontains=query)
-            | Q(description_en__icontains=query)
-        )
-    if value := filters.get("type"):
-        partners = partners.filter(type=value)
-    # IN (subquery) rather than joins: an organisation with several matching rows is listed once
-    # without DISTINCT, and the subquery runs once over its index (a correlated EXISTS would scan
-    # the category's offers again for every organisation on SQLite).
-    if value := filters.get("focus"):
-        through = Organisation.focus_areas.through
-        partners = partners.filter(
-            pk__in=through.objects.filter(focusarea__slug=value).values("organisation_id"))
-    if value := filters.get("category"):
-        partners = partners.filter(
-            pk__in=Offer.objects.filter(category=value).values("organisation_id"))
+    partners = partners.search(q=filters.get("q", ""), type=filters.get("type", ""),
+                               focus_area=filters.get("focus", ""),
+                               category=filters.get("category", ""))
     page = Paginator(partners, PARTNERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,

@@ -124,3 +124,28 @@ def test_directory_query_count_does_not_grow_with_partners(client, make_organisa
     add(50)
     many = query_count(client.get, URL, {"category": "data", "focus": focus_area.slug})
     assert few == many
+
+
+def test_the_web_directory_and_the_api_list_filter_alike(client, make_organisation, focus_area):
+    """Every filter combination finds the same partners on the web page and in the API, because
+    both use `Organisation.objects.search`."""
+    cycling = make_organisation("Radhaus", description_de="Lastenräder",
+                                type=Organisation.Type.STARTUP)
+    cycling.focus_areas.add(focus_area)
+    Offer.objects.create(organisation=cycling, kind="need", category="data", text="Zähldaten")
+    research = make_organisation("Institut", type=Organisation.Type.RESEARCH)
+    research.focus_areas.add(focus_area)
+    Offer.objects.create(organisation=research, kind="offer", category="expertise", text="Studien")
+    make_organisation("Bäckerei")
+    cases = [({"q": "lastenr"}, {"q": "lastenr"}), ({"type": "research"}, {"type": "research"}),
+             ({"focus": focus_area.slug}, {"focus_area": focus_area.slug}),
+             ({"category": "data"}, {"offer_category": "data"}),
+             ({"focus": focus_area.slug, "category": "expertise"},
+              {"focus_area": focus_area.slug, "offer_category": "expertise"})]
+    for web, api in cases:
+        on_the_web = names(client.get(URL, web))
+        in_the_api = [item["name"] for item in client.get("/api/v1/partners", api).json()["items"]]
+        expected = [o.name for o in Organisation.objects.public().search(
+            q=web.get("q", ""), type=web.get("type", ""), focus_area=web.get("focus", ""),
+            category=web.get("category", ""))]
+        assert on_the_web == in_the_api == expected, web
