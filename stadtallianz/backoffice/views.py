@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stadtallianz.core.forms import add_service_errors
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.core.models import AuditEntry, FocusArea
 from stadtallianz.letter_of_intent import services as letter_services
@@ -25,14 +26,6 @@ from .forms import AuditFilterForm, FocusAreaForm, PartnerFilterForm
 from .permissions import coordination_office_required
 
 PAGE_SIZE = 50
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def _query_without_page(request) -> str:
@@ -109,7 +102,7 @@ def application_reject(request, pk: int):
             letter_services.signature_reject(signature=signature, by=request.user,
                                              reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The signature of %(name)s is rejected.")
                              % {"name": signature.organisation.name})
@@ -183,7 +176,7 @@ def version_create(request):
         try:
             version = letter_services.version_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The draft is saved. Check the preview before publishing."))
             return redirect("backoffice:version_preview", number=version.number)
@@ -201,7 +194,7 @@ def version_edit(request, number: int):
         try:
             letter_services.version_update(version=version, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect("backoffice:version_preview", number=number)
@@ -247,7 +240,7 @@ def focus_area_create(request):
         try:
             services.focus_area_create(by=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The focus area is saved."))
             return redirect("backoffice:focus_areas")
@@ -263,7 +256,7 @@ def focus_area_edit(request, pk: int):
             services.focus_area_update(focus_area=focus_area, by=request.user,
                                        data=form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The focus area is saved."))
             return redirect("backoffice:focus_areas")

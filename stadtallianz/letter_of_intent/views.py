@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from stadtallianz.core.forms import add_service_errors
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.partners.models import Organisation
 from stadtallianz.partners.permissions import can_view
@@ -86,7 +87,7 @@ def sign(request, slug: str):
                 authority_confirmed=form.cleaned_data["authority_confirmed"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Thank you. Your signature awaits review by the "
                                         "coordination office."))
@@ -99,14 +100,6 @@ def sign(request, slug: str):
         "refusal": refusal,
         "form": form,
     }, status=status)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def status(request, slug: str):
@@ -137,7 +130,7 @@ def withdraw(request, slug: str):
         try:
             services.organisation_withdraw(organisation=organisation, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your organisation has withdrawn from the alliance. "
                                         "It can sign the letter of intent again at any time."))
