@@ -203,7 +203,11 @@ def version_create(*, by, title_de: str, title_en: str, text_de: str, text_en: s
     """A draft of the next version; only one draft exists at a time, so numbers stay in order."""
     if not can_manage_versions(by):
         raise PermissionDenied
-    if Version.objects.select_for_update().filter(published_at__isnull=True).exists():
+    # Every creator locks the existing versions first, so that two at once (a double click)
+    # run one after the other and the second sees the first one's draft instead of taking the
+    # same number.
+    list(Version.objects.select_for_update().values_list("pk", flat=True))
+    if Version.objects.filter(published_at__isnull=True).exists():
         raise TransitionError(_("There is already a draft version. Edit or publish it first."))
     number = (Version.objects.aggregate(highest=Max("number"))["highest"] or 0) + 1
     version = Version(number=number, title_de=title_de, title_en=title_en,

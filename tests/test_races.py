@@ -1,0 +1,54 @@
+"""Two requests at once: the second one waits for the first and then fails cleanly (or adapts),
+never with a database error. Needs PostgreSQL: only it lets two connections write at once."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from stadtallianz.letter_of_intent import services as letter_services
+from stadtallianz.letter_of_intent.models import Version
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers"),
+]
+
+VERSION_TEXT = {"title_de": "Neu", "title_en": "New", "text_de": "Text", "text_en": "Text"}
+
+
+def _in_open_transaction(work):
+    """Runs `work` on a second connection and keeps its transaction open for a moment after the
+    caller was told it has run, so that the caller's own attempt overlaps with it."""
+    done, errors = threading.Event(), []
+
+    def run():
+        try:
+            with transaction.atomic():
+                work()
+                done.set()
+                time.sleep(0.5)
+        except Exception as error:  # noqa: BLE001 - reported to the test below
+            errors.append(error)
+            done.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert done.wait(10)
+    return thread, errors
+
+
+def test_two_new_versions_at_once_give_one_draft(coordinator):
+    """When two drafts are created at the same time, the second is refused as "there is already
+    a draft" instead of failing on the version number."""
+    thread, errors = _in_open_transaction(
+        lambda: letter_services.version_create(by=coordinator, **VERSION_TEXT))
+    with pytest.raises(letter_services.TransitionError):
+        letter_services.version_create(by=coordinator, **VERSION_TEXT)
+    thread.join()
+    assert errors == []
+    assert Version.objects.filter(published_at__isnull=True).count() == 1
+
