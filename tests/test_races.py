@@ -9,6 +9,8 @@ from django.db import connection, connections, transaction
 
 from stadtallianz.letter_of_intent import services as letter_services
 from stadtallianz.letter_of_intent.models import Version
+from stadtallianz.partners import services as partner_services
+from stadtallianz.partners.models import Organisation
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -52,3 +54,14 @@ def test_two_new_versions_at_once_give_one_draft(coordinator):
     assert errors == []
     assert Version.objects.filter(published_at__isnull=True).count() == 1
 
+
+def test_two_organisations_with_one_name_at_once_get_two_slugs(citizen, make_user):
+    """Two people registering the same name at the same moment both succeed, with two slugs."""
+    other = make_user("other@example.org")
+    thread, errors = _in_open_transaction(
+        lambda: partner_services.organisation_create(by=other, name="Radhaus", type="startup"))
+    mine = partner_services.organisation_create(by=citizen, name="Radhaus", type="startup")
+    thread.join()
+    assert errors == []
+    assert mine.slug == "radhaus-2"
+    assert sorted(Organisation.objects.values_list("slug", flat=True)) == ["radhaus", "radhaus-2"]

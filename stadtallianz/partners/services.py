@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -52,6 +52,21 @@ def unique_slug(name: str) -> str:
     return f"{base}-{number}"
 
 
+def _save_with_free_slug(organisation: Organisation, attempts: int = 3) -> None:
+    """Saves a new organisation; when another one took its slug in the meantime (two people
+    registering the same name at once, or a double click) it takes the next free one."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                organisation.save()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1 or not Organisation.objects.filter(
+                    slug=organisation.slug).exists():
+                raise
+            organisation.slug = unique_slug(organisation.name)
+
+
 @transaction.atomic
 def organisation_create(*, by, name: str, type: str, data: dict | None = None) -> Organisation:
     """Registers an organisation (not yet a partner) and makes the person who did it its admin."""
@@ -63,7 +78,7 @@ def organisation_create(*, by, name: str, type: str, data: dict | None = None) -
                                 status=Organisation.Status.DRAFT, **data)
     organisation.full_clean()
     _check_coordinates(organisation.latitude, organisation.longitude)
-    organisation.save()
+    _save_with_free_slug(organisation)
     Membership.objects.create(organisation=organisation, user=by, role=Membership.Role.ADMIN)
     audit_log(actor=by, action="partner.created", target=organisation,
               after=snapshot(organisation, ["slug", "status", *PROFILE_FIELDS]))
