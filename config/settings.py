@@ -44,7 +44,8 @@ def required_in_production(name: str, development_default: str) -> str:
 
 
 DEBUG = env_bool("DEBUG", default=False)
-SECRET_KEY = required_in_production("SECRET_KEY", "insecure-development-key-never-use-in-production")
+SECRET_KEY = required_in_production(
+    "SECRET_KEY", "insecure-development-key-never-use-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off (production mode).")
@@ -185,7 +186,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 # Third-party front-end libraries come from npm at set-up (package.json with its lock file).
-STATICFILES_DIRS = [("vendor", BASE_DIR / "node_modules")] if (BASE_DIR / "node_modules").is_dir() else []
+STATICFILES_DIRS = ([("vendor", BASE_DIR / "node_modules")]
+                    if (BASE_DIR / "node_modules").is_dir() else [])
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # In production the reverse proxy serves uploads; SERVE_MEDIA lets Django do it on a first look.
@@ -213,7 +215,8 @@ def email_settings(url: str) -> dict:
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     if scheme == "file":
         return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-                "EMAIL_FILE_PATH": parsed.path if parsed.path not in ("", "/") else str(VAR_DIR / "mail")}
+                "EMAIL_FILE_PATH": (parsed.path if parsed.path not in ("", "/")
+                                    else str(VAR_DIR / "mail"))}
     if scheme in {"smtp", "smtps"}:
         query = parse_qs(parsed.query)
         return {

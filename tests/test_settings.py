@@ -19,7 +19,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
                                 # set by the browser tests for their own process only
                                 "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     clean_env.update(env)
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - this interpreter with fixed arguments
         [sys.executable, "-m", "stadtallianz.cli", *args], cwd=ROOT, env=clean_env,
         capture_output=True, text=True, timeout=120,
     )

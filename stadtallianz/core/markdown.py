@@ -21,7 +21,8 @@ def render_markdown(source: str) -> SafeString:
     html = _renderer.render(source or "")
     # Headings start at h2: the page's own title is the only h1.
     for level in range(5, 0, -1):
-        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
+        html = (html.replace(f"<h{level}>", f"<h{level + 1}>")
+                .replace(f"</h{level}>", f"</h{level + 1}>"))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -105,4 +105,5 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+        return (f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} "
+                f"{self.object_repr}")

@@ -140,7 +140,8 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["organisation__name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "user"], name="one_membership_per_person"),
+            models.UniqueConstraint(fields=["organisation", "user"],
+                                    name="one_membership_per_person"),
         ]
 
     def __str__(self):

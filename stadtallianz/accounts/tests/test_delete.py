@@ -40,7 +40,8 @@ def test_deleting_an_account_erases_the_person_from_earlier_audit_entries(client
     for entry in entries:
         assert "citizen@example.org" not in entry.actor_repr
         assert "Clara Citizen" not in entry.object_repr
-    assert entries.get(action="account.api_token.created").actor_repr == f"deleted account #{user_id}"
+    token_entry = entries.get(action="account.api_token.created")
+    assert token_entry.actor_repr == f"deleted account #{user_id}"
 
 
 def test_a_wrong_password_deletes_nothing(client_for, citizen):
