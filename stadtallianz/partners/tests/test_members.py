@@ -215,3 +215,31 @@ def test_invited_person_of_a_draft_then_sees_it(client_for, make_user, make_orga
     client.post(invitation_url(invitation))
     assert client.get(draft.get_absolute_url()).status_code == 200
     assert Membership.objects.get(user=person).is_admin
+
+
+def test_invitation_and_role_of_another_organisation_are_404(as_role, other_member,
+                                                             partner_member, organisation,
+                                                             invitation):
+    """An admin of one partner can neither cancel another partner's invitation nor change the
+    role of its people through their own organisation's URLs."""
+    other = other_member.memberships.get().organisation
+    membership = Membership.objects.get(user=partner_member)
+    client = as_role("other_member")
+    assert client.post(action_url("invitation_cancel", other, invitation.pk)).status_code == 404
+    assert client.post(action_url("member_role", other, membership.pk),
+                       {"role": "admin"}).status_code == 404
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+    membership.refresh_from_db()
+    assert membership.role == Membership.Role.MEMBER
+
+
+@pytest.mark.parametrize("name", ["member_remove", "member_role", "invitation_cancel"])
+def test_membership_actions_need_post(as_role, partner_admin, partner_member, organisation,
+                                      invitation, name):
+    """A link (GET) to a membership action changes nothing: 405."""
+    pk = (invitation.pk if name == "invitation_cancel"
+          else Membership.objects.get(user=partner_member).pk)
+    response = as_role("partner_admin").get(action_url(name, organisation, pk))
+    assert response.status_code == 405
+    assert Membership.objects.filter(user=partner_member, role="member").exists()
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
