@@ -175,14 +175,6 @@ class Invitation(models.Model):
         return f"{self.email} → {self.organisation}"
 
 
-class OfferQuerySet(models.QuerySet):
-    def offers(self):
-        return self.filter(kind=Offer.Kind.OFFER)
-
-    def needs(self):
-        return self.filter(kind=Offer.Kind.NEED)
-
-
 class Offer(models.Model):
     """Something a partner offers the alliance, or needs from it."""
 
@@ -206,8 +198,6 @@ class Offer(models.Model):
                                 db_index=True)
     text = models.TextField(_("text"), max_length=2000)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    objects = OfferQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("offer or need")
