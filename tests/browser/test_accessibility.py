@@ -4,8 +4,10 @@ role, in German and in English. One test per role and language visits all of tha
 with one logged-in browser, and reports every failing page at once."""
 
 import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
 
-from tests.browser.conftest import PASSWORD, login, sweep
+from tests.browser.conftest import PASSWORD, login, page_problems, problems_here, sweep
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LANGUAGES = ["de", "en"]
@@ -34,6 +36,20 @@ def test_citizen_pages_have_no_serious_violations(page, live_server, alliance, l
     paths = ["/account/", "/account/edit/", "/account/password/", "/account/tokens/",
              "/account/delete/", "/partners/new/"]
     problems = sweep(page, live_server.url, language, paths)
+    # A page with a confirmation message after saving, and the one key of a new token.
+    page.goto(f"{live_server.url}/{language}/account/edit/")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state("load")
+    assert page.locator("[role=status] .message").count() == 1
+    if found := problems_here(page):
+        problems["after saving"] = found
+    page.goto(f"{live_server.url}/{language}/account/tokens/")
+    page.fill("#id_name", "Mein Skript")
+    page.locator("main form:has(#id_name) button[type=submit]").click()
+    page.wait_for_load_state("load")
+    assert page.locator("#new-token-key").count() == 1
+    if found := problems_here(page):
+        problems["new token"] = found
     assert problems == {}, problems
 
 
@@ -67,4 +83,67 @@ def test_coordinator_pages_have_no_serious_violations(page, live_server, allianc
         f"/partners/{alliance.applying.slug}/",
     ]
     problems = sweep(page, live_server.url, language, paths)
+    assert problems == {}, problems
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_error_pages_have_no_serious_violations(page, live_server, alliance, language):
+    """Not found (an unknown address, a partner not yet public) and access denied (a citizen
+    in the back office) are pages of the site in the visitor's language; the server-error
+    page, which Django renders without a request, stands alone and passes too."""
+    base = f"{live_server.url}/{language}"
+    problems = {}
+    for path in ("/no-such-page/", f"/partners/{alliance.applying.slug}/"):
+        if found := page_problems(page, base + path, expect_status=404):
+            problems[path] = found
+    expected = {"de": "Seite nicht gefunden", "en": "Page not found"}[language]
+    assert page.locator("h1").inner_text() == expected
+    assert page.locator("nav[aria-label] a").count() > 3  # the site's navigation is there
+
+    login(page, live_server, alliance.citizen.email, PASSWORD, language)
+    if found := page_problems(page, f"{base}/backoffice/", expect_status=403):
+        problems["/backoffice/"] = found
+    expected = {"de": "Zugriff verweigert", "en": "Access denied"}[language]
+    assert page.locator("h1").inner_text() == expected
+
+    with translation.override(language):
+        html = render_to_string("500.html")
+    page.goto(f"{base}/")  # the page's address lets the stylesheet load as it would
+    page.set_content(html)
+    if found := problems_here(page):
+        problems["500"] = found
+    expected = {"de": "Serverfehler", "en": "Server error"}[language]
+    assert page.locator("h1").inner_text() == expected
+    assert problems == {}, problems
+
+
+REFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll("body *")]
+    .filter((element) => element.getBoundingClientRect().right > width + 1)
+    .slice(0, 5).map((element) => element.tagName.toLowerCase() + "." + element.className);
+  return document.documentElement.scrollWidth > width ?
+    {page: document.documentElement.scrollWidth, wider: wide} : null;
+}"""
+
+
+def test_pages_reflow_to_320_css_pixels_without_scrolling_sideways(page, live_server, alliance):
+    """At 320 CSS pixels (a phone, or 1280 pixels at 400 % zoom; WCAG 1.4.10) no page of the
+    visitor or the coordinator, tables and detail lists included, is wider than the window."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    base = f"{live_server.url}/de"
+    paths = ["/", "/partners/", f"/partners/{alliance.home.slug}/", "/letter-of-intent/",
+             "/register/"]
+    problems = {}
+    for path in paths:
+        page.goto(base + path)
+        if found := page.evaluate(REFLOW):
+            problems[path] = found
+    login(page, live_server, alliance.coordinator.email, PASSWORD)
+    for path in ["/backoffice/", "/backoffice/applications/",
+                 f"/backoffice/applications/{alliance.pending.pk}/", "/backoffice/partners/",
+                 "/backoffice/audit/", "/backoffice/versions/", "/account/tokens/"]:
+        page.goto(base + path)
+        if found := page.evaluate(REFLOW):
+            problems[path] = found
     assert problems == {}, problems
