@@ -79,6 +79,21 @@ def test_the_language_switch_works_with_the_keyboard_and_keeps_the_page(page, li
     assert page.locator("h1").inner_text() == "Partnerverzeichnis"
 
 
+def test_the_next_page_link_works_with_the_keyboard_and_keeps_the_focus_in_the_results(
+        page, live_server, alliance):
+    """Enter on "Next page" shows the second page in place; the focus moves to the new result
+    count instead of falling back to the top of the page, so the next Tab reaches a partner."""
+    page.goto(f"{live_server.url}/de/partners/")
+    tab_to(page, "a[rel=next]")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/de/partners/\?page=2$"))
+    expect(page.locator(".partner-card")).to_have_count(31 - 24)
+    assert page.evaluate(f"{ACTIVE}.id") == "result-count"
+    page.keyboard.press("Tab")
+    assert page.evaluate(f"{ACTIVE}.closest('.partner-card') !== null")
+    assert page.evaluate(f"{ACTIVE}.textContent") == "Partner 25 Münster"
+
+
 # The outline is drawn just outside the element (outline-offset), so its contrast counts
 # against whatever is painted there: the first element under that point with a background.
 FOCUS_RING = """() => {
@@ -100,6 +115,7 @@ FOCUS_RING = """() => {
              + " " + (element.textContent || "").trim().slice(0, 30),
     style: style.outlineStyle, width: parseFloat(style.outlineWidth),
     colour: style.outlineColor, background,
+    visible: rect.width > 0 && rect.height > 0 && style.visibility !== "hidden",
   };
 }"""
 
@@ -115,7 +131,9 @@ def _contrast(one: str, other: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-def _weak_focus_rings(page, url: str, *, presses: int = 40) -> list[dict]:
+def _weak_focus_rings(page, url: str, *, presses: int = 120) -> list[dict]:
+    """Tabs through the whole page; returns the focused elements one cannot see or whose
+    outline is too thin or too faint, and notes a keyboard trap (Tab never leaves the page)."""
     page.goto(url)
     weak = []
     for _ in range(presses):
@@ -127,8 +145,11 @@ def _weak_focus_rings(page, url: str, *, presses: int = 40) -> list[dict]:
             continue  # the skip link's target: focused by script, never reached by Tab
         ring["contrast"] = round(_contrast(ring["colour"], ring["background"]), 2)
         # WCAG 2.1 SC 1.4.11: the focus indicator needs 3:1 against what is next to it.
-        if ring["style"] == "none" or ring["width"] < 2 or ring["contrast"] < 3:
+        if (ring["style"] == "none" or ring["width"] < 2 or ring["contrast"] < 3
+                or not ring["visible"]):
             weak.append(ring)
+    else:
+        weak.append({"trap": f"Tab did not leave the page in {presses} presses"})
     return weak
 
 
