@@ -1,0 +1,102 @@
+"""Lists the app tests did not count: their queries do not grow with their rows."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from stadtallianz.core.testing import query_count
+from stadtallianz.letter_of_intent import services as letter_services
+from stadtallianz.letter_of_intent.models import Signature, Version
+from stadtallianz.partners.models import Invitation, Membership, Offer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _german():
+    with translation.override("de"):
+        yield
+
+
+def _add_people(organisation, make_user, inviter, start: int, count: int) -> None:
+    for n in range(start, start + count):
+        person = make_user(f"person-{n}@example.org")
+        Membership.objects.create(organisation=organisation, user=person,
+                                  role=Membership.Role.ADMIN if n % 2 else Membership.Role.MEMBER)
+        Invitation.objects.create(organisation=organisation, email=f"invited-{n}@example.org",
+                                  invited_by=inviter, token=f"token-{n}")
+
+
+def test_the_member_page_query_count_does_not_grow(client_for, organisation, partner_admin,
+                                                    make_user):
+    """The member page of an organisation with many people and invitations costs as many
+    queries as one with few."""
+    client = client_for(partner_admin)
+    url = reverse("partners:members", kwargs={"slug": organisation.slug})
+    _add_people(organisation, make_user, partner_admin, 0, 2)
+    few = query_count(client.get, url)
+    _add_people(organisation, make_user, partner_admin, 2, 12)
+    assert query_count(client.get, url) == few
+
+
+def test_the_offers_page_query_count_does_not_grow(client_for, organisation, partner_admin):
+    """The offers page costs the same with two entries as with twenty."""
+    client = client_for(partner_admin)
+    url = reverse("partners:offers", kwargs={"slug": organisation.slug})
+
+    def add(count):
+        for n in range(count):
+            Offer.objects.create(organisation=organisation, kind=Offer.Kind.values[n % 2],
+                                 category=Offer.Category.values[n % 7], text=f"Entry {n}")
+
+    add(2)
+    few = query_count(client.get, url)
+    add(18)
+    assert query_count(client.get, url) == few
+
+
+def _sign_and_review(organisation, admin, coordinator, *, confirm: bool) -> Signature:
+    signature = letter_services.signature_create(
+        organisation=organisation, version=Version.objects.current(), by=admin,
+        signatory_name="Anna", signatory_function="CEO", authority_confirmed=True)
+    if confirm:
+        return letter_services.signature_confirm(signature=signature, by=coordinator)
+    return letter_services.signature_reject(signature=signature, by=coordinator, reason="No.")
+
+
+def test_the_signature_history_query_count_does_not_grow(client_for, organisation,
+                                                         partner_admin, coordinator):
+    """The status page and the back office's application page list an organisation's earlier
+    signatures with the same number of queries however many there are."""
+    status_url = reverse("letter_of_intent:status", kwargs={"slug": organisation.slug})
+    admin_client, office = client_for(partner_admin), client_for(coordinator)
+    first = _sign_and_review(organisation, partner_admin, coordinator, confirm=False)
+    _sign_and_review(organisation, partner_admin, coordinator, confirm=False)
+    application_url = reverse("backoffice:application", kwargs={"pk": first.pk})
+    few = (query_count(admin_client.get, status_url), query_count(office.get, application_url))
+    for _ in range(6):
+        _sign_and_review(organisation, partner_admin, coordinator, confirm=False)
+    many = (query_count(admin_client.get, status_url), query_count(office.get, application_url))
+    assert many == few
+
+
+def test_the_api_signatory_list_query_count_does_not_grow(client, make_organisation,
+                                                          make_user, coordinator):
+    """The API's signatory list costs the same with two partners as with twelve."""
+
+    def add(start, count):
+        for n in range(start, start + count):
+            organisation = make_organisation(f"Signatory {n}")
+            admin = make_user(f"signatory-{n}@example.org")
+            Membership.objects.create(organisation=organisation, user=admin,
+                                      role=Membership.Role.ADMIN)
+            organisation.status = organisation.Status.DRAFT
+            organisation.save()
+            _sign_and_review(organisation, admin, coordinator, confirm=True)
+
+    add(0, 2)
+    few = query_count(client.get, "/api/v1/letter-of-intent/signatories")
+    add(2, 10)
+    response = client.get("/api/v1/letter-of-intent/signatories")
+    assert response.json()["count"] == 12
+    assert query_count(client.get, "/api/v1/letter-of-intent/signatories") == few
