@@ -18,11 +18,15 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
 def render_markdown(source: str) -> SafeString:
-    html = _renderer.render(source or "")
-    # Headings start at h2: the page's own title is the only h1.
-    for level in range(5, 0, -1):
-        html = (html.replace(f"<h{level}>", f"<h{level + 1}>")
-                .replace(f"</h{level}>", f"</h{level + 1}>"))
+    tokens = _renderer.parse(source or "")
+    # The page's own title is the only h1: the author's highest heading becomes h2 and the
+    # others keep their distance to it, so the page adds no gap between h1 and the text.
+    levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
+    shift = 2 - min(levels) if levels else 0
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+    html = _renderer.renderer.render(tokens, _renderer.options, {})
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

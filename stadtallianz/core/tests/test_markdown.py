@@ -25,3 +25,10 @@ def test_markdown_removes_scripts_raw_html_and_javascript_links():
 def test_markdown_headings_start_below_the_page_title():
     """The page's own title is the only h1; authors' headings start at h2."""
     assert render_markdown("# Title\n\n## Section").startswith("<h2>Title</h2>\n<h3>Section</h3>")
+
+
+def test_markdown_top_heading_follows_the_page_title_directly():
+    """A text whose top heading is ## starts at h2, not h3, below the page's h1; the author's
+    other headings keep their distance to it."""
+    html = render_markdown("## Part\n\n#### Detail\n\ntext")
+    assert html.startswith("<h2>Part</h2>\n<h4>Detail</h4>")
