@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
-DEMO_PASSWORD = "correct-horse-battery-staple"
+DEMO_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test accounts only
 
 
 def _reachable(url: str, default_port: int) -> bool:
@@ -24,13 +24,16 @@ def _reachable(url: str, default_port: int) -> bool:
 
 
 def pytest_sessionstart(session):
-    required = {name.strip() for name in os.environ.get("REQUIRED_SERVICES", "").split(",") if name.strip()}
+    required = {name.strip() for name in os.environ.get("REQUIRED_SERVICES", "").split(",")
+                if name.strip()}
     problems = []
-    if "postgresql" in required and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        problems.append("REQUIRED_SERVICES names postgresql but DATABASE_URL is not a PostgreSQL URL")
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" in required and engine != "django.db.backends.postgresql":
+        problems.append("REQUIRED_SERVICES names postgresql but DATABASE_URL is not PostgreSQL")
     if "postgresql" in required and not _reachable(os.environ.get("DATABASE_URL", ""), 5432):
         problems.append("PostgreSQL is not reachable at DATABASE_URL")
-    if "redis" in required and not (os.environ.get("REDIS_URL") and _reachable(os.environ["REDIS_URL"], 6379)):
+    redis_url = os.environ.get("REDIS_URL", "")
+    if "redis" in required and not (redis_url and _reachable(redis_url, 6379)):
         problems.append("Redis is not reachable at REDIS_URL")
     if problems:
         pytest.exit("Required services missing: " + "; ".join(problems), returncode=3)
@@ -56,8 +59,8 @@ def make_user(db):
 
     def make(email: str, *, full_name: str = "", password: str = DEMO_PASSWORD, **fields):
         fields.setdefault("email_confirmed_at", timezone.now())
-        return User.objects.create_user(email, password, full_name=full_name or email.split("@")[0],
-                                        **fields)
+        return User.objects.create_user(email, password,
+                                        full_name=full_name or email.split("@")[0], **fields)
 
     return make
 
