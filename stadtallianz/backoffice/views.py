@@ -206,8 +206,8 @@ def version_preview(request, number: int):
     version = get_object_or_404(Version, number=number)
     return render(request, "backoffice/version_preview.html", {
         "version": version,
-        "text_de_html": render_markdown(version.text_de),
-        "text_en_html": render_markdown(version.text_en),
+        "text_de_html": render_markdown(version.text_de, top_level=3),
+        "text_en_html": render_markdown(version.text_en, top_level=3),
         "partner_count": Organisation.objects.filter(status=Organisation.Status.PARTNER).count(),
     })
 

@@ -17,12 +17,16 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
-def render_markdown(source: str) -> SafeString:
+def render_markdown(source: str, *, top_level: int = 2) -> SafeString:
+    """Renders the author's text; its highest heading becomes `<h{top_level}>`.
+
+    The page's own title is the only h1, and a text shown inside a section headed h2 starts at
+    h3: the author's other headings keep their distance to the highest one, so the page never
+    skips a heading level between its own headings and the text's.
+    """
     tokens = _renderer.parse(source or "")
-    # The page's own title is the only h1: the author's highest heading becomes h2 and the
-    # others keep their distance to it, so the page adds no gap between h1 and the text.
     levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
-    shift = 2 - min(levels) if levels else 0
+    shift = top_level - min(levels) if levels else 0
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + shift)}"

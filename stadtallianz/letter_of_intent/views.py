@@ -96,7 +96,7 @@ def sign(request, slug: str):
     return render(request, "letter_of_intent/sign.html", {
         "organisation": organisation,
         "version": version,
-        "text_html": render_markdown(version.text) if version else "",
+        "text_html": render_markdown(version.text, top_level=3) if version else "",
         "refusal": refusal,
         "form": form,
     }, status=status)

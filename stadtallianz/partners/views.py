@@ -98,7 +98,7 @@ def detail(request, slug):
             "user__full_name", "user__email"))
     context = {
         "organisation": organisation,
-        "description_html": render_markdown(organisation.description),
+        "description_html": render_markdown(organisation.description, top_level=3),
         "can_edit": can_edit,
         "is_admin": is_admin,
         "members": members,

@@ -32,3 +32,8 @@ def test_markdown_top_heading_follows_the_page_title_directly():
     other headings keep their distance to it."""
     html = render_markdown("## Part\n\n#### Detail\n\ntext")
     assert html.startswith("<h2>Part</h2>\n<h4>Detail</h4>")
+
+
+def test_markdown_inside_a_section_starts_one_level_deeper():
+    """A partner's description sits below the page's "About us" h2, so its headings start at h3."""
+    assert render_markdown("# Wir\n\n## Team", top_level=3).startswith("<h3>Wir</h3>\n<h4>Team</h4>")
