@@ -7,7 +7,7 @@ and after, and sends its e-mails once the transaction has committed.
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -203,17 +203,20 @@ def version_create(*, by, title_de: str, title_en: str, text_de: str, text_en: s
     """A draft of the next version; only one draft exists at a time, so numbers stay in order."""
     if not can_manage_versions(by):
         raise PermissionDenied
-    # Every creator locks the existing versions first, so that two at once (a double click)
-    # run one after the other and the second sees the first one's draft instead of taking the
-    # same number.
-    list(Version.objects.select_for_update().values_list("pk", flat=True))
+    already_a_draft = _("There is already a draft version. Edit or publish it first.")
     if Version.objects.filter(published_at__isnull=True).exists():
-        raise TransitionError(_("There is already a draft version. Edit or publish it first."))
+        raise TransitionError(already_a_draft)
     number = (Version.objects.aggregate(highest=Max("number"))["highest"] or 0) + 1
     version = Version(number=number, title_de=title_de, title_en=title_en,
                       text_de=text_de, text_en=text_en)
-    version.full_clean()
-    version.save()
+    version.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            version.save()
+    except IntegrityError:
+        # Two drafts created at the same moment (a double click) took the same number; the
+        # unique index made the second wait for the first and refuse.
+        raise TransitionError(already_a_draft) from None
     audit_log(actor=by, action="letter.version.created", target=version,
               after=_version_state(version))
     return version
