@@ -13,7 +13,7 @@ from stadtallianz.partners import services as partner_services
 from stadtallianz.partners.models import Organisation
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers"),
 ]
 
