@@ -36,4 +36,5 @@ def test_markdown_top_heading_follows_the_page_title_directly():
 
 def test_markdown_inside_a_section_starts_one_level_deeper():
     """A partner's description sits below the page's "About us" h2, so its headings start at h3."""
-    assert render_markdown("# Wir\n\n## Team", top_level=3).startswith("<h3>Wir</h3>\n<h4>Team</h4>")
+    html = render_markdown("# Wir\n\n## Team", top_level=3)
+    assert html.startswith("<h3>Wir</h3>\n<h4>Team</h4>")
