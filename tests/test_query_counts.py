@@ -100,3 +100,47 @@ def test_the_api_signatory_list_query_count_does_not_grow(client, make_organisat
     response = client.get("/api/v1/letter-of-intent/signatories")
     assert response.json()["count"] == 12
     assert query_count(client.get, "/api/v1/letter-of-intent/signatories") == few
+
+
+def _add_partners(start: int, count: int) -> None:
+    """Public partners with two focus areas and an offer each, written in bulk."""
+    from django.utils import timezone
+
+    from stadtallianz.core.models import FocusArea
+    from stadtallianz.partners.models import Organisation
+
+    now = timezone.now()
+    organisations = Organisation.objects.bulk_create(
+        Organisation(name=f"Partner {n:04d}", slug=f"partner-{n:04d}",
+                     type=Organisation.Type.COMPANY, status=Organisation.Status.PARTNER,
+                     partner_since=now, description_de=f"Beschreibung {n}")
+        for n in range(start, start + count)
+    )
+    areas = list(FocusArea.objects.all()[:2])
+    Organisation.focus_areas.through.objects.bulk_create(
+        Organisation.focus_areas.through(organisation=organisation, focusarea=area)
+        for organisation in organisations for area in areas
+    )
+    Offer.objects.bulk_create(
+        Offer(organisation=organisation, kind=Offer.Kind.OFFER, category=Offer.Category.DATA,
+              text="Sensordaten")
+        for organisation in organisations
+    )
+
+
+def test_directory_profile_and_api_list_cost_the_same_queries_with_10_or_1000_partners(client):
+    """The issue's figure: the same query count with 10 and with 1,000 partners, for the
+    directory (plain and filtered), a profile page and the API list."""
+    pages = [
+        ("/de/partners/", {}),
+        ("/de/partners/", {"focus": "mobility", "category": "data", "page": "2"}),
+        ("/de/partners/partner-0001/", {}),
+        ("/api/v1/partners", {"limit": 100}),
+    ]
+    _add_partners(0, 10)
+    few = [query_count(client.get, path, params) for path, params in pages]
+    _add_partners(10, 990)
+    for path, params in pages:
+        assert client.get(path, params).status_code == 200
+    many = [query_count(client.get, path, params) for path, params in pages]
+    assert few == many
