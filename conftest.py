@@ -46,6 +46,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request's LocaleMiddleware leaves its language
+    active in the test's thread, and `reverse` would otherwise follow the previous test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (cached pages, throttles)."""
     from django.core.cache import cache
@@ -109,6 +120,17 @@ def partner_member(make_user, organisation):
 
     user = make_user("member@example.org", full_name="Max Member")
     Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def other_admin(make_user, make_organisation):
+    """The admin of a different organisation."""
+    from stadtallianz.partners.models import Membership
+
+    other = make_organisation("Andere GmbH")
+    user = make_user("other-admin@example.org", full_name="Otto Other")
+    Membership.objects.create(user=user, organisation=other, role=Membership.Role.ADMIN)
     return user
 
 

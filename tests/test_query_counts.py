@@ -2,7 +2,6 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from stadtallianz.core.testing import query_count
 from stadtallianz.letter_of_intent import services as letter_services
@@ -10,12 +9,6 @@ from stadtallianz.letter_of_intent.models import Signature, Version
 from stadtallianz.partners.models import Invitation, Membership, Offer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _german():
-    with translation.override("de"):
-        yield
 
 
 def _add_people(organisation, make_user, inviter, start: int, count: int) -> None:

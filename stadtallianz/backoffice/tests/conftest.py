@@ -1,26 +1,10 @@
 """Fixtures for back-office tests: people in each role and pending applications."""
 
 import pytest
-from django.utils import translation
 
 from stadtallianz.letter_of_intent import services as letter_services
 from stadtallianz.letter_of_intent.models import Version
 from stadtallianz.partners.models import Membership, Organisation
-
-
-@pytest.fixture(autouse=True)
-def _german():
-    """URLs reversed in a test are the German ones, whatever an earlier test left active."""
-    with translation.override("de"):
-        yield
-
-
-@pytest.fixture
-def other_admin(make_user, make_organisation):
-    other = make_organisation("Andere GmbH")
-    user = make_user("other-admin@example.org", full_name="Otto Other")
-    Membership.objects.create(user=user, organisation=other, role=Membership.Role.ADMIN)
-    return user
 
 
 @pytest.fixture

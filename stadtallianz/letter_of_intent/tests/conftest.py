@@ -1,18 +1,10 @@
 """Fixtures for letter-of-intent tests: versions, organisations in each state, signing."""
 
 import pytest
-from django.utils import translation
 
 from stadtallianz.letter_of_intent import services
 from stadtallianz.letter_of_intent.models import Version
 from stadtallianz.partners.models import Membership, Organisation
-
-
-@pytest.fixture(autouse=True)
-def _german():
-    """URLs reversed in a test are the German ones, whatever an earlier test left active."""
-    with translation.override("de"):
-        yield
 
 
 @pytest.fixture
@@ -32,15 +24,6 @@ def applicant_admin(make_user, applicant):
     user = make_user("applicant-admin@example.org", full_name="Alex Applicant",
                      preferred_language="en")
     Membership.objects.create(user=user, organisation=applicant, role=Membership.Role.ADMIN)
-    return user
-
-
-@pytest.fixture
-def other_admin(make_user, make_organisation):
-    """The admin of a different organisation."""
-    other = make_organisation("Andere GmbH")
-    user = make_user("other-admin@example.org", full_name="Otto Other")
-    Membership.objects.create(user=user, organisation=other, role=Membership.Role.ADMIN)
     return user
 
 
