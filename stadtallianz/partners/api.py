@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -28,7 +28,7 @@ from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.models import FocusArea
 
 from . import services
-from .models import Membership, Offer, Organisation
+from .models import Offer, Organisation
 from .permissions import can_edit
 
 router = Router(tags=["partners"])
@@ -208,12 +208,8 @@ def _detail(organisation: Organisation) -> Organisation:
 @paginate(Pagination)
 def partner_list(request, filters: Query[PartnerFilters]):
     """Confirmed alliance partners, by name. A logged-in caller also sees the organisations they
-    belong to, whatever their status."""
-    user = api_user(request)
-    visible = Q(status__in=Organisation.PUBLIC_STATUSES)
-    if user.is_authenticated:
-        visible |= Q(pk__in=Membership.objects.filter(user=user).values("organisation"))
-    organisations = Organisation.objects.filter(visible).search(
+    belong to, whatever their status; the coordination office sees every organisation."""
+    organisations = Organisation.objects.visible_to(api_user(request)).search(
         q=(filters.q or "").strip(), type=filters.type or "",
         focus_area=filters.focus_area or "", category=filters.offer_category or "")
     return _with_relations(organisations.order_by("name", "pk"))

@@ -47,6 +47,12 @@ def test_a_session_also_shows_own_organisations(client_for, make_user, draft):
     assert draft.slug in slugs(client_for(person).get(LIST))
 
 
+def test_the_coordination_office_sees_every_organisation_in_the_list(call, token_for,
+                                                                     coordinator, draft):
+    """The office reviews organisations that are not public yet, so its list has them too."""
+    assert draft.slug in slugs(call("GET", LIST, key=token_for(coordinator)))
+
+
 def test_list_items_carry_the_documented_fields(client, organisation):
     """A list item names the partner, its type and status in both forms, and its focus areas."""
     area = FocusArea.objects.get(slug=FocusArea.objects.first().slug)
