@@ -126,6 +126,16 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         return account_password_reset(user=self.user, password=self.cleaned_data["new_password1"])
 
 
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form checks the old password; the change itself is the service's."""
+
+    def save(self, commit=True):
+        from .services import account_password_change
+
+        return account_password_change(user=self.user,
+                                       new_password=self.cleaned_data["new_password1"])
+
+
 class ProfileForm(forms.Form):
     # A plain form, not a ModelForm: validating must not change the person before the service
     # compares the old and new values for the audit log.

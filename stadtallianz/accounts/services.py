@@ -134,9 +134,13 @@ def account_password_reset(*, user: User, password: str) -> User:
 
 
 @transaction.atomic
-def account_password_changed(*, user: User) -> None:
-    """Records a password change done by Django's PasswordChangeForm."""
+def account_password_change(*, user: User, new_password: str) -> User:
+    """Sets a new password chosen by the logged-in person (the old one was checked by the form).
+    The password and its audit entry are one transaction: no change goes unrecorded."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
     audit_log(actor=user, action="account.password_changed", target=user)
+    return user
 
 
 PROFILE_FIELDS = ["full_name", "preferred_language"]

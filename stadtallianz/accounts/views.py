@@ -22,6 +22,7 @@ from .forms import (
     AccountDeleteForm,
     ApiTokenForm,
     LoginForm,
+    PasswordChangeForm,
     PasswordResetForm,
     ProfileForm,
     RegistrationForm,
@@ -146,12 +147,13 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
+        # form.save() is services.account_password_change; Django then keeps the session valid.
         response = super().form_valid(form)
-        services.account_password_changed(user=self.request.user)
         messages.success(self.request, _("Your password has been changed."))
         return response
 

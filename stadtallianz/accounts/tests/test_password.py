@@ -105,3 +105,23 @@ def test_anonymous_is_sent_to_login_from_password_change(client):
     response = client.get(reverse("accounts:password_change"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login") + "?next=")
+
+
+def test_a_password_change_whose_audit_entry_fails_leaves_the_old_password(
+        client_for, citizen, monkeypatch):
+    """The new password and its audit entry are written together: when recording the change
+    fails, the old password still holds."""
+    from stadtallianz.accounts import services
+
+    def failing_audit_log(**kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(services, "audit_log", failing_audit_log)
+    client = client_for(citizen)
+    with pytest.raises(RuntimeError):
+        client.post(reverse("accounts:password_change"), {
+            "old_password": DEMO_PASSWORD, "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        })
+    assert User.objects.get(pk=citizen.pk).check_password(DEMO_PASSWORD)
+    assert not AuditEntry.objects.filter(action="account.password_changed").exists()
