@@ -85,6 +85,18 @@ def organisation_create(*, by, name: str, type: str, data: dict | None = None) -
     return organisation
 
 
+def _delete_file_after_commit(storage, name: str) -> None:
+    """Removes a replaced or cleared logo once the change is committed. Deleting it earlier would
+    leave a profile pointing at a missing file if the save rolls back; a rolled-back savepoint
+    drops this callback, so the file then stays."""
+    def delete():
+        # Never remove a file another organisation still shows (e.g. copied demo data).
+        if not Organisation.objects.filter(logo=name).exists():
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
 @transaction.atomic
 def organisation_update(
     *, organisation: Organisation, by, data: dict, focus_areas=None
@@ -92,6 +104,7 @@ def organisation_update(
     """Applies validated profile data (field name to value) and records what changed."""
     before = snapshot(organisation, PROFILE_FIELDS)
     before["focus_areas"] = sorted(organisation.focus_areas.values_list("slug", flat=True))
+    old_logo = organisation.logo.name if "logo" in data else ""
     for field, value in data.items():
         if field not in PROFILE_FIELDS and field != "logo":
             raise ValueError(f"{field} is not a profile field")
@@ -99,6 +112,8 @@ def organisation_update(
     organisation.full_clean(exclude=["slug"])
     _check_coordinates(organisation.latitude, organisation.longitude)
     organisation.save()
+    if old_logo and old_logo != organisation.logo.name:
+        _delete_file_after_commit(organisation.logo.storage, old_logo)
     if focus_areas is not None:
         organisation.focus_areas.set(focus_areas)
     after = snapshot(organisation, PROFILE_FIELDS)

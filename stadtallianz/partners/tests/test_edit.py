@@ -116,3 +116,63 @@ def test_member_of_hidden_organisation_gets_403_not_404(as_role, make_organisati
     member = make_user("draftmember@example.org")
     Membership.objects.create(user=member, organisation=draft, role=Membership.Role.MEMBER)
     assert client_for(member).get(url(draft)).status_code == 403
+
+
+def _upload_logo(client, organisation, name="logo.png") -> str:
+    logo = SimpleUploadedFile(name, image_bytes("PNG"), content_type="image/png")
+    assert client.post(url(organisation), valid_data(logo=logo)).status_code == 302
+    organisation.refresh_from_db()
+    return organisation.logo.name
+
+
+def test_a_replaced_logo_file_is_deleted_after_the_save(as_role, partner_admin, organisation,
+                                                        django_capture_on_commit_callbacks):
+    """Uploading a new logo removes the old file from storage once the change is committed."""
+    client = as_role("partner_admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        old_name = _upload_logo(client, organisation)
+    storage = organisation.logo.storage
+    assert storage.exists(old_name)
+    with django_capture_on_commit_callbacks(execute=True):
+        new_name = _upload_logo(client, organisation, "other.png")
+    assert new_name != old_name
+    assert storage.exists(new_name)
+    assert not storage.exists(old_name)
+
+
+def test_a_cleared_logo_file_is_deleted_after_the_save(as_role, partner_admin, organisation,
+                                                       django_capture_on_commit_callbacks):
+    """Removing the logo with the clear box removes its file too."""
+    client = as_role("partner_admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        old_name = _upload_logo(client, organisation)
+    storage = organisation.logo.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(organisation), valid_data(**{"logo-clear": "on"}))
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert not organisation.logo
+    assert not storage.exists(old_name)
+
+
+def test_the_old_logo_stays_when_the_save_rolls_back(partner_admin, organisation,
+                                                     django_capture_on_commit_callbacks):
+    """If the transaction that replaced the logo rolls back, the old file is kept: the profile
+    still points at it."""
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+
+    from stadtallianz.partners import services
+
+    organisation.logo.save("old.png", ContentFile(image_bytes("PNG")))
+    old_name = organisation.logo.name
+    storage = organisation.logo.storage
+    new_logo = SimpleUploadedFile("new.png", image_bytes("PNG"), content_type="image/png")
+    with (django_capture_on_commit_callbacks(execute=True) as callbacks,
+          pytest.raises(RuntimeError), transaction.atomic()):
+        services.organisation_update(organisation=organisation, by=partner_admin,
+                                     data={"logo": new_logo})
+        raise RuntimeError("a later step of the same transaction failed")
+    assert callbacks == []
+    assert storage.exists(old_name)
+    assert Organisation.objects.get(pk=organisation.pk).logo.name == old_name
