@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "stadtallianz.accounts",
     "stadtallianz.partners",
     "stadtallianz.letter_of_intent",
+    "stadtallianz.workinggroups",
     "stadtallianz.backoffice",
     "stadtallianz.portal",
     "django.contrib.admin",

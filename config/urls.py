@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("stadtallianz.accounts.urls")),
     path("", include("stadtallianz.partners.urls")),
     path("", include("stadtallianz.letter_of_intent.urls")),
+    path("", include("stadtallianz.workinggroups.urls")),
     path("", include("stadtallianz.backoffice.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
