@@ -14,6 +14,7 @@ from stadtallianz.core.api import docs, validation_error_detail, with_request_la
 from stadtallianz.core.api import router as reference_router
 from stadtallianz.letter_of_intent.api import router as letter_of_intent_router
 from stadtallianz.partners.api import router as partners_router
+from stadtallianz.workinggroups.api import router as workinggroups_router
 
 DESCRIPTION = """\
 Public and partner API of the smart-city alliance platform.
@@ -63,3 +64,4 @@ api.add_exception_handler(AuthenticationError, partial(_not_authenticated, api=a
 api.add_router("/", reference_router)
 api.add_router("/partners", partners_router)
 api.add_router("/letter-of-intent", letter_of_intent_router)
+api.add_router("/working-groups", workinggroups_router)
