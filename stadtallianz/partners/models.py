@@ -1,9 +1,12 @@
 """Organisations of the alliance, the people in them, and what they offer and need."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.i18n import TranslatedField
@@ -152,6 +155,11 @@ class Membership(models.Model):
         return self.role == self.Role.ADMIN
 
 
+# An accept link works this many days after it was sent; a forwarded or forgotten e-mail should
+# not open an organisation months later. Admins can send a fresh link.
+INVITATION_VALID_DAYS = 14
+
+
 class Invitation(models.Model):
     """An admin's invitation of a person, by e-mail, to join an organisation."""
 
@@ -164,6 +172,8 @@ class Invitation(models.Model):
                                    null=True, on_delete=models.SET_NULL, related_name="+")
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    # When the current link was e-mailed; sending again starts the validity period anew.
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
 
     class Meta:
@@ -173,6 +183,14 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+    @property
+    def expires_at(self):
+        return self.sent_at + timedelta(days=INVITATION_VALID_DAYS)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.accepted_at is None and timezone.now() >= self.expires_at
 
 
 class Offer(models.Model):

@@ -157,6 +157,12 @@ def offer_delete(*, offer: Offer, by) -> None:
     offer.delete()
 
 
+INVITATION_EXPIRED_MESSAGE = _(
+    "This invitation has expired; ask the organisation's administrators for a new one."
+)
+ALREADY_MEMBER_MESSAGE = _("You are already a member of this organisation.")
+
+
 def _send_invitation(invitation: Invitation, language: str) -> None:
     with translation.override(language):
         path = reverse("partners:invitation_accept", kwargs={"token": invitation.token})
@@ -181,16 +187,40 @@ def membership_invite(*, organisation: Organisation, by, email: str, role: str) 
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": _("This person is already a member of the organisation.")},
                               code="already_member")
-    if Invitation.objects.filter(organisation=organisation, email__iexact=email,
-                                 accepted_at__isnull=True).exists():
-        raise ValidationError({"email": _("This address has already been invited.")},
-                              code="already_invited")
+    pending = Invitation.objects.filter(organisation=organisation, email__iexact=email,
+                                        accepted_at__isnull=True).first()
+    if pending is not None:
+        message = (_("This address has an expired invitation. Send it again from the list of "
+                     "pending invitations.") if pending.is_expired
+                   else _("This address has already been invited."))
+        raise ValidationError({"email": message}, code="already_invited")
     invitation = Invitation.objects.create(
         organisation=organisation, email=email, role=role, invited_by=by,
         token=secrets.token_urlsafe(32),
     )
     audit_log(actor=by, action="partner.member.invited", target=organisation,
               after={"invitation": invitation.pk, "email": email, "role": role})
+    language = getattr(by, "preferred_language", None) or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: _send_invitation(invitation, language))
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, by) -> Invitation:
+    """Sends a pending invitation again with a new link: the old link stops working and the
+    validity period starts anew."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been accepted."), code="accepted")
+    before = {"invitation": invitation.pk, "email": invitation.email,
+              "sent_at": invitation.sent_at.isoformat()}
+    invitation.token = secrets.token_urlsafe(32)
+    invitation.sent_at = timezone.now()
+    invitation.invited_by = by
+    invitation.save(update_fields=["token", "sent_at", "invited_by"])
+    audit_log(actor=by, action="partner.invitation.resent", target=invitation.organisation,
+              before=before, after={"invitation": invitation.pk, "email": invitation.email,
+                                    "sent_at": invitation.sent_at.isoformat()})
     language = getattr(by, "preferred_language", None) or settings.LANGUAGE_CODE
     transaction.on_commit(lambda: _send_invitation(invitation, language))
     return invitation
@@ -209,20 +239,30 @@ def invitation_cancel(*, invitation: Invitation, by) -> None:
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, by) -> Membership:
     """The invited person joins with the invited role; only the account with the invited address."""
+    # The row lock makes a double click or two tabs wait for each other: the second then sees
+    # the invitation used instead of racing for the same membership.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation has already been used."), code="used")
+    if invitation.is_expired:
+        raise ValidationError(INVITATION_EXPIRED_MESSAGE, code="expired")
     if by.email.lower() != invitation.email.lower():
         raise ValidationError(
             _("This invitation was sent to a different e-mail address. Log in with the account "
               "of that address to accept it."),
             code="wrong_account",
         )
-    membership, created = Membership.objects.get_or_create(
-        organisation=invitation.organisation, user=by, defaults={"role": invitation.role},
-    )
-    # An invitation never lowers a role the person already has.
-    if not created and invitation.role == Membership.Role.ADMIN and not membership.is_admin:
+    membership = Membership.objects.filter(organisation=invitation.organisation, user=by).first()
+    if membership is None:
+        try:
+            with transaction.atomic():
+                membership = Membership.objects.create(
+                    organisation=invitation.organisation, user=by, role=invitation.role)
+        except IntegrityError:
+            # Joined at the same moment by another way (another invitation): not a crash.
+            raise ValidationError(ALREADY_MEMBER_MESSAGE, code="already_member") from None
+    elif invitation.role == Membership.Role.ADMIN and not membership.is_admin:
+        # An invitation never lowers a role the person already has.
         membership.role = Membership.Role.ADMIN
         membership.save(update_fields=["role"])
     invitation.accepted_at = timezone.now()

@@ -18,4 +18,6 @@ urlpatterns = [
     path("partners/<slug:slug>/members/<int:pk>/role/", views.member_role, name="member_role"),
     path("partners/<slug:slug>/invitations/<int:pk>/cancel/", views.invitation_cancel,
          name="invitation_cancel"),
+    path("partners/<slug:slug>/invitations/<int:pk>/resend/", views.invitation_resend,
+         name="invitation_resend"),
 ]

@@ -309,13 +309,33 @@ def invitation_cancel(request, slug, pk):
     return redirect("partners:members", slug=organisation.slug)
 
 
+@login_required
+@require_POST
+def invitation_resend(request, slug, pk):
+    organisation = _organisation_for(request, slug, view_members=True)
+    if not permissions.can_manage_members(request.user, organisation):
+        raise PermissionDenied
+    invitation = get_object_or_404(Invitation, pk=pk, organisation=organisation)
+    try:
+        services.invitation_resend(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, _("The invitation to %(email)s has been sent again.")
+                         % {"email": invitation.email})
+    return redirect("partners:members", slug=organisation.slug)
+
+
 def invitation_accept(request, token):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     invitation = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
     error = None
+    gone = False
     if invitation.accepted_at is not None:
-        error = _("This invitation has already been used.")
+        error, gone = _("This invitation has already been used."), True
+    elif invitation.is_expired:
+        error, gone = services.INVITATION_EXPIRED_MESSAGE, True
     elif invitation.email.lower() != request.user.email.lower():
         error = _("This invitation was sent to a different e-mail address. Log in with the "
                   "account of that address to accept it.")
@@ -324,11 +344,12 @@ def invitation_accept(request, token):
             services.invitation_accept(invitation=invitation, by=request.user)
         except ValidationError as validation_error:
             error = " ".join(validation_error.messages)
+            gone = validation_error.code in ("used", "expired", "already_member")
         else:
             messages.success(request, _("You have joined %(organisation)s.")
                              % {"organisation": invitation.organisation})
             return redirect(invitation.organisation)
-    status = 403 if error and invitation.accepted_at is None else (410 if error else 200)
+    status = 200 if error is None else (410 if gone else 403)
     return render(request, "partners/invitation_accept.html",
                   {"invitation": invitation, "organisation": invitation.organisation,
                    "error": error}, status=status)

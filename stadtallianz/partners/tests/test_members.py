@@ -55,9 +55,13 @@ def test_membership_changes_are_denied(role, expected, as_role, organisation, pa
                               {"role": "admin"}), expected)
     assert_denied(client.post(action_url("invitation_cancel", organisation, invitation.pk)),
                   expected)
+    assert_denied(client.post(action_url("invitation_resend", organisation, invitation.pk)),
+                  expected)
     membership.refresh_from_db()
     assert membership.role == "member"
     assert list(Invitation.objects.values_list("email", flat=True)) == ["new@example.org"]
+    assert Invitation.objects.get().token == "tok-123"
+    assert not AuditEntry.objects.filter(action="partner.invitation.resent").exists()
 
 
 @pytest.mark.parametrize("role", ALLOWED)
@@ -226,20 +230,23 @@ def test_invitation_and_role_of_another_organisation_are_404(as_role, other_memb
     membership = Membership.objects.get(user=partner_member)
     client = as_role("other_member")
     assert client.post(action_url("invitation_cancel", other, invitation.pk)).status_code == 404
+    assert client.post(action_url("invitation_resend", other, invitation.pk)).status_code == 404
+    assert Invitation.objects.get(pk=invitation.pk).token == "tok-123"
     assert client.post(action_url("member_role", other, membership.pk),
                        {"role": "admin"}).status_code == 404
-    assert Invitation.objects.filter(pk=invitation.pk).exists()
+    assert Invitation.objects.filter(pk=invitation.pk, token="tok-123").exists()
     membership.refresh_from_db()
     assert membership.role == Membership.Role.MEMBER
 
 
-@pytest.mark.parametrize("name", ["member_remove", "member_role", "invitation_cancel"])
+@pytest.mark.parametrize("name", ["member_remove", "member_role", "invitation_cancel",
+                                  "invitation_resend"])
 def test_membership_actions_need_post(as_role, partner_admin, partner_member, organisation,
                                       invitation, name):
     """A link (GET) to a membership action changes nothing: 405."""
-    pk = (invitation.pk if name == "invitation_cancel"
+    pk = (invitation.pk if name.startswith("invitation_")
           else Membership.objects.get(user=partner_member).pk)
     response = as_role("partner_admin").get(action_url(name, organisation, pk))
     assert response.status_code == 405
     assert Membership.objects.filter(user=partner_member, role="member").exists()
-    assert Invitation.objects.filter(pk=invitation.pk).exists()
+    assert Invitation.objects.filter(pk=invitation.pk, token="tok-123").exists()
