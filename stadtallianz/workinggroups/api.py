@@ -11,7 +11,7 @@ from django.core.validators import slug_re
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import field_validator
@@ -172,4 +172,4 @@ def group_leave(request, slug: str):
     if membership is None:
         raise HttpError(404, "You are not a member of this working group.")
     services.membership_leave(membership=membership, by=request.auth)
-    return 204, None
+    return Status(204, None)

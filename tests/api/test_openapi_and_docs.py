@@ -37,6 +37,9 @@ def test_the_openapi_document_lists_every_endpoint(client):
         ("/api/v1/partners/{slug}/offers/{offer_id}", "patch"),
         ("/api/v1/partners/{slug}/offers/{offer_id}", "delete"),
         ("/api/v1/letter-of-intent", "get"), ("/api/v1/letter-of-intent/signatories", "get"),
+        ("/api/v1/working-groups", "get"), ("/api/v1/working-groups/{slug}", "get"),
+        ("/api/v1/working-groups/{slug}/join", "post"),
+        ("/api/v1/working-groups/{slug}/leave", "post"),
     }
     assert set(document["components"]["securitySchemes"]) == {"ApiTokenAuth", "SessionAuth"}
     assert document["components"]["securitySchemes"]["ApiTokenAuth"]["scheme"] == "bearer"
