@@ -291,3 +291,61 @@ SYNTHETIC_FORMS = {
     "civil_society": "Initiative",
     "municipal": "Amt",
 }
+
+# Working groups: slug, German and English name, focus areas, join policy, state, member
+# organisations (their first person leads, the others are members), German and English purpose.
+WORKING_GROUPS = [
+    ("radverkehr-und-mikromobilitaet", "Radverkehr und Mikromobilität",
+     "Cycling and micromobility", ["mobility"], "open", "active",
+     ["fahrradfreundliches-muenster", "radwerk-mobility", "amt-mobilitaet-tiefbau"],
+     "Wir machen Münster noch fahrradfreundlicher: sichere Routen, Abstellanlagen und offene "
+     "Zähldaten.",
+     "We make Münster even more cycle-friendly: safe routes, bike parking and open count data."),
+    ("oepnv-digital", "ÖPNV digital", "Digital public transport", ["mobility"], "request",
+     "active", ["verkehrsbetriebe-muenster-stadt", "pflasterstein-apps"],
+     "Echtzeitdaten, digitale Tickets und barrierefreie Fahrgastinformation für Bus und Bahn.",
+     "Real-time data, digital tickets and accessible passenger information for buses and trains."),
+    ("urbane-logistik", "Urbane Logistik", "Urban logistics", ["mobility", "retail"], "request",
+     "active", ["hafenkante-logistik", "prinzipal-handelsgesellschaft"],
+     "Lastenräder, Mikrodepots und gebündelte Lieferungen für eine ruhigere Innenstadt.",
+     "Cargo bikes, micro depots and bundled deliveries for a quieter city centre."),
+    ("energiewende-im-quartier", "Energiewende im Quartier", "Energy transition in the "
+     "neighbourhood", ["energy", "housing"], "open", "active",
+     ["quartiersstrom", "buergerenergie-muensterland", "stadtwerke-muensterland-nord"],
+     "Mieterstrom, Wärmenetze und Bürgerenergie: gemeinsam klimaneutrale Quartiere planen.",
+     "Tenant electricity, heat networks and community energy: planning climate-neutral "
+     "neighbourhoods together."),
+    ("offene-daten-und-sensorik", "Offene Daten und Sensorik", "Open data and sensors",
+     ["energy", "mobility"], "request", "active",
+     ["sensorik-lab-muenster", "westfalen-datenwerk", "stadtwerke-muensterland-nord"],
+     "LoRaWAN-Sensoren, eine offene Datenplattform und Regeln für datensparsames Messen.",
+     "LoRaWAN sensors, an open data platform and rules for data-minimising measurement."),
+    ("lebendige-innenstadt", "Lebendige Innenstadt", "A lively city centre", ["retail"], "open",
+     "active", ["digitale-altstadt", "forschungsgruppe-handel-2030",
+                "wirtschaftskammer-westfalen-mitte"],
+     "Online und vor Ort: wie der Handel in der Altstadt digital sichtbar wird.",
+     "Online and on site: how the old town's shops become visible digitally."),
+    ("digitale-bildung", "Digitale Bildung für alle", "Digital education for everyone",
+     ["education"], "open", "active",
+     ["stadtbuecherei-hafen", "jugendwerkstatt-hafen", "seniorennetz-mitte"],
+     "Kurse, offene Werkstätten und Lernorte, damit alle Generationen digital teilhaben.",
+     "Courses, open workshops and places to learn so that every generation can take part "
+     "digitally."),
+    ("inklusion-und-barrierefreiheit", "Inklusion und Barrierefreiheit",
+     "Inclusion and accessibility", ["education", "housing"], "invitation", "active",
+     ["inklusion-digital", "stadtteilforum-coerde"],
+     "Barrierefreie Dienste und Angebote prüfen und verbessern, gemeinsam mit Betroffenen.",
+     "Testing and improving accessible services together with the people who use them."),
+    ("nachhaltig-bauen-und-wohnen", "Nachhaltig bauen und wohnen",
+     "Sustainable building and housing", ["housing", "energy"], "request", "active",
+     ["labor-nachhaltiges-bauen", "aasee-quartiersentwicklung",
+      "handwerkskammer-muensterland-sued"],
+     "Serielles Sanieren, digitale Planung (BIM) und gemeinschaftliches Wohnen.",
+     "Serial retrofitting, digital planning (BIM) and community housing."),
+    ("reparieren-statt-wegwerfen", "Reparieren statt Wegwerfen", "Repair instead of throwing "
+     "away", ["retail", "education"], "open", "archived",
+     ["repair-cafe-geist", "domplatz-medienhaus"],
+     "Reparaturtreffs und Ersatzteile aus dem 3D-Drucker; die Gruppe hat ihre Arbeit "
+     "abgeschlossen.",
+     "Repair meet-ups and spare parts from the 3D printer; the group has finished its work."),
+]

@@ -4,6 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from stadtallianz.partners.models import Organisation
+from stadtallianz.workinggroups.models import WorkingGroup
 
 
 class BilingualSitemap(Sitemap):
@@ -17,7 +18,8 @@ class StaticPagesSitemap(BilingualSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["portal:home", "partners:directory", "letter_of_intent:current"]
+        return ["portal:home", "partners:directory", "letter_of_intent:current",
+                "workinggroups:list"]
 
     def location(self, item):
         return reverse(item)
@@ -37,4 +39,21 @@ class PartnerSitemap(BilingualSitemap):
         return item.updated_at
 
 
-sitemaps = {"pages": StaticPagesSitemap, "partners": PartnerSitemap}
+class WorkingGroupSitemap(BilingualSitemap):
+    """Every working group: all are public, archived ones stay readable."""
+
+    priority = 0.5
+    changefreq = "weekly"
+
+    def items(self):
+        return WorkingGroup.objects.order_by("pk").only("slug", "updated_at")
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+sitemaps = {"pages": StaticPagesSitemap, "partners": PartnerSitemap,
+            "working-groups": WorkingGroupSitemap}

@@ -18,6 +18,7 @@ from stadtallianz.core.models import FocusArea
 from stadtallianz.letter_of_intent.models import Signature, Version
 from stadtallianz.partners.models import Membership, Offer, Organisation
 from stadtallianz.portal import demo_data
+from stadtallianz.workinggroups.models import GroupMembership, GroupOrganisation, WorkingGroup
 
 DEMO_DOMAIN = "demo.stadtallianz.de"
 DEMO_PASSWORD = "Allianz-Demo-2025"  # noqa: S105 - public on purpose, set only when DEBUG
@@ -65,7 +66,7 @@ class Command(BaseCommand):
         self.now = timezone.now()
         self.random = random.Random(2030)
         self.created = {"accounts": 0, "organisations": 0, "people": 0, "offers": 0,
-                        "signatures": 0, "synthetic": 0}
+                        "signatures": 0, "working_groups": 0, "synthetic": 0}
         with transaction.atomic():
             self.focus_areas = {area.slug: area for area in FocusArea.objects.all()}
             self.stage("Letter of intent")
@@ -75,6 +76,8 @@ class Command(BaseCommand):
             self.stage("Partner organisations")
             self.organisations()
             self.memberships_of_demo_accounts()
+            self.stage("Working groups")
+            self.working_groups()
             if scale:
                 self.synthetic(scale)
             if any(self.created.values()):
@@ -233,6 +236,44 @@ class Command(BaseCommand):
                 organisation=Organisation.objects.get(slug=slug), user=self.accounts[local],
                 defaults={"role": role},
             )
+
+    def working_groups(self) -> None:
+        """About ten groups along the focus areas. The people of each member organisation take
+        part (the first one leads); the demo partner admin leads the first group, the demo
+        member and citizen are members, so every role sees a group from the inside."""
+        existing = set(WorkingGroup.objects.filter(
+            slug__in=[row[0] for row in demo_data.WORKING_GROUPS]).values_list("slug", flat=True))
+        for index, row in enumerate(demo_data.WORKING_GROUPS):
+            slug, name_de, name_en, areas, policy, state, org_slugs, text_de, text_en = row
+            if slug in existing:
+                continue
+            group = WorkingGroup.objects.create(
+                slug=slug, name_de=name_de, name_en=name_en, description_de=text_de,
+                description_en=text_en, join_policy=policy, state=state)
+            group.focus_areas.set([self.focus_areas[a] for a in areas if a in self.focus_areas])
+            people = {}  # user -> role; the first person of the group leads
+            for organisation in Organisation.objects.filter(slug__in=org_slugs).order_by("slug"):
+                GroupOrganisation.objects.create(group=group, organisation=organisation)
+                for membership in organisation.memberships.select_related("user").order_by("pk"):
+                    people.setdefault(membership.user, GroupMembership.Role.LEAD if not people
+                                      else GroupMembership.Role.MEMBER)
+            if index == 0:
+                people[self.accounts["admin"]] = GroupMembership.Role.LEAD
+            if index in (0, 3):
+                people.setdefault(self.accounts["mitglied"], GroupMembership.Role.MEMBER)
+                people.setdefault(self.accounts["buerger"], GroupMembership.Role.MEMBER)
+            GroupMembership.objects.bulk_create([
+                GroupMembership(group=group, user=user, role=role, decided_at=self.now)
+                for user, role in people.items()])
+            if policy == WorkingGroup.JoinPolicy.REQUEST and index == 1:
+                # A waiting request, so the manage page has something to decide.
+                GroupMembership.objects.get_or_create(
+                    group=group, user=self.accounts["buerger"], defaults={
+                        "state": GroupMembership.State.REQUESTED,
+                        "message": "Ich fahre täglich Bus und teste gern neue Apps."})
+            self.created["working_groups"] += 1
+        self.stdout.write(f"  {self.created['working_groups']} of "
+                          f"{len(demo_data.WORKING_GROUPS)} created")
 
     def synthetic(self, scale: int) -> None:
         """N generated organisations, written in batches with bulk_create."""
