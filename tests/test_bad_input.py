@@ -71,6 +71,7 @@ POST_PATHS = [
     "/de/partners/{slug}/members/{membership}/role/",
     "/de/partners/{slug}/members/{huge}/remove/",
     "/de/partners/{slug}/invitations/{huge}/cancel/",
+    "/de/partners/{slug}/invitations/{huge}/resend/",
     "/de/partners/invitations/%00/", "/de/partners/invitations/{invitation_token}/",
     "/de/letter-of-intent/sign/{slug}/", "/de/letter-of-intent/withdraw/{slug}/",
     "/de/login/", "/de/register/", "/de/register/resend/", "/de/password-reset/",
