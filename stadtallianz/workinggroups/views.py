@@ -64,7 +64,10 @@ def _group(slug, **related) -> WorkingGroup:
 
 
 def detail(request, slug):
-    group = _group(slug)
+    return _render_detail(request, _group(slug))
+
+
+def _render_detail(request, group: WorkingGroup, join_form=None, status: int = 200):
     memberships = list(group.memberships.filter(state=GroupMembership.State.ACTIVE)
                        .select_related("user").order_by("-role", "user__full_name", "pk"))
     # "member" sorts after "lead" in reverse, so leads come first.
@@ -85,8 +88,8 @@ def detail(request, slug):
         "can_edit": permissions.can_edit(request.user, group),
         "can_manage": permissions.can_manage(request.user, group),
         "can_archive": permissions.can_archive(request.user, group),
-        "join_form": JoinRequestForm(),
-    })
+        "join_form": join_form or JoinRequestForm(),
+    }, status=status)
 
 
 @login_required
@@ -156,12 +159,15 @@ def join(request, slug):
     group = _group(slug)
     form = JoinRequestForm(request.POST)
     if not form.is_valid():
-        _show_errors(request, ValidationError(_("The message is too long.")))
-        return redirect(group)
+        # The message is shown again with its error next to it.
+        return _render_detail(request, group, join_form=form, status=400)
     try:
         membership = services.membership_join(group=group, by=request.user,
                                               message=form.cleaned_data["message"])
     except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            add_service_errors(form, error)
+            return _render_detail(request, group, join_form=form, status=400)
         _show_errors(request, error)
     else:
         if membership.is_active:

@@ -125,3 +125,22 @@ def test_session_join_needs_the_csrf_token(group, citizen):
     assert browser.post(f"{URL}/{group.slug}/join", data="{}",
                         content_type="application/json").status_code == 403
     assert not GroupMembership.objects.filter(user=citizen).exists()
+
+
+@pytest.mark.parametrize("path", [
+    f"{URL}?focus_area=%00", f"{URL}?state=%00", f"{URL}?offset=99999999999999",
+    f"{URL}/%00", f"{URL}/a%20b", "/de/working-groups/?focus=%00",
+    "/de/working-groups/%C3%A4/",
+])
+def test_malformed_input_never_causes_a_server_error(client, group, path):
+    assert client.get(path).status_code in (200, 404, 422)
+
+
+def test_a_malformed_join_body_is_422(client, group, citizen):
+    _token, key = ApiToken.issue(user=citizen, name="test")
+    for body in ("not json", '{"message": 5}', '{"message": "a\\u0000b"}'):
+        response = client.post(f"{URL}/{group.slug}/join", data=body,
+                               content_type="application/json",
+                               headers={"Authorization": f"Bearer {key}"})
+        assert response.status_code in (400, 422), body
+    assert not GroupMembership.objects.filter(user=citizen).exists()

@@ -272,3 +272,16 @@ def test_a_lead_cannot_act_on_another_groups_membership(client_for, lead, group,
         reverse("workinggroups:member_remove", args=[group.slug, foreign.pk]))
     assert response.status_code == 404
     assert GroupMembership.objects.filter(pk=foreign.pk).exists()
+
+
+def test_a_too_long_request_message_is_shown_with_its_error(client_for, citizen, lead,
+                                                            make_group):
+    """The request form comes back with the text and the error next to the field; nothing is
+    stored."""
+    group = make_group(join_policy=Policy.REQUEST, leads=[lead])
+    response = client_for(citizen).post(reverse("workinggroups:join", args=[group.slug]),
+                                        {"message": "x" * 2001})
+    assert response.status_code == 400
+    assert response.context["join_form"].errors["message"]
+    assert 'id="id_message_error"' in response.content.decode()
+    assert not GroupMembership.objects.filter(user=citizen).exists()
