@@ -285,3 +285,16 @@ def test_a_too_long_request_message_is_shown_with_its_error(client_for, citizen,
     assert response.context["join_form"].errors["message"]
     assert 'id="id_message_error"' in response.content.decode()
     assert not GroupMembership.objects.filter(user=citizen).exists()
+
+
+def test_the_manage_page_query_count_does_not_grow(client_for, lead, group, make_user,
+                                                   make_organisation):
+    client = client_for(lead)
+    url = reverse("workinggroups:manage", args=[group.slug])
+    few = query_count(client.get, url)
+    for n in range(10):
+        GroupMembership.objects.create(group=group, user=make_user(f"m{n}@x.org"))
+        GroupMembership.objects.create(group=group, user=make_user(f"r{n}@x.org"),
+                                       state=State.REQUESTED, message="Bitte")
+        GroupOrganisation.objects.create(group=group, organisation=make_organisation())
+    assert query_count(client.get, url) == few
