@@ -12,6 +12,8 @@ from ninja.errors import AuthenticationError
 
 from stadtallianz.core.api import docs, validation_error_detail, with_request_language
 from stadtallianz.core.api import router as reference_router
+from stadtallianz.discussions.api import router as discussions_router
+from stadtallianz.events.api import router as events_router
 from stadtallianz.letter_of_intent.api import router as letter_of_intent_router
 from stadtallianz.partners.api import router as partners_router
 from stadtallianz.workinggroups.api import router as workinggroups_router
@@ -65,3 +67,5 @@ api.add_router("/", reference_router)
 api.add_router("/partners", partners_router)
 api.add_router("/letter-of-intent", letter_of_intent_router)
 api.add_router("/working-groups", workinggroups_router)
+api.add_router("/discussions", discussions_router)
+api.add_router("/events", events_router)

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "stadtallianz.partners",
     "stadtallianz.letter_of_intent",
     "stadtallianz.workinggroups",
+    "stadtallianz.discussions",
+    "stadtallianz.events",
     "stadtallianz.backoffice",
     "stadtallianz.portal",
     "django.contrib.admin",

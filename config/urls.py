@@ -25,6 +25,8 @@ urlpatterns += i18n_patterns(
     path("", include("stadtallianz.partners.urls")),
     path("", include("stadtallianz.letter_of_intent.urls")),
     path("", include("stadtallianz.workinggroups.urls")),
+    path("", include("stadtallianz.discussions.urls")),
+    path("", include("stadtallianz.events.urls")),
     path("", include("stadtallianz.backoffice.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
