@@ -1,0 +1,134 @@
+"""Meetings and events of a working group or of the whole alliance, and who registered."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from stadtallianz.core.i18n import TranslatedField
+
+
+def new_uid() -> str:
+    # Calendar programs match updates by UID, so it is made once and never changes.
+    return f"{uuid.uuid4()}@stadtallianz"
+
+
+class Event(models.Model):
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        MEMBERS = "members", _("Members of the group only")
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    group = models.ForeignKey("workinggroups.WorkingGroup", on_delete=models.CASCADE,
+                              null=True, blank=True, related_name="events",
+                              verbose_name=_("working group"),
+                              help_text=_("Empty for an event of the whole alliance."))
+    title_de = models.CharField(_("title (German)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description_de = models.TextField(_("description (German)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    slug = models.SlugField(_("address name"), max_length=220, unique=True)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices,
+                              default=Format.IN_PERSON)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True)
+    room_notes = models.TextField(_("room notes"), blank=True)
+    accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
+    online_link = models.URLField(_("online link"), blank=True,
+                                  help_text=_("Shown only to registered attendees."))
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True,
+                                           help_text=_("Empty for no limit."))
+    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices,
+                                  default=Visibility.PUBLIC)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.SCHEDULED)
+    sequence = models.PositiveIntegerField(_("revision"), default=0)
+    uid = models.CharField(_("calendar UID"), max_length=100, unique=True, default=new_uid,
+                           editable=False)
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    title = TranslatedField("title")
+    description = TranslatedField("description")
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must be after the start.")},
+                                  code="ends_before_start")
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == self.State.CANCELLED
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def has_room(self) -> bool:
+        return self.format != self.Format.ONLINE
+
+    @property
+    def is_online(self) -> bool:
+        return self.format != self.Format.IN_PERSON
+
+
+class Registration(models.Model):
+    class State(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations",
+                              verbose_name=_("event"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="event_registrations", verbose_name=_("person"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.REGISTERED)
+    position = models.PositiveIntegerField(_("waiting list position"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="unique_event_registration"),
+        ]
+        indexes = [models.Index(fields=["event", "state"])]
+
+    def __str__(self):
+        return f"{self.user} – {self.event}"

@@ -1,0 +1,242 @@
+"""Changes to events and registrations. Each is one transaction with an audit entry
+(`event.*`); e-mails go out after the commit, in the recipient's language.
+
+Registrations lock the event row, so two people taking the last place, or a cancellation and a
+registration at once, are decided one after another on current numbers.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from stadtallianz.core.audit import audit_log, snapshot
+
+from . import permissions
+from .models import Event, Registration
+
+EVENT_FIELDS = ["title_de", "title_en", "description_de", "description_en", "format",
+                "address", "latitude", "longitude", "room_notes", "accessibility_notes",
+                "online_link", "starts_at", "ends_at", "capacity", "visibility", "agenda",
+                "minutes"]
+# Changes to these reach calendar programs, so they raise the event's SEQUENCE.
+CALENDAR_FIELDS = {"title_de", "title_en", "description_de", "description_en", "address",
+                   "starts_at", "ends_at", "format", "online_link"}
+RESERVED_SLUGS = {"new"}
+_GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe",
+                                 "Ü": "Ue", "ß": "ss"})
+State = Registration.State
+
+
+def _deny(message) -> None:
+    raise PermissionDenied(message)
+
+
+def unique_slug(title: str, starts_at) -> str:
+    base = slugify(title.translate(_GERMAN_LETTERS))[:180].strip("-") or "event"
+    if starts_at:
+        base = f"{base}-{timezone.localtime(starts_at):%Y-%m-%d}"
+    taken = set(Event.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= RESERVED_SLUGS
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def _notify(user, template: str, context: dict) -> None:
+    """Sends one e-mail to `user` after the commit, in their preferred language."""
+    language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+
+    def send():
+        with translation.override(language):
+            site_url = settings.SITE_URL.rstrip("/")
+            full = {**context, "user": user, "SITE_NAME": settings.SITE_NAME,
+                    "SITE_URL": site_url,
+                    "event_url": site_url + context["event"].get_absolute_url(),
+                    "starts": timezone.localtime(context["event"].starts_at)}
+            subject = render_to_string(f"events/emails/{template}_subject.txt", full)
+            body = render_to_string(f"events/emails/{template}_body.txt", full)
+        send_mail(" ".join(subject.split()), body, None, [user.email])
+
+    transaction.on_commit(send)
+
+
+def _check_fields(data: dict) -> None:
+    unknown = set(data) - set(EVENT_FIELDS)
+    if unknown:
+        raise ValueError(f"{', '.join(sorted(unknown))} are not event fields")
+
+
+@transaction.atomic
+def event_create(*, by, group=None, data: dict) -> Event:
+    """A lead plans an event of their group; the coordinator any, also alliance-wide ones."""
+    if not permissions.can_create_for(by, group):
+        _deny(_("Only the group's leads and the coordination office plan its events."))
+    _check_fields(data)
+    event = Event(group=group, created_by=by, **data)
+    event.slug = unique_slug(event.title_de, event.starts_at)
+    event.full_clean(exclude=["slug"])
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                event.save()
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            event.slug = unique_slug(event.title_de, event.starts_at)
+    audit_log(actor=by, action="event.created", target=event,
+              after=snapshot(event, ["slug", "uid", "group", *EVENT_FIELDS]))
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, by, data: dict) -> Event:
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not permissions.can_edit(by, event):
+        _deny(_("Only the group's leads and the coordination office change its events."))
+    _check_fields(data)
+    before = snapshot(event, EVENT_FIELDS)
+    for field, value in data.items():
+        setattr(event, field, value)
+    event.full_clean(exclude=["slug"])
+    after = snapshot(event, EVENT_FIELDS)
+    changed = [key for key in after if before[key] != after[key]]
+    if not changed:
+        return event
+    if CALENDAR_FIELDS & set(changed):
+        event.sequence += 1
+    event.save()
+    audit_log(actor=by, action="event.changed", target=event,
+              before={key: before[key] for key in changed},
+              after={key: after[key] for key in changed})
+    if "capacity" in changed and not event.is_cancelled:
+        # More places (or no limit any more): the waiting list moves up into them.
+        _move_up(event, by)
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, by) -> Event:
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not permissions.can_edit(by, event):
+        _deny(_("Only the group's leads and the coordination office cancel its events."))
+    if event.is_cancelled:
+        raise ValidationError(_("This event has already been cancelled."), code="cancelled")
+    event.state = Event.State.CANCELLED
+    event.sequence += 1
+    event.save(update_fields=["state", "sequence", "updated_at"])
+    audit_log(actor=by, action="event.cancelled", target=event,
+              before={"state": Event.State.SCHEDULED}, after={"state": event.state})
+    for registration in event.registrations.filter(
+            state__in=[State.REGISTERED, State.WAITING]).select_related("user"):
+        _notify(registration.user, "cancelled", {"event": event})
+    return event
+
+
+@transaction.atomic
+def registration_register(*, event: Event, by) -> Registration:
+    """A place if one is free, else the end of the waiting list."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not permissions.can_register(by, event):
+        # Not visible is the same as not there.
+        raise Event.DoesNotExist
+    if event.is_cancelled:
+        raise ValidationError(_("This event has been cancelled."), code="cancelled")
+    if event.ends_at <= timezone.now():
+        raise ValidationError(_("This event is over."), code="past")
+    registration = Registration.objects.filter(event=event, user=by).first()
+    if registration is not None and registration.state != State.CANCELLED:
+        raise ValidationError(_("You are already registered for this event."),
+                              code="already_registered")
+    registered = event.registrations.filter(state=State.REGISTERED).count()
+    if registration is None:
+        registration = Registration(event=event, user=by)
+    if event.capacity is None or registered < event.capacity:
+        registration.state, registration.position = State.REGISTERED, None
+    else:
+        last = event.registrations.filter(state=State.WAITING).aggregate(m=Max("position"))["m"]
+        registration.state, registration.position = State.WAITING, (last or 0) + 1
+    registration.reminded_at = None
+    registration.save()
+    audit_log(actor=by, action=f"event.registration.{registration.state}", target=event,
+              after={"user": by.pk, "state": registration.state,
+                     "position": registration.position})
+    return registration
+
+
+def _move_up(event: Event, by) -> None:
+    """Fills free places from the head of the waiting list and tells those who moved up."""
+    if event.capacity is None:
+        waiting = list(event.registrations.filter(state=State.WAITING).select_related("user"))
+    else:
+        free = event.capacity - event.registrations.filter(state=State.REGISTERED).count()
+        waiting = list(event.registrations.filter(state=State.WAITING)
+                       .order_by("position", "pk").select_related("user")[:max(free, 0)])
+    for registration in waiting:
+        registration.state, registration.position = State.REGISTERED, None
+        registration.save(update_fields=["state", "position"])
+        audit_log(actor=by, action="event.registration.moved_up", target=event,
+                  after={"user": registration.user_id})
+        _notify(registration.user, "moved_up", {"event": event})
+
+
+@transaction.atomic
+def registration_cancel(*, event: Event, by, user=None) -> Registration:
+    """The person cancels (a lead or the coordinator may cancel someone's registration too)."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    user = user or by
+    if user.pk != by.pk and not permissions.can_edit(by, event):
+        _deny(_("Only the group's leads and the coordination office cancel others' places."))
+    registration = Registration.objects.filter(event=event, user=user).first()
+    if registration is None or registration.state == State.CANCELLED:
+        raise ValidationError(_("There is no registration to cancel."), code="not_registered")
+    before = registration.state
+    registration.state, registration.position = State.CANCELLED, None
+    registration.save(update_fields=["state", "position"])
+    audit_log(actor=by, action="event.registration.cancelled", target=event,
+              before={"user": user.pk, "state": before}, after={"state": registration.state})
+    if not event.is_cancelled:
+        _move_up(event, by)
+    return registration
+
+
+def attendance(*, event: Event, by) -> list[Registration]:
+    if not permissions.can_see_attendance(by, event):
+        _deny(_("Only the group's leads and the coordination office see the attendance list."))
+    return list(event.registrations.exclude(state=State.CANCELLED).select_related("user")
+                .order_by("state", "position", "created_at", "pk"))
+
+
+def send_reminders(*, now=None) -> int:
+    """E-mails each registered person once about an event that starts within 24 hours."""
+    now = now or timezone.now()
+    sent = 0
+    registrations = (Registration.objects
+                     .filter(state=State.REGISTERED, reminded_at__isnull=True,
+                             event__state=Event.State.SCHEDULED, event__starts_at__gt=now,
+                             event__starts_at__lte=now + timedelta(hours=24))
+                     .select_related("event", "user"))
+    for pk in registrations.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Claims the registration first: a second run at the same time sends nothing.
+            claimed = Registration.objects.filter(pk=pk, reminded_at__isnull=True).update(
+                reminded_at=now)
+            if not claimed:
+                continue
+            registration = Registration.objects.select_related("event", "user").get(pk=pk)
+            audit_log(actor=None, action="event.reminder.sent", target=registration.event,
+                      after={"user": registration.user_id})
+            _notify(registration.user, "reminder", {"event": registration.event})
+            sent += 1
+    return sent
