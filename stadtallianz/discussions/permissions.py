@@ -1,0 +1,51 @@
+"""Who may read and write in a working group's discussions: the one place the app decides it.
+
+Members-only threads exist only for the group's active members and the coordination office;
+everyone else gets a 404, as if the thread did not exist. Moderators are the group's leads and
+the coordination office.
+"""
+
+from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
+from stadtallianz.workinggroups.permissions import is_lead_of
+
+
+def is_member(user, group: WorkingGroup) -> bool:
+    """An active member or lead of the group."""
+    if not user.is_authenticated:
+        return False
+    return GroupMembership.objects.filter(user=user, group=group,
+                                          state=GroupMembership.State.ACTIVE).exists()
+
+
+def can_see_members_only(user, group: WorkingGroup) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_coordination_office or is_member(user, group)
+
+
+def can_view_thread(user, thread) -> bool:
+    return thread.is_public or can_see_members_only(user, thread.group)
+
+
+def can_create_thread(user, group: WorkingGroup) -> bool:
+    return group.is_active and can_see_members_only(user, group)
+
+
+def can_reply(user, thread) -> bool:
+    return can_create_thread(user, thread.group)
+
+
+def can_edit_post(user, post) -> bool:
+    """Authors change their own posts while the group is active and the post is not hidden."""
+    return (user.is_authenticated and post.author_id == user.pk and not post.is_hidden
+            and post.thread.group.is_active and can_view_thread(user, post.thread))
+
+
+def can_moderate(user, group: WorkingGroup) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_coordination_office or is_lead_of(user, group)
+
+
+def can_report(user, post) -> bool:
+    return user.is_authenticated and can_view_thread(user, post.thread)

@@ -1,0 +1,192 @@
+"""Changes to discussions. Each is one transaction with an audit entry (`discussion.*`);
+mention e-mails go out once the transaction has committed, in the recipient's language.
+
+Mentions follow one simple rule, so that nothing is guessed: `@[Full Name]` (the exact name, in
+square brackets) or `@` followed by a full e-mail address (`@name@example.org`). A mention counts
+only if it names an active member of the thread's group; each member is notified at most once
+per post, however often the post is edited.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from stadtallianz.accounts.models import User
+from stadtallianz.core.audit import audit_log
+from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
+
+from . import permissions
+from .models import Mention, Post, PostRevision, Report, Thread
+
+NAME_MENTION = re.compile(r"(?<![\w@])@\[([^\[\]\n]{1,150})\]")
+EMAIL_MENTION = re.compile(r"(?<![\w@.+-])@([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+
+
+def _deny(message) -> None:
+    raise PermissionDenied(message)
+
+
+def _required(field: str, value: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message}, code="required")
+    return value
+
+
+def parse_mentions(body: str) -> tuple[set[str], set[str]]:
+    """The names and the e-mail addresses (lower-cased) that a text mentions."""
+    names = {" ".join(m.split()) for m in NAME_MENTION.findall(body)}
+    emails = {m.lower().rstrip(".") for m in EMAIL_MENTION.findall(body)}
+    return names, emails
+
+
+def _mentioned_members(group: WorkingGroup, body: str) -> list[User]:
+    names, emails = parse_mentions(body)
+    if not names and not emails:
+        return []
+    match = Q(email__in=emails)
+    for name in names:
+        match |= Q(full_name__iexact=name)
+    return list(User.objects.filter(
+        match, is_active=True, group_memberships__group=group,
+        group_memberships__state=GroupMembership.State.ACTIVE).distinct())
+
+
+def _record_mentions(post: Post, by) -> None:
+    already = set(post.mentions.values_list("user_id", flat=True))
+    for user in _mentioned_members(post.thread.group, post.body):
+        if user.pk in already or user.pk == getattr(by, "pk", None):
+            continue
+        Mention.objects.create(post=post, user=user)
+        _notify_mention(user, post, by)
+
+
+def _notify_mention(user, post: Post, by) -> None:
+    language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+
+    def send():
+        with translation.override(language):
+            site_url = settings.SITE_URL.rstrip("/")
+            context = {"user": user, "post": post, "thread": post.thread, "author": by,
+                       "group": post.thread.group, "SITE_NAME": settings.SITE_NAME,
+                       "post_url": site_url + post.get_absolute_url()}
+            subject = render_to_string("discussions/emails/mention_subject.txt", context)
+            body = render_to_string("discussions/emails/mention_body.txt", context)
+        send_mail(" ".join(subject.split()), body, None, [user.email])
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def thread_create(*, group: WorkingGroup, title: str, body: str, visibility: str,
+                  by) -> Thread:
+    """A member, lead or the coordinator opens a thread with its first post."""
+    if not permissions.can_create_thread(by, group):
+        _deny(_("Only members of an active working group start discussions."))
+    title = _required("title", title, _("Give the thread a title."))
+    body = _required("body", body, _("Write a text."))
+    if visibility not in Thread.Visibility.values:
+        raise ValidationError({"visibility": _("Choose a visibility.")}, code="invalid")
+    now = timezone.now()
+    thread = Thread.objects.create(group=group, title=title[:200], author=by,
+                                   visibility=visibility, last_activity_at=now)
+    post = Post.objects.create(thread=thread, author=by, body=body)
+    audit_log(actor=by, action="discussion.thread.created", target=thread,
+              after={"group": group.pk, "title": thread.title, "visibility": visibility})
+    _record_mentions(post, by)
+    return thread
+
+
+@transaction.atomic
+def post_reply(*, thread: Thread, body: str, by) -> Post:
+    """A member answers in a thread of an active group."""
+    if not permissions.can_view_thread(by, thread) or not permissions.can_reply(by, thread):
+        _deny(_("Only members of an active working group reply."))
+    body = _required("body", body, _("Write a text."))
+    post = Post.objects.create(thread=thread, author=by, body=body)
+    Thread.objects.filter(pk=thread.pk).update(last_activity_at=post.created_at)
+    audit_log(actor=by, action="discussion.post.created", target=post,
+              after={"thread": thread.pk})
+    _record_mentions(post, by)
+    return post
+
+
+@transaction.atomic
+def post_edit(*, post: Post, body: str, by) -> Post:
+    """The author changes a post; the previous text is kept as a revision."""
+    post = Post.objects.select_for_update().select_related("thread__group").get(pk=post.pk)
+    if not permissions.can_edit_post(by, post):
+        _deny(_("Only the author changes a post."))
+    body = _required("body", body, _("Write a text."))
+    if body == post.body:
+        return post
+    PostRevision.objects.create(post=post, body=post.body, edited_by=by)
+    before = {"body": post.body}
+    post.body = body
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "edited_at"])
+    audit_log(actor=by, action="discussion.post.edited", target=post, before=before,
+              after={"body": body})
+    _record_mentions(post, by)
+    return post
+
+
+@transaction.atomic
+def thread_pin(*, thread: Thread, pinned: bool, by) -> Thread:
+    """A lead or the coordinator pins a thread to the top of the list, or unpins it."""
+    if not permissions.can_moderate(by, thread.group):
+        _deny(_("Only the group's leads and the coordination office pin threads."))
+    if thread.pinned != pinned:
+        thread.pinned = pinned
+        thread.save(update_fields=["pinned", "updated_at"])
+        audit_log(actor=by, action="discussion.thread.pinned" if pinned
+                  else "discussion.thread.unpinned", target=thread,
+                  before={"pinned": not pinned}, after={"pinned": pinned})
+    return thread
+
+
+@transaction.atomic
+def post_hide(*, post: Post, reason: str, by) -> Post:
+    """A lead or the coordinator hides a post, giving a reason; its open reports are closed."""
+    if not permissions.can_moderate(by, post.thread.group):
+        _deny(_("Only the group's leads and the coordination office hide posts."))
+    reason = _required("reason", reason, _("Give a reason for hiding the post."))[:500]
+    now = timezone.now()
+    post.hidden_at, post.hidden_by, post.hidden_reason = now, by, reason
+    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    post.reports.filter(state=Report.State.OPEN).update(
+        state=Report.State.CLOSED, closed_at=now, closed_by=by)
+    audit_log(actor=by, action="discussion.post.hidden", target=post, after={"reason": reason})
+    return post
+
+
+@transaction.atomic
+def post_report(*, post: Post, reason: str, by) -> Report:
+    """Anyone logged in who can see a post reports it to the group's moderators."""
+    if not permissions.can_report(by, post):
+        _deny(_("Log in to report a post."))
+    reason = _required("reason", reason, _("Say what is wrong with the post."))[:2000]
+    report = Report.objects.create(post=post, reporter=by, reason=reason)
+    audit_log(actor=by, action="discussion.post.reported", target=report,
+              after={"post": post.pk, "reason": reason})
+    return report
+
+
+@transaction.atomic
+def report_close(*, report: Report, by) -> Report:
+    """A moderator closes a report without hiding the post."""
+    if not permissions.can_moderate(by, report.post.thread.group):
+        _deny(_("Only the group's leads and the coordination office handle reports."))
+    if report.state == Report.State.OPEN:
+        report.state, report.closed_at, report.closed_by = (Report.State.CLOSED, timezone.now(),
+                                                            by)
+        report.save(update_fields=["state", "closed_at", "closed_by"])
+        audit_log(actor=by, action="discussion.report.closed", target=report)
+    return report

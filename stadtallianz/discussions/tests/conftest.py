@@ -1,0 +1,20 @@
+import pytest
+
+from stadtallianz.discussions import services
+from stadtallianz.discussions.models import Thread
+
+# The working groups' fixtures (group, lead, member, other_lead, as_role, ...).
+from stadtallianz.workinggroups.tests.conftest import *  # noqa: F403
+from stadtallianz.workinggroups.tests.conftest import _fast_password_hashing  # noqa: F401
+
+
+@pytest.fixture
+def public_thread(group, member):
+    return services.thread_create(group=group, title="Radwege am Ring", body="Wer macht mit?",
+                                  visibility=Thread.Visibility.PUBLIC, by=member)
+
+
+@pytest.fixture
+def private_thread(group, member):
+    return services.thread_create(group=group, title="Interne Planung", body="Nur für uns.",
+                                  visibility=Thread.Visibility.MEMBERS, by=member)
