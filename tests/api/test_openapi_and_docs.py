@@ -40,6 +40,9 @@ def test_the_openapi_document_lists_every_endpoint(client):
         ("/api/v1/working-groups", "get"), ("/api/v1/working-groups/{slug}", "get"),
         ("/api/v1/working-groups/{slug}/join", "post"),
         ("/api/v1/working-groups/{slug}/leave", "post"),
+        ("/api/v1/discussions/groups/{slug}/threads", "get"),
+        ("/api/v1/discussions/threads/{thread_id}", "get"),
+        ("/api/v1/discussions/threads/{thread_id}/posts", "get"),
     }
     assert set(document["components"]["securitySchemes"]) == {"ApiTokenAuth", "SessionAuth"}
     assert document["components"]["securitySchemes"]["ApiTokenAuth"]["scheme"] == "bearer"
