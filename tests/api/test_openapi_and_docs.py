@@ -43,6 +43,7 @@ def test_the_openapi_document_lists_every_endpoint(client):
         ("/api/v1/discussions/groups/{slug}/threads", "get"),
         ("/api/v1/discussions/threads/{thread_id}", "get"),
         ("/api/v1/discussions/threads/{thread_id}/posts", "get"),
+        ("/api/v1/events", "get"), ("/api/v1/events/{slug}", "get"),
     }
     assert set(document["components"]["securitySchemes"]) == {"ApiTokenAuth", "SessionAuth"}
     assert document["components"]["securitySchemes"]["ApiTokenAuth"]["scheme"] == "bearer"
