@@ -28,7 +28,7 @@ EVENT_FIELDS = ["title_de", "title_en", "description_de", "description_en", "for
                 "minutes"]
 # Changes to these reach calendar programs, so they raise the event's SEQUENCE.
 CALENDAR_FIELDS = {"title_de", "title_en", "description_de", "description_en", "address",
-                   "starts_at", "ends_at", "format", "online_link"}
+                   "starts_at", "ends_at", "format", "visibility"}
 RESERVED_SLUGS = {"new"}
 _GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe",
                                  "Ü": "Ue", "ß": "ss"})

@@ -4,6 +4,7 @@ everywhere, exactly like an event that does not exist."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -55,8 +56,7 @@ def detail(request, slug):
     if registration is not None and registration.state == Registration.State.CANCELLED:
         registration = None
     counts = {state: 0 for state in Registration.State.values}
-    for state in event.registrations.values_list("state", flat=True):
-        counts[state] += 1
+    counts.update(event.registrations.order_by().values_list("state").annotate(n=Count("pk")))
     free = None if event.capacity is None else max(event.capacity - counts["registered"], 0)
     return render(request, "events/detail.html", {
         "event": event, "registration": registration,

@@ -173,3 +173,15 @@ def test_list_query_count_constant(client_for, make_event, group, member):
 def test_english_page(client, event):
     page = client.get("/en" + _url("detail", event)[3:]).content.decode()
     assert "Cycling meetup" in page
+
+
+def test_event_page_query_count_constant_with_many_registrations(client_for, event, make_user,
+                                                                 lead):
+    client = client_for(lead)
+    url = _url("detail", event)
+    few = query_count(client.get, url)
+    for number in range(10):
+        Registration.objects.create(event=event, user=make_user(f"p{number}@example.org"))
+    assert query_count(client.get, url) == few
+    assert "10 von" not in client.get(url).content.decode()  # no capacity: no "of" count
+    assert "10 Anmeldungen" in client.get(url).content.decode()
