@@ -140,7 +140,10 @@ def event_cancel(*, event: Event, by) -> Event:
               before={"state": Event.State.SCHEDULED}, after={"state": event.state})
     for registration in event.registrations.filter(
             state__in=[State.REGISTERED, State.WAITING]).select_related("user"):
-        _notify(registration.user, "cancelled", {"event": event})
+        # Someone who has left the group since registering learns nothing more about a
+        # members-only event.
+        if permissions.can_see(registration.user, event):
+            _notify(registration.user, "cancelled", {"event": event})
     return event
 
 
@@ -235,6 +238,9 @@ def send_reminders(*, now=None) -> int:
             if not claimed:
                 continue
             registration = Registration.objects.select_related("event", "user").get(pk=pk)
+            if not permissions.can_see(registration.user, registration.event):
+                # Left the group since registering: no more news of a members-only event.
+                continue
             audit_log(actor=None, action="event.reminder.sent", target=registration.event,
                       after={"user": registration.user_id})
             _notify(registration.user, "reminder", {"event": registration.event})

@@ -56,3 +56,19 @@ def test_reminder_of_members_only_event_goes_only_to_registered_members(
     services.registration_register(event=members_event, by=member)
     _run(django_capture_on_commit_callbacks)
     assert [m.to for m in mail.outbox] == [[member.email]]
+
+
+def test_no_reminder_or_cancellation_mail_after_leaving_the_group(
+        members_event, member, lead, django_capture_on_commit_callbacks):
+    """Someone who left the group gets no e-mail about its members-only event any more."""
+    from stadtallianz.workinggroups.models import GroupMembership
+
+    members_event.starts_at = timezone.now() + timedelta(hours=1)
+    members_event.ends_at = members_event.starts_at + timedelta(hours=1)
+    members_event.save()
+    services.registration_register(event=members_event, by=member)
+    GroupMembership.objects.filter(user=member).delete()
+    _run(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_cancel(event=members_event, by=lead)
+    assert mail.outbox == []
