@@ -35,10 +35,17 @@ def can_reply(user, thread) -> bool:
     return can_create_thread(user, thread.group)
 
 
+def is_editable_by(user, post) -> bool:
+    """The author's own post, not hidden, in an active group. Reading the thread is checked
+    separately (`can_edit_post`); the thread page, which has checked it once, asks only this
+    for each post so that its query count does not grow with the posts."""
+    return (user.is_authenticated and post.author_id == user.pk and not post.is_hidden
+            and post.thread.group.is_active)
+
+
 def can_edit_post(user, post) -> bool:
     """Authors change their own posts while the group is active and the post is not hidden."""
-    return (user.is_authenticated and post.author_id == user.pk and not post.is_hidden
-            and post.thread.group.is_active and can_view_thread(user, post.thread))
+    return is_editable_by(user, post) and can_view_thread(user, post.thread)
 
 
 def can_moderate(user, group: WorkingGroup) -> bool:
@@ -48,4 +55,6 @@ def can_moderate(user, group: WorkingGroup) -> bool:
 
 
 def can_report(user, post) -> bool:
-    return user.is_authenticated and can_view_thread(user, post.thread)
+    """A hidden post is no longer shown to those who would report it, so it cannot be
+    reported (the report page would otherwise show its text)."""
+    return user.is_authenticated and not post.is_hidden and can_view_thread(user, post.thread)

@@ -171,7 +171,7 @@ def post_hide(*, post: Post, reason: str, by) -> Post:
 def post_report(*, post: Post, reason: str, by) -> Report:
     """Anyone logged in who can see a post reports it to the group's moderators."""
     if not permissions.can_report(by, post):
-        _deny(_("Log in to report a post."))
+        _deny(_("This post cannot be reported."))
     reason = _required("reason", reason, _("Say what is wrong with the post."))[:2000]
     report = Report.objects.create(post=post, reporter=by, reason=reason)
     audit_log(actor=by, action="discussion.post.reported", target=report,

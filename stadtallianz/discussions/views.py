@@ -86,7 +86,7 @@ def thread_detail(request, slug, pk, reply_form=None, status=200):
     for post in posts:
         post.thread = thread
         post.html = render_markdown(post.body, top_level=3)
-        post.can_edit = permissions.can_edit_post(user, post)
+        post.can_edit = permissions.is_editable_by(user, post)  # thread checked above
     return render(request, "discussions/thread.html", {
         "group": thread.group, "thread": thread, "posts": posts,
         "can_moderate": can_moderate,
@@ -153,6 +153,8 @@ def post_edit(request, slug, pk, post_pk):
 @login_required
 def post_report(request, slug, pk, post_pk):
     post = _post(request, slug, pk, post_pk)
+    if not permissions.can_report(request.user, post):
+        raise Http404  # a hidden post, whose text this page would show
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -194,7 +196,7 @@ def moderation(request, slug):
     if not permissions.can_moderate(request.user, group):
         raise PermissionDenied
     reports = list(Report.objects.filter(post__thread__group=group, state=Report.State.OPEN)
-                   .select_related("post__thread", "post__author", "reporter")
+                   .select_related("post__thread__group", "post__author", "reporter")
                    .order_by("created_at", "pk"))
     for report in reports:
         report.post_html = render_markdown(report.post.body, top_level=3)

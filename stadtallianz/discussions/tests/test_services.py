@@ -136,3 +136,26 @@ def test_mention_email_in_german(group, member, lead, django_capture_on_commit_c
                                body="Hallo @[Mia Member]")
     assert mail.outbox[0].to == [member.email]
     assert "erwähnt" in mail.outbox[0].subject
+
+
+def test_every_change_is_audited(public_thread, member, lead, citizen):
+    """Reply, pin, report, hide and closing a report each write their audit entry."""
+    post = services.post_reply(thread=public_thread, body="Antwort", by=lead)
+    services.thread_pin(thread=public_thread, pinned=True, by=lead)
+    report = services.post_report(post=post, reason="Grund", by=citizen)
+    services.report_close(report=report, by=lead)
+    services.post_hide(post=post, reason="Grund", by=lead)
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"discussion.post.created", "discussion.thread.pinned", "discussion.post.reported",
+            "discussion.report.closed", "discussion.post.hidden"} <= actions
+
+
+def test_inactive_account_is_not_mentioned(group, member, lead,
+                                           django_capture_on_commit_callbacks):
+    """A deactivated member is not mentioned and gets no e-mail."""
+    lead.is_active = False
+    lead.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.thread_create(group=group, title="T", visibility=PUBLIC, by=member,
+                               body="@[Lena Lead]")
+    assert mail.outbox == [] and not Mention.objects.exists()

@@ -222,3 +222,67 @@ def test_latest_discussions_tag_respects_visibility(rf, citizen, member, private
         html = template.render(Context({"request": request, "group": public_thread.group}))
         assert "Radwege am Ring" in html
         assert ("Interne Planung" in html) == sees_private
+
+
+def test_thread_page_query_count_constant_for_members_only_thread(client_for, member,
+                                                                  private_thread):
+    """A member reading a members-only thread full of their own posts: queries stay constant."""
+    client = client_for(member)
+    few = query_count(client.get, private_thread.get_absolute_url())
+    for n in range(15):
+        services.post_reply(thread=private_thread, body=f"Antwort {n}", by=member)
+    response = client.get(private_thread.get_absolute_url())
+    assert response.text.count(">Bearbeiten<") == 16
+    assert query_count(client.get, private_thread.get_absolute_url()) == few
+
+
+def test_hidden_post_cannot_be_reported_nor_its_text_read(client_for, citizen, lead,
+                                                          public_thread):
+    """The report page of a hidden post is 404, so its text is not shown there."""
+    post = public_thread.posts.get()
+    services.post_hide(post=post, reason="Spam", by=lead)
+    url = reverse("discussions:post_report", kwargs={"slug": "mobilitaet",
+                                                     "pk": public_thread.pk, "post_pk": post.pk})
+    response = client_for(citizen).get(url)
+    assert response.status_code == 404 and "Wer macht mit?" not in response.text
+    assert client_for(citizen).post(url, {"reason": "x"}).status_code == 404
+    assert not Report.objects.exists()
+
+
+def test_archived_group_threads_are_read_only(client_for, member, lead, group, public_thread):
+    """In an archived group nobody starts a thread or replies; threads stay readable."""
+    from stadtallianz.workinggroups.models import WorkingGroup
+    WorkingGroup.objects.filter(pk=group.pk).update(state=WorkingGroup.State.ARCHIVED)
+    client = client_for(member)
+    assert client.get(reverse("discussions:new", kwargs={"slug": "mobilitaet"})
+                      ).status_code == 403
+    reply = reverse("discussions:reply", kwargs={"slug": "mobilitaet", "pk": public_thread.pk})
+    assert client.post(reply, {"body": "Noch was"}).status_code == 403
+    page = client.get(public_thread.get_absolute_url())
+    assert page.status_code == 200 and 'name="body"' not in page.text
+    assert ">Bearbeiten<" not in page.text
+
+
+@pytest.mark.parametrize("state", ["requested", "invited"])
+def test_pending_members_do_not_see_members_only_threads(state, make_user, client_for, group,
+                                                         private_thread):
+    """Someone whose request or invitation is pending is not yet a member: 404."""
+    from stadtallianz.workinggroups.models import GroupMembership
+    person = make_user("pending@example.org", full_name="Paula Pending")
+    GroupMembership.objects.create(group=group, user=person, state=state)
+    assert client_for(person).get(private_thread.get_absolute_url()).status_code == 404
+
+
+def test_moderation_queue_query_count_constant(client_for, lead, citizen, member, group,
+                                               public_thread):
+    """The moderation queue costs the same queries with one or many open reports."""
+    client = client_for(lead)
+    url = reverse("discussions:moderation", kwargs={"slug": "mobilitaet"})
+    services.post_report(post=public_thread.posts.get(), reason="Grund 0", by=citizen)
+    few = query_count(client.get, url)
+    for n in range(1, 12):
+        thread = services.thread_create(group=group, title=f"T{n}", body="b",
+                                        visibility=PUBLIC, by=member)
+        services.post_report(post=thread.posts.get(), reason=f"Grund {n}", by=citizen)
+    assert query_count(client.get, url) == few
+    assert client.get(url).text.count("Grund ") == 12
