@@ -18,3 +18,11 @@ def public_thread(group, member):
 def private_thread(group, member):
     return services.thread_create(group=group, title="Interne Planung", body="Nur für uns.",
                                   visibility=Thread.Visibility.MEMBERS, by=member)
+
+
+@pytest.fixture
+def other_member(make_user, make_group):
+    """A plain member of a different working group."""
+    user = make_user("other-member@example.org", full_name="Otto Othermember")
+    make_group("Dritte Gruppe", slug="dritte-gruppe", members=[user])
+    return user

@@ -10,7 +10,7 @@ THREADS = "/api/v1/discussions/groups/mobilitaet/threads"
 
 
 @pytest.mark.parametrize("role,sees_private", [
-    (None, False), ("citizen", False), ("other_lead", False),
+    (None, False), ("citizen", False), ("other_member", False), ("other_lead", False),
     ("member", True), ("lead", True), ("coordinator", True)])
 def test_thread_list_and_detail_respect_visibility(role, sees_private, as_role,
                                                    public_thread, private_thread):

@@ -8,7 +8,7 @@ from stadtallianz.discussions.models import Post, PostRevision, Report, Thread
 pytestmark = pytest.mark.django_db
 PUBLIC = Thread.Visibility.PUBLIC
 MEMBERS = Thread.Visibility.MEMBERS
-OUTSIDERS = [None, "citizen", "other_lead"]
+OUTSIDERS = [None, "citizen", "other_member", "other_lead"]
 INSIDERS = ["member", "lead", "coordinator"]
 
 
@@ -23,7 +23,7 @@ def thread_urls(thread):
             reverse("discussions:post_hide", kwargs=pkw)]
 
 
-@pytest.mark.parametrize("role", ["citizen", "other_lead"])
+@pytest.mark.parametrize("role", ["citizen", "other_member", "other_lead"])
 def test_members_only_thread_is_404_for_logged_in_outsiders_everywhere(role, as_role,
                                                                        private_thread):
     """A citizen or another group's member gets 404 on every page of a members-only thread,
@@ -68,7 +68,7 @@ def test_public_thread_readable_by_everyone(role, as_role, public_thread):
     assert ('name="body"' in response.text) == (role in INSIDERS)
 
 
-@pytest.mark.parametrize("role", ["citizen", "other_lead"])
+@pytest.mark.parametrize("role", ["citizen", "other_member", "other_lead"])
 def test_outsider_cannot_reply_to_public_thread(role, as_role, public_thread):
     """Reading is not taking part: a non-member's reply is 403 and nothing is stored."""
     response = as_role(role).post(reverse("discussions:reply",
