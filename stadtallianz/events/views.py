@@ -67,6 +67,8 @@ def detail(request, slug):
         "registered_count": counts["registered"], "waiting_count": counts["waiting"],
         "free_places": free, "is_past": event.ends_at < timezone.now(),
         "can_edit": permissions.can_edit(request.user, event),
+        "has_map": (event.has_room and event.latitude is not None
+                    and event.longitude is not None),
     })
 
 

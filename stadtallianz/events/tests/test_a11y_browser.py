@@ -21,6 +21,7 @@ def planned(group, lead, member, make_event):
                        title_en="Cycling meetup", format=Event.Format.HYBRID,
                        address="Stadthaus 1, Münster", room_notes="Raum 101",
                        accessibility_notes="Stufenloser Zugang", capacity=1,
+                       latitude="51.961800", longitude="7.628000",
                        online_link="https://meet.example.org/x",
                        description_de="Wir planen **Radwege**.", agenda="1. Begrüßung\n2. Pläne",
                        minutes="## Ergebnisse\n\n- Neue Route")
@@ -47,5 +48,6 @@ def test_events_list_and_event_page_are_accessible(page, live_server, planned, l
 
 def test_visitor_event_page_is_accessible(page, live_server, planned):  # noqa: F811
     page.goto(f"{live_server.url}/de/events/radtreffen/")
+    page.wait_for_selector("#event-map .leaflet-marker-icon", timeout=10000)
     assert axe_violations(page) == []
     assert page.csp_violations == []

@@ -185,3 +185,14 @@ def test_event_page_query_count_constant_with_many_registrations(client_for, eve
     assert query_count(client.get, url) == few
     assert "10 von" not in client.get(url).content.decode()  # no capacity: no "of" count
     assert "10 Anmeldungen" in client.get(url).content.decode()
+
+
+def test_map_point_only_with_coordinates_and_a_room(client, event, make_event):
+    assert 'id="event-map"' not in client.get(_url("detail", event)).content.decode()
+    event.latitude, event.longitude = "51.9618", "7.628"
+    event.save()
+    page = client.get(_url("detail", event)).content.decode()
+    assert 'id="event-map"' in page and 'data-lat="51.961800"' in page
+    online = make_event(None, slug="nur-online", format=Event.Format.ONLINE,
+                        latitude="51.9", longitude="7.6")
+    assert 'id="event-map"' not in client.get(_url("detail", online)).content.decode()
