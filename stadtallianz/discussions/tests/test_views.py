@@ -286,3 +286,17 @@ def test_moderation_queue_query_count_constant(client_for, lead, citizen, member
         services.post_report(post=thread.posts.get(), reason=f"Grund {n}", by=citizen)
     assert query_count(client.get, url) == few
     assert client.get(url).text.count("Grund ") == 12
+
+
+def test_malformed_input_is_answered_at_the_field(client_for, member, group, public_thread):
+    """A too-long title, an unknown visibility and a bad page number are handled, nothing
+    is stored half-way."""
+    client = client_for(member)
+    url = reverse("discussions:new", kwargs={"slug": "mobilitaet"})
+    response = client.post(url, {"title": "x" * 201, "visibility": "secret", "body": "b"})
+    assert response.status_code == 400
+    assert 'id="id_title_error"' in response.text and 'id="id_visibility_error"' in response.text
+    assert Thread.objects.count() == 1
+    listing = reverse("discussions:list", kwargs={"slug": "mobilitaet"})
+    assert client.get(listing + "?page=abc").status_code == 200
+    assert client.get(listing + "?page=999").status_code == 200
