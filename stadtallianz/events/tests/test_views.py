@@ -196,3 +196,9 @@ def test_map_point_only_with_coordinates_and_a_room(client, event, make_event):
     online = make_event(None, slug="nur-online", format=Event.Format.ONLINE,
                         latitude="51.9", longitude="7.6")
     assert 'id="event-map"' not in client.get(_url("detail", online)).content.decode()
+
+
+def test_edit_form_shows_berlin_time(client_for, event, lead):
+    """The form shows the stored UTC time as Münster time (18:00, not 17:00)."""
+    page = client_for(lead).get(_url("edit", event)).content.decode()
+    assert 'value="2030-03-05T18:00"' in page
