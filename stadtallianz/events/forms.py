@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.workinggroups.models import WorkingGroup
+
 from .models import Event
 
 MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists, links.")
@@ -43,6 +45,19 @@ class EventForm(forms.ModelForm):
             "agenda": MARKDOWN_HELP,
             "minutes": _("Added after the event. Markdown."),
         }
+
+
+class CoordinatorEventForm(EventForm):
+    """The coordination office plans events of any active group or of the whole alliance."""
+
+    group = forms.ModelChoiceField(label=_("Working group"), required=False,
+                                   queryset=WorkingGroup.objects.none(), to_field_name="slug",
+                                   empty_label=_("Whole alliance"))
+    field_order = ["group"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = WorkingGroup.objects.active()
 
 
 class EventFilterForm(forms.Form):

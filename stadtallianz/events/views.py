@@ -16,7 +16,7 @@ from stadtallianz.core.markdown import render_markdown
 from stadtallianz.workinggroups.models import WorkingGroup
 
 from . import ics, permissions, services
-from .forms import EventFilterForm, EventForm
+from .forms import CoordinatorEventForm, EventFilterForm, EventForm
 from .models import Event, Registration
 
 PAST_LIMIT = 50
@@ -84,10 +84,16 @@ def create(request):
     group = _group_for_new(request)
     if not permissions.can_create_for(request.user, group):
         raise PermissionDenied
-    form = EventForm(request.POST or None)
+    if request.user.is_coordination_office:
+        form = CoordinatorEventForm(request.POST or None,
+                                    initial={"group": group.slug if group else None})
+    else:
+        form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        group = data.pop("group", group)
         try:
-            event = services.event_create(by=request.user, group=group, data=form.cleaned_data)
+            event = services.event_create(by=request.user, group=group, data=data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

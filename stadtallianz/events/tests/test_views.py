@@ -202,3 +202,19 @@ def test_edit_form_shows_berlin_time(client_for, event, lead):
     """The form shows the stored UTC time as Münster time (18:00, not 17:00)."""
     page = client_for(lead).get(_url("edit", event)).content.decode()
     assert 'value="2030-03-05T18:00"' in page
+
+
+def test_coordinator_chooses_group_or_whole_alliance(client_for, coordinator, group):
+    """The coordinator's form has a group choice; empty means the whole alliance."""
+    client = client_for(coordinator)
+    fields = {"title_de": "Allianztag", "format": "in_person", "visibility": "public",
+              "starts_at": "2030-05-10T10:00", "ends_at": "2030-05-10T16:00"}
+    page = client.get(reverse("events:create") + "?group=mobilitaet").content.decode()
+    assert 'value="mobilitaet" selected' in page
+    assert client.post(reverse("events:create"), {**fields, "group": ""}).status_code == 302
+    assert client.post(reverse("events:create"),
+                       {**fields, "group": "mobilitaet"}).status_code == 302
+    assert [event.group for event in Event.objects.order_by("pk")] == [None, group]
+    # An unknown group is not there, as everywhere.
+    assert client.post(reverse("events:create"), {**fields, "group": "nope"}).status_code == 404
+    assert Event.objects.count() == 2
