@@ -6,6 +6,8 @@ from django.core.management import call_command
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.models import AuditEntry
+from stadtallianz.discussions.models import Post, Thread
+from stadtallianz.events.models import Event, Registration
 from stadtallianz.letter_of_intent.models import Signature, Version
 from stadtallianz.partners.models import Membership, Offer, Organisation
 from stadtallianz.portal.management.commands.demo import DEMO_PASSWORD
@@ -24,7 +26,8 @@ def run_demo(*args) -> str:
 
 def table_sizes() -> dict[str, int]:
     return {model.__name__: model.objects.count()
-            for model in (Organisation, User, Membership, Offer, Signature, Version, AuditEntry)}
+            for model in (Organisation, User, Membership, Offer, Signature, Version, AuditEntry,
+                          Event, Registration, Thread, Post)}
 
 
 def test_demo_can_run_twice_and_the_second_run_changes_nothing():
@@ -142,3 +145,21 @@ def test_demo_scale_adds_synthetic_organisations_once():
     assert synthetic.count() == 30
     run_demo("--scale", "35")
     assert synthetic.count() == 35
+
+
+def test_demo_groups_have_past_and_upcoming_meetings_a_waiting_list_and_threads():
+    """Each active group shows a meeting with minutes, one to register for (already full, with
+    a waiting list) and a discussion; some discussions are for members only."""
+    from django.utils import timezone
+
+    from stadtallianz.workinggroups.models import WorkingGroup
+
+    run_demo()
+    now = timezone.now()
+    for group in WorkingGroup.objects.filter(state=WorkingGroup.State.ACTIVE):
+        events = list(group.events.all())
+        assert any(event.starts_at < now and event.minutes for event in events), group.slug
+        assert any(event.starts_at > now for event in events), group.slug
+        assert group.threads.filter(posts__isnull=False).exists(), group.slug
+    assert Registration.objects.filter(state=Registration.State.WAITING).exists()
+    assert set(Thread.objects.values_list("visibility", flat=True)) == {"public", "members"}

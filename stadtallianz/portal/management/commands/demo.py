@@ -15,6 +15,8 @@ from django.utils.text import slugify
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
 from stadtallianz.core.models import FocusArea
+from stadtallianz.discussions.models import Post, Thread
+from stadtallianz.events.models import Event, Registration
 from stadtallianz.letter_of_intent.models import Signature, Version
 from stadtallianz.partners.models import Membership, Offer, Organisation
 from stadtallianz.portal import demo_data
@@ -66,7 +68,8 @@ class Command(BaseCommand):
         self.now = timezone.now()
         self.random = random.Random(2030)
         self.created = {"accounts": 0, "organisations": 0, "people": 0, "offers": 0,
-                        "signatures": 0, "working_groups": 0, "synthetic": 0}
+                        "signatures": 0, "working_groups": 0, "events": 0, "threads": 0,
+                        "synthetic": 0}
         with transaction.atomic():
             self.focus_areas = {area.slug: area for area in FocusArea.objects.all()}
             self.stage("Letter of intent")
@@ -78,6 +81,8 @@ class Command(BaseCommand):
             self.memberships_of_demo_accounts()
             self.stage("Working groups")
             self.working_groups()
+            self.stage("Meetings and discussions")
+            self.meetings_and_discussions()
             if scale:
                 self.synthetic(scale)
             if any(self.created.values()):
@@ -274,6 +279,64 @@ class Command(BaseCommand):
             self.created["working_groups"] += 1
         self.stdout.write(f"  {self.created['working_groups']} of "
                           f"{len(demo_data.WORKING_GROUPS)} created")
+
+    def meetings_and_discussions(self) -> None:
+        """Each active group without meetings gets a past meeting with minutes, an upcoming one
+        (hybrid, with a small capacity so the waiting list shows) and a thread with replies;
+        every other group's thread is for its members only."""
+        groups = (WorkingGroup.objects.filter(state=WorkingGroup.State.ACTIVE)
+                  .exclude(events__isnull=False).order_by("slug"))
+        for index, group in enumerate(groups):
+            people = [m.user for m in group.memberships.filter(
+                state=GroupMembership.State.ACTIVE).select_related("user").order_by("role", "pk")]
+            lead = people[0] if people else None
+            day = self.now.replace(hour=16, minute=0, second=0, microsecond=0)
+            past = day - timedelta(days=21 + index)
+            upcoming = day + timedelta(days=7 + index)
+            Event.objects.create(
+                group=group, slug=f"{group.slug}-treffen-{past:%Y-%m-%d}",
+                title_de=f"Treffen: {group.name_de}", title_en=f"Meeting: {group.name_en}",
+                description_de="Austausch über den Stand der Vorhaben.",
+                description_en="Exchange on where the plans stand.",
+                address="Stadthaus 3, Albersloher Weg 33, 48155 Münster",
+                latitude=Decimal("51.951730"), longitude=Decimal("7.639420"),
+                accessibility_notes="Stufenloser Zugang, Aufzug vorhanden.",
+                starts_at=past, ends_at=past + timedelta(hours=2), created_by=lead,
+                agenda="1. Begrüßung\n2. Berichte aus den Projekten\n3. Nächste Schritte",
+                minutes="- Zählstellen-Daten werden ab Herbst offen veröffentlicht.\n"
+                        "- Nächstes Treffen hybrid.",
+            )
+            meeting = Event.objects.create(
+                group=group, slug=f"{group.slug}-treffen-{upcoming:%Y-%m-%d}",
+                title_de=f"Treffen: {group.name_de}", title_en=f"Meeting: {group.name_en}",
+                description_de="Offenes Arbeitstreffen, Gäste willkommen.",
+                description_en="Open working meeting, guests welcome.",
+                format=Event.Format.HYBRID,
+                address="Digitalhub, Hafenweg 16, 48155 Münster",
+                latitude=Decimal("51.949210"), longitude=Decimal("7.641530"),
+                online_link="https://meet.example.org/" + group.slug,
+                starts_at=upcoming, ends_at=upcoming + timedelta(hours=2), capacity=3,
+                created_by=lead, agenda="1. Ziele für das Quartal\n2. Förderaufrufe",
+            )
+            for position, person in enumerate(people[:5]):
+                waiting = position >= 3
+                Registration.objects.create(
+                    event=meeting, user=person,
+                    state=Registration.State.WAITING if waiting else Registration.State.REGISTERED,
+                    position=position - 2 if waiting else None)
+            self.created["events"] += 2
+            thread = Thread.objects.create(
+                group=group, author=lead, title=f"Ideen für {group.name_de}",
+                visibility=Thread.Visibility.MEMBERS if index % 2 else Thread.Visibility.PUBLIC,
+                pinned=index == 0, last_activity_at=self.now - timedelta(days=index))
+            Post.objects.create(thread=thread, author=lead, body=(
+                "Welche Daten oder Testflächen könnten eure Organisationen **beisteuern**?"))
+            for person in people[1:3]:
+                Post.objects.create(thread=thread, author=person, body=(
+                    "Wir können Messdaten und einen Raum für ein Pilotprojekt anbieten."))
+            self.created["threads"] += 1
+        self.stdout.write(f"  {self.created['events']} meetings, "
+                          f"{self.created['threads']} threads created")
 
     def synthetic(self, scale: int) -> None:
         """N generated organisations, written in batches with bulk_create."""
