@@ -3,6 +3,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from stadtallianz.discussions.models import Thread
+from stadtallianz.events.models import Event
 from stadtallianz.partners.models import Organisation
 from stadtallianz.workinggroups.models import WorkingGroup
 
@@ -19,7 +21,7 @@ class StaticPagesSitemap(BilingualSitemap):
 
     def items(self):
         return ["portal:home", "partners:directory", "letter_of_intent:current",
-                "workinggroups:list"]
+                "workinggroups:list", "events:list"]
 
     def location(self, item):
         return reverse(item)
@@ -55,5 +57,40 @@ class WorkingGroupSitemap(BilingualSitemap):
         return item.updated_at
 
 
+class EventSitemap(BilingualSitemap):
+    """Public events; members-only ones stay out of every public listing."""
+
+    priority = 0.4
+    changefreq = "weekly"
+
+    def items(self):
+        return (Event.objects.filter(visibility=Event.Visibility.PUBLIC)
+                .order_by("pk").only("slug", "updated_at"))
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class ThreadSitemap(BilingualSitemap):
+    """Public discussion threads."""
+
+    priority = 0.3
+    changefreq = "daily"
+
+    def items(self):
+        return (Thread.objects.filter(visibility=Thread.Visibility.PUBLIC)
+                .select_related("group").order_by("pk").only("pk", "group__slug", "updated_at"))
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 sitemaps = {"pages": StaticPagesSitemap, "partners": PartnerSitemap,
-            "working-groups": WorkingGroupSitemap}
+            "working-groups": WorkingGroupSitemap, "events": EventSitemap,
+            "discussions": ThreadSitemap}

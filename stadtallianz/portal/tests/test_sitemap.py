@@ -64,3 +64,31 @@ def test_sitemap_is_served_from_the_cache_on_the_next_request(client, make_organ
     with django_assert_num_queries(0):
         second = client.get("/sitemap.xml")
     assert second.content == first.content
+
+
+def test_sitemap_lists_public_events_and_threads_but_not_members_only_ones(client, coordinator):
+    """Members-only events and threads never appear in a public listing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stadtallianz.discussions.models import Thread
+    from stadtallianz.events.models import Event
+    from stadtallianz.workinggroups.models import WorkingGroup
+
+    group = WorkingGroup.objects.create(slug="energie", name_de="Energie")
+    start = timezone.now() + timedelta(days=3)
+    for visibility in ("public", "members"):
+        Event.objects.create(group=group, slug=f"treffen-{visibility}", title_de="Treffen",
+                             starts_at=start, ends_at=start + timedelta(hours=1),
+                             visibility=visibility)
+        Thread.objects.create(group=group, title=f"Faden {visibility}", visibility=visibility,
+                              last_activity_at=start)
+    public_thread = Thread.objects.get(visibility="public")
+    members_thread = Thread.objects.get(visibility="members")
+    content = client.get("/sitemap.xml").content.decode()
+    assert "/de/events/treffen-public/" in content and "/en/events/treffen-public/" in content
+    assert "treffen-members" not in content
+    assert f"/discussions/{public_thread.pk}/" in content
+    assert f"/discussions/{members_thread.pk}/" not in content
+    assert "/de/events/" in content and "/de/working-groups/" in content
