@@ -14,10 +14,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
+from stadtallianz.core.slugs import unique_slug as core_unique_slug
 
 from . import permissions
 from .models import Event, Registration
@@ -29,9 +29,7 @@ EVENT_FIELDS = ["title_de", "title_en", "description_de", "description_en", "for
 # Changes to these reach calendar programs, so they raise the event's SEQUENCE.
 CALENDAR_FIELDS = {"title_de", "title_en", "description_de", "description_en", "address",
                    "starts_at", "ends_at", "format", "visibility"}
-RESERVED_SLUGS = {"new"}
-_GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe",
-                                 "Ü": "Ue", "ß": "ss"})
+RESERVED_SLUGS = frozenset({"new"})
 State = Registration.State
 
 
@@ -40,17 +38,11 @@ def _deny(message) -> None:
 
 
 def unique_slug(title: str, starts_at) -> str:
-    base = slugify(title.translate(_GERMAN_LETTERS))[:180].strip("-") or "event"
     if starts_at:
-        base = f"{base}-{timezone.localtime(starts_at):%Y-%m-%d}"
-    taken = set(Event.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    taken |= RESERVED_SLUGS
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+        # The date keeps events of a series apart; the title is cut first so it always fits.
+        title = f"{title[:180]} {timezone.localtime(starts_at):%Y-%m-%d}"
+    return core_unique_slug(Event.objects.all(), title, fallback="event",
+                            reserved=RESERVED_SLUGS)
 
 
 def _notify(user, template: str, context: dict) -> None:

@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
+from stadtallianz.core.slugs import unique_slug as core_unique_slug
 
 from .models import Invitation, Membership, Offer, Organisation
 
@@ -23,10 +23,7 @@ PROFILE_FIELDS = [
     "city", "latitude", "longitude",
 ]
 # Path segments under partners/ that are routes of their own, never an organisation's slug.
-RESERVED_SLUGS = {"new", "invitations"}
-# German letters slugify would only strip ("Münster" -> "munster"); spelt out they stay readable.
-_GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe",
-                                 "Ü": "Ue", "ß": "ss"})
+RESERVED_SLUGS = frozenset({"new", "invitations"})
 
 
 def _check_coordinates(latitude, longitude) -> None:
@@ -41,15 +38,8 @@ def _check_coordinates(latitude, longitude) -> None:
 
 def unique_slug(name: str) -> str:
     """A free slug for a new organisation: the name slugified, with -2, -3, … when taken."""
-    base = slugify(name.translate(_GERMAN_LETTERS))[:200].strip("-") or "organisation"
-    taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    taken |= RESERVED_SLUGS
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return core_unique_slug(Organisation.objects.all(), name, fallback="organisation",
+                            reserved=RESERVED_SLUGS)
 
 
 def _save_with_free_slug(organisation: Organisation, attempts: int = 3) -> None:

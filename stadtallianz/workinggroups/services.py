@@ -8,20 +8,18 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log, snapshot
+from stadtallianz.core.slugs import unique_slug as core_unique_slug
 
 from . import permissions
 from .models import GroupMembership, GroupOrganisation, WorkingGroup
 
 GROUP_FIELDS = ["name_de", "name_en", "description_de", "description_en", "join_policy"]
 # Path segments under working-groups/ that are routes of their own, never a group's slug.
-RESERVED_SLUGS = {"new"}
-_GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe",
-                                 "Ü": "Ue", "ß": "ss"})
+RESERVED_SLUGS = frozenset({"new"})
 Role = GroupMembership.Role
 State = GroupMembership.State
 
@@ -32,15 +30,8 @@ def _deny(message) -> None:
 
 
 def unique_slug(name: str) -> str:
-    base = slugify(name.translate(_GERMAN_LETTERS))[:200].strip("-") or "group"
-    taken = set(WorkingGroup.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    taken |= RESERVED_SLUGS
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return core_unique_slug(WorkingGroup.objects.all(), name, fallback="group",
+                            reserved=RESERVED_SLUGS)
 
 
 def _notify(user, template: str, context: dict) -> None:
