@@ -55,6 +55,20 @@ def test_development_mode_starts_with_safe_defaults():
     assert result.returncode == 0, result.stderr
 
 
+def test_manage_py_in_a_checkout_starts_in_development_mode():
+    """A developer's `python manage.py …` needs no configuration; the deployed `stadtallianz`
+    command without configuration still refuses (test above)."""
+    clean_env = {key: value for key, value in os.environ.items()
+                 if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL",
+                                "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean_env["DATABASE_URL"] = "sqlite:///:memory:"
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=clean_env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    refused = run_manage("check", DATABASE_URL="sqlite:///:memory:")
+    assert refused.returncode != 0 and "SECRET_KEY must be set" in refused.stderr
+
+
 def test_cli_module_runs():
     """The `stadtallianz` console command wraps manage.py."""
     result = run_manage("help", DEBUG="true", DATABASE_URL="sqlite:///:memory:")
