@@ -14,8 +14,11 @@ from stadtallianz.core.api import docs, validation_error_detail, with_request_la
 from stadtallianz.core.api import router as reference_router
 from stadtallianz.discussions.api import router as discussions_router
 from stadtallianz.events.api import router as events_router
+from stadtallianz.knowledge.api import router as knowledge_router
 from stadtallianz.letter_of_intent.api import router as letter_of_intent_router
+from stadtallianz.notifications.api import router as notifications_router
 from stadtallianz.partners.api import router as partners_router
+from stadtallianz.search.api import router as search_router
 from stadtallianz.workinggroups.api import router as workinggroups_router
 
 DESCRIPTION = """\
@@ -69,3 +72,6 @@ api.add_router("/letter-of-intent", letter_of_intent_router)
 api.add_router("/working-groups", workinggroups_router)
 api.add_router("/discussions", discussions_router)
 api.add_router("/events", events_router)
+api.add_router("/knowledge", knowledge_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/search", search_router)
