@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "stadtallianz.core.context_processors.site",
+                "stadtallianz.notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -198,6 +201,10 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # In production the reverse proxy serves uploads; SERVE_MEDIA lets Django do it on a first look.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Uploaded documents (possibly members-only): never served by the proxy, only by the download
+# view that checks who asks (docs/deployment.md).
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -276,6 +283,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Background jobs (django-tasks, docs/architecture.md). The embedded default runs them in-process
+# right after the commit; TASKS_BACKEND=database queues them in the database for `db_worker`.
+TASKS_BACKEND = env("TASKS_BACKEND", "immediate")
+TASKS = {"default": {"BACKEND": {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}.get(TASKS_BACKEND) or TASKS_BACKEND}}
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
