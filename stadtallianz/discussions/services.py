@@ -1,5 +1,6 @@
 """Changes to discussions. Each is one transaction with an audit entry (`discussion.*`);
-mention e-mails go out once the transaction has committed, in the recipient's language.
+mentioned members, and those who wrote in a thread before a reply, are notified through the
+notifications app (in-app, and by e-mail after the commit, in the recipient's language).
 
 Mentions follow one simple rule, so that nothing is guessed: `@[Full Name]` (the exact name, in
 square brackets) or `@` followed by a full e-mail address (`@name@example.org`). A mention counts
@@ -9,17 +10,15 @@ per post, however often the post is edited.
 
 import re
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
+from stadtallianz.notifications.services import notify
 from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
 from . import permissions
@@ -59,29 +58,37 @@ def _mentioned_members(group: WorkingGroup, body: str) -> list[User]:
         group_memberships__state=GroupMembership.State.ACTIVE).distinct())
 
 
-def _record_mentions(post: Post, by) -> None:
+def _record_mentions(post: Post, by) -> set[int]:
+    """Records and notifies the newly mentioned members; returns who was notified."""
     already = set(post.mentions.values_list("user_id", flat=True))
+    notified = set()
     for user in _mentioned_members(post.thread.group, post.body):
         if user.pk in already or user.pk == getattr(by, "pk", None):
             continue
         Mention.objects.create(post=post, user=user)
-        _notify_mention(user, post, by)
+        # Members only are mentioned; the check keeps the rule if that ever changes.
+        if permissions.can_view_thread(user, post.thread):
+            notify(user, kind="mention", key=f"mention:post:{post.pk}",
+                   template="discussions/emails/mention",
+                   context={"post": post, "thread": post.thread, "author": by,
+                            "group": post.thread.group},
+                   url=post.get_absolute_url)
+            notified.add(user.pk)
+    return notified
 
 
-def _notify_mention(user, post: Post, by) -> None:
-    language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
-
-    def send():
-        with translation.override(language):
-            site_url = settings.SITE_URL.rstrip("/")
-            context = {"user": user, "post": post, "thread": post.thread, "author": by,
-                       "group": post.thread.group, "SITE_NAME": settings.SITE_NAME,
-                       "post_url": site_url + post.get_absolute_url()}
-            subject = render_to_string("discussions/emails/mention_subject.txt", context)
-            body = render_to_string("discussions/emails/mention_body.txt", context)
-        send_mail(" ".join(subject.split()), body, None, [user.email])
-
-    transaction.on_commit(send)
+def _notify_participants(post: Post, by, skip: set[int]) -> None:
+    """Those who wrote in the thread before learn of a new reply, if they may still read it."""
+    thread = post.thread
+    participants = (User.objects.filter(is_active=True, discussion_posts__thread=thread)
+                    .exclude(pk__in=skip | {by.pk}).distinct())
+    for user in participants:
+        if permissions.can_view_thread(user, thread):
+            notify(user, kind="reply", key=f"reply:post:{post.pk}",
+                   template="notifications/emails/reply",
+                   context={"post": post, "thread": thread, "author": by,
+                            "group": thread.group},
+                   url=post.get_absolute_url)
 
 
 @transaction.atomic
@@ -114,7 +121,7 @@ def post_reply(*, thread: Thread, body: str, by) -> Post:
     Thread.objects.filter(pk=thread.pk).update(last_activity_at=post.created_at)
     audit_log(actor=by, action="discussion.post.created", target=post,
               after={"thread": thread.pk})
-    _record_mentions(post, by)
+    _notify_participants(post, by, skip=_record_mentions(post, by))
     return post
 
 

@@ -1,5 +1,6 @@
 """Changes to events and registrations. Each is one transaction with an audit entry
-(`event.*`); e-mails go out after the commit, in the recipient's language.
+(`event.*`); people are notified through the notifications app (in-app, and by e-mail after the
+commit, in the recipient's language).
 
 Registrations lock the event row, so two people taking the last place, or a cancellation and a
 registration at once, are decided one after another on current numbers.
@@ -7,17 +8,15 @@ registration at once, are decided one after another on current numbers.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
+from stadtallianz.notifications.services import notify
 
 from . import permissions
 from .models import Event, Registration
@@ -45,22 +44,11 @@ def unique_slug(title: str, starts_at) -> str:
                             reserved=RESERVED_SLUGS)
 
 
-def _notify(user, template: str, context: dict) -> None:
-    """Sends one e-mail to `user` after the commit, in their preferred language."""
-    language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
-
-    def send():
-        with translation.override(language):
-            site_url = settings.SITE_URL.rstrip("/")
-            full = {**context, "user": user, "SITE_NAME": settings.SITE_NAME,
-                    "SITE_URL": site_url,
-                    "event_url": site_url + context["event"].get_absolute_url(),
-                    "starts": timezone.localtime(context["event"].starts_at)}
-            subject = render_to_string(f"events/emails/{template}_subject.txt", full)
-            body = render_to_string(f"events/emails/{template}_body.txt", full)
-        send_mail(" ".join(subject.split()), body, None, [user.email])
-
-    transaction.on_commit(send)
+def _notify(user, template: str, event: Event, *, key: str) -> None:
+    """Notifies `user` about `event` (in-app, and by e-mail as they chose) once per `key`."""
+    notify(user, kind=f"event-{template.replace('_', '-')}", key=key,
+           template=f"events/emails/{template}", context={"event": event},
+           url=event.get_absolute_url)
 
 
 def _check_fields(data: dict) -> None:
@@ -135,7 +123,7 @@ def event_cancel(*, event: Event, by) -> Event:
         # Someone who has left the group since registering learns nothing more about a
         # members-only event.
         if permissions.can_see(registration.user, event):
-            _notify(registration.user, "cancelled", {"event": event})
+            _notify(registration.user, "cancelled", event, key=f"event-cancelled:{event.pk}")
     return event
 
 
@@ -181,9 +169,10 @@ def _move_up(event: Event, by) -> None:
     for registration in waiting:
         registration.state, registration.position = State.REGISTERED, None
         registration.save(update_fields=["state", "position"])
-        audit_log(actor=by, action="event.registration.moved_up", target=event,
-                  after={"user": registration.user_id})
-        _notify(registration.user, "moved_up", {"event": event})
+        entry = audit_log(actor=by, action="event.registration.moved_up", target=event,
+                          after={"user": registration.user_id})
+        # One person may move up more than once (after cancelling and registering again).
+        _notify(registration.user, "moved_up", event, key=f"event-moved-up:{entry.pk}")
 
 
 @transaction.atomic
@@ -235,6 +224,10 @@ def send_reminders(*, now=None) -> int:
                 continue
             audit_log(actor=None, action="event.reminder.sent", target=registration.event,
                       after={"user": registration.user_id})
-            _notify(registration.user, "reminder", {"event": registration.event})
+            event = registration.event
+            # Per registration and start time: a second run never reminds twice, while an
+            # event moved to another day may be reminded of again.
+            _notify(registration.user, "reminder", event,
+                    key=f"event-reminder:{registration.pk}:{event.starts_at:%Y%m%dT%H%M}")
             sent += 1
     return sent

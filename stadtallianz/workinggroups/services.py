@@ -1,18 +1,19 @@
 """Changes to working groups and their people. Each is one transaction with an audit entry
-(`workinggroup.*`); e-mails go out once the transaction has committed, in the language the
-recipient chose."""
+(`workinggroup.*`); people concerned are notified through the notifications app (in-app, and by
+e-mail after the commit, in the language the recipient chose)."""
 
-from django.conf import settings
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
+from stadtallianz.notifications.services import notify
 
 from . import permissions
 from .models import GroupMembership, GroupOrganisation, WorkingGroup
@@ -34,21 +35,12 @@ def unique_slug(name: str) -> str:
                             reserved=RESERVED_SLUGS)
 
 
-def _notify(user, template: str, context: dict) -> None:
-    """Sends one e-mail to `user` after the commit, in their preferred language."""
-    language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
-
-    def send():
-        with translation.override(language):
-            full = {**context, "user": user, "SITE_NAME": settings.SITE_NAME,
-                    "SITE_URL": settings.SITE_URL.rstrip("/")}
-            if "group" in context:
-                full["group_url"] = full["SITE_URL"] + context["group"].get_absolute_url()
-            subject = render_to_string(f"workinggroups/emails/{template}_subject.txt", full)
-            body = render_to_string(f"workinggroups/emails/{template}_body.txt", full)
-        send_mail(" ".join(subject.split()), body, None, [user.email])
-
-    transaction.on_commit(send)
+def _notify(user, template: str, context: dict, *, key: str, url=None) -> None:
+    """Notifies `user` (in-app, and by e-mail as they chose) once per `key`."""
+    group = context["group"]
+    notify(user, kind=f"workinggroup-{template}", key=key,
+           template=f"workinggroups/emails/{template}", context=context,
+           url=url or group.get_absolute_url)
 
 
 def _check_focus_areas(focus_areas) -> None:
@@ -193,7 +185,9 @@ def membership_join(*, group: WorkingGroup, by, message: str = "") -> GroupMembe
     membership.save()
     _log(by, "workinggroup.member.requested", group, membership, message=message)
     for lead in _leads(group).select_related("user"):
-        _notify(lead.user, "request", {"group": group, "requester": by, "message": message})
+        _notify(lead.user, "request", {"group": group, "requester": by, "message": message},
+                key=f"membership-request:{membership.pk}",
+                url=partial(reverse, "workinggroups:manage", kwargs={"slug": group.slug}))
     return membership
 
 
@@ -210,6 +204,7 @@ def membership_decide(*, membership: GroupMembership, by, approve: bool,
     if len(message) > 2000:
         raise ValidationError({"message": _("The message is too long.")}, code="max_length")
     context = {"group": group, "approved": approve, "message": message}
+    key = f"membership-decision:{membership.pk}"  # the row is gone after a decline
     if approve:
         membership.state = State.ACTIVE
         membership.message = message
@@ -221,7 +216,7 @@ def membership_decide(*, membership: GroupMembership, by, approve: bool,
         _log(by, "workinggroup.request.declined", group, membership, message=message)
         membership.delete()
         result = None
-    _notify(membership.user, "decision", context)
+    _notify(membership.user, "decision", context, key=key)
     return result
 
 
@@ -248,11 +243,13 @@ def membership_invite(*, group: WorkingGroup, by, email: str) -> GroupMembership
         existing.state, existing.decided_at = State.ACTIVE, timezone.now()
         existing.save(update_fields=["state", "decided_at"])
         _log(by, "workinggroup.request.approved", group, existing)
-        _notify(user, "decision", {"group": group, "approved": True, "message": ""})
+        _notify(user, "decision", {"group": group, "approved": True, "message": ""},
+                key=f"membership-decision:{existing.pk}")
         return existing
     membership = GroupMembership.objects.create(group=group, user=user, state=State.INVITED)
     _log(by, "workinggroup.member.invited", group, membership)
-    _notify(user, "invitation", {"group": group, "inviter": by})
+    _notify(user, "invitation", {"group": group, "inviter": by},
+            key=f"membership-invitation:{membership.pk}")
     return membership
 
 

@@ -1,0 +1,67 @@
+"""Notifications: one row per person and event, which is both the in-app list and the e-mail
+outbox. A row is written in the same transaction as the change it reports, so an e-mail can fail
+or be delayed but never be lost: the row stays un-emailed until a send succeeds."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="notifications", verbose_name=_("recipient"))
+    kind = models.CharField(_("kind"), max_length=50)
+    # What happened, e.g. "mention:post:17"; one person never gets the same key twice.
+    key = models.CharField(_("key"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # The e-mail outbox. next_attempt_at is set while an immediate e-mail (or a digest retry) is
+    # due, and pushed into the future while a sender holds the row, so two never send it both.
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_attempts = models.PositiveIntegerField(_("e-mail attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="unique_notification_key"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["emailed_at", "next_attempt_at"], name="notification_outbox_idx"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationSettings(models.Model):
+    """A person's choice of e-mail; created on first use, the default is `immediately`."""
+
+    class EmailMode(models.TextChoices):
+        IMMEDIATELY = "immediately", _("Immediately, one e-mail per notification")
+        DIGEST = "digest", _("Once a day, as a summary")
+        NEVER = "never", _("Never (notifications only on this site)")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="notification_settings", verbose_name=_("person"))
+    email_mode = models.CharField(_("e-mail"), max_length=12, choices=EmailMode.choices,
+                                  default=EmailMode.IMMEDIATELY)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self):
+        return f"{self.user}: {self.email_mode}"
