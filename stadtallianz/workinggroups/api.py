@@ -1,18 +1,25 @@
-"""REST API of the working groups: the list, one group, and joining and leaving.
+"""REST API of the working groups: the list, one group, its people, and every change a member,
+a lead or the coordinator makes on the web pages.
 
-Joining and leaving go through `services.py`, so the API validates and audits exactly as the
-web pages do; a refusal by the rules (archived, by invitation) is a 422 naming why.
+Every change goes through `services.py`, so the API validates, decides and audits exactly as the
+web pages do. Joining and leaving (the first endpoints) answer a refusal by the rules (archived,
+by invitation) with 422. The endpoints added later run through `service_errors`: a refusal is
+403, input naming a field 422, and a request the current state forbids (already decided, the
+last lead, already cancelled) 409.
 """
 
+from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import paginate
 from pydantic import field_validator
 
@@ -23,11 +30,11 @@ from stadtallianz.core.api import (
     Pagination,
     ValidationErrorOut,
 )
-from stadtallianz.core.api_auth import write_auth
+from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.models import FocusArea
 from stadtallianz.partners.models import Organisation
 
-from . import services
+from . import permissions, services
 from .models import GroupMembership, WorkingGroup
 
 router = Router(tags=["working groups"])
@@ -39,6 +46,23 @@ GroupMembershipState = StrEnum("GroupMembershipState",
                                [(c.name, c.value) for c in GroupMembership.State])
 
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+# The answers of the endpoints that run through `service_errors`.
+CHANGE_ERRORS = {**WRITE_ERRORS, 409: ErrorOut}
+
+
+@contextmanager
+def service_errors():
+    """Turns a service's refusal into the API's answer (used by the discussions' and events' APIs
+    too): PermissionDenied is 403; a ValidationError naming fields is 422 (the API's handler);
+    one naming no field says the thing's current state forbids the change, a 409."""
+    try:
+        yield
+    except PermissionDenied as error:
+        raise HttpError(403, str(error) or "Not allowed.") from error
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise
+        raise HttpError(409, " ".join(str(m) for m in error.messages)) from error
 
 
 class GroupSummaryOut(Schema):
@@ -173,3 +197,306 @@ def group_leave(request, slug: str):
         raise HttpError(404, "You are not a member of this working group.")
     services.membership_leave(membership=membership, by=request.auth)
     return Status(204, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# People, requests and invitations; the coordinator's group changes
+
+
+class MemberOut(Schema):
+    id: int = Field(..., description="The membership's id, used by the endpoints that change it.")
+    name: str
+    role: GroupRole
+    state: GroupMembershipState
+    message: str | None = Field(None, description="A pending request's message; only the "
+                                                  "group's leads and the coordinator see it.")
+    since: datetime
+
+
+def _member_out(membership: GroupMembership, *, managing: bool) -> dict:
+    user = membership.user
+    return {"id": membership.pk, "name": user.full_name or user.get_short_name(),
+            "role": membership.role, "state": membership.state,
+            "message": membership.message if managing and membership.message else None,
+            "since": membership.decided_at or membership.created_at}
+
+
+class _MemberPage:
+    """The memberships of one page, turned into their output once sliced."""
+
+    def __init__(self, queryset, managing: bool):
+        self.queryset, self.managing = queryset, managing
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        return [_member_out(m, managing=self.managing) for m in self.queryset[item]]
+
+
+class DecisionIn(InputSchema):
+    message: str = Field("", max_length=2000, description="Sent to the person with the decision.")
+
+
+class InviteIn(InputSchema):
+    email: str = Field(..., min_length=3, max_length=254,
+                       description="The e-mail address of a registered person.")
+
+
+class RoleIn(InputSchema):
+    role: GroupRole
+
+
+class OrganisationIn(InputSchema):
+    organisation: str = Field(..., max_length=200, description="Slug of a partner organisation.")
+
+
+class GroupIn(InputSchema):
+    name_de: str = Field(..., min_length=1, max_length=200)
+    name_en: str = Field("", max_length=200)
+    description_de: str = Field("", max_length=20000)
+    description_en: str = Field("", max_length=20000)
+    join_policy: JoinPolicy = JoinPolicy.OPEN
+    focus_areas: list[str] = Field(..., min_length=1, description="Slugs of focus areas.")
+    leads: list[str] = Field([], max_length=20,
+                             description="E-mail addresses of registered people who become the "
+                                         "group's first leads.")
+
+
+class GroupPatchIn(InputSchema):
+    """Only the fields sent are changed."""
+
+    name_de: str = Field(None, min_length=1, max_length=200)
+    name_en: str = Field(None, max_length=200)
+    description_de: str = Field(None, max_length=20000)
+    description_en: str = Field(None, max_length=20000)
+    join_policy: JoinPolicy = None
+    focus_areas: list[str] = Field(None, min_length=1, description="Slugs of focus areas.")
+
+
+def _focus_areas(slugs: list[str]) -> list[FocusArea]:
+    areas = list(FocusArea.objects.active().filter(slug__in=slugs))
+    unknown = sorted(set(slugs) - {area.slug for area in areas})
+    if unknown:
+        raise DjangoValidationError({"focus_areas": f"Unknown focus area: {', '.join(unknown)}"},
+                                    code="unknown")
+    return areas
+
+
+def _leads(emails: list[str]) -> list:
+    from stadtallianz.accounts.models import User
+
+    people = []
+    for email in dict.fromkeys(e.strip() for e in emails):
+        person = User.objects.filter(email__iexact=email, is_active=True).first()
+        if person is None:
+            raise DjangoValidationError(
+                {"leads": f"No one is registered with the e-mail address {email}."},
+                code="unknown_person")
+        people.append(person)
+    return people
+
+
+def _managed(request, slug: str) -> WorkingGroup:
+    """The group, if the caller manages it (its leads and the coordinator, while active)."""
+    group = _group(slug)
+    if not permissions.can_manage(request.auth, group):
+        raise HttpError(403, "Only the group's leads and the coordination office manage its "
+                             "members, and only while it is active.")
+    return group
+
+
+def _membership(group: WorkingGroup, membership_id: int, **filters) -> GroupMembership:
+    return get_object_or_404(GroupMembership.objects.select_related("user", "group"),
+                             pk=membership_id, group=group, **filters)
+
+
+@router.get("/{slug}/members", response={200: list[MemberOut], 401: ErrorOut, 404: ErrorOut},
+            summary="People of a working group")
+@paginate(Pagination)
+def group_members(request, slug: str):
+    """Names are for logged-in people only, as on the group page (401 otherwise). Leads first.
+    The group's leads and the coordinator also see pending requests (with their message) and
+    open invitations."""
+    caller = api_user(request)
+    if not permissions.can_see_people(caller):
+        raise AuthenticationError()
+    group = _group(slug)
+    managing = permissions.can_manage(caller, group)
+    states = ([GroupMembership.State.ACTIVE, GroupMembership.State.REQUESTED,
+               GroupMembership.State.INVITED] if managing else [GroupMembership.State.ACTIVE])
+    # "active" < "invited" < "requested" and "lead" < "member": active leads come first.
+    memberships = (group.memberships.filter(state__in=states).select_related("user")
+                   .order_by("state", "role", "user__full_name", "pk"))
+    return _MemberPage(memberships, managing)
+
+
+@router.post("/{slug}/requests/{membership_id}/approve", auth=write_auth,
+             response={200: MemberOut, **CHANGE_ERRORS}, summary="Approve a join request")
+def request_approve(request, slug: str, membership_id: int, payload: DecisionIn):
+    """A lead or the coordinator lets the person in; the message goes to them by e-mail.
+    409 when the request was already decided."""
+    group = _managed(request, slug)
+    membership = _membership(group, membership_id)
+    with service_errors():
+        membership = services.membership_decide(membership=membership, by=request.auth,
+                                                approve=True, message=payload.message)
+    return _member_out(membership, managing=True)
+
+
+@router.post("/{slug}/requests/{membership_id}/decline", auth=write_auth,
+             response={204: None, **CHANGE_ERRORS}, summary="Decline a join request")
+def request_decline(request, slug: str, membership_id: int, payload: DecisionIn):
+    """The request is removed; the person learns the decision and the message."""
+    group = _managed(request, slug)
+    membership = _membership(group, membership_id)
+    with service_errors():
+        services.membership_decide(membership=membership, by=request.auth, approve=False,
+                                   message=payload.message)
+    return Status(204, None)
+
+
+@router.post("/{slug}/invitations", auth=write_auth,
+             response={201: MemberOut, **CHANGE_ERRORS}, summary="Invite a person")
+def member_invite(request, slug: str, payload: InviteIn):
+    """Invites a registered person by e-mail address (422 `email` for an unknown address, a
+    member or someone already invited). A person who had asked to join is let in at once."""
+    group = _managed(request, slug)
+    with service_errors():
+        membership = services.membership_invite(group=group, by=request.auth,
+                                                email=payload.email)
+    return Status(201, _member_out(membership, managing=True))
+
+
+def _respond(request, slug: str, accept: bool):
+    group = _group(slug)
+    membership = GroupMembership.objects.filter(group=group, user=request.auth).first()
+    if membership is None:
+        raise HttpError(404, "You have no invitation to this working group.")
+    with service_errors():
+        return services.membership_respond(membership=membership, by=request.auth,
+                                           accept=accept)
+
+
+@router.post("/{slug}/invitation/accept", auth=write_auth,
+             response={200: MembershipOut, **CHANGE_ERRORS}, summary="Accept an invitation")
+def invitation_accept(request, slug: str):
+    """The invited caller joins. 404 without a membership, 409 if it is not an open
+    invitation or the group has been archived."""
+    return _respond(request, slug, accept=True)
+
+
+@router.post("/{slug}/invitation/decline", auth=write_auth,
+             response={204: None, **CHANGE_ERRORS}, summary="Decline an invitation")
+def invitation_decline(request, slug: str):
+    _respond(request, slug, accept=False)
+    return Status(204, None)
+
+
+@router.patch("/{slug}/members/{membership_id}", auth=write_auth,
+              response={200: MemberOut, **CHANGE_ERRORS}, summary="Change a member's role")
+def member_set_role(request, slug: str, membership_id: int, payload: RoleIn):
+    """`lead` or `member`, for active members. The last lead cannot become a member (409)."""
+    group = _managed(request, slug)
+    membership = _membership(group, membership_id)
+    with service_errors():
+        membership = services.membership_set_role(membership=membership, by=request.auth,
+                                                  role=payload.role.value)
+    return _member_out(membership, managing=True)
+
+
+@router.delete("/{slug}/members/{membership_id}", auth=write_auth,
+               response={204: None, **CHANGE_ERRORS}, summary="Remove a member")
+def member_remove(request, slug: str, membership_id: int):
+    """Removes a member (or withdraws an invitation). The last lead cannot be removed while
+    others remain (409). People leave on their own with `POST …/leave`."""
+    group = _managed(request, slug)
+    membership = _membership(group, membership_id)
+    with service_errors():
+        services.membership_leave(membership=membership, by=request.auth)
+    return Status(204, None)
+
+
+@router.post("/{slug}/organisations", auth=write_auth,
+             response={201: OrganisationRef, **CHANGE_ERRORS},
+             summary="Add a member organisation")
+def organisation_add(request, slug: str, payload: OrganisationIn):
+    """A confirmed alliance partner; 422 `organisation` for anything else or a second time."""
+    group = _managed(request, slug)
+    organisation = Organisation.objects.public().filter(slug=payload.organisation).first()
+    if organisation is None:
+        raise DjangoValidationError({"organisation": "No alliance partner has this slug."},
+                                    code="unknown")
+    with service_errors():
+        services.organisation_add(group=group, by=request.auth, organisation=organisation)
+    return Status(201, organisation)
+
+
+@router.delete("/{slug}/organisations/{organisation_slug}", auth=write_auth,
+               response={204: None, **CHANGE_ERRORS}, summary="Remove a member organisation")
+def organisation_remove(request, slug: str, organisation_slug: str):
+    group = _managed(request, slug)
+    organisation = get_object_or_404(Organisation, slug=organisation_slug,
+                                     group_organisations__group=group)
+    with service_errors():
+        services.organisation_remove(group=group, by=request.auth, organisation=organisation)
+    return Status(204, None)
+
+
+@router.post("", auth=write_auth, response={201: GroupDetailOut, **CHANGE_ERRORS},
+             summary="Create a working group")
+def group_create(request, payload: GroupIn):
+    """The coordination office founds a group; `leads` become its first leads."""
+    if not permissions.can_create(request.auth):
+        raise HttpError(403, "Only the coordination office creates working groups.")
+    data = payload.model_dump(exclude={"focus_areas", "leads"})
+    data["join_policy"] = payload.join_policy.value
+    with service_errors():
+        group = services.group_create(by=request.auth, data=data,
+                                      focus_areas=_focus_areas(payload.focus_areas),
+                                      leads=_leads(payload.leads))
+    return Status(201, _detail(group.slug))
+
+
+@router.patch("/{slug}", auth=write_auth, response={200: GroupDetailOut, **CHANGE_ERRORS},
+              summary="Change a working group")
+def group_update(request, slug: str, payload: GroupPatchIn):
+    """Leads and the coordinator; an archived group only the coordinator."""
+    group = _group(slug)
+    if not permissions.can_edit(request.auth, group):
+        raise HttpError(403, "Only the group's leads and the coordination office change it.")
+    data = payload.model_dump(exclude_unset=True)
+    focus_slugs = data.pop("focus_areas", None)
+    for field, value in data.items():
+        if value is None:
+            raise DjangoValidationError({field: "This field cannot be null."}, code="null")
+    if "join_policy" in data:
+        data["join_policy"] = JoinPolicy(data["join_policy"]).value
+    with service_errors():
+        services.group_update(group=group, by=request.auth, data=data,
+                              focus_areas=(_focus_areas(focus_slugs)
+                                           if focus_slugs is not None else None))
+    return _detail(group.slug)
+
+
+@router.post("/{slug}/archive", auth=write_auth, response={200: GroupDetailOut, **CHANGE_ERRORS},
+             summary="Archive a working group")
+def group_archive(request, slug: str):
+    """The coordination office only. An archived group stays visible, read-only."""
+    group = _group(slug)
+    with service_errors():
+        services.group_archive(group=group, by=request.auth)
+    return _detail(slug)
+
+
+@router.post("/{slug}/reactivate", auth=write_auth,
+             response={200: GroupDetailOut, **CHANGE_ERRORS},
+             summary="Reactivate a working group")
+def group_reactivate(request, slug: str):
+    group = _group(slug)
+    with service_errors():
+        services.group_reactivate(group=group, by=request.auth)
+    return _detail(slug)

@@ -44,6 +44,35 @@ def test_the_openapi_document_lists_every_endpoint(client):
         ("/api/v1/discussions/threads/{thread_id}", "get"),
         ("/api/v1/discussions/threads/{thread_id}/posts", "get"),
         ("/api/v1/events", "get"), ("/api/v1/events/{slug}", "get"),
+        # Working groups: people, requests, invitations, organisations; the coordinator's changes.
+        ("/api/v1/working-groups", "post"), ("/api/v1/working-groups/{slug}", "patch"),
+        ("/api/v1/working-groups/{slug}/archive", "post"),
+        ("/api/v1/working-groups/{slug}/reactivate", "post"),
+        ("/api/v1/working-groups/{slug}/members", "get"),
+        ("/api/v1/working-groups/{slug}/members/{membership_id}", "patch"),
+        ("/api/v1/working-groups/{slug}/members/{membership_id}", "delete"),
+        ("/api/v1/working-groups/{slug}/requests/{membership_id}/approve", "post"),
+        ("/api/v1/working-groups/{slug}/requests/{membership_id}/decline", "post"),
+        ("/api/v1/working-groups/{slug}/invitations", "post"),
+        ("/api/v1/working-groups/{slug}/invitation/accept", "post"),
+        ("/api/v1/working-groups/{slug}/invitation/decline", "post"),
+        ("/api/v1/working-groups/{slug}/organisations", "post"),
+        ("/api/v1/working-groups/{slug}/organisations/{organisation_slug}", "delete"),
+        # Discussions: threads, replies, edits with history, reports, moderation.
+        ("/api/v1/discussions/groups/{slug}/threads", "post"),
+        ("/api/v1/discussions/threads/{thread_id}/posts", "post"),
+        ("/api/v1/discussions/threads/{thread_id}/pin", "post"),
+        ("/api/v1/discussions/threads/{thread_id}/unpin", "post"),
+        ("/api/v1/discussions/posts/{post_id}", "patch"),
+        ("/api/v1/discussions/posts/{post_id}/revisions", "get"),
+        ("/api/v1/discussions/posts/{post_id}/report", "post"),
+        ("/api/v1/discussions/posts/{post_id}/hide", "post"),
+        # Events: planning, registration, attendance.
+        ("/api/v1/events", "post"), ("/api/v1/events/{slug}", "patch"),
+        ("/api/v1/events/{slug}/cancel", "post"),
+        ("/api/v1/events/{slug}/registration", "post"),
+        ("/api/v1/events/{slug}/registration", "delete"),
+        ("/api/v1/events/{slug}/attendees", "get"),
     }
     assert set(document["components"]["securitySchemes"]) == {"ApiTokenAuth", "SessionAuth"}
     assert document["components"]["securitySchemes"]["ApiTokenAuth"]["scheme"] == "bearer"
