@@ -38,6 +38,9 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, user, group=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.group = user, group
+        if not self.instance.pk:
+            # The model's own checks (members-only needs a group) see the group.
+            self.instance.group = group
         self.fields["focus_areas"].queryset = FocusArea.objects.active()
         self.fields["principles"].queryset = Principle.objects.all()
         self.fields["sdgs"].queryset = SustainableDevelopmentGoal.objects.all()

@@ -170,6 +170,15 @@ class DocumentQuerySet(models.QuerySet):
             | Q(article__group_id__in=groups))
         return self.filter(parent_visible & (public | members))
 
+    def with_latest_version(self):
+        """Annotates the latest version's number, size and type: one query for any list."""
+        latest = DocumentVersion.objects.filter(document=models.OuterRef("pk")).order_by(
+            "-number")
+        return self.annotate(
+            latest_number=models.Subquery(latest.values("number")[:1]),
+            latest_size=models.Subquery(latest.values("size")[:1]),
+            latest_type=models.Subquery(latest.values("content_type")[:1]))
+
 
 def version_path(instance: "DocumentVersion", filename: str) -> str:
     # A random name: the person's file name is kept in the row, never used as a path.

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from stadtallianz.workinggroups.models import WorkingGroup
 
 from . import permissions, services
 from .forms import ArticleFilterForm, ArticleForm, DocumentForm, VersionForm
-from .models import Article, Document, DocumentVersion
+from .models import Article, Document
 
 PAGE_SIZE = 20
 
@@ -69,14 +68,9 @@ def article_list(request):
     })
 
 
-def _documents(user, **parent):
-    """Visible documents of one parent, each with its latest version's size and type."""
-    latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
-    return (Document.objects.visible_to(user).filter(**parent)
-            .annotate(latest_number=Subquery(latest.values("number")[:1]),
-                      latest_size=Subquery(latest.values("size")[:1]),
-                      latest_type=Subquery(latest.values("content_type")[:1]),
-                      latest_name=Subquery(latest.values("original_name")[:1]))
+def documents_of(user, **parent):
+    """Visible documents of one parent (group=, event= or article=), newest first."""
+    return (Document.objects.visible_to(user).filter(**parent).with_latest_version()
             .order_by("-updated_at", "-pk"))
 
 
@@ -90,6 +84,13 @@ def article_detail(request, slug):
         "can_edit": permissions.can_edit_article(request.user, article),
         "can_moderate": permissions.can_moderate_article(request.user, article),
     })
+
+
+def _article_errors(form, error: ValidationError) -> None:
+    """The service speaks of `authors`; the form's field for them is `co_authors`."""
+    if hasattr(error, "error_dict") and "authors" in error.error_dict:
+        error.error_dict["co_authors"] = error.error_dict.pop("authors")
+    add_service_errors(form, error)
 
 
 def _group_for_new(request):
@@ -111,7 +112,7 @@ def article_create(request):
                                               data=form.article_data(),
                                               publish="publish" in request.POST)
         except ValidationError as error:
-            add_service_errors(form, error)
+            _article_errors(form, error)
         else:
             messages.success(request, _("The article has been published.")
                              if article.is_published else _("The draft has been saved."))
@@ -134,7 +135,7 @@ def article_edit(request, slug):
             if "publish" in request.POST and not article.is_published:
                 services.article_publish(article=article, by=request.user)
         except ValidationError as error:
-            add_service_errors(form, error)
+            _article_errors(form, error)
         else:
             messages.success(request, _("The article has been saved."))
             return redirect(article)
