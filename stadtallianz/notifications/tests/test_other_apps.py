@@ -1,0 +1,103 @@
+"""The notifications other apps send through `notify`: who gets one (members-only things only
+reach those who may see them), once, in the app's list and by e-mail."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from stadtallianz.discussions import services as discussions
+from stadtallianz.discussions.models import Thread
+from stadtallianz.events import services as events
+from stadtallianz.events.models import Event
+from stadtallianz.notifications.models import Notification
+from stadtallianz.workinggroups import services as workinggroups
+from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
+
+pytestmark = pytest.mark.django_db
+MEMBERS, PUBLIC = Thread.Visibility.MEMBERS, Thread.Visibility.PUBLIC
+
+
+def _keys(user):
+    return sorted(Notification.objects.filter(recipient=user).values_list("key", flat=True))
+
+
+def test_a_non_member_mentioned_in_a_members_only_thread_is_not_notified(
+        group, member, lead, citizen, coordinator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = discussions.thread_create(
+            group=group, title="Intern", visibility=MEMBERS, by=member,
+            body=f"@[Lena Lead] @[{citizen.full_name}] @{coordinator.email}")
+    post = thread.posts.get()
+    assert _keys(lead) == [f"mention:post:{post.pk}"]
+    assert _keys(citizen) == [] and _keys(coordinator) == []
+    assert [m.to for m in mail.outbox] == [[lead.email]]
+    notification = Notification.objects.get(recipient=lead)
+    assert notification.kind == "mention"
+    # The link is in the recipient's language (the lead prefers English).
+    assert notification.url.startswith(f"/en/working-groups/mobilitaet/discussions/{thread.pk}/")
+
+
+def test_replies_notify_earlier_participants_who_may_still_read_the_thread(
+        group, member, lead, make_user, django_capture_on_commit_callbacks):
+    leaver = make_user("leaver@example.org", full_name="Lea Leaver")
+    GroupMembership.objects.create(group=group, user=leaver)
+    for visibility in (MEMBERS, PUBLIC):
+        thread = discussions.thread_create(group=group, title=f"T {visibility}", body="Start",
+                                           visibility=visibility, by=member)
+        discussions.post_reply(thread=thread, body="Ich auch", by=leaver)
+    GroupMembership.objects.filter(user=leaver).delete()  # left the group
+    mail.outbox.clear()
+    Notification.objects.all().delete()
+    for thread in Thread.objects.order_by("pk"):
+        with django_capture_on_commit_callbacks(execute=True):
+            reply = discussions.post_reply(thread=thread, body="Antwort @[Mia Member]", by=lead)
+        # The mentioned member gets the mention, not a second "reply" notification.
+        assert _keys(member)[-1] == f"mention:post:{reply.pk}"
+    public = Thread.objects.get(visibility=PUBLIC)
+    # The leaver hears of the public thread only.
+    assert _keys(leaver) == [f"reply:post:{public.posts.order_by('pk').last().pk}"]
+    assert Notification.objects.filter(kind="reply").count() == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [member.email, member.email, leaver.email])
+
+
+def test_event_reminders_go_through_notify_once(make_group, lead, member,
+                                                django_capture_on_commit_callbacks):
+    group = make_group("Energie", slug="energie", leads=[lead], members=[member])
+    event = Event.objects.create(group=group, title_de="Bald", title_en="Soon", slug="bald",
+                                 starts_at=timezone.now() + timedelta(hours=3),
+                                 ends_at=timezone.now() + timedelta(hours=5))
+    registration = events.registration_register(event=event, by=member)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_event_reminders", stdout=StringIO())
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Erinnerung: Bald"
+    assert "List-Unsubscribe" in mail.outbox[0].extra_headers
+    # Even if the registration's own mark is reset, the key keeps it to one.
+    registration.refresh_from_db()
+    type(registration).objects.filter(pk=registration.pk).update(reminded_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_event_reminders", stdout=StringIO())
+    assert len(mail.outbox) == 1
+    assert Notification.objects.filter(recipient=member, kind="event-reminder").count() == 1
+
+
+def test_membership_request_and_decision_reach_lead_and_person(
+        make_group, lead, citizen, django_capture_on_commit_callbacks):
+    group = make_group("Daten", slug="daten", leads=[lead],
+                       join_policy=WorkingGroup.JoinPolicy.REQUEST)
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = workinggroups.membership_join(group=group, by=citizen, message="Gern")
+    request = Notification.objects.get(recipient=lead)
+    assert request.key == f"membership-request:{membership.pk}"
+    assert request.url == "/en/working-groups/daten/manage/"
+    assert "/en/working-groups/daten/manage/" in mail.outbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        workinggroups.membership_decide(membership=membership, by=lead, approve=False)
+    assert _keys(citizen) == [f"membership-decision:{membership.pk}"]
+    assert len(mail.outbox) == 2 and mail.outbox[1].to == [citizen.email]
