@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from stadtallianz.core.api import ErrorOut, InputSchema, Pagination, ValidationErrorOut
@@ -60,7 +60,7 @@ def _out(notification: Notification) -> dict:
 @router.get("", response={200: list[NotificationOut], 401: ErrorOut},
             summary="My notifications")
 @paginate(Pagination)
-def notification_list(request, filters: NotificationFilter = NotificationFilter()):  # noqa: B008
+def notification_list(request, filters: Query[NotificationFilter]):
     """The caller's notifications, newest first; `unread=true` for unread ones only."""
     notifications = Notification.objects.filter(recipient=request.auth)
     if filters.unread is not None:

@@ -44,6 +44,11 @@ def test_the_openapi_document_lists_every_endpoint(client):
         ("/api/v1/discussions/threads/{thread_id}", "get"),
         ("/api/v1/discussions/threads/{thread_id}/posts", "get"),
         ("/api/v1/events", "get"), ("/api/v1/events/{slug}", "get"),
+        # Notifications: the caller's own list, read marks and e-mail setting.
+        ("/api/v1/notifications", "get"), ("/api/v1/notifications/unread-count", "get"),
+        ("/api/v1/notifications/read-all", "post"),
+        ("/api/v1/notifications/{notification_id}/read", "post"),
+        ("/api/v1/notifications/settings", "get"), ("/api/v1/notifications/settings", "put"),
         # Working groups: people, requests, invitations, organisations; the coordinator's changes.
         ("/api/v1/working-groups", "post"), ("/api/v1/working-groups/{slug}", "patch"),
         ("/api/v1/working-groups/{slug}/archive", "post"),
