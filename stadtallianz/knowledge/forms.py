@@ -119,9 +119,12 @@ class DocumentForm(forms.ModelForm):
         fields = ["title", "description", "visibility", "file"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, members_only_allowed: bool = True, **kwargs):
+    def __init__(self, *args, parent: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        if not members_only_allowed:
+        # The model's own checks (one parent; members-only needs a group) see the parent.
+        for name, value in parent.items():
+            setattr(self.instance, name, value)
+        if self.instance.parent_group is None:
             self.fields["visibility"].choices = [(Document.Visibility.PUBLIC,
                                                   Document.Visibility.PUBLIC.label)]
         self.fields["file"].help_text = _(

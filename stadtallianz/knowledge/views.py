@@ -190,12 +190,12 @@ def _document(request, pk) -> Document:
 
 def _parent_for_new(request) -> dict:
     """The one parent named in the query (or form): ?group=, ?event= (slugs) or ?article=."""
-    source = request.POST if request.method == "POST" else request.GET
-    names = [name for name in ("group", "event", "article") if source.get(name)]
-    if len(names) != 1:
+    given = {name: request.POST.get(name) or request.GET.get(name)
+             for name in ("group", "event", "article")}
+    given = {name: value for name, value in given.items() if value}
+    if len(given) != 1:
         raise Http404
-    name = names[0]
-    value = source[name]
+    (name, value), = given.items()
     user = request.user
     if name == "group":
         return {"group": get_object_or_404(WorkingGroup, slug=value)}
@@ -207,19 +207,13 @@ def _parent_for_new(request) -> dict:
     return {"article": get_object_or_404(_articles(user), slug=value)}
 
 
-def _members_only_allowed(parent: dict) -> bool:
-    if "group" in parent:
-        return True
-    return next(iter(parent.values())).group_id is not None
-
-
 @login_required
 def document_create(request):
     parent = _parent_for_new(request)
     if not permissions.can_upload_to(request.user, **parent):
         raise PermissionDenied
     form = DocumentForm(request.POST or None, request.FILES or None,
-                        members_only_allowed=_members_only_allowed(parent))
+                        parent=parent)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.DOCUMENT_FIELDS}
         try:
