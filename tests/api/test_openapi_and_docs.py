@@ -78,6 +78,13 @@ def test_the_openapi_document_lists_every_endpoint(client):
         ("/api/v1/events/{slug}/registration", "post"),
         ("/api/v1/events/{slug}/registration", "delete"),
         ("/api/v1/events/{slug}/attendees", "get"),
+        # Knowledge exchange: articles and documents with versions.
+        ("/api/v1/knowledge/articles", "get"), ("/api/v1/knowledge/articles", "post"),
+        ("/api/v1/knowledge/articles/{slug}", "get"),
+        ("/api/v1/knowledge/articles/{slug}", "patch"),
+        ("/api/v1/knowledge/documents", "get"), ("/api/v1/knowledge/documents", "post"),
+        ("/api/v1/knowledge/documents/{document_id}", "get"),
+        ("/api/v1/knowledge/documents/{document_id}/versions", "post"),
     }
     assert set(document["components"]["securitySchemes"]) == {"ApiTokenAuth", "SessionAuth"}
     assert document["components"]["securitySchemes"]["ApiTokenAuth"]["scheme"] == "bearer"
