@@ -6,3 +6,8 @@ class SearchConfig(AppConfig):
     name = "stadtallianz.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self):
+        from . import indexers, signals  # noqa: F401 - indexers register themselves
+
+        signals.connect()

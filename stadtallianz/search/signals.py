@@ -1,0 +1,77 @@
+"""Keeps the index up to date: a change to a searchable object reindexes it after commit.
+
+After commit, so that a rolled-back change never reaches the index and an error in the index
+never fails a person's change (`robust`: it is logged; `rebuild_search_index` repairs).
+Writes with `bulk_create` or `update()` send no signals: run `rebuild_search_index` after them.
+"""
+
+from functools import partial
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from stadtallianz.discussions.models import Post, Thread
+from stadtallianz.events.models import Event
+from stadtallianz.partners.models import Offer, Organisation
+from stadtallianz.workinggroups.models import WorkingGroup
+
+from .index import reindex, reindex_with_dependents
+from .models import SearchEntry
+
+Type = SearchEntry.Type
+
+
+def schedule(type_: str, pk: int | None, *, dependents: bool = False) -> None:
+    if pk is None:
+        return
+    job = partial(reindex_with_dependents, type_, pk) if dependents else partial(
+        reindex, type_, [pk])
+    transaction.on_commit(job, robust=True)
+
+
+def _on_change(type_: str, *, attribute: str = "pk", dependents: bool = False):
+    def handler(sender, instance, **kwargs):
+        schedule(type_, getattr(instance, attribute), dependents=dependents)
+
+    return handler
+
+
+def _on_focus_areas(type_: str, *, dependents: bool = False):
+    def handler(sender, instance, action, reverse, pk_set, **kwargs):
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        # From the focus area's side (`area.organisations.add(...)`) the objects are pk_set.
+        for pk in (pk_set or ()) if reverse else [instance.pk]:
+            schedule(type_, pk, dependents=dependents)
+
+    return handler
+
+
+# (model, type, attribute naming the indexed object, whether dependents follow)
+CHANGES = [
+    (Organisation, Type.PARTNER, "pk", False),
+    (Offer, Type.PARTNER, "organisation_id", False),
+    (WorkingGroup, Type.WORKING_GROUP, "pk", False),
+    (Thread, Type.THREAD, "pk", False),
+    (Post, Type.THREAD, "thread_id", False),
+    (Event, Type.EVENT, "pk", False),
+]
+FOCUS_AREAS = [
+    (Organisation.focus_areas.through, Type.PARTNER, False),
+    (WorkingGroup.focus_areas.through, Type.WORKING_GROUP, True),
+]
+_handlers = []  # signals keep weak references
+
+
+def connect(changes=CHANGES, focus_areas=FOCUS_AREAS) -> None:
+    for model, type_, attribute, dependents in changes:
+        handler = _on_change(type_, attribute=attribute, dependents=dependents)
+        _handlers.append(handler)
+        uid = f"search-{model._meta.label}"
+        post_save.connect(handler, sender=model, dispatch_uid=uid)
+        post_delete.connect(handler, sender=model, dispatch_uid=uid)
+    for through, type_, dependents in focus_areas:
+        handler = _on_focus_areas(type_, dependents=dependents)
+        _handlers.append(handler)
+        m2m_changed.connect(handler, sender=through,
+                            dispatch_uid=f"search-focus-{through._meta.label}")
