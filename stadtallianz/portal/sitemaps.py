@@ -1,10 +1,12 @@
 """/sitemap.xml: every public page, in German and English, with hreflang alternates."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from stadtallianz.discussions.models import Thread
 from stadtallianz.events.models import Event
+from stadtallianz.knowledge.models import Article
 from stadtallianz.partners.models import Organisation
 from stadtallianz.workinggroups.models import WorkingGroup
 
@@ -21,7 +23,7 @@ class StaticPagesSitemap(BilingualSitemap):
 
     def items(self):
         return ["portal:home", "partners:directory", "letter_of_intent:current",
-                "workinggroups:list", "events:list"]
+                "workinggroups:list", "events:list", "knowledge:list"]
 
     def location(self, item):
         return reverse(item)
@@ -91,6 +93,23 @@ class ThreadSitemap(BilingualSitemap):
         return item.updated_at
 
 
+class ArticleSitemap(BilingualSitemap):
+    """Published public articles (as a visitor sees them: `visible_to` an anonymous person)."""
+
+    priority = 0.4
+    changefreq = "weekly"
+
+    def items(self):
+        return (Article.objects.visible_to(AnonymousUser()).order_by("pk")
+                .only("slug", "updated_at"))
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 sitemaps = {"pages": StaticPagesSitemap, "partners": PartnerSitemap,
             "working-groups": WorkingGroupSitemap, "events": EventSitemap,
-            "discussions": ThreadSitemap}
+            "discussions": ThreadSitemap, "articles": ArticleSitemap}

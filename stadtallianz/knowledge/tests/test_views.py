@@ -46,7 +46,8 @@ def test_draft_of_a_group_is_not_shown_to_a_plain_member(client_for, make_articl
     assert client_for(member).get(_url("article", draft)).status_code == 404
 
 
-def test_article_page_renders_sanitised_markdown_tags_and_authors(client, make_article, group,
+def test_article_page_renders_sanitised_markdown_tags_and_authors(client, client_for, citizen,
+                                                                 make_article, group,
                                                                  member, member_org):
     from stadtallianz.core.models import FocusArea, Principle
 
@@ -62,7 +63,9 @@ def test_article_page_renders_sanitised_markdown_tags_and_authors(client, make_a
     assert "<strong>fett</strong>" in body and "<h2>Titel</h2>" in body
     # Raw HTML survives only as escaped text, never as a tag or a link.
     assert "<script" not in body and 'href="javascript' not in body and "<img" not in body
-    assert "Mia Member" in page and member_org.name in page and area.name in page
+    # Visitors see the organisations; names of people only logged-in persons.
+    assert member_org.name in page and area.name in page and "Mia Member" not in page
+    assert "Mia Member" in client_for(citizen).get(_url("article", article)).content.decode()
 
 
 def test_list_filters(client, make_article, group):
