@@ -1,5 +1,7 @@
 """Run periodically (e.g. hourly from cron or a timer): each registered person gets one reminder
-about an event that starts within the next 24 hours."""
+about an event that starts within the next 24 hours, as a notification (in the app, and by e-mail
+as they chose). Running it twice never reminds twice: the registration is marked, and the
+notification's key (registration and start time) is unique per person."""
 
 from django.core.management.base import BaseCommand
 
@@ -7,7 +9,7 @@ from stadtallianz.events import services
 
 
 class Command(BaseCommand):
-    help = "E-mails registered people about events starting in the next 24 hours (once each)."
+    help = "Reminds registered people of events starting in the next 24 hours (once each)."
 
     def handle(self, *args, **options):
         sent = services.send_reminders()
