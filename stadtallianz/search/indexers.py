@@ -1,10 +1,11 @@
 """What each type puts into the search index, and who may find it. Each function mirrors the
 visibility rule of its app (the app's permissions.py or QuerySet) for one object."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event
+from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.partners.models import Organisation
 from stadtallianz.workinggroups.models import WorkingGroup
 
@@ -29,11 +30,16 @@ def partner_entry(organisation: Organisation) -> Entry | None:
         focus_area_ids=ids(organisation.focus_areas))
 
 
+def _pks(queryset) -> list[int]:
+    return list(queryset.values_list("pk", flat=True))
+
+
 def _group_dependents(pk: int) -> list[tuple[str, list[int]]]:
-    """Threads and events take their focus areas from their group."""
+    """Threads, events and documents take their focus areas from their group."""
     return [
-        (Type.THREAD, list(Thread.objects.filter(group_id=pk).values_list("pk", flat=True))),
-        (Type.EVENT, list(Event.objects.filter(group_id=pk).values_list("pk", flat=True))),
+        (Type.THREAD, _pks(Thread.objects.filter(group_id=pk))),
+        (Type.EVENT, _pks(Event.objects.filter(group_id=pk))),
+        (Type.DOCUMENT, _pks(Document.objects.filter(Q(group_id=pk) | Q(event__group_id=pk)))),
     ]
 
 
@@ -60,8 +66,10 @@ def thread_entry(thread: Thread) -> Entry:
                  focus_area_ids=ids(thread.group.focus_areas))
 
 
-@register(Type.EVENT, queryset=lambda: Event.objects.select_related("group").prefetch_related(
-    focus_prefetch("group__focus_areas")))
+@register(Type.EVENT,
+          dependents=lambda pk: [(Type.DOCUMENT, _pks(Document.objects.filter(event_id=pk)))],
+          queryset=lambda: Event.objects.select_related("group").prefetch_related(
+              focus_prefetch("group__focus_areas")))
 def event_entry(event: Event) -> Entry:
     """Events, cancelled ones too (their page says so); members-only events of a group for its
     members, members-only events of the whole alliance for the members of any group."""
@@ -70,3 +78,70 @@ def event_entry(event: Event) -> Entry:
                                  plain_text(event.description_en)),
                  members_only=not event.is_public, group_id=event.group_id,
                  focus_area_ids=ids(event.group.focus_areas) if event.group else [])
+
+
+@register(Type.ARTICLE, dependents=lambda pk: [
+    (Type.DOCUMENT, _pks(Document.objects.filter(article_id=pk)))],
+    queryset=lambda: Article.objects.prefetch_related(focus_prefetch()))
+def article_entry(article: Article) -> Entry | None:
+    """Published articles (drafts are for their authors and the group's leads only);
+    members-only ones for the group's members."""
+    if not article.is_published:
+        return None
+    return Entry(title_de=article.title, url=path_of(article),
+                 text=join_texts(article.summary, plain_text(article.body)),
+                 members_only=not article.is_public, group_id=article.group_id,
+                 focus_area_ids=ids(article.focus_areas))
+
+
+# Who may find something: None for everyone, else the group whose members may (None inside:
+# the members of any group, for members-only events of the whole alliance).
+PUBLIC = None
+ANY_GROUP = ("group", None)
+
+
+def _both(first, second):
+    """The people who may see both: a document is seen by those who see its parent and, if
+    members-only, by the members of the parent's group."""
+    if first is PUBLIC:
+        return second
+    if second is PUBLIC or second == ANY_GROUP:
+        return first
+    return second if first == ANY_GROUP else first
+
+
+def _document_parent(document: Document):
+    """The parent's audience and focus areas, or None when only authors see the parent."""
+    if document.group_id:
+        return PUBLIC, ids(document.group.focus_areas)
+    if document.event_id:
+        event = document.event
+        audience = PUBLIC if event.is_public else ("group", event.group_id)
+        return audience, ids(event.group.focus_areas) if event.group else []
+    article = document.article
+    if not article.is_published:
+        return None
+    audience = PUBLIC if article.is_public else ("group", article.group_id)
+    return audience, ids(article.focus_areas)
+
+
+@register(Type.DOCUMENT, queryset=lambda: Document.objects.select_related(
+    "group", "event__group", "article").prefetch_related(
+    focus_prefetch("group__focus_areas"), focus_prefetch("event__group__focus_areas"),
+    focus_prefetch("article__focus_areas")))
+def document_entry(document: Document) -> Entry | None:
+    """A document's title and description, for those who see its parent and, if members-only,
+    are members of the parent's group."""
+    parent = _document_parent(document)
+    if parent is None:
+        return None
+    audience, focus_area_ids = parent
+    if not document.is_public:
+        group = document.parent_group
+        if group is None:  # invalid (the model refuses it): only the coordination office sees it
+            return None
+        audience = _both(audience, ("group", group.pk))
+    return Entry(title_de=document.title, url=path_of(document), text=document.description,
+                 members_only=audience is not PUBLIC,
+                 group_id=audience[1] if audience is not PUBLIC else None,
+                 focus_area_ids=focus_area_ids)

@@ -12,6 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event
+from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.partners.models import Offer, Organisation
 from stadtallianz.workinggroups.models import WorkingGroup
 
@@ -54,11 +55,14 @@ CHANGES = [
     (WorkingGroup, Type.WORKING_GROUP, "pk", False),
     (Thread, Type.THREAD, "pk", False),
     (Post, Type.THREAD, "thread_id", False),
-    (Event, Type.EVENT, "pk", False),
+    (Event, Type.EVENT, "pk", True),
+    (Article, Type.ARTICLE, "pk", True),
+    (Document, Type.DOCUMENT, "pk", False),
 ]
 FOCUS_AREAS = [
     (Organisation.focus_areas.through, Type.PARTNER, False),
     (WorkingGroup.focus_areas.through, Type.WORKING_GROUP, True),
+    (Article.focus_areas.through, Type.ARTICLE, True),
 ]
 _handlers = []  # signals keep weak references
 

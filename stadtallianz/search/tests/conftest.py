@@ -13,6 +13,7 @@ from django.utils import timezone
 from stadtallianz.core.models import FocusArea
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event
+from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.partners.models import Organisation
 from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
@@ -104,4 +105,27 @@ def world(run_on_commit, make_organisation, areas, lead, member, non_member):
         objects["cancelled_event"] = Event.objects.create(
             group=group, slug="abgesagt", title_de="Fahrradreparatur abgesagt",
             state=Event.State.CANCELLED, **event_fields)
+
+        published = {"state": Article.State.PUBLISHED, "published_at": now}
+        article = Article.objects.create(
+            title="Leitfaden Mobilitätsstationen", slug="leitfaden", summary="Erfahrungen.",
+            body="## Ergebnis\n\nDas **Mobilitätskonzept** wirkt.", **published)
+        article.focus_areas.add(mobility)
+        members_article = Article.objects.create(
+            title="Geheimprojekt Bericht", slug="bericht", summary="Intern.", body="Intern.",
+            group=group, visibility=Article.Visibility.MEMBERS, **published)
+        draft = Article.objects.create(title="Geheimprojekt Entwurf", slug="entwurf",
+                                       summary="Entwurf.", body="Noch nicht fertig.")
+        objects.update(article=article, members_article=members_article, draft_article=draft)
+        objects["documents"] = [
+            Document.objects.create(title="Protokoll Radverkehr", group=group),
+            Document.objects.create(title="Geheimprojekt Kalkulation", group=group,
+                                    visibility=Document.Visibility.MEMBERS),
+            Document.objects.create(title="Geheimprojekt Folien zum Treffen",
+                                    event=objects["members_event"]),
+            Document.objects.create(title="Geheimprojekt Folien der Runde",
+                                    event=objects["alliance_members_event"]),
+            Document.objects.create(title="Geheimprojekt Anhang zum Entwurf", article=draft),
+            Document.objects.create(title="Anhang Mobilitätsstationen", article=article),
+        ]
     return objects

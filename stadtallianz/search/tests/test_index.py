@@ -10,6 +10,7 @@ from django.utils import timezone
 from stadtallianz.discussions import services as discussions
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event
+from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.partners.models import Offer, Organisation
 from stadtallianz.search.models import SearchEntry
 from stadtallianz.search.services import search
@@ -97,13 +98,14 @@ def test_group_focus_areas_reach_its_threads_and_events(world, run_on_commit, ar
     with run_on_commit():
         group.name_de = "Radverkehr"
         group.save()
-    assert found("Radverkehr") == ["Radverkehr"]
+    assert "Radverkehr" in found("Radverkehr", type="working_group")
 
 
 def test_group_delete_removes_its_threads_and_events(world, run_on_commit, coordinator):
     with run_on_commit():
         world["group"].delete()
-    assert found("Geheimprojekt", user=coordinator) == ["Geheimprojekt Runde aller Gruppen"]
+    assert set(found("Geheimprojekt", user=coordinator)) == {
+        "Geheimprojekt Runde aller Gruppen", "Geheimprojekt Folien der Runde"}
     assert found("Verkehrswende", user=coordinator) == []
 
 
@@ -137,3 +139,50 @@ def test_thread_created_through_the_service_is_found(world, run_on_commit, membe
                                   body="Anwohnerparken neu denken.",
                                   visibility=Thread.Visibility.PUBLIC, by=member)
     assert found("Anwohnerparken") == ["Parkraumkonzept"]
+
+
+def test_article_publish_unpublish_and_its_documents(world, run_on_commit, member, non_member):
+    draft = world["draft_article"]
+    assert found("Entwurf", user=member) == []
+    with run_on_commit():
+        draft.state = Article.State.PUBLISHED
+        draft.published_at = timezone.now()
+        draft.save()
+    assert set(found("Geheimprojekt Entwurf")) == {"Geheimprojekt Entwurf",
+                                                   "Geheimprojekt Anhang zum Entwurf"}
+    with run_on_commit():
+        draft.visibility = Article.Visibility.MEMBERS
+        draft.group = world["group"]
+        draft.save()
+    assert found("Entwurf") == [] and found("Entwurf", user=non_member) == []
+    assert len(found("Entwurf", user=member)) == 2
+    with run_on_commit():
+        draft.state = Article.State.DRAFT
+        draft.save()
+    assert found("Entwurf", user=member) == []
+
+
+def test_document_visibility_follows_its_parent_event(world, run_on_commit, member):
+    event = world["members_event"]
+    assert found("Folien zum Treffen") == []
+    with run_on_commit():
+        event.visibility = Event.Visibility.PUBLIC
+        event.save()
+    assert found("Folien zum Treffen") == ["Geheimprojekt Folien zum Treffen"]
+    document = world["documents"][2]
+    with run_on_commit():
+        document.visibility = Document.Visibility.MEMBERS
+        document.save()
+    assert found("Folien zum Treffen") == []
+    assert found("Folien zum Treffen", user=member) == ["Geheimprojekt Folien zum Treffen"]
+    with run_on_commit():
+        document.delete()
+    assert found("Folien zum Treffen", user=member) == []
+
+
+def test_article_focus_areas_reach_the_index(world, run_on_commit, areas):
+    mobility, energy = areas
+    with run_on_commit():
+        world["article"].focus_areas.set([energy])
+    assert set(found("Mobilitätsstationen", focus_area=energy.slug)) == {
+        "Leitfaden Mobilitätsstationen", "Anhang Mobilitätsstationen"}
