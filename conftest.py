@@ -41,8 +41,9 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Uploads of a test land in its own folder."""
+    """Uploads of a test land in its own folders (public media and private documents)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

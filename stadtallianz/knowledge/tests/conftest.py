@@ -44,12 +44,6 @@ def upload(name: str, content: bytes | str):
 
 
 @pytest.fixture(autouse=True)
-def _private_root(settings, tmp_path):
-    """Documents of a test land in its own private folder."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
-@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -17,6 +17,7 @@ from stadtallianz.core.audit import audit_log
 from stadtallianz.core.models import FocusArea
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event, Registration
+from stadtallianz.knowledge import demo as knowledge_demo
 from stadtallianz.letter_of_intent.models import Signature, Version
 from stadtallianz.partners.models import Membership, Offer, Organisation
 from stadtallianz.portal import demo_data
@@ -83,6 +84,9 @@ class Command(BaseCommand):
             self.working_groups()
             self.stage("Meetings and discussions")
             self.meetings_and_discussions()
+            self.stage("Knowledge exchange")
+            self.created["articles"] = knowledge_demo.load(
+                now=self.now, alliance_author=self.accounts["admin"])
             if scale:
                 self.synthetic(scale)
             if any(self.created.values()):
