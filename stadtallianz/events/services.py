@@ -45,7 +45,10 @@ def unique_slug(title: str, starts_at) -> str:
 
 
 def _notify(user, template: str, event: Event, *, key: str) -> None:
-    """Notifies `user` about `event` (in-app, and by e-mail as they chose) once per `key`."""
+    """Notifies `user` about `event` (in-app, and by e-mail as they chose) once per `key`;
+    someone who may no longer see a members-only event (left the group) hears nothing of it."""
+    if not permissions.can_see(user, event):
+        return
     notify(user, kind=f"event-{template.replace('_', '-')}", key=key,
            template=f"events/emails/{template}", context={"event": event},
            url=event.get_absolute_url)

@@ -47,7 +47,8 @@ def mark_read(request, pk):
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.mark_read(notification, by=request.user)
     if request.htmx:
-        return render(request, "notifications/list.html#item", {"notification": notification})
+        return render(request, "notifications/includes/read_response.html",
+                      {"notification": notification})
     return _back(request)
 
 

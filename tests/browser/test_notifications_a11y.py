@@ -62,3 +62,4 @@ def test_mark_as_read_by_keyboard(page, live_server, notifications):
     page.keyboard.press("Enter")
     expect(page.locator("li.notification-unread")).to_have_count(1)
     assert page.evaluate("window.notStarted") is True  # htmx swapped the item in place
+    assert page.locator("#nav-notifications .badge").inner_text().startswith("1")

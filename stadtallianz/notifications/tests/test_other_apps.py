@@ -101,3 +101,19 @@ def test_membership_request_and_decision_reach_lead_and_person(
         workinggroups.membership_decide(membership=membership, by=lead, approve=False)
     assert _keys(citizen) == [f"membership-decision:{membership.pk}"]
     assert len(mail.outbox) == 2 and mail.outbox[1].to == [citizen.email]
+
+
+def test_moving_up_in_a_members_only_event_is_not_told_to_someone_who_left(
+        make_group, lead, member, django_capture_on_commit_callbacks):
+    group = make_group("Energie", slug="energie", leads=[lead], members=[member])
+    event = Event.objects.create(group=group, title_de="Intern", title_en="Internal",
+                                 slug="intern", visibility=Event.Visibility.MEMBERS, capacity=1,
+                                 starts_at=timezone.now() + timedelta(days=3),
+                                 ends_at=timezone.now() + timedelta(days=3, hours=2))
+    events.registration_register(event=event, by=lead)
+    events.registration_register(event=event, by=member)  # waiting list
+    GroupMembership.objects.filter(group=group, user=member).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        events.registration_cancel(event=event, by=lead)
+    assert _keys(member) == []
+    assert mail.outbox == []

@@ -62,7 +62,10 @@ def test_marking_read_with_htmx_answers_the_item_only(client_for, member, make_n
     html = response.content.decode()
     assert response.status_code == 200
     assert html.strip().startswith('<li class="notification"') and "Radweg" in html
-    assert "<html" not in html
+    assert "<html" not in html and "notification-unread" not in html
+    # The header's count is swapped too (out of band): none unread any more.
+    assert '<li id="nav-notifications" hx-swap-oob="true">' in html
+    assert 'class="badge"' not in html
 
 
 def test_no_one_sees_or_marks_someone_elses_notification(client_for, member, lead,
