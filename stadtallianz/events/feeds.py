@@ -1,0 +1,139 @@
+"""The personal calendar feed: one secret address per person that a calendar program (which has
+no browser session) subscribes to, with every event the person may see, the members-only events
+of their working groups included.
+
+Only the SHA-256 of the key is stored, so the address is shown once, when it is made; making a
+new one or revoking it ends the old one at once. What the feed holds is decided on every request
+by `permissions.visible_events`, so an event of a group the person has left drops out of the
+next refresh.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import models, transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from stadtallianz.core.audit import audit_log
+
+from . import ics, permissions
+from .models import Event
+
+KEY_PREFIX = "cal_"
+# As for API tokens: a write on every calendar refresh would be wasted; an hour is enough.
+LAST_USED_PRECISION = timedelta(hours=1)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class CalendarFeed(models.Model):
+    """A person's secret feed address (only its hash). One per person."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="calendar_feed",
+                                verbose_name=gettext_lazy("person"))
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(gettext_lazy("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(gettext_lazy("last used"), null=True, blank=True)
+
+    class Meta:
+        app_label = "events"
+        verbose_name = gettext_lazy("personal calendar feed")
+        verbose_name_plural = gettext_lazy("personal calendar feeds")
+
+    def __str__(self):
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Changes
+
+
+@transaction.atomic
+def feed_create(*, user) -> tuple[CalendarFeed, str]:
+    """Makes the person's feed address, replacing an earlier one; returns it with its key."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    feed, created = CalendarFeed.objects.update_or_create(
+        user=user, defaults={"key_hash": hash_key(key), "last_used_at": None})
+    if not created:
+        # update_or_create leaves auto_now_add alone: the new address is new from now on.
+        CalendarFeed.objects.filter(pk=feed.pk).update(created_at=timezone.now())
+    audit_log(actor=user, action="event.feed.created" if created else "event.feed.renewed",
+              target=user)
+    return feed, key
+
+
+@transaction.atomic
+def feed_revoke(*, user) -> bool:
+    deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
+    if deleted:
+        audit_log(actor=user, action="event.feed.revoked", target=user)
+    return bool(deleted)
+
+
+def feed_user(key: str):
+    """The active person a key belongs to, or None."""
+    if not key.startswith(KEY_PREFIX) or len(key) > 100:
+        return None
+    feed = (CalendarFeed.objects.select_related("user")
+            .filter(key_hash=hash_key(key), user__is_active=True).first())
+    if feed is None:
+        return None
+    now = timezone.now()
+    if feed.last_used_at is None or now - feed.last_used_at >= LAST_USED_PRECISION:
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+    return feed.user
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+
+@never_cache
+def personal_ics(request, key: str):
+    """The feed itself. A wrong or revoked key is a 404, like any unknown address."""
+    user = feed_user(key)
+    if user is None:
+        raise Http404
+    events = (permissions.visible_events(user, Event.objects.select_related("group"))
+              .order_by("starts_at", "pk"))
+    response = ics.ics_response(events, _("My events (%(site)s)") % {"site": settings.SITE_NAME},
+                                "my-events.ics")
+    # The address is a secret: no search engine, no referrer, no shared cache.
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage(request):
+    """Shows whether the person has a feed address; makes a new one (shown this once) or
+    revokes it."""
+    new_url = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            if feed_revoke(user=request.user):
+                messages.success(request, _("Your personal calendar address has been revoked."))
+            return redirect("events:personal_feed_manage")
+        _feed, key = feed_create(user=request.user)
+        new_url = request.build_absolute_uri(reverse("events:personal_feed",
+                                                     kwargs={"key": key}))
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    response = render(request, "events/personal_feed.html", {"feed": feed, "new_url": new_url})
+    if new_url:
+        response["Cache-Control"] = "no-store"
+    return response
