@@ -85,6 +85,8 @@ def test_the_openapi_document_lists_every_endpoint(client):
         ("/api/v1/knowledge/documents", "get"), ("/api/v1/knowledge/documents", "post"),
         ("/api/v1/knowledge/documents/{document_id}", "get"),
         ("/api/v1/knowledge/documents/{document_id}/versions", "post"),
+        # Search across every type, with the caller's permissions.
+        ("/api/v1/search", "get"),
     }
     assert set(document["components"]["securitySchemes"]) == {"ApiTokenAuth", "SessionAuth"}
     assert document["components"]["securitySchemes"]["ApiTokenAuth"]["scheme"] == "bearer"
