@@ -186,3 +186,11 @@ def test_article_focus_areas_reach_the_index(world, run_on_commit, areas):
         world["article"].focus_areas.set([energy])
     assert set(found("Mobilitätsstationen", focus_area=energy.slug)) == {
         "Leitfaden Mobilitätsstationen", "Anhang Mobilitätsstationen"}
+
+
+def test_demo_data_is_searchable(db):
+    """The demo writes partly with bulk_create and rebuilds the index at its end."""
+    call_command("demo", stdout=StringIO())
+    types = {entry.type for entry in search(user=AnonymousUser(), q="Münster")[0:100]}
+    assert {"partner", "working_group"} <= types
+    assert search(user=AnonymousUser(), q="Testflächen").count() > 0  # in offers

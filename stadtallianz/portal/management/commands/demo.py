@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -93,6 +94,11 @@ class Command(BaseCommand):
                 audit_log(actor=None, action="demo.loaded", after=dict(self.created))
         summary = ", ".join(f"{count} {name}" for name, count in self.created.items())
         self.stdout.write(self.style.SUCCESS(f"Done: {summary} created."))
+        if any(self.created.values()):
+            # Offers and synthetic partners are written with bulk_create, which the search
+            # index's signals do not see.
+            self.stage("Search index")
+            call_command("rebuild_search_index", stdout=self.stdout)
         self.credentials()
 
     def stage(self, name: str) -> None:
