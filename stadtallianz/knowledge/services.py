@@ -114,7 +114,7 @@ def article_create(*, by, group=None, data: dict, publish: bool = False) -> Arti
 
 @transaction.atomic
 def article_update(*, article: Article, by, data: dict) -> Article:
-    article = Article.objects.select_for_update().select_related("group").get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).select_related("group").get(pk=article.pk)
     if not permissions.can_edit_article(by, article):
         _deny(_("Only the authors, the group's leads and the coordination office edit an "
                 "article."))
@@ -138,7 +138,7 @@ def article_update(*, article: Article, by, data: dict) -> Article:
 
 @transaction.atomic
 def article_publish(*, article: Article, by) -> Article:
-    article = Article.objects.select_for_update().select_related("group").get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).select_related("group").get(pk=article.pk)
     if not permissions.can_edit_article(by, article):
         _deny(_("Only the authors, the group's leads and the coordination office publish an "
                 "article."))
@@ -154,7 +154,7 @@ def article_publish(*, article: Article, by) -> Article:
 
 @transaction.atomic
 def article_unpublish(*, article: Article, by) -> Article:
-    article = Article.objects.select_for_update().select_related("group").get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).select_related("group").get(pk=article.pk)
     if not permissions.can_moderate_article(by, article):
         _deny(_("Only the group's leads and the coordination office unpublish an article."))
     if not article.is_published:
@@ -178,7 +178,7 @@ def _delete_files_on_commit(names: list[str]) -> None:
 
 @transaction.atomic
 def article_delete(*, article: Article, by) -> None:
-    article = Article.objects.select_for_update().select_related("group").get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).select_related("group").get(pk=article.pk)
     if not permissions.can_moderate_article(by, article):
         _deny(_("Only the group's leads and the coordination office delete an article."))
     names = list(DocumentVersion.objects.filter(document__article=article)
@@ -252,7 +252,7 @@ def document_create(*, by, data: dict, upload, group=None, event=None,
 def version_add(*, document: Document, by, upload) -> DocumentVersion:
     """A new version; earlier ones stay and can still be downloaded."""
     with _RemoveOnRollback() as written, transaction.atomic():
-        document = (Document.objects.select_for_update()
+        document = (Document.objects.select_for_update(of=("self",))
                     .select_related("group", "event", "event__group", "article",
                                     "article__group").get(pk=document.pk))
         if not permissions.can_add_version(by, document):
@@ -268,7 +268,7 @@ def version_add(*, document: Document, by, upload) -> DocumentVersion:
 
 @transaction.atomic
 def document_delete(*, document: Document, by) -> None:
-    document = (Document.objects.select_for_update()
+    document = (Document.objects.select_for_update(of=("self",))
                 .select_related("group", "event", "event__group", "article", "article__group")
                 .get(pk=document.pk))
     if not permissions.can_delete_document(by, document):

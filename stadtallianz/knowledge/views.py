@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -97,6 +98,9 @@ def _group_for_new(request):
     slug = request.GET.get("group") or request.POST.get("group") or ""
     if not slug:
         return None
+    if not slug_re.match(slug):
+        # Not a slug (a NUL character, say, which PostgreSQL cannot even compare): no group.
+        raise Http404
     return get_object_or_404(WorkingGroup, slug=slug)
 
 
@@ -196,6 +200,8 @@ def _parent_for_new(request) -> dict:
     if len(given) != 1:
         raise Http404
     (name, value), = given.items()
+    if not slug_re.match(value):
+        raise Http404
     user = request.user
     if name == "group":
         return {"group": get_object_or_404(WorkingGroup, slug=value)}
