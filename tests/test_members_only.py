@@ -38,12 +38,14 @@ pytestmark = pytest.mark.django_db
 MARKER = "Quokkageheim"  # in every members-only thing
 HIDDEN = "Wombatverborgen"  # in a post the lead has hidden
 PUBLIC = "Kapybaraoffen"  # in public things: proves a path shows content at all
+SEARCH = "Leckplanung"  # in members-only titles next to MARKER: searched for, as search pages
+# repeat the query (so the query cannot be MARKER itself)
 OUTSIDERS = [None, "citizen", "partner_member", "outsider"]
 
 
 def _members_only_discussion(w) -> None:
     w.thread = discussions.thread_create(
-        group=w.group, title=f"{MARKER} Planung", body=f"Erster Entwurf {MARKER}.",
+        group=w.group, title=f"{MARKER} {SEARCH}", body=f"Erster Entwurf {MARKER}.",
         visibility=Thread.Visibility.MEMBERS, by=w.member)
     w.post = w.thread.posts.get()
     # The earlier text is kept as a revision: the history must not leak either.
@@ -66,7 +68,7 @@ def _events(w) -> None:
     common = {"starts_at": starts, "ends_at": starts + timedelta(hours=2),
               "format": Event.Format.HYBRID, "address": "Stadthaus 1"}
     w.event = events.event_create(by=w.lead, group=w.group, data={
-        **common, "title_de": f"{MARKER} Treffen", "title_en": f"{MARKER} meeting",
+        **common, "title_de": f"{MARKER} {SEARCH}", "title_en": f"{MARKER} meeting",
         "description_de": f"Beschreibung {MARKER}", "agenda": f"1. {MARKER}",
         "online_link": f"https://meet.example.org/{MARKER}",
         "visibility": Event.Visibility.MEMBERS})
@@ -77,21 +79,49 @@ def _events(w) -> None:
     events.registration_register(event=w.event, by=w.member)
 
 
+def _knowledge(w) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from stadtallianz.knowledge import services as knowledge
+    from stadtallianz.knowledge.models import Article, Document
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    w.article = knowledge.article_create(by=w.member, group=w.group, publish=True, data={
+        "title": f"{MARKER} {SEARCH}", "summary": f"Kurz {MARKER}",
+        "body": f"Was wir {MARKER} gelernt haben.", "visibility": Article.Visibility.MEMBERS})
+    w.public_article = knowledge.article_create(by=w.member, group=w.group, publish=True, data={
+        "title": f"{PUBLIC} Bericht", "summary": f"Kurz {PUBLIC}", "body": "Offen.",
+        "visibility": Article.Visibility.PUBLIC})
+    w.document = knowledge.document_create(
+        by=w.member, group=w.group, upload=SimpleUploadedFile(f"{MARKER}.pdf", pdf),
+        data={"title": f"{MARKER} {SEARCH} Protokoll", "description": f"Intern {MARKER}",
+              "visibility": Document.Visibility.MEMBERS})
+    # Attached to the members-only event: whatever its own setting, it is that event's.
+    w.event_document = knowledge.document_create(
+        by=w.lead, event=w.event, upload=SimpleUploadedFile("anhang.pdf", pdf),
+        data={"title": f"{MARKER} {SEARCH} Anhang", "visibility": Document.Visibility.PUBLIC})
+    w.public_document = knowledge.document_create(
+        by=w.member, group=w.group, upload=SimpleUploadedFile("offen.pdf", pdf),
+        data={"title": f"{PUBLIC} Handout", "visibility": Document.Visibility.PUBLIC})
+
+
 # Each creates members-only things (with MARKER) on the world `w`; other apps add theirs here.
 MAKERS: list[Callable] = [_members_only_discussion, _public_discussion_with_a_hidden_post,
-                          _events]
+                          _events, _knowledge]
 
 
 @pytest.fixture
-def world(lead, member, organisation):
+def world(lead, member, organisation, django_capture_on_commit_callbacks):
     group = WorkingGroup.objects.create(name_de="Leckgruppe", name_en="Leak group",
                                         slug="leckgruppe")
     GroupMembership.objects.create(group=group, user=lead, role=GroupMembership.Role.LEAD)
     GroupMembership.objects.create(group=group, user=member)
     GroupOrganisation.objects.create(group=group, organisation=organisation)
     w = SimpleNamespace(group=group, lead=lead, member=member, organisation=organisation)
-    for make in MAKERS:
-        make(w)
+    # What runs after a commit runs too: the search index, notifications.
+    with django_capture_on_commit_callbacks(execute=True):
+        for make in MAKERS:
+            make(w)
     return w
 
 
@@ -105,6 +135,7 @@ class Path:
     members_only: bool = False  # the URL of a members-only thing: 404 for outsiders
     refused: int | None = None  # what logged-in outsiders get instead of 200, e.g. 403
     login: bool = False  # visitors are asked to log in (a redirect, or 401 from the API)
+    kept: bool = False  # the person's own messages: what reached a member stays theirs
 
 
 def _thread(w, thread, rest=""):
@@ -180,6 +211,44 @@ PATHS = [
     Path("API event", lambda w: f"/api/v1/events/{w.event.slug}", members_only=True),
     Path("API event attendees", lambda w: f"/api/v1/events/{w.event.slug}/attendees",
          marker="gmember@example.org", insider="lead", members_only=True),
+    # --- Knowledge: articles and documents ---
+    Path("article list", lambda w: "/de/knowledge/", control=PUBLIC),
+    Path("article list of the group", lambda w: f"/de/knowledge/?group={w.group.slug}",
+         control=PUBLIC),
+    Path("article page", lambda w: f"/de/knowledge/{w.article.slug}/", members_only=True),
+    Path("document page", lambda w: f"/de/knowledge/documents/{w.document.pk}/",
+         members_only=True),
+    Path("document download", lambda w: f"/de/knowledge/documents/{w.document.pk}/download/",
+         marker="%PDF", members_only=True),
+    Path("event's document page", lambda w: f"/de/knowledge/documents/{w.event_document.pk}/",
+         members_only=True),
+    Path("public event page (documents)", lambda w: w.public_event.get_absolute_url(),
+         insider=None, control=PUBLIC),
+    Path("API articles", lambda w: "/api/v1/knowledge/articles", control=PUBLIC),
+    Path("API articles of the group",
+         lambda w: f"/api/v1/knowledge/articles?group={w.group.slug}", control=PUBLIC),
+    Path("API article", lambda w: f"/api/v1/knowledge/articles/{w.article.slug}",
+         members_only=True),
+    Path("API documents", lambda w: "/api/v1/knowledge/documents", control=PUBLIC),
+    Path("API documents of the group",
+         lambda w: f"/api/v1/knowledge/documents?group={w.group.slug}", control=PUBLIC),
+    Path("API documents of the event",
+         lambda w: f"/api/v1/knowledge/documents?event={w.event.slug}"),
+    Path("API document", lambda w: f"/api/v1/knowledge/documents/{w.document.pk}",
+         members_only=True),
+    Path("API event's document", lambda w: f"/api/v1/knowledge/documents/{w.event_document.pk}",
+         members_only=True),
+    # --- Search ---
+    Path("search page", lambda w: f"/de/search/?q={SEARCH}"),
+    Path("search page (public control)", lambda w: f"/de/search/?q={PUBLIC}", marker=MARKER,
+         insider=None, control=PUBLIC),
+    Path("API search", lambda w: f"/api/v1/search?q={SEARCH}"),
+    Path("API search of threads", lambda w: f"/api/v1/search?q={SEARCH}&type=thread"),
+    Path("API search (public control)", lambda w: f"/api/v1/search?q={PUBLIC}", insider=None,
+         control=PUBLIC),
+    # --- Notifications: each person's own ---
+    Path("notification list", lambda w: "/de/notifications/", login=True, kept=True),
+    Path("API notifications", lambda w: "/api/v1/notifications", login=True, kept=True),
     Path("API hidden post's revisions",
          lambda w: f"/api/v1/discussions/posts/{w.hidden_post.pk}/revisions", marker=HIDDEN,
          insider="lead", refused=403),
@@ -190,7 +259,9 @@ def _text(response, url: str = "") -> str:
     """The answer as text, with iCalendar's folded lines joined, compared case-insensitively
     (slugs are lower-cased). The address asked for may be echoed (the 404 page's language
     switcher links to it): the caller knew it already, so it is taken out."""
-    body = response.content.decode("utf-8", errors="replace")
+    raw = (b"".join(response.streaming_content) if response.streaming
+           else response.content)
+    body = raw.decode("utf-8", errors="replace")
     body = body.replace("\r\n ", "").replace("\r\n\t", "").lower()
     path = url.lower().split("?")[0]
     for echo in (path, path.removeprefix("/de").removeprefix("/en")):
@@ -203,35 +274,38 @@ def _get(client, url):
     return client.get(url, HTTP_ACCEPT_LANGUAGE="de")
 
 
-@pytest.mark.parametrize("role", OUTSIDERS, ids=lambda r: r or "visitor")
-@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
-def test_members_only_content_never_reaches_an_outsider(path, role, world, client_for, request):
-    user = None if role is None else request.getfixturevalue(role)
-    url = path.url(world)
-    response = _get(client_for(user), url)
+def _check_outsider(path: Path, role, response, url: str) -> None:
     text = _text(response, url)
-    assert path.marker.lower() not in text, f"{path.name} shows {path.marker} to {role}"
+    who = role or "a visitor"
+    assert path.marker.lower() not in text, f"{path.name} shows {path.marker} to {who}"
+    status = response.status_code
     if role is None and (path.members_only or path.refused or path.login):
         # A visitor: 404, or asked to log in first (a redirect, or 401 from the API).
-        assert response.status_code in (302, 401, 404), response.status_code
-        if response.status_code == 302:
+        assert status in (302, 401, 404), (who, status)
+        if status == 302:
             assert "/login/" in response["Location"]
     elif path.members_only:
-        assert response.status_code == 404, response.status_code
+        assert status == 404, (who, status)
     elif path.refused:
-        assert response.status_code == path.refused, response.status_code
+        assert status == path.refused, (who, status)
     else:
-        assert response.status_code == 200, response.status_code
+        assert status == 200, (who, status)
         if path.control:
-            assert path.control.lower() in text, f"{path.name} shows no content at all"
+            assert path.control.lower() in text, f"{path.name} shows {who} no content at all"
 
 
-@pytest.mark.parametrize("path", [p for p in PATHS if p.insider], ids=lambda p: p.name)
-def test_the_insider_sees_it_on_the_same_path(path, world, client_for):
-    """Without this, a path that shows nothing to anyone would pass the test above."""
-    response = _get(client_for(getattr(world, path.insider)), path.url(world))
-    assert response.status_code == 200
-    assert path.marker.lower() in _text(response), f"{path.name}: {path.insider} misses it"
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_members_only_content_never_reaches_an_outsider(path, world, client_for, request):
+    """For a visitor, a citizen, a partner member and another group's lead, on one path; and
+    the insider does see it there, so that the row can fail."""
+    url = path.url(world)
+    for role in OUTSIDERS:
+        user = None if role is None else request.getfixturevalue(role)
+        _check_outsider(path, role, _get(client_for(user), url), url)
+    if path.insider:
+        response = _get(client_for(getattr(world, path.insider)), url)
+        assert response.status_code == 200, (path.insider, response.status_code)
+        assert path.marker.lower() in _text(response), f"{path.name}: {path.insider} misses it"
 
 
 def test_a_former_member_no_longer_sees_it(world, client_for):
@@ -239,9 +313,23 @@ def test_a_former_member_no_longer_sees_it(world, client_for):
     GroupMembership.objects.filter(group=world.group, user=world.member).delete()
     client = client_for(world.member)
     for path in PATHS:
-        if path.insider == "member":
+        if path.insider == "member" and not path.kept:
             url = path.url(world)
             assert path.marker.lower() not in _text(_get(client, url), url), path.name
+
+
+@pytest.mark.parametrize("role", ["citizen", "partner_member", "outsider", "member"])
+def test_a_personal_calendar_feed_has_members_only_events_for_members_only(role, world, client,
+                                                                         request):
+    """The personal feed (a secret address, no session) holds what its person may see."""
+    from stadtallianz.events.feeds import feed_create
+
+    _feed, key = feed_create(user=request.getfixturevalue(role))
+    response = client.get(reverse("events:personal_feed", kwargs={"key": key}))
+    assert response.status_code == 200
+    text = _text(response)
+    assert PUBLIC.lower() in text
+    assert (MARKER.lower() in text) == (role == "member")
 
 
 def test_the_api_with_a_token_is_the_same_as_the_session(world, client, make_user):
