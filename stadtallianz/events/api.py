@@ -30,7 +30,7 @@ from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.workinggroups.api import CHANGE_ERRORS, service_errors
 from stadtallianz.workinggroups.models import WorkingGroup
 
-from . import permissions, services
+from . import feeds, permissions, services
 from .models import Event, Registration
 
 router = Router(tags=["events"])
@@ -145,6 +145,30 @@ def event_list(request, filters: Query[EventFilters]):
     if filters.upcoming is False:
         return events.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
     return events.order_by("starts_at", "pk")
+
+
+# Before `/{slug}`: the first route that matches the path answers (an event slug always ends
+# in its date, so no event is called "feed").
+class PersonalFeedOut(Schema):
+    url: str = Field(..., description="The secret address of the caller's calendar feed: "
+                                      "every event they may see, members-only meetings of "
+                                      "their groups included. Shown only in this answer.")
+
+
+@router.post("/feed", auth=write_auth, response={201: PersonalFeedOut, 401: ErrorOut,
+                                                 403: ErrorOut},
+             summary="Make one's personal calendar address")
+def personal_feed_create(request):
+    """A new secret address for calendar programs; an earlier one stops working at once."""
+    _feed, key = feeds.feed_create(user=request.auth)
+    return Status(201, {"url": _absolute(reverse("events:personal_feed", kwargs={"key": key}))})
+
+
+@router.delete("/feed", auth=write_auth, response={204: None, 401: ErrorOut, 403: ErrorOut},
+               summary="Revoke one's personal calendar address")
+def personal_feed_delete(request):
+    feeds.feed_revoke(user=request.auth)
+    return Status(204, None)
 
 
 @router.get("/{slug}", response={200: EventDetailOut, 404: ErrorOut}, summary="One event")

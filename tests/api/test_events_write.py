@@ -283,3 +283,34 @@ def test_unknown_events_are_404(call, key_for):
                                ("POST", f"{URL}/nope/registration", None),
                                ("GET", f"{URL}/nope/attendees", None)]:
         assert call(method, path, body, key=key).status_code == 404
+
+
+# --- Personal calendar address -----------------------------------------------------------------
+
+
+def test_a_person_makes_and_revokes_their_calendar_address(call, key_for, client, member,
+                                                          members_event):
+    from stadtallianz.events.feeds import CalendarFeed
+
+    key = key_for("member")
+    response = call("POST", f"{URL}/feed", key=key)
+    assert response.status_code == 201
+    url = response.json()["url"]
+    assert url.startswith("http") and url.endswith(".ics") and "/events/feed/cal_" in url
+    path = url.split("testserver", 1)[-1] if "testserver" in url else "/" + url.split("/", 3)[3]
+    assert b"Internes Treffen" in client.get(path).content
+    assert CalendarFeed.objects.get(user=member).key_hash not in url
+    assert call("DELETE", f"{URL}/feed", key=key).status_code == 204
+    assert client.get(path).status_code == 404
+    assert call("DELETE", f"{URL}/feed", key=key).status_code == 204
+
+
+def test_a_visitor_has_no_calendar_address(call, client):
+    assert call("POST", f"{URL}/feed").status_code == 401
+    assert call("DELETE", f"{URL}/feed").status_code == 401
+
+
+def test_making_a_calendar_address_by_session_needs_the_csrf_token(member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.post(f"{URL}/feed").status_code == 403

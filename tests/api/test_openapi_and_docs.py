@@ -78,6 +78,7 @@ def test_the_openapi_document_lists_every_endpoint(client):
         ("/api/v1/events/{slug}/registration", "post"),
         ("/api/v1/events/{slug}/registration", "delete"),
         ("/api/v1/events/{slug}/attendees", "get"),
+        ("/api/v1/events/feed", "post"), ("/api/v1/events/feed", "delete"),
         # Knowledge exchange: articles and documents with versions.
         ("/api/v1/knowledge/articles", "get"), ("/api/v1/knowledge/articles", "post"),
         ("/api/v1/knowledge/articles/{slug}", "get"),
