@@ -48,7 +48,10 @@ class SearchItemOut(Schema):
 
 class SearchOut(Schema):
     items: list[SearchItemOut]
-    count: int
+    count: int = Field(..., description="Number of results, at most 500 (the best 500 can be "
+                                        "paged through).")
+    more: bool = Field(..., description="True when there are more than `count` results: more "
+                                        "words, a type or a focus area narrow the search.")
 
 
 @router.get("", response={200: SearchOut, 422: ValidationErrorOut}, summary="Search")
@@ -65,4 +68,4 @@ def search(request, filters: Query[SearchFilters]):
     items = [{"type": entry.type, "title": entry.title, "url": site + entry.link,
               "snippet": str(entry.snippet), "rank": entry.rank}
              for entry in results[filters.offset:filters.offset + filters.limit]]
-    return {"items": items, "count": results.count()}
+    return {"items": items, "count": results.count(), "more": results.more}

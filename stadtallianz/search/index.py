@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Value
 from django.utils import translation
 
 from stadtallianz.core.models import FocusArea
@@ -24,8 +24,6 @@ TEXT_LIMIT = 20_000
 BATCH_SIZE = 500
 
 Through = SearchEntry.focus_areas.through
-VECTOR = (SearchVector("title_de", "title_en", weight="A", config="german")
-          + SearchVector("text", weight="B", config="german"))
 
 
 @dataclass
@@ -117,20 +115,32 @@ def _delete(type_: str, object_ids: Iterable[int] | None) -> None:
         SearchEntry.objects.filter(pk__in=batch).delete()
 
 
+def _vectors(title: str, text: str) -> dict:
+    """PostgreSQL: the vectors computed in the INSERT itself (an UPDATE afterwards would leave
+    a dead copy of every row behind)."""
+    title_vector = SearchVector(Value(title), weight="A", config="german")
+    return {"title_vector": title_vector,
+            "vector": title_vector + SearchVector(Value(text), weight="B", config="german")}
+
+
 def _insert(type_: str, entries: dict[int, Entry | None]) -> int:
-    rows = [SearchEntry(type=type_, object_id=pk, title_de=entry.title_de[:300],
-                        title_en=entry.title_en[:300], text=entry.text, url=entry.url,
-                        members_only=entry.members_only, group_id=entry.group_id)
-            for pk, entry in entries.items() if entry is not None]
+    postgresql = connection.vendor == "postgresql"
+    rows = []
+    for pk, entry in entries.items():
+        if entry is None:
+            continue
+        title_de, title_en = entry.title_de[:300], entry.title_en[:300]
+        vectors = _vectors(f"{title_de} {title_en}", entry.text) if postgresql else {}
+        rows.append(SearchEntry(type=type_, object_id=pk, title_de=title_de, title_en=title_en,
+                                text=entry.text, url=entry.url, members_only=entry.members_only,
+                                group_id=entry.group_id, **vectors))
     if not rows:
         return 0
     SearchEntry.objects.bulk_create(rows)  # sets the primary keys on both databases
     Through.objects.bulk_create([
         Through(searchentry_id=row.pk, focusarea_id=area)
         for row in rows for area in set(entries[row.object_id].focus_area_ids)])
-    if connection.vendor == "postgresql":
-        SearchEntry.objects.filter(pk__in=[row.pk for row in rows]).update(vector=VECTOR)
-    elif connection.vendor == "sqlite":
+    if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_fts(rowid, title, text) VALUES (%s, %s, %s)",
@@ -185,6 +195,8 @@ def rebuild(types: Iterable[str] | None = None, *, batch_size: int = BATCH_SIZE,
         total_indexed += indexed
     # Fresh statistics: without them SQLite's planner walks the type index and probes the FTS5
     # table row by row instead of starting from the full-text match (ten times slower).
+    # PostgreSQL also reclaims the deleted rows' space at once (not possible in a transaction).
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE search_searchentry")
+        cursor.execute(f"{'VACUUM ' if vacuum else ''}ANALYZE search_searchentry")
     return total_indexed

@@ -41,6 +41,9 @@ class SearchEntry(models.Model):
     # PostgreSQL only (title weight A, text weight B, configuration german), with a GIN index
     # made by the migration; on SQLite the FTS5 table `search_fts` takes its place.
     vector = SearchVectorField(null=True, editable=False)
+    # The title alone (PostgreSQL only, GIN index): finds the title matches among many
+    # matches cheaply, so that they are always among the ranked candidates (services.search).
+    title_vector = SearchVectorField(null=True, editable=False)
     indexed_at = models.DateTimeField(_("indexed"), auto_now=True)
 
     title = TranslatedField("title")

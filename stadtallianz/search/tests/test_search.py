@@ -188,3 +188,25 @@ def test_query_count_does_not_grow_with_results(world, make_organisation, run_on
         for number in range(1, 11):
             make_organisation(f"Zählstelle {number}", description_de="Zählstelle")
     assert query_count(requests) == one
+
+
+def test_many_results_are_capped_and_title_matches_stay_ranked_first(
+        world, make_organisation, run_on_commit, client, monkeypatch):
+    """Beyond MAX_RESULTS matches the search says there are more, shows the best MAX_RESULTS,
+    and a title match is among them even when it was written last."""
+    from stadtallianz.search import services
+
+    monkeypatch.setattr(services, "MAX_RESULTS", 3)
+    with run_on_commit():
+        for number in range(6):
+            make_organisation(f"Verein {number}", description_de="Wir betreiben Zählstellen.")
+        make_organisation("Zählstellen-Netzwerk", description_de="Offene Daten.")
+    results = search(user=AnonymousUser(), q="Zählstelle")
+    assert results.count() == 3 and results.more
+    entries = results[0:20]
+    assert len(entries) == 3 and entries[0].title == "Zählstellen-Netzwerk"
+    page = client.get("/de/search/", {"q": "Zählstelle"}).content.decode()
+    assert "Mehr als 3 Ergebnisse" in page
+    answer = client.get("/api/v1/search", {"q": "Zählstelle"}).json()
+    assert answer["count"] == 3 and answer["more"] is True and len(answer["items"]) == 3
+    assert client.get("/api/v1/search", {"q": "Radtag"}).json()["more"] is False
