@@ -63,3 +63,5 @@ def test_mark_as_read_by_keyboard(page, live_server, notifications):
     expect(page.locator("li.notification-unread")).to_have_count(1)
     assert page.evaluate("window.notStarted") is True  # htmx swapped the item in place
     assert page.locator("#nav-notifications .badge").inner_text().startswith("1")
+    # Focus stays on the item that was marked, not back at the top of the page.
+    expect(page.locator("li.notification:focus")).to_have_count(1)
