@@ -125,6 +125,9 @@ def test_search_page_bad_input_is_shown_next_to_the_field(world, client):
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_q_error"' in body and 'id="id_type_error"' in body
+    assert 'class="search-result"' not in body
+    response = client.get("/de/search/", {"q": "Rad\x00weg"})
+    assert response.status_code == 200 and 'id="id_q_error"' in response.content.decode()
 
 
 def test_header_has_a_labelled_search_field(client, db):
