@@ -50,7 +50,9 @@ def _members_only_discussion(w) -> None:
     w.post = w.thread.posts.get()
     # The earlier text is kept as a revision: the history must not leak either.
     discussions.post_edit(post=w.post, body=f"Zweiter Entwurf {MARKER}.", by=w.member)
-    discussions.post_reply(thread=w.thread, body=f"Antwort {MARKER}", by=w.lead)
+    # Mentions of people outside the group: they must not be told.
+    discussions.post_reply(thread=w.thread, by=w.lead, body=(
+        f"Antwort {MARKER} an @[Olaf Outsider], @citizen@example.org und @member@example.org"))
 
 
 def _public_discussion_with_a_hidden_post(w) -> None:
@@ -111,7 +113,8 @@ MAKERS: list[Callable] = [_members_only_discussion, _public_discussion_with_a_hi
 
 
 @pytest.fixture
-def world(lead, member, organisation, django_capture_on_commit_callbacks):
+def world(lead, member, organisation, citizen, partner_member, outsider,
+          django_capture_on_commit_callbacks):
     group = WorkingGroup.objects.create(name_de="Leckgruppe", name_en="Leak group",
                                         slug="leckgruppe")
     GroupMembership.objects.create(group=group, user=lead, role=GroupMembership.Role.LEAD)
@@ -330,6 +333,23 @@ def test_a_personal_calendar_feed_has_members_only_events_for_members_only(role,
     text = _text(response)
     assert PUBLIC.lower() in text
     assert (MARKER.lower() in text) == (role == "member")
+
+
+def test_no_email_about_members_only_things_reaches_an_outsider(world, mailoutbox, citizen,
+                                                                partner_member, outsider):
+    """The mails sent while the world was made (notifications, mentions): none to an outsider
+    names a members-only thing; the member's do (so the test can fail)."""
+    outsiders = {citizen.email, partner_member.email, outsider.email}
+    seen_by_member = False
+    for message in mailoutbox:
+        text = f"{message.subject}\n{message.body}".lower()
+        for alternative, _type in getattr(message, "alternatives", []):
+            text += str(alternative).lower()
+        if outsiders & set(message.to):
+            assert MARKER.lower() not in text, (message.to, message.subject)
+        if world.member.email in message.to and MARKER.lower() in text:
+            seen_by_member = True
+    assert seen_by_member, [m.subject for m in mailoutbox]
 
 
 def test_the_api_with_a_token_is_the_same_as_the_session(world, client, make_user):
