@@ -60,8 +60,14 @@ def stem_text(text: str) -> str:
     return " ".join(stem(word) for word in WORD_RE.findall(text))
 
 
+# Characters that may be Markdown or HTML; a text without any is plain already.
+MARKUP_RE = re.compile(r"[*_#\[\]<>&`~|\\!=+-]")
+
+
 def plain_text(markdown: str) -> str:
     """The words of a Markdown text without its mark-up (for the index and snippets)."""
+    if not MARKUP_RE.search(markdown or ""):
+        return (markdown or "").strip()  # rendering takes milliseconds; most texts need none
     return unescape(strip_tags(render_markdown(markdown))).strip()
 
 
