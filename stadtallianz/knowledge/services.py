@@ -73,6 +73,12 @@ def _check_relations(article: Article, relations: dict, *, by) -> None:
     relations.setdefault("authors", authors)
 
 
+def _locked(article: Article) -> Article:
+    # Only the article's row: PostgreSQL cannot lock the nullable side of the group's join.
+    return (Article.objects.select_for_update(of=("self",)).select_related("group")
+            .get(pk=article.pk))
+
+
 def _slug(title: str) -> str:
     return core_unique_slug(Article.objects.all(), title, fallback="article",
                             reserved=RESERVED_SLUGS)
@@ -114,7 +120,7 @@ def article_create(*, by, group=None, data: dict, publish: bool = False) -> Arti
 
 @transaction.atomic
 def article_update(*, article: Article, by, data: dict) -> Article:
-    article = Article.objects.select_for_update(of=("self",)).select_related("group").get(pk=article.pk)
+    article = _locked(article)
     if not permissions.can_edit_article(by, article):
         _deny(_("Only the authors, the group's leads and the coordination office edit an "
                 "article."))
@@ -138,7 +144,7 @@ def article_update(*, article: Article, by, data: dict) -> Article:
 
 @transaction.atomic
 def article_publish(*, article: Article, by) -> Article:
-    article = Article.objects.select_for_update(of=("self",)).select_related("group").get(pk=article.pk)
+    article = _locked(article)
     if not permissions.can_edit_article(by, article):
         _deny(_("Only the authors, the group's leads and the coordination office publish an "
                 "article."))
@@ -154,7 +160,7 @@ def article_publish(*, article: Article, by) -> Article:
 
 @transaction.atomic
 def article_unpublish(*, article: Article, by) -> Article:
-    article = Article.objects.select_for_update(of=("self",)).select_related("group").get(pk=article.pk)
+    article = _locked(article)
     if not permissions.can_moderate_article(by, article):
         _deny(_("Only the group's leads and the coordination office unpublish an article."))
     if not article.is_published:
@@ -178,7 +184,7 @@ def _delete_files_on_commit(names: list[str]) -> None:
 
 @transaction.atomic
 def article_delete(*, article: Article, by) -> None:
-    article = Article.objects.select_for_update(of=("self",)).select_related("group").get(pk=article.pk)
+    article = _locked(article)
     if not permissions.can_moderate_article(by, article):
         _deny(_("Only the group's leads and the coordination office delete an article."))
     names = list(DocumentVersion.objects.filter(document__article=article)

@@ -3,9 +3,10 @@ from django.urls import reverse
 
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.testing import query_count
+from stadtallianz.knowledge import services
 from stadtallianz.knowledge.models import Article, Document
 
-from .conftest import PDF
+from .conftest import PDF, upload
 
 pytestmark = pytest.mark.django_db
 ROLES = [None, "citizen", "partner_member", "other_member", "member", "lead", "coordinator"]
@@ -317,3 +318,25 @@ def test_private_files_are_not_under_media_root(make_document, group, lead, sett
     name = document.versions.get().file.name
     assert (settings.PRIVATE_MEDIA_ROOT / name).exists()
     assert not (settings.MEDIA_ROOT / name).exists()
+
+
+def test_article_and_document_pages_query_counts_do_not_grow(client_for, make_article,
+                                                             make_document, group, member,
+                                                             lead):
+    """More tags, documents and versions cost no more queries."""
+    from stadtallianz.core.models import Principle, SustainableDevelopmentGoal
+
+    client = client_for(member)
+    article = make_article(group, authors=[member], slug="viel")
+    document = make_document(by=member, article=article)
+    article_url, document_url = _url("article", article), document.get_absolute_url()
+    article_count = query_count(client.get, article_url)
+    document_count = query_count(client.get, document_url)
+    article.authors.add(lead)
+    article.principles.set(Principle.objects.all())
+    article.sdgs.set(SustainableDevelopmentGoal.objects.all())
+    for _ in range(5):
+        make_document(by=member, article=article, visibility=Document.Visibility.MEMBERS)
+        services.version_add(document=document, by=lead, upload=upload("neu.pdf", PDF))
+    assert query_count(client.get, article_url) == article_count
+    assert query_count(client.get, document_url) == document_count
