@@ -44,13 +44,19 @@ def _refuse(message, code="unsupported_type"):
     raise ValidationError(message, code=code)
 
 
+def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:
+    # Only the start: a member that unpacks to gigabytes (a zip bomb) is never read whole.
+    with archive.open(name) as member:
+        return member.read(256 * 1024)
+
+
 def _zip_kind(upload) -> Detected | None:
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
             names = archive.namelist()
             if names and names[0] == "mimetype":
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                mimetype = _read_small(archive, "mimetype").decode("ascii", "replace").strip()
                 if mimetype in ODF_TYPES:
                     if any(name.lower().startswith(("basic/", "scripts/")) for name in names):
                         _refuse(_("Office files with macros are not accepted."), "macros")
@@ -58,7 +64,8 @@ def _zip_kind(upload) -> Detected | None:
                 return None
             if "[Content_Types].xml" not in names:
                 return None
-            content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+            content_types = _read_small(archive, "[Content_Types].xml").decode("utf-8",
+                                                                             "replace")
     except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, EOFError):
         return None
     if ("macroEnabled" in content_types or "vbaProject" in content_types

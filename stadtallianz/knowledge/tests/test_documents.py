@@ -65,6 +65,9 @@ def test_download_is_an_attachment_with_headers_and_counted(client, group, lead,
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+    # Even opened in a tab, nothing in the file runs.
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert "private" in response["Cache-Control"]
     assert b"".join(response.streaming_content) == PNG
     client.get(reverse("knowledge:download", kwargs={"pk": document.pk}))
     document.refresh_from_db()
