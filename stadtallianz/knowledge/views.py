@@ -77,10 +77,16 @@ def documents_of(user, **parent):
 
 def article_detail(request, slug):
     article = get_object_or_404(
-        _articles(request.user).prefetch_related("authors", "organisations", "focus_areas",
-                                                  "principles", "sdgs"), slug=slug)
+        _articles(request.user).prefetch_related("authors__memberships", "organisations",
+                                                  "focus_areas", "principles", "sdgs"),
+        slug=slug)
+    credited = {organisation.pk: organisation for organisation in article.organisations.all()}
+    # Each author with the credited organisations they belong to.
+    authors = [(author, [credited[m.organisation_id] for m in author.memberships.all()
+                         if m.organisation_id in credited])
+               for author in article.authors.all()]
     return render(request, "knowledge/article.html", {
-        "article": article,
+        "article": article, "authors": authors,
         "body_html": render_markdown(article.body, top_level=2),
         "can_edit": permissions.can_edit_article(request.user, article),
         "can_moderate": permissions.can_moderate_article(request.user, article),

@@ -66,7 +66,8 @@ def test_article_page_renders_sanitised_markdown_tags_and_authors(client, client
     assert "<script" not in body and 'href="javascript' not in body and "<img" not in body
     # Visitors see the organisations; names of people only logged-in persons.
     assert member_org.name in page and area.name in page and "Mia Member" not in page
-    assert "Mia Member" in client_for(citizen).get(_url("article", article)).content.decode()
+    page = client_for(citizen).get(_url("article", article)).content.decode()
+    assert f"Mia Member ({member_org.name})" in page
 
 
 def test_list_filters(client, make_article, group):
