@@ -6,6 +6,7 @@ what the caller may not see is absent from lists and a 404. Writes go through `s
 multipart/form-data and downloaded through the web download URL, which checks again.
 """
 
+from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
 
@@ -266,6 +267,18 @@ def _lookup(model, field: str, values, name: str, **extra) -> list:
     return list(found.values())
 
 
+@contextmanager
+def _article_errors():
+    """service_errors, with the service's `authors` named as the input field `co_authors`."""
+    try:
+        with service_errors():
+            yield
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict") and "authors" in error.error_dict:
+            error.error_dict["co_authors"] = error.error_dict.pop("authors")
+        raise
+
+
 def _relations(payload, by, *, article: Article | None = None) -> dict:
     data = {
         "focus_areas": _lookup(FocusArea, "slug", payload.focus_areas, "focus_areas"),
@@ -294,7 +307,7 @@ def article_create(request, payload: ArticleIn):
     data = payload.dict(include={"title", "summary", "body", "kind", "language", "visibility"})
     data = {k: str(v) if isinstance(v, StrEnum) else v for k, v in data.items()}
     data.update(_relations(payload, request.auth))
-    with service_errors():
+    with _article_errors():
         article = services.article_create(by=request.auth, group=group, data=data,
                                           publish=payload.publish)
     return Status(201, _article_out(article))
@@ -315,7 +328,7 @@ def article_update(request, slug: str, payload: ArticlePatchIn):
             raise DjangoValidationError({name: "This field cannot be null."}, code="null")
     data = {k: str(v) if isinstance(v, StrEnum) else v for k, v in data.items()}
     data.update(_relations(payload, request.auth, article=article))
-    with service_errors():
+    with _article_errors():
         if data:
             services.article_update(article=article, by=request.auth, data=data)
         if payload.state == ArticleState.PUBLISHED and not article.is_published:

@@ -147,7 +147,8 @@ def test_who_creates_alliance_articles(api, role, status):
     assert response.status_code == status
 
 
-def test_bad_article_input_is_422_naming_the_field(api, group, member_org, make_organisation):
+def test_bad_article_input_is_422_naming_the_field(api, group, member_org, make_organisation,
+                                                   citizen):
     send = api("member")
     base = {"group": group.slug, "title": "T", "summary": "S", "body": "B"}
     assert _fields(send("post", f"{BASE}/articles", {**base, "title": ""})) == {"title"}
@@ -158,6 +159,9 @@ def test_bad_article_input_is_422_naming_the_field(api, group, member_org, make_
                         {**base, "focus_areas": ["nope"]})) == {"focus_areas"}
     assert _fields(send("post", f"{BASE}/articles",
                         {**base, "co_authors": ["nobody@example.org"]})) == {"co_authors"}
+    # A registered person who may not write in the group.
+    assert _fields(send("post", f"{BASE}/articles",
+                        {**base, "co_authors": ["citizen@example.org"]})) == {"co_authors"}
     stranger = make_organisation("Fremde AG")
     assert _fields(send("post", f"{BASE}/articles",
                         {**base, "organisations": [stranger.slug]})) == {"organisations"}
