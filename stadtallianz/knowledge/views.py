@@ -306,4 +306,5 @@ def document_delete(request, pk):
         messages.success(request, _("The document has been deleted."))
         return redirect(parent)
     return render(request, "knowledge/confirm_delete.html",
-                  {"object": document, "cancel_url": document.get_absolute_url()})
+                  {"object": document, "cancel_url": document.get_absolute_url(),
+                   "is_document": True})

@@ -85,6 +85,7 @@ def test_lead_forms_and_errors(page, live_server, alliance, knowledge, language,
                      [f"/knowledge/{article.slug}/edit/", f"/knowledge/{article.slug}/delete/",
                       f"/knowledge/documents/{document.pk}/",
                       f"/knowledge/documents/{document.pk}/versions/new/",
+                      f"/knowledge/documents/{document.pk}/delete/",
                       f"/knowledge/documents/new/?article={article.slug}"])
     assert problems == {}, problems
     fake = tmp_path / "bericht.pdf"
