@@ -2,8 +2,8 @@
 (`knowledge.*`); each checks the permission itself, so pages and API cannot differ.
 
 Files are written before their row and removed again if the transaction fails, so a failed
-upload leaves neither a row nor a file; a deleted document's files go once the deletion has
-committed.
+upload leaves neither a row nor a file; a deleted version's file goes once the deletion has
+committed (apps.py, also when a group, event or article takes its documents with it).
 """
 
 import hashlib
@@ -172,27 +172,15 @@ def article_unpublish(*, article: Article, by) -> Article:
     return article
 
 
-def _delete_files_on_commit(names: list[str]) -> None:
-    storage = private_storage()
-
-    def delete():
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete)
-
-
 @transaction.atomic
 def article_delete(*, article: Article, by) -> None:
     article = _locked(article)
     if not permissions.can_moderate_article(by, article):
         _deny(_("Only the group's leads and the coordination office delete an article."))
-    names = list(DocumentVersion.objects.filter(document__article=article)
-                 .values_list("file", flat=True))
     audit_log(actor=by, action="knowledge.article.deleted", target=article,
               before=snapshot(article, ["slug", "group", "state", "title"]))
+    # The documents go with it; their files after the commit (apps.py).
     article.delete()
-    _delete_files_on_commit(names)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,12 +268,11 @@ def document_delete(*, document: Document, by) -> None:
     if not permissions.can_delete_document(by, document):
         _deny(_("Only the uploader, the group's leads and the coordination office delete a "
                 "document."))
-    names = list(document.versions.values_list("file", flat=True))
     audit_log(actor=by, action="knowledge.document.deleted", target=document,
               before={**snapshot(document, ["group", "event", "article", *DOCUMENT_FIELDS]),
-                      "versions": len(names)})
+                      "versions": document.versions.count()})
+    # Its files go after the commit (apps.py).
     document.delete()
-    _delete_files_on_commit(names)
 
 
 def count_download(document: Document) -> None:

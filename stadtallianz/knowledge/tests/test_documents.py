@@ -291,3 +291,26 @@ def test_database_refuses_a_document_with_two_parents(group, event, lead):
         Document.objects.create(title="x", group=group, event=event)
     with pytest.raises(IntegrityError), transaction.atomic():
         Document.objects.create(title="x")
+
+
+def test_files_go_when_an_event_takes_its_documents_with_it(
+        event, lead, make_document, settings, django_capture_on_commit_callbacks):
+    make_document(by=lead, event=event)
+    assert _files(settings)
+    with django_capture_on_commit_callbacks(execute=True):
+        event.delete()
+    assert not Document.objects.exists() and _files(settings) == []
+
+
+def test_a_rolled_back_deletion_keeps_the_files(group, lead, make_document, settings,
+                                                 django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    document = make_document(by=lead, group=group)
+    files = _files(settings)
+    with (django_capture_on_commit_callbacks(execute=True) as callbacks,
+          pytest.raises(RuntimeError), transaction.atomic()):
+        document.delete()
+        raise RuntimeError("changed my mind")
+    assert callbacks == []
+    assert Document.objects.exists() and _files(settings) == files
