@@ -1,7 +1,7 @@
 """The search itself, the same for the search page, the API and the benchmark.
 
-One query over the index finds, filters (type, focus area, and who may see what) and ranks;
-a second one counts for the pagination. Snippets are made in Python for the page of results only.
+One query over the index finds, filters (type, focus area, and who may see what) and ranks, and
+so counts; a second fetches the page's entries. Snippets are made in Python for that page only.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -39,52 +39,53 @@ def visible_entries(user, entries=None):
 
 
 class Results:
-    """The ranked results of a search. Sliced like a list (by the Paginator or the API), it
-    fetches only that slice and gives each entry its `snippet` and localised `link`. At most
-    MAX_RESULTS are counted and shown; `more` tells whether there are more (the person should
-    narrow the search)."""
+    """The ranked results of a search, at most MAX_RESULTS (`more` tells whether there are
+    more: the person should narrow the search). Counted and sliced like a list by the Paginator
+    or the API: the first call ranks (one query for ids and ranks), a slice then fetches its
+    entries (one query) and gives each its `snippet`, `rank` and localised `link`."""
 
-    def __init__(self, ranked, query: Query, matching=None):
+    def __init__(self, ranked, query: Query):
         self.ranked = ranked
-        self.matching = matching if matching is not None else ranked
         self.query = query
         self.more = False
-        self._count = None
+        self._ranking = None
+
+    def ranking(self) -> list[tuple[int, float]]:
+        if self._ranking is None:
+            rows = []
+            if not self.query.is_empty:
+                rows = list(self.ranked.values_list("pk", "rank")[:MAX_RESULTS + 1])
+            self.more = len(rows) > MAX_RESULTS
+            self._ranking = rows[:MAX_RESULTS]
+        return self._ranking
 
     def count(self) -> int:
-        if self._count is None:
-            found = 0
-            if not self.query.is_empty:
-                # Counting stops after MAX_RESULTS + 1: a frequent word's 10,000 matches are not
-                # all visited.
-                found = self.matching.order_by().values("pk")[:MAX_RESULTS + 1].count()
-            self.more = found > MAX_RESULTS
-            self._count = min(found, MAX_RESULTS)
-        return self._count
+        return len(self.ranking())
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index: slice):
-        if self.query.is_empty:
-            return []
-        start, stop = index.start or 0, min(index.stop, MAX_RESULTS)
-        if start >= stop:
-            return []
-        entries = list(self.ranked[start:stop])
+        ranks = dict(self.ranking()[index])
+        entries = SearchEntry.objects.defer("vector", "title_vector", "indexed_at").in_bulk(
+            list(ranks))
         language = active_language()
         stems = self.query.stems
-        for entry in entries:
+        page = []
+        for pk, rank in ranks.items():
+            entry = entries[pk]
+            entry.rank = rank
             entry.snippet = snippet(entry.text, stems)
             entry.link = localised(entry.url, language)
-        return entries
+            page.append(entry)
+        return page
 
 
 def search(*, user, q: str, type: str = "", focus_area: str = "") -> Results:  # noqa: A002
     """Entries matching the words of `q` (German stemming; "phrases", `or`, `-word`), of one
     type and focus area (a slug) if given, that `user` may open; best first."""
     query = Query.parse(q[:MAX_QUERY_LENGTH])
-    entries = visible_entries(user).defer("vector", "title_vector", "indexed_at")
+    entries = visible_entries(user)
     if type:
         entries = entries.filter(type=type)
     if focus_area:
@@ -99,17 +100,17 @@ def search(*, user, q: str, type: str = "", focus_area: str = "") -> Results:  #
         matching = entries.filter(vector=tsquery)
         # Ranking all 10,000 matches of a frequent word would cost more than the whole rest of
         # the request. The ranked candidates are the title matches (their own small index) and
-        # the first matches found, up to MAX_RESULTS each: with fewer matches than that, every
-        # match is ranked.
-        title_hits = entries.filter(title_vector=tsquery).order_by().values("pk")[:MAX_RESULTS]
-        first_hits = matching.order_by().values("pk")[:MAX_RESULTS]
-        ranked = (SearchEntry.objects.defer("vector", "title_vector", "indexed_at")
-                  .filter(pk__in=title_hits.union(first_hits))
+        # the first matches found, MAX_RESULTS + 1 each: with no more matches than that, every
+        # match is ranked, and more candidates than MAX_RESULTS mean more matches.
+        title_hits = entries.filter(title_vector=tsquery).order_by().values("pk")[
+            :MAX_RESULTS + 1]
+        first_hits = matching.order_by().values("pk")[:MAX_RESULTS + 1]
+        ranked = (SearchEntry.objects.filter(pk__in=title_hits.union(first_hits))
                   .annotate(rank=SearchRank(F("vector"), tsquery))
                   .order_by("-rank", "pk"))
-        return Results(ranked, query, matching)
+        return Results(ranked, query)
     # FTS5's bm25 is lower for better matches; SQLite ranks every match (the embedded default
     # holds far fewer items).
-    matching = entries.filter(fts__match=query.fts5())
-    ranked = matching.annotate(rank=-F("fts__rank")).order_by("fts__rank", "pk")
-    return Results(ranked, query, matching)
+    ranked = (entries.filter(fts__match=query.fts5())
+              .annotate(rank=-F("fts__rank")).order_by("fts__rank", "pk"))
+    return Results(ranked, query)
