@@ -21,6 +21,7 @@ import random
 import statistics
 import sys
 import time
+import warnings
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
@@ -219,6 +220,8 @@ def main() -> int:
     from directory import configure_environment, load_average, percentile
 
     configure_environment()
+    # WhiteNoise warns that collectstatic has not run; the benchmark serves no static files.
+    warnings.filterwarnings("ignore", message="No directory at")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -226,6 +229,7 @@ def main() -> int:
     from django.contrib.auth.models import AnonymousUser
     from django.core.management import call_command
     from django.db import connection
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from stadtallianz.accounts.models import User
@@ -271,8 +275,9 @@ def main() -> int:
         if filters.get("focus_area") == "FOCUS":
             filters["focus_area"] = focus
         results = search(user=user, q=q, **filters)
+        count = results.count()
         items = results[(page - 1) * 20:page * 20]  # the page of 20 with snippets
-        return results.count(), items
+        return f"{count}{'+' if results.more else ''}", items
 
     rows = []
     for label, q, filters, role in QUERIES:
@@ -288,6 +293,23 @@ def main() -> int:
             run(q, filters, user)
             timings.append((time.perf_counter() - start) * 1000)
         rows.append((label, q, role, count, statistics.median(timings),
+                     percentile(timings, 0.95), query_count))
+
+    # The same through HTTP, as a visitor: the whole middleware stack, template or JSON.
+    client = Client()
+    for label, url in [("search page (HTTP)", "/de/search/?q=Mobilit%C3%A4tskonzept"),
+                       ("API (HTTP)", "/api/v1/search?q=Mobilit%C3%A4tskonzept")]:
+        for _ in range(arguments.warmup):
+            assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        query_count = len(queries)
+        timings = []
+        for _ in range(arguments.requests):
+            start = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - start) * 1000)
+        rows.append((label, url, "visitor", "", statistics.median(timings),
                      percentile(timings, 0.95), query_count))
 
     say(f"{'query':<40} {'as':<12} {'results':>7} {'median ms':>9} {'p95 ms':>7} "
