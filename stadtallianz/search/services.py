@@ -73,7 +73,9 @@ class Results:
         stems = self.query.stems
         page = []
         for pk, rank in ranks.items():
-            entry = entries[pk]
+            entry = entries.get(pk)
+            if entry is None:  # reindexed between the two queries
+                continue
             entry.rank = rank
             entry.snippet = snippet(entry.text, stems)
             entry.link = localised(entry.url, language)

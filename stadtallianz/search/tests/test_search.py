@@ -213,3 +213,10 @@ def test_many_results_are_capped_and_title_matches_stay_ranked_first(
     answer = client.get("/api/v1/search", {"q": "Zählstelle"}).json()
     assert answer["count"] == 3 and answer["more"] is True and len(answer["items"]) == 3
     assert client.get("/api/v1/search", {"q": "Radtag"}).json()["more"] is False
+
+
+def test_the_index_is_read_only_in_the_admin(world, client_for, superuser):
+    client = client_for(superuser)
+    listing = client.get("/de/admin/search/searchentry/")
+    assert listing.status_code == 200 and "Radwege am Ring" in listing.content.decode()
+    assert client.get("/de/admin/search/searchentry/add/").status_code == 403
