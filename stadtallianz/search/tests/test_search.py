@@ -220,3 +220,15 @@ def test_the_index_is_read_only_in_the_admin(world, client_for, superuser):
     listing = client.get("/de/admin/search/searchentry/")
     assert listing.status_code == 200 and "Radwege am Ring" in listing.content.decode()
     assert client.get("/de/admin/search/searchentry/add/").status_code == 403
+
+
+def test_api_with_a_token_finds_what_the_person_may_see(world, client, member):
+    from stadtallianz.accounts.models import ApiToken
+
+    _token, key = ApiToken.issue(user=member, name="search")
+    bearer = {"Authorization": f"Bearer {key}"}
+    answer = client.get("/api/v1/search", {"q": SECRET}, headers=bearer).json()
+    assert {item["title"] for item in answer["items"]} == GROUP_SECRETS | ALLIANCE_SECRETS
+    refused = client.get("/api/v1/search", {"q": SECRET},
+                         headers={"Authorization": "Bearer sta_unknown"})
+    assert refused.status_code == 401
