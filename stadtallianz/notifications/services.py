@@ -294,10 +294,18 @@ def set_email_mode(user, mode: str, *, by=None) -> NotificationSettings:
     if before != mode:
         current.email_mode = mode
         current.save(update_fields=["email_mode", "updated_at"])
+        waiting = Notification.objects.filter(recipient=user, emailed_at__isnull=True)
         if mode != Mode.IMMEDIATELY:
             # Nothing more is sent one by one; a digest picks up what is still waiting.
-            Notification.objects.filter(recipient=user, emailed_at__isnull=True).update(
-                next_attempt_at=None)
+            waiting.update(next_attempt_at=None)
+        elif before == Mode.DIGEST:
+            # What the next digest would have carried now goes out one by one instead.
+            due = waiting.filter(created_at__gte=timezone.now() - DIGEST_PERIOD,
+                                 email_attempts__lt=MAX_ATTEMPTS)
+            pks = list(due.values_list("pk", flat=True))
+            due.update(next_attempt_at=timezone.now())
+            for pk in pks:
+                transaction.on_commit(partial(_enqueue, pk))
         audit_log(actor=by, action="notification.settings.changed", target=current,
                   before={"email_mode": before}, after={"email_mode": mode})
     return current

@@ -84,6 +84,23 @@ def test_the_daily_digest_sends_one_email_once(member, lead, make_notification):
     assert len(mail.outbox) == 1
 
 
+def test_switching_from_digest_to_immediately_sends_what_was_waiting(
+        member, make_notification, django_capture_on_commit_callbacks):
+    services.set_email_mode(member, Mode.DIGEST, by=member)
+    make_notification(member, "waiting", thing="Wartend")
+    make_notification(member, "old")
+    Notification.objects.filter(key="old").update(
+        created_at=timezone.now() - timedelta(days=2))
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_email_mode(member, Mode.IMMEDIATELY, by=member)
+    assert [m.subject for m in mail.outbox] == ["Benachrichtigungen: Wartend"]
+    assert Notification.objects.get(key="waiting").emailed_at is not None
+    call_command("send_notification_digests", stdout=StringIO())
+    call_command("send_pending_notifications", stdout=StringIO())
+    assert len(mail.outbox) == 1  # nothing twice, and nothing older than the digest's day
+
+
 def test_the_digest_takes_only_the_past_day(member, make_notification):
     services.set_email_mode(member, Mode.DIGEST, by=member)
     make_notification(member, "old")
