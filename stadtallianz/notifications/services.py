@@ -18,7 +18,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min, Q
+from django.db.models import DateTimeField, ExpressionWrapper, F, Min, Q, Value
+from django.db.models.functions import Least
 from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
@@ -179,13 +180,28 @@ def send_email(pk: int, *, now=None) -> bool:
     return True
 
 
+def _digest_since(now):
+    """The oldest notification a digest carries, per person: of the past day, or anything
+    since a day before the person chose the digest, whichever is earlier. A fixed "past day"
+    alone would leave for good what came in between yesterday's run and a day before today's
+    when today's starts later (or a day's run is missed); the choice's day keeps the backlog of
+    another mode out."""
+    chosen = ExpressionWrapper(F("notification_settings__updated_at") - DIGEST_PERIOD,
+                               output_field=DateTimeField())
+    return Least(Value(now - DIGEST_PERIOD, output_field=DateTimeField()), chosen)
+
+
 def send_digest(user, *, now=None, since=None) -> int:
-    """One e-mail with all of the person's un-emailed notifications since `since` (default: the
-    past day). Returns how many notifications it carried (0: nothing to send, or it failed)."""
+    """One e-mail with all of the person's un-emailed notifications since `since` (default: see
+    `_digest_since`). Returns how many notifications it carried (0: nothing to send, or it
+    failed)."""
     now = now or timezone.now()
-    since = since or now - DIGEST_PERIOD
+    if since is None:
+        since = (User.objects.filter(pk=user.pk).annotate(since=_digest_since(now))
+                 .values_list("since", flat=True).get() or now - DIGEST_PERIOD)
     due = (Notification.objects
-           .filter(recipient=user, emailed_at__isnull=True, created_at__gte=since)
+           .filter(recipient=user, emailed_at__isnull=True, created_at__gte=since,
+                   email_attempts__lt=MAX_ATTEMPTS)
            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)))
     ids = list(due.values_list("pk", flat=True))
     if not ids:
@@ -219,14 +235,14 @@ def send_digests(*, now=None, progress=None) -> tuple[int, int]:
     """The daily digest for everyone who chose it. Running it twice sends nothing twice.
     Returns (e-mails sent, notifications in them); `progress(done, total)` is told per person."""
     now = now or timezone.now()
-    since = now - DIGEST_PERIOD
     people = (User.objects.filter(
         is_active=True, notification_settings__email_mode=Mode.DIGEST,
-        notifications__emailed_at__isnull=True, notifications__created_at__gte=since)
+        notifications__emailed_at__isnull=True,
+        notifications__created_at__gte=_digest_since(now))
         .distinct().order_by("pk"))
     total, emails, carried = people.count(), 0, 0
     for done, user in enumerate(people.iterator(), start=1):
-        sent = send_digest(user, now=now, since=since)
+        sent = send_digest(user, now=now)
         emails, carried = emails + bool(sent), carried + sent
         if progress:
             progress(done, total)

@@ -110,6 +110,27 @@ def test_the_digest_takes_only_the_past_day(member, make_notification):
     assert mail.outbox == []
 
 
+def test_a_digest_run_later_than_the_day_before_loses_nothing(member, make_notification):
+    """Yesterday's run at 07:00, today's at 07:10: what came in between 07:00 and 07:10
+    yesterday is in today's digest (not left un-e-mailed for good)."""
+    services.set_email_mode(member, Mode.DIGEST, by=member)
+    NotificationSettings.objects.filter(user=member).update(
+        updated_at=timezone.now() - timedelta(days=30))  # a digest reader for a month
+    make_notification(member, "after-yesterdays-run", thing="Dazwischen")
+    today = timezone.now() + timedelta(days=1, minutes=10)
+    assert services.send_digests(now=today) == (1, 1)
+    assert "Benachrichtigungen: Dazwischen" in mail.outbox[0].body
+    assert services.send_digests(now=today + timedelta(days=1)) == (0, 0)  # once only
+
+
+def test_a_digest_stops_retrying_after_the_last_attempt(member, make_notification, settings):
+    services.set_email_mode(member, Mode.DIGEST, by=member)
+    make_notification(member, "a")
+    Notification.objects.filter(key="a").update(email_attempts=services.MAX_ATTEMPTS)
+    assert services.send_digests() == (0, 0)
+    assert mail.outbox == []
+
+
 def test_a_failed_send_is_retried_with_back_off_and_sent_exactly_once(
         member, make_notification, smtp_down, settings):
     notification = make_notification(member)
