@@ -37,8 +37,8 @@ class ArticleQuerySet(models.QuerySet):
         """The one rule for who reads which article, on every page, feed, search and API.
 
         Published public articles are for everyone, published members-only ones for the group's
-        active members; drafts for their authors and the group's leads. The coordination office
-        sees all.
+        active members; drafts for their authors (of a group's: while they are its members) and the
+        group's leads. The coordination office sees all.
         """
         if user.is_authenticated and user.is_coordination_office:
             return self
@@ -50,8 +50,11 @@ class ArticleQuerySet(models.QuerySet):
                                 group_id__in=_group_ids(user))
         # Subqueries rather than joins over the authors: no duplicate rows, no DISTINCT.
         own = Article.authors.through.objects.filter(user=user).values("article_id")
+        # An author's own drafts only while they may write there: someone who has left the
+        # group no longer reads its drafts (which the others keep writing).
         drafts = Q(state=Article.State.DRAFT) & (
-            Q(pk__in=own) | Q(group_id__in=_group_ids(user, leads_only=True)))
+            (Q(pk__in=own) & (Q(group__isnull=True) | Q(group_id__in=_group_ids(user))))
+            | Q(group_id__in=_group_ids(user, leads_only=True)))
         return self.filter(public | members | drafts)
 
     def listed(self):

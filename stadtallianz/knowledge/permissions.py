@@ -63,7 +63,9 @@ def can_edit_article(user, article: Article) -> bool:
         return True
     if article.group is not None and not article.group.is_active:
         return False
-    return is_author(user, article)
+    # An author who has left the group (or, for the whole alliance, their partner) no longer
+    # writes there.
+    return is_author(user, article) and can_write_in(user, article.group)
 
 
 def can_see_document(user, document: Document) -> bool:

@@ -47,6 +47,28 @@ def test_draft_of_a_group_is_not_shown_to_a_plain_member(client_for, make_articl
     assert client_for(member).get(_url("article", draft)).status_code == 404
 
 
+def test_an_author_who_left_the_group_no_longer_reads_or_changes_its_draft(
+        client_for, make_article, group, member, lead):
+    """Drafts are for the group's authors: after leaving, a members-only draft (which others
+    of the group keep writing) is a 404 like any members-only article, and cannot be edited or
+    published into the group."""
+    from stadtallianz.knowledge import permissions
+    from stadtallianz.workinggroups.models import GroupMembership
+
+    draft = make_article(group, authors=[member, lead], published=False, slug="intern-entwurf",
+                         visibility=Article.Visibility.MEMBERS)
+    GroupMembership.objects.filter(group=group, user=member).delete()
+    client = client_for(member)
+    assert client.get(_url("article", draft)).status_code == 404
+    assert client.get(_url("edit", draft)).status_code == 404
+    assert client.post(_url("state", draft), {"action": "publish"}).status_code == 404
+    assert draft.title not in client.get(reverse("knowledge:list")).content.decode()
+    assert not permissions.can_edit_article(member, draft)
+    draft.refresh_from_db()
+    assert not draft.is_published
+    assert client_for(lead).get(_url("article", draft)).status_code == 200
+
+
 def test_article_page_renders_sanitised_markdown_tags_and_authors(client, client_for, citizen,
                                                                  make_article, group,
                                                                  member, member_org):
