@@ -13,6 +13,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -328,7 +329,8 @@ def article_update(request, slug: str, payload: ArticlePatchIn):
             raise DjangoValidationError({name: "This field cannot be null."}, code="null")
     data = {k: str(v) if isinstance(v, StrEnum) else v for k, v in data.items()}
     data.update(_relations(payload, request.auth, article=article))
-    with _article_errors():
+    # One transaction: a refused state change (403, 409) leaves the fields unchanged too.
+    with _article_errors(), transaction.atomic():
         if data:
             services.article_update(article=article, by=request.auth, data=data)
         if payload.state == ArticleState.PUBLISHED and not article.is_published:

@@ -189,6 +189,16 @@ def test_only_leads_and_coordinator_unpublish(api, role, status, public_article)
     assert public_article.is_published == (status != 200)
 
 
+def test_a_refused_state_change_leaves_the_other_changes_unwritten(api, public_article):
+    """The author may edit but not unpublish: the 403 writes nothing of the PATCH."""
+    response = api("member")("patch", f"{BASE}/articles/{public_article.slug}",
+                             {"title": "Neuer Titel", "state": "draft"})
+    assert response.status_code == 403
+    public_article.refresh_from_db()
+    assert public_article.title == "Radwege planen" and public_article.is_published
+    assert not AuditEntry.objects.filter(action="knowledge.article.changed").exists()
+
+
 def test_patch_members_only_article_is_404_for_non_members(api, members_article):
     response = api("other_member")("patch", f"{BASE}/articles/{members_article.slug}",
                                    {"title": "x"})
