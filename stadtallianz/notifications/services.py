@@ -310,7 +310,11 @@ def set_email_mode(user, mode: str, *, by=None) -> NotificationSettings:
     if before != mode:
         current.email_mode = mode
         current.save(update_fields=["email_mode", "updated_at"])
-        waiting = Notification.objects.filter(recipient=user, emailed_at__isnull=True)
+        # Not the rows a sender holds right now (a running digest, an immediate send): they
+        # stay its own, or another sender would e-mail them too.
+        waiting = Notification.objects.filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()),
+            recipient=user, emailed_at__isnull=True)
         if mode != Mode.IMMEDIATELY:
             # Nothing more is sent one by one; a digest picks up what is still waiting.
             waiting.update(next_attempt_at=None)

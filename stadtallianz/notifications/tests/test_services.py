@@ -101,6 +101,20 @@ def test_switching_from_digest_to_immediately_sends_what_was_waiting(
     assert len(mail.outbox) == 1  # nothing twice, and nothing older than the digest's day
 
 
+def test_switching_to_immediately_leaves_what_a_running_digest_holds(
+        member, make_notification, django_capture_on_commit_callbacks):
+    """A digest being sent holds its rows (lease); switching to `immediately` meanwhile must not
+    hand them to the immediate sender too: the person would get them twice."""
+    services.set_email_mode(member, Mode.DIGEST, by=member)
+    make_notification(member, "held", thing="Gehalten")
+    lease = timezone.now() + services.CLAIM_TIME
+    Notification.objects.filter(key="held").update(next_attempt_at=lease)  # the digest's claim
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_email_mode(member, Mode.IMMEDIATELY, by=member)
+    assert mail.outbox == []
+    assert Notification.objects.get(key="held").next_attempt_at == lease
+
+
 def test_the_digest_takes_only_the_past_day(member, make_notification):
     services.set_email_mode(member, Mode.DIGEST, by=member)
     make_notification(member, "old")
