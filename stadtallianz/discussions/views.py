@@ -52,8 +52,6 @@ def thread_list(request, slug):
     page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "discussions/list.html", {
         "group": group, "page": page,
-        "page_links": page.paginator.get_elided_page_range(page.number, on_each_side=2,
-                                                           on_ends=1),
         "can_create": permissions.can_create_thread(request.user, group),
         "can_moderate": permissions.can_moderate(request.user, group),
     })

@@ -36,8 +36,6 @@ def notification_list(request):
     page = Paginator(notifications, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {
         "page": page,
-        "page_links": page.paginator.get_elided_page_range(page.number, on_each_side=2,
-                                                           on_ends=1),
     })
 
 

@@ -56,7 +56,6 @@ def directory(request):
     context = {
         "form": form,
         "page": page,
-        "page_links": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "filters": filters,
     }
     template = "partners/directory.html"

@@ -27,8 +27,6 @@ def search(request):
         "form": form,
         "q": q,
         "page": page,
-        "page_links": (page.paginator.get_elided_page_range(page.number, on_each_side=2,
-                                                            on_ends=1) if page else []),
     }
     template = "search/search.html"
     if request.htmx and not request.htmx.boosted:
