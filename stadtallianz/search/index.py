@@ -5,6 +5,7 @@ None when nobody but its authors or moderators may see it (then it is not in the
 commit); `rebuild()` writes the whole index anew in batches (`rebuild_search_index`).
 """
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -160,10 +161,26 @@ def reindex(type_: str, pks: Iterable[int]) -> None:
     pks = sorted(set(pks))
     if not pks:
         return
-    entries = _entries(INDEXERS[type_], pks)
     with transaction.atomic():
+        _lock(type_, pks)
+        # Read after the lock: a reindex that waited writes what is newest, not what it saw.
+        entries = _entries(INDEXERS[type_], pks)
         _delete(type_, pks)
         _insert(type_, entries)
+
+
+def _lock(type_: str, pks: list[int]) -> None:
+    """PostgreSQL: two reindexes of one object (two after-commit hooks at once) take turns;
+    otherwise both would delete, then both insert, and the second hit the unique constraint.
+    SQLite lets one writer in at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted(int.from_bytes(hashlib.blake2b(f"search:{type_}:{pk}".encode(),
+                                                  digest_size=8).digest(), "big", signed=True)
+                  for pk in pks)  # one order for everyone: no deadlock between two sets
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def reindex_with_dependents(type_: str, pk: int) -> None:

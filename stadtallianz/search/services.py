@@ -86,7 +86,8 @@ class Results:
 def search(*, user, q: str, type: str = "", focus_area: str = "") -> Results:  # noqa: A002
     """Entries matching the words of `q` (German stemming; "phrases", `or`, `-word`), of one
     type and focus area (a slug) if given, that `user` may open; best first."""
-    query = Query.parse(q[:MAX_QUERY_LENGTH])
+    # A NUL cannot reach PostgreSQL (the page and the API refuse it with a message first).
+    query = Query.parse(q[:MAX_QUERY_LENGTH].replace("\x00", " "))
     entries = visible_entries(user)
     if type:
         entries = entries.filter(type=type)
