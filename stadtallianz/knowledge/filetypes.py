@@ -71,6 +71,13 @@ def _zip_kind(upload) -> Detected | None:
     if ("macroEnabled" in content_types or "vbaProject" in content_types
             or any(name.lower().endswith(".bin") and "vba" in name.lower() for name in names)):
         _refuse(_("Office files with macros are not accepted."), "macros")
+    # Embedded OLE objects (oleObject*.bin, which may wrap any program and run it after one
+    # prompt), ActiveX controls and embedded macro documents: executable content as well.
+    if any("/activex/" in name.lower()
+           or ("/embeddings/" in name.lower() and name.lower().endswith((".bin", "m")))
+           for name in names):
+        _refuse(_("Office files with embedded programs (OLE objects, ActiveX controls) are "
+                  "not accepted."), "embedded_objects")
     for folder, (extension, content_type) in OOXML_TYPES.items():
         if any(name.startswith(folder) for name in names):
             return Detected(content_type, (extension,))

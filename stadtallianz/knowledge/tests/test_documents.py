@@ -1,3 +1,6 @@
+import io
+import zipfile
+
 import pytest
 from django.urls import reverse
 
@@ -128,6 +131,33 @@ def test_refused_uploads_leave_nothing(client_for, group, member, settings, name
     assert 'id="id_file_error"' in response.content.decode()
     assert not Document.objects.exists() and not DocumentVersion.objects.exists()
     assert _files(settings) == []
+
+
+def _docx_with(part: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types>docx</Types>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr(part, b"\xd0\xcf\x11\xe0 an embedded object")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("part,accepted", [
+    ("word/embeddings/oleObject1.bin", False),      # OLE: may wrap any program
+    ("word/activeX/activeX1.bin", False),           # an ActiveX control
+    ("word/embeddings/Tabelle.xlsm", False),        # an embedded workbook with macros
+    ("word/embeddings/Tabelle.xlsx", True),         # an embedded workbook without
+    ("word/media/image1.png", True),
+])
+def test_office_files_with_embedded_programs_are_refused(client_for, group, member, part,
+                                                         accepted):
+    response = client_for(member).post(_new(group=group.slug), {
+        "title": "Anlage", "visibility": "public",
+        "file": upload("bericht.docx", _docx_with(part))})
+    assert Document.objects.exists() is accepted
+    if not accepted:
+        assert response.status_code == 400
+        assert "eingebetteten Programmen" in response.content.decode()
 
 
 def test_too_large_file_is_refused_with_a_clear_message(client_for, group, member, settings):
