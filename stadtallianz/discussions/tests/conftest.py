@@ -3,9 +3,8 @@ import pytest
 from stadtallianz.discussions import services
 from stadtallianz.discussions.models import Thread
 
-# The working groups' fixtures (group, lead, member, other_lead, as_role, ...).
-from stadtallianz.workinggroups.tests.conftest import *  # noqa: F403
-from stadtallianz.workinggroups.tests.conftest import _fast_password_hashing  # noqa: F401
+# The working groups' shared people and group.
+from stadtallianz.workinggroups.tests.fixtures import *  # noqa: F403
 
 
 @pytest.fixture

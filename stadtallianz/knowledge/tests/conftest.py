@@ -6,12 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from stadtallianz.core.models import FocusArea
 from stadtallianz.events.models import Event
 from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.knowledge.services import version_add
 from stadtallianz.partners.models import Membership
-from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
+
+# The working groups' shared people and group.
+from stadtallianz.workinggroups.tests.fixtures import *  # noqa: F403
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
@@ -43,40 +44,10 @@ def upload(name: str, content: bytes | str):
     return SimpleUploadedFile(name, content)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def lead(make_user):
-    return make_user("lead@example.org", full_name="Lena Lead", preferred_language="en")
-
-
-@pytest.fixture
-def member(make_user):
-    return make_user("gmember@example.org", full_name="Mia Member")
-
-
-@pytest.fixture
-def group(db, lead, member):
-    group = WorkingGroup.objects.create(name_de="Mobilität", name_en="Mobility",
-                                        slug="mobilitaet")
-    area = FocusArea.objects.active().first()
-    if area is not None:
-        group.focus_areas.add(area)
-    GroupMembership.objects.create(group=group, user=lead, role=GroupMembership.Role.LEAD)
-    GroupMembership.objects.create(group=group, user=member)
-    return group
-
-
-@pytest.fixture
-def other_member(make_user):
+def other_member(other_lead):
     """A member (and lead) of a different working group, in no partner organisation."""
-    user = make_user("other@example.org", full_name="Olaf Other")
-    other = WorkingGroup.objects.create(name_de="Energie", slug="energie")
-    GroupMembership.objects.create(group=other, user=user, role=GroupMembership.Role.LEAD)
-    return user
+    return other_lead
 
 
 @pytest.fixture
@@ -138,13 +109,3 @@ def event(db, group):
     starts = timezone.now() + timedelta(days=7)
     return Event.objects.create(group=group, title_de="Radtreffen", slug="radtreffen",
                                 starts_at=starts, ends_at=starts + timedelta(hours=2))
-
-
-@pytest.fixture
-def as_role(request, client_for):
-    def make(role):
-        if role is None:
-            return client_for(None)
-        return client_for(request.getfixturevalue(role))
-
-    return make

@@ -2,9 +2,8 @@ import pytest
 
 from stadtallianz.notifications import services
 
-# The working groups' fixtures (group, lead, member, make_group, as_role, ...).
-from stadtallianz.workinggroups.tests.conftest import *  # noqa: F403
-from stadtallianz.workinggroups.tests.conftest import _fast_password_hashing  # noqa: F401
+# The working groups' shared people and group.
+from stadtallianz.workinggroups.tests.fixtures import *  # noqa: F403
 
 
 class FailingBackend:

@@ -17,26 +17,18 @@ from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.partners.models import Organisation
 from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The working groups' shared people (the search builds its own groups in `world`).
+from stadtallianz.workinggroups.tests.fixtures import (  # noqa: F401
+    _fast_password_hashing,
+    lead,
+    member,
+)
 
 
 @pytest.fixture
 def areas(db):
     first, second = FocusArea.objects.active()[:2]
     return first, second
-
-
-@pytest.fixture
-def lead(make_user):
-    return make_user("lead@example.org", full_name="Lena Lead")
-
-
-@pytest.fixture
-def member(make_user):
-    return make_user("gmember@example.org", full_name="Mia Member")
 
 
 @pytest.fixture
@@ -52,7 +44,7 @@ def run_on_commit(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def world(run_on_commit, make_organisation, areas, lead, member, non_member):
+def world(run_on_commit, make_organisation, areas, lead, member, non_member):  # noqa: F811
     mobility, energy = areas
     now = timezone.now()
     objects = {}
