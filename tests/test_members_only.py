@@ -138,7 +138,6 @@ class Path:
     members_only: bool = False  # the URL of a members-only thing: 404 for outsiders
     refused: int | None = None  # what logged-in outsiders get instead of 200, e.g. 403
     login: bool = False  # visitors are asked to log in (a redirect, or 401 from the API)
-    kept: bool = False  # the person's own messages: what reached a member stays theirs
 
 
 def _thread(w, thread, rest=""):
@@ -257,8 +256,8 @@ PATHS = [
     Path("API search (public control)", lambda w: f"/api/v1/search?q={PUBLIC}", insider=None,
          control=PUBLIC),
     # --- Notifications: each person's own ---
-    Path("notification list", lambda w: "/de/notifications/", login=True, kept=True),
-    Path("API notifications", lambda w: "/api/v1/notifications", login=True, kept=True),
+    Path("notification list", lambda w: "/de/notifications/", login=True),
+    Path("API notifications", lambda w: "/api/v1/notifications", login=True),
     Path("API hidden post's revisions",
          lambda w: f"/api/v1/discussions/posts/{w.hidden_post.pk}/revisions", marker=HIDDEN,
          insider="lead", refused=403),
@@ -319,11 +318,11 @@ def test_members_only_content_never_reaches_an_outsider(path, world, client_for,
 
 
 def test_a_former_member_no_longer_sees_it(world, client_for):
-    """Leaving the group ends access on every path at once."""
+    """Leaving the group ends access on every path at once, notifications included."""
     GroupMembership.objects.filter(group=world.group, user=world.member).delete()
     client = client_for(world.member)
     for path in PATHS:
-        if path.insider == "member" and not path.kept:
+        if path.insider == "member":
             url = path.url(world)
             assert path.marker.lower() not in _text(_get(client, url), url), path.name
 

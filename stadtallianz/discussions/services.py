@@ -58,6 +58,11 @@ def _mentioned_members(group: WorkingGroup, body: str) -> list[User]:
         group_memberships__state=GroupMembership.State.ACTIVE).distinct())
 
 
+def _members_only_group(thread: Thread) -> WorkingGroup | None:
+    """The group whose members alone may read a notification about this thread."""
+    return None if thread.is_public else thread.group
+
+
 def _record_mentions(post: Post, by) -> set[int]:
     """Records and notifies the newly mentioned members; returns who was notified."""
     already = set(post.mentions.values_list("user_id", flat=True))
@@ -72,7 +77,7 @@ def _record_mentions(post: Post, by) -> set[int]:
                    template="discussions/emails/mention",
                    context={"post": post, "thread": post.thread, "author": by,
                             "group": post.thread.group},
-                   url=post.get_absolute_url)
+                   url=post.get_absolute_url, members_of=_members_only_group(post.thread))
             notified.add(user.pk)
     return notified
 
@@ -88,7 +93,7 @@ def _notify_participants(post: Post, by, skip: set[int]) -> None:
                    template="notifications/emails/reply",
                    context={"post": post, "thread": thread, "author": by,
                             "group": thread.group},
-                   url=post.get_absolute_url)
+                   url=post.get_absolute_url, members_of=_members_only_group(thread))
 
 
 @transaction.atomic

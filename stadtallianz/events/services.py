@@ -51,7 +51,8 @@ def _notify(user, template: str, event: Event, *, key: str) -> None:
         return
     notify(user, kind=f"event-{template.replace('_', '-')}", key=key,
            template=f"events/emails/{template}", context={"event": event},
-           url=event.get_absolute_url)
+           url=event.get_absolute_url,
+           members_of=None if event.is_public else event.group)
 
 
 def _check_fields(data: dict) -> None:

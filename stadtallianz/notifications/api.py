@@ -62,7 +62,7 @@ def _out(notification: Notification) -> dict:
 @paginate(Pagination)
 def notification_list(request, filters: Query[NotificationFilter]):
     """The caller's notifications, newest first; `unread=true` for unread ones only."""
-    notifications = Notification.objects.filter(recipient=request.auth)
+    notifications = Notification.objects.for_reader(request.auth)
     if filters.unread is not None:
         notifications = notifications.filter(read_at__isnull=filters.unread)
     return [_out(n) for n in notifications]
@@ -84,7 +84,8 @@ def notification_read_all(request):
              response={200: NotificationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              summary="Mark one notification as read")
 def notification_read(request, notification_id: int):
-    notification = get_object_or_404(Notification, pk=notification_id, recipient=request.auth)
+    notification = get_object_or_404(Notification.objects.for_reader(request.auth),
+                                     pk=notification_id)
     return _out(services.mark_read(notification, by=request.auth))
 
 

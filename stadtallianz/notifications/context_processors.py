@@ -11,7 +11,7 @@ class UnreadBadge:
 
     @cached_property
     def count(self) -> int:
-        return Notification.objects.filter(recipient=self.user, read_at__isnull=True).count()
+        return Notification.objects.for_reader(self.user).filter(read_at__isnull=True).count()
 
 
 def unread_notifications(request):

@@ -7,6 +7,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class NotificationQuerySet(models.QuerySet):
+    def for_reader(self, user):
+        """The person's own notifications that they may still read: one about a members-only
+        thing only while they are in that group (or in the coordination office). Leaving the
+        group hides it from the list, the count, the API and any e-mail not yet sent."""
+        from stadtallianz.workinggroups.models import GroupMembership
+
+        own = self.filter(recipient=user)
+        if user.is_coordination_office:
+            return own
+        groups = GroupMembership.objects.filter(
+            user=user, state=GroupMembership.State.ACTIVE).values("group_id")
+        return own.filter(models.Q(members_of__isnull=True) | models.Q(members_of__in=groups))
+
+
 class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                   related_name="notifications", verbose_name=_("recipient"))
@@ -16,6 +31,10 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
     url = models.CharField(_("link"), max_length=500, blank=True)
+    # Set when the notification speaks of something only this group's members may see.
+    members_of = models.ForeignKey("workinggroups.WorkingGroup", on_delete=models.CASCADE,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("for members of"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     # The e-mail outbox. next_attempt_at is set while an immediate e-mail (or a digest retry) is
@@ -24,6 +43,8 @@ class Notification(models.Model):
     email_attempts = models.PositiveIntegerField(_("e-mail attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")

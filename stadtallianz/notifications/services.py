@@ -70,13 +70,15 @@ def email_mode(user) -> str:
 
 
 def notify(user, *, kind: str, key: str, template: str, context: dict | None = None,
-           url="") -> Notification | None:
+           url="", members_of=None) -> Notification | None:
     """Tells `user` about something once: a second call with the same `key` does nothing.
 
     `template` names a pair `<template>_subject.txt` / `<template>_body.txt`, rendered in the
     recipient's language with `context`, `user`, `SITE_NAME`, `SITE_URL` and `url` (absolute).
     `url` is a path, or a callable returning one, evaluated in the recipient's language.
-    The caller decides who may know about the thing (members-only: members only).
+    The caller decides who may know about the thing (members-only: members only) and names
+    the group in `members_of` then: the notification is shown and e-mailed only while the
+    person is still in it.
     Returns the new notification, or None when it existed already (or the person is inactive).
     """
     if not user.is_active or Notification.objects.filter(recipient=user, key=key).exists():
@@ -92,6 +94,7 @@ def notify(user, *, kind: str, key: str, template: str, context: dict | None = N
         with transaction.atomic():
             notification = Notification.objects.create(
                 recipient=user, kind=kind, key=key, subject=subject[:300], body=body, url=path,
+                members_of=members_of,
                 next_attempt_at=timezone.now() if immediately else None)
     except IntegrityError:
         return None  # a concurrent request has just created it
@@ -165,8 +168,10 @@ def send_email(pk: int, *, now=None) -> bool:
         return False  # sent already, not due, or another sender holds it
     notification = Notification.objects.select_related("recipient").get(pk=pk)
     user = notification.recipient
-    if not user.is_active or not user.email or email_mode(user) != Mode.IMMEDIATELY:
-        # Changed to the digest or to never since: not an immediate e-mail any more.
+    if (not user.is_active or not user.email or email_mode(user) != Mode.IMMEDIATELY
+            or not Notification.objects.for_reader(user).filter(pk=pk).exists()):
+        # Changed to the digest or to never since, or left the group it speaks of: not an
+        # immediate e-mail any more.
         Notification.objects.filter(pk=pk).update(next_attempt_at=None)
         return False
     try:
@@ -199,8 +204,13 @@ def send_digest(user, *, now=None, since=None) -> int:
     if since is None:
         since = (User.objects.filter(pk=user.pk).annotate(since=_digest_since(now))
                  .values_list("since", flat=True).get() or now - DIGEST_PERIOD)
-    due = (Notification.objects
-           .filter(recipient=user, emailed_at__isnull=True, created_at__gte=since,
+    readable = Notification.objects.for_reader(user)
+    # What speaks of a group the person has left is never e-mailed, nor retried.
+    (Notification.objects.filter(recipient=user, emailed_at__isnull=True,
+                                 next_attempt_at__isnull=False)
+     .exclude(pk__in=readable.values("pk")).update(next_attempt_at=None))
+    due = (readable
+           .filter(emailed_at__isnull=True, created_at__gte=since,
                    email_attempts__lt=MAX_ATTEMPTS)
            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)))
     ids = list(due.values_list("pk", flat=True))
@@ -281,7 +291,7 @@ def send_pending(*, now=None, progress=None) -> int:
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return Notification.objects.for_reader(user).filter(read_at__isnull=True).count()
 
 
 def mark_read(notification: Notification, *, by) -> Notification:

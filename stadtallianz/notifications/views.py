@@ -32,7 +32,7 @@ def _back(request):
 
 @login_required
 def notification_list(request):
-    notifications = Notification.objects.filter(recipient=request.user)
+    notifications = Notification.objects.for_reader(request.user)
     page = Paginator(notifications, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {
         "page": page,
@@ -42,7 +42,7 @@ def notification_list(request):
 @login_required
 @require_POST
 def mark_read(request, pk):
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification = get_object_or_404(Notification.objects.for_reader(request.user), pk=pk)
     services.mark_read(notification, by=request.user)
     if request.htmx:
         return render(request, "notifications/includes/read_response.html",

@@ -117,3 +117,36 @@ def test_moving_up_in_a_members_only_event_is_not_told_to_someone_who_left(
         events.registration_cancel(event=event, by=lead)
     assert _keys(member) == []
     assert mail.outbox == []
+
+
+def test_leaving_the_group_hides_what_was_about_its_members_only_things(
+        group, member, lead, client_for, django_capture_on_commit_callbacks):
+    """A mention in a members-only thread disappears from the list, the count and the API of a
+    person who left the group, and a digest not yet sent never carries it; a mention in a
+    public thread stays theirs."""
+    from stadtallianz.notifications import services
+
+    services.set_email_mode(lead, services.Mode.DIGEST, by=lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        discussions.thread_create(group=group, title="Interne Planung", visibility=MEMBERS,
+                                  by=member, body="@[Lena Lead] bitte ansehen")
+        discussions.thread_create(group=group, title="Offene Frage", visibility=PUBLIC,
+                                  by=member, body="@[Lena Lead] und hier")
+    assert services.unread_count(lead) == 2
+    GroupMembership.objects.filter(group=group, user=lead).delete()
+
+    assert services.unread_count(lead) == 1
+    page = client_for(lead).get("/en/notifications/").content.decode()
+    assert "Offene Frage" in page and "Interne Planung" not in page
+    items = client_for(lead).get("/api/v1/notifications").json()["items"]
+    assert [item["subject"] for item in items] == [
+        Notification.objects.get(recipient=lead, members_of=None).subject]
+    hidden = Notification.objects.get(recipient=lead, members_of=group)
+    assert client_for(lead).post(f"/api/v1/notifications/{hidden.pk}/read").status_code == 404
+
+    mail.outbox.clear()
+    assert services.send_digest(lead) == 1
+    assert "Offene Frage" in mail.outbox[0].body
+    assert "Interne Planung" not in mail.outbox[0].body
+    hidden.refresh_from_db()
+    assert hidden.emailed_at is None and hidden.next_attempt_at is None
