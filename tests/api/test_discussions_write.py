@@ -9,6 +9,7 @@ from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.testing import query_count
 from stadtallianz.discussions import services
 from stadtallianz.discussions.models import Post, PostRevision, Report, Thread
+from stadtallianz.discussions.tests.fixtures import *  # noqa: F403 - public and private thread
 from stadtallianz.workinggroups.models import WorkingGroup
 
 from .group_fixtures import *  # noqa: F403 - the shared people and group
@@ -19,18 +20,6 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/discussions"
 INSIDERS = {"member", "lead", "coordinator"}
 MODERATORS = {"lead", "coordinator"}
-
-
-@pytest.fixture
-def public_thread(group, member):
-    return services.thread_create(group=group, title="Radwege am Ring", body="Wer macht mit?",
-                                  visibility=Thread.Visibility.PUBLIC, by=member)
-
-
-@pytest.fixture
-def private_thread(group, member):
-    return services.thread_create(group=group, title="Interne Planung", body="Nur für uns.",
-                                  visibility=Thread.Visibility.MEMBERS, by=member)
 
 
 def first_post(thread) -> Post:
