@@ -7,10 +7,17 @@ removed (docs/api.md). tests/api/openapi.snapshot.json pins the contract.
 from functools import partial
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from stadtallianz.core.api import docs, validation_error_detail, with_request_language
+from stadtallianz.core.api import (
+    AUTHENTICATION_REQUIRED,
+    NOT_FOUND,
+    docs,
+    validation_error_detail,
+    with_request_language,
+)
 from stadtallianz.core.api import router as reference_router
 from stadtallianz.discussions.api import router as discussions_router
 from stadtallianz.events.api import router as events_router
@@ -58,12 +65,18 @@ def _invalid_input(request, exc: DjangoValidationError, api: NinjaAPI):
 
 
 def _not_authenticated(request, exc: AuthenticationError, api: NinjaAPI):
-    response = api.create_response(request, {"detail": "Authentication required."}, status=401)
+    response = api.create_response(request, {"detail": str(AUTHENTICATION_REQUIRED)}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
 
 
+def _not_found(request, exc: Http404, api: NinjaAPI):
+    # In the caller's language (the language decorator wraps the handlers too).
+    return api.create_response(request, {"detail": str(NOT_FOUND)}, status=404)
+
+
 api.add_exception_handler(DjangoValidationError, partial(_invalid_input, api=api))
+api.add_exception_handler(Http404, partial(_not_found, api=api))
 api.add_exception_handler(AuthenticationError, partial(_not_authenticated, api=api))
 
 api.add_router("/", reference_router)

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.openapi.docs import Swagger
 from ninja.pagination import LimitOffsetPagination
@@ -24,6 +25,10 @@ from .models import FocusArea, Principle, SustainableDevelopmentGoal
 
 # ---------------------------------------------------------------------------------------------
 # Shared by every app's API
+
+# The answers of config/api.py's error handlers (here, so that the core catalogue has them).
+AUTHENTICATION_REQUIRED = gettext_lazy("Authentication required.")
+NOT_FOUND = gettext_lazy("Not found.")
 
 
 def with_request_language(run):

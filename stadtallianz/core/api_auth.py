@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
@@ -67,7 +68,7 @@ class SessionAuth(APIKeyCookie):
         # The CSRF check runs only for a logged-in session, so that an anonymous call answers
         # 401 (not authenticated), and a session call without the CSRF token 403.
         if request.user.is_authenticated and check_csrf(request):
-            raise HttpError(403, "CSRF check failed.")
+            raise HttpError(403, gettext("CSRF check failed."))
         return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key):

@@ -13,6 +13,7 @@ from enum import StrEnum
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -228,7 +229,8 @@ def post_revisions(request, post_id: int):
     post = _visible_post(request.auth, post_id)
     own = post.author_id == request.auth.pk and not post.is_hidden
     if not own and not permissions.can_moderate(request.auth, post.thread.group):
-        raise HttpError(403, "Only the author and the group's moderators see earlier texts.")
+        raise HttpError(403, gettext(
+            "Only the author and the group's moderators see earlier texts."))
     return _RevisionPage(post.revisions.all(), request.auth)
 
 

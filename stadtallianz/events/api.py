@@ -20,6 +20,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -321,8 +322,8 @@ def event_update(request, slug: str, payload: EventPatchIn):
     event's `sequence`; more places move the waiting list up."""
     event = _visible_event(request, slug)
     if not permissions.can_edit(request.auth, event):
-        raise HttpError(403, "Only the group's leads and the coordination office change its "
-                             "events.")
+        raise HttpError(403, gettext(
+            "Only the group's leads and the coordination office change its events."))
     with service_errors():
         services.event_update(event=event, by=request.auth,
                               data=_event_data(payload, partial=True))

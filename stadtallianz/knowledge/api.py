@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -320,8 +321,9 @@ def article_update(request, slug: str, payload: ArticlePatchIn):
     """Authors, the group's leads and the coordination office."""
     article = _article(request, slug)
     if not permissions.can_edit_article(request.auth, article):
-        raise HttpError(403, "Only the authors, the group's leads and the coordination office "
-                             "change an article.")
+        raise HttpError(403, gettext(
+            "Only the authors, the group's leads and the coordination office change an "
+            "article."))
     data = payload.dict(include={"title", "summary", "body", "kind", "language", "visibility"},
                         exclude_unset=True)
     for name, value in data.items():

@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from django.conf import settings
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
@@ -59,8 +60,8 @@ def search(request, filters: Query[SearchFilters]):
     """Partners, working groups, discussions, events, articles and documents matching `q`, best
     first, that the caller may open (members-only results for the group's members only)."""
     if filters.focus_area and not FocusArea.objects.filter(slug=filters.focus_area).exists():
-        return Status(422, {"detail": [{"loc": ["query", "focus_area"],
-                                        "msg": "Unknown focus area.", "type": "value_error"}]})
+        return Status(422, {"detail": [{"loc": ["query", "focus_area"], "type": "value_error",
+                                        "msg": gettext("Unknown focus area.")}]})
     results = services.search(user=api_user(request), q=filters.q,
                               type=filters.type.value if filters.type else "",
                               focus_area=filters.focus_area or "")

@@ -18,6 +18,7 @@ from django.core.validators import slug_re
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import paginate
@@ -194,7 +195,7 @@ def group_leave(request, slug: str):
     group = _group(slug)
     membership = GroupMembership.objects.filter(group=group, user=request.auth).first()
     if membership is None:
-        raise HttpError(404, "You are not a member of this working group.")
+        raise HttpError(404, gettext("You are not a member of this working group."))
     services.membership_leave(membership=membership, by=request.auth)
     return Status(204, None)
 
@@ -304,8 +305,9 @@ def _managed(request, slug: str) -> WorkingGroup:
     """The group, if the caller manages it (its leads and the coordinator, while active)."""
     group = _group(slug)
     if not permissions.can_manage(request.auth, group):
-        raise HttpError(403, "Only the group's leads and the coordination office manage its "
-                             "members, and only while it is active.")
+        raise HttpError(403, gettext(
+            "Only the group's leads and the coordination office manage its members, and only "
+            "while it is active."))
     return group
 
 
@@ -375,7 +377,7 @@ def _respond(request, slug: str, accept: bool):
     group = _group(slug)
     membership = GroupMembership.objects.filter(group=group, user=request.auth).first()
     if membership is None:
-        raise HttpError(404, "You have no invitation to this working group.")
+        raise HttpError(404, gettext("You have no invitation to this working group."))
     with service_errors():
         return services.membership_respond(membership=membership, by=request.auth,
                                            accept=accept)
@@ -451,7 +453,7 @@ def organisation_remove(request, slug: str, organisation_slug: str):
 def group_create(request, payload: GroupIn):
     """The coordination office founds a group; `leads` become its first leads."""
     if not permissions.can_create(request.auth):
-        raise HttpError(403, "Only the coordination office creates working groups.")
+        raise HttpError(403, gettext("Only the coordination office creates working groups."))
     data = payload.model_dump(exclude={"focus_areas", "leads"})
     data["join_policy"] = payload.join_policy.value
     with service_errors():
@@ -467,7 +469,8 @@ def group_update(request, slug: str, payload: GroupPatchIn):
     """Leads and the coordinator; an archived group only the coordinator."""
     group = _group(slug)
     if not permissions.can_edit(request.auth, group):
-        raise HttpError(403, "Only the group's leads and the coordination office change it.")
+        raise HttpError(403, gettext(
+            "Only the group's leads and the coordination office change it."))
     data = payload.model_dump(exclude_unset=True)
     focus_slugs = data.pop("focus_areas", None)
     for field, value in data.items():

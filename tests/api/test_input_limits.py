@@ -34,7 +34,7 @@ def test_a_slug_with_a_nul_character_names_no_partner(client):
     """A partner address with a NUL character answers 404 in the API's error format."""
     response = client.get("/api/v1/partners/a%00b")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not Found"}
+    assert response.json() == {"detail": "Nicht gefunden."}
 
 
 @pytest.mark.parametrize("body, field", [

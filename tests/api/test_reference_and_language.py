@@ -54,3 +54,23 @@ def test_an_english_text_falls_back_to_german_when_missing(client):
     body = client.get("/api/v1/focus-areas", {"lang": "en"}).json()
     item = next(item for item in body if item["slug"] == area.slug)
     assert item["name"] == "Kiez" and item["name_en"] == ""
+
+
+@pytest.mark.parametrize("lang,unauthenticated,not_found,refused", [
+    ("de", "Anmeldung erforderlich.", "Nicht gefunden.",
+     "Nur die Koordinierungsstelle legt Arbeitsgruppen an."),
+    ("en", "Authentication required.", "Not found.",
+     "Only the coordination office creates working groups."),
+])
+def test_error_texts_follow_the_request_language(client, client_for, citizen, lang,
+                                                 unauthenticated, not_found, refused):
+    """401, 404 and a refusal of the platform's rules speak the caller's language."""
+    response = client.get(f"/api/v1/notifications?lang={lang}")
+    assert (response.status_code, response.json()) == (401, {"detail": unauthenticated})
+    response = client.get(f"/api/v1/working-groups/no-such-group?lang={lang}")
+    assert (response.status_code, response.json()) == (404, {"detail": not_found})
+    response = client_for(citizen).post(
+        f"/api/v1/working-groups?lang={lang}", {"name_de": "Neu", "focus_areas": ["mobility"]},
+        content_type="application/json")
+    assert response.status_code == 403
+    assert response.json() == {"detail": refused}
