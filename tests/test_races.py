@@ -1,12 +1,10 @@
 """Two requests at once: the second one waits for the first and then fails cleanly (or adapts),
 never with a database error. Needs PostgreSQL: only it lets two connections write at once."""
 
-import threading
-import time
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 
+from stadtallianz.core.testing import in_open_transaction
 from stadtallianz.letter_of_intent import services as letter_services
 from stadtallianz.letter_of_intent.models import Version
 from stadtallianz.partners import services as partner_services
@@ -20,33 +18,10 @@ pytestmark = [
 VERSION_TEXT = {"title_de": "Neu", "title_en": "New", "text_de": "Text", "text_en": "Text"}
 
 
-def _in_open_transaction(work):
-    """Runs `work` on a second connection and keeps its transaction open for a moment after the
-    caller was told it has run, so that the caller's own attempt overlaps with it."""
-    done, errors = threading.Event(), []
-
-    def run():
-        try:
-            with transaction.atomic():
-                work()
-                done.set()
-                time.sleep(0.5)
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-            done.set()
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    assert done.wait(10)
-    return thread, errors
-
-
 def test_two_new_versions_at_once_give_one_draft(coordinator):
     """When two drafts are created at the same time, the second is refused as "there is already
     a draft" instead of failing on the version number."""
-    thread, errors = _in_open_transaction(
+    thread, errors = in_open_transaction(
         lambda: letter_services.version_create(by=coordinator, **VERSION_TEXT))
     with pytest.raises(letter_services.TransitionError):
         letter_services.version_create(by=coordinator, **VERSION_TEXT)
@@ -58,7 +33,7 @@ def test_two_new_versions_at_once_give_one_draft(coordinator):
 def test_two_organisations_with_one_name_at_once_get_two_slugs(citizen, make_user):
     """Two people registering the same name at the same moment both succeed, with two slugs."""
     other = make_user("other@example.org")
-    thread, errors = _in_open_transaction(
+    thread, errors = in_open_transaction(
         lambda: partner_services.organisation_create(by=other, name="Radhaus", type="startup"))
     mine = partner_services.organisation_create(by=citizen, name="Radhaus", type="startup")
     thread.join()

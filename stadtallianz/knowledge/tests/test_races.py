@@ -1,12 +1,10 @@
 """Two uploads or two articles at once: both succeed with distinct version numbers and slugs,
 never a database error. Needs PostgreSQL: only it lets two connections write at once."""
 
-import threading
-import time
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 
+from stadtallianz.core.testing import in_open_transaction
 from stadtallianz.knowledge import services
 from stadtallianz.knowledge.models import Article
 
@@ -18,32 +16,9 @@ pytestmark = [
 ]
 
 
-def _in_open_transaction(work):
-    """Runs `work` on a second connection and holds its transaction open a moment longer, so
-    that the caller's own attempt overlaps with it."""
-    done, errors = threading.Event(), []
-
-    def run():
-        try:
-            with transaction.atomic():
-                work()
-                done.set()
-                time.sleep(0.5)
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-            done.set()
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    assert done.wait(10)
-    return thread, errors
-
-
 def test_two_new_versions_at_once_get_consecutive_numbers(group, lead, member, make_document):
     document = make_document(by=lead, group=group)
-    thread, errors = _in_open_transaction(
+    thread, errors = in_open_transaction(
         lambda: services.version_add(document=document, by=lead, upload=upload("a.pdf", PDF)))
     mine = services.version_add(document=document, by=member, upload=upload("b.pdf", PDF))
     thread.join()
@@ -54,7 +29,7 @@ def test_two_new_versions_at_once_get_consecutive_numbers(group, lead, member, m
 
 def test_two_articles_with_one_title_at_once_get_two_slugs(group, lead, member):
     data = {"title": "Radwege", "summary": "S", "body": "B"}
-    thread, errors = _in_open_transaction(
+    thread, errors = in_open_transaction(
         lambda: services.article_create(by=lead, group=group, data=dict(data)))
     mine = services.article_create(by=member, group=group, data=dict(data))
     thread.join()
