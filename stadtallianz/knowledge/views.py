@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -141,9 +142,12 @@ def article_edit(request, slug):
                        instance=Article.objects.get(pk=article.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.article_update(article=article, by=request.user, data=form.article_data())
-            if "publish" in request.POST and not article.is_published:
-                services.article_publish(article=article, by=request.user)
+            # One transaction, as in the API: a refused publication leaves the fields unsaved.
+            with transaction.atomic():
+                services.article_update(article=article, by=request.user,
+                                        data=form.article_data())
+                if "publish" in request.POST and not article.is_published:
+                    services.article_publish(article=article, by=request.user)
         except ValidationError as error:
             _article_errors(form, error)
         else:
