@@ -11,6 +11,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from stadtallianz.assessments.api import router as assessments_router
 from stadtallianz.core.api import (
     AUTHENTICATION_REQUIRED,
     NOT_FOUND,
@@ -21,10 +22,12 @@ from stadtallianz.core.api import (
 from stadtallianz.core.api import router as reference_router
 from stadtallianz.discussions.api import router as discussions_router
 from stadtallianz.events.api import router as events_router
+from stadtallianz.ideas.api import router as ideas_router
 from stadtallianz.knowledge.api import router as knowledge_router
 from stadtallianz.letter_of_intent.api import router as letter_of_intent_router
 from stadtallianz.notifications.api import router as notifications_router
 from stadtallianz.partners.api import router as partners_router
+from stadtallianz.projects.api import router as projects_router
 from stadtallianz.search.api import router as search_router
 from stadtallianz.workinggroups.api import router as workinggroups_router
 
@@ -86,5 +89,8 @@ api.add_router("/working-groups", workinggroups_router)
 api.add_router("/discussions", discussions_router)
 api.add_router("/events", events_router)
 api.add_router("/knowledge", knowledge_router)
+api.add_router("/ideas", ideas_router)
+api.add_router("/projects", projects_router)
+api.add_router("/assessments", assessments_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/search", search_router)

@@ -14,14 +14,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from stadtallianz.accounts.models import User
+from stadtallianz.assessments import demo as assessments_demo
 from stadtallianz.core.audit import audit_log
 from stadtallianz.core.models import FocusArea
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event, Registration
+from stadtallianz.ideas import demo as ideas_demo
 from stadtallianz.knowledge import demo as knowledge_demo
 from stadtallianz.letter_of_intent.models import Signature, Version
 from stadtallianz.partners.models import Membership, Offer, Organisation
 from stadtallianz.portal import demo_data
+from stadtallianz.projects import demo as projects_demo
 from stadtallianz.workinggroups.models import GroupMembership, GroupOrganisation, WorkingGroup
 
 DEMO_DOMAIN = "demo.stadtallianz.de"
@@ -88,6 +91,12 @@ class Command(BaseCommand):
             self.stage("Knowledge exchange")
             self.created["articles"] = knowledge_demo.load(
                 now=self.now, alliance_author=self.accounts["admin"])
+            self.stage("Ideas")
+            self.created["ideas"] = ideas_demo.load(now=self.now)
+            self.stage("Projects")
+            self.created["projects"] = projects_demo.load(now=self.now)
+            self.stage("Assessments")
+            self.created["assessments"] = assessments_demo.load(now=self.now)
             if scale:
                 self.synthetic(scale)
             if any(self.created.values()):
