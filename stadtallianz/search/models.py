@@ -22,6 +22,8 @@ class SearchEntry(models.Model):
         EVENT = "event", _("Event")
         ARTICLE = "article", _("Article")
         DOCUMENT = "document", _("Document")
+        IDEA = "idea", _("Idea")
+        PROJECT = "project", _("Project")
 
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     object_id = models.PositiveBigIntegerField(_("object"))
