@@ -78,6 +78,30 @@ class SustainableDevelopmentGoal(models.Model):
         return f"SDG {self.number}: {self.name}"
 
 
+class SDGTarget(models.Model):
+    """One of the 169 targets of the SDGs ("11.2"), so a project can name what it contributes to
+    more precisely than a whole goal. Short titles; the official texts are at unstats.un.org."""
+
+    goal = models.ForeignKey(SustainableDevelopmentGoal, on_delete=models.CASCADE,
+                             related_name="targets", verbose_name=_("goal"))
+    code = models.CharField(_("code"), max_length=6, unique=True)
+    name_de = models.CharField(_("name (German)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    # Numbered targets (11.1) come before the means of implementation (11.a): the code alone
+    # does not sort right ("11.10" < "11.2" as text).
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    name = TranslatedField("name")
+
+    class Meta:
+        verbose_name = _("SDG target")
+        verbose_name_plural = _("SDG targets")
+        ordering = ["goal__number", "position"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
 class AuditEntry(models.Model):
     """Who changed what, when, with the state before and after. Never edited, never deleted."""
 
