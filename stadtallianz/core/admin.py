@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEntry, FocusArea, Principle, SustainableDevelopmentGoal
+from .models import AuditEntry, FocusArea, Principle, SDGTarget, SustainableDevelopmentGoal
 
 
 @admin.register(FocusArea)
@@ -17,6 +17,14 @@ class PrincipleAdmin(admin.ModelAdmin):
 @admin.register(SustainableDevelopmentGoal)
 class SustainableDevelopmentGoalAdmin(admin.ModelAdmin):
     list_display = ["number", "name_de", "name_en"]
+
+
+@admin.register(SDGTarget)
+class SDGTargetAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_de", "name_en", "goal"]
+    list_filter = ["goal"]
+    search_fields = ["code", "name_de", "name_en"]
+    ordering = ["goal__number", "position"]
 
 
 @admin.register(AuditEntry)
