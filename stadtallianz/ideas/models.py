@@ -149,6 +149,9 @@ class CoAuthor(models.Model):
     def __str__(self):
         return f"{self.user} ({self.idea})"
 
+    def get_respond_url(self):
+        return reverse("ideas:coauthor_respond", kwargs={"pk": self.idea_id, "coauthor": self.pk})
+
 
 def _image_path(instance, filename: str) -> str:
     return f"ideas/{instance.idea_id}/{filename}"

@@ -1,0 +1,85 @@
+"""Ideas as CSV and JSON, streamed in chunks so that 20,000 ideas (or more) never sit in memory
+at once. Author names are left out: the export is public like the list."""
+
+import csv
+import json
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+CHUNK = 1000
+COLUMNS = ["id", "title", "state", "state_reason", "description", "focus_areas", "principles",
+           "sdgs", "working_group", "place_name", "latitude", "longitude", "support_count",
+           "comment_count", "merged_into", "created_at", "url"]
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _rows(ideas):
+    site = settings.SITE_URL.rstrip("/")
+    queryset = (ideas.defer(None).select_related("working_group")
+                .prefetch_related("focus_areas", "principles", "sdgs"))
+    for idea in queryset.iterator(chunk_size=CHUNK):
+        yield {
+            "id": idea.pk, "title": idea.title, "state": idea.state,
+            "state_reason": idea.state_reason, "description": idea.description,
+            "focus_areas": [area.slug for area in idea.focus_areas.all()],
+            "principles": [p.number for p in idea.principles.all()],
+            "sdgs": [goal.number for goal in idea.sdgs.all()],
+            "working_group": idea.working_group.slug if idea.working_group_id else None,
+            "place_name": idea.place_name,
+            "latitude": float(idea.latitude) if idea.latitude is not None else None,
+            "longitude": float(idea.longitude) if idea.longitude is not None else None,
+            "support_count": idea.support_count, "comment_count": idea.comment_count,
+            "merged_into": idea.merged_into_id, "created_at": idea.created_at.isoformat(),
+            "url": site + idea.get_absolute_url(),
+        }
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_lines(ideas):
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
+    yield writer.writerow(COLUMNS)
+    for row in _rows(ideas):
+        yield writer.writerow([
+            safe_cell(" ".join(map(str, value)) if isinstance(value, list) else
+                      "" if value is None else value)
+            for value in (row[column] for column in COLUMNS)])
+
+
+def _json_chunks(ideas):
+    yield "["
+    first = True
+    for row in _rows(ideas):
+        yield ("" if first else ",") + "\n" + json.dumps(row, ensure_ascii=False)
+        first = False
+    yield "\n]\n"
+
+
+def _filename(extension: str) -> str:
+    return f"ideas-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+def csv_response(ideas) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_csv_lines(ideas), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+def json_response(ideas) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_json_chunks(ideas),
+                                     content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("json")}"'
+    return response

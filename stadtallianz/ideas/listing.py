@@ -1,0 +1,51 @@
+"""The list's filters and sorting, the same for the page, the map, the exports and the API."""
+
+from django.db.models import Prefetch
+
+from stadtallianz.core.models import FocusArea
+
+from . import permissions
+from .models import Idea
+
+# Each sort ends on the primary key, so pages never overlap. The counters are on the row
+# (kept current by the participation services), indexed with created_at.
+SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "supported": ("-support_count", "-created_at", "-pk"),
+    "discussed": ("-comment_count", "-created_at", "-pk"),
+}
+DEFAULT_SORT = "newest"
+
+
+def filter_ideas(ideas, *, state="", focus_area="", principle=None, sdg=None, group="",
+                 **_ignored):
+    """Empty filters are off. Subqueries rather than joins over the tags, so an idea is listed
+    once without DISTINCT."""
+    if state:
+        ideas = ideas.filter(state=state)
+    if focus_area:
+        ideas = ideas.filter(pk__in=Idea.focus_areas.through.objects.filter(
+            focusarea__slug=focus_area).values("idea_id"))
+    if principle:
+        ideas = ideas.filter(pk__in=Idea.principles.through.objects.filter(
+            principle__number=principle).values("idea_id"))
+    if sdg:
+        ideas = ideas.filter(pk__in=Idea.sdgs.through.objects.filter(
+            sustainabledevelopmentgoal__number=sdg).values("idea_id"))
+    if group:
+        ideas = ideas.filter(working_group__slug=group)
+    return ideas
+
+
+def sort_ideas(ideas, sort: str = ""):
+    return ideas.order_by(*SORTS.get(sort or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
+
+
+def listed_ideas(user):
+    """Ideas as lists show them: visible to `user`, with their group and focus areas."""
+    return (permissions.visible_ideas(user)
+            .select_related("working_group")
+            .prefetch_related(Prefetch("focus_areas",
+                                       queryset=FocusArea.objects.only("slug", "name_de",
+                                                                       "name_en")))
+            .defer("description"))

@@ -1,0 +1,410 @@
+"""Changes to ideas: submission, edits (each a new version, optimistically locked), images,
+co-authors and state changes. Each is one transaction with an audit entry (`idea.*`); each checks
+the permission itself, so pages and API cannot differ."""
+
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from stadtallianz.accounts.models import User
+from stadtallianz.core.audit import audit_log
+from stadtallianz.notifications.services import notify
+
+from . import permissions
+from .models import CoAuthor, Follow, Idea, IdeaImage, IdeaVersion
+
+FIELDS = ["title", "description", "working_group", "latitude", "longitude", "place_name"]
+RELATIONS = ["focus_areas", "principles", "sdgs"]
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
+IMAGE_MAX_COUNT = 10
+# Formats as Pillow names them after reading the file; the file name's extension is not trusted.
+IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+
+S = Idea.State
+# Where an idea may go from each state; accepted, declined and merged are final.
+TRANSITIONS = {
+    S.SUBMITTED: {S.DISCUSSION, S.DECLINED, S.MERGED},
+    S.DISCUSSION: {S.ACCEPTED, S.DECLINED, S.MERGED},
+}
+
+
+def _deny(message) -> None:
+    raise PermissionDenied(message)
+
+
+@dataclass
+class EditConflict(Exception):
+    """The idea was saved by someone else since the editor loaded it (its version moved on).
+    `idea` is the stored idea now; `fields` the submitted fields that differ from it."""
+
+    idea: Idea
+    fields: dict = field(default_factory=dict)
+
+    def __str__(self):
+        return str(_("Someone else has changed this idea in the meantime (it is now version "
+                     "%(version)s).") % {"version": self.idea.version})
+
+
+# ---------------------------------------------------------------------------------------------
+# Snapshots: what a version keeps, what the audit log and the conflict compare
+
+
+def details_of(idea: Idea) -> dict:
+    """Tags, working group and place, JSON-safe (for IdeaVersion.details and comparisons)."""
+    return {
+        "focus_areas": sorted(idea.focus_areas.values_list("slug", flat=True)),
+        "principles": sorted(idea.principles.values_list("number", flat=True)),
+        "sdgs": sorted(idea.sdgs.values_list("number", flat=True)),
+        "working_group": idea.working_group.slug if idea.working_group_id else None,
+        "place_name": idea.place_name,
+        "latitude": str(idea.latitude) if idea.latitude is not None else None,
+        "longitude": str(idea.longitude) if idea.longitude is not None else None,
+    }
+
+
+def state_of(idea: Idea) -> dict:
+    return {"title": idea.title, "description": idea.description, **details_of(idea)}
+
+
+def _normalise(name: str, value):
+    """A submitted value in the shape of `state_of`, to compare with the stored one."""
+    if name in ("focus_areas",):
+        return sorted(item.slug for item in value or [])
+    if name in ("principles", "sdgs"):
+        return sorted(item.number for item in value or [])
+    if name == "working_group":
+        return value.slug if value is not None else None
+    if name in ("latitude", "longitude"):
+        return str(Decimal(value).quantize(Decimal("0.000001"))) if value is not None else None
+    return value or ""
+
+
+def differing_fields(idea: Idea, data: dict) -> dict:
+    """{field: {"yours": submitted, "current": stored}} for the submitted fields that differ."""
+    current = state_of(idea)
+    result = {}
+    for name, value in data.items():
+        if name not in current:
+            continue
+        yours = _normalise(name, value)
+        if yours != current[name]:
+            result[name] = {"yours": yours, "current": current[name]}
+    return result
+
+
+def _split(data: dict) -> tuple[dict, dict]:
+    unknown = set(data) - set(FIELDS) - set(RELATIONS)
+    if unknown:
+        raise ValueError(f"{', '.join(sorted(unknown))} are not fields")
+    return ({k: v for k, v in data.items() if k in FIELDS},
+            {k: list(v) for k, v in data.items() if k in RELATIONS and v is not None})
+
+
+def _check(idea: Idea) -> None:
+    errors = {}
+    if idea.latitude is not None and not -90 <= idea.latitude <= 90:
+        errors["latitude"] = _("The latitude must lie between -90 and 90.")
+    if idea.longitude is not None and not -180 <= idea.longitude <= 180:
+        errors["longitude"] = _("The longitude must lie between -180 and 180.")
+    if (idea.latitude is None) != (idea.longitude is None):
+        errors["longitude" if idea.longitude is None else "latitude"] = _(
+            "Give both latitude and longitude, or neither.")
+    if idea.working_group_id and not idea.working_group.is_active:
+        errors["working_group"] = _("This working group is archived.")
+    if errors:
+        raise ValidationError(errors, code="invalid")
+    idea.full_clean(exclude=["author", "merged_into", "hidden_by"], validate_constraints=False)
+
+
+def _save_version(idea: Idea, by) -> IdeaVersion:
+    return IdeaVersion.objects.create(idea=idea, number=idea.version, title=idea.title,
+                                      description=idea.description, details=details_of(idea),
+                                      author=by)
+
+
+# ---------------------------------------------------------------------------------------------
+# Submitting and editing
+
+
+@transaction.atomic
+def idea_create(*, by, data: dict) -> Idea:
+    """Any registered person with a confirmed address. The author follows the idea; the
+    submission is version 1."""
+    if not permissions.can_submit(by):
+        _deny(_("Log in with a confirmed e-mail address to submit an idea."))
+    fields, relations = _split(data)
+    idea = Idea(author=by, **fields)
+    _check(idea)
+    idea.save()
+    for name, values in relations.items():
+        getattr(idea, name).set(values)
+    _save_version(idea, by)
+    Follow.objects.get_or_create(idea=idea, user=by)
+    audit_log(actor=by, action="idea.created", target=idea, after=state_of(idea))
+    return idea
+
+
+@transaction.atomic
+def idea_update(*, idea: Idea, by, data: dict, base_version: int) -> Idea:
+    """Saves an edit made on `base_version`; if the idea has moved on since, nothing is saved and
+    EditConflict names the stored idea and the fields that differ. The row is locked while the
+    version is compared and raised, so two editors cannot both save on the same version."""
+    idea = (Idea.objects.select_for_update(of=("self",)).select_related("working_group")
+            .get(pk=idea.pk))
+    if not permissions.can_edit(by, idea):
+        _deny(_("Only the authors of an open idea and the coordination office edit it."))
+    if idea.version != base_version:
+        raise EditConflict(idea, differing_fields(idea, data))
+    fields, relations = _split(data)
+    before = state_of(idea)
+    for name, value in fields.items():
+        setattr(idea, name, value)
+    _check(idea)
+    changes = differing_fields(idea, data)
+    if not changes:
+        return idea
+    idea.version += 1
+    idea.save()
+    for name, values in relations.items():
+        getattr(idea, name).set(values)
+    _save_version(idea, by)
+    after = state_of(idea)
+    changed = [key for key in after if before[key] != after[key]]
+    audit_log(actor=by, action="idea.changed", target=idea,
+              before={"version": base_version, **{key: before[key] for key in changed}},
+              after={"version": idea.version, **{key: after[key] for key in changed}})
+    return idea
+
+
+# ---------------------------------------------------------------------------------------------
+# Images
+
+
+def check_image(upload) -> str:
+    """The file's extension after reading it as an image (PNG, JPEG, WebP), else a
+    ValidationError: the name and the content type the browser sent are not trusted."""
+    if upload.size > IMAGE_MAX_BYTES:
+        raise ValidationError(
+            _("The image is %(size)s; it may be at most %(max)s."), code="too_large",
+            params={"size": filesizeformat(upload.size), "max": filesizeformat(IMAGE_MAX_BYTES)})
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(_("This file is not an image we can read."),
+                              code="not_an_image") from error
+    finally:
+        upload.seek(0)
+    if image_format not in IMAGE_FORMATS:
+        raise ValidationError(_("Upload a PNG, JPEG or WebP image."), code="format")
+    return IMAGE_FORMATS[image_format]
+
+
+def image_add(*, idea: Idea, by, upload, alt_text: str) -> IdeaImage:
+    """Checks the upload by its content and stores it under a random name; a failed
+    transaction removes the file again."""
+    written = []
+    try:
+        with transaction.atomic():
+            idea = Idea.objects.select_for_update(of=("self",)).get(pk=idea.pk)
+            if not permissions.can_edit(by, idea):
+                _deny(_("Only the authors of an open idea and the coordination office add "
+                        "images."))
+            try:
+                extension = check_image(upload)
+            except ValidationError as error:
+                raise ValidationError({"image": error.error_list}) from error
+            if not (alt_text or "").strip():
+                raise ValidationError({"alt_text": _("Describe what the image shows.")},
+                                      code="required")
+            if idea.images.count() >= IMAGE_MAX_COUNT:
+                raise ValidationError({"image": _("An idea has at most %(max)s images.")
+                                       % {"max": IMAGE_MAX_COUNT}}, code="too_many")
+            position = (idea.images.aggregate(m=Max("position"))["m"] or 0) + 1
+            image = IdeaImage(idea=idea, alt_text=alt_text.strip()[:300], position=position,
+                              uploaded_by=by)
+            image.image.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+            written.append((image.image.storage, image.image.name))
+            image.save()
+            audit_log(actor=by, action="idea.image_added", target=idea,
+                      after={"image": image.image.name, "alt_text": image.alt_text})
+    except Exception:
+        for storage, name in written:
+            storage.delete(name)
+        raise
+    return image
+
+
+@transaction.atomic
+def image_delete(*, image: IdeaImage, by) -> None:
+    idea = Idea.objects.select_for_update(of=("self",)).get(pk=image.idea_id)
+    if not permissions.can_edit(by, idea):
+        _deny(_("Only the authors of an open idea and the coordination office remove images."))
+    name, storage = image.image.name, image.image.storage
+    audit_log(actor=by, action="idea.image_removed", target=idea,
+              before={"image": name, "alt_text": image.alt_text})
+    image.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# ---------------------------------------------------------------------------------------------
+# Co-authors
+
+
+def _notify(user, template: str, idea: Idea, *, key: str, **context) -> None:
+    """Tells `user` about `idea` once per `key`, unless they may not see it (hidden)."""
+    if not permissions.can_see(user, idea):
+        return
+    notify(user, kind=f"idea-{template.replace('_', '-')}", key=key,
+           template=f"ideas/notifications/{template}", context={"idea": idea, **context},
+           url=idea.get_absolute_url)
+
+
+@transaction.atomic
+def coauthor_invite(*, idea: Idea, by, email: str) -> CoAuthor:
+    idea = Idea.objects.select_for_update(of=("self",)).get(pk=idea.pk)
+    if not permissions.can_manage_coauthors(by, idea):
+        _deny(_("Only the author of an open idea and the coordination office invite "
+                "co-authors."))
+    person = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if person is None:
+        raise ValidationError({"email": _("No registered person has this address.")},
+                              code="unknown_person")
+    if person.pk == idea.author_id:
+        raise ValidationError({"email": _("This is the idea's author.")}, code="author")
+    if CoAuthor.objects.filter(idea=idea, user=person).exists():
+        raise ValidationError({"email": _("This person is already invited or a co-author.")},
+                              code="duplicate")
+    coauthor = CoAuthor.objects.create(idea=idea, user=person, invited_by=by)
+    audit_log(actor=by, action="idea.coauthor_invited", target=idea,
+              after={"user": person.pk})
+    notify(person, kind="idea-coauthor-invited", key=f"idea-coauthor-invited:{coauthor.pk}",
+           template="ideas/notifications/coauthor_invited",
+           context={"idea": idea, "inviter": by},
+           url=lambda: coauthor.get_respond_url())
+    return coauthor
+
+
+@transaction.atomic
+def coauthor_respond(*, coauthor: CoAuthor, by, accept: bool) -> CoAuthor | None:
+    """The invited person accepts (becomes a co-author and follows the idea) or declines (the
+    invitation goes)."""
+    coauthor = (CoAuthor.objects.select_for_update(of=("self",)).select_related("idea")
+                .get(pk=coauthor.pk))
+    if coauthor.user_id != by.pk:
+        _deny(_("Only the invited person answers an invitation."))
+    if coauthor.state != CoAuthor.State.INVITED:
+        raise ValidationError(_("You have already accepted this invitation."), code="answered")
+    idea = coauthor.idea
+    if accept:
+        coauthor.state, coauthor.accepted_at = CoAuthor.State.ACCEPTED, timezone.now()
+        coauthor.save(update_fields=["state", "accepted_at"])
+        Follow.objects.get_or_create(idea=idea, user=by)
+    else:
+        coauthor.delete()
+    audit_log(actor=by, action="idea.coauthor_accepted" if accept else "idea.coauthor_declined",
+              target=idea, after={"user": by.pk})
+    if idea.author is not None:
+        _notify(idea.author, "coauthor_answered", idea, person=by, accepted=accept,
+                key=f"idea-coauthor-answered:{idea.pk}:{by.pk}:{int(accept)}:"
+                    f"{timezone.now().timestamp()}")
+    return coauthor if accept else None
+
+
+@transaction.atomic
+def coauthor_remove(*, coauthor: CoAuthor, by) -> None:
+    """The author and the coordination office remove a co-author (or an invitation); a
+    co-author may also leave."""
+    coauthor = (CoAuthor.objects.select_for_update(of=("self",)).select_related("idea")
+                .get(pk=coauthor.pk))
+    if coauthor.user_id != by.pk and not permissions.can_manage_coauthors(by, coauthor.idea):
+        _deny(_("Only the author of an open idea and the coordination office remove "
+                "co-authors."))
+    audit_log(actor=by, action="idea.coauthor_removed", target=coauthor.idea,
+              before={"user": coauthor.user_id, "state": coauthor.state})
+    coauthor.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# States
+
+
+def allowed_transitions(idea: Idea) -> set:
+    return TRANSITIONS.get(idea.state, set())
+
+
+def _recipients(idea: Idea, by) -> list:
+    """Authors, co-authors and followers, each once, without the person acting."""
+    people = {}
+    if idea.author is not None:
+        people[idea.author.pk] = idea.author
+    for coauthor in idea.coauthors.filter(state=CoAuthor.State.ACCEPTED).select_related("user"):
+        people[coauthor.user.pk] = coauthor.user
+    for follow in idea.follows.select_related("user"):
+        people[follow.user.pk] = follow.user
+    people.pop(getattr(by, "pk", None), None)
+    return list(people.values())
+
+
+@transaction.atomic
+def change_state(*, idea: Idea, by, state: str, reason: str = "",
+                 merged_into: Idea | None = None) -> Idea:
+    """submitted → discussion → accepted | declined | merged; a declined idea needs a public
+    reason, a merged one the idea it went into. Accepting makes the idea a project in the same
+    transaction."""
+    idea = (Idea.objects.select_for_update(of=("self",)).select_related("working_group", "author")
+            .get(pk=idea.pk))
+    if not permissions.can_decide(by, idea):
+        _deny(_("Only the coordination office and the leads of the idea's working group decide "
+                "on an idea."))
+    if state not in S.values:
+        raise ValidationError({"state": _("Unknown state.")}, code="invalid")
+    if state not in allowed_transitions(idea):
+        raise ValidationError(
+            _("An idea that is “%(current)s” cannot become “%(new)s”.")
+            % {"current": idea.get_state_display(), "new": S(state).label},
+            code="illegal_transition")
+    reason = (reason or "").strip()
+    if state == S.DECLINED and not reason:
+        raise ValidationError({"reason": _("Give the public reason for declining the idea.")},
+                              code="required")
+    if state == S.MERGED:
+        if merged_into is None:
+            raise ValidationError({"merged_into": _("Choose the idea it is merged into.")},
+                                  code="required")
+        if merged_into.pk == idea.pk:
+            raise ValidationError({"merged_into": _("An idea cannot be merged into itself.")},
+                                  code="self")
+        if merged_into.state == S.MERGED or merged_into.is_hidden:
+            raise ValidationError(
+                {"merged_into": _("That idea is itself merged or hidden; choose another.")},
+                code="invalid_target")
+    before = {"state": idea.state, "state_reason": idea.state_reason,
+              "merged_into": idea.merged_into_id}
+    idea.state, idea.state_reason = state, reason
+    idea.merged_into = merged_into if state == S.MERGED else None
+    idea.state_changed_at = timezone.now()
+    idea.save(update_fields=["state", "state_reason", "merged_into", "state_changed_at",
+                             "updated_at"])
+    project = None
+    if state == S.ACCEPTED:
+        from stadtallianz.projects.services import create_from_idea
+
+        project = create_from_idea(idea, by)
+    audit_log(actor=by, action="idea.state_changed", target=idea, before=before,
+              after={"state": idea.state, "state_reason": idea.state_reason,
+                     "merged_into": idea.merged_into_id,
+                     **({"project": project.pk} if project else {})})
+    for person in _recipients(idea, by):
+        _notify(person, "state_changed", idea, key=f"idea-state:{idea.pk}:{state}")
+    return idea
