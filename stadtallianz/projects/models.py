@@ -4,19 +4,31 @@ where they stand (phases, milestones, results) and what they cost.
 Who may change a project is decided in permissions.py; every change goes through services.py.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.geo import validate_geometry
 from stadtallianz.core.i18n import TranslatedField
 from stadtallianz.core.models import FocusArea, Principle, SDGTarget, SustainableDevelopmentGoal
 
 from .currencies import validate_currency
+
+# Dates outside these years are typing errors (20255 for 2025), not plans.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def _check_year(value: date | None, field: str, errors: dict) -> None:
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        errors[field] = _("Give a date between %(first)s and %(last)s.") % {
+            "first": EARLIEST_YEAR, "last": LATEST_YEAR}
 
 
 class Project(models.Model):
@@ -152,6 +164,15 @@ class PhasePeriod(models.Model):
     def __str__(self):
         return f"{self.get_phase_display()}: {self.start} – {self.end or ''}"
 
+    def clean(self):
+        errors = {}
+        _check_year(self.start, "start", errors)
+        _check_year(self.end, "end", errors)
+        if not errors and self.start and self.end and self.end < self.start:
+            errors["end"] = _("The end cannot be before the start.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class Milestone(models.Model):
     class State(models.TextChoices):
@@ -175,6 +196,19 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        errors = {}
+        _check_year(self.due, "due", errors)
+        _check_year(self.done_at, "done_at", errors)
+        if self.state == self.State.DONE and self.done_at is None:
+            errors["done_at"] = _("Give the date the milestone was reached.")
+        elif self.state != self.State.DONE and self.done_at is not None:
+            errors["done_at"] = _("Only a reached milestone has a date it was reached.")
+        elif self.done_at and self.done_at > date.today():
+            errors["done_at"] = _("A milestone cannot be reached in the future.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProjectUpdate(models.Model):
@@ -282,6 +316,12 @@ class ProjectPlace(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        try:
+            self.geometry = validate_geometry(self.geometry)
+        except ValidationError as error:
+            raise ValidationError({"geometry": error.messages}) from error
+
 
 class ProjectSDG(models.Model):
     """A goal the project contributes to, optionally narrowed to one of the goal's targets
@@ -309,3 +349,9 @@ class ProjectSDG(models.Model):
 
     def __str__(self):
         return str(self.target or self.goal)
+
+    def clean(self):
+        if self.target_id and self.goal_id and self.target.goal_id != self.goal_id:
+            raise ValidationError({"target": _(
+                "Target %(code)s does not belong to goal %(goal)s.") % {
+                "code": self.target.code, "goal": self.goal.number}})

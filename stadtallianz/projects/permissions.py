@@ -1,0 +1,93 @@
+"""Who may do what with a project: the one place the projects app decides it.
+
+Every project is public. Its team ("members") edits it: the people of the organisations with an
+accepted place in the consortium, the leads of its working group (when it belongs to one) and the
+coordination office. Consortium invitations are sent by the lead organisation's admins (for a
+project without a lead organisation: the group's leads), and answered by the invited
+organisation's admins.
+"""
+
+from stadtallianz.partners.models import Membership, Organisation
+from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
+
+from .models import ConsortiumMember, Project
+
+
+def _accepted(project: Project):
+    return ConsortiumMember.objects.filter(project=project,
+                                           state=ConsortiumMember.State.ACCEPTED)
+
+
+def is_group_lead(user, project: Project) -> bool:
+    return bool(project.working_group_id) and GroupMembership.objects.filter(
+        user=user, group_id=project.working_group_id, role=GroupMembership.Role.LEAD,
+        state=GroupMembership.State.ACTIVE).exists()
+
+
+def is_member(user, project: Project) -> bool:
+    """The project's team: people of accepted consortium organisations, the group's leads and
+    the coordination office."""
+    if not user.is_authenticated:
+        return False
+    if user.is_coordination_office:
+        return True
+    if Membership.objects.filter(
+            user=user, organisation__in=_accepted(project).values("organisation")).exists():
+        return True
+    return is_group_lead(user, project)
+
+
+def can_edit(user, project: Project) -> bool:
+    """Texts, phase and everything the project page lists (milestones, results, …)."""
+    return is_member(user, project)
+
+
+def creatable_organisations(user):
+    """The organisations a person can start a project for (as its lead): their own."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).order_by("name")
+
+
+def creatable_groups(user):
+    """The active working groups a person can start a project for: those they lead or belong
+    to; the coordination office: all active groups."""
+    if not user.is_authenticated:
+        return WorkingGroup.objects.none()
+    groups = WorkingGroup.objects.active()
+    if not user.is_coordination_office:
+        groups = groups.filter(memberships__user=user,
+                               memberships__state=GroupMembership.State.ACTIVE)
+    return groups.order_by("name_de")
+
+
+def can_create(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (user.is_coordination_office or creatable_organisations(user).exists()
+            or creatable_groups(user).exists())
+
+
+def lead_of(project: Project) -> ConsortiumMember | None:
+    return (_accepted(project).filter(role=ConsortiumMember.Role.LEAD)
+            .select_related("organisation").first())
+
+
+def can_manage_consortium(user, project: Project) -> bool:
+    """Invite and remove organisations: the lead organisation's admins; without a lead
+    organisation, the group's leads; always the coordination office."""
+    if not user.is_authenticated:
+        return False
+    if user.is_coordination_office:
+        return True
+    lead = lead_of(project)
+    if lead is not None:
+        return Membership.objects.filter(user=user, organisation_id=lead.organisation_id,
+                                         role=Membership.Role.ADMIN).exists()
+    return is_group_lead(user, project)
+
+
+def can_answer(user, member: ConsortiumMember) -> bool:
+    """An invitation is answered by the invited organisation's admins."""
+    return user.is_authenticated and Membership.objects.filter(
+        user=user, organisation_id=member.organisation_id, role=Membership.Role.ADMIN).exists()

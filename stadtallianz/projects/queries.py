@@ -1,0 +1,63 @@
+"""Reading projects: the list's filters and prefetches (the same for the page, the API and the
+exports), and the GeoJSON of the map. Query counts stay constant however many projects there
+are: tags and leads come in one prefetch each, filters are subqueries (no DISTINCT)."""
+
+from django.db.models import Prefetch
+
+from .models import ConsortiumMember, Project, ProjectPlace, ProjectSDG
+
+
+def leads_prefetch() -> Prefetch:
+    return Prefetch("consortium", to_attr="leads", queryset=ConsortiumMember.objects.filter(
+        role=ConsortiumMember.Role.LEAD, state=ConsortiumMember.State.ACCEPTED)
+        .select_related("organisation"))
+
+
+def listed():
+    return (Project.objects.select_related("working_group")
+            .prefetch_related("focus_areas", leads_prefetch()))
+
+
+def filter_projects(projects, *, phase="", focus_area="", principle="", sdg="", group="",
+                    organisation="", **_ignored):
+    """The list's filters; empty ones are off."""
+    if phase:
+        projects = projects.filter(phase=phase)
+    if focus_area:
+        projects = projects.filter(pk__in=Project.focus_areas.through.objects.filter(
+            focusarea__slug=focus_area).values("project_id"))
+    if principle:
+        projects = projects.filter(pk__in=Project.principles.through.objects.filter(
+            principle__slug=principle).values("project_id"))
+    if sdg:
+        projects = projects.filter(pk__in=ProjectSDG.objects.filter(
+            goal__number=sdg).values("project_id"))
+    if group:
+        projects = projects.filter(working_group__slug=group)
+    if organisation:
+        projects = projects.filter(pk__in=ConsortiumMember.objects.filter(
+            organisation__slug=organisation, state=ConsortiumMember.State.ACCEPTED)
+            .values("project_id"))
+    return projects
+
+
+def feature(place: ProjectPlace, project: Project) -> dict:
+    return {"type": "Feature", "geometry": place.geometry, "properties": {
+        "title": project.title, "subtitle": place.name, "url": project.get_absolute_url(),
+        "phase": project.phase}}
+
+
+def feature_collection(places) -> dict:
+    """Places (with their project selected) as a GeoJSON FeatureCollection."""
+    return {"type": "FeatureCollection",
+            "features": [feature(place, place.project) for place in places]}
+
+
+def all_places(projects=None):
+    places = ProjectPlace.objects.select_related("project").only(
+        "name", "geometry", "project__slug", "project__title_de", "project__title_en",
+        "project__phase")
+    if projects is not None:
+        places = places.filter(project__in=projects)
+    return places.order_by("project_id", "pk")
+
