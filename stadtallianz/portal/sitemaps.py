@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from stadtallianz.discussions.models import Thread
 from stadtallianz.events.models import Event
+from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article
 from stadtallianz.partners.models import Organisation
 from stadtallianz.workinggroups.models import WorkingGroup
@@ -23,7 +24,8 @@ class StaticPagesSitemap(BilingualSitemap):
 
     def items(self):
         return ["portal:home", "partners:directory", "letter_of_intent:current",
-                "workinggroups:list", "events:list", "knowledge:list"]
+                "workinggroups:list", "events:list", "knowledge:list",
+                "ideas:list"]
 
     def location(self, item):
         return reverse(item)
@@ -110,6 +112,23 @@ class ArticleSitemap(BilingualSitemap):
         return item.updated_at
 
 
+class IdeaSitemap(BilingualSitemap):
+    """Ideas that are not hidden."""
+
+    priority = 0.4
+    changefreq = "weekly"
+
+    def items(self):
+        return Idea.objects.filter(hidden_at=None).order_by("pk").only("pk", "updated_at")
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 sitemaps = {"pages": StaticPagesSitemap, "partners": PartnerSitemap,
             "working-groups": WorkingGroupSitemap, "events": EventSitemap,
-            "discussions": ThreadSitemap, "articles": ArticleSitemap}
+            "discussions": ThreadSitemap, "articles": ArticleSitemap,
+            "ideas": IdeaSitemap}

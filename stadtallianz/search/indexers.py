@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q
 
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event
+from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.partners.models import Organisation
 from stadtallianz.workinggroups.models import WorkingGroup
@@ -92,6 +93,20 @@ def article_entry(article: Article) -> Entry | None:
                  text=join_texts(article.summary, plain_text(article.body)),
                  members_only=not article.is_public, group_id=article.group_id,
                  focus_area_ids=ids(article.focus_areas))
+
+
+@register(Type.IDEA, queryset=lambda: Idea.objects.prefetch_related(
+    focus_prefetch(), Prefetch("focus_areas", to_attr="focus_named")))
+def idea_entry(idea: Idea) -> Entry | None:
+    """Ideas that are not hidden (hidden ones are for their authors and the coordination office
+    only), with their description and the names of their focus areas."""
+    if idea.is_hidden:
+        return None
+    return Entry(title_de=idea.title, url=path_of(idea),
+                 text=join_texts(plain_text(idea.description),
+                                 *[area.name_de for area in idea.focus_named],
+                                 *[area.name_en for area in idea.focus_named]),
+                 focus_area_ids=ids(idea.focus_areas))
 
 
 # Who may find something: None for everyone, else the group whose members may (None inside:

@@ -12,6 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event
+from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.partners.models import Offer, Organisation
 from stadtallianz.workinggroups.models import WorkingGroup
@@ -58,11 +59,13 @@ CHANGES = [
     (Event, Type.EVENT, "pk", True),
     (Article, Type.ARTICLE, "pk", True),
     (Document, Type.DOCUMENT, "pk", False),
+    (Idea, Type.IDEA, "pk", False),
 ]
 FOCUS_AREAS = [
     (Organisation.focus_areas.through, Type.PARTNER, False),
     (WorkingGroup.focus_areas.through, Type.WORKING_GROUP, True),
     (Article.focus_areas.through, Type.ARTICLE, True),
+    (Idea.focus_areas.through, Type.IDEA, False),
 ]
 _handlers = []  # signals keep weak references
 
