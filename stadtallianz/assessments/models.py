@@ -1,0 +1,172 @@
+"""Assessments of projects against the eight guiding principles of the Smart City Charta.
+
+A project's team writes a self-assessment (a score from -2 harms to +2 strongly serves, a
+justification and evidence for each principle), the coordination office reviews it, and the
+accepted assessment is published with its date. Assessments are never overwritten: a project has
+a history of accepted ones and at most one open (not yet accepted) assessment at a time, which
+the database enforces. The newest accepted one is marked `is_current`, so that the portfolio
+reads one assessment per project without a "latest per group" query.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from stadtallianz.core.models import Principle
+
+MIN_SCORE, MAX_SCORE = -2, 2
+SCORE_WORDS = {
+    -2: _("harms strongly"),
+    -1: _("harms"),
+    0: _("neutral"),
+    1: _("serves"),
+    2: _("serves strongly"),
+}
+
+
+def score_words(score: int) -> str:
+    return str(SCORE_WORDS[score])
+
+
+def signed(score: int) -> str:
+    """+2, +1, 0, −1, −2 (a real minus sign)."""
+    return f"+{score}" if score > 0 else ("0" if score == 0 else f"\u2212{-score}")
+
+
+class Assessment(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        ACCEPTED = "accepted", _("Accepted and published")
+
+    # The states in which the team still writes.
+    EDITABLE_STATES = (State.DRAFT, State.CHANGES_REQUESTED)
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE,
+                                related_name="assessments", verbose_name=_("project"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices,
+                             default=State.DRAFT)
+    # The newest accepted assessment of its project (the published one).
+    is_current = models.BooleanField(_("current"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("submitted by"))
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("reviewed by"))
+    review_comment = models.TextField(_("review comment"), max_length=5000, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project"], condition=~Q(state="accepted"),
+                                    name="assessment_one_open_per_project"),
+            models.UniqueConstraint(fields=["project"], condition=Q(is_current=True),
+                                    name="assessment_one_current_per_project"),
+            models.CheckConstraint(
+                condition=Q(state="accepted", published_at__isnull=False)
+                | (~Q(state="accepted") & Q(published_at__isnull=True, is_current=False)),
+                name="assessment_published_iff_accepted"),
+        ]
+        indexes = [models.Index(fields=["project", "-published_at"],
+                                name="assessment_project_published"),
+                   models.Index(fields=["state", "submitted_at"], name="assessment_state")]
+
+    def __str__(self):
+        return f"{self.project} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("assessments:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != self.State.ACCEPTED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE_STATES
+
+
+class Score(models.Model):
+    """One principle's score. Every score has a justification, zero included: "neutral" is a
+    claim too, and the reviewer needs to know why."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores",
+                                   verbose_name=_("assessment"))
+    principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("guiding principle"))
+    score = models.SmallIntegerField(_("score"), validators=[MinValueValidator(MIN_SCORE),
+                                                             MaxValueValidator(MAX_SCORE)])
+    justification = models.TextField(_("justification"), max_length=5000)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["principle__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "principle"],
+                                    name="score_one_per_principle"),
+            models.CheckConstraint(condition=Q(score__gte=MIN_SCORE, score__lte=MAX_SCORE),
+                                   name="score_in_range"),
+            models.CheckConstraint(condition=~Q(justification=""),
+                                   name="score_justified"),
+        ]
+        indexes = [models.Index(fields=["principle", "score"], name="score_principle")]
+
+    def __str__(self):
+        return f"{self.principle_id}: {self.score:+d}"
+
+    @property
+    def words(self) -> str:
+        return score_words(self.score)
+
+    @property
+    def signed(self) -> str:
+        return signed(self.score)
+
+
+class Evidence(models.Model):
+    """What a score rests on: a web link, a document of the knowledge base or a result of the
+    project; exactly one of them."""
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="evidence",
+                              verbose_name=_("score"))
+    label = models.CharField(_("label"), max_length=200)
+    url = models.URLField(_("web address"), max_length=500, blank=True,
+                          validators=[URLValidator(schemes=["http", "https"])])
+    document = models.ForeignKey("knowledge.Document", on_delete=models.CASCADE, null=True,
+                                 blank=True, related_name="+", verbose_name=_("document"))
+    result = models.ForeignKey("projects.Result", on_delete=models.CASCADE, null=True,
+                               blank=True, related_name="+", verbose_name=_("result"))
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url__gt="") & Q(document__isnull=True) & Q(result__isnull=True))
+                | (Q(url="") & Q(document__isnull=False) & Q(result__isnull=True))
+                | (Q(url="") & Q(document__isnull=True) & Q(result__isnull=False)),
+                name="evidence_exactly_one_source"),
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__startswith="http://")
+                | Q(url__startswith="https://"),
+                name="evidence_url_http"),
+        ]
+
+    def __str__(self):
+        return self.label

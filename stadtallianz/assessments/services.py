@@ -1,0 +1,301 @@
+"""Changes to assessments. Each is one transaction with an audit entry (`assessment.*`) and checks
+the permission itself, so pages and API cannot differ.
+
+The workflow: the team starts a draft (`start`), saves scores (`save_scores`) and submits it
+(`submit`); the coordination office accepts it (`accept`, which publishes it) or asks for changes
+(`request_changes`); the team revises and submits again. Any other step is refused with a
+ValidationError without a field (the API's 409) that says why.
+
+Scores are given as a list of dicts, the same for the web form and the API:
+`{"principle": <number>, "score": -2..2, "justification": str,
+"evidence": [{"label": str, "url": str} | {"label": str, "document": Document}
+| {"label": str, "result": Result}]}`. Errors name the item as `scores[i].<field>` (and
+`scores[i].evidence[j].<field>`), so a form or client can put them next to the field.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stadtallianz.accounts.models import User
+from stadtallianz.core.audit import audit_log
+from stadtallianz.core.models import Principle
+from stadtallianz.knowledge.models import Document
+from stadtallianz.notifications.services import notify
+
+from . import permissions
+from .models import MAX_SCORE, MIN_SCORE, Assessment, Evidence, Score
+
+State = Assessment.State
+MAX_EVIDENCE = 10
+JUSTIFICATION_MAX = 5000
+LABEL_MAX = 200
+URL_MAX = 500
+http_url = URLValidator(schemes=["http", "https"])
+
+
+def _deny(message) -> None:
+    raise PermissionDenied(message)
+
+
+def _locked(assessment: Assessment) -> Assessment:
+    return (Assessment.objects.select_for_update(of=("self",)).select_related("project")
+            .get(pk=assessment.pk))
+
+
+def scores_snapshot(assessment: Assessment) -> dict:
+    """{principle number: [score, justification, [evidence labels]]} for the audit log."""
+    return {str(score.principle.number): [score.score, score.justification,
+                                          [e.label for e in score.evidence.all()]]
+            for score in assessment.scores.select_related("principle")
+            .prefetch_related("evidence")}
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking the scores
+
+
+def _clean_evidence(items, prefix: str, *, project, by, errors: dict) -> list[Evidence]:
+    if len(items) > MAX_EVIDENCE:
+        errors[f"{prefix}.evidence"] = _("At most %(n)d pieces of evidence per principle.") % {
+            "n": MAX_EVIDENCE}
+        return []
+    evidence = []
+    for j, item in enumerate(items):
+        at = f"{prefix}.evidence[{j}]"
+        label = (item.get("label") or "").strip()
+        url = (item.get("url") or "").strip()
+        document, result = item.get("document"), item.get("result")
+        sources = [s for s in (url, document, result) if s]
+        if len(sources) != 1:
+            errors[f"{at}.url"] = _("Give exactly one of a web address, a document or a result.")
+            continue
+        if url:
+            try:
+                http_url(url)
+            except ValidationError:
+                errors[f"{at}.url"] = _("Enter a web address starting with http:// or https://.")
+                continue
+            if len(url) > URL_MAX:
+                errors[f"{at}.url"] = _("The web address is too long.")
+                continue
+        if document is not None and not Document.objects.visible_to(by).filter(
+                pk=document.pk).exists():
+            errors[f"{at}.document"] = _("This document does not exist.")
+            continue
+        if result is not None and result.project_id != project.pk:
+            errors[f"{at}.result"] = _("Choose a result of this project.")
+            continue
+        label = label or (url if url else str(document or result))[:LABEL_MAX]
+        if len(label) > LABEL_MAX:
+            errors[f"{at}.label"] = _("At most %(n)d characters.") % {"n": LABEL_MAX}
+            continue
+        evidence.append(Evidence(label=label, url=url, document=document, result=result))
+    return evidence
+
+
+def clean_scores(items: list[dict], *, project, by) -> list[tuple[Score, list[Evidence]]]:
+    """Checks the items and returns unsaved scores with their evidence; a ValidationError names
+    every wrong field."""
+    principles = {p.number: p for p in Principle.objects.all()}
+    errors, seen, cleaned = {}, set(), []
+    for i, item in enumerate(items):
+        at = f"scores[{i}]"
+        principle = principles.get(item.get("principle"))
+        if principle is None:
+            errors[f"{at}.principle"] = _("Unknown guiding principle.")
+            continue
+        if principle.number in seen:
+            errors[f"{at}.principle"] = _("This principle is scored twice.")
+            continue
+        seen.add(principle.number)
+        score = item.get("score")
+        if isinstance(score, bool) or not isinstance(score, int) or not (
+                MIN_SCORE <= score <= MAX_SCORE):
+            errors[f"{at}.score"] = _("Choose a score from -2 to +2.")
+        justification = (item.get("justification") or "").strip()
+        if not justification:
+            errors[f"{at}.justification"] = _("Explain the score.")
+        elif len(justification) > JUSTIFICATION_MAX:
+            errors[f"{at}.justification"] = _("At most %(n)d characters.") % {
+                "n": JUSTIFICATION_MAX}
+        evidence = _clean_evidence(item.get("evidence") or [], at, project=project, by=by,
+                                   errors=errors)
+        if not any(key.startswith(f"{at}.") for key in errors):
+            cleaned.append((Score(principle=principle, score=score,
+                                  justification=justification), evidence))
+    if errors:
+        raise ValidationError({key: [value] for key, value in errors.items()}, code="invalid")
+    return cleaned
+
+
+def _write_scores(assessment: Assessment, cleaned) -> None:
+    assessment.scores.all().delete()
+    for score, _evidence in cleaned:
+        score.assessment = assessment
+    Score.objects.bulk_create([score for score, _evidence in cleaned])
+    rows = []
+    for score, evidence in cleaned:
+        for item in evidence:
+            item.score = score
+            rows.append(item)
+    Evidence.objects.bulk_create(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The workflow
+
+
+def _require_team(by, project, message) -> None:
+    if not permissions.can_write(by, project):
+        _deny(message)
+
+
+@transaction.atomic
+def start(*, project, by) -> Assessment:
+    """A new draft, prefilled with the published assessment's scores and evidence so that the
+    team revises rather than starts over. Refused while another assessment is open."""
+    _require_team(by, project, _("Only the project team writes its self-assessment."))
+    if Assessment.objects.filter(project=project).exclude(state=State.ACCEPTED).exists():
+        raise ValidationError(_("This project already has an open assessment; continue that "
+                                "one."), code="open_exists")
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(project=project, created_by=by)
+    except IntegrityError as error:
+        # Someone else started one at the same moment (the conditional unique constraint).
+        raise ValidationError(_("This project already has an open assessment; continue that "
+                                "one."), code="open_exists") from error
+    current = (Assessment.objects.filter(project=project, is_current=True)
+               .prefetch_related("scores__evidence").first())
+    if current is not None:
+        _write_scores(assessment, [
+            (Score(principle_id=s.principle_id, score=s.score, justification=s.justification),
+             [Evidence(label=e.label, url=e.url, document_id=e.document_id,
+                       result_id=e.result_id) for e in s.evidence.all()])
+            for s in current.scores.all()])
+    audit_log(actor=by, action="assessment.created", target=assessment,
+              after={"project": project.pk, "copied_from": current.pk if current else None})
+    return assessment
+
+
+def _require_editable(assessment: Assessment) -> None:
+    if assessment.state == State.SUBMITTED:
+        raise ValidationError(_("The assessment is under review and cannot be changed now."),
+                              code="submitted")
+    if assessment.state == State.ACCEPTED:
+        raise ValidationError(_("A published assessment cannot be changed; start a new one."),
+                              code="accepted")
+
+
+@transaction.atomic
+def save_scores(*, assessment: Assessment, by, scores: list[dict]) -> Assessment:
+    """Replaces the scores of a draft (or of one sent back for changes). Principles may be
+    missing until the assessment is submitted."""
+    assessment = _locked(assessment)
+    _require_team(by, assessment.project, _("Only the project team edits its self-assessment."))
+    _require_editable(assessment)
+    cleaned = clean_scores(scores, project=assessment.project, by=by)
+    before = scores_snapshot(assessment)
+    _write_scores(assessment, cleaned)
+    assessment.save(update_fields=["updated_at"])
+    after = scores_snapshot(assessment)
+    if before != after:
+        audit_log(actor=by, action="assessment.scores_saved", target=assessment,
+                  before=before, after=after)
+    return assessment
+
+
+@transaction.atomic
+def submit(*, assessment: Assessment, by) -> Assessment:
+    """Hands the assessment to the coordination office; every principle needs a score."""
+    assessment = _locked(assessment)
+    _require_team(by, assessment.project, _("Only the project team submits its "
+                                            "self-assessment."))
+    _require_editable(assessment)
+    scored = set(assessment.scores.values_list("principle__number", flat=True))
+    missing = sorted(set(Principle.objects.values_list("number", flat=True)) - scored)
+    if missing:
+        raise ValidationError(
+            _("Score every guiding principle before submitting; missing: %(numbers)s.")
+            % {"numbers": ", ".join(str(n) for n in missing)}, code="incomplete")
+    before = assessment.state
+    assessment.state = State.SUBMITTED
+    assessment.submitted_at, assessment.submitted_by = timezone.now(), by
+    assessment.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
+    audit_log(actor=by, action="assessment.submitted", target=assessment,
+              before={"state": before}, after={"state": assessment.state})
+    for coordinator in User.objects.filter(is_active=True, is_coordinator=True):
+        notify(coordinator, kind="assessment-submitted",
+               key=f"assessment-submitted:{assessment.pk}:{assessment.submitted_at.isoformat()}",
+               template="assessments/notifications/submitted",
+               context={"assessment": assessment, "project": assessment.project},
+               url=assessment.get_absolute_url)
+    return assessment
+
+
+def _require_review(assessment: Assessment, by) -> None:
+    if not permissions.can_review(by):
+        _deny(_("Only the coordination office reviews assessments."))
+    if assessment.state != State.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted assessment can be reviewed; this one is: %(state)s.")
+            % {"state": assessment.get_state_display()}, code="not_submitted")
+
+
+def _notify_team(assessment: Assessment, name: str) -> None:
+    """The people who wrote and submitted it, while they are still in the team."""
+    people = {p for p in (assessment.created_by, assessment.submitted_by) if p is not None}
+    for person in people:
+        if person.is_active and permissions.can_write(person, assessment.project):
+            notify(person, kind=f"assessment-{name.replace('_', '-')}",
+                   key=f"assessment-{name}:{assessment.pk}:{assessment.reviewed_at.isoformat()}",
+                   template=f"assessments/notifications/{name}",
+                   context={"assessment": assessment, "project": assessment.project},
+                   url=assessment.get_absolute_url)
+
+
+@transaction.atomic
+def accept(*, assessment: Assessment, by) -> Assessment:
+    """Publishes the assessment with today's date; the earlier published one becomes history."""
+    assessment = _locked(assessment)
+    _require_review(assessment, by)
+    now = timezone.now()
+    Assessment.objects.filter(project=assessment.project, is_current=True).update(
+        is_current=False)
+    assessment.state, assessment.is_current = State.ACCEPTED, True
+    assessment.reviewed_at, assessment.reviewed_by = now, by
+    assessment.published_at = now
+    assessment.save(update_fields=["state", "is_current", "reviewed_at", "reviewed_by",
+                                   "published_at", "updated_at"])
+    audit_log(actor=by, action="assessment.accepted", target=assessment,
+              before={"state": State.SUBMITTED},
+              after={"state": assessment.state, "published_at": now.isoformat()})
+    _notify_team(assessment, "accepted")
+    return assessment
+
+
+@transaction.atomic
+def request_changes(*, assessment: Assessment, by, comment: str) -> Assessment:
+    """Sends the assessment back to the team with a comment saying what to change."""
+    assessment = _locked(assessment)
+    _require_review(assessment, by)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what the team should change.")},
+                              code="required")
+    if len(comment) > 5000:
+        raise ValidationError({"comment": _("At most %(n)d characters.") % {"n": 5000}},
+                              code="max_length")
+    assessment.state = State.CHANGES_REQUESTED
+    assessment.reviewed_at, assessment.reviewed_by = timezone.now(), by
+    assessment.review_comment = comment
+    assessment.save(update_fields=["state", "reviewed_at", "reviewed_by", "review_comment",
+                                   "updated_at"])
+    audit_log(actor=by, action="assessment.changes_requested", target=assessment,
+              before={"state": State.SUBMITTED},
+              after={"state": assessment.state, "comment": comment})
+    _notify_team(assessment, "changes_requested")
+    return assessment
