@@ -15,13 +15,13 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.openapi.docs import Swagger
 from ninja.pagination import LimitOffsetPagination
 from pydantic import field_validator
 
 from .i18n import LANGUAGE_CODES, active_language
-from .models import FocusArea, Principle, SustainableDevelopmentGoal
+from .models import FocusArea, Principle, SDGTarget, SustainableDevelopmentGoal
 
 # ---------------------------------------------------------------------------------------------
 # Shared by every app's API
@@ -160,6 +160,27 @@ class SdgOut(Schema):
     name: str
     name_de: str
     name_en: str
+
+
+class SdgTargetOut(Schema):
+    code: str
+    goal: int
+    name: str
+    name_de: str
+    name_en: str
+
+    @staticmethod
+    def resolve_goal(obj):
+        return obj.goal.number
+
+
+@router.get("/sdg-targets", response=list[SdgTargetOut], summary="SDG targets")
+def sdg_target_list(request, goal: int | None = Query(None, ge=1, le=17)):
+    """The 169 targets of the SDGs (short titles), in order; `goal` keeps one goal's."""
+    targets = SDGTarget.objects.select_related("goal")
+    if goal is not None:
+        targets = targets.filter(goal__number=goal)
+    return targets
 
 
 @router.get("/focus-areas", response=list[FocusAreaOut], summary="Focus areas (Handlungsfelder)")
