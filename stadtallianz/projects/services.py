@@ -18,6 +18,8 @@ from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.slugs import unique_slug
 from stadtallianz.notifications.services import notify
 from stadtallianz.partners.models import Membership
+from stadtallianz.search.models import SearchEntry
+from stadtallianz.search.signals import schedule as schedule_reindex
 
 from . import permissions
 from .models import (
@@ -134,6 +136,8 @@ def update_project(*, project: Project, actor, data: dict, version: int,
         raise EditConflict(Project.objects.get(pk=current.pk), list(fields))
     for name, values in (relations or {}).items():
         getattr(current, name).set(values)
+    # update() sends no post_save: the search index learns of the new texts here.
+    schedule_reindex(SearchEntry.Type.PROJECT, current.pk)
     current.refresh_from_db()
     audit_log(actor=actor, action="project.changed", target=current, before=before,
               after=_project_snapshot(current))

@@ -8,6 +8,7 @@ from stadtallianz.events.models import Event
 from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.partners.models import Organisation
+from stadtallianz.projects.models import Project
 from stadtallianz.workinggroups.models import WorkingGroup
 
 from .index import Entry, focus_prefetch, ids, join_texts, path_of, register
@@ -107,6 +108,19 @@ def idea_entry(idea: Idea) -> Entry | None:
                                  *[area.name_de for area in idea.focus_named],
                                  *[area.name_en for area in idea.focus_named]),
                  focus_area_ids=ids(idea.focus_areas))
+
+
+@register(Type.PROJECT, queryset=lambda: Project.objects.prefetch_related(
+    focus_prefetch(), Prefetch("focus_areas", to_attr="focus_named")))
+def project_entry(project: Project) -> Entry:
+    """Every project is public: its titles, summaries, descriptions and focus area names."""
+    return Entry(title_de=project.title_de, title_en=project.title_en, url=path_of(project),
+                 text=join_texts(plain_text(project.summary_de), plain_text(project.summary_en),
+                                 plain_text(project.description_de),
+                                 plain_text(project.description_en),
+                                 *[area.name_de for area in project.focus_named],
+                                 *[area.name_en for area in project.focus_named]),
+                 focus_area_ids=ids(project.focus_areas))
 
 
 # Who may find something: None for everyone, else the group whose members may (None inside:

@@ -15,6 +15,7 @@ from stadtallianz.events.models import Event
 from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.partners.models import Offer, Organisation
+from stadtallianz.projects.models import Project
 from stadtallianz.workinggroups.models import WorkingGroup
 
 from .index import reindex, reindex_with_dependents
@@ -60,12 +61,14 @@ CHANGES = [
     (Article, Type.ARTICLE, "pk", True),
     (Document, Type.DOCUMENT, "pk", False),
     (Idea, Type.IDEA, "pk", False),
+    (Project, Type.PROJECT, "pk", False),
 ]
 FOCUS_AREAS = [
     (Organisation.focus_areas.through, Type.PARTNER, False),
     (WorkingGroup.focus_areas.through, Type.WORKING_GROUP, True),
     (Article.focus_areas.through, Type.ARTICLE, True),
     (Idea.focus_areas.through, Type.IDEA, False),
+    (Project.focus_areas.through, Type.PROJECT, False),
 ]
 _handlers = []  # signals keep weak references
 
