@@ -10,6 +10,7 @@ urlpatterns = [
     path("assessments/<int:pk>/", views.assessment_detail, name="detail"),
     path("assessments/<int:pk>/edit/", views.assessment_edit, name="edit"),
     path("assessments/<int:pk>/<str:action>/", views.assessment_action, name="action"),
-    path("projects/<slug:slug>/assessments/", views.history, name="history"),
-    path("projects/<slug:slug>/assessments/new/", views.assessment_start, name="start"),
+    # Under assessments/: the projects app owns projects/<slug>/<kind>/… for the project's parts.
+    path("assessments/projects/<slug:slug>/", views.history, name="history"),
+    path("assessments/projects/<slug:slug>/new/", views.assessment_start, name="start"),
 ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from stadtallianz.assessments.models import Assessment, Evidence, Score
 from stadtallianz.core.models import FocusArea, Principle
 from stadtallianz.projects.models import ConsortiumMember, Project
+from stadtallianz.workinggroups.tests.fixtures import focus_area, make_group  # noqa: F401
 
 VALUES = [2, 1, 0, -1, 2, 1, 0, 1]
 
@@ -26,13 +27,13 @@ def make_project(db, organisation):
     counter = {"n": 0}
 
     def make(title="Klimaquartier", *, team=organisation, phase=Project.Phase.PILOT,
-             focus_area=None, **fields):
+             area=None, **fields):
         counter["n"] += 1
         project = Project.objects.create(
             title_de=title, title_en=fields.pop("title_en", f"{title} (en)"),
             slug=fields.pop("slug", f"projekt-{counter['n']}"), phase=phase, **fields)
-        if focus_area is not None:
-            project.focus_areas.add(focus_area)
+        if area is not None:
+            project.focus_areas.add(area)
         if team is not None:
             ConsortiumMember.objects.create(project=project, organisation=team,
                                             role=ConsortiumMember.Role.LEAD,
@@ -45,7 +46,7 @@ def make_project(db, organisation):
 @pytest.fixture
 def project(make_project):
     return make_project("Klimaquartier", slug="klimaquartier",
-                        focus_area=FocusArea.objects.active().first())
+                        area=FocusArea.objects.active().first())
 
 
 @pytest.fixture
