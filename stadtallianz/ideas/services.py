@@ -23,6 +23,7 @@ from .models import CoAuthor, Follow, Idea, IdeaImage, IdeaVersion
 
 FIELDS = ["title", "description", "working_group", "latitude", "longitude", "place_name"]
 RELATIONS = ["focus_areas", "principles", "sdgs"]
+DESCRIPTION_MAX = 20000
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_MAX_COUNT = 10
 # Formats as Pillow names them after reading the file; the file name's extension is not trusted.
@@ -34,6 +35,11 @@ TRANSITIONS = {
     S.SUBMITTED: {S.DISCUSSION, S.DECLINED, S.MERGED},
     S.DISCUSSION: {S.ACCEPTED, S.DECLINED, S.MERGED},
 }
+
+
+def _invalid(field_name: str, message, code: str) -> ValidationError:
+    """A refusal naming the field, with a code (the API's `type`)."""
+    return ValidationError({field_name: ValidationError(message, code=code)})
 
 
 def _deny(message) -> None:
@@ -109,7 +115,11 @@ def _split(data: dict) -> tuple[dict, dict]:
 
 
 def _check(idea: Idea) -> None:
+    # The model's checks first: they also turn typed-in text into numbers.
+    idea.full_clean(exclude=["author", "merged_into", "hidden_by"], validate_constraints=False)
     errors = {}
+    if len(idea.description) > DESCRIPTION_MAX:
+        errors["description"] = _("At most %(max)s characters.") % {"max": DESCRIPTION_MAX}
     if idea.latitude is not None and not -90 <= idea.latitude <= 90:
         errors["latitude"] = _("The latitude must lie between -90 and 90.")
     if idea.longitude is not None and not -180 <= idea.longitude <= 180:
@@ -121,7 +131,6 @@ def _check(idea: Idea) -> None:
         errors["working_group"] = _("This working group is archived.")
     if errors:
         raise ValidationError(errors, code="invalid")
-    idea.full_clean(exclude=["author", "merged_into", "hidden_by"], validate_constraints=False)
 
 
 def _save_version(idea: Idea, by) -> IdeaVersion:
@@ -168,8 +177,8 @@ def idea_update(*, idea: Idea, by, data: dict, base_version: int) -> Idea:
     for name, value in fields.items():
         setattr(idea, name, value)
     _check(idea)
-    changes = differing_fields(idea, data)
-    if not changes:
+    if not differing_fields(Idea.objects.select_related("working_group").get(pk=idea.pk),
+                            data):
         return idea
     idea.version += 1
     idea.save()
@@ -225,8 +234,7 @@ def image_add(*, idea: Idea, by, upload, alt_text: str) -> IdeaImage:
             except ValidationError as error:
                 raise ValidationError({"image": error.error_list}) from error
             if not (alt_text or "").strip():
-                raise ValidationError({"alt_text": _("Describe what the image shows.")},
-                                      code="required")
+                raise _invalid("alt_text", _("Describe what the image shows."), "required")
             if idea.images.count() >= IMAGE_MAX_COUNT:
                 raise ValidationError({"image": _("An idea has at most %(max)s images.")
                                        % {"max": IMAGE_MAX_COUNT}}, code="too_many")
@@ -278,13 +286,11 @@ def coauthor_invite(*, idea: Idea, by, email: str) -> CoAuthor:
                 "co-authors."))
     person = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
     if person is None:
-        raise ValidationError({"email": _("No registered person has this address.")},
-                              code="unknown_person")
+        raise _invalid("email", _("No registered person has this address."), "unknown_person")
     if person.pk == idea.author_id:
-        raise ValidationError({"email": _("This is the idea's author.")}, code="author")
+        raise _invalid("email", _("This is the idea's author."), "author")
     if CoAuthor.objects.filter(idea=idea, user=person).exists():
-        raise ValidationError({"email": _("This person is already invited or a co-author.")},
-                              code="duplicate")
+        raise _invalid("email", _("This person is already invited or a co-author."), "duplicate")
     coauthor = CoAuthor.objects.create(idea=idea, user=person, invited_by=by)
     audit_log(actor=by, action="idea.coauthor_invited", target=idea,
               after={"user": person.pk})
@@ -368,7 +374,7 @@ def change_state(*, idea: Idea, by, state: str, reason: str = "",
         _deny(_("Only the coordination office and the leads of the idea's working group decide "
                 "on an idea."))
     if state not in S.values:
-        raise ValidationError({"state": _("Unknown state.")}, code="invalid")
+        raise _invalid("state", _("Unknown state."), "invalid")
     if state not in allowed_transitions(idea):
         raise ValidationError(
             _("An idea that is “%(current)s” cannot become “%(new)s”.")
@@ -376,19 +382,16 @@ def change_state(*, idea: Idea, by, state: str, reason: str = "",
             code="illegal_transition")
     reason = (reason or "").strip()
     if state == S.DECLINED and not reason:
-        raise ValidationError({"reason": _("Give the public reason for declining the idea.")},
-                              code="required")
+        raise _invalid("reason", _("Give the public reason for declining the idea."), "required")
     if state == S.MERGED:
         if merged_into is None:
-            raise ValidationError({"merged_into": _("Choose the idea it is merged into.")},
-                                  code="required")
+            raise _invalid("merged_into", _("Choose the idea it is merged into."), "required")
         if merged_into.pk == idea.pk:
-            raise ValidationError({"merged_into": _("An idea cannot be merged into itself.")},
-                                  code="self")
+            raise _invalid("merged_into", _("An idea cannot be merged into itself."), "self")
         if merged_into.state == S.MERGED or merged_into.is_hidden:
-            raise ValidationError(
-                {"merged_into": _("That idea is itself merged or hidden; choose another.")},
-                code="invalid_target")
+            raise _invalid("merged_into",
+                           _("That idea is itself merged or hidden; choose another."),
+                           "invalid_target")
     before = {"state": idea.state, "state_reason": idea.state_reason,
               "merged_into": idea.merged_into_id}
     idea.state, idea.state_reason = state, reason
