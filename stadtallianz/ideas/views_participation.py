@@ -301,15 +301,15 @@ def report_close(request, report_pk):
 
 
 # The paths of this module; urls.py includes them.
-_comment = "ideas/<int:pk>/comments/<int:comment_pk>/"
+_comment_path = "ideas/<int:pk>/comments/<int:comment_pk>/"
 urlpatterns = [
     path("ideas/moderation/", moderation_queue, name="moderation"),
     path("ideas/moderation/reports/<int:report_pk>/close/", report_close, name="report_close"),
     path("ideas/<int:pk>/comments/", comment_create, name="comment_create"),
-    path(_comment + "edit/", comment_edit, name="comment_edit"),
-    path(_comment + "report/", comment_report, name="comment_report"),
-    path(_comment + "hide/", comment_hide, name="comment_hide"),
-    path(_comment + "unhide/", comment_unhide, name="comment_unhide"),
+    path(_comment_path + "edit/", comment_edit, name="comment_edit"),
+    path(_comment_path + "report/", comment_report, name="comment_report"),
+    path(_comment_path + "hide/", comment_hide, name="comment_hide"),
+    path(_comment_path + "unhide/", comment_unhide, name="comment_unhide"),
     path("ideas/<int:pk>/support/", support, name="support"),
     path("ideas/<int:pk>/unsupport/", unsupport, name="unsupport"),
     path("ideas/<int:pk>/follow/", follow, name="follow"),
