@@ -358,3 +358,18 @@ def test_portfolio_is_paginated(client, make_project, make_assessment, settings)
     assert "Projekt 4" in html and "Projekt 0" not in html
     # The summary counts all five, not the page.
     assert _summary(html)[1] == (5, 0)
+
+
+def test_project_page_shows_the_assessment(client, project, make_assessment):
+    make_assessment(project)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert 'role="img"' in html and _table_values(html) == dict(enumerate(VALUES, start=1))
+
+
+def test_project_page_assessment_part_adds_constant_queries(client, project, make_assessment):
+    without = query_count(client.get, project.get_absolute_url())
+    make_assessment(project, evidence_url="https://example.org/a")
+    with_one = query_count(client.get, project.get_absolute_url())
+    make_assessment(project, [2] * 8, evidence_url="https://example.org/b")
+    assert query_count(client.get, project.get_absolute_url()) == with_one
+    assert with_one - without <= 3
