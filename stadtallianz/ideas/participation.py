@@ -154,8 +154,8 @@ def support(*, idea: Idea, by) -> bool:
     state = Idea.objects.filter(pk=idea.pk).values_list("state", flat=True).first()
     if state not in SUPPORTABLE_STATES:
         raise ValidationError(
-            _("Ideas are supported while they are submitted or in discussion; this one is "
-              "%(state)s.") % {"state": Idea.State(state).label.lower()}, code="state")
+            _("Ideas are supported while they are submitted or in discussion; this one is in "
+              "the state “%(state)s”.") % {"state": Idea.State(state).label}, code="state")
     try:
         with transaction.atomic():
             Support.objects.create(idea=idea, user=by)

@@ -166,7 +166,8 @@ def test_decided_ideas_take_no_support_and_say_why(make_idea, citizen, state):
     idea = make_idea(state=state)
     with pytest.raises(ValidationError) as error:
         participation.support(idea=idea, by=citizen)
-    assert "submitted or in discussion" in " ".join(error.value.messages)
+    assert "eingereicht oder in Diskussion" in " ".join(error.value.messages)
+    assert f"„{state.label}“" in " ".join(error.value.messages)
     assert counts(idea) == (0, 0)
 
 
