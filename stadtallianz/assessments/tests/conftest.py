@@ -22,6 +22,17 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The tests read the messages in English (pages at /en/…); test_german checks the German
+    side."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def make_project(db, organisation):
     counter = {"n": 0}
@@ -30,7 +41,7 @@ def make_project(db, organisation):
              area=None, **fields):
         counter["n"] += 1
         project = Project.objects.create(
-            title_de=title, title_en=fields.pop("title_en", f"{title} (en)"),
+            title_de=title, title_en=fields.pop("title_en", title),
             slug=fields.pop("slug", f"projekt-{counter['n']}"), phase=phase, **fields)
         if area is not None:
             project.focus_areas.add(area)

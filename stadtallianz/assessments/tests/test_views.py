@@ -131,7 +131,7 @@ def test_team_writes_saves_and_submits_through_the_form(client_for, project, tea
                                        group=make_group(members=[team_member]))
     form = {"score_1": "2", "justification_1": "Mehr Grün.",
             "evidence_1": "Bericht | https://example.org/b.pdf\n"
-                          f"Evaluation | {settings.SITE_URL}/de/knowledge/documents/{document.pk}/",
+                          f"Evaluation | {settings.SITE_URL}/en/knowledge/documents/{document.pk}/",
             "results_1": [str(result.pk)]}
     assert client.post(edit, form).status_code == 302  # a draft with one principle
     score = assessment.scores.get()
@@ -325,7 +325,7 @@ def test_portfolio_csv_is_the_filtered_matrix_and_defused(client, portfolio_proj
     response = client.get(reverse("assessments:portfolio_csv"))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][0] == "Projekt" and len(rows[0]) == 11
+    assert rows[0][0] == "Project" and len(rows[0]) == 11
     titles = [row[0] for row in rows[1:]]
     assert "'=HYPERLINK(\"http://evil\")" in titles
     parkhaus = next(row for row in rows if row[0] == "Parkhaus")
@@ -373,3 +373,23 @@ def test_project_page_assessment_part_adds_constant_queries(client, project, mak
     make_assessment(project, [2] * 8, evidence_url="https://example.org/b")
     assert query_count(client.get, project.get_absolute_url()) == with_one
     assert with_one - without <= 3
+
+
+def test_pages_and_messages_in_german(project, make_assessment, team_member, client_for):
+    from django.utils import translation
+
+    make_assessment(project, [-2, 1, 0, 1, 2, 1, 0, 1])
+    with translation.override("de"):
+        client = client_for(team_member)
+        html = client.get(reverse("assessments:portfolio")).content.decode()
+        assert "Portfolio nach den Leitprinzipien" in html and "schadet 1 Prinzip" in html
+        html = client.get(reverse("assessments:history", kwargs={"slug": project.slug})
+                          ).content.decode()
+        assert "Bewertungen im Vergleich" in html and "schadet stark" in html
+        response = client.post(reverse("assessments:start", kwargs={"slug": project.slug}),
+                               follow=True)
+        assert "Ein Entwurf wurde begonnen" in response.content.decode()
+        draft = project.assessments.exclude(state=Assessment.State.ACCEPTED).get()
+        response = client.post(reverse("assessments:edit", kwargs={"pk": draft.pk}),
+                               {"score_1": "1", "justification_1": ""})
+        assert "Begründen Sie die Bewertung." in response.content.decode()
