@@ -182,7 +182,7 @@ def _report_out(report: Report) -> dict:
 # Comments
 
 
-@router.get("/{idea_id}/comments", response={200: list[CommentOut], **READ_ERRORS},
+@router.get("/{int:idea_id}/comments", response={200: list[CommentOut], **READ_ERRORS},
             summary="Comments of an idea")
 @paginate(Pagination)
 def comment_list(request, idea_id: int):
@@ -195,7 +195,7 @@ def comment_list(request, idea_id: int):
                  lambda c: _comment_out(c, caller, can_moderate))
 
 
-@router.get("/comments/{comment_id}/replies", response={200: list[ReplyOut], **READ_ERRORS},
+@router.get("/comments/{int:comment_id}/replies", response={200: list[ReplyOut], **READ_ERRORS},
             summary="Replies to a comment")
 @paginate(Pagination)
 def comment_replies(request, comment_id: int):
@@ -207,7 +207,7 @@ def comment_replies(request, comment_id: int):
     return _Page(replies, lambda r: _comment_out(r, caller, can_moderate, nested=False))
 
 
-@router.post("/{idea_id}/comments", auth=write_auth,
+@router.post("/{int:idea_id}/comments", auth=write_auth,
              response={201: CommentOut, **CHANGE_ERRORS}, summary="Comment on an idea")
 def comment_create(request, idea_id: int, payload: CommentIn):
     """Anyone registered with a confirmed e-mail address; with `parent` a reply. The idea's
@@ -225,7 +225,7 @@ def comment_create(request, idea_id: int, payload: CommentIn):
     return Status(201, _comment_out(comment, request.auth, False))
 
 
-@router.patch("/comments/{comment_id}", auth=write_auth,
+@router.patch("/comments/{int:comment_id}", auth=write_auth,
               response={200: CommentOut, **CHANGE_ERRORS}, summary="Change one's own comment")
 def comment_update(request, comment_id: int, payload: BodyIn):
     """The author only, while neither comment nor idea is hidden; `edited_at` is set."""
@@ -242,7 +242,7 @@ def comment_update(request, comment_id: int, payload: BodyIn):
 # Support and follow
 
 
-@router.get("/{idea_id}/participation", response={200: ParticipationOut, **READ_ERRORS},
+@router.get("/{int:idea_id}/participation", response={200: ParticipationOut, **READ_ERRORS},
             summary="Support and follow state of an idea")
 def participation_state(request, idea_id: int):
     """The counts, and whether the caller supports and follows the idea (false for visitors)."""
@@ -258,7 +258,7 @@ def _change(request, idea_id: int, change) -> dict:
     return _participation_out(idea.pk, request.auth)
 
 
-@router.post("/{idea_id}/support", auth=write_auth,
+@router.post("/{int:idea_id}/support", auth=write_auth,
              response={200: ParticipationOut, **CHANGE_ERRORS}, summary="Support an idea")
 def support_add(request, idea_id: int):
     """Once per person (a repeated call changes nothing); while the idea is submitted or in
@@ -266,21 +266,21 @@ def support_add(request, idea_id: int):
     return _change(request, idea_id, participation.support)
 
 
-@router.delete("/{idea_id}/support", auth=write_auth,
+@router.delete("/{int:idea_id}/support", auth=write_auth,
                response={200: ParticipationOut, **CHANGE_ERRORS},
                summary="Withdraw one's support")
 def support_remove(request, idea_id: int):
     return _change(request, idea_id, participation.unsupport)
 
 
-@router.post("/{idea_id}/follow", auth=write_auth,
+@router.post("/{int:idea_id}/follow", auth=write_auth,
              response={200: ParticipationOut, **CHANGE_ERRORS}, summary="Follow an idea")
 def follow_add(request, idea_id: int):
     """Followers are told about new comments and the idea's changes."""
     return _change(request, idea_id, participation.follow)
 
 
-@router.delete("/{idea_id}/follow", auth=write_auth,
+@router.delete("/{int:idea_id}/follow", auth=write_auth,
                response={200: ParticipationOut, **CHANGE_ERRORS}, summary="Stop following")
 def follow_remove(request, idea_id: int):
     return _change(request, idea_id, participation.unfollow)
@@ -290,7 +290,7 @@ def follow_remove(request, idea_id: int):
 # Reports and moderation
 
 
-@router.post("/{idea_id}/report", auth=write_auth,
+@router.post("/{int:idea_id}/report", auth=write_auth,
              response={201: ReportOut, **CHANGE_ERRORS}, summary="Report an idea")
 def idea_report(request, idea_id: int, payload: ReasonIn):
     """Once per person while the report is open (409 otherwise)."""
@@ -300,7 +300,7 @@ def idea_report(request, idea_id: int, payload: ReasonIn):
     return Status(201, _report_out(report))
 
 
-@router.post("/comments/{comment_id}/report", auth=write_auth,
+@router.post("/comments/{int:comment_id}/report", auth=write_auth,
              response={201: ReportOut, **CHANGE_ERRORS}, summary="Report a comment")
 def comment_report(request, comment_id: int, payload: ReasonIn):
     """A hidden comment is 404, as its text is no longer shown."""
@@ -328,7 +328,7 @@ def moderation_queue(request):
         "content_hidden": (r.comment if r.comment_id else r.idea).is_hidden})
 
 
-@router.post("/moderation/reports/{report_id}/close", auth=write_auth,
+@router.post("/moderation/reports/{int:report_id}/close", auth=write_auth,
              response={200: ReportOut, **CHANGE_ERRORS}, summary="Close a report")
 def report_close(request, report_id: int):
     """Without hiding anything. Coordination office only."""
@@ -342,7 +342,7 @@ def _hidden_idea_out(idea: Idea) -> dict:
     return {"id": idea.pk, "hidden": idea.is_hidden, "hidden_reason": idea.hidden_reason or None}
 
 
-@router.post("/{idea_id}/hide", auth=write_auth,
+@router.post("/{int:idea_id}/hide", auth=write_auth,
              response={200: HiddenIdeaOut, **CHANGE_ERRORS}, summary="Hide an idea")
 def idea_hide(request, idea_id: int, payload: HideIn):
     """Coordination office only; closes the idea's open reports. 409 when hidden already."""
@@ -352,7 +352,7 @@ def idea_hide(request, idea_id: int, payload: HideIn):
     return _hidden_idea_out(idea)
 
 
-@router.post("/{idea_id}/unhide", auth=write_auth,
+@router.post("/{int:idea_id}/unhide", auth=write_auth,
              response={200: HiddenIdeaOut, **CHANGE_ERRORS}, summary="Show a hidden idea again")
 def idea_unhide(request, idea_id: int):
     idea = _visible_idea(request.auth, idea_id)
@@ -368,7 +368,7 @@ def _moderated_comment(request, comment_id: int, change, **kwargs) -> dict:
     return _comment_out(_fresh(comment_id), request.auth, True)
 
 
-@router.post("/comments/{comment_id}/hide", auth=write_auth,
+@router.post("/comments/{int:comment_id}/hide", auth=write_auth,
              response={200: CommentOut, **CHANGE_ERRORS}, summary="Hide a comment")
 def comment_hide(request, comment_id: int, payload: HideIn):
     """The coordination office and the leads of the idea's working group; takes the comment
@@ -377,7 +377,7 @@ def comment_hide(request, comment_id: int, payload: HideIn):
                               reason=payload.reason)
 
 
-@router.post("/comments/{comment_id}/unhide", auth=write_auth,
+@router.post("/comments/{int:comment_id}/unhide", auth=write_auth,
              response={200: CommentOut, **CHANGE_ERRORS}, summary="Show a hidden comment again")
 def comment_unhide(request, comment_id: int):
     return _moderated_comment(request, comment_id, moderation.unhide_comment)

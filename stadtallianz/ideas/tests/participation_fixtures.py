@@ -12,7 +12,8 @@ from stadtallianz.ideas.models import Comment, Idea
 from stadtallianz.workinggroups.tests import fixtures as group_fixtures
 from stadtallianz.workinggroups.tests.fixtures import *  # noqa: F403
 
-__all__ = [*group_fixtures.__all__, "author", "make_idea", "idea", "make_comment", "unconfirmed", "as_user"]
+__all__ = [*group_fixtures.__all__, "author", "make_idea", "idea", "make_comment", "unconfirmed",
+           "as_user"]
 
 
 @pytest.fixture

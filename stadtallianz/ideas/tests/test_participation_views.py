@@ -34,7 +34,7 @@ def test_visitor_reads_comments_without_names_and_is_asked_to_log_in(client, ide
     assert "Clara Citizen" not in page
     assert "2 Kommentare" in page
     assert "/login/?next=" in page
-    assert 'action="%s"' % url("comment_create", pk=idea.pk) not in page
+    assert f'action="{url("comment_create", pk=idea.pk)}"' not in page
     assert url("support", pk=idea.pk) not in page
 
 
