@@ -182,7 +182,7 @@ def test_illegal_transitions_are_refused_with_a_clear_message(idea, coordinator,
     with pytest.raises(ValidationError) as error:
         services.change_state(idea=idea, by=coordinator, state=then, reason="Grund.")
     assert not hasattr(error.value, "error_dict")
-    assert "cannot become" in error.value.messages[0]
+    assert "kann nicht" in error.value.messages[0]
     assert not Project.objects.exists()
 
 
