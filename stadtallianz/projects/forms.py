@@ -4,6 +4,9 @@ the same errors as the API, each next to its field."""
 import json
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.models import (
@@ -31,14 +34,31 @@ MARKDOWN_HELP = _("Markdown: ## headings, **bold**, *italic*, lists, links, tabl
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class PlainSelect(forms.Select):
+    """A select rendered in Python: Django's widget renders a template per option, which costs
+    milliseconds for the hundreds of organisations in the list's filter."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value])
+                  if v is not None}
+        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+            (option, mark_safe(" selected") if str(option) in chosen else "", label)
+            for option, label in self.choices))
+        return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
 class ProjectFilterForm(forms.Form):
-    phase = forms.ChoiceField(label=_("Phase"), required=False,
+    phase = forms.ChoiceField(label=_("Phase"), required=False, widget=PlainSelect,
                               choices=[("", _("All phases")), *Project.Phase.choices])
-    focus_area = forms.ChoiceField(label=_("Focus area"), required=False)
-    principle = forms.ChoiceField(label=_("Guiding principle"), required=False)
-    sdg = forms.ChoiceField(label=_("SDG"), required=False)
-    group = forms.ChoiceField(label=_("Working group"), required=False)
-    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    focus_area = forms.ChoiceField(label=_("Focus area"), required=False, widget=PlainSelect)
+    principle = forms.ChoiceField(label=_("Guiding principle"), required=False,
+                                  widget=PlainSelect)
+    sdg = forms.ChoiceField(label=_("SDG"), required=False, widget=PlainSelect)
+    group = forms.ChoiceField(label=_("Working group"), required=False, widget=PlainSelect)
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False,
+                                     widget=PlainSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,11 +70,11 @@ class ProjectFilterForm(forms.Form):
             (str(g.number), str(g)) for g in SustainableDevelopmentGoal.objects.all()]
         self.fields["group"].choices = [("", _("All working groups"))] + [
             (g.slug, g.name) for g in WorkingGroup.objects.only("slug", "name_de", "name_en")
-            .filter(projects__isnull=False).distinct().order_by("name_de")]
-        self.fields["organisation"].choices = [("", _("All organisations"))] + [
-            (o.slug, o.name) for o in Organisation.objects.only("slug", "name").filter(
-                project_memberships__state=ConsortiumMember.State.ACCEPTED)
-            .distinct().order_by("name")]
+            .filter(pk__in=Project.objects.values("working_group_id")).order_by("name_de")]
+        self.fields["organisation"].choices = [("", _("All organisations"))] + list(
+            Organisation.objects.filter(pk__in=ConsortiumMember.objects.filter(
+                state=ConsortiumMember.State.ACCEPTED).values("organisation_id"))
+            .order_by("name").values_list("slug", "name"))
 
 
 class ProjectForm(forms.ModelForm):

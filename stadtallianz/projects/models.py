@@ -82,6 +82,8 @@ class Project(models.Model):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["title_de", "pk"]
+        # The list's order: its first page is read from the index, not sorted every time.
+        indexes = [models.Index(fields=["title_de", "id"], name="projects_project_title_idx")]
 
     def __str__(self):
         return self.title

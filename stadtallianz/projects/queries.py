@@ -14,7 +14,9 @@ def leads_prefetch() -> Prefetch:
 
 
 def listed():
-    return (Project.objects.select_related("working_group")
+    # The descriptions (up to 50,000 characters each) are not shown in lists.
+    return (Project.objects.defer("description_de", "description_en")
+            .select_related("working_group")
             .prefetch_related("focus_areas", leads_prefetch()))
 
 

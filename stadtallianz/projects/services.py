@@ -266,7 +266,7 @@ def invite(*, project: Project, actor, organisation, role: str) -> ConsortiumMem
     member.save()
     audit_log(actor=actor, action="project.consortium.invited", target=project,
               after={"organisation": organisation.pk, "role": role})
-    stamp = int(member.updated_at.timestamp())  # a renewed invitation is a new notification
+    stamp = member.updated_at.isoformat()  # a renewed invitation is a new notification
     _notify_admins(member, "invited", key=f"project-invited:{member.pk}:{stamp}")
     return member
 

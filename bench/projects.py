@@ -1,0 +1,245 @@
+"""Benchmark: projects at national scale (3,000 projects with their consortia, milestones,
+results, budget lines and places).
+
+Runs standalone and in-process, on a database of its own:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/stadtallianz_bench_projects \
+        .venv/bin/python bench/projects.py                  # PostgreSQL (the target)
+    .venv/bin/python bench/projects.py                      # SQLite, var/bench-projects.sqlite3
+
+It migrates, writes the synthetic data with bulk_create (a second run reuses it), then times with
+the test client: the project list (default, filtered, page 50), the API list (default and
+filtered), and a project page. Other benchmarks (bench/portfolio.py) reuse the data generator:
+`generate_projects(n, progress=print)` after django.setup().
+"""
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+import warnings
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+PREFIX = "bench-project-"
+BATCH = 500
+WORDS = ["Quartier", "Radweg", "Ladesäule", "Solardach", "Sensor", "Datenplattform",
+         "Mikrodepot", "Lastenrad", "Wärmenetz", "Haltestelle", "Bibliothek", "Schule",
+         "Reparatur", "Mieterstrom", "Gründach", "Innenstadt", "Hafen", "Busspur", "Messstelle",
+         "Dashboard"]
+PLACES = ["Kreuzviertel", "Hiltrup", "Gievenbeck", "Mauritz", "Kinderhaus", "Coerde", "Roxel",
+          "Wolbeck", "Handorf", "Nienberge"]
+RESULT_STATES = ["planned", "in_progress", "completed"]
+
+
+def generate_projects(n: int = 3000, *, progress=print, seed: int = 2030) -> int:
+    """Makes sure `n` synthetic projects exist (prefix bench-project-), each with a lead and
+    one to three partner organisations, 4 milestones, 3 results (progress set), 3 budget lines,
+    a place (point or area), 1–2 focus areas, 2 principles and 2 SDG relations. Returns how many
+    it created. Needs django.setup()."""
+    from django.utils import timezone
+
+    from stadtallianz.core.models import FocusArea, Principle, SDGTarget
+    from stadtallianz.partners.models import Organisation
+    from stadtallianz.projects.models import (
+        BudgetLine,
+        ConsortiumMember,
+        Milestone,
+        PhasePeriod,
+        Project,
+        ProjectPlace,
+        ProjectSDG,
+        Result,
+    )
+    from stadtallianz.workinggroups.models import WorkingGroup
+
+    existing = Project.objects.filter(slug__startswith=PREFIX).count()
+    if existing >= n:
+        progress(f"{existing} projects from an earlier run reused ({PREFIX}*)")
+        return 0
+    rng = random.Random(seed + existing)
+    now = timezone.now()
+    organisations = list(Organisation.objects.filter(slug__startswith=PREFIX)
+                         .values_list("pk", flat=True))
+    if not organisations:
+        Organisation.objects.bulk_create([Organisation(
+            slug=f"{PREFIX}{i}", name=f"Bench-Partner {i} GmbH", type=Organisation.Type.COMPANY,
+            status=Organisation.Status.PARTNER, partner_since=now) for i in range(300)])
+        organisations = list(Organisation.objects.filter(slug__startswith=PREFIX)
+                             .values_list("pk", flat=True))
+    groups = list(WorkingGroup.objects.filter(slug__startswith=PREFIX).values_list("pk",
+                                                                                    flat=True))
+    if not groups:
+        WorkingGroup.objects.bulk_create([WorkingGroup(slug=f"{PREFIX}{i}",
+                                                       name_de=f"AG Bench {i}")
+                                          for i in range(30)])
+        groups = list(WorkingGroup.objects.filter(slug__startswith=PREFIX)
+                      .values_list("pk", flat=True))
+    areas = list(FocusArea.objects.values_list("pk", flat=True))
+    principles = list(Principle.objects.values_list("pk", flat=True))
+    targets = list(SDGTarget.objects.values_list("pk", "goal_id"))
+    phases = [value for value, _label in Project.Phase.choices]
+    started = time.perf_counter()
+    for start in range(existing, n, BATCH):
+        stop = min(start + BATCH, n)
+        projects = Project.objects.bulk_create([Project(
+            slug=f"{PREFIX}{i}", phase=phases[i % len(phases)],
+            title_de=f"{rng.choice(WORDS)} {rng.choice(PLACES)} {i}",
+            title_en=f"Project {i}", summary_de="Ein synthetisches Projekt für den Benchmark.",
+            description_de="## Ziel\n\n" + " ".join(rng.choices(WORDS, k=80)),
+            working_group_id=rng.choice(groups) if i % 3 == 0 else None)
+            for i in range(start, stop)])
+        members, milestones, results, lines, places, sdgs, periods = [], [], [], [], [], [], []
+        area_links, principle_links = [], []
+        for project in projects:
+            chosen = rng.sample(organisations, rng.randint(2, 4))
+            members.append(ConsortiumMember(project=project, organisation_id=chosen[0],
+                                            role="lead", state="accepted"))
+            members += [ConsortiumMember(project=project, organisation_id=org,
+                                         role=rng.choice(["partner", "associated"]),
+                                         state=rng.choice(["accepted", "accepted", "invited"]))
+                        for org in chosen[1:]]
+            base = date(2025, 1, 1) + timedelta(days=rng.randint(0, 600))
+            milestones += [Milestone(project=project, title=f"Meilenstein {k}",
+                                     due=base + timedelta(days=90 * k)) for k in range(4)]
+            shares = [rng.choice([0, 20, 50, 80, 100]) for _ in range(3)]
+            results += [Result(project=project, title=f"Ergebnis {k}", progress=share,
+                               state=RESULT_STATES[min(2, share // 50)], position=k)
+                        for k, share in enumerate(shares)]
+            project.progress = round(sum(shares) / len(shares))
+            lines += [BudgetLine(project=project, source=source, label=f"Posten {source}",
+                                 amount=Decimal(rng.randint(1000, 500000)))
+                      for source in ("own", "funding", "other")]
+            lon, lat = 7.55 + rng.random() * 0.15, 51.90 + rng.random() * 0.1
+            geometry = ({"type": "Point", "coordinates": [lon, lat]} if rng.random() < 0.7 else
+                        {"type": "Polygon", "coordinates": [[[lon, lat], [lon + .003, lat],
+                                                             [lon + .003, lat + .002],
+                                                             [lon, lat + .002], [lon, lat]]]})
+            places.append(ProjectPlace(project=project, name="Ort", geometry=geometry))
+            for target, goal in rng.sample(targets, 2):
+                sdgs.append(ProjectSDG(project=project, goal_id=goal, target_id=target))
+            periods.append(PhasePeriod(project=project, phase="concept", start=base))
+            area_links += [Project.focus_areas.through(project_id=project.pk, focusarea_id=a)
+                           for a in rng.sample(areas, rng.randint(1, 2))]
+            principle_links += [Project.principles.through(project_id=project.pk,
+                                                           principle_id=p)
+                                for p in rng.sample(principles, 2)]
+        Project.objects.bulk_update(projects, ["progress"])
+        for model, objects in [(ConsortiumMember, members), (Milestone, milestones),
+                               (Result, results), (BudgetLine, lines), (ProjectPlace, places),
+                               (ProjectSDG, sdgs), (PhasePeriod, periods)]:
+            model.objects.bulk_create(objects, ignore_conflicts=model is ProjectSDG)
+        Project.focus_areas.through.objects.bulk_create(area_links)
+        Project.principles.through.objects.bulk_create(principle_links)
+        progress(f"  projects: {stop} / {n} ({time.perf_counter() - started:.1f} s)")
+    return n - existing
+
+
+def own_database(url: str) -> str:
+    """`…_projects` next to the database given (or var/bench-projects.sqlite3)."""
+    if not url:
+        return f"sqlite:///{ROOT / 'var' / 'bench-projects.sqlite3'}"
+    parsed = urlparse(url)
+    path = Path(parsed.path)
+    if "projects" in path.name:
+        return url
+    if url.startswith(("postgres://", "postgresql://")):
+        return parsed._replace(path=f"/{path.name}_projects").geturl()
+    return url[:-len(path.name)] + f"{path.stem}-projects{path.suffix}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--projects", type=int, default=3000, help="synthetic projects")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per URL")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed requests per URL first")
+    arguments, _others = parser.parse_known_args()
+
+    os.environ["DATABASE_URL"] = own_database(os.environ.get("DATABASE_URL", ""))
+    from directory import configure_environment, load_average, percentile
+
+    configure_environment()
+    warnings.filterwarnings("ignore", message="No directory at")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from stadtallianz.core.models import FocusArea
+    from stadtallianz.projects.models import Project
+
+    def say(line):
+        print(line, flush=True)
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    generate_projects(arguments.projects, progress=say)
+    say(f"data: {time.perf_counter() - started:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()" if connection.vendor == "postgresql"
+                       else "SELECT sqlite_version()")
+        database_version = cursor.fetchone()[0].split(" on ")[0]
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+    say(f"database: {connection.vendor} {database_version}, {Project.objects.count()} projects")
+    say(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, Django {django.get_version()}, "
+        f"load average {load_average()}")
+    say(f"{arguments.warmup} warm-up + {arguments.requests} timed requests per URL\n")
+
+    focus = FocusArea.objects.order_by("pk").values_list("slug", flat=True).first()
+    sample = Project.objects.filter(slug__startswith=PREFIX).order_by("pk")[
+        arguments.projects // 2]
+    urls = [
+        ("project list", "/de/projects/"),
+        ("project list, filtered (phase + focus area)",
+         f"/de/projects/?phase=pilot&focus_area={focus}"),
+        ("project list, filtered (SDG 11)", "/de/projects/?sdg=11"),
+        ("project list, page 50", "/de/projects/?page=50"),
+        ("project list, htmx fragment", "/de/projects/?phase=rollout&page=2"),
+        ("API list", "/api/v1/projects"),
+        ("API list, filtered (phase + SDG)", "/api/v1/projects?phase=pilot&sdg=11"),
+        ("project page", f"/de/projects/{sample.slug}/"),
+        ("API project", f"/api/v1/projects/{sample.slug}"),
+    ]
+    client = Client()
+    rows = []
+    for label, url in urls:
+        headers = {"HTTP_HX_REQUEST": "true"} if "htmx" in label else {}
+        for _ in range(arguments.warmup):
+            response = client.get(url, **headers)
+            assert response.status_code == 200, (url, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, **headers)
+        query_count = len(queries)
+        timings, cpu = [], []
+        for _ in range(arguments.requests):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            client.get(url, **headers)
+            timings.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+        rows.append((label, url, statistics.median(timings), percentile(timings, 0.95),
+                     statistics.median(cpu), query_count))
+
+    say(f"{'page':<46} {'median ms':>9} {'p95 ms':>7} {'CPU ms':>7} {'queries':>7}  url")
+    for label, url, median, p95, cpu, query_count in rows:
+        say(f"{label:<46} {median:>9.1f} {p95:>7.1f} {cpu:>7.1f} {query_count:>7}  {url}")
+    say(f"\nload average (1, 5, 15 min) at the end: {load_average()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
