@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log
 from stadtallianz.notifications.models import Notification
+from stadtallianz.search.models import SearchEntry
+from stadtallianz.search.signals import schedule as schedule_reindex
 
 from . import permissions
 from .models import CoAuthor, Comment, Idea, Report
@@ -137,6 +139,8 @@ def hide_idea(*, idea: Idea, by, reason: str) -> Idea:
     _close_reports(Report.objects.filter(idea=idea, comment=None), by, now)
     idea.refresh_from_db()
     _withdraw_notifications(idea)
+    # update() sends no signal: the search index is told here (it drops a hidden idea).
+    schedule_reindex(SearchEntry.Type.IDEA, idea.pk)
     audit_log(actor=by, action="idea.hidden", target=idea, after={"reason": reason})
     return idea
 
@@ -150,6 +154,7 @@ def unhide_idea(*, idea: Idea, by) -> Idea:
             hidden_at=None, hidden_by=None, hidden_reason=""):
         raise ValidationError(_("The idea is not hidden."), code="state")
     idea.refresh_from_db()
+    schedule_reindex(SearchEntry.Type.IDEA, idea.pk)
     audit_log(actor=by, action="idea.unhidden", target=idea, before=before)
     return idea
 
