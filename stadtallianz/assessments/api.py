@@ -338,22 +338,23 @@ def portfolio_json(request, filters: Query[PortfolioFilters]):
     """Principles × projects from each project's latest published assessment, with a summary
     per principle over all filtered projects. CSV: the portfolio page's download
     (`/assessments/portfolio.csv` with the same filters)."""
-    projects = portfolio.assessed_projects(focus_area=filters.focus_area or "",
-                                           phase=str(filters.phase or ""),
-                                           harms=filters.harms)
+    assessments = portfolio.current_assessments(focus_area=filters.focus_area or "",
+                                                phase=str(filters.phase or ""),
+                                                harms=filters.harms)
     principles = list(Principle.objects.all())
-    page = projects[filters.offset:filters.offset + filters.limit]
+    page = assessments[filters.offset:filters.offset + filters.limit]
     rows = portfolio.matrix(page, principles)
     return {
         "principles": [{"number": e.principle.number, "name": e.principle.name,
                         "serves": e.serves, "neutral": e.neutral, "harms": e.harms,
-                        "unserved": e.unserved} for e in portfolio.summary(projects)],
-        "count": projects.count(),
+                        "unserved": e.unserved}
+                       for e in portfolio.summary(assessments, principles)],
+        "count": assessments.count(),
         "items": [{"slug": row.project.slug, "title": row.project.title,
-                   "phase": row.project.phase, "assessment": row.project.assessment_id,
-                   "published_at": row.project.published_at,
-                   "scores": {str(p.number): cell.score
-                              for p, cell in zip(principles, row.cells, strict=True)},
+                   "phase": row.project.phase, "assessment": row.assessment.pk,
+                   "published_at": row.assessment.published_at,
+                   "scores": {str(p.number): score
+                              for p, score in zip(principles, row.scores, strict=True)},
                    "harms": row.harmed,
                    "web_url": _absolute(reverse("projects:detail",
                                                 kwargs={"slug": row.project.slug}))}

@@ -17,7 +17,7 @@ from stadtallianz.core.models import Principle
 from stadtallianz.partners.models import Membership
 from stadtallianz.projects.models import ConsortiumMember, Project
 
-from .models import Assessment, Evidence, Score
+from .models import Assessment, Evidence, Score, principle_masks
 
 State = Assessment.State
 
@@ -77,6 +77,8 @@ def _write(assessment: Assessment, project: Project, scores: dict, principles: d
     rows = Score.objects.bulk_create([
         Score(assessment=assessment, principle=principles[n], score=value,
               justification=texts[n]) for n, value in scores.items()])
+    serves, harms = principle_masks(scores.items())
+    Assessment.objects.filter(pk=assessment.pk).update(serves_mask=serves, harms_mask=harms)
     result = project.results.order_by("position", "pk").first()
     best = max(rows, key=lambda row: row.score)
     if result is not None and best.score > 0:

@@ -31,6 +31,18 @@ def score_words(score: int) -> str:
     return str(SCORE_WORDS[score])
 
 
+def principle_masks(scores) -> tuple[int, int]:
+    """(serves, harms): bit n-1 set for each principle number n the scores serve (> 0) or harm
+    (< 0). `scores` are (principle number, score) pairs."""
+    serves = harms = 0
+    for number, score in scores:
+        if score > 0:
+            serves |= 1 << (number - 1)
+        elif score < 0:
+            harms |= 1 << (number - 1)
+    return serves, harms
+
+
 def signed(score: int) -> str:
     """+2, +1, 0, −1, −2 (a real minus sign)."""
     return f"+{score}" if score > 0 else ("0" if score == 0 else f"\u2212{-score}")
@@ -66,6 +78,11 @@ class Assessment(models.Model):
                                     verbose_name=_("reviewed by"))
     review_comment = models.TextField(_("review comment"), max_length=5000, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # The principles its scores serve and harm as bit masks (bit n-1 for principle n), kept by
+    # the services whenever the scores change: the portfolio counts over thousands of projects
+    # from these two columns instead of joining eight score rows per project.
+    serves_mask = models.PositiveIntegerField(default=0, editable=False)
+    harms_mask = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("assessment")

@@ -26,7 +26,7 @@ from stadtallianz.knowledge.models import Document
 from stadtallianz.notifications.services import notify
 
 from . import permissions
-from .models import MAX_SCORE, MIN_SCORE, Assessment, Evidence, Score
+from .models import MAX_SCORE, MIN_SCORE, Assessment, Evidence, Score, principle_masks
 
 State = Assessment.State
 MAX_EVIDENCE = 10
@@ -142,6 +142,11 @@ def _write_scores(assessment: Assessment, cleaned) -> None:
             item.score = score
             rows.append(item)
     Evidence.objects.bulk_create(rows)
+    numbers = dict(Principle.objects.values_list("pk", "number"))
+    assessment.serves_mask, assessment.harms_mask = principle_masks(
+        (numbers[score.principle_id], score.score) for score, _evidence in cleaned)
+    Assessment.objects.filter(pk=assessment.pk).update(serves_mask=assessment.serves_mask,
+                                                       harms_mask=assessment.harms_mask)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -197,10 +197,10 @@ def _portfolio_filters(request):
 
 def portfolio_page(request):
     form, filters = _portfolio_filters(request)
-    projects = portfolio.assessed_projects(**filters)
+    assessments = portfolio.current_assessments(**filters)
     principles = list(Principle.objects.all())
-    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
-    summary = portfolio.summary(projects)
+    page = Paginator(assessments, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    summary = portfolio.summary(assessments, principles)
     context = {
         "form": form, "filters": filters, "page": page, "principles": principles,
         "rows": portfolio.matrix(page.object_list, principles), "summary": summary,
@@ -219,7 +219,7 @@ def portfolio_page(request):
 
 def portfolio_csv(request):
     _form, filters = _portfolio_filters(request)
-    text = portfolio.csv_text(portfolio.assessed_projects(**filters),
+    text = portfolio.csv_text(portfolio.current_assessments(**filters),
                               list(Principle.objects.all()))
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from stadtallianz.assessments.models import Assessment, Evidence, Score
+from stadtallianz.assessments.models import Assessment, Evidence, Score, principle_masks
 from stadtallianz.core.models import FocusArea, Principle
 from stadtallianz.projects.models import ConsortiumMember, Project
 from stadtallianz.workinggroups.tests.fixtures import focus_area, make_group  # noqa: F401
@@ -97,6 +97,7 @@ def make_assessment(db):
     def make(project, values=VALUES, *, state=Assessment.State.ACCEPTED, published_at=None,
              by=None, evidence_url=None):
         accepted = state == Assessment.State.ACCEPTED
+        serves, harms = principle_masks(enumerate(values, start=1))
         if accepted:
             published_at = published_at or timezone.now()
             Assessment.objects.filter(project=project, is_current=True).update(
@@ -104,6 +105,7 @@ def make_assessment(db):
         assessment = Assessment.objects.create(
             project=project, state=state, created_by=by, submitted_by=by,
             is_current=accepted, published_at=published_at if accepted else None,
+            serves_mask=serves, harms_mask=harms,
             submitted_at=timezone.now() - timedelta(hours=1)
             if state != Assessment.State.DRAFT else None)
         principles = {p.number: p for p in Principle.objects.all()}

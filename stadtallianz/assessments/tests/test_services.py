@@ -246,3 +246,14 @@ def test_a_former_team_member_is_not_notified(project, team_member, coordinator)
     project.consortium.all().delete()
     services.request_changes(assessment=assessment, by=coordinator, comment="Bitte ändern.")
     assert not Notification.objects.filter(recipient=team_member).exists()
+
+
+def test_the_principle_masks_follow_the_scores(project, team_member, make_assessment):
+    make_assessment(project, [2, -1, 0, 0, 0, 0, 0, 1])
+    draft = services.start(project=project, by=team_member)
+    draft.refresh_from_db()
+    assert (draft.serves_mask, draft.harms_mask) == (0b10000001, 0b10)
+    services.save_scores(assessment=draft, by=team_member, scores=scores_data(
+        [0, 0, -2, 1, 0, 0, 0, 0]))
+    draft.refresh_from_db()
+    assert (draft.serves_mask, draft.harms_mask) == (0b1000, 0b100)
