@@ -432,7 +432,7 @@ def project_create(request, payload: ProjectIn):
 
 
 @router.patch("/{slug}", auth=write_auth,
-              response={200: ProjectDetailOut, 409: ConflictOut, **CHANGE_ERRORS},
+              response={200: ProjectDetailOut, **CHANGE_ERRORS, 409: ConflictOut},
               summary="Change a project")
 def project_update(request, slug: str, payload: ProjectPatchIn):
     """The team changes the project. A `version` other than the stored one is refused with 409,

@@ -58,10 +58,11 @@ def token_for(db):
 @pytest.fixture
 def api(client, token_for):
     """api(user) is a function (method, path, json=None) calling the API with the person's
-    token; api(None) calls it as a visitor."""
+    token; api(None) calls it as a visitor. Answers in English."""
 
     def make(user):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token_for(user)}"} if user else {}
+        headers["HTTP_ACCEPT_LANGUAGE"] = "en"
 
         def call(method, path, json=None):
             kwargs = {"content_type": "application/json", "data": json} if json is not None else {}

@@ -1,7 +1,14 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from stadtallianz.core.geo import MAX_POSITIONS, centre, validate_geometry
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 RING = [[7.62, 51.96], [7.63, 51.96], [7.63, 51.97], [7.62, 51.97], [7.62, 51.96]]
 

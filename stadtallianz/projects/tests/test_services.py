@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from stadtallianz.core.models import AuditEntry, SDGTarget, SustainableDevelopmentGoal
 from stadtallianz.notifications.models import Notification
@@ -21,6 +22,13 @@ from stadtallianz.projects.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are checked in English (the German catalogue is checked elsewhere)."""
+    with translation.override("en"):
+        yield
 
 
 def _actions(project):

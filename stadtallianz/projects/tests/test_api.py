@@ -1,0 +1,201 @@
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from stadtallianz.core.models import AuditEntry
+from stadtallianz.core.testing import query_count
+from stadtallianz.projects import services
+from stadtallianz.projects.models import ConsortiumMember, Milestone, Project, Result
+
+pytestmark = pytest.mark.django_db
+
+
+def test_everyone_reads_the_list_and_a_project(api, project, group_project):
+    response = api(None)("get", "")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2
+    item = next(i for i in body["items"] if i["slug"] == project.slug)
+    assert item["lead"]["name"] == "Stadtwerke Beispielstadt"
+    assert item["version"] == 1 and item["phase"] == "concept"
+    detail = api(None)("get", f"/{project.slug}").json()
+    assert detail["description_html"].startswith("<h2")
+    assert detail["places"] == {"type": "FeatureCollection", "features": []}
+    assert api(None)("get", "/gibt-es-nicht").status_code == 404
+
+
+def test_list_filters(api, project, group_project, group, organisation):
+    assert [i["slug"] for i in api(None)("get", f"?group={group.slug}").json()["items"]] == [
+        group_project.slug]
+    assert [i["slug"] for i in api(None)(
+        "get", f"?organisation={organisation.slug}").json()["items"]] == [project.slug]
+    assert api(None)("get", "?phase=preparation").json()["count"] == 1
+    response = api(None)("get", "?phase=unknown")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "phase"
+    assert api(None)("get", "?sdg=18").status_code == 422
+
+
+def _many(organisation, actor, count):
+    for n in range(count):
+        project = services.create_project(actor=actor, organisation=organisation,
+                                          data={"title_de": f"Projekt {n}"})
+        project.focus_areas.set([1])
+        Result.objects.create(project=project, title="R", progress=50)
+
+
+def test_list_query_count_does_not_grow(api, client, organisation, partner_member):
+    _many(organisation, partner_member, 2)
+    few = query_count(client.get, "/api/v1/projects?limit=50")
+    _many(organisation, partner_member, 8)
+    assert query_count(client.get, "/api/v1/projects?limit=50") == few
+
+
+def test_create_by_partner_member_and_refusals(api, partner_member, citizen, organisation,
+                                              other_organisation):
+    payload = {"title_de": "Neues Projekt", "organisation": organisation.slug,
+               "focus_areas": ["mobility"], "principles": [1, 2]}
+    assert api(None)("post", "", payload).status_code == 401
+    assert api(citizen)("post", "", payload).status_code == 403
+    response = api(partner_member)("post", "", payload)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["lead"]["slug"] == organisation.slug
+    assert [p["number"] for p in body["principles"]] == [1, 2]
+    assert api(partner_member)("post", "", {**payload, "organisation":
+                                            other_organisation.slug}).status_code == 403
+    bad = api(partner_member)("post", "", {**payload, "focus_areas": ["nope"]})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "focus_areas"
+    bad = api(partner_member)("post", "", {"title_de": "Ohne Träger"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "organisation"
+    assert Project.objects.count() == 1
+
+
+def test_update_with_version_and_conflict(api, project, partner_member, partner_admin, citizen):
+    path = f"/{project.slug}"
+    assert api(citizen)("patch", path, {"version": 1, "title_de": "X"}).status_code == 403
+    response = api(partner_admin)("patch", path, {"version": 1, "title_de": "Erster"})
+    assert response.status_code == 200 and response.json()["version"] == 2
+    conflict = api(partner_member)("patch", path, {"version": 1, "title_de": "Zweiter",
+                                                   "summary_de": "Ein Bus auf Abruf."})
+    assert conflict.status_code == 409
+    assert conflict.json()["current_version"] == 2
+    assert conflict.json()["fields"] == ["title_de"]
+    assert conflict.json()["current"] == {"title_de": "Erster"}
+    assert Project.objects.get(pk=project.pk).title_de == "Erster"
+    missing = api(partner_member)("patch", path, {"title_de": "Ohne Version"})
+    assert missing.status_code == 422
+
+
+def test_closed_phase_is_a_422_naming_the_phase(api, project, partner_member):
+    path = f"/{project.slug}"
+    api(partner_member)("patch", path, {"version": 1, "phase": "stopped"})
+    response = api(partner_member)("patch", path, {"version": 2, "phase": "pilot"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "phase"
+
+
+def test_consortium_flow(api, project, partner_admin, partner_member, other_admin,
+                         other_organisation):
+    path = f"/{project.slug}/consortium"
+    invite = {"organisation": other_organisation.slug, "role": "partner"}
+    assert api(partner_member)("post", path, invite).status_code == 403
+    response = api(partner_admin)("post", path, invite)
+    assert response.status_code == 201
+    member_id = response.json()["id"]
+    # The public sees accepted organisations only; the lead's admins the invitation too.
+    assert len(api(None)("get", path).json()) == 1
+    assert len(api(partner_admin)("get", path).json()) == 2
+    assert api(partner_admin)("post", f"{path}/{member_id}/accept").status_code == 403
+    accepted = api(other_admin)("post", f"{path}/{member_id}/accept")
+    assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"
+    assert api(other_admin)("post", f"{path}/{member_id}/decline").status_code == 409
+    lead_id = ConsortiumMember.objects.get(project=project, role="lead").pk
+    assert api(partner_admin)("delete", f"{path}/{lead_id}").status_code == 409
+    assert api(partner_admin)("delete", f"{path}/{member_id}").status_code == 204
+    assert api(partner_admin)("post", path, {"organisation": "nope"}).status_code == 422
+
+
+def test_parts_crud_and_bad_input(api, project, partner_member, citizen):
+    base = f"/{project.slug}"
+    call = api(partner_member)
+    created = call("post", f"{base}/milestones", {"title": "M1", "due": "2026-06-01"})
+    assert created.status_code == 201
+    mid = created.json()["id"]
+    bad = call("put", f"{base}/milestones/{mid}", {"title": "M1", "due": "2026-06-01",
+                                                    "state": "done"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "done_at"
+    done = call("put", f"{base}/milestones/{mid}", {"title": "M1", "due": "2026-06-01",
+                                                     "state": "done", "done_at": "2026-01-02"})
+    assert done.status_code == 200 and Milestone.objects.get().done_at == date(2026, 1, 2)
+    assert api(citizen)("post", f"{base}/milestones", {"title": "X", "due": "2026-01-01"}
+                        ).status_code == 403
+
+    negative = call("post", f"{base}/budget-lines", {"label": "x", "amount": "-5"})
+    assert negative.status_code == 422
+    assert negative.json()["detail"][0]["loc"][-1] == "amount"
+    currency = call("post", f"{base}/budget-lines", {"label": "x", "amount": "5",
+                                                     "currency": "XXX"})
+    assert currency.status_code == 422 and currency.json()["detail"][0]["loc"][-1] == "currency"
+    assert call("post", f"{base}/budget-lines", {"label": "x", "amount": "5.5"}
+                ).status_code == 201
+
+    open_ring = {"type": "Polygon", "coordinates": [[[7, 51], [7.1, 51], [7.1, 51.1],
+                                                     [7, 51.05]]]}
+    place = call("post", f"{base}/places", {"name": "Ort", "geometry": open_ring})
+    assert place.status_code == 422
+    assert "not closed" in place.json()["detail"][0]["msg"]
+    assert place.json()["detail"][0]["loc"][-1] == "geometry"
+
+    sdg = call("post", f"{base}/sdgs", {"goal": 11, "target": "7.2"})
+    assert sdg.status_code == 422 and sdg.json()["detail"][0]["loc"][-1] == "target"
+    assert call("post", f"{base}/sdgs", {"goal": 11, "target": "11.2"}).status_code == 201
+
+    result = call("post", f"{base}/results", {"title": "R", "progress": 40})
+    assert result.status_code == 201
+    assert call("post", f"{base}/results", {"title": "R", "progress": 140}).status_code == 422
+    assert api(None)("get", base).json()["progress"] == 40
+    assert call("post", f"{base}/updates", {"title": "Neu", "body": "**fett**"}
+                ).status_code == 201
+    assert call("post", f"{base}/phases", {"phase": "pilot", "start": "2026-02-01",
+                                           "end": "2026-01-01"}).status_code == 422
+    detail = api(None)("get", base).json()
+    assert detail["budget_totals"] == [{"currency": "EUR", "amount": "5.50"}]
+    assert detail["updates"][0]["body_html"].strip() == "<p><strong>fett</strong></p>"
+    assert call("delete", f"{base}/milestones/{mid}").status_code == 204
+    assert call("delete", f"{base}/milestones/{mid}").status_code == 404
+    assert AuditEntry.objects.filter(action="project.milestone.deleted").exists()
+
+
+def test_exports_are_formula_safe(api, client, partner_member, organisation):
+    services.create_project(actor=partner_member, organisation=organisation,
+                            data={"title_de": "=HYPERLINK(\"http://x\")", "title_en": "+1"})
+    response = client.get("/api/v1/projects/export.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode()
+                                       .lstrip("\ufeff"))))
+    assert rows[0][0] == "slug"
+    assert rows[1][1].startswith("'=") and rows[1][2] == "'+1"
+    data = client.get("/api/v1/projects/export.json").json()
+    assert data[0]["title_de"] == "=HYPERLINK(\"http://x\")"
+
+
+def test_geojson_of_all_projects(api, client, project, partner_member):
+    services.save_part(project=project, actor=partner_member,
+                       instance=project.places.model(), data={
+                           "name": "Ort", "geometry": {"type": "Point",
+                                                       "coordinates": [7.6, 51.9]}})
+    response = client.get("/api/v1/projects/map.geojson")
+    assert response["Content-Type"] == "application/geo+json"
+    feature = response.json()["features"][0]
+    assert feature["properties"]["title"] == project.title_de
+    assert feature["geometry"]["type"] == "Point"
+
+
+def test_sdg_target_reference_endpoint(client):
+    targets = client.get("/api/v1/sdg-targets").json()
+    assert len(targets) == 169
+    goal11 = client.get("/api/v1/sdg-targets?goal=11").json()
+    assert [t["code"] for t in goal11][:2] == ["11.1", "11.2"] and goal11[-1]["code"] == "11.c"
