@@ -9,6 +9,7 @@ from stadtallianz.events.models import Event
 from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article
 from stadtallianz.partners.models import Organisation
+from stadtallianz.projects.models import Project
 from stadtallianz.workinggroups.models import WorkingGroup
 
 
@@ -25,7 +26,7 @@ class StaticPagesSitemap(BilingualSitemap):
     def items(self):
         return ["portal:home", "partners:directory", "letter_of_intent:current",
                 "workinggroups:list", "events:list", "knowledge:list",
-                "ideas:list"]
+                "ideas:list", "projects:list"]
 
     def location(self, item):
         return reverse(item)
@@ -128,7 +129,23 @@ class IdeaSitemap(BilingualSitemap):
         return item.updated_at
 
 
+class ProjectSitemap(BilingualSitemap):
+    """Every project: all are public."""
+
+    priority = 0.5
+    changefreq = "weekly"
+
+    def items(self):
+        return Project.objects.order_by("pk").only("slug", "updated_at")
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 sitemaps = {"pages": StaticPagesSitemap, "partners": PartnerSitemap,
             "working-groups": WorkingGroupSitemap, "events": EventSitemap,
             "discussions": ThreadSitemap, "articles": ArticleSitemap,
-            "ideas": IdeaSitemap}
+            "ideas": IdeaSitemap, "projects": ProjectSitemap}

@@ -204,3 +204,9 @@ def test_exports(client, project):
     assert csv_response["Content-Type"].startswith("text/csv")
     assert project.slug in b"".join(csv_response.streaming_content).decode()
     assert client.get(_url("export_json")).json()[0]["slug"] == project.slug
+
+
+def test_sitemap_lists_projects_in_both_languages(client, project):
+    xml = client.get("/sitemap.xml").content.decode()
+    assert f"/de/projects/{project.slug}/" in xml and f"/en/projects/{project.slug}/" in xml
+    assert "/de/projects/<" in xml or "/de/projects/</loc>" in xml
