@@ -67,6 +67,13 @@ def test_the_coordinator_sees_hidden_ideas_in_the_list(client_for, submit, coord
     assert "Versteckt" in page and "Hidden" in page or "Verborgen" in page
 
 
+def test_a_hidden_idea_is_not_listed_for_its_author_but_reachable(client_for, idea, writer):
+    Idea.objects.filter(pk=idea.pk).update(hidden_at=timezone.now())
+    client = client_for(writer)
+    assert client.get(reverse("ideas:list")).context["page"].paginator.count == 0
+    assert client.get(idea.get_absolute_url()).status_code == 200
+
+
 def test_htmx_requests_get_only_the_results(client, submit):
     submit()
     response = client.get(reverse("ideas:list"), {"state": "submitted"},
