@@ -73,8 +73,8 @@ def generate_ideas(n: int, comments: int, *, progress=print, seed: int = 2030) -
     areas = list(FocusArea.objects.values_list("pk", flat=True))
     principles = list(Principle.objects.values_list("pk", flat=True))
     sdgs = list(SustainableDevelopmentGoal.objects.values_list("pk", flat=True))
-    started = time.perf_counter()
-    per_idea = max(0, (comments - HOT_COMMENTS) // n)
+    started, written = time.perf_counter(), 0
+    spread = max(0, comments - HOT_COMMENTS)  # over all ideas, exactly: i*spread//n steps
     for start in range(existing, n, BATCH):
         batch = []
         for number in range(start, min(start + BATCH, n)):
@@ -90,6 +90,7 @@ def generate_ideas(n: int, comments: int, *, progress=print, seed: int = 2030) -
                 longitude=Decimal(f"{7.62 + rng.uniform(-0.06, 0.06):.6f}") if placed else None,
                 support_count=0, comment_count=0))
         ideas = Idea.objects.bulk_create(batch)
+        number_of = {idea.pk: start + position for position, idea in enumerate(ideas)}
         Idea.focus_areas.through.objects.bulk_create([
             Idea.focus_areas.through(idea_id=idea.pk, focusarea_id=area)
             for idea in ideas for area in rng.sample(areas, rng.randint(1, 2))])
@@ -104,16 +105,18 @@ def generate_ideas(n: int, comments: int, *, progress=print, seed: int = 2030) -
             idea.support_count = rng.randint(0, 30)
             supports += [Support(idea_id=idea.pk, user_id=user)
                          for user in rng.sample(people, idea.support_count)]
-            idea.comment_count = per_idea
+            index = number_of[idea.pk]
+            idea.comment_count = spread * (index + 1) // n - spread * index // n
             rows += [Comment(idea_id=idea.pk, author_id=rng.choice(people),
-                             body=f"Kommentar {k}: {rng.choice(WORDS)}?") for k in range(per_idea)]
+                             body=f"Kommentar {k}: {rng.choice(WORDS)}?")
+                     for k in range(idea.comment_count)]
             idea.created_at = now - timedelta(minutes=idea.pk)
         Support.objects.bulk_create(supports, batch_size=5000)
         Comment.objects.bulk_create(rows, batch_size=5000)
+        written += len(rows)
         Idea.objects.bulk_update(ideas, ["support_count", "comment_count", "created_at"],
                                  batch_size=1000)
-        progress(f"  ideas: {start + len(ideas)} / {n}, comments so far "
-                 f"{(start + len(ideas) - existing) * per_idea}")
+        progress(f"  ideas: {start + len(ideas)} / {n}, comments so far {written}")
     hot = Idea.objects.filter(title__startswith=PREFIX).order_by("pk").first()
     # Half of them comments, half replies: the page shows both.
     parents = Comment.objects.bulk_create([
