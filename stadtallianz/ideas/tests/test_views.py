@@ -357,3 +357,10 @@ def test_the_sitemap_lists_visible_ideas(client, idea, submit):
     Idea.objects.filter(pk=hidden.pk).update(hidden_at=timezone.now())
     body = client.get("/sitemap.xml").content.decode()
     assert f"/ideas/{idea.pk}/" in body and f"/ideas/{hidden.pk}/" not in body
+
+
+def test_the_admin_lists_and_shows_ideas_read_only(client_for, superuser, idea):
+    client = client_for(superuser)
+    assert idea.title in client.get("/de/admin/ideas/idea/").content.decode()
+    page = client.get(f"/de/admin/ideas/idea/{idea.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
