@@ -99,7 +99,7 @@ def matrix(assessments, principles: list[Principle]) -> list[Row]:
     assessments = list(assessments)
     scores = {}
     for assessment_id, principle_id, score in Score.objects.filter(
-            assessment_id__in=[a.pk for a in assessments]).values_list(
+            assessment_id__in=[a.pk for a in assessments]).order_by().values_list(
             "assessment_id", "principle_id", "score"):
         scores[assessment_id, principle_id] = score
     cells = _cells()
