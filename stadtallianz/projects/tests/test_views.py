@@ -210,3 +210,10 @@ def test_sitemap_lists_projects_in_both_languages(client, project):
     xml = client.get("/sitemap.xml").content.decode()
     assert f"/de/projects/{project.slug}/" in xml and f"/en/projects/{project.slug}/" in xml
     assert "/de/projects/<" in xml or "/de/projects/</loc>" in xml
+
+
+def test_admin_pages(client_for, superuser, project):
+    client = client_for(superuser)
+    assert client.get("/de/admin/projects/project/").status_code == 200
+    assert client.get(f"/de/admin/projects/project/{project.pk}/change/").status_code == 200
+    assert client.get("/de/admin/core/sdgtarget/").status_code == 200
