@@ -87,6 +87,13 @@ def can_manage_consortium(user, project: Project) -> bool:
     return is_group_lead(user, project)
 
 
+def administered_organisation_ids(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user, role=Membership.Role.ADMIN)
+               .values_list("organisation_id", flat=True))
+
+
 def can_answer(user, member: ConsortiumMember) -> bool:
     """An invitation is answered by the invited organisation's admins."""
     return user.is_authenticated and Membership.objects.filter(

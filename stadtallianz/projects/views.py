@@ -272,8 +272,10 @@ def consortium(request, slug):
     project = _project(slug)
     members = list(project.consortium.select_related("organisation", "invited_by"))
     can_manage = permissions.can_manage_consortium(request.user, project)
+    # One query for the organisations the person administers, not one per invitation.
+    administered = permissions.administered_organisation_ids(request.user)
     answerable = {m.pk for m in members if m.state == ConsortiumMember.State.INVITED
-                  and permissions.can_answer(request.user, m)}
+                  and m.organisation_id in administered}
     form = forms.InviteForm(request.POST or None, project=project) if can_manage else None
     if request.method == "POST":
         if not request.user.is_authenticated or form is None:

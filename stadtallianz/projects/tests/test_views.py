@@ -217,3 +217,56 @@ def test_admin_pages(client_for, superuser, project):
     assert client.get("/de/admin/projects/project/").status_code == 200
     assert client.get(f"/de/admin/projects/project/{project.pk}/change/").status_code == 200
     assert client.get("/de/admin/core/sdgtarget/").status_code == 200
+
+
+def test_map_geojson_and_consortium_query_counts_do_not_grow(client, project, partner_member,
+                                                             partner_admin, make_organisation,
+                                                             organisation):
+    def grow(n):
+        for i in range(n):
+            p = services.create_project(actor=partner_member, organisation=organisation,
+                                        data={"title_de": f"K {i} {n}"})
+            services.save_part(project=p, actor=partner_member, instance=ProjectPlace(), data={
+                "name": "Ort", "geometry": {"type": "Point", "coordinates": [7.6, 51.9]}})
+            services.invite(project=project, actor=partner_admin,
+                            organisation=make_organisation(f"Org {i} {n}"), role="partner")
+    grow(1)
+    urls = [_url("map"), _url("geojson"), _url("consortium", project), _url("export_json"),
+            "/api/v1/projects/map.geojson", f"/api/v1/projects/{project.slug}/consortium"]
+    counts = [query_count(client.get, url) for url in urls]
+    grow(6)
+    assert [query_count(client.get, url) for url in urls] == counts
+
+
+def test_consortium_page_queries_for_an_admin_do_not_grow(client_for, project, partner_admin,
+                                                          make_organisation, make_user):
+    from stadtallianz.partners.models import Membership
+
+    admin = client_for(partner_admin)
+
+    def invite(n):
+        for i in range(n):
+            organisation = make_organisation(f"Eingeladen {n} {i}")
+            Membership.objects.create(user=partner_admin, organisation=organisation,
+                                      role=Membership.Role.ADMIN)
+            services.invite(project=project, actor=partner_admin, organisation=organisation,
+                            role="partner")
+    invite(1)
+    few = query_count(admin.get, _url("consortium", project))
+    invite(5)
+    assert query_count(admin.get, _url("consortium", project)) == few
+    # The admin of the invited organisations sees the answer buttons for each.
+    assert admin.get(_url("consortium", project)).content.decode().count(
+        "/accept/") == 6
+
+
+def test_api_part_lists_have_constant_queries(api, client, project, partner_member):
+    for kind in ("milestones", "updates", "results", "budget-lines", "places", "sdgs", "phases"):
+        assert client.get(f"/api/v1/projects/{project.slug}/{kind}").json() == []
+    _fill(project, partner_member)
+    counts = [query_count(client.get, f"/api/v1/projects/{project.slug}/{kind}")
+              for kind in ("milestones", "results", "sdgs")]
+    _fill(project, partner_member, target="11.3", phase="pilot")
+    assert [query_count(client.get, f"/api/v1/projects/{project.slug}/{kind}")
+            for kind in ("milestones", "results", "sdgs")] == counts
+    assert len(client.get(f"/api/v1/projects/{project.slug}/sdgs").json()) == 2
