@@ -307,14 +307,14 @@ def project_list(request, filters: Query[ProjectFilters]):
 
 
 @router.get("/export.csv", summary="Projects as CSV", response={200: None})
-def export_csv(request, filters: Query[ProjectFilters]):
+def projects_export_csv(request, filters: Query[ProjectFilters]):
     """The filtered list as CSV (UTF-8 with BOM; cells starting with = + - @ are defused)."""
     return views.csv_response("projects.csv", views.EXPORT_HEADERS, views.export_rows(
         _filtered(filters).iterator(chunk_size=500), request))
 
 
 @router.get("/export.json", summary="Projects as JSON", response={200: None})
-def export_json(request, filters: Query[ProjectFilters]):
+def projects_export_json(request, filters: Query[ProjectFilters]):
     """The filtered list as a JSON array, the same columns as the CSV."""
     rows = views.export_rows(_filtered(filters), request)
     return JsonResponse([dict(zip(views.EXPORT_HEADERS, row, strict=True)) for row in rows],
@@ -322,7 +322,7 @@ def export_json(request, filters: Query[ProjectFilters]):
 
 
 @router.get("/map.geojson", summary="Places of all projects (GeoJSON)", response={200: None})
-def places_geojson(request, filters: Query[ProjectFilters]):
+def projects_places_geojson(request, filters: Query[ProjectFilters]):
     """A GeoJSON FeatureCollection of the places of the filtered projects; each feature's
     properties have the project's title, the place's name and the page's address."""
     collection = queries.feature_collection(queries.all_places(_filtered(filters)))
@@ -469,7 +469,7 @@ class InviteIn(InputSchema):
 
 @router.get("/{slug}/consortium", response={200: list[ConsortiumOut], **READ_ERRORS},
             summary="The consortium")
-def consortium_list(request, slug: str):
+def project_consortium_list(request, slug: str):
     """Accepted organisations; the open and declined invitations too for those who manage the
     consortium."""
     return ProjectDetailOut.resolve_consortium(_project(slug), {"request": request})
@@ -477,7 +477,7 @@ def consortium_list(request, slug: str):
 
 @router.post("/{slug}/consortium", auth=write_auth,
              response={201: ConsortiumOut, **CHANGE_ERRORS}, summary="Invite an organisation")
-def consortium_invite(request, slug: str, payload: InviteIn):
+def project_consortium_invite(request, slug: str, payload: InviteIn):
     """The lead organisation's admins invite; the invited organisation's admins are notified."""
     project = _project(slug)
     organisation = _one(Organisation, payload.organisation, "organisation")
@@ -494,7 +494,7 @@ def _member(project, member_id) -> ConsortiumMember:
 
 @router.post("/{slug}/consortium/{member_id}/accept", auth=write_auth,
              response={200: ConsortiumOut, **CHANGE_ERRORS}, summary="Accept an invitation")
-def consortium_accept(request, slug: str, member_id: int):
+def project_consortium_accept(request, slug: str, member_id: int):
     """The invited organisation's admins; 409 when it was answered already."""
     member = _member(_project(slug), member_id)
     with service_errors():
@@ -503,7 +503,7 @@ def consortium_accept(request, slug: str, member_id: int):
 
 @router.post("/{slug}/consortium/{member_id}/decline", auth=write_auth,
              response={200: ConsortiumOut, **CHANGE_ERRORS}, summary="Decline an invitation")
-def consortium_decline(request, slug: str, member_id: int):
+def project_consortium_decline(request, slug: str, member_id: int):
     member = _member(_project(slug), member_id)
     with service_errors():
         return services.answer(member=member, actor=request.auth, accept=False)
@@ -511,7 +511,7 @@ def consortium_decline(request, slug: str, member_id: int):
 
 @router.delete("/{slug}/consortium/{member_id}", auth=write_auth,
                response={204: None, **CHANGE_ERRORS}, summary="Remove an organisation")
-def consortium_remove(request, slug: str, member_id: int):
+def project_consortium_remove(request, slug: str, member_id: int):
     """Removes an organisation or withdraws its invitation; the lead stays (409)."""
     member = _member(_project(slug), member_id)
     with service_errors():
