@@ -236,7 +236,7 @@ def prepare_comment(comment: Comment, *, user, idea: Idea, can_moderate: bool) -
     viewer moderates) and whether the viewer may edit it."""
     comment.idea = idea
     visible = not comment.is_hidden or can_moderate
-    comment.html = render_markdown(comment.body, top_level=4) if visible else ""
+    comment.html = render_markdown(comment.body, top_level=3) if visible else ""
     comment.can_edit = (user.is_authenticated and comment.author_id == user.pk
                         and not comment.is_hidden and not idea.is_hidden)
     return comment
