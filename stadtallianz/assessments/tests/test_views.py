@@ -393,3 +393,12 @@ def test_pages_and_messages_in_german(project, make_assessment, team_member, cli
         response = client.post(reverse("assessments:edit", kwargs={"pk": draft.pk}),
                                {"score_1": "1", "justification_1": ""})
         assert "Begründen Sie die Bewertung." in response.content.decode()
+
+
+def test_history_query_count_is_constant(client, project, make_assessment):
+    url = reverse("assessments:history", kwargs={"slug": project.slug})
+    make_assessment(project, published_at=timezone.now() - timedelta(days=300))
+    few = query_count(client.get, url)
+    for days in (200, 100, 10):
+        make_assessment(project, [1] * 8, published_at=timezone.now() - timedelta(days=days))
+    assert query_count(client.get, url) == few
