@@ -141,7 +141,7 @@ class UpdateOut(Schema):
 
     @staticmethod
     def resolve_body_html(obj):
-        return str(render_markdown(obj.body, top_level=3))
+        return str(render_markdown(obj.body, top_level=4))
 
 
 class ResultOut(Schema):
@@ -225,7 +225,7 @@ class ProjectDetailOut(ProjectSummaryOut):
 
     @staticmethod
     def resolve_description_html(obj):
-        return str(render_markdown(obj.description, top_level=2))
+        return str(render_markdown(obj.description, top_level=3))
 
     @staticmethod
     def resolve_origin_idea(obj):
@@ -601,7 +601,10 @@ def _register(segment, model, schema_in, schema_out, to_data):
     label = model._meta.verbose_name
 
     def list_parts(request, slug: str):
-        return model.objects.filter(project=_project(slug))
+        parts = model.objects.filter(project=_project(slug))
+        if model is ProjectSDG:  # the answer names the goal and the target
+            parts = parts.select_related("goal", "target")
+        return parts
 
     def create_part(request, slug: str, payload: schema_in):
         project = _project(slug)

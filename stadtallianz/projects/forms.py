@@ -209,7 +209,8 @@ class PhasePeriodForm(forms.ModelForm):
 
 
 class InviteForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"),
+    # Every public partner can be invited: hundreds of options, rendered cheaply.
+    organisation = forms.ModelChoiceField(label=_("Organisation"), widget=PlainSelect,
                                           queryset=Organisation.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=[
         (ConsortiumMember.Role.PARTNER, ConsortiumMember.Role.PARTNER.label),

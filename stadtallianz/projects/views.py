@@ -125,7 +125,7 @@ def project_detail(request, slug):
     can_edit = permissions.can_edit(request.user, project)
     return render(request, "projects/detail.html", {
         "project": project,
-        "description_html": render_markdown(project.description, top_level=2),
+        "description_html": render_markdown(project.description, top_level=3),
         "timeline": [(value, label, phases.get(value), value == project.phase)
                      for value, label in Project.Phase.choices
                      if value in phases or value == project.phase
@@ -134,7 +134,7 @@ def project_detail(request, slug):
         "invited": [m for m in consortium if m.state == ConsortiumMember.State.INVITED],
         "milestones": list(project.milestones.all()),
         "results": list(project.results.all()),
-        "updates": [(update, render_markdown(update.body, top_level=3))
+        "updates": [(update, render_markdown(update.body, top_level=4))
                     for update in project.updates.select_related("author")],
         "budget": budget, "totals": services.budget_totals(budget),
         "places": places,

@@ -21,7 +21,7 @@ def test_everyone_reads_the_list_and_a_project(api, project, group_project):
     assert item["lead"]["name"] == "Stadtwerke Beispielstadt"
     assert item["version"] == 1 and item["phase"] == "concept"
     detail = api(None)("get", f"/{project.slug}").json()
-    assert detail["description_html"].startswith("<h2")
+    assert detail["description_html"].startswith("<h3")  # below the page's "Description"
     assert detail["places"] == {"type": "FeatureCollection", "features": []}
     assert api(None)("get", "/gibt-es-nicht").status_code == 404
 
