@@ -23,7 +23,7 @@ from .forms import AssessmentForm, PortfolioFilterForm, ReviewForm
 from .models import Assessment, Score
 from .templatetags.assessments import scores_of
 
-PROJECTS_PER_PAGE = 50
+PROJECTS_PER_PAGE = 25
 QUEUE_PER_PAGE = 50
 
 
