@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["directory.py", "search.py", "ideas.py", "projects.py"]
+BENCHMARKS = ["directory.py", "search.py", "ideas.py", "projects.py", "portfolio.py"]
 
 if __name__ == "__main__":
     failed = 0
