@@ -113,3 +113,26 @@ def test_a_milestone_is_added_with_the_keyboard_alone(page, live_server, full_pr
         page.keyboard.press("Enter")
     assert page.url.endswith("#milestones")
     assert Milestone.objects.get(title="Per Tastatur").due == date(2026, 5, 5)
+
+
+def test_the_list_pages_and_filters_in_place_with_htmx(page, live_server, partner_member,  # noqa: F811
+                                                       organisation):
+    for number in range(25):
+        services.create_project(actor=partner_member, organisation=organisation,
+                                data={"title_de": f"Projekt {number:02d}",
+                                      "phase": "pilot" if number < 3 else "concept"})
+    page.goto(f"{live_server.url}/de/projects/")
+    expect(page.locator("#project-count")).to_have_text("25 Projekte")
+    page.evaluate("document.body.dataset.marker = 'same page'")
+    # With the keyboard: focus the link to page 2 and press Enter.
+    page.locator("#results .pagination a[href='?page=2']").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#results .card h2")).to_have_count(5)
+    assert "page=2" in page.url
+    page.select_option("#id_phase", "pilot")
+    page.click(".filters button[type=submit]")
+    expect(page.locator("#project-count")).to_have_text("3 Projekte")
+    assert "phase=pilot" in page.url
+    # Only the results were swapped: the page itself was never reloaded.
+    assert page.evaluate("document.body.dataset.marker") == "same page"
+    assert axe_violations(page) == [] and page.csp_violations == []
