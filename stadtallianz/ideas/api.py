@@ -195,14 +195,14 @@ def idea_list(request, filters: Query[IdeaFilters]):
 
 
 @router.get("/export.csv", summary="Ideas as CSV", response={200: None})
-def export_csv(request, filters: Query[IdeaFilters]):
+def idea_export_csv(request, filters: Query[IdeaFilters]):
     """All ideas matching the filters, streamed (cells starting with = + - @ get a leading
     quote, so spreadsheets do not run them)."""
     return exports.csv_response(_filtered(request, filters))
 
 
 @router.get("/export.json", summary="Ideas as JSON", response={200: None})
-def export_json(request, filters: Query[IdeaFilters]):
+def idea_export_json(request, filters: Query[IdeaFilters]):
     """All ideas matching the filters as one JSON array, streamed."""
     return exports.json_response(_filtered(request, filters))
 
@@ -346,7 +346,7 @@ class VersionOut(Schema):
 
 @router.get("/{int:idea_id}/versions", response={200: list[VersionOut], **READ_ERRORS},
             summary="Versions of an idea")
-def version_list(request, idea_id: int):
+def idea_version_list(request, idea_id: int):
     """Newest first; number 1 is the submission."""
     idea = _idea(request, idea_id)
     return idea.versions.select_related("author").order_by("-number")
@@ -362,7 +362,7 @@ class DiffOut(Schema):
 
 @router.get("/{int:idea_id}/versions/diff", response={200: DiffOut, **READ_ERRORS, 422: ErrorOut},
             summary="Difference between two versions")
-def version_diff(request, idea_id: int, from_version: int = Query(..., alias="from", ge=1),
+def idea_version_diff(request, idea_id: int, from_version: int = Query(..., alias="from", ge=1),
                  to_version: int = Query(..., alias="to", ge=1)):
     idea = _idea(request, idea_id)
     versions = {v.number: v for v in idea.versions.filter(number__in=[from_version, to_version])}
@@ -385,7 +385,7 @@ class CoAuthorIn(InputSchema):
 
 @router.post("/{int:idea_id}/coauthors", auth=write_auth,
              response={201: CoAuthorOut, **CHANGE_ERRORS}, summary="Invite a co-author")
-def coauthor_invite(request, idea_id: int, payload: CoAuthorIn):
+def idea_coauthor_invite(request, idea_id: int, payload: CoAuthorIn):
     """The author (while the idea is open) and the coordination office invite a registered
     person by the e-mail address of their account; the person is notified."""
     idea = _idea(request, idea_id)
@@ -412,7 +412,7 @@ class AnswerIn(InputSchema):
 @router.post("/{int:idea_id}/coauthors/{int:coauthor_id}/answer", auth=write_auth,
              response={200: CoAuthorOut, 204: None, **CHANGE_ERRORS},
              summary="Accept or decline an invitation")
-def coauthor_answer(request, idea_id: int, coauthor_id: int, payload: AnswerIn):
+def idea_coauthor_answer(request, idea_id: int, coauthor_id: int, payload: AnswerIn):
     """The invited person only. Accepting answers the co-authorship; declining 204."""
     coauthor = _coauthor(request, idea_id, coauthor_id)
     with service_errors():
@@ -425,7 +425,7 @@ def coauthor_answer(request, idea_id: int, coauthor_id: int, payload: AnswerIn):
 
 @router.delete("/{int:idea_id}/coauthors/{int:coauthor_id}", auth=write_auth,
                response={204: None, **CHANGE_ERRORS}, summary="Remove a co-author")
-def coauthor_remove(request, idea_id: int, coauthor_id: int):
+def idea_coauthor_remove(request, idea_id: int, coauthor_id: int):
     """The author and the coordination office; a co-author may remove themselves."""
     coauthor = _coauthor(request, idea_id, coauthor_id)
     with service_errors():
@@ -441,7 +441,7 @@ class StateIn(InputSchema):
 
 @router.post("/{int:idea_id}/state", auth=write_auth,
              response={200: IdeaDetailOut, **CHANGE_ERRORS}, summary="Change the state")
-def state_change(request, idea_id: int, payload: StateIn):
+def idea_state_change(request, idea_id: int, payload: StateIn):
     """The coordination office and the leads of the idea's working group. submitted →
     discussion → accepted | declined | merged; other changes are refused with 409. Accepting
     makes the idea a project (`project_url`)."""
