@@ -165,3 +165,39 @@ def test_exports(api, submit):
     assert "'@SUM(1)" in b"".join(response.streaming_content).decode()
     response = api(None)("get", f"{BASE}/export.json?state=submitted")
     assert json.loads(b"".join(response.streaming_content))[0]["title"] == "@SUM(1)"
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("post", "", {"title": "T", "description": "D"}),
+    ("patch", "/{pk}", {"version": 1, "title": "T"}),
+    ("post", "/{pk}/coauthors", {"email": "citizen@example.org"}),
+    ("post", "/{pk}/coauthors/1/answer", {"accept": True}),
+    ("delete", "/{pk}/coauthors/1", None),
+    ("post", "/{pk}/state", {"state": "discussion"}),
+])
+def test_visitors_write_nothing(api, idea, method, path, body):
+    response = api(None)(method, BASE + path.format(pk=idea.pk), body)
+    assert response.status_code == 401
+    idea.refresh_from_db()
+    assert idea.version == 1 and idea.state == S.SUBMITTED
+
+
+def test_the_session_needs_the_csrf_token(idea, writer):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(writer, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.patch(f"{BASE}/{idea.pk}", data=json.dumps({"version": 1, "title": "X"}),
+                            content_type="application/json")
+    assert response.status_code == 403
+    idea.refresh_from_db()
+    assert idea.title != "X"
+
+
+def test_a_hidden_idea_is_a_404_on_every_write_path_for_others(api, idea, lead):
+    Idea.objects.filter(pk=idea.pk).update(hidden_at=timezone.now())
+    for method, path, body in [("patch", "", {"version": 1, "title": "X"}),
+                               ("post", "/state", {"state": "discussion"}),
+                               ("post", "/coauthors", {"email": "x@example.org"}),
+                               ("get", "/versions", None)]:
+        assert api(lead)(method, f"{BASE}/{idea.pk}{path}", body).status_code == 404

@@ -364,3 +364,22 @@ def test_the_admin_lists_and_shows_ideas_read_only(client_for, superuser, idea):
     assert idea.title in client.get("/de/admin/ideas/idea/").content.decode()
     page = client.get(f"/de/admin/ideas/idea/{idea.pk}/change/")
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+
+
+@pytest.mark.parametrize("name", ["edit", "images", "coauthors", "state"])
+def test_visitors_are_sent_to_the_login_page(client, idea, name):
+    response = client.post(reverse(f"ideas:{name}", kwargs={"pk": idea.pk}), {"title": "X"})
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    idea.refresh_from_db()
+    assert idea.title != "X"
+
+
+@pytest.mark.parametrize("name", ["edit", "versions", "images", "coauthors", "state"])
+def test_every_page_of_a_hidden_idea_is_a_404_for_others(client_for, idea, lead, name):
+    Idea.objects.filter(pk=idea.pk).update(hidden_at=timezone.now())
+    assert client_for(lead).get(reverse(f"ideas:{name}",
+                                        kwargs={"pk": idea.pk})).status_code == 404
+
+
+def test_an_unknown_idea_is_a_404(client):
+    assert client.get(reverse("ideas:detail", kwargs={"pk": 999999})).status_code == 404
