@@ -226,17 +226,31 @@ def idea_edit(request, pk):
                   status=409 if conflict else 400 if form.errors else 200)
 
 
-def _details_names(details: dict) -> dict:
-    """A version's details with names instead of slugs and numbers, for the diff."""
+def _details_names(details: dict, names: dict) -> dict:
+    """A version's details with today's names instead of slugs and numbers, for the diff."""
+    def named(kind, keys):
+        return [names[kind].get(key, str(key)) for key in keys or []]
+
+    place = " ".join(filter(None, [
+        details.get("place_name") or "",
+        f"({details['latitude']}, {details['longitude']})" if details.get("latitude") else ""]))
     return {
-        "focus_areas": list(details.get("focus_areas", [])),
-        "principles": [str(n) for n in details.get("principles", [])],
-        "sdgs": [str(n) for n in details.get("sdgs", [])],
-        "working_group": [details["working_group"]] if details.get("working_group") else [],
-        "place": [" ".join(filter(None, [details.get("place_name") or "",
-                                         f"({details['latitude']}, {details['longitude']})"
-                                         if details.get("latitude") else ""]))]
-        if details.get("place_name") or details.get("latitude") else [],
+        "focus_areas": named("focus_areas", details.get("focus_areas")),
+        "principles": named("principles", details.get("principles")),
+        "sdgs": named("sdgs", details.get("sdgs")),
+        "working_group": named("working_group", [details["working_group"]]
+                               if details.get("working_group") else []),
+        "place": [place] if place else [],
+    }
+
+
+def _names() -> dict:
+    return {
+        "focus_areas": {area.slug: area.name for area in FocusArea.objects.all()},
+        "principles": {p.number: str(p) for p in Principle.objects.all()},
+        "sdgs": {goal.number: str(goal) for goal in SustainableDevelopmentGoal.objects.all()},
+        "working_group": {group.slug: group.name for group in
+                          WorkingGroup.objects.only("slug", "name_de", "name_en")},
     }
 
 
@@ -257,7 +271,9 @@ def idea_versions(request, pk):
     comparison = None
     if from_number and to_number:
         old, new = by_number[from_number], by_number[to_number]
-        old_details, new_details = _details_names(old.details), _details_names(new.details)
+        names = _names()
+        old_details = _details_names(old.details, names)
+        new_details = _details_names(new.details, names)
         labels = {"focus_areas": _("Focus areas"), "principles": _("Guiding principles"),
                   "sdgs": _("SDGs"), "working_group": _("Working group"), "place": _("Place")}
         comparison = {

@@ -291,7 +291,7 @@ def test_the_versions_page_shows_an_accessible_diff(client, idea, writer, group)
             '<span class="visually-hidden">]</span></ins>') in page
     assert '<del><span class="visually-hidden">[entfernt: </span>**sicherer**' in page
     assert "<del>" in page and "&lt;Promenade&gt;" in page
-    assert group.slug in page
+    assert group.name in page
     response = client.get(url, {"from": "2", "to": "1"})
     assert response.status_code == 200
     assert client.get(url, {"from": "99", "to": "x"}).status_code == 200
