@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stadtallianz.core.geo import validate_geometry
 from stadtallianz.core.i18n import TranslatedField
@@ -102,7 +103,8 @@ class ConsortiumMember(models.Model):
     """
 
     class Role(models.TextChoices):
-        LEAD = "lead", _("Lead")
+        # Contexts: other apps translate these words differently ("Leitung" of a group).
+        LEAD = "lead", pgettext_lazy("consortium role", "Lead")
         PARTNER = "partner", _("Partner")
         ASSOCIATED = "associated", _("Associated partner")
 
@@ -241,7 +243,7 @@ class Result(models.Model):
         PLANNED = "planned", _("Planned")
         IN_PROGRESS = "in_progress", _("In progress")
         COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("result state", "Cancelled")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="results",
                                 verbose_name=_("project"))

@@ -270,3 +270,13 @@ def test_api_part_lists_have_constant_queries(api, client, project, partner_memb
     assert [query_count(client.get, f"/api/v1/projects/{project.slug}/{kind}")
             for kind in ("milestones", "results", "sdgs")] == counts
     assert len(client.get(f"/api/v1/projects/{project.slug}/sdgs").json()) == 2
+
+
+def test_german_words_of_projects_are_not_those_of_other_apps(client, project, partner_member):
+    """'Lead', 'Places' and a cancelled result mean something else in working groups and
+    events; the project page uses its own words (translation contexts)."""
+    services.save_part(project=project, actor=partner_member, instance=Result(),
+                       data={"title": "R", "state": "cancelled"})
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "Federführung" in html and ">Orte<" in html and "Abgebrochen" in html
+    assert "Plätze" not in html
