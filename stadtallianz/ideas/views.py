@@ -284,6 +284,8 @@ def idea_versions(request, pk):
                          **list_diff(old_details[key], new_details[key])}
                         for key in labels],
         }
+        comparison["details_changed"] = any(row["added"] or row["removed"]
+                                            for row in comparison["details"])
     return render(request, "ideas/versions.html", {
         "idea": idea, "versions": versions, "comparison": comparison,
         "show_names": request.user.is_authenticated,
