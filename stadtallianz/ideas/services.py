@@ -114,7 +114,7 @@ def _split(data: dict) -> tuple[dict, dict]:
             {k: list(v) for k, v in data.items() if k in RELATIONS and v is not None})
 
 
-def _check(idea: Idea) -> None:
+def _check(idea: Idea, *, group_before: int | None = None) -> None:
     # The model's checks first: they also turn typed-in text into numbers.
     idea.full_clean(exclude=["author", "merged_into", "hidden_by"], validate_constraints=False)
     errors = {}
@@ -127,7 +127,9 @@ def _check(idea: Idea) -> None:
     if (idea.latitude is None) != (idea.longitude is None):
         errors["longitude" if idea.longitude is None else "latitude"] = _(
             "Give both latitude and longitude, or neither.")
-    if idea.working_group_id and not idea.working_group.is_active:
+    # An archived group takes no new ideas; one that already has the idea keeps it.
+    if (idea.working_group_id and idea.working_group_id != group_before
+            and not idea.working_group.is_active):
         errors["working_group"] = _("This working group is archived.")
     if errors:
         raise ValidationError(errors, code="invalid")
@@ -173,10 +175,10 @@ def idea_update(*, idea: Idea, by, data: dict, base_version: int) -> Idea:
     if idea.version != base_version:
         raise EditConflict(idea, differing_fields(idea, data))
     fields, relations = _split(data)
-    before = state_of(idea)
+    before, group_before = state_of(idea), idea.working_group_id
     for name, value in fields.items():
         setattr(idea, name, value)
-    _check(idea)
+    _check(idea, group_before=group_before)
     if not differing_fields(Idea.objects.select_related("working_group").get(pk=idea.pk),
                             data):
         return idea

@@ -61,6 +61,17 @@ def test_an_archived_working_group_is_refused(submit, make_group):
     assert "working_group" in error.value.error_dict
 
 
+def test_an_idea_keeps_its_group_once_archived(idea, writer, group):
+    from stadtallianz.workinggroups.models import WorkingGroup
+
+    WorkingGroup.objects.filter(pk=group.pk).update(state=WorkingGroup.State.ARCHIVED)
+    idea.refresh_from_db()
+    services.idea_update(idea=idea, by=writer, data={"title": "Neu", "working_group": group},
+                         base_version=1)
+    idea.refresh_from_db()
+    assert idea.title == "Neu" and idea.working_group == group
+
+
 def test_every_saved_edit_is_a_new_version(idea, writer):
     services.idea_update(idea=idea, by=writer, data={"title": "Radweg überall"},
                          base_version=1)
