@@ -383,3 +383,26 @@ def test_every_page_of_a_hidden_idea_is_a_404_for_others(client_for, idea, lead,
 
 def test_an_unknown_idea_is_a_404(client):
     assert client.get(reverse("ideas:detail", kwargs={"pk": 999999})).status_code == 404
+
+
+def test_the_detail_and_versions_query_counts_do_not_grow(client_for, idea, writer, submit,
+                                                          coordinator, png, make_user):
+    client = client_for(writer)
+    detail = idea.get_absolute_url()
+    versions = reverse("ideas:versions", kwargs={"pk": idea.pk})
+
+    def add(start, count):
+        for n in range(start, start + count):
+            person = make_user(f"co{n}@example.org")
+            coauthor = services.coauthor_invite(idea=idea, by=writer, email=person.email)
+            services.coauthor_respond(coauthor=coauthor, by=person, accept=True)
+            services.image_add(idea=idea, by=writer, upload=png(), alt_text=f"Bild {n}")
+            services.idea_update(idea=idea, by=writer, data={"title": f"Titel {n}"},
+                                 base_version=Idea.objects.get(pk=idea.pk).version)
+            services.change_state(idea=submit(f"Doppelt {n}"), by=coordinator,
+                                  state=S.MERGED, merged_into=idea)
+
+    add(0, 1)
+    few = (query_count(client.get, detail), query_count(client.get, versions))
+    add(1, 5)
+    assert (query_count(client.get, detail), query_count(client.get, versions)) == few
