@@ -261,8 +261,8 @@ def _enrich(project: Project, spec, *, now) -> None:
     for step in range(reached + 1):
         phase_here = PHASE_ORDER[step] if step < reached or phase != P.STOPPED else P.STOPPED
         end = start + timedelta(days=119) if step < reached else None
-        PhasePeriod.objects.get_or_create(project=project, phase=phase_here,
-                                          defaults={"start": start, "end": end})
+        PhasePeriod.objects.update_or_create(project=project, phase=phase_here,
+                                             defaults={"start": start, "end": end})
         start += timedelta(days=120)
     shares = PROGRESS[phase]
     for position, title in enumerate(results):

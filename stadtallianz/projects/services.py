@@ -82,6 +82,15 @@ def _check_phase(old: str, new: str) -> None:
             code="closed")
 
 
+def _record_phase_change(project: Project, old: str, new: str) -> None:
+    """The timeline follows the phase: the old phase's open period ends today, the new phase
+    gets a period from today (unless the team has entered its dates already)."""
+    today = timezone.localdate()
+    PhasePeriod.objects.filter(project=project, phase=old, end__isnull=True,
+                               start__lte=today).update(end=today)
+    PhasePeriod.objects.get_or_create(project=project, phase=new, defaults={"start": today})
+
+
 @transaction.atomic
 def create_project(*, actor, data: dict, organisation=None, group=None,
                    relations: dict | None = None) -> Project:
@@ -104,6 +113,8 @@ def create_project(*, actor, data: dict, organisation=None, group=None,
     project.save()
     for name, values in (relations or {}).items():
         getattr(project, name).set(values)
+    PhasePeriod.objects.create(project=project, phase=project.phase,
+                               start=timezone.localdate())
     if organisation is not None:
         ConsortiumMember.objects.create(
             project=project, organisation=organisation, role=ConsortiumMember.Role.LEAD,
@@ -134,6 +145,8 @@ def update_project(*, project: Project, actor, data: dict, version: int,
         **fields, version=F("version") + 1, updated_at=timezone.now())
     if not updated:  # cannot happen under the row lock; kept as the last line of defence
         raise EditConflict(Project.objects.get(pk=current.pk), list(fields))
+    if fields.get("phase", before["phase"]) != before["phase"]:
+        _record_phase_change(current, before["phase"], fields["phase"])
     for name, values in (relations or {}).items():
         getattr(current, name).set(values)
     # update() sends no post_save: the search index learns of the new texts here.
@@ -155,6 +168,8 @@ def create_from_idea(idea, actor) -> Project:
         origin_idea=idea, created_by=actor)
     project.focus_areas.set(idea.focus_areas.all())
     project.principles.set(idea.principles.all())
+    PhasePeriod.objects.create(project=project, phase=project.phase,
+                               start=timezone.localdate())
     ProjectSDG.objects.bulk_create(ProjectSDG(project=project, goal=goal)
                                    for goal in idea.sdgs.all())
     if idea.latitude is not None and idea.longitude is not None:
@@ -200,7 +215,13 @@ def save_part(*, project: Project, actor, instance, data: dict):
     try:
         with transaction.atomic():
             instance.save()
-    except IntegrityError as error:
+    except IntegrityError as error:  # a unique constraint: say which field repeats
+        if isinstance(instance, PhasePeriod):
+            raise ValidationError({"phase": _(
+                "This phase has its dates already; change them there.")}) from error
+        if isinstance(instance, ProjectSDG):
+            raise ValidationError({"target" if instance.target_id else "goal": _(
+                "The project names this already.")}) from error
         raise ValidationError(_("This is already there.")) from error
     if isinstance(instance, Result):
         refresh_progress(project)

@@ -51,7 +51,7 @@ def full_project(project, partner_member, invitation):
             "type": "Point", "coordinates": [7.625, 51.962]}}),
         (ProjectSDG(), {"goal": SustainableDevelopmentGoal.objects.get(number=11),
                         "target": SDGTarget.objects.get(code="11.2")}),
-        (PhasePeriod(), {"phase": "concept", "start": date(2026, 1, 1)}),
+        (PhasePeriod(), {"phase": "preparation", "start": date(2026, 1, 1)}),
         (ProjectUpdate(), {"title": "Start", "body": "Es geht **los**."}),
     ]
     for instance, data in parts:

@@ -264,8 +264,9 @@ def test_phase_dates_end_after_start(project, partner_member):
               end=date(2026, 4, 1))
     assert "end" in error.value.message_dict
     _save(project, partner_member, PhasePeriod(), phase="pilot", start=date(2026, 5, 1))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         _save(project, partner_member, PhasePeriod(), phase="pilot", start=date(2026, 6, 1))
+    assert "has its dates already" in error.value.message_dict["phase"][0]
 
 
 @pytest.mark.parametrize(("data", "field"), [
@@ -307,8 +308,9 @@ def test_an_sdg_target_must_belong_to_the_goal(project, partner_member):
     _save(project, partner_member, ProjectSDG(), goal=goal,
           target=SDGTarget.objects.get(code="11.2"))
     _save(project, partner_member, ProjectSDG(), goal=goal)
-    with pytest.raises(ValidationError):  # the goal alone, twice
+    with pytest.raises(ValidationError) as error:  # the goal alone, twice
         _save(project, partner_member, ProjectSDG(), goal=goal)
+    assert "goal" in error.value.message_dict
 
 
 def test_outsiders_cannot_change_parts(project, citizen, other_admin, partner_member):
@@ -342,3 +344,18 @@ def test_create_from_idea_takes_over_sdgs_and_place(make_user, group):
     place = project.places.get()
     assert place.name == "Domplatz"
     assert place.geometry == {"type": "Point", "coordinates": [7.62, 51.96]}
+
+
+def test_the_timeline_follows_phase_changes(project, partner_member):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    assert list(project.phase_periods.values_list("phase", "start", "end")) == [
+        ("concept", today, None)]
+    services.update_project(project=project, actor=partner_member, version=1,
+                            data={"phase": "pilot"})
+    assert list(project.phase_periods.order_by("pk").values_list("phase", "start", "end")) == [
+        ("concept", today, today), ("pilot", today, None)]
+    services.update_project(project=project, actor=partner_member, version=2,
+                            data={"summary_de": "Nur Text"})
+    assert project.phase_periods.count() == 2

@@ -17,7 +17,7 @@ def _url(name, project=None, **kwargs):
     return reverse(f"projects:{name}", kwargs=kwargs)
 
 
-def _fill(project, actor, target="11.2", phase="concept"):
+def _fill(project, actor, target="11.2", phase="preparation"):
     services.save_part(project=project, actor=actor, instance=Milestone(),
                        data={"title": "Auftakt", "due": date(2026, 3, 1)})
     services.save_part(project=project, actor=actor, instance=Result(),
@@ -43,7 +43,7 @@ def test_the_project_page_shows_everything(client, project, partner_member):
     for text in ["Quartiersbus Kreuzviertel", "Stadtwerke Beispielstadt", "Auftakt",
                  'value="30" max="100"', "30 %", "Domplatz", "11.2", "1.000,00 EUR",
                  "Summe in EUR", "<strong>los</strong>", 'data-geojson="project-places"',
-                 "Phasen", "01.01.2026"]:
+                 "Phasen", "Vorbereitung", "01.01.2026"]:
         assert text in html, text
     # The visitor sees no edit links.
     assert _url("edit", project) not in html
@@ -261,8 +261,11 @@ def test_consortium_page_queries_for_an_admin_do_not_grow(client_for, project, p
 
 
 def test_api_part_lists_have_constant_queries(api, client, project, partner_member):
-    for kind in ("milestones", "updates", "results", "budget-lines", "places", "sdgs", "phases"):
+    for kind in ("milestones", "updates", "results", "budget-lines", "places", "sdgs"):
         assert client.get(f"/api/v1/projects/{project.slug}/{kind}").json() == []
+    # The first phase's period starts with the project.
+    assert [p["phase"] for p in client.get(f"/api/v1/projects/{project.slug}/phases").json()
+            ] == ["concept"]
     _fill(project, partner_member)
     counts = [query_count(client.get, f"/api/v1/projects/{project.slug}/{kind}")
               for kind in ("milestones", "results", "sdgs")]
