@@ -274,6 +274,17 @@ def test_a_stale_edit_shows_the_difference_and_saves_nothing(client_for, idea, w
     assert idea.description == "Mein neuer Text" and idea.version == 3
 
 
+def test_an_edit_without_its_version_is_refused(client_for, idea, writer):
+    post = _edit_post(idea, title="Ohne Version")
+    del post["version"]
+    response = client_for(writer).post(reverse("ideas:edit", kwargs={"pk": idea.pk}), post)
+    assert response.status_code == 400 and "version" in response.context["form"].errors
+    assert "Open the idea" in response.content.decode() or "erneut" in \
+        response.content.decode()
+    idea.refresh_from_db()
+    assert idea.title != "Ohne Version"
+
+
 @pytest.mark.parametrize("role, status", [
     (None, 302), ("citizen", 403), ("member", 403), ("lead", 403), ("writer", 200),
     ("coordinator", 200)])
