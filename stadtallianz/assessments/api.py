@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
@@ -103,6 +104,9 @@ class AssessmentSummaryOut(Schema):
     project: str = Field(..., description="Slug of the project.")
     state: AssessmentState
     is_current: bool = Field(..., description="The project's latest published assessment.")
+    version: int = Field(..., description="Grows with every save of the scores; send it back "
+                                          "with `PUT …/scores` to be told of someone else's "
+                                          "save (409).")
     created_at: datetime
     submitted_at: datetime | None
     reviewed_at: datetime | None
@@ -182,6 +186,17 @@ class ScoreIn(InputSchema):
 
 class ScoresIn(InputSchema):
     scores: list[ScoreIn] = Field(..., max_length=8, description="Replaces all scores.")
+    version: int | None = Field(None, ge=1, description="The `version` the scores were based "
+                                                        "on; a newer stored one is a 409.")
+
+
+class ConflictOut(Schema):
+    detail: str
+    current_version: int | None = Field(None, description="With an edit conflict: the stored "
+                                                          "version.")
+    principles: list[int] = Field([], description="With an edit conflict: the principles "
+                                                  "whose stored score or justification differs "
+                                                  "from what was sent.")
 
 
 class ReviewIn(InputSchema):
@@ -251,15 +266,23 @@ def assessment_create(request, slug: str):
 
 
 @router.put("/{int:assessment_id}/scores", auth=write_auth,
-            response={200: AssessmentDetailOut, **CHANGE_ERRORS}, summary="Save the scores")
+            response={200: AssessmentDetailOut, **CHANGE_ERRORS, 409: ConflictOut},
+            summary="Save the scores")
 def assessment_scores(request, assessment_id: int, payload: ScoresIn):
     """Replaces the scores of a draft (or one sent back for changes); principles may be missing
-    until it is submitted. 409 once it is submitted or published."""
+    until it is submitted. 409 once it is submitted or published, and when `version` is given
+    and someone saved meanwhile (with `current_version` and the differing `principles`)."""
     assessment = _assessment(request, assessment_id)
     data = _scores_data(request, payload, assessment.project)
     try:
         with service_errors():
-            services.save_scores(assessment=assessment, by=request.auth, scores=data)
+            services.save_scores(assessment=assessment, by=request.auth, scores=data,
+                                 version=payload.version)
+    except services.EditConflict as conflict:
+        return Status(409, {"detail": gettext("Someone else saved this assessment meanwhile; "
+                                              "nothing was saved."),
+                            "current_version": conflict.assessment.version,
+                            "principles": conflict.principles})
     except DjangoValidationError as error:
         raise _invalid(error) from error
     return _out(assessment)

@@ -35,8 +35,11 @@ class AssessmentForm(forms.Form):
     """Per principle `score_<n>`, `justification_<n>`, `evidence_<n>` (one link per line,
     "label | address") and `results_<n>` (results of the project)."""
 
-    def __init__(self, *args, principles, results, scores=None, **kwargs):
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, principles, results, scores=None, version=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = version
         self.principles = principles
         scores = {score.principle_id: score for score in (scores or [])}
         result_choices = [(str(r.pk), r.title) for r in results]

@@ -81,6 +81,9 @@ class Assessment(models.Model):
     # The principles its scores serve and harm as bit masks (bit n-1 for principle n), kept by
     # the services whenever the scores change: the portfolio counts over thousands of projects
     # from these two columns instead of joining eight score rows per project.
+    # Optimistic locking of the draft, as on projects: a save based on an older number is
+    # refused, so two team members never silently overwrite each other's scores.
+    version = models.PositiveIntegerField(_("version"), default=1)
     serves_mask = models.PositiveIntegerField(default=0, editable=False)
     harms_mask = models.PositiveIntegerField(default=0, editable=False)
 

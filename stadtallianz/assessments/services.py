@@ -16,6 +16,7 @@ Scores are given as a list of dicts, the same for the web form and the API:
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +35,15 @@ JUSTIFICATION_MAX = 5000
 LABEL_MAX = 200
 URL_MAX = 500
 http_url = URLValidator(schemes=["http", "https"])
+
+
+class EditConflict(Exception):
+    """Someone saved the assessment since the editor loaded it."""
+
+    def __init__(self, assessment: Assessment, principles: list[int]):
+        super().__init__("version conflict")
+        self.assessment = assessment  # as stored now
+        self.principles = principles  # numbers whose stored score differs from what was sent
 
 
 def _deny(message) -> None:
@@ -195,16 +205,31 @@ def _require_editable(assessment: Assessment) -> None:
                               code="accepted")
 
 
+def _differing(before: dict, cleaned) -> list[int]:
+    """Principle numbers whose score or justification differs between `before` (a snapshot)
+    and the cleaned scores sent."""
+    sent = {str(score.principle.number): [score.score, score.justification]
+            for score, _evidence in cleaned}
+    return sorted(int(n) for n in set(before) | set(sent)
+                  if (before.get(n) or [None, None])[:2] != sent.get(n, [None, None]))
+
+
 @transaction.atomic
-def save_scores(*, assessment: Assessment, by, scores: list[dict]) -> Assessment:
+def save_scores(*, assessment: Assessment, by, scores: list[dict],
+                version: int | None = None) -> Assessment:
     """Replaces the scores of a draft (or of one sent back for changes). Principles may be
-    missing until the assessment is submitted."""
+    missing until the assessment is submitted. With `version` (the one the editor loaded), a
+    save on top of someone else's newer one raises EditConflict."""
     assessment = _locked(assessment)
     _require_team(by, assessment.project, _("Only the project team edits its self-assessment."))
     _require_editable(assessment)
     cleaned = clean_scores(scores, project=assessment.project, by=by)
     before = scores_snapshot(assessment)
+    if version is not None and version != assessment.version:
+        raise EditConflict(assessment, _differing(before, cleaned))
     _write_scores(assessment, cleaned)
+    Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
+    assessment.version += 1
     assessment.save(update_fields=["updated_at"])
     after = scores_snapshot(assessment)
     if before != after:

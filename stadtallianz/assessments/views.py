@@ -5,6 +5,8 @@ What a person may not see (an open assessment outside the team and the coordinat
 a 404; what they may see but not do is a 403. Every change goes through `services.py`.
 """
 
+import difflib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +22,7 @@ from stadtallianz.projects.models import Project
 
 from . import permissions, portfolio, services
 from .forms import AssessmentForm, PortfolioFilterForm, ReviewForm
-from .models import Assessment, Score
+from .models import Assessment, Score, signed
 from .templatetags.assessments import scores_of
 
 PROJECTS_PER_PAGE = 25
@@ -75,13 +77,27 @@ def assessment_edit(request, pk: int):
         messages.error(request, _("This assessment can no longer be changed (%(state)s).")
                        % {"state": assessment.get_state_display()})
         return redirect(assessment)
-    form = AssessmentForm(request.POST or None, principles=list(Principle.objects.all()),
-                          results=list(project.results.all()), scores=scores_of(assessment))
+    principles = list(Principle.objects.all())
+    form = AssessmentForm(request.POST or None, principles=principles,
+                          results=list(project.results.all()), scores=scores_of(assessment),
+                          version=assessment.version)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         try:
             services.save_scores(assessment=assessment, by=request.user,
-                                 scores=form.scores_data())
+                                 scores=form.scores_data(),
+                                 version=form.cleaned_data["version"])
+        except services.EditConflict as error:
+            conflict = _differences(form, error, principles)
+            form.add_error(None, _(
+                "Someone else saved this assessment while you were editing it. Your changes "
+                "have not been saved. Below is what differs; the form now starts from the "
+                "stored version %(version)s — take over what you want to keep and save again.")
+                % {"version": error.assessment.version})
+            data = form.data.copy()
+            data["version"] = error.assessment.version
+            form.data = data
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -99,8 +115,29 @@ def assessment_edit(request, pk: int):
                                             "coordination office for review."))
                 return redirect(assessment)
     return render(request, "assessments/form.html",
-                  {"form": form, "assessment": assessment, "project": project},
-                  status=400 if form.errors else 200)
+                  {"form": form, "assessment": assessment, "project": project,
+                   "conflict": conflict},
+                  status=409 if conflict else 400 if form.errors else 200)
+
+
+def _differences(form, conflict, principles) -> list[dict]:
+    """Per differing principle: the stored score and the typed one, and a line diff of the
+    stored justification against the typed one."""
+    stored = {s.principle.number: s for s in scores_of(conflict.assessment)}
+    names = {p.number: p for p in principles}
+    rows = []
+    for number in conflict.principles:
+        score = stored.get(number)
+        typed = form.cleaned_data.get(f"score_{number}", "")
+        typed_text = form.cleaned_data.get(f"justification_{number}", "")
+        diff = difflib.unified_diff(
+            (score.justification if score else "").splitlines(), typed_text.splitlines(),
+            fromfile=_("stored"), tofile=_("yours"), lineterm="")
+        rows.append({"principle": names[number],
+                     "stored": score.signed if score else "–",
+                     "typed": signed(int(typed)) if typed != "" else "–",
+                     "diff": "\n".join(diff)})
+    return rows
 
 
 @login_required

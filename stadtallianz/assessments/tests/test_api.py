@@ -168,3 +168,17 @@ def test_list_query_counts_do_not_grow(client_for, team_member, project, make_pr
     assert query_count(client.get, f"{BASE}/portfolio") == folio
     assert query_count(client.get, f"{BASE}/{project.assessments.get(is_current=True).pk}"
                        ) == detail
+
+
+def test_a_stale_version_is_409_with_the_current_one(client_for, project, team_member,
+                                                     make_assessment):
+    draft = make_assessment(project, [0] * 8, state=State.DRAFT)
+    client = client_for(team_member)
+    assert client.get(f"{BASE}/{draft.pk}").json()["version"] == 1
+    assert _put(client, f"{BASE}/{draft.pk}/scores", {**_body(), "version": 1}
+                ).json()["version"] == 2
+    stale = _put(client, f"{BASE}/{draft.pk}/scores", {**_body([1] * 8), "version": 1})
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == 2
+    assert stale.json()["principles"] == [n for n, v in enumerate(VALUES, start=1) if v != 1]
+    assert list(draft.scores.values_list("score", flat=True)) == VALUES

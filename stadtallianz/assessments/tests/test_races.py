@@ -63,3 +63,16 @@ def test_saving_while_submitting_is_refused(project, team_member):
     thread.join()
     assert errors == []
     assert set(assessment.scores.values_list("score", flat=True)) != {0}
+
+
+def test_two_saves_of_one_version_at_once_one_is_told(project, team_member, coordinator):
+    draft = services.start(project=project, by=team_member)
+    thread, errors = in_open_transaction(lambda: services.save_scores(
+        assessment=draft, by=team_member, scores=scores_data(), version=1))
+    with pytest.raises(services.EditConflict):
+        services.save_scores(assessment=draft, by=coordinator, scores=scores_data([0] * 8),
+                             version=1)
+    thread.join()
+    assert errors == []
+    draft.refresh_from_db()
+    assert draft.version == 2 and set(draft.scores.values_list("score", flat=True)) != {0}

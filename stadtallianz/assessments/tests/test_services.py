@@ -257,3 +257,24 @@ def test_the_principle_masks_follow_the_scores(project, team_member, make_assess
         [0, 0, -2, 1, 0, 0, 0, 0]))
     draft.refresh_from_db()
     assert (draft.serves_mask, draft.harms_mask) == (0b1000, 0b100)
+
+
+def test_a_save_on_an_older_version_is_refused_and_names_the_differences(project, team_member,
+                                                                         coordinator):
+    draft = services.start(project=project, by=team_member)
+    assert draft.version == 1
+    services.save_scores(assessment=draft, by=team_member, scores=scores_data(), version=1)
+    draft.refresh_from_db()
+    assert draft.version == 2
+    # Someone who loaded version 1 saves other scores: refused, nothing written.
+    other = scores_data()
+    other[2]["score"] = 2
+    other[4]["justification"] = "Anders begründet."
+    with pytest.raises(services.EditConflict) as conflict:
+        services.save_scores(assessment=draft, by=coordinator, scores=other, version=1)
+    assert conflict.value.principles == [3, 5]
+    assert conflict.value.assessment.version == 2
+    assert list(draft.scores.values_list("score", flat=True)) == VALUES
+    # Based on the current version it goes through.
+    services.save_scores(assessment=draft, by=coordinator, scores=other, version=2)
+    assert draft.scores.get(principle__number=3).score == 2

@@ -402,3 +402,26 @@ def test_history_query_count_is_constant(client, project, make_assessment):
     for days in (200, 100, 10):
         make_assessment(project, [1] * 8, published_at=timezone.now() - timedelta(days=days))
     assert query_count(client.get, url) == few
+
+
+def test_the_form_tells_of_a_concurrent_save_and_shows_the_difference(client_for, project,
+                                                                      team_member, coordinator):
+    draft = services.start(project=project, by=team_member)
+    edit = reverse("assessments:edit", kwargs={"pk": draft.pk})
+    # Both open the form at version 1; the coordinator saves first.
+    services.save_scores(assessment=draft, by=coordinator, version=1, scores=[
+        {"principle": 1, "score": 1, "justification": "Erste Zeile.\nZweite Zeile.",
+         "evidence": []}])
+    response = client_for(team_member).post(edit, {
+        "version": "1", "score_1": "2", "justification_1": "Erste Zeile.\nAndere Zeile."})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Someone else saved this assessment" in html
+    assert "+1" in html and "+2" in html
+    assert "-Zweite Zeile." in html and "+Andere Zeile." in html
+    assert 'name="version" value="2"' in html
+    assert draft.scores.get().score == 1
+    # Saving again from the stored version goes through.
+    response = client_for(team_member).post(edit, {
+        "version": "2", "score_1": "2", "justification_1": "Erste Zeile.\nAndere Zeile."})
+    assert response.status_code == 302 and draft.scores.get().score == 2
