@@ -283,3 +283,36 @@ def test_german_words_of_projects_are_not_those_of_other_apps(client, project, p
     html = client.get(project.get_absolute_url()).content.decode()
     assert "Federführung" in html and ">Orte<" in html and "Abgebrochen" in html
     assert "Plätze" not in html
+
+
+@pytest.mark.parametrize(("role", "own_project", "group_project_status"), [
+    (None, 302, 302), ("citizen", 403, 403), ("partner_member", 200, 403),
+    ("partner_admin", 200, 403), ("other_admin", 403, 403), ("lead", 403, 200),
+    ("member", 403, 403), ("coordinator", 200, 200),
+])
+def test_who_may_open_the_edit_page(as_role, project, group_project, role, own_project,
+                                    group_project_status):
+    client = as_role(role)
+    assert client.get(_url("edit", project)).status_code == own_project
+    assert client.get(_url("edit", group_project)).status_code == group_project_status
+    # Everyone reads both projects.
+    assert client.get(project.get_absolute_url()).status_code == 200
+    assert client.get(group_project.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["citizen", "partner_member", "other_admin"])
+def test_only_the_leads_admins_invite_on_the_page(as_role, project, other_organisation, role):
+    response = as_role(role).post(_url("consortium", project),
+                                  {"organisation": other_organisation.pk, "role": "partner"})
+    assert response.status_code == 403
+    assert project.consortium.count() == 1
+
+
+def test_starting_a_project_for_a_group(client_for, member, group, citizen):
+    c = client_for(member)
+    form = c.get(_url("create")).content.decode()
+    assert group.name_de in form
+    response = c.post(_url("create"), {"title_de": "Gruppenprojekt", "working_group": group.pk,
+                                       "phase": "concept"})
+    assert response.status_code == 302
+    assert Project.objects.get(title_de="Gruppenprojekt").working_group == group
