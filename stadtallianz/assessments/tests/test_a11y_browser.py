@@ -91,4 +91,14 @@ def test_the_form_is_accessible_and_works_by_keyboard(page, live_server, assesse
         page.click("form.assessment-form button[type=submit]:not([name])")
     assert page.locator("#id_justification_2_error").count() == 1
     assert axe_violations(page) == []
+    # Someone saves while the form is open: the conflict page with the difference passes too.
+    page.goto(f"{live_server.url}/{language}/assessments/{draft.pk}/edit/")
+    draft.refresh_from_db()
+    services.save_scores(assessment=draft, by=coordinator, scores=scores_data([0] * 8),
+                         version=draft.version)
+    page.fill("#id_justification_1", "Meine neue Begründung.")
+    with page.expect_navigation():
+        page.click("form.assessment-form button[type=submit]:not([name])")
+    assert page.locator("#conflict-heading").count() == 1
+    assert axe_violations(page) == []
     assert page.csp_violations == []
