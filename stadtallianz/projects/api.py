@@ -54,8 +54,7 @@ ResultState = _choices("ResultState", Result.State.choices)
 BudgetSource = _choices("BudgetSource", BudgetLine.Source.choices)
 ConsortiumRole = _choices("ConsortiumRole", ConsortiumMember.Role.choices)
 ConsortiumState = _choices("ConsortiumState", ConsortiumMember.State.choices)
-InviteRole = _choices("InviteRole", [(ConsortiumMember.Role.PARTNER, ""),
-                                     (ConsortiumMember.Role.ASSOCIATED, "")])
+InviteRole = _choices("InviteRole", ConsortiumMember.Role.choices)
 READ_ERRORS = {404: ErrorOut}
 
 
@@ -478,7 +477,9 @@ def project_consortium_list(request, slug: str):
 @router.post("/{slug}/consortium", auth=write_auth,
              response={201: ConsortiumOut, **CHANGE_ERRORS}, summary="Invite an organisation")
 def project_consortium_invite(request, slug: str, payload: InviteIn):
-    """The lead organisation's admins invite; the invited organisation's admins are notified."""
+    """The lead organisation's admins invite; the invited organisation's admins are notified.
+    `role` `lead` only while the project has no lead organisation (nor an open invitation to
+    lead): 422 `role` otherwise."""
     project = _project(slug)
     organisation = _one(Organisation, payload.organisation, "organisation")
     with service_errors():

@@ -216,8 +216,12 @@ class InviteForm(forms.Form):
         (ConsortiumMember.Role.PARTNER, ConsortiumMember.Role.PARTNER.label),
         (ConsortiumMember.Role.ASSOCIATED, ConsortiumMember.Role.ASSOCIATED.label)])
 
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args, project, lead_open=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if lead_open:  # a project without a lead organisation may invite one
+            self.fields["role"].choices = [
+                *self.fields["role"].choices,
+                (ConsortiumMember.Role.LEAD, ConsortiumMember.Role.LEAD.label)]
         self.fields["organisation"].queryset = (
             Organisation.objects.public().exclude(pk__in=ConsortiumMember.objects.filter(
                 project=project, state__in=[ConsortiumMember.State.INVITED,

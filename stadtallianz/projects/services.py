@@ -268,14 +268,26 @@ def _notify_admins(member: ConsortiumMember, template: str, key: str) -> None:
                url=lambda: member.project.get_absolute_url() + "consortium/")
 
 
+def can_invite_lead(project: Project) -> bool:
+    """A project without a lead organisation (one from an idea, or a group's) may invite one;
+    once a lead is accepted or invited, the lead role is taken."""
+    return not ConsortiumMember.objects.filter(
+        project=project, role=ConsortiumMember.Role.LEAD,
+        state__in=[ConsortiumMember.State.ACCEPTED, ConsortiumMember.State.INVITED]).exists()
+
+
 @transaction.atomic
 def invite(*, project: Project, actor, organisation, role: str) -> ConsortiumMember:
-    """Invites an organisation as partner or associated partner; its admins are told."""
+    """Invites an organisation as partner, associated partner or (while the project has none)
+    lead; its admins are told."""
     if not permissions.can_manage_consortium(actor, project):
         raise PermissionDenied(_("Only the lead organisation's admins manage the consortium."))
-    if role not in (ConsortiumMember.Role.PARTNER, ConsortiumMember.Role.ASSOCIATED):
-        raise ValidationError({"role": _("Invite as partner or associated partner; the lead "
-                                         "is the organisation that started the project.")})
+    if role == ConsortiumMember.Role.LEAD and not can_invite_lead(project):
+        raise ValidationError({"role": _(
+            "The project has a lead organisation or an open invitation to lead; invite as "
+            "partner or associated partner.")})
+    if role not in ConsortiumMember.Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
     member = ConsortiumMember.objects.filter(project=project, organisation=organisation).first()
     if member is not None and member.state != ConsortiumMember.State.DECLINED:
         raise ValidationError({"organisation": _(
@@ -304,7 +316,12 @@ def answer(*, member: ConsortiumMember, actor, accept: bool) -> ConsortiumMember
     member.state = (ConsortiumMember.State.ACCEPTED if accept
                     else ConsortiumMember.State.DECLINED)
     member.responded_at = timezone.now()
-    member.save()
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as error:  # the partial unique constraint: one accepted lead
+        raise ValidationError(_("The project has a lead organisation already."),
+                              code="lead_taken") from error
     audit_log(actor=actor, action=f"project.consortium.{member.state}", target=member.project,
               after={"organisation": member.organisation_id, "role": member.role})
     return member

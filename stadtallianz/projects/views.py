@@ -276,7 +276,8 @@ def consortium(request, slug):
     administered = permissions.administered_organisation_ids(request.user)
     answerable = {m.pk for m in members if m.state == ConsortiumMember.State.INVITED
                   and m.organisation_id in administered}
-    form = forms.InviteForm(request.POST or None, project=project) if can_manage else None
+    form = forms.InviteForm(request.POST or None, project=project,
+                            lead_open=services.can_invite_lead(project)) if can_manage else None
     if request.method == "POST":
         if not request.user.is_authenticated or form is None:
             raise PermissionDenied

@@ -116,6 +116,9 @@ def test_consortium_flow(api, project, partner_admin, partner_member, other_admi
     assert api(partner_admin)("delete", f"{path}/{lead_id}").status_code == 409
     assert api(partner_admin)("delete", f"{path}/{member_id}").status_code == 204
     assert api(partner_admin)("post", path, {"organisation": "nope"}).status_code == 422
+    lead = api(partner_admin)("post", path, {"organisation": other_organisation.slug,
+                                             "role": "lead"})
+    assert lead.status_code == 422 and lead.json()["detail"][0]["loc"][-1] == "role"
 
 
 def test_parts_crud_and_bad_input(api, project, partner_member, citizen):

@@ -196,7 +196,7 @@ def test_invitation_rules(project, partner_admin, invitation, other_organisation
     with pytest.raises(ValidationError) as error:
         services.invite(project=project, actor=partner_admin,
                         organisation=make_organisation("Dritte"), role="lead")
-    assert "role" in error.value.message_dict
+    assert "has a lead organisation" in error.value.message_dict["role"][0]
 
 
 def test_removing_partners_but_never_the_lead(project, partner_admin, invitation, other_admin):
@@ -359,3 +359,34 @@ def test_the_timeline_follows_phase_changes(project, partner_member):
     services.update_project(project=project, actor=partner_member, version=2,
                             data={"summary_de": "Nur Text"})
     assert project.phase_periods.count() == 2
+
+
+def test_a_project_without_a_lead_invites_one(group_project, lead, other_admin, other_member,
+                                              other_organisation, partner_admin, organisation):
+    invitation = services.invite(project=group_project, actor=lead,
+                                 organisation=other_organisation, role="lead")
+    with pytest.raises(ValidationError) as error:  # one open invitation to lead at a time
+        services.invite(project=group_project, actor=lead, organisation=organisation,
+                        role="lead")
+    assert "role" in error.value.message_dict
+    services.answer(member=invitation, actor=other_admin, accept=True)
+    assert permissions.lead_of(group_project).organisation == other_organisation
+    # The lead's admins manage the consortium now; its people and the group's leads edit.
+    assert permissions.can_manage_consortium(other_admin, group_project)
+    assert not permissions.can_manage_consortium(lead, group_project)
+    assert permissions.can_edit(other_member, group_project)
+    assert permissions.can_edit(lead, group_project)
+
+
+def test_two_lead_invitations_cannot_both_be_accepted(group_project, lead, other_admin,
+                                                      other_organisation, partner_admin,
+                                                      organisation):
+    first = services.invite(project=group_project, actor=lead, organisation=other_organisation,
+                            role="lead")
+    # An older open invitation to lead, written before the rule (or by the admin site).
+    second = ConsortiumMember.objects.create(project=group_project, organisation=organisation,
+                                             role="lead")
+    services.answer(member=first, actor=other_admin, accept=True)
+    with pytest.raises(ValidationError, match="has a lead organisation already"):
+        services.answer(member=second, actor=partner_admin, accept=True)
+    assert ConsortiumMember.objects.get(pk=second.pk).state == "invited"
