@@ -98,8 +98,9 @@ class ConsortiumMember(models.Model):
 
     Rule: an organisation is invited (state "invited"), its admins accept or decline. At most one
     accepted lead per project (a database constraint); a project created by an organisation has
-    that organisation as accepted lead from the start; a project of a working group may have none
-    (the group carries it). The lead role is never invited, only given at creation.
+    that organisation as accepted lead from the start; a project of a working group or from an
+    idea may have none (the group or the coordination office carries it) and may invite one
+    organisation to lead at a time.
     """
 
     class Role(models.TextChoices):
