@@ -192,6 +192,8 @@ def idea_update(*, idea: Idea, by, data: dict, base_version: int) -> Idea:
     audit_log(actor=by, action="idea.changed", target=idea,
               before={"version": base_version, **{key: before[key] for key in changed}},
               after={"version": idea.version, **{key: after[key] for key in changed}})
+    _tell_followers(idea, by, "changed", key=f"idea-changed:{idea.pk}:{idea.version}",
+                    editor=by)
     return idea
 
 
@@ -351,17 +353,13 @@ def allowed_transitions(idea: Idea) -> set:
     return TRANSITIONS.get(idea.state, set())
 
 
-def _recipients(idea: Idea, by) -> list:
-    """Authors, co-authors and followers, each once, without the person acting."""
-    people = {}
-    if idea.author is not None:
-        people[idea.author.pk] = idea.author
-    for coauthor in idea.coauthors.filter(state=CoAuthor.State.ACCEPTED).select_related("user"):
-        people[coauthor.user.pk] = coauthor.user
-    for follow in idea.follows.select_related("user"):
-        people[follow.user.pk] = follow.user
-    people.pop(getattr(by, "pk", None), None)
-    return list(people.values())
+def _tell_followers(idea: Idea, by, template: str, *, key: str, **context) -> None:
+    """Followers, authors and co-authors hear of a change, except the person who made it."""
+    from .participation import followers_of  # participation imports this module's neighbours
+
+    for person in followers_of(idea):
+        if person.pk != getattr(by, "pk", None):
+            _notify(person, template, idea, key=key, **context)
 
 
 @transaction.atomic
@@ -410,6 +408,5 @@ def change_state(*, idea: Idea, by, state: str, reason: str = "",
               after={"state": idea.state, "state_reason": idea.state_reason,
                      "merged_into": idea.merged_into_id,
                      **({"project": project.pk} if project else {})})
-    for person in _recipients(idea, by):
-        _notify(person, "state_changed", idea, key=f"idea-state:{idea.pk}:{state}")
+    _tell_followers(idea, by, "state_changed", key=f"idea-state:{idea.pk}:{state}")
     return idea

@@ -266,3 +266,17 @@ def test_too_large_images_are_refused(idea, writer, png, monkeypatch):
     with pytest.raises(ValidationError) as error:
         services.image_add(idea=idea, by=writer, upload=png(), alt_text="x")
     assert error.value.error_dict["image"][0].code == "too_large"
+
+
+def test_an_edit_tells_followers_and_co_authors_but_not_the_editor(
+        idea, writer, citizen, partner_member, submit):
+    coauthor = services.coauthor_invite(idea=idea, by=writer, email=citizen.email)
+    services.coauthor_respond(coauthor=coauthor, by=citizen, accept=True)
+    Follow.objects.create(idea=idea, user=partner_member)
+    services.idea_update(idea=idea, by=citizen, base_version=idea.version,
+                         data={"title": "Radweg am Kanal, beleuchtet"})
+    told = set(Notification.objects.filter(kind="idea-changed")
+               .values_list("recipient__email", flat=True))
+    assert told == {writer.email, partner_member.email}
+    note = Notification.objects.get(kind="idea-changed", recipient=partner_member)
+    assert "Radweg am Kanal, beleuchtet" in note.subject and "2" in note.body
