@@ -129,8 +129,8 @@ class AssessmentDetailOut(AssessmentSummaryOut):
                                                     "some.")
 
     @staticmethod
-    def resolve_scores(obj: Assessment):
-        return scores_of(obj)
+    def resolve_scores(obj: Assessment, context):
+        return scores_of(obj, viewer=api_user(context["request"]))
 
 
 # ---------------------------------------------------------------------------------------------

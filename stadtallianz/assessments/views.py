@@ -42,7 +42,8 @@ def assessment_detail(request, pk: int):
     team = permissions.is_team(request.user, project)
     reviewer = permissions.can_review(request.user)
     return render(request, "assessments/detail.html", {
-        "assessment": assessment, "project": project, "scores": scores_of(assessment),
+        "assessment": assessment, "project": project,
+        "scores": scores_of(assessment, viewer=request.user),
         "principle_count": Principle.objects.count(),
         "can_edit": team and assessment.is_editable,
         "can_review": reviewer and assessment.state == Assessment.State.SUBMITTED,
@@ -181,7 +182,8 @@ def assessment_action(request, pk: int, action: str):
 def _detail_with_review_form(request, assessment, form):
     return render(request, "assessments/detail.html", {
         "assessment": assessment, "project": assessment.project,
-        "scores": scores_of(assessment), "principle_count": Principle.objects.count(),
+        "scores": scores_of(assessment, viewer=request.user),
+        "principle_count": Principle.objects.count(),
         "can_edit": False, "show_review": True,
         "can_review": permissions.can_review(request.user)
         and assessment.state == Assessment.State.SUBMITTED,

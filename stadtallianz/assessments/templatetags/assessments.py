@@ -9,10 +9,11 @@ principle's number and its score as text.
 """
 
 from django import template
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from stadtallianz.assessments import permissions
 from stadtallianz.assessments.models import Assessment, Evidence, Score, signed
+from stadtallianz.knowledge.models import Document
 
 register = template.Library()
 
@@ -51,12 +52,17 @@ def chart(scores) -> dict:
             "label_x": 8, "tick_y": TOP - 10}
 
 
-def scores_of(assessment: Assessment):
+def scores_of(assessment: Assessment, viewer=None):
     """The assessment's scores in principle order with principle, evidence and its targets
-    (three queries)."""
+    (three queries). With `viewer`, evidence in knowledge documents that person may not read
+    (members only) is left out: a published assessment is public, the document's title is not.
+    Without it (the team's own form) all evidence is there, so a save keeps it."""
+    evidence = Evidence.objects.select_related("document", "result__project")
+    if viewer is not None:
+        evidence = evidence.filter(Q(document__isnull=True)
+                                   | Q(document__in=Document.objects.visible_to(viewer)))
     return list(Score.objects.filter(assessment=assessment).select_related("principle")
-                .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related(
-                    "document", "result__project")))
+                .prefetch_related(Prefetch("evidence", queryset=evidence))
                 .order_by("principle__number"))
 
 
@@ -73,7 +79,7 @@ def project_assessment(context, project):
     user = context["request"].user
     published = (Assessment.objects.filter(project=project, is_current=True)
                  .only("pk", "project_id", "published_at", "state").first())
-    scores = scores_of(published) if published else []
+    scores = scores_of(published, viewer=user) if published else []
     team = permissions.is_team(user, project)
     open_assessment = None
     if team or permissions.is_coordinator(user):

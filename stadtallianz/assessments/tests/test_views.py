@@ -425,3 +425,25 @@ def test_the_form_tells_of_a_concurrent_save_and_shows_the_difference(client_for
     response = client_for(team_member).post(edit, {
         "version": "2", "score_1": "2", "justification_1": "Erste Zeile.\nAndere Zeile."})
     assert response.status_code == 302 and draft.scores.get().score == 2
+
+
+@pytest.mark.parametrize("role, sees", [(None, False), ("citizen", False), ("outsider", False),
+                                        ("coordinator", True), ("group_member", True)])
+def test_members_only_document_evidence_is_shown_only_to_its_readers(
+        as_role, client_for, citizen, project, make_assessment, make_group, role, sees):
+    """A published assessment is public; a members-only document cited as evidence is not, so
+    its title and address appear only to those who may read it: project page, assessment page
+    and API alike."""
+    group = make_group(members=[citizen] if role == "group_member" else [])
+    document = Document.objects.create(title="Interne Radzaehlung", group=group,
+                                       visibility=Document.Visibility.MEMBERS)
+    assessment = make_assessment(project)
+    assessment.scores.first().evidence.create(label=document.title, document=document)
+    client = client_for(citizen) if role == "group_member" else as_role(role)
+    pages = [client.get(project.get_absolute_url()), client.get(assessment.get_absolute_url()),
+             client.get(f"/api/v1/assessments/{assessment.pk}")]
+    for response in pages:
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert ("Interne Radzaehlung" in body) == sees
+        assert (f"/knowledge/documents/{document.pk}/" in body) == sees
