@@ -775,7 +775,9 @@ def load(*, now) -> int:
         idea.support_count = idea.supports.count()
         idea.comment_count = comments
         idea.save()
-        Idea.objects.filter(pk=idea.pk).update(created_at=now - timedelta(days=180 - index * 3))
+        # Spread over half a year; set on the instance too, as later saves write every field.
+        idea.created_at = now - timedelta(days=180 - index * 3)
+        Idea.objects.filter(pk=idea.pk).update(created_at=idea.created_at)
         by_title[title] = idea
         created += 1
         if state in (DIS, ACC, DEC):
