@@ -329,10 +329,13 @@ def answer(*, member: ConsortiumMember, actor, accept: bool) -> ConsortiumMember
 
 @transaction.atomic
 def remove(*, member: ConsortiumMember, actor) -> None:
-    """Removes an organisation (or withdraws its invitation). The lead cannot be removed."""
+    """Removes an organisation (or withdraws its invitation, an invitation to lead too). The
+    accepted lead cannot be removed: the project would lose the organisation responsible for
+    it."""
     if not permissions.can_manage_consortium(actor, member.project):
         raise PermissionDenied(_("Only the lead organisation's admins manage the consortium."))
-    if member.role == ConsortiumMember.Role.LEAD:
+    if (member.role == ConsortiumMember.Role.LEAD
+            and member.state == ConsortiumMember.State.ACCEPTED):
         raise ValidationError(_("The lead organisation cannot be removed."), code="lead")
     audit_log(actor=actor, action="project.consortium.removed", target=member.project,
               before={"organisation": member.organisation_id, "role": member.role,

@@ -209,6 +209,14 @@ def test_removing_partners_but_never_the_lead(project, partner_admin, invitation
     assert "project.consortium.removed" in _actions(project)
 
 
+def test_an_invitation_to_lead_can_be_withdrawn(group_project, lead, other_organisation):
+    invitation = services.invite(project=group_project, actor=lead,
+                                 organisation=other_organisation, role="lead")
+    services.remove(member=invitation, actor=lead)
+    assert not group_project.consortium.exists()
+    assert services.can_invite_lead(group_project)
+
+
 def test_the_database_refuses_a_second_accepted_lead(project, other_organisation):
     from django.db import IntegrityError, transaction
 

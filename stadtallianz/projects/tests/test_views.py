@@ -316,3 +316,13 @@ def test_starting_a_project_for_a_group(client_for, member, group, citizen):
                                        "phase": "concept"})
     assert response.status_code == 302
     assert Project.objects.get(title_de="Gruppenprojekt").working_group == group
+
+
+def test_an_invitation_to_lead_shows_withdraw_but_the_accepted_lead_does_not(
+        client_for, project, partner_admin, group_project, lead, other_organisation):
+    services.invite(project=group_project, actor=lead, organisation=other_organisation,
+                    role="lead")
+    assert "Einladung zurückziehen" in client_for(lead).get(
+        _url("consortium", group_project)).content.decode()
+    html = client_for(partner_admin).get(_url("consortium", project)).content.decode()
+    assert "Entfernen" not in html and "Einladung zurückziehen" not in html
