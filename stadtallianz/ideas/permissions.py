@@ -123,11 +123,9 @@ def can_moderate_ideas(user) -> bool:
 
 
 def can_hide_comment(user, comment) -> bool:
-    """The coordination office, and the leads of the idea's working group for its comments."""
-    if can_moderate_ideas(user):
-        return True
-    group = comment.idea.working_group
-    return group is not None and is_lead_of(user, group)
+    """The coordination office, and the leads of the idea's working group for its comments
+    while the group is active (an archived group's leads no longer moderate)."""
+    return can_moderate_comments_of(user, comment.idea)
 
 
 def can_moderate_comments_of(user, idea: Idea) -> bool:

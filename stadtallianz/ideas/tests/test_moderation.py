@@ -223,3 +223,22 @@ def test_hidden_idea_is_seen_by_its_authors_and_the_coordination_office_only(
               if permissions.can_view_idea(p, idea)}
     assert seeing == {author, coauthor, coordinator}
     assert not permissions.can_view_idea(AnonymousUser(), idea)
+
+
+def test_leads_of_an_archived_group_no_longer_hide_or_unhide_comments(idea, group, lead, citizen,
+                                                                       coordinator, make_comment):
+    from stadtallianz.workinggroups.models import WorkingGroup
+
+    shown = make_comment(idea, citizen, "Sichtbar")
+    hidden = make_comment(idea, citizen, "Versteckt")
+    moderation.hide_comment(comment=hidden, reason="Spam", by=coordinator)
+    WorkingGroup.objects.filter(pk=group.pk).update(state=WorkingGroup.State.ARCHIVED)
+    idea = Idea.objects.select_related("working_group").get(pk=idea.pk)
+    shown.idea = hidden.idea = idea
+    with pytest.raises(PermissionDenied):
+        moderation.hide_comment(comment=shown, reason="x", by=lead)
+    with pytest.raises(PermissionDenied):
+        moderation.unhide_comment(comment=hidden, by=lead)
+    shown.refresh_from_db()
+    hidden.refresh_from_db()
+    assert not shown.is_hidden and hidden.is_hidden

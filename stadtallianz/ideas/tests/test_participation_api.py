@@ -303,3 +303,23 @@ def test_everything_below_a_hidden_idea_is_404_for_others(call, key_for, idea, c
         assert call("GET", f"{URL}/{idea.pk}/comments", key=key_for(role)).status_code == 200
         assert call("POST", f"{URL}/{idea.pk}/comments", {"body": "x"},
                     key=key_for(role)).status_code == 403
+
+
+def test_lead_of_an_archived_group_gets_no_hidden_reply_through_unhide(call, key_for, idea,  # noqa: F811
+                                                                        group, citizen,
+                                                                        coordinator,
+                                                                        make_comment):
+    from stadtallianz.workinggroups.models import WorkingGroup
+
+    top = make_comment(idea, citizen, "Oben")
+    reply = make_comment(idea, citizen, "Geheime Antwort Numbat", parent=top)
+    moderation.hide_comment(comment=reply, reason="Spam", by=coordinator)
+    WorkingGroup.objects.filter(pk=group.pk).update(state=WorkingGroup.State.ARCHIVED)
+    key = key_for("lead")
+    for path, body in ((f"comments/{reply.pk}/unhide", None),
+                       (f"comments/{top.pk}/hide", {"reason": "Spam"})):
+        response = call("POST", f"{URL}/{path}", body, key=key)
+        assert response.status_code == 403
+        assert "Numbat" not in response.content.decode()
+    assert Comment.objects.get(pk=reply.pk).is_hidden
+    assert not Comment.objects.get(pk=top.pk).is_hidden
