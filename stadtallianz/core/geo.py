@@ -16,15 +16,22 @@ MAX_POSITIONS = 5000
 
 
 def _position(value, where: str) -> tuple[float, float]:
+    """Longitude, latitude and an optional altitude, every one a finite number: NaN or
+    Infinity cannot be written as JSON (PostgreSQL's jsonb refuses them) and an integer too
+    large for a float cannot be compared or drawn."""
     if (not isinstance(value, (list, tuple)) or len(value) not in (2, 3)
             or not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in value)):
         raise ValidationError(
             _("%(where)s: a position is a list of longitude and latitude, e.g. [7.62, 51.96].")
             % {"where": where}, code="position")
-    lon, lat = float(value[0]), float(value[1])
-    if not (math.isfinite(lon) and math.isfinite(lat)):
+    try:
+        numbers = [float(n) for n in value]
+    except OverflowError:  # an integer beyond the float range
+        numbers = [math.inf]
+    if not all(math.isfinite(n) for n in numbers):
         raise ValidationError(_("%(where)s: coordinates must be finite numbers.")
                               % {"where": where}, code="position")
+    lon, lat = numbers[0], numbers[1]
     if not -180 <= lon <= 180:
         raise ValidationError(_("%(where)s: longitude %(value)s is outside -180 to 180.")
                               % {"where": where, "value": value[0]}, code="longitude")

@@ -157,6 +157,11 @@ class BudgetLineForm(forms.ModelForm):
         widgets = {"amount": forms.NumberInput(attrs={"min": 0, "step": "0.01"})}
 
 
+def _refuse_constant(name: str):
+    """NaN, Infinity and -Infinity are not JSON (Python's parser accepts them by default)."""
+    raise ValueError(name)
+
+
 class GeometryField(forms.CharField):
     """GeoJSON geometry typed (or pasted) as text; the model checks it with core.geo."""
 
@@ -170,7 +175,7 @@ class GeometryField(forms.CharField):
         if value in self.empty_values:
             return None
         try:
-            return json.loads(value)
+            return json.loads(value, parse_constant=_refuse_constant)
         except ValueError as error:
             raise forms.ValidationError(_("This is not valid JSON.")) from error
 

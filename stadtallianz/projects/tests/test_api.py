@@ -202,3 +202,14 @@ def test_sdg_target_reference_endpoint(client):
     assert len(targets) == 169
     goal11 = client.get("/api/v1/sdg-targets?goal=11").json()
     assert [t["code"] for t in goal11][:2] == ["11.1", "11.2"] and goal11[-1]["code"] == "11.c"
+
+
+@pytest.mark.parametrize("coordinates", [
+    [7, 51, float("nan")], [7, 51, float("inf")], [float("-inf"), 51], [7, 51, 10 ** 400]])
+def test_a_place_with_a_coordinate_that_is_not_a_finite_number_is_422(
+        api, project, partner_member, coordinates):
+    response = api(partner_member)("post", f"/{project.slug}/places", {
+        "name": "Ort", "geometry": {"type": "Point", "coordinates": coordinates}})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "geometry"
+    assert not project.places.exists()

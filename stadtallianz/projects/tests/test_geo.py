@@ -33,6 +33,11 @@ def test_valid_geometries_are_kept_without_extra_keys(geometry):
     ({"type": "Point", "coordinates": [181, 51]}, "longitude 181 is outside"),
     ({"type": "Point", "coordinates": [7, -91]}, "latitude -91 is outside"),
     ({"type": "Point", "coordinates": [7, float("nan")]}, "finite"),
+    ({"type": "Point", "coordinates": [7, 51, float("nan")]}, "finite"),
+    ({"type": "Point", "coordinates": [7, 51, float("inf")]}, "finite"),
+    ({"type": "Point", "coordinates": [10 ** 400, 51]}, "finite"),
+    ({"type": "Point", "coordinates": [7, 51, -(10 ** 400)]}, "finite"),
+    ({"type": "Polygon", "coordinates": [[[*p, float("nan")] for p in RING]]}, "finite"),
     ({"type": "Polygon", "coordinates": []}, "non-empty list of rings"),
     ({"type": "Polygon", "coordinates": [RING[:3]]}, "at least four positions"),
     ({"type": "Polygon", "coordinates": [RING[:4] + [[7.0, 51.0]]]}, "ring 1: the ring is not "

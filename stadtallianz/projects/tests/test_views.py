@@ -326,3 +326,18 @@ def test_an_invitation_to_lead_shows_withdraw_but_the_accepted_lead_does_not(
         _url("consortium", group_project)).content.decode()
     html = client_for(partner_admin).get(_url("consortium", project)).content.decode()
     assert "Entfernen" not in html and "Einladung zurückziehen" not in html
+
+
+@pytest.mark.parametrize("geometry", [
+    '{"type": "Point", "coordinates": [7, 51, NaN]}',
+    '{"type": "Point", "coordinates": [Infinity, 51]}',
+    '{"type": "Point", "coordinates": [7, 51, -Infinity]}',
+    '{"type": "Point", "coordinates": [7, 51, 1%s]}' % ("0" * 400),
+])
+def test_a_place_with_a_coordinate_that_is_not_a_finite_number_is_refused(
+        client_for, project, partner_member, geometry):
+    response = client_for(partner_member).post(_url("part_create", project, kind="places"),
+                                               {"name": "Ort", "geometry": geometry})
+    assert response.status_code == 400
+    assert "id_geometry_error" in response.content.decode()
+    assert not ProjectPlace.objects.exists()
