@@ -151,7 +151,10 @@ def support(*, idea: Idea, by) -> bool:
         _deny(_("This idea cannot be supported."))
     if not permissions.can_support(by, idea):
         _deny(_("Only registered people with a confirmed e-mail address support ideas."))
-    state = Idea.objects.filter(pk=idea.pk).values_list("state", flat=True).first()
+    # Lock the idea row: a decision (services.change_state locks it too) either commits before
+    # this check, which then sees the new state, or waits until this support is counted.
+    state = (Idea.objects.select_for_update().filter(pk=idea.pk)
+             .values_list("state", flat=True).first())
     if state not in SUPPORTABLE_STATES:
         raise ValidationError(
             _("Ideas are supported while they are submitted or in discussion; this one is in "

@@ -85,3 +85,20 @@ def test_hiding_a_comment_twice_at_once_counts_once(idea, citizen, coordinator, 
     assert errors == []
     idea.refresh_from_db()
     assert idea.comment_count == 0
+
+
+def test_a_support_while_the_idea_is_declined_waits_and_is_refused(idea, citizen, coordinator):
+    from django.core.exceptions import ValidationError
+
+    from stadtallianz.ideas import services
+    from stadtallianz.ideas.models import Idea
+
+    thread, errors = in_open_transaction(lambda: services.change_state(
+        idea=idea, by=coordinator, state=Idea.State.DECLINED, reason="Nicht machbar"))
+    with pytest.raises(ValidationError) as refused:
+        participation.support(idea=idea, by=citizen)  # waits for the decision's commit
+    thread.join()
+    assert errors == [] and refused.value.code == "state"
+    idea.refresh_from_db()
+    assert idea.state == Idea.State.DECLINED
+    assert idea.support_count == 0 and Support.objects.count() == 0
