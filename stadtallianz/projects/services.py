@@ -195,6 +195,13 @@ def refresh_progress(project: Project) -> None:
     project.progress = progress
 
 
+def _lock(project: Project) -> None:
+    """Changes of a project's parts take turns: the progress (the mean of the results) is
+    computed from what the previous change committed, and a cap on the number of parts
+    counts every part."""
+    Project.objects.select_for_update().filter(pk=project.pk).values_list("pk").first()
+
+
 @transaction.atomic
 def save_part(*, project: Project, actor, instance, data: dict):
     """Adds (instance without pk) or changes a milestone, update, result, budget line, place,
@@ -203,6 +210,7 @@ def save_part(*, project: Project, actor, instance, data: dict):
     kind = CHILD_ACTIONS[type(instance)]
     if instance.pk and instance.project_id != project.pk:
         raise PermissionDenied
+    _lock(project)
     fields = list(data)
     before = snapshot(instance, fields) if instance.pk else None
     for name, value in data.items():
@@ -237,6 +245,7 @@ def delete_part(*, project: Project, actor, instance) -> None:
     if instance.project_id != project.pk:
         raise PermissionDenied
     kind = CHILD_ACTIONS[type(instance)]
+    _lock(project)
     audit_log(actor=actor, action=f"project.{kind}.deleted", target=project,
               before={"id": instance.pk, "name": str(instance)})
     instance.delete()

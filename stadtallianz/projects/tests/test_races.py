@@ -10,7 +10,7 @@ from django.utils import translation
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.testing import in_open_transaction
 from stadtallianz.projects import services
-from stadtallianz.projects.models import ConsortiumMember, Project
+from stadtallianz.projects.models import ConsortiumMember, Project, Result
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -41,3 +41,29 @@ def test_an_invitation_answered_twice_at_once(invitation, other_admin):
     thread.join()
     assert errors == []
     assert ConsortiumMember.objects.get(pk=invitation.pk).state == "accepted"
+
+
+def test_two_results_saved_at_once_make_the_true_mean(project, partner_member, partner_admin):
+    """Without the project's row lock the second save computes its mean without the first
+    (not yet committed) result and overwrites the right one: progress 0 instead of 50."""
+    thread, errors = in_open_transaction(lambda: services.save_part(
+        project=Project.objects.get(pk=project.pk), actor=partner_admin, instance=Result(),
+        data={"title": "Fertig", "progress": 100}))
+    services.save_part(project=Project.objects.get(pk=project.pk), actor=partner_member,
+                       instance=Result(), data={"title": "Neu", "progress": 0})
+    thread.join()
+    assert errors == []
+    assert Project.objects.get(pk=project.pk).progress == 50
+
+
+def test_a_result_deleted_while_another_is_saved(project, partner_member, partner_admin):
+    old = services.save_part(project=project, actor=partner_admin, instance=Result(),
+                             data={"title": "Alt", "progress": 20})
+    thread, errors = in_open_transaction(lambda: services.save_part(
+        project=Project.objects.get(pk=project.pk), actor=partner_admin, instance=Result(),
+        data={"title": "Fertig", "progress": 100}))
+    services.delete_part(project=Project.objects.get(pk=project.pk), actor=partner_member,
+                         instance=old)
+    thread.join()
+    assert errors == []
+    assert Project.objects.get(pk=project.pk).progress == 100
