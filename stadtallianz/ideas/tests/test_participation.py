@@ -221,3 +221,23 @@ def test_followers_of_a_hidden_idea_are_its_authors_only(idea, author, citizen, 
     Idea.objects.filter(pk=idea.pk).update(hidden_at="2026-01-01T00:00Z", hidden_by=coordinator)
     idea.refresh_from_db()
     assert participation.followers_of(idea) == [author, coauthor]
+
+
+def test_deleting_an_account_takes_its_supports_off_the_counts(idea, make_idea, citizen,
+                                                                partner_member):
+    from stadtallianz.accounts.services import account_delete
+
+    other = make_idea("Zweite Idee")
+    untouched = make_idea("Dritte Idee")
+    for supported in (idea, other):
+        participation.support(idea=supported, by=citizen)
+    participation.support(idea=idea, by=partner_member)
+    participation.support(idea=untouched, by=partner_member)
+    participation.follow(idea=idea, by=citizen)
+    account_delete(user=citizen, by=citizen)
+    counts = dict(Idea.objects.values_list("pk", "support_count"))
+    assert counts == {idea.pk: 1, other.pk: 0, untouched.pk: 1}
+    assert Support.objects.count() == 2 and not Follow.objects.filter(idea=idea).exists()
+    # The remaining support is withdrawn as usual, once.
+    assert participation.unsupport(idea=idea, by=partner_member) is True
+    assert Idea.objects.get(pk=idea.pk).support_count == 0
