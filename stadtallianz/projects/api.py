@@ -430,6 +430,15 @@ def project_create(request, payload: ProjectIn):
     return Status(201, _detail(project))
 
 
+def _stored(project: Project, name: str):
+    """A stored value as the API takes it: focus areas by slug, principles by number."""
+    if name == "focus_areas":
+        return sorted(project.focus_areas.values_list("slug", flat=True))
+    if name == "principles":
+        return sorted(project.principles.values_list("number", flat=True))
+    return getattr(project, name)
+
+
 @router.patch("/{slug}", auth=write_auth,
               response={200: ProjectDetailOut, **CHANGE_ERRORS, 409: ConflictOut},
               summary="Change a project")
@@ -453,7 +462,7 @@ def project_update(request, slug: str, payload: ProjectPatchIn):
             "detail": gettext("The project has been changed since version %(version)s.")
             % {"version": payload.version},
             "current_version": conflict.project.version, "fields": conflict.fields,
-            "current": {name: getattr(conflict.project, name) for name in conflict.fields}})
+            "current": {name: _stored(conflict.project, name) for name in conflict.fields}})
     return _detail(project)
 
 

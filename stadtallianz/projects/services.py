@@ -135,6 +135,11 @@ def update_project(*, project: Project, actor, data: dict, version: int,
     fields = {k: v for k, v in data.items() if k in EDIT_FIELDS}
     if current.version != version:
         differing = [k for k, v in fields.items() if getattr(current, k) != v]
+        # The focus areas and principles sent are compared too: otherwise a stale form would
+        # silently put back the ones someone else has just changed.
+        differing += [name for name, values in (relations or {}).items()
+                      if sorted(obj.pk for obj in values)
+                      != sorted(getattr(current, name).values_list("pk", flat=True))]
         raise EditConflict(current, differing)
     _check_phase(current.phase, fields.get("phase", current.phase))
     before = _project_snapshot(current)

@@ -177,8 +177,12 @@ def _differences(form, stored: Project, fields: list[str]) -> list[dict]:
     diff of lines (texts) — shown above the form after a conflict."""
     result = []
     for name in fields:
-        mine = str(form.cleaned_data.get(name) or "")
-        theirs = str(getattr(stored, name) or "")
+        if name in services.PROJECT_RELATIONS:  # one line per chosen focus area / principle
+            mine = "\n".join(sorted(str(obj) for obj in form.cleaned_data.get(name) or []))
+            theirs = "\n".join(sorted(str(obj) for obj in getattr(stored, name).all()))
+        else:
+            mine = str(form.cleaned_data.get(name) or "")
+            theirs = str(getattr(stored, name) or "")
         lines = list(difflib.unified_diff(theirs.splitlines(), mine.splitlines(),
                                           fromfile=_("stored now"), tofile=_("your version"),
                                           lineterm="", n=1))

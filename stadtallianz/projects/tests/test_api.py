@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from stadtallianz.core.models import AuditEntry
+from stadtallianz.core.models import AuditEntry, FocusArea
 from stadtallianz.core.testing import query_count
 from stadtallianz.projects import services
 from stadtallianz.projects.models import ConsortiumMember, Milestone, Project, Result
@@ -213,3 +213,18 @@ def test_a_place_with_a_coordinate_that_is_not_a_finite_number_is_422(
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "geometry"
     assert not project.places.exists()
+
+
+def test_a_stale_edit_of_the_focus_areas_is_a_conflict(api, project, partner_member,
+                                                      partner_admin):
+    """B, editing from version 1, would silently put back the focus areas A just chose."""
+    slugs = sorted(FocusArea.objects.active().values_list("slug", flat=True))[:2]
+    path = f"/{project.slug}"
+    assert api(partner_admin)("patch", path, {"version": 1, "focus_areas": slugs[:1],
+                                              "principles": [1, 2]}).status_code == 200
+    conflict = api(partner_member)("patch", path, {"version": 1, "focus_areas": [],
+                                                   "principles": [2, 1]})
+    assert conflict.status_code == 409
+    assert conflict.json()["fields"] == ["focus_areas"]
+    assert conflict.json()["current"] == {"focus_areas": slugs[:1]}
+    assert list(project.focus_areas.values_list("slug", flat=True)) == slugs[:1]

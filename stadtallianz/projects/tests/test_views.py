@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from stadtallianz.core.models import SDGTarget, SustainableDevelopmentGoal
+from stadtallianz.core.models import Principle, SDGTarget, SustainableDevelopmentGoal
 from stadtallianz.core.testing import query_count
 from stadtallianz.projects import services
 from stadtallianz.projects.models import ConsortiumMember, Milestone, Project, ProjectPlace, Result
@@ -341,3 +341,17 @@ def test_a_place_with_a_coordinate_that_is_not_a_finite_number_is_refused(
     assert response.status_code == 400
     assert "id_geometry_error" in response.content.decode()
     assert not ProjectPlace.objects.exists()
+
+
+def test_a_stale_edit_of_the_principles_is_a_conflict_with_the_difference(
+        client_for, project, partner_member, partner_admin):
+    first, second = client_for(partner_admin), client_for(partner_member)
+    principle = Principle.objects.order_by("number").first()
+    data = {"title_de": project.title_de, "title_en": "", "summary_de": "", "summary_en": "",
+            "description_de": "", "description_en": "", "phase": "concept", "version": 1}
+    assert first.post(_url("edit", project), {**data, "principles": [principle.pk]}
+                      ).status_code == 302
+    response = second.post(_url("edit", project), data)
+    assert response.status_code == 409
+    assert f"-{principle}" in response.content.decode()
+    assert list(Project.objects.get(pk=project.pk).principles.all()) == [principle]
