@@ -1,8 +1,11 @@
 """The services: submission, edits with versions and optimistic locking, images, co-authors and
 state changes, each with its permission and its refusals."""
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from PIL import Image
 
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.testing import in_open_transaction
@@ -259,6 +262,49 @@ def test_images_are_checked_by_their_content(idea, writer, png, citizen):
     assert IdeaImage.objects.count() == 1
     services.image_delete(image=image, by=writer)
     assert not IdeaImage.objects.exists()
+
+
+def photo_with_gps(size=(40, 20), image_format="JPEG") -> bytes:
+    """A photo as a phone takes it: EXIF with a GPS position, the camera, and the orientation
+    "turn 90° clockwise to show" (the pixels are stored lying on their side)."""
+    image = Image.new("RGB", size, (30, 120, 200))
+    exif = image.getexif()
+    exif[0x0110] = "Kamera Quokka"  # model
+    exif[0x0112] = 6  # orientation
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (52.0, 31.0, 12.5), 3: "E", 4: (13.0, 24.0, 3.25)})
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("image_format, extension", [("JPEG", "jpg"), ("PNG", "png"),
+                                                     ("WEBP", "webp")])
+def test_images_are_stored_without_their_metadata_but_upright(idea, writer, png, image_format,
+                                                              extension):
+    original = photo_with_gps(image_format=image_format)
+    with Image.open(io.BytesIO(original)) as check:  # the test photo has them
+        assert check.getexif().get_ifd(0x8825) and check.getexif()[0x0112] == 6
+    image = services.image_add(idea=idea, by=writer, upload=png(f"foto.{extension}", original),
+                               alt_text="Ein Platz")
+    assert image.image.name.endswith(f".{extension}")
+    with image.image.open("rb") as stored_file:
+        stored = stored_file.read()
+    assert b"Quokka" not in stored and b"Exif" not in stored
+    with Image.open(io.BytesIO(stored)) as result:
+        assert result.format == image_format
+        assert not result.getexif() and "exif" not in result.info
+        assert result.size == (20, 40)  # turned upright, as the orientation said
+
+
+def test_images_with_too_many_pixels_are_refused(idea, writer, png, monkeypatch):
+    monkeypatch.setattr(services, "IMAGE_MAX_PIXELS", 3)
+    with pytest.raises(ValidationError) as error:
+        services.image_add(idea=idea, by=writer, upload=png(), alt_text="x")
+    assert error.value.error_dict["image"][0].code == "too_many_pixels"
+    # 2×2 pixels are fine
+    monkeypatch.setattr(services, "IMAGE_MAX_PIXELS", 4)
+    assert services.image_add(idea=idea, by=writer, upload=png(), alt_text="x")
 
 
 def test_too_large_images_are_refused(idea, writer, png, monkeypatch):
