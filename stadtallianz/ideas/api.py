@@ -129,12 +129,17 @@ class IdeaDetailOut(IdeaSummaryOut):
         return str(render_markdown(obj.description, top_level=2))
 
     @staticmethod
-    def resolve_merged_into(obj: Idea):
-        return obj.merged_into_id
+    def resolve_merged_into(obj: Idea, context):
+        """Only if the caller may see the target (it may have been hidden since)."""
+        if obj.merged_into_id is None:
+            return None
+        visible = permissions.visible_among(api_user(context["request"]), [obj.merged_into])
+        return visible[0].pk if visible else None
 
     @staticmethod
-    def resolve_merged_ideas(obj: Idea):
-        return [idea.pk for idea in obj.merged_ideas.all() if not idea.is_hidden]
+    def resolve_merged_ideas(obj: Idea, context):
+        return [idea.pk for idea in permissions.visible_among(api_user(context["request"]),
+                                                              obj.merged_ideas.all())]
 
     @staticmethod
     def resolve_project_url(obj: Idea):
@@ -198,22 +203,25 @@ def idea_list(request, filters: Query[IdeaFilters]):
 def idea_export_csv(request, filters: Query[IdeaFilters]):
     """All ideas matching the filters, streamed (cells starting with = + - @ get a leading
     quote, so spreadsheets do not run them)."""
-    return exports.csv_response(_filtered(request, filters))
+    return exports.csv_response(_filtered(request, filters),
+                                show_hidden=permissions.can_moderate_ideas(api_user(request)))
 
 
 @router.get("/export.json", summary="Ideas as JSON", response={200: None})
 def idea_export_json(request, filters: Query[IdeaFilters]):
     """All ideas matching the filters as one JSON array, streamed."""
-    return exports.json_response(_filtered(request, filters))
+    return exports.json_response(_filtered(request, filters),
+                                 show_hidden=permissions.can_moderate_ideas(api_user(request)))
 
 
 def _detail_queryset():
-    return (Idea.objects.select_related("author", "working_group", "project")
+    return (Idea.objects.select_related("author", "working_group", "project", "merged_into")
             .prefetch_related("focus_areas", "principles", "sdgs", "images",
                               Prefetch("coauthors",
                                        queryset=CoAuthor.objects.select_related("user")),
                               Prefetch("merged_ideas",
                                        queryset=Idea.objects.only("pk", "hidden_at",
+                                                                  "author_id",
                                                                   "merged_into_id"))))
 
 

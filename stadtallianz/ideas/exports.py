@@ -5,6 +5,7 @@ import csv
 import json
 
 from django.conf import settings
+from django.db.models import F
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
@@ -22,9 +23,12 @@ def safe_cell(value):
     return value
 
 
-def _rows(ideas):
+def _rows(ideas, show_hidden):
+    """`show_hidden`: the export lists hidden ideas (the coordination office's); otherwise a
+    merge target hidden since is left out like the hidden ideas themselves."""
     site = settings.SITE_URL.rstrip("/")
     queryset = (ideas.defer(None).select_related("working_group")
+                .annotate(merged_into_hidden_at=F("merged_into__hidden_at"))
                 .prefetch_related("focus_areas", "principles", "sdgs"))
     for idea in queryset.iterator(chunk_size=CHUNK):
         yield {
@@ -38,7 +42,9 @@ def _rows(ideas):
             "latitude": float(idea.latitude) if idea.latitude is not None else None,
             "longitude": float(idea.longitude) if idea.longitude is not None else None,
             "support_count": idea.support_count, "comment_count": idea.comment_count,
-            "merged_into": idea.merged_into_id, "created_at": idea.created_at.isoformat(),
+            "merged_into": idea.merged_into_id
+            if show_hidden or idea.merged_into_hidden_at is None else None,
+            "created_at": idea.created_at.isoformat(),
             "url": site + idea.get_absolute_url(),
         }
 
@@ -48,21 +54,21 @@ class _Echo:
         return value
 
 
-def _csv_lines(ideas):
+def _csv_lines(ideas, show_hidden):
     writer = csv.writer(_Echo())
     yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
     yield writer.writerow(COLUMNS)
-    for row in _rows(ideas):
+    for row in _rows(ideas, show_hidden):
         yield writer.writerow([
             safe_cell(" ".join(map(str, value)) if isinstance(value, list) else
                       "" if value is None else value)
             for value in (row[column] for column in COLUMNS)])
 
 
-def _json_chunks(ideas):
+def _json_chunks(ideas, show_hidden):
     yield "["
     first = True
-    for row in _rows(ideas):
+    for row in _rows(ideas, show_hidden):
         yield ("" if first else ",") + "\n" + json.dumps(row, ensure_ascii=False)
         first = False
     yield "\n]\n"
@@ -72,14 +78,15 @@ def _filename(extension: str) -> str:
     return f"ideas-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-def csv_response(ideas) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_csv_lines(ideas), content_type="text/csv; charset=utf-8")
+def csv_response(ideas, *, show_hidden: bool = False) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_csv_lines(ideas, show_hidden),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
 
 
-def json_response(ideas) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_json_chunks(ideas),
+def json_response(ideas, *, show_hidden: bool = False) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_json_chunks(ideas, show_hidden),
                                      content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("json")}"'
     return response

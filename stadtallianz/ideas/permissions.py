@@ -35,6 +35,25 @@ def can_see(user, idea: Idea) -> bool:
     return can_view_idea(user, idea)
 
 
+def visible_among(user, ideas) -> list[Idea]:
+    """Those of `ideas` that `user` may see (`can_see`), in at most one query however many:
+    for the ideas a page or the API names from another idea (the idea it was merged into, the
+    ideas merged into it), which may have been hidden since. Needs `hidden_at`, `author_id`."""
+    ideas = list(ideas)
+    if not any(idea.is_hidden for idea in ideas):
+        return ideas
+    if not user.is_authenticated:
+        return [idea for idea in ideas if not idea.is_hidden]
+    if user.is_coordination_office:
+        return ideas
+    others = [idea.pk for idea in ideas if idea.is_hidden and idea.author_id != user.pk]
+    coauthored = set(CoAuthor.objects.filter(idea__in=others, user=user,
+                                             state=CoAuthor.State.ACCEPTED)
+                     .values_list("idea_id", flat=True)) if others else set()
+    return [idea for idea in ideas
+            if not idea.is_hidden or idea.author_id == user.pk or idea.pk in coauthored]
+
+
 def visible_ideas(user):
     """The ideas lists show `user` (list, map, exports, API list): hidden ones only to the
     coordination office. Their authors reach a hidden idea by its address (`can_see`), but

@@ -112,7 +112,8 @@ def map_geojson(request):
 
 def export(request, fmt: str):
     ideas, _filters_used = filtered_ideas(request)
-    return exports.csv_response(ideas) if fmt == "csv" else exports.json_response(ideas)
+    respond = exports.csv_response if fmt == "csv" else exports.json_response
+    return respond(ideas, show_hidden=permissions.can_moderate_ideas(request.user))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,10 +133,14 @@ def idea_detail(request, pk):
                     "focus_areas", "principles", "sdgs", "images",
                     Prefetch("coauthors", queryset=CoAuthor.objects.select_related("user")
                              .order_by("created_at", "pk")),
-                    Prefetch("merged_ideas", queryset=Idea.objects.filter(hidden_at=None)
-                             .only("pk", "title", "merged_into_id"))))
+                    Prefetch("merged_ideas", queryset=Idea.objects.only(
+                        "pk", "title", "merged_into_id", "hidden_at", "author_id"))))
     idea = get_idea(request, pk, queryset)
     user = request.user
+    # The ideas named from this one may have been hidden since: shown to who may see them.
+    merged_into = (permissions.visible_among(user, [idea.merged_into]) or [None])[0] \
+        if idea.merged_into_id else None
+    merged_ideas = permissions.visible_among(user, idea.merged_ideas.all())
     coauthors = list(idea.coauthors.all())
     accepted = [c for c in coauthors if c.state == CoAuthor.State.ACCEPTED]
     invitation = next((c for c in coauthors if c.user_id == user.pk
@@ -144,6 +149,7 @@ def idea_detail(request, pk):
     return render(request, "ideas/detail.html", {
         "idea": idea, "description_html": render_markdown(idea.description, top_level=2),
         "coauthors": accepted, "invitation": invitation, "project": project,
+        "merged_into": merged_into, "merged_ideas": merged_ideas,
         "show_names": user.is_authenticated,
         "can_edit": permissions.can_edit(user, idea),
         "can_manage_coauthors": permissions.can_manage_coauthors(user, idea),
