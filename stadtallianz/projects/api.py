@@ -240,8 +240,8 @@ class ProjectDetailOut(ProjectSummaryOut):
 
     @staticmethod
     def resolve_consortium(obj, context):
-        members = obj.consortium.select_related("organisation")
         user = api_user(context["request"])
+        members = permissions.shown_consortium(user, obj).select_related("organisation")
         if not permissions.can_manage_consortium(user, obj):
             members = members.filter(state=ConsortiumMember.State.ACCEPTED)
         return members
@@ -404,10 +404,10 @@ def _relations(payload) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def _one(model, slug, name):
+def _one(queryset, slug, name):
     if not slug:
         return None
-    found = model.objects.filter(slug=slug).first()
+    found = queryset.filter(slug=slug).first()
     if found is None:
         raise DjangoValidationError({name: "Not found."}, code="unknown")
     return found
@@ -421,8 +421,8 @@ def project_create(request, payload: ProjectIn):
     data = payload.dict(include={"title_de", "title_en", "summary_de", "summary_en",
                                  "description_de", "description_en", "phase"})
     data["phase"] = str(data["phase"])
-    organisation = _one(Organisation, payload.organisation, "organisation")
-    group = _one(WorkingGroup, payload.working_group, "working_group")
+    organisation = _one(Organisation.objects.public(), payload.organisation, "organisation")
+    group = _one(WorkingGroup.objects.all(), payload.working_group, "working_group")
     relations = _relations(payload)
     with service_errors():
         project = services.create_project(actor=request.auth, data=data, relations=relations,
@@ -490,7 +490,8 @@ def project_consortium_invite(request, slug: str, payload: InviteIn):
     `role` `lead` only while the project has no lead organisation (nor an open invitation to
     lead): 422 `role` otherwise."""
     project = _project(slug)
-    organisation = _one(Organisation, payload.organisation, "organisation")
+    # Only public partners can be invited (the web form offers no other).
+    organisation = _one(Organisation.objects.public(), payload.organisation, "organisation")
     with service_errors():
         member = services.invite(project=project, actor=request.auth,
                                  organisation=organisation, role=str(payload.role))

@@ -72,7 +72,7 @@ class ProjectFilterForm(forms.Form):
             (g.slug, g.name) for g in WorkingGroup.objects.only("slug", "name_de", "name_en")
             .filter(pk__in=Project.objects.values("working_group_id")).order_by("name_de")]
         self.fields["organisation"].choices = [("", _("All organisations"))] + list(
-            Organisation.objects.filter(pk__in=ConsortiumMember.objects.filter(
+            Organisation.objects.public().filter(pk__in=ConsortiumMember.objects.filter(
                 state=ConsortiumMember.State.ACCEPTED).values("organisation_id"))
             .order_by("name").values_list("slug", "name"))
 

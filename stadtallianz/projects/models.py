@@ -93,6 +93,15 @@ class Project(models.Model):
         return reverse("projects:detail", kwargs={"slug": self.slug})
 
 
+class ConsortiumMemberQuerySet(models.QuerySet):
+    def of_public_organisations(self):
+        """Only public partners appear in a consortium (pages, exports, API, filters) and act
+        in it: a draft, pending, rejected or withdrawn organisation does not."""
+        from stadtallianz.partners.models import Organisation
+
+        return self.filter(organisation__status__in=Organisation.PUBLIC_STATUSES)
+
+
 class ConsortiumMember(models.Model):
     """An organisation in a project's consortium.
 
@@ -129,6 +138,8 @@ class ConsortiumMember(models.Model):
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = ConsortiumMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consortium member")

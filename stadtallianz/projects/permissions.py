@@ -14,8 +14,8 @@ from .models import ConsortiumMember, Project
 
 
 def _accepted(project: Project):
-    return ConsortiumMember.objects.filter(project=project,
-                                           state=ConsortiumMember.State.ACCEPTED)
+    return ConsortiumMember.objects.of_public_organisations().filter(
+        project=project, state=ConsortiumMember.State.ACCEPTED)
 
 
 def is_group_lead(user, project: Project) -> bool:
@@ -43,10 +43,17 @@ def can_edit(user, project: Project) -> bool:
 
 
 def creatable_organisations(user):
-    """The organisations a person can start a project for (as its lead): their own."""
+    """The organisations a person can start a project for (as its lead): the public partners
+    they administer (all public partners for the coordination office). Starting a project
+    commits the organisation as lead, and consortium places are accepted by an organisation's
+    admins, so a plain member cannot; they can start one of a working group they belong to."""
     if not user.is_authenticated:
         return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__user=user).order_by("name")
+    organisations = Organisation.objects.public()
+    if not user.is_coordination_office:
+        organisations = organisations.filter(memberships__user=user,
+                                             memberships__role=Membership.Role.ADMIN)
+    return organisations.order_by("name")
 
 
 def creatable_groups(user):
@@ -98,3 +105,12 @@ def can_answer(user, member: ConsortiumMember) -> bool:
     """An invitation is answered by the invited organisation's admins."""
     return user.is_authenticated and Membership.objects.filter(
         user=user, organisation_id=member.organisation_id, role=Membership.Role.ADMIN).exists()
+
+
+def shown_consortium(user, project: Project):
+    """The consortium as a person sees it: public partners only (the coordination office sees
+    every organisation, to clean up)."""
+    members = project.consortium.all()
+    if not (user.is_authenticated and user.is_coordination_office):
+        members = members.of_public_organisations()
+    return members

@@ -8,9 +8,11 @@ from .models import ConsortiumMember, Project, ProjectPlace, ProjectSDG
 
 
 def leads_prefetch() -> Prefetch:
-    return Prefetch("consortium", to_attr="leads", queryset=ConsortiumMember.objects.filter(
-        role=ConsortiumMember.Role.LEAD, state=ConsortiumMember.State.ACCEPTED)
-        .select_related("organisation"))
+    """The accepted lead, if it is a public partner (lists, exports, the API)."""
+    return Prefetch("consortium", to_attr="leads", queryset=ConsortiumMember.objects
+                    .of_public_organisations().filter(role=ConsortiumMember.Role.LEAD,
+                                                      state=ConsortiumMember.State.ACCEPTED)
+                    .select_related("organisation"))
 
 
 def listed():
@@ -37,8 +39,8 @@ def filter_projects(projects, *, phase="", focus_area="", principle="", sdg="", 
     if group:
         projects = projects.filter(working_group__slug=group)
     if organisation:
-        projects = projects.filter(pk__in=ConsortiumMember.objects.filter(
-            organisation__slug=organisation, state=ConsortiumMember.State.ACCEPTED)
+        projects = projects.filter(pk__in=ConsortiumMember.objects.of_public_organisations()
+            .filter(organisation__slug=organisation, state=ConsortiumMember.State.ACCEPTED)
             .values("project_id"))
     return projects
 

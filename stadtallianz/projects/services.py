@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.slugs import unique_slug
 from stadtallianz.notifications.services import notify
-from stadtallianz.partners.models import Membership
+from stadtallianz.partners.models import Membership, Organisation
 from stadtallianz.search.models import SearchEntry
 from stadtallianz.search.signals import schedule as schedule_reindex
 
@@ -95,14 +95,15 @@ def _record_phase_change(project: Project, old: str, new: str) -> None:
 def create_project(*, actor, data: dict, organisation=None, group=None,
                    relations: dict | None = None) -> Project:
     """A project of `organisation` (it becomes the accepted lead) or of `group`, or both.
-    The creator must belong to the organisation / group (or be the coordination office)."""
+    The creator must administer the (public) organisation, belong to the group, or be the
+    coordination office."""
     if organisation is None and group is None:
         raise ValidationError({"organisation": _(
             "Choose the organisation or the working group the project belongs to.")})
-    if organisation is not None and not (
-            actor.is_coordination_office
-            or permissions.creatable_organisations(actor).filter(pk=organisation.pk).exists()):
-        raise PermissionDenied(_("You can only start projects for your own organisation."))
+    if organisation is not None and not permissions.creatable_organisations(actor).filter(
+            pk=organisation.pk).exists():
+        raise PermissionDenied(_("Only the administrators of a public partner organisation "
+                                 "start a project it leads."))
     if group is not None and not permissions.creatable_groups(actor).filter(pk=group.pk).exists():
         raise PermissionDenied(_("You can only start projects for your own working group."))
     fields = {k: v for k, v in data.items() if k in PROJECT_FIELDS}
@@ -302,6 +303,9 @@ def invite(*, project: Project, actor, organisation, role: str) -> ConsortiumMem
             "partner or associated partner.")})
     if role not in ConsortiumMember.Role.values:
         raise ValidationError({"role": _("Choose a role.")})
+    if not Organisation.objects.public().filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": _(
+            "Only public partner organisations can be invited.")}, code="not_public")
     member = ConsortiumMember.objects.filter(project=project, organisation=organisation).first()
     if member is not None and member.state != ConsortiumMember.State.DECLINED:
         raise ValidationError({"organisation": _(
@@ -327,6 +331,9 @@ def answer(*, member: ConsortiumMember, actor, accept: bool) -> ConsortiumMember
     member = ConsortiumMember.objects.select_for_update().get(pk=member.pk)
     if member.state != ConsortiumMember.State.INVITED:
         raise ValidationError(_("This invitation has already been answered."), code="answered")
+    if accept and not Organisation.objects.public().filter(pk=member.organisation_id).exists():
+        raise ValidationError(_("Only a public partner organisation can join a consortium."),
+                              code="not_public")
     member.state = (ConsortiumMember.State.ACCEPTED if accept
                     else ConsortiumMember.State.DECLINED)
     member.responded_at = timezone.now()

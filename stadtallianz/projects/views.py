@@ -117,8 +117,8 @@ def _project(slug) -> Project:
 
 def project_detail(request, slug):
     project = _project(slug)
-    consortium = list(project.consortium.select_related("organisation").order_by(
-        "role", "organisation__name"))
+    consortium = list(permissions.shown_consortium(request.user, project)
+                      .select_related("organisation").order_by("role", "organisation__name"))
     budget = list(project.budget_lines.all())
     places = list(project.places.all())
     phases = {period.phase: period for period in project.phase_periods.all()}
@@ -274,7 +274,8 @@ def consortium(request, slug):
     """The consortium with its invitations: the lead's admins invite and remove here, invited
     organisations' admins answer."""
     project = _project(slug)
-    members = list(project.consortium.select_related("organisation", "invited_by"))
+    members = list(permissions.shown_consortium(request.user, project)
+                   .select_related("organisation", "invited_by"))
     can_manage = permissions.can_manage_consortium(request.user, project)
     # One query for the organisations the person administers, not one per invitation.
     administered = permissions.administered_organisation_ids(request.user)

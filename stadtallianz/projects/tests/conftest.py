@@ -9,10 +9,11 @@ from stadtallianz.workinggroups.tests.fixtures import *  # noqa: F403
 
 
 @pytest.fixture
-def project(partner_member, organisation):
-    """A project led by `organisation`, started by one of its (non-admin) people."""
+def project(partner_admin, organisation):
+    """A project led by `organisation`, started by its admin (only admins commit their
+    organisation as lead)."""
     return services.create_project(
-        actor=partner_member, organisation=organisation,
+        actor=partner_admin, organisation=organisation,
         data={"title_de": "Quartiersbus Kreuzviertel", "title_en": "Neighbourhood bus",
               "summary_de": "Ein Bus auf Abruf.", "description_de": "## Ziel\n\nWeniger Autos.",
               "phase": Project.Phase.CONCEPT})

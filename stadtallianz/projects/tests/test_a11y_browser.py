@@ -116,9 +116,9 @@ def test_a_milestone_is_added_with_the_keyboard_alone(page, live_server, full_pr
 
 
 def test_the_list_pages_and_filters_in_place_with_htmx(page, live_server, partner_member,  # noqa: F811
-                                                       organisation):
+                                                       partner_admin, organisation):
     for number in range(25):
-        services.create_project(actor=partner_member, organisation=organisation,
+        services.create_project(actor=partner_admin, organisation=organisation,
                                 data={"title_de": f"Projekt {number:02d}",
                                       "phase": "pilot" if number < 3 else "concept"})
     page.goto(f"{live_server.url}/de/projects/")

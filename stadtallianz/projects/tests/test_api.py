@@ -46,29 +46,31 @@ def _many(organisation, actor, count):
         Result.objects.create(project=project, title="R", progress=50)
 
 
-def test_list_query_count_does_not_grow(api, client, organisation, partner_member):
-    _many(organisation, partner_member, 2)
+def test_list_query_count_does_not_grow(api, client, organisation, partner_admin):
+    _many(organisation, partner_admin, 2)
     few = query_count(client.get, "/api/v1/projects?limit=50")
-    _many(organisation, partner_member, 8)
+    _many(organisation, partner_admin, 8)
     assert query_count(client.get, "/api/v1/projects?limit=50") == few
 
 
-def test_create_by_partner_member_and_refusals(api, partner_member, citizen, organisation,
-                                              other_organisation):
+def test_create_by_partner_admin_and_refusals(api, partner_admin, partner_member, citizen,
+                                             organisation, other_organisation):
     payload = {"title_de": "Neues Projekt", "organisation": organisation.slug,
                "focus_areas": ["mobility"], "principles": [1, 2]}
     assert api(None)("post", "", payload).status_code == 401
     assert api(citizen)("post", "", payload).status_code == 403
-    response = api(partner_member)("post", "", payload)
+    # A plain member does not commit the organisation as lead: that is for its admins.
+    assert api(partner_member)("post", "", payload).status_code == 403
+    response = api(partner_admin)("post", "", payload)
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["lead"]["slug"] == organisation.slug
     assert [p["number"] for p in body["principles"]] == [1, 2]
-    assert api(partner_member)("post", "", {**payload, "organisation":
-                                            other_organisation.slug}).status_code == 403
-    bad = api(partner_member)("post", "", {**payload, "focus_areas": ["nope"]})
+    assert api(partner_admin)("post", "", {**payload, "organisation":
+                                           other_organisation.slug}).status_code == 403
+    bad = api(partner_admin)("post", "", {**payload, "focus_areas": ["nope"]})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "focus_areas"
-    bad = api(partner_member)("post", "", {"title_de": "Ohne Träger"})
+    bad = api(partner_admin)("post", "", {"title_de": "Ohne Träger"})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "organisation"
     assert Project.objects.count() == 1
 
@@ -172,8 +174,8 @@ def test_parts_crud_and_bad_input(api, project, partner_member, citizen):
     assert AuditEntry.objects.filter(action="project.milestone.deleted").exists()
 
 
-def test_exports_are_formula_safe(api, client, partner_member, organisation):
-    services.create_project(actor=partner_member, organisation=organisation,
+def test_exports_are_formula_safe(api, client, partner_admin, organisation):
+    services.create_project(actor=partner_admin, organisation=organisation,
                             data={"title_de": "=HYPERLINK(\"http://x\")", "title_en": "+1"})
     response = client.get("/api/v1/projects/export.csv")
     assert response.status_code == 200

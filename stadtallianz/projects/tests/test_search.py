@@ -16,10 +16,10 @@ def _found(q):
 
 
 def test_projects_are_indexed_and_reindexed_after_an_edit(
-        django_capture_on_commit_callbacks, partner_member, organisation):
+        django_capture_on_commit_callbacks, partner_admin, partner_member, organisation):
     with django_capture_on_commit_callbacks(execute=True):
         project = services.create_project(
-            actor=partner_member, organisation=organisation,
+            actor=partner_admin, organisation=organisation,
             data={"title_de": "Quartiersbus", "description_de": "Ein Rufbus fährt nachts."})
     assert _found("Rufbus") == ["Quartiersbus"]
     with django_capture_on_commit_callbacks(execute=True):

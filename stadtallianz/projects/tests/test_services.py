@@ -40,11 +40,11 @@ def _actions(project):
 # Creating
 
 
-def test_a_partner_member_starts_a_project_led_by_their_organisation(project, organisation,
-                                                                   partner_member):
+def test_a_partner_admin_starts_a_project_led_by_their_organisation(project, organisation,
+                                                                  partner_admin, partner_member):
     lead = permissions.lead_of(project)
     assert lead.organisation == organisation and lead.state == "accepted"
-    assert project.created_by == partner_member
+    assert project.created_by == partner_admin
     assert "project.created" in _actions(project)
     assert permissions.can_edit(partner_member, project)
 
@@ -82,9 +82,9 @@ def test_a_group_member_starts_a_project_of_their_group(group_project, group, le
         services.create_project(actor=other_lead, group=group, data={"title_de": "Fremd"})
 
 
-def test_an_empty_title_is_refused_and_nothing_is_written(partner_member, organisation):
+def test_an_empty_title_is_refused_and_nothing_is_written(partner_admin, organisation):
     with pytest.raises(ValidationError) as error:
-        services.create_project(actor=partner_member, organisation=organisation,
+        services.create_project(actor=partner_admin, organisation=organisation,
                                 data={"title_de": ""})
     assert "title_de" in error.value.message_dict
     assert not Project.objects.exists() and not ConsortiumMember.objects.exists()

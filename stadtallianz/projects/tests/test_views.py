@@ -78,10 +78,10 @@ def test_list_filters_and_htmx(client, project, group_project, group, organisati
     assert project.title_de not in text
 
 
-def test_list_query_count_does_not_grow(client, organisation, partner_member):
+def test_list_query_count_does_not_grow(client, organisation, partner_admin):
     def make(count):
         for n in range(count):
-            p = services.create_project(actor=partner_member, organisation=organisation,
+            p = services.create_project(actor=partner_admin, organisation=organisation,
                                         data={"title_de": f"P {n} {Project.objects.count()}"})
             p.focus_areas.set([1, 2])
     make(2)
@@ -102,9 +102,11 @@ def test_map_page_and_geojson(client, project, partner_member):
         "Domplatz"
 
 
-def test_create_form(client_for, partner_member, organisation, citizen):
+def test_create_form(client_for, partner_admin, partner_member, organisation, citizen):
     assert client_for(citizen).get(_url("create")).status_code == 403
-    c = client_for(partner_member)
+    # A plain member of a partner (in no working group) cannot commit it as lead.
+    assert client_for(partner_member).get(_url("create")).status_code == 403
+    c = client_for(partner_admin)
     bad = c.post(_url("create"), {"title_de": ""})
     assert bad.status_code == 400
     html = bad.content.decode()
@@ -224,7 +226,7 @@ def test_map_geojson_and_consortium_query_counts_do_not_grow(client, project, pa
                                                              organisation):
     def grow(n):
         for i in range(n):
-            p = services.create_project(actor=partner_member, organisation=organisation,
+            p = services.create_project(actor=partner_admin, organisation=organisation,
                                         data={"title_de": f"K {i} {n}"})
             services.save_part(project=p, actor=partner_member, instance=ProjectPlace(), data={
                 "name": "Ort", "geometry": {"type": "Point", "coordinates": [7.6, 51.9]}})
