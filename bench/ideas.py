@@ -13,22 +13,22 @@ htmx fragment), the map's GeoJSON, the API list (default, sorted, filtered) and 
 idea with 2,000 comments.
 """
 
-import argparse
-import os
-import platform
 import random
-import statistics
 import sys
 import time
-import warnings
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from common import (
+    describe_run,
+    first_focus_area,
+    parse_arguments,
+    prefixed_rows,
+    print_table,
+    say,
+    setup,
+    time_pages,
+)
 
 PREFIX = "bench-idea-"
 BATCH = 2000
@@ -62,14 +62,8 @@ def generate_ideas(n: int, comments: int, *, progress=print, seed: int = 2030) -
                                    password="!", email_confirmed_at=now) for i in range(500)],
                              ignore_conflicts=True)
     people = list(User.objects.filter(email__startswith=PREFIX).values_list("pk", flat=True))
-    groups = list(WorkingGroup.objects.filter(slug__startswith=PREFIX).values_list("pk",
-                                                                                    flat=True))
-    if not groups:
-        WorkingGroup.objects.bulk_create([WorkingGroup(slug=f"{PREFIX}{i}",
-                                                       name_de=f"AG {WORDS[i]}")
-                                          for i in range(20)])
-        groups = list(WorkingGroup.objects.filter(slug__startswith=PREFIX)
-                      .values_list("pk", flat=True))
+    groups = prefixed_rows(WorkingGroup, "slug", PREFIX, 20, lambda i: WorkingGroup(
+        slug=f"{PREFIX}{i}", name_de=f"AG {WORDS[i]}"))
     areas = list(FocusArea.objects.values_list("pk", flat=True))
     principles = list(Principle.objects.values_list("pk", flat=True))
     sdgs = list(SustainableDevelopmentGoal.objects.values_list("pk", flat=True))
@@ -130,65 +124,19 @@ def generate_ideas(n: int, comments: int, *, progress=print, seed: int = 2030) -
     return n - existing
 
 
-def own_database(url: str) -> str:
-    """`…_ideas` next to the database given (or var/bench-ideas.sqlite3)."""
-    if not url:
-        return f"sqlite:///{ROOT / 'var' / 'bench-ideas.sqlite3'}"
-    parsed = urlparse(url)
-    path = Path(parsed.path)
-    if "ideas" in path.name:
-        return url
-    if url.startswith(("postgres://", "postgresql://")):
-        return parsed._replace(path=f"/{path.name}_ideas").geturl()
-    return url[:-len(path.name)] + f"{path.stem}-ideas{path.suffix}"
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--ideas", type=int, default=20_000, help="synthetic ideas")
-    parser.add_argument("--comments", type=int, default=200_000, help="synthetic comments")
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per URL")
-    parser.add_argument("--warmup", type=int, default=20, help="untimed requests per URL first")
-    arguments, _others = parser.parse_known_args()
-
-    os.environ["DATABASE_URL"] = own_database(os.environ.get("DATABASE_URL", ""))
-    from directory import configure_environment, load_average, percentile
-
-    configure_environment()
-    warnings.filterwarnings("ignore", message="No directory at")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+    arguments = parse_arguments(__doc__, {"--ideas": (20_000, "synthetic ideas"),
+                                          "--comments": (200_000, "synthetic comments")})
+    started = setup("ideas")
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    from stadtallianz.core.models import FocusArea
     from stadtallianz.ideas.models import Comment, Idea
 
-    def say(line):
-        print(line, flush=True)
-
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
     generate_ideas(arguments.ideas, arguments.comments, progress=say)
     say(f"data: {time.perf_counter() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()" if connection.vendor == "postgresql"
-                       else "SELECT sqlite_version()")
-        database_version = cursor.fetchone()[0].split(" on ")[0]
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
-    say(f"database: {connection.vendor} {database_version}, {Idea.objects.count()} ideas, "
-        f"{Comment.objects.count()} comments")
-    say(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, Django {django.get_version()}, "
-        f"load average {load_average()}")
-    say(f"{arguments.warmup} warm-up + {arguments.requests} timed requests per URL\n")
+    describe_run(arguments, f"{Idea.objects.count()} ideas, {Comment.objects.count()} comments")
 
-    focus = FocusArea.objects.order_by("pk").values_list("slug", flat=True).first()
+    focus = first_focus_area()
     hot = Idea.objects.filter(title__startswith=PREFIX).order_by("pk").first()
     urls = [
         ("ideas list (newest)", "/de/ideas/"),
@@ -206,29 +154,7 @@ def main() -> int:
         (f"idea page ({hot.comment_count} comments)", f"/de/ideas/{hot.pk}/"),
         ("API idea", f"/api/v1/ideas/{hot.pk}"),
     ]
-    client = Client()
-    rows = []
-    for label, url in urls:
-        headers = {"HTTP_HX_REQUEST": "true"} if "htmx" in label else {}
-        for _ in range(arguments.warmup):
-            response = client.get(url, **headers)
-            assert response.status_code == 200, (url, response.status_code)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url, **headers)
-        query_count = len(queries)
-        timings, cpu = [], []
-        for _ in range(arguments.requests):
-            start, start_cpu = time.perf_counter(), time.process_time()
-            client.get(url, **headers)
-            timings.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-        rows.append((label, url, statistics.median(timings), percentile(timings, 0.95),
-                     statistics.median(cpu), query_count))
-
-    say(f"{'page':<46} {'median ms':>9} {'p95 ms':>7} {'CPU ms':>7} {'queries':>7}  url")
-    for label, url, median, p95, cpu, query_count in rows:
-        say(f"{label:<46} {median:>9.1f} {p95:>7.1f} {cpu:>7.1f} {query_count:>7}  {url}")
-    say(f"\nload average (1, 5, 15 min) at the end: {load_average()}")
+    print_table(time_pages(Client(), urls, arguments))
     return 0
 
 

@@ -13,21 +13,21 @@ bulk_create (a second run reuses both), then times with the test client: the por
 the CSV download, the portfolio JSON, a project page and its assessment part alone.
 """
 
-import argparse
-import os
-import platform
 import random
-import statistics
 import sys
 import time
-import warnings
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from common import (
+    describe_run,
+    first_focus_area,
+    measure,
+    parse_arguments,
+    print_table,
+    say,
+    setup,
+    time_pages,
+)
 
 BATCH = 500
 
@@ -87,71 +87,26 @@ def generate_assessments(*, progress=print, seed: int = 2031) -> int:
     return created
 
 
-def own_database(url: str) -> str:
-    """`…_portfolio` next to the database given (or var/bench-portfolio.sqlite3)."""
-    if not url:
-        return f"sqlite:///{ROOT / 'var' / 'bench-portfolio.sqlite3'}"
-    parsed = urlparse(url)
-    path = Path(parsed.path)
-    if "portfolio" in path.name:
-        return url
-    if url.startswith(("postgres://", "postgresql://")):
-        return parsed._replace(path=f"/{path.name}_portfolio").geturl()
-    return url[:-len(path.name)] + f"{path.stem}-portfolio{path.suffix}"
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--projects", type=int, default=3000, help="synthetic projects")
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per URL")
-    parser.add_argument("--warmup", type=int, default=20, help="untimed requests per URL first")
-    arguments, _others = parser.parse_known_args()
-
-    os.environ["DATABASE_URL"] = own_database(os.environ.get("DATABASE_URL", ""))
-    from directory import configure_environment, load_average, percentile
-
-    configure_environment()
-    warnings.filterwarnings("ignore", message="No directory at")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    arguments = parse_arguments(__doc__, {"--projects": (3000, "synthetic projects")})
+    started = setup("portfolio")
     from django.contrib.auth.models import AnonymousUser
-    from django.core.management import call_command
-    from django.db import connection
     from django.template import Context, Template
     from django.test import Client, RequestFactory
-    from projects import PREFIX, generate_projects
+    from projects import generate_projects, sample_project
 
     from stadtallianz.assessments.models import Assessment
-    from stadtallianz.core.models import FocusArea
     from stadtallianz.projects.models import Project
 
-    def say(line):
-        print(line, flush=True)
-
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
     generate_projects(arguments.projects, progress=say)
     generate_assessments(progress=say)
     say(f"data: {time.perf_counter() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()" if connection.vendor == "postgresql"
-                       else "SELECT sqlite_version()")
-        database_version = cursor.fetchone()[0].split(" on ")[0]
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
-    say(f"database: {connection.vendor} {database_version}, {Project.objects.count()} projects, "
-        f"{Assessment.objects.filter(is_current=True).count()} published assessments "
-        f"({Assessment.objects.count()} in all)")
-    say(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, Django {django.get_version()}, "
-        f"load average {load_average()}")
-    say(f"{arguments.warmup} warm-up + {arguments.requests} timed requests per URL\n")
+    describe_run(arguments, f"{Project.objects.count()} projects, "
+                 f"{Assessment.objects.filter(is_current=True).count()} published assessments "
+                 f"({Assessment.objects.count()} in all)")
 
-    focus = FocusArea.objects.order_by("pk").values_list("slug", flat=True).first()
-    sample = Project.objects.filter(slug__startswith=PREFIX).order_by("pk")[
-        arguments.projects // 2]
+    focus = first_focus_area()
+    sample = sample_project(arguments.projects)
     urls = [
         ("portfolio", "/de/assessments/portfolio/"),
         ("portfolio, filtered (focus area + phase)",
@@ -168,32 +123,7 @@ def main() -> int:
         ("project page (with its assessment)", f"/de/projects/{sample.slug}/"),
         ("API assessments of a project", f"/api/v1/assessments/projects/{sample.slug}"),
     ]
-    client = Client()
-
-    def time_calls(call):
-        for _ in range(arguments.warmup):
-            call()
-        # Counted with an execute wrapper: a request closes and reopens the connection, which
-        # empties the query log CaptureQueriesContext reads.
-        queries = []
-        with connection.execute_wrapper(lambda execute, sql, *args: (
-                queries.append(sql), execute(sql, *args))[1]):
-            call()
-        timings, cpu = [], []
-        for _ in range(arguments.requests):
-            start, start_cpu = time.perf_counter(), time.process_time()
-            call()
-            timings.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-        return (statistics.median(timings), percentile(timings, 0.95), statistics.median(cpu),
-                len(queries))
-
-    rows = []
-    for label, url in urls:
-        headers = {"HTTP_HX_REQUEST": "true"} if "htmx" in label else {}
-        response = client.get(url, **headers)
-        assert response.status_code == 200, (url, response.status_code)
-        rows.append((label, url, *time_calls(lambda url=url, h=headers: client.get(url, **h))))
+    rows = time_pages(Client(), urls, arguments)
 
     # The assessment part of the project page alone: the inclusion tag, rendered as the page
     # renders it.
@@ -202,13 +132,9 @@ def main() -> int:
     tag = Template("{% load assessments %}{% project_assessment project %}")
     assert "<svg" in tag.render(Context({"project": sample, "request": request}))
     rows.append(("assessment part of a project page (tag only)", "{% project_assessment %}",
-                 *time_calls(lambda: tag.render(Context({"project": sample,
-                                                         "request": request})))))
-
-    say(f"{'page':<46} {'median ms':>9} {'p95 ms':>7} {'CPU ms':>7} {'queries':>7}  url")
-    for label, url, median, p95, cpu, query_count in rows:
-        say(f"{label:<46} {median:>9.1f} {p95:>7.1f} {cpu:>7.1f} {query_count:>7}  {url}")
-    say(f"\nload average (1, 5, 15 min) at the end: {load_average()}")
+                 measure(lambda: tag.render(Context({"project": sample, "request": request})),
+                         requests=arguments.requests, warmup=arguments.warmup)))
+    print_table(rows)
     return 0
 
 

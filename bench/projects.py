@@ -13,22 +13,22 @@ filtered), and a project page. Other benchmarks (bench/portfolio.py) reuse the d
 `generate_projects(n, progress=print)` after django.setup().
 """
 
-import argparse
-import os
-import platform
 import random
-import statistics
 import sys
 import time
-import warnings
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from common import (
+    describe_run,
+    first_focus_area,
+    parse_arguments,
+    prefixed_rows,
+    print_table,
+    say,
+    setup,
+    time_pages,
+)
 
 PREFIX = "bench-project-"
 BATCH = 500
@@ -68,22 +68,11 @@ def generate_projects(n: int = 3000, *, progress=print, seed: int = 2030) -> int
         return 0
     rng = random.Random(seed + existing)
     now = timezone.now()
-    organisations = list(Organisation.objects.filter(slug__startswith=PREFIX)
-                         .values_list("pk", flat=True))
-    if not organisations:
-        Organisation.objects.bulk_create([Organisation(
-            slug=f"{PREFIX}{i}", name=f"Bench-Partner {i} GmbH", type=Organisation.Type.COMPANY,
-            status=Organisation.Status.PARTNER, partner_since=now) for i in range(300)])
-        organisations = list(Organisation.objects.filter(slug__startswith=PREFIX)
-                             .values_list("pk", flat=True))
-    groups = list(WorkingGroup.objects.filter(slug__startswith=PREFIX).values_list("pk",
-                                                                                    flat=True))
-    if not groups:
-        WorkingGroup.objects.bulk_create([WorkingGroup(slug=f"{PREFIX}{i}",
-                                                       name_de=f"AG Bench {i}")
-                                          for i in range(30)])
-        groups = list(WorkingGroup.objects.filter(slug__startswith=PREFIX)
-                      .values_list("pk", flat=True))
+    organisations = prefixed_rows(Organisation, "slug", PREFIX, 300, lambda i: Organisation(
+        slug=f"{PREFIX}{i}", name=f"Bench-Partner {i} GmbH", type=Organisation.Type.COMPANY,
+        status=Organisation.Status.PARTNER, partner_since=now))
+    groups = prefixed_rows(WorkingGroup, "slug", PREFIX, 30, lambda i: WorkingGroup(
+        slug=f"{PREFIX}{i}", name_de=f"AG Bench {i}"))
     areas = list(FocusArea.objects.values_list("pk", flat=True))
     principles = list(Principle.objects.values_list("pk", flat=True))
     targets = list(SDGTarget.objects.values_list("pk", "goal_id"))
@@ -144,65 +133,26 @@ def generate_projects(n: int = 3000, *, progress=print, seed: int = 2030) -> int
     return n - existing
 
 
-def own_database(url: str) -> str:
-    """`…_projects` next to the database given (or var/bench-projects.sqlite3)."""
-    if not url:
-        return f"sqlite:///{ROOT / 'var' / 'bench-projects.sqlite3'}"
-    parsed = urlparse(url)
-    path = Path(parsed.path)
-    if "projects" in path.name:
-        return url
-    if url.startswith(("postgres://", "postgresql://")):
-        return parsed._replace(path=f"/{path.name}_projects").geturl()
-    return url[:-len(path.name)] + f"{path.stem}-projects{path.suffix}"
+def sample_project(n: int):
+    """The project whose page is timed: the middle one of the `n` synthetic projects."""
+    from stadtallianz.projects.models import Project
+
+    return Project.objects.filter(slug__startswith=PREFIX).order_by("pk")[n // 2]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--projects", type=int, default=3000, help="synthetic projects")
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per URL")
-    parser.add_argument("--warmup", type=int, default=20, help="untimed requests per URL first")
-    arguments, _others = parser.parse_known_args()
-
-    os.environ["DATABASE_URL"] = own_database(os.environ.get("DATABASE_URL", ""))
-    from directory import configure_environment, load_average, percentile
-
-    configure_environment()
-    warnings.filterwarnings("ignore", message="No directory at")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+    arguments = parse_arguments(__doc__, {"--projects": (3000, "synthetic projects")})
+    started = setup("projects")
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    from stadtallianz.core.models import FocusArea
     from stadtallianz.projects.models import Project
 
-    def say(line):
-        print(line, flush=True)
-
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
     generate_projects(arguments.projects, progress=say)
     say(f"data: {time.perf_counter() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()" if connection.vendor == "postgresql"
-                       else "SELECT sqlite_version()")
-        database_version = cursor.fetchone()[0].split(" on ")[0]
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
-    say(f"database: {connection.vendor} {database_version}, {Project.objects.count()} projects")
-    say(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, Django {django.get_version()}, "
-        f"load average {load_average()}")
-    say(f"{arguments.warmup} warm-up + {arguments.requests} timed requests per URL\n")
+    describe_run(arguments, f"{Project.objects.count()} projects")
 
-    focus = FocusArea.objects.order_by("pk").values_list("slug", flat=True).first()
-    sample = Project.objects.filter(slug__startswith=PREFIX).order_by("pk")[
-        arguments.projects // 2]
+    focus = first_focus_area()
+    sample = sample_project(arguments.projects)
     urls = [
         ("project list", "/de/projects/"),
         ("project list, filtered (phase + focus area)",
@@ -215,29 +165,7 @@ def main() -> int:
         ("project page", f"/de/projects/{sample.slug}/"),
         ("API project", f"/api/v1/projects/{sample.slug}"),
     ]
-    client = Client()
-    rows = []
-    for label, url in urls:
-        headers = {"HTTP_HX_REQUEST": "true"} if "htmx" in label else {}
-        for _ in range(arguments.warmup):
-            response = client.get(url, **headers)
-            assert response.status_code == 200, (url, response.status_code)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url, **headers)
-        query_count = len(queries)
-        timings, cpu = [], []
-        for _ in range(arguments.requests):
-            start, start_cpu = time.perf_counter(), time.process_time()
-            client.get(url, **headers)
-            timings.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-        rows.append((label, url, statistics.median(timings), percentile(timings, 0.95),
-                     statistics.median(cpu), query_count))
-
-    say(f"{'page':<46} {'median ms':>9} {'p95 ms':>7} {'CPU ms':>7} {'queries':>7}  url")
-    for label, url, median, p95, cpu, query_count in rows:
-        say(f"{label:<46} {median:>9.1f} {p95:>7.1f} {cpu:>7.1f} {query_count:>7}  {url}")
-    say(f"\nload average (1, 5, 15 min) at the end: {load_average()}")
+    print_table(time_pages(Client(), urls, arguments))
     return 0
 
 

@@ -14,21 +14,21 @@ search page and the API call (ranked page of 20 with snippets, and the count), f
 queries as a visitor, a member of three working groups and the coordination office.
 """
 
-import argparse
-import os
-import platform
 import random
-import statistics
 import sys
 import time
-import warnings
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from common import (
+    describe_run,
+    first_focus_area,
+    measure,
+    parse_arguments,
+    say,
+    say_load_average,
+    setup,
+    time_request,
+)
 
 PREFIX = "bench-search-"
 BATCH = 2000
@@ -191,83 +191,37 @@ def populate(total: int, stdout) -> None:
                              full_name="Bench Coordinator", is_coordinator=True)
 
 
-def own_database(url: str) -> str:
-    """The 100,000 items go into a database of their own, so that `make bench` with the
-    directory benchmark's database does not change that benchmark's figures: `…_search` next to
-    the one given (or var/bench-search.sqlite3)."""
-    if not url:
-        return f"sqlite:///{ROOT / 'var' / 'bench-search.sqlite3'}"
-    parsed = urlparse(url)
-    path = Path(parsed.path)
-    if "search" in path.name:
-        return url
-    if url.startswith(("postgres://", "postgresql://")):
-        return parsed._replace(path=f"/{path.name}_search").geturl()
-    return url[:-len(path.name)] + f"{path.stem}-search{path.suffix}"
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--items", type=int, default=100_000, help="searchable items")
-    parser.add_argument("--requests", type=int, default=200, help="timed searches per query")
-    parser.add_argument("--warmup", type=int, default=20, help="untimed searches per query first")
-    parser.add_argument("--rebuild", action="store_true",
-                        help="rebuild the index even if it exists (after a change of the indexers)")
-    # make bench passes the same options to every benchmark; the others' are not ours.
-    arguments, _others = parser.parse_known_args()
-
-    os.environ["DATABASE_URL"] = own_database(os.environ.get("DATABASE_URL", ""))
-    from directory import configure_environment, load_average, percentile
-
-    configure_environment()
-    # WhiteNoise warns that collectstatic has not run; the benchmark serves no static files.
-    warnings.filterwarnings("ignore", message="No directory at")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    per = "searches per query"
+    arguments = parse_arguments(__doc__, {
+        "--items": (100_000, "searchable items"),
+        "--rebuild": (False, "rebuild the index even if it exists (after a change of the "
+                             "indexers)")}, per=per)
+    # The 100,000 items go into a database of their own, so that `make bench` with the
+    # directory benchmark's database does not change that benchmark's figures.
+    started = setup("search")
     from django.contrib.auth.models import AnonymousUser
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from stadtallianz.accounts.models import User
-    from stadtallianz.core.models import FocusArea
     from stadtallianz.search.models import SearchEntry
     from stadtallianz.search.services import search
 
-    def say(line):
-        print(line, flush=True)
-
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
     populate(arguments.items, say)
     say(f"data: {time.perf_counter() - started:.1f} s")
     if arguments.rebuild or not SearchEntry.objects.exists():
         started = time.perf_counter()
         call_command("rebuild_search_index")
         say(f"index built in {time.perf_counter() - started:.1f} s")
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()" if connection.vendor == "postgresql"
-                       else "SELECT sqlite_version()")
-        database_version = cursor.fetchone()[0].split(" on ")[0]
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
     entries = SearchEntry.objects.count()
     members_only = SearchEntry.objects.filter(members_only=True).count()
-    say(f"database: {connection.vendor} {database_version}, {entries} index entries "
-        f"({members_only} members-only)")
-    say(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, Django {django.get_version()}, "
-        f"load average {load_average()}")
-    say(f"{arguments.warmup} warm-up + {arguments.requests} timed searches per query\n")
+    describe_run(arguments, f"{entries} index entries ({members_only} members-only)", per=per)
 
     users = {"visitor": AnonymousUser(),
              "member": User.objects.get(email=f"{PREFIX}member@example.org"),
              "coordinator": User.objects.get(email=f"{PREFIX}coordinator@example.org")}
-    focus = FocusArea.objects.order_by("pk").values_list("slug", flat=True).first()
+    focus = first_focus_area()
 
     def run(q, filters, user):
         filters = dict(filters)
@@ -281,43 +235,23 @@ def main() -> int:
 
     rows = []
     for label, q, filters, role in QUERIES:
-        user = users[role]
-        for _ in range(arguments.warmup):
-            run(q, filters, user)
-        with CaptureQueriesContext(connection) as queries:
-            count, items = run(q, filters, user)
-        query_count = len(queries)
-        timings = []
-        for _ in range(arguments.requests):
-            start = time.perf_counter()
-            run(q, filters, user)
-            timings.append((time.perf_counter() - start) * 1000)
-        rows.append((label, q, role, count, statistics.median(timings),
-                     percentile(timings, 0.95), query_count))
+        timing = measure(lambda q=q, filters=filters, user=users[role]: run(q, filters, user),
+                         requests=arguments.requests, warmup=arguments.warmup)
+        count, _items = timing.result
+        rows.append((label, q, role, count, timing))
 
     # The same through HTTP, as a visitor: the whole middleware stack, template or JSON.
     client = Client()
     for label, url in [("search page (HTTP)", "/de/search/?q=Mobilit%C3%A4tskonzept"),
                        ("API (HTTP)", "/api/v1/search?q=Mobilit%C3%A4tskonzept")]:
-        for _ in range(arguments.warmup):
-            assert client.get(url).status_code == 200
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        query_count = len(queries)
-        timings = []
-        for _ in range(arguments.requests):
-            start = time.perf_counter()
-            client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-        rows.append((label, url, "visitor", "", statistics.median(timings),
-                     percentile(timings, 0.95), query_count))
+        rows.append((label, url, "visitor", "", time_request(client, url, arguments)))
 
     say(f"{'query':<40} {'as':<12} {'results':>7} {'median ms':>9} {'p95 ms':>7} "
         f"{'queries':>7}  q")
-    for label, q, role, count, median, p95, query_count in rows:
-        say(f"{label:<40} {role:<12} {count:>7} {median:>9.1f} {p95:>7.1f} {query_count:>7}"
-            f"  {q}")
-    say(f"\nload average (1, 5, 15 min) at the end: {load_average()}")
+    for label, q, role, count, timing in rows:
+        say(f"{label:<40} {role:<12} {count:>7} {timing.median:>9.1f} {timing.p95:>7.1f} "
+            f"{timing.queries:>7}  {q}")
+    say_load_average()
     return 0
 
 
