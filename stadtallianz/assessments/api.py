@@ -51,7 +51,10 @@ class EvidenceOut(Schema):
     url: str | None = Field(None, description="A web address, or null.")
     document: int | None = Field(None, description="Id of a knowledge-base document, or null.")
     result: int | None = Field(None, description="Id of a result of the project, or null.")
-    web_url: str = Field(..., description="Where the evidence can be read.")
+    web_url: str | None = Field(..., description="Where the evidence can be read; null when "
+                                                 "its document or result has been deleted.")
+    source_removed: bool = Field(..., description="The document or result it referred to has "
+                                                  "been deleted since (the label remains).")
 
     @staticmethod
     def resolve_url(obj):
@@ -71,7 +74,9 @@ class EvidenceOut(Schema):
             return obj.url
         if obj.document_id:
             return _absolute(obj.document.get_absolute_url())
-        return _absolute(obj.result.project.get_absolute_url())
+        if obj.result_id:
+            return _absolute(obj.result.project.get_absolute_url())
+        return None
 
 
 class ScoreOut(Schema):
@@ -186,8 +191,8 @@ class ScoreIn(InputSchema):
 
 class ScoresIn(InputSchema):
     scores: list[ScoreIn] = Field(..., max_length=8, description="Replaces all scores.")
-    version: int | None = Field(None, ge=1, description="The `version` the scores were based "
-                                                        "on; a newer stored one is a 409.")
+    version: int = Field(..., ge=1, description="Required: the `version` the scores were based "
+                                                "on; a newer stored one is a 409.")
 
 
 class ConflictOut(Schema):
@@ -195,8 +200,8 @@ class ConflictOut(Schema):
     current_version: int | None = Field(None, description="With an edit conflict: the stored "
                                                           "version.")
     principles: list[int] = Field([], description="With an edit conflict: the principles "
-                                                  "whose stored score or justification differs "
-                                                  "from what was sent.")
+                                                  "whose stored score, justification or "
+                                                  "evidence differs from what was sent.")
 
 
 class ReviewIn(InputSchema):
@@ -270,8 +275,8 @@ def assessment_create(request, slug: str):
             summary="Save the scores")
 def assessment_scores(request, assessment_id: int, payload: ScoresIn):
     """Replaces the scores of a draft (or one sent back for changes); principles may be missing
-    until it is submitted. 409 once it is submitted or published, and when `version` is given
-    and someone saved meanwhile (with `current_version` and the differing `principles`)."""
+    until it is submitted. 409 once it is submitted or published, and when someone saved since
+    `version` (required) (with `current_version` and the differing `principles`)."""
     assessment = _assessment(request, assessment_id)
     data = _scores_data(request, payload, assessment.project)
     try:

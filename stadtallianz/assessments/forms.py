@@ -35,6 +35,8 @@ class AssessmentForm(forms.Form):
     """Per principle `score_<n>`, `justification_<n>`, `evidence_<n>` (one link per line,
     "label | address") and `results_<n>` (results of the project)."""
 
+    # Required (checked in clean() so that the message appears at the top, not at a hidden
+    # field): a save without the version it started from could overwrite someone else's.
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, principles, results, scores=None, version=None, **kwargs):
@@ -60,6 +62,8 @@ class AssessmentForm(forms.Form):
             for item in (existing.evidence.all() if existing else []):
                 if item.result_id:
                     chosen.append(str(item.result_id))
+                elif item.source_removed:
+                    continue  # deleted since: nothing to rest on; a save drops it
                 elif item.document_id:
                     lines.append(f"{item.label} | {settings.SITE_URL.rstrip('/')}"
                                  f"{item.document.get_absolute_url()}")
@@ -82,7 +86,15 @@ class AssessmentForm(forms.Form):
                            *([self[f"results_{n}"]] if result_choices else [])]})
         self.index = {}
 
-    def _evidence(self, n: int) -> list[dict]:
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("version") is None:
+            raise forms.ValidationError(
+                _("The form lacks the version of the assessment it was opened at; reload the "
+                  "page and enter your changes again."), code="version")
+        return cleaned
+
+    def evidence_items(self, n: int) -> list[dict]:
         items = []
         for line in self.cleaned_data.get(f"evidence_{n}", "").splitlines():
             line = line.strip()
@@ -106,7 +118,7 @@ class AssessmentForm(forms.Form):
             n = principle.number
             score = self.cleaned_data.get(f"score_{n}", "")
             justification = self.cleaned_data.get(f"justification_{n}", "")
-            evidence = self._evidence(n)
+            evidence = self.evidence_items(n)
             if score == "" and not justification.strip() and not evidence:
                 continue
             self.index[len(data)] = n

@@ -160,16 +160,18 @@ class Score(models.Model):
 
 class Evidence(models.Model):
     """What a score rests on: a web link, a document of the knowledge base or a result of the
-    project; exactly one of them."""
+    project; one of them when written. A published assessment is a record of what was accepted,
+    so deleting the document or result later does not delete the evidence: the reference
+    becomes null (`source_removed`), the label stays and is shown with "(removed)"."""
 
     score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="evidence",
                               verbose_name=_("score"))
     label = models.CharField(_("label"), max_length=200)
     url = models.URLField(_("web address"), max_length=500, blank=True,
                           validators=[URLValidator(schemes=["http", "https"])])
-    document = models.ForeignKey("knowledge.Document", on_delete=models.CASCADE, null=True,
+    document = models.ForeignKey("knowledge.Document", on_delete=models.SET_NULL, null=True,
                                  blank=True, related_name="+", verbose_name=_("document"))
-    result = models.ForeignKey("projects.Result", on_delete=models.CASCADE, null=True,
+    result = models.ForeignKey("projects.Result", on_delete=models.SET_NULL, null=True,
                                blank=True, related_name="+", verbose_name=_("result"))
 
     class Meta:
@@ -177,11 +179,12 @@ class Evidence(models.Model):
         verbose_name_plural = _("evidence")
         ordering = ["pk"]
         constraints = [
+            # At most one source (none once it was deleted), and always a label to show.
             models.CheckConstraint(
-                condition=(Q(url__gt="") & Q(document__isnull=True) & Q(result__isnull=True))
-                | (Q(url="") & Q(document__isnull=False) & Q(result__isnull=True))
-                | (Q(url="") & Q(document__isnull=True) & Q(result__isnull=False)),
-                name="evidence_exactly_one_source"),
+                condition=(Q(url="") | (Q(document__isnull=True) & Q(result__isnull=True)))
+                & (Q(document__isnull=True) | Q(result__isnull=True))
+                & ~Q(label=""),
+                name="evidence_one_source_and_label"),
             models.CheckConstraint(
                 condition=Q(url="") | Q(url__startswith="http://")
                 | Q(url__startswith="https://"),
@@ -190,3 +193,8 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def source_removed(self) -> bool:
+        """The document or result it referred to has been deleted since."""
+        return not (self.url or self.document_id or self.result_id)

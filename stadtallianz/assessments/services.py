@@ -188,8 +188,11 @@ def start(*, project, by) -> Assessment:
     if current is not None:
         _write_scores(assessment, [
             (Score(principle_id=s.principle_id, score=s.score, justification=s.justification),
+             # Evidence whose document or result was deleted stays on the published
+             # assessment only; a new draft cannot rest on it.
              [Evidence(label=e.label, url=e.url, document_id=e.document_id,
-                       result_id=e.result_id) for e in s.evidence.all()])
+                       result_id=e.result_id) for e in s.evidence.all()
+              if not e.source_removed])
             for s in current.scores.all()])
     audit_log(actor=by, action="assessment.created", target=assessment,
               after={"project": project.pk, "copied_from": current.pk if current else None})
@@ -205,28 +208,36 @@ def _require_editable(assessment: Assessment) -> None:
                               code="accepted")
 
 
-def _differing(before: dict, cleaned) -> list[int]:
-    """Principle numbers whose score or justification differs between `before` (a snapshot)
-    and the cleaned scores sent."""
-    sent = {str(score.principle.number): [score.score, score.justification]
-            for score, _evidence in cleaned}
-    return sorted(int(n) for n in set(before) | set(sent)
-                  if (before.get(n) or [None, None])[:2] != sent.get(n, [None, None]))
+def _evidence_key(item: Evidence) -> tuple:
+    return (item.label, item.url, item.document_id, item.result_id)
+
+
+def _differing(assessment: Assessment, cleaned) -> list[int]:
+    """Principle numbers whose score, justification or evidence differs between what is
+    stored and the cleaned scores sent."""
+    stored = {score.principle.number: (score.score, score.justification,
+                                       [_evidence_key(e) for e in score.evidence.all()])
+              for score in assessment.scores.select_related("principle")
+              .prefetch_related("evidence")}
+    sent = {score.principle.number: (score.score, score.justification,
+                                     [_evidence_key(e) for e in evidence])
+            for score, evidence in cleaned}
+    return sorted(n for n in set(stored) | set(sent) if stored.get(n) != sent.get(n))
 
 
 @transaction.atomic
-def save_scores(*, assessment: Assessment, by, scores: list[dict],
-                version: int | None = None) -> Assessment:
+def save_scores(*, assessment: Assessment, by, scores: list[dict], version: int) -> Assessment:
     """Replaces the scores of a draft (or of one sent back for changes). Principles may be
-    missing until the assessment is submitted. With `version` (the one the editor loaded), a
-    save on top of someone else's newer one raises EditConflict."""
+    missing until the assessment is submitted. `version` is the one the editor loaded: a save
+    on top of someone else's newer one raises EditConflict (always checked: a save without it
+    could silently overwrite)."""
     assessment = _locked(assessment)
     _require_team(by, assessment.project, _("Only the project team edits its self-assessment."))
     _require_editable(assessment)
     cleaned = clean_scores(scores, project=assessment.project, by=by)
     before = scores_snapshot(assessment)
-    if version is not None and version != assessment.version:
-        raise EditConflict(assessment, _differing(before, cleaned))
+    if version != assessment.version:
+        raise EditConflict(assessment, _differing(assessment, cleaned))
     _write_scores(assessment, cleaned)
     Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
     assessment.version += 1
@@ -269,6 +280,9 @@ def submit(*, assessment: Assessment, by) -> Assessment:
 def _require_review(assessment: Assessment, by) -> None:
     if not permissions.can_review(by):
         _deny(_("Only the coordination office reviews assessments."))
+    if permissions.wrote(by, assessment):
+        _deny(_("You wrote or submitted this assessment yourself; another person of the "
+                "coordination office has to review it."))
     if assessment.state != State.SUBMITTED:
         raise ValidationError(
             _("Only a submitted assessment can be reviewed; this one is: %(state)s.")

@@ -41,12 +41,14 @@ def assessment_detail(request, pk: int):
     project = assessment.project
     team = permissions.is_team(request.user, project)
     reviewer = permissions.can_review(request.user)
+    submitted = assessment.state == Assessment.State.SUBMITTED
+    own = reviewer and submitted and permissions.wrote(request.user, assessment)
     return render(request, "assessments/detail.html", {
         "assessment": assessment, "project": project,
         "scores": scores_of(assessment, viewer=request.user),
         "principle_count": Principle.objects.count(),
         "can_edit": team and assessment.is_editable,
-        "can_review": reviewer and assessment.state == Assessment.State.SUBMITTED,
+        "can_review": reviewer and submitted and not own, "own_review": own,
         "review_form": ReviewForm(), "show_review": team or reviewer,
     })
 
@@ -121,9 +123,23 @@ def assessment_edit(request, pk: int):
                   status=409 if conflict else 400 if form.errors else 200)
 
 
+def _evidence_line(item) -> str:
+    """One piece of evidence as a line of the conflict's evidence diff."""
+    get = item.get if isinstance(item, dict) else (lambda name: getattr(item, name))
+    if get("url"):
+        source = get("url")
+    elif get("document"):
+        source = f"{_('document')} {get('document').pk}"
+    elif get("result"):
+        source = f"{_('result')} {get('result').pk}"
+    else:
+        source = _("removed")
+    return f"{get('label')} | {source}"
+
+
 def _differences(form, conflict, principles) -> list[dict]:
-    """Per differing principle: the stored score and the typed one, and a line diff of the
-    stored justification against the typed one."""
+    """Per differing principle: the stored score and the typed one, and line diffs of the
+    stored justification and evidence against the typed ones."""
     stored = {s.principle.number: s for s in scores_of(conflict.assessment)}
     names = {p.number: p for p in principles}
     rows = []
@@ -134,10 +150,14 @@ def _differences(form, conflict, principles) -> list[dict]:
         diff = difflib.unified_diff(
             (score.justification if score else "").splitlines(), typed_text.splitlines(),
             fromfile=_("stored"), tofile=_("yours"), lineterm="")
+        evidence_diff = difflib.unified_diff(
+            [_evidence_line(e) for e in (score.evidence.all() if score else [])],
+            [_evidence_line(e) for e in form.evidence_items(number)],
+            fromfile=_("stored"), tofile=_("yours"), lineterm="")
         rows.append({"principle": names[number],
                      "stored": score.signed if score else "–",
                      "typed": signed(int(typed)) if typed != "" else "–",
-                     "diff": "\n".join(diff)})
+                     "diff": "\n".join(diff), "evidence_diff": "\n".join(evidence_diff)})
     return rows
 
 
@@ -163,6 +183,12 @@ def assessment_action(request, pk: int, action: str):
             messages.success(request, _("The team has been asked for changes."))
         else:
             raise Http404
+    except PermissionDenied as error:
+        # Said on the page (e.g. a coordinator reviewing what they wrote), with a 403.
+        if not str(error):
+            raise
+        messages.error(request, str(error))
+        return _detail_with_review_form(request, assessment, ReviewForm(), status=403)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             form = ReviewForm(request.POST)
@@ -179,15 +205,15 @@ def assessment_action(request, pk: int, action: str):
     return redirect(assessment)
 
 
-def _detail_with_review_form(request, assessment, form):
+def _detail_with_review_form(request, assessment, form, status=400):
     return render(request, "assessments/detail.html", {
         "assessment": assessment, "project": assessment.project,
         "scores": scores_of(assessment, viewer=request.user),
         "principle_count": Principle.objects.count(),
         "can_edit": False, "show_review": True,
-        "can_review": permissions.can_review(request.user)
+        "can_review": permissions.can_review_assessment(request.user, assessment)
         and assessment.state == Assessment.State.SUBMITTED,
-        "review_form": form}, status=400)
+        "review_form": form}, status=status)
 
 
 def history(request, slug: str):

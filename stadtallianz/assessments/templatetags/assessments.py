@@ -72,6 +72,13 @@ def score_chart(assessment, scores, id_prefix="assessment"):
             "id": f"{id_prefix}-{assessment.pk}"}
 
 
+@register.simple_tag
+def assessments_to_review() -> int:
+    """Submitted assessments waiting for the coordination office (the back-office navigation
+    shows the number; one query)."""
+    return Assessment.objects.filter(state=Assessment.State.SUBMITTED).count()
+
+
 @register.inclusion_tag("assessments/includes/project_assessment.html", takes_context=True)
 def project_assessment(context, project):
     """The latest published assessment of `project`, and for its team and the coordination

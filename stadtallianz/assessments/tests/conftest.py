@@ -72,6 +72,12 @@ def outsider(other_admin):
     return other_admin
 
 
+@pytest.fixture
+def second_coordinator(make_user):
+    return make_user("coordinator2@example.org", full_name="Carl Coordinator",
+                     is_coordinator=True)
+
+
 ROLE_FIXTURES = {"citizen": "citizen", "outsider": "outsider", "team_member": "team_member",
                  "coordinator": "coordinator"}
 
@@ -118,3 +124,11 @@ def make_assessment(db):
         return assessment
 
     return make
+
+
+def save_current(*, assessment, by, scores):
+    """`services.save_scores` based on the stored version: a save that races nobody."""
+    from stadtallianz.assessments import services
+
+    version = Assessment.objects.values_list("version", flat=True).get(pk=assessment.pk)
+    return services.save_scores(assessment=assessment, by=by, scores=scores, version=version)

@@ -8,7 +8,7 @@ from stadtallianz.assessments import services
 from stadtallianz.assessments.models import Assessment
 from tests.browser.conftest import _reference_data, axe_violations, browser, login, page  # noqa: F401
 
-from .conftest import scores_data
+from .conftest import save_current, scores_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,7 @@ def assessed(settings, make_project, make_assessment, team_member, coordinator):
     make_assessment(project, [2, 1, 0, -1, 2, 1, 0, 1], evidence_url="https://example.org/b")
     make_assessment(make_project("Solardach", slug="solardach"), [0, 0, 1, 2, 1, 0, 0, 0])
     draft = services.start(project=project, by=team_member)
-    services.save_scores(assessment=draft, by=team_member, scores=scores_data())
+    save_current(assessment=draft, by=team_member, scores=scores_data())
     services.submit(assessment=draft, by=team_member)
     return project, draft
 

@@ -22,6 +22,11 @@ def _body(values=VALUES):
 
 
 def _put(client, path, data):
+    """A PUT of scores; without a `version` in `data`, the stored one (a save racing nobody)."""
+    if "version" not in data:
+        pk = int(path.split("/")[-2])
+        stored = Assessment.objects.filter(pk=pk).values_list("version", flat=True).first()
+        data = {**data, "version": stored or 1}
     return client.put(path, data, content_type="application/json")
 
 
@@ -182,3 +187,41 @@ def test_a_stale_version_is_409_with_the_current_one(client_for, project, team_m
     assert stale.json()["current_version"] == 2
     assert stale.json()["principles"] == [n for n, v in enumerate(VALUES, start=1) if v != 1]
     assert list(draft.scores.values_list("score", flat=True)) == VALUES
+
+
+def test_scores_without_version_are_422_naming_it(client_for, project, team_member,
+                                                   make_assessment):
+    draft = make_assessment(project, [0] * 8, state=State.DRAFT)
+    team = client_for(team_member)
+    response = team.put(f"{BASE}/{draft.pk}/scores", _body(), content_type="application/json")
+    assert response.status_code == 422
+    assert [item["loc"] for item in response.json()["detail"]] == [
+        ["body", "payload", "version"]]
+    assert list(draft.scores.values_list("score", flat=True)) == [0] * 8
+
+
+def test_a_stale_version_names_a_principle_whose_evidence_changed(client_for, project,
+                                                                   team_member):
+    client = client_for(team_member)
+    draft = client.post(f"{BASE}/projects/{project.slug}").json()["id"]
+    assert _put(client, f"{BASE}/{draft}/scores", {**_body(), "version": 1}).status_code == 200
+    body = _body()
+    body["scores"][1]["evidence"] = [{"label": "Quelle", "url": "https://example.org/q"}]
+    stale = _put(client, f"{BASE}/{draft}/scores", {**body, "version": 1})
+    assert stale.status_code == 409 and stale.json()["principles"] == [2]
+
+
+def test_the_api_refuses_a_review_by_the_coordinator_who_submitted(
+        client_for, project, coordinator, second_coordinator):
+    office = client_for(coordinator)
+    pk = office.post(f"{BASE}/projects/{project.slug}").json()["id"]
+    assert _put(office, f"{BASE}/{pk}/scores", _body()).status_code == 200
+    assert office.post(f"{BASE}/{pk}/submit").status_code == 200
+    refused = office.post(f"{BASE}/{pk}/accept")
+    assert refused.status_code == 403
+    assert "eine andere Person der Koordinierungsstelle" in refused.json()["detail"]
+    refused = office.post(f"{BASE}/{pk}/request-changes", {"comment": "Mehr."},
+                          content_type="application/json")
+    assert refused.status_code == 403
+    accepted = client_for(second_coordinator).post(f"{BASE}/{pk}/accept")
+    assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"

@@ -10,7 +10,7 @@ from stadtallianz.assessments import services
 from stadtallianz.assessments.models import Assessment
 from stadtallianz.core.testing import in_open_transaction
 
-from .conftest import scores_data
+from .conftest import save_current, scores_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -40,7 +40,7 @@ def test_two_starts_at_once_leave_one_open_assessment(project, team_member, coor
 
 def test_accept_and_request_changes_at_once_one_wins(project, team_member, coordinator):
     assessment = services.start(project=project, by=team_member)
-    services.save_scores(assessment=assessment, by=team_member, scores=scores_data())
+    save_current(assessment=assessment, by=team_member, scores=scores_data())
     services.submit(assessment=assessment, by=team_member)
     thread, errors = in_open_transaction(
         lambda: services.accept(assessment=assessment, by=coordinator))
@@ -54,12 +54,12 @@ def test_accept_and_request_changes_at_once_one_wins(project, team_member, coord
 
 def test_saving_while_submitting_is_refused(project, team_member):
     assessment = services.start(project=project, by=team_member)
-    services.save_scores(assessment=assessment, by=team_member, scores=scores_data())
+    save_current(assessment=assessment, by=team_member, scores=scores_data())
     thread, errors = in_open_transaction(
         lambda: services.submit(assessment=assessment, by=team_member))
     with pytest.raises(ValidationError, match="under review"):
-        services.save_scores(assessment=assessment, by=team_member,
-                             scores=scores_data([0] * 8))
+        save_current(assessment=assessment, by=team_member,
+                     scores=scores_data([0] * 8))
     thread.join()
     assert errors == []
     assert set(assessment.scores.values_list("score", flat=True)) != {0}

@@ -10,7 +10,7 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from stadtallianz.assessments import services
 from stadtallianz.assessments.models import Assessment
@@ -19,12 +19,16 @@ from stadtallianz.core.testing import query_count
 from stadtallianz.knowledge.models import Document
 from stadtallianz.projects.models import Project, Result
 
-from .conftest import VALUES, scores_data
+from .conftest import VALUES, save_current, scores_data
 
 pytestmark = pytest.mark.django_db
 State = Assessment.State
 ROLES = [None, "citizen", "outsider", "team_member", "coordinator"]
 SEES_OPEN = {"team_member", "coordinator"}
+
+
+def _stored_version(assessment) -> str:
+    return str(Assessment.objects.values_list("version", flat=True).get(pk=assessment.pk))
 
 
 def _render_tag(project, user):
@@ -133,18 +137,19 @@ def test_team_writes_saves_and_submits_through_the_form(client_for, project, tea
             "evidence_1": "Bericht | https://example.org/b.pdf\n"
                           f"Evaluation | {settings.SITE_URL}/en/knowledge/documents/{document.pk}/",
             "results_1": [str(result.pk)]}
-    assert client.post(edit, form).status_code == 302  # a draft with one principle
+    assert client.post(edit, {**form, "version": "1"}).status_code == 302  # one principle
     score = assessment.scores.get()
     assert [(e.label, e.url, e.document_id, e.result_id) for e in score.evidence.all()] == [
         ("Bericht", "https://example.org/b.pdf", None, None),
         ("Evaluation", "", document.pk, None), ("Sensoren", "", None, result.pk)]
     # Submitting with principles missing keeps the draft and says what is missing.
-    response = client.post(edit, {**form, "submit": "1"})
+    response = client.post(edit, {**form, "submit": "1", "version": _stored_version(assessment)})
     assert response.status_code == 400
     assert "missing: 2, 3, 4, 5, 6, 7, 8" in response.content.decode()
     full = {**form}
     for n in range(2, 9):
         full[f"score_{n}"], full[f"justification_{n}"] = "0", f"Neutral {n}."
+    full["version"] = _stored_version(assessment)
     assert client.post(edit, {**full, "submit": "1"}).status_code == 302
     assessment.refresh_from_db()
     assert assessment.state == State.SUBMITTED
@@ -157,7 +162,7 @@ def test_form_errors_appear_next_to_the_field_and_nothing_is_saved(client_for, p
     client = client_for(team_member)
     assessment = services.start(project=project, by=team_member)
     edit = reverse("assessments:edit", kwargs={"pk": assessment.pk})
-    response = client.post(edit, {"score_1": "2", "justification_1": "",
+    response = client.post(edit, {"version": "1", "score_1": "2", "justification_1": "",
                                   "score_2": "1", "justification_2": "Gut.",
                                   "evidence_2": "Quelle | javascript:alert(1)",
                                   "justification_3": "Ohne Punktzahl"})
@@ -166,7 +171,7 @@ def test_form_errors_appear_next_to_the_field_and_nothing_is_saved(client_for, p
     assert 'id="id_justification_1_error"' in html and "Explain the score." in html
     assert 'id="id_evidence_2_error"' in html and "Line 1:" in html
     assert 'id="id_score_3_error"' in html and "Choose a score from -2 to +2." in html
-    response = client.post(edit, {"score_4": "7", "justification_4": "x"})
+    response = client.post(edit, {"version": "1", "score_4": "7", "justification_4": "x"})
     assert response.status_code == 400 and 'id="id_score_4_error"' in response.content.decode()
     assert not assessment.scores.exists()
 
@@ -198,7 +203,7 @@ def test_starting_twice_goes_to_the_open_one(client_for, project, team_member):
 
 def test_coordinator_reviews_from_the_queue(client_for, project, team_member, coordinator):
     assessment = services.start(project=project, by=team_member)
-    services.save_scores(assessment=assessment, by=team_member, scores=scores_data())
+    save_current(assessment=assessment, by=team_member, scores=scores_data())
     services.submit(assessment=assessment, by=team_member)
     client = client_for(coordinator)
     queue = client.get(reverse("assessments:reviews")).content.decode()
@@ -230,7 +235,7 @@ def test_coordinator_reviews_from_the_queue(client_for, project, team_member, co
 @pytest.mark.parametrize("role", ["citizen", "outsider", "team_member"])
 def test_only_the_coordinator_sees_the_queue_and_reviews(as_role, project, team_member, role):
     assessment = services.start(project=project, by=team_member)
-    services.save_scores(assessment=assessment, by=team_member, scores=scores_data())
+    save_current(assessment=assessment, by=team_member, scores=scores_data())
     services.submit(assessment=assessment, by=team_member)
     client = as_role(role)
     assert client.get(reverse("assessments:reviews")).status_code == 403
@@ -391,7 +396,7 @@ def test_pages_and_messages_in_german(project, make_assessment, team_member, cli
         assert "Ein Entwurf wurde begonnen" in response.content.decode()
         draft = project.assessments.exclude(state=Assessment.State.ACCEPTED).get()
         response = client.post(reverse("assessments:edit", kwargs={"pk": draft.pk}),
-                               {"score_1": "1", "justification_1": ""})
+                               {"version": "1", "score_1": "1", "justification_1": ""})
         assert "Begründen Sie die Bewertung." in response.content.decode()
 
 
@@ -447,3 +452,99 @@ def test_members_only_document_evidence_is_shown_only_to_its_readers(
         body = response.content.decode()
         assert ("Interne Radzaehlung" in body) == sees
         assert (f"/knowledge/documents/{document.pk}/" in body) == sees
+
+
+def test_a_coordinator_who_wrote_it_is_not_offered_the_review_and_is_refused(
+        client_for, project, coordinator, second_coordinator):
+    assessment = services.start(project=project, by=coordinator)
+    save_current(assessment=assessment, by=coordinator, scores=scores_data())
+    services.submit(assessment=assessment, by=coordinator)
+    own = client_for(coordinator)
+    html = own.get(assessment.get_absolute_url()).content.decode()
+    assert "Accept and publish" not in html
+    assert "another person of the coordination office reviews it" in html
+    for action in ("accept", "request-changes"):
+        response = own.post(reverse("assessments:action",
+                                    kwargs={"pk": assessment.pk, "action": action}),
+                            {"comment": "Bitte Belege."})
+        assert response.status_code == 403
+        assert "another person of the coordination office has to review it" in (
+            response.content.decode())
+    assessment.refresh_from_db()
+    assert assessment.state == State.SUBMITTED
+    other = client_for(second_coordinator)
+    assert "Accept and publish" in other.get(assessment.get_absolute_url()).content.decode()
+    other.post(reverse("assessments:action", kwargs={"pk": assessment.pk, "action": "accept"}))
+    assessment.refresh_from_db()
+    assert assessment.state == State.ACCEPTED
+
+
+def test_deleting_a_result_or_document_keeps_the_evidence_on_the_published_assessment(
+        client, project, make_assessment, make_group, team_member):
+    assessment = make_assessment(project)
+    score = assessment.scores.get(principle__number=1)
+    result = Result.objects.create(project=project, title="Sensoren", progress=40)
+    document = Document.objects.create(title="Zaehlung", group=make_group())
+    score.evidence.create(label="Sensornetz", result=result)
+    score.evidence.create(label="Radzaehlung", document=document)
+    result.delete()
+    document.delete()
+    for url in (project.get_absolute_url(), assessment.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "Sensornetz <span class=\"evidence-kind\">(removed)</span>" in html
+        assert "Radzaehlung <span class=\"evidence-kind\">(removed)</span>" in html
+    evidence = client.get(f"/api/v1/assessments/{assessment.pk}").json()["scores"][0]["evidence"]
+    assert [(e["label"], e["result"], e["document"], e["web_url"], e["source_removed"])
+            for e in evidence] == [("Sensornetz", None, None, None, True),
+                                   ("Radzaehlung", None, None, None, True)]
+    # A new draft does not rest on what is gone.
+    draft = services.start(project=project, by=team_member)
+    assert not draft.scores.get(principle__number=1).evidence.exists()
+
+
+def test_a_form_without_version_saves_nothing_and_says_why(client_for, project, team_member):
+    draft = services.start(project=project, by=team_member)
+    response = client_for(team_member).post(
+        reverse("assessments:edit", kwargs={"pk": draft.pk}),
+        {"score_1": "2", "justification_1": "Mehr Grün."})
+    assert response.status_code == 400
+    assert "lacks the version" in response.content.decode()
+    assert not draft.scores.exists()
+
+
+def test_the_conflict_shows_the_other_editors_evidence(client_for, project, team_member,
+                                                       coordinator):
+    draft = services.start(project=project, by=team_member)
+    services.save_scores(assessment=draft, by=coordinator, version=1, scores=[
+        {"principle": 1, "score": 1, "justification": "Gleich.",
+         "evidence": [{"label": "Messbericht", "url": "https://example.org/m"}]}])
+    response = client_for(team_member).post(
+        reverse("assessments:edit", kwargs={"pk": draft.pk}),
+        {"version": "1", "score_1": "1", "justification_1": "Gleich."})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "-Messbericht | https://example.org/m" in html
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_back_office_navigation_links_the_review_queue_with_its_count(
+        as_role, project, make_project, make_assessment, role):
+    make_assessment(project, state=State.SUBMITTED)
+    make_assessment(make_project("Radweg"), state=State.SUBMITTED)
+    client = as_role(role)
+    dashboard = client.get(reverse("backoffice:dashboard"))
+    if role != "coordinator":
+        # Nobody else sees the back office, nor its navigation.
+        assert dashboard.status_code == (302 if role is None else 403)
+        assert reverse("assessments:reviews") not in dashboard.content.decode()
+        return
+    html = dashboard.content.decode()
+    queue_url = re.escape(reverse("assessments:reviews"))
+    link = re.search(queue_url + r'"[^>]*>([^<]*)<span class="nav-count">([^<]*)</span></a>',
+                     html)
+    assert link and link.groups() == ("Assessments to review ", "(2 waiting)")
+    queue = client.get(reverse("assessments:reviews")).content.decode()
+    assert f'href="{reverse("assessments:reviews")}" aria-current="page"' in queue
+    with translation.override("de"):
+        html = client.get(reverse("backoffice:dashboard")).content.decode()
+    assert "Zu prüfende Bewertungen <span class=\"nav-count\">(2 warten)</span>" in html
