@@ -41,6 +41,13 @@ EDIT_FIELDS = [name for name in PROJECT_FIELDS if name != "working_group"]
 PROJECT_RELATIONS = ["focus_areas", "principles"]
 # A completed or stopped project is closed: its phase stays (a restart is a new project).
 CLOSED_PHASES = {Project.Phase.COMPLETED, Project.Phase.STOPPED}
+# The phases in their order. A project moves forward to any later phase (skipping is allowed:
+# not every project needs a pilot), one step back to correct a mistake or after a failed
+# pilot, and from any open phase to "stopped"; completed and stopped are final.
+PHASE_ORDER = [Project.Phase.CONCEPT, Project.Phase.PREPARATION, Project.Phase.PILOT,
+               Project.Phase.EVALUATION, Project.Phase.ROLLOUT, Project.Phase.COMPLETED]
+# A new project has not been completed or stopped yet, nor evaluated anything.
+START_PHASES = [Project.Phase.CONCEPT, Project.Phase.PREPARATION, Project.Phase.PILOT]
 RESERVED_SLUGS = frozenset({"new", "map", "export", "geojson"})
 CHILD_ACTIONS = {Milestone: "milestone", ProjectUpdate: "update", Result: "result",
                  BudgetLine: "budget_line", ProjectPlace: "place", ProjectSDG: "sdg",
@@ -75,11 +82,34 @@ def _project_snapshot(project: Project) -> dict:
     return data
 
 
+def phase_change_allowed(old: str, new: str) -> bool:
+    if old == new:
+        return True
+    if old in CLOSED_PHASES:
+        return False
+    if new == Project.Phase.STOPPED:
+        return True
+    return PHASE_ORDER.index(new) >= PHASE_ORDER.index(old) - 1
+
+
 def _check_phase(old: str, new: str) -> None:
     if old != new and old in CLOSED_PHASES:
         raise ValidationError({"phase": _(
             "A completed or stopped project is closed; its phase cannot change any more.")},
             code="closed")
+    if not phase_change_allowed(old, new):
+        raise ValidationError({"phase": _(
+            "A project cannot go back from “%(old)s” to “%(new)s”: it moves forward to any "
+            "later phase, or one phase back.") % {"old": Project.Phase(old).label,
+                                                   "new": Project.Phase(new).label}},
+            code="transition")
+
+
+def _check_start_phase(phase: str) -> None:
+    if phase not in START_PHASES:
+        raise ValidationError({"phase": _(
+            "A new project starts in concept, preparation or pilot, not in “%(phase)s”.")
+            % {"phase": Project.Phase(phase).label}}, code="start")
 
 
 def _record_phase_change(project: Project, old: str, new: str) -> None:
@@ -108,6 +138,8 @@ def create_project(*, actor, data: dict, organisation=None, group=None,
         raise PermissionDenied(_("You can only start projects for your own working group."))
     fields = {k: v for k, v in data.items() if k in PROJECT_FIELDS}
     fields["working_group"] = group
+    if fields.get("phase") in Project.Phase.values:  # an unknown phase: full_clean names it
+        _check_start_phase(fields["phase"])
     project = Project(created_by=actor, slug=_slug(fields.get("title_de") or "projekt"),
                       **fields)
     project.full_clean(exclude=["slug"])

@@ -230,3 +230,16 @@ def test_a_stale_edit_of_the_focus_areas_is_a_conflict(api, project, partner_mem
     assert conflict.json()["fields"] == ["focus_areas"]
     assert conflict.json()["current"] == {"focus_areas": slugs[:1]}
     assert list(project.focus_areas.values_list("slug", flat=True)) == slugs[:1]
+
+
+def test_phase_rules_in_the_api(api, project, partner_admin, organisation):
+    Project.objects.filter(pk=project.pk).update(phase="rollout")
+    back = api(partner_admin)("patch", f"/{project.slug}", {"version": 1, "phase": "concept"})
+    assert back.status_code == 422
+    assert back.json()["detail"][0]["loc"][-1] == "phase"
+    assert "Rollout" in back.json()["detail"][0]["msg"]
+    assert "Concept" in back.json()["detail"][0]["msg"]
+    done = api(partner_admin)("post", "", {"title_de": "Fertig", "phase": "completed",
+                                           "organisation": organisation.slug})
+    assert done.status_code == 422 and done.json()["detail"][0]["loc"][-1] == "phase"
+    assert Project.objects.count() == 1

@@ -398,3 +398,51 @@ def test_two_lead_invitations_cannot_both_be_accepted(group_project, lead, other
     with pytest.raises(ValidationError, match="has a lead organisation already"):
         services.answer(member=second, actor=partner_admin, accept=True)
     assert ConsortiumMember.objects.get(pk=second.pk).state == "invited"
+
+
+# The phase rule: forward to any later phase, one step back, stopped from any open phase;
+# completed and stopped are final.
+ALLOWED = [("concept", "preparation"), ("concept", "completed"), ("concept", "stopped"),
+           ("preparation", "concept"), ("pilot", "rollout"), ("evaluation", "pilot"),
+           ("rollout", "evaluation"), ("rollout", "completed"), ("rollout", "stopped"),
+           ("evaluation", "evaluation")]
+REFUSED = [("rollout", "concept"), ("rollout", "pilot"), ("evaluation", "preparation"),
+           ("pilot", "concept"), ("completed", "rollout"), ("completed", "stopped"),
+           ("stopped", "concept"), ("stopped", "completed")]
+
+
+@pytest.mark.parametrize(("old", "new"), ALLOWED)
+def test_allowed_phase_changes(project, partner_member, old, new):
+    Project.objects.filter(pk=project.pk).update(phase=old)
+    services.update_project(project=project, actor=partner_member, version=1,
+                            data={"phase": new})
+    assert Project.objects.get(pk=project.pk).phase == new
+
+
+@pytest.mark.parametrize(("old", "new"), REFUSED)
+def test_refused_phase_changes_name_both_phases(project, partner_member, old, new):
+    Project.objects.filter(pk=project.pk).update(phase=old)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.update_project(project=project, actor=partner_member, version=1,
+                                data={"phase": new})
+    message = error.value.message_dict["phase"][0]
+    if old not in ("completed", "stopped"):
+        assert str(Project.Phase(old).label) in message
+        assert str(Project.Phase(new).label) in message
+    assert Project.objects.get(pk=project.pk).phase == old
+    assert Project.objects.get(pk=project.pk).version == 1
+
+
+@pytest.mark.parametrize(("phase", "allowed"), [
+    ("concept", True), ("preparation", True), ("pilot", True), ("evaluation", False),
+    ("rollout", False), ("completed", False), ("stopped", False)])
+def test_a_new_project_starts_in_an_early_phase(partner_admin, organisation, phase, allowed):
+    create = lambda: services.create_project(  # noqa: E731
+        actor=partner_admin, organisation=organisation, data={"title_de": "P", "phase": phase})
+    if allowed:
+        assert create().phase == phase
+    else:
+        with translation.override("en"), pytest.raises(ValidationError) as error:
+            create()
+        assert str(Project.Phase(phase).label) in error.value.message_dict["phase"][0]
+        assert not Project.objects.exists()

@@ -357,3 +357,16 @@ def test_a_stale_edit_of_the_principles_is_a_conflict_with_the_difference(
     assert response.status_code == 409
     assert f"-{principle}" in response.content.decode()
     assert list(Project.objects.get(pk=project.pk).principles.all()) == [principle]
+
+
+def test_a_refused_phase_change_is_an_error_next_to_the_phase(client_for, project,
+                                                             partner_member):
+    Project.objects.filter(pk=project.pk).update(phase="rollout")
+    data = {"title_de": project.title_de, "title_en": "", "summary_de": "", "summary_en": "",
+            "description_de": "", "description_en": "", "phase": "concept", "version": 1}
+    response = client_for(partner_member).post(_url("edit", project), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "id_phase_error" in html
+    assert "von „Ausrollen“ nach „Konzept“" in html
+    assert Project.objects.get(pk=project.pk).phase == "rollout"
