@@ -101,7 +101,10 @@ class IdeaSummaryOut(Schema):
 
 class CoAuthorOut(Schema):
     id: int
-    name: str | None = Field(None, description="Only for callers who are logged in.")
+    name: str | None = Field(None, description="Accepted co-authors, for callers who are "
+                                               "logged in.")
+    email: str | None = Field(None, description="The address invited, while the invitation "
+                                                "is open, for who manages co-authors.")
     state: str
 
 
@@ -156,10 +159,13 @@ class IdeaDetailOut(IdeaSummaryOut):
     def resolve_coauthors(obj: Idea, context):
         user = api_user(context["request"])
         show_invited = permissions.can_manage_coauthors(user, obj)
+        accepted = CoAuthor.State.ACCEPTED
         return [{"id": c.pk, "state": c.state,
-                 "name": c.user.full_name if user.is_authenticated else None}
+                 "name": c.user.full_name if user.is_authenticated and c.state == accepted
+                 and c.user else None,
+                 "email": c.email if c.state != accepted else None}
                 for c in obj.coauthors.all()
-                if show_invited or c.state == CoAuthor.State.ACCEPTED]
+                if show_invited or c.state == accepted]
 
     @staticmethod
     def resolve_principles(obj: Idea):
@@ -218,7 +224,8 @@ def _detail_queryset():
     return (Idea.objects.select_related("author", "working_group", "project", "merged_into")
             .prefetch_related("focus_areas", "principles", "sdgs", "images",
                               Prefetch("coauthors",
-                                       queryset=CoAuthor.objects.select_related("user")),
+                                       queryset=CoAuthor.objects.select_related("user")
+                                       .order_by("created_at", "pk")),
                               Prefetch("merged_ideas",
                                        queryset=Idea.objects.only("pk", "hidden_at",
                                                                   "author_id",
@@ -395,11 +402,13 @@ class CoAuthorIn(InputSchema):
              response={201: CoAuthorOut, **CHANGE_ERRORS}, summary="Invite a co-author")
 def idea_coauthor_invite(request, idea_id: int, payload: CoAuthorIn):
     """The author (while the idea is open) and the coordination office invite a registered
-    person by the e-mail address of their account; the person is notified."""
+    person by the e-mail address of their account; the person is notified. The answer is the
+    same whether or not the address has an account (no name until the invitation is
+    accepted); at most 10 open invitations per idea and 20 invitations per person a day."""
     idea = _idea(request, idea_id)
     with service_errors():
         coauthor = services.coauthor_invite(idea=idea, by=request.auth, email=payload.email)
-    return Status(201, {"id": coauthor.pk, "name": coauthor.user.full_name,
+    return Status(201, {"id": coauthor.pk, "name": None, "email": coauthor.email,
                         "state": coauthor.state})
 
 

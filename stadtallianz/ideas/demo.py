@@ -747,6 +747,7 @@ def load(*, now) -> int:
                 CoAuthor.objects.create(
                     idea=idea,
                     user=coauthor,
+                    email=coauthor.email.lower(),
                     invited_by=author,
                     state=CoAuthor.State.ACCEPTED,
                     accepted_at=now,

@@ -99,7 +99,8 @@ class ImageForm(forms.Form):
 
 class CoAuthorForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), help_text=_(
-        "The address of a registered person's account."))
+        "The address of a registered person's account. You will not be told whether it has "
+        "one."))
 
 
 class StateForm(forms.Form):

@@ -124,15 +124,23 @@ class IdeaVersion(models.Model):
 
 
 class CoAuthor(models.Model):
-    """A person the author invited to write the idea with them; a co-author once accepted."""
+    """A person the author invited to write the idea with them; a co-author once accepted.
+
+    An invitation is stored for every address typed, registered or not (`user` empty then), so
+    that nothing the inviter sees — the answer, the list of invitations, the limits — tells
+    whether an address has an account. The inviter sees an open invitation by the `email` they
+    typed; the person's name only once they accepted."""
 
     class State(models.TextChoices):
         INVITED = "invited", _("Invited")
         ACCEPTED = "accepted", _("Accepted")
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="coauthors")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="idea_coauthorships", verbose_name=_("person"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
+                             blank=True, related_name="idea_coauthorships",
+                             verbose_name=_("person"))
+    # The address as typed by the inviter (lower case): what they see until it is accepted.
+    email = models.EmailField(_("invited address"), blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices,
                              default=State.INVITED)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -144,13 +152,24 @@ class CoAuthor(models.Model):
         verbose_name = _("co-author")
         verbose_name_plural = _("co-authors")
         constraints = [models.UniqueConstraint(fields=["idea", "user"],
-                                               name="unique_idea_coauthor")]
+                                               name="unique_idea_coauthor"),
+                       models.UniqueConstraint(fields=["idea", "email"],
+                                               condition=~models.Q(email=""),
+                                               name="unique_idea_coauthor_email")]
 
     def __str__(self):
-        return f"{self.user} ({self.idea})"
+        return f"{self.user or self.email} ({self.idea})"
 
     def get_respond_url(self):
         return reverse("ideas:coauthor_respond", kwargs={"pk": self.idea_id, "coauthor": self.pk})
+
+    @property
+    def shown_as(self) -> str:
+        """How the inviter sees this entry: the person's name once accepted, until then only
+        the address they typed (the name would tell whether the address has an account)."""
+        if self.state == self.State.ACCEPTED and self.user is not None:
+            return self.user.full_name or str(_("co-author"))
+        return self.email or str(_("invited person"))
 
 
 def _image_path(instance, filename: str) -> str:

@@ -5,12 +5,14 @@ the permission itself, so pages and API cannot differ."""
 import io
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
+from stadtallianz.core.models import AuditEntry
 from stadtallianz.notifications.services import notify
 
 from . import permissions
@@ -36,6 +39,16 @@ IMAGE_MAX_PIXELS = 40_000_000
 # wide-gamut photo shows wrong colours) and PNG transparency. No EXIF (GPS position, camera,
 # time), no XMP, no text chunks.
 IMAGE_KEPT_INFO = ("icc_profile", "transparency")
+
+# Invitations go out as notifications to whoever has the address: limits against using them
+# to spam people or to try addresses in bulk. Open ones per idea (answered or removed ones
+# free a place), and invitations one person sends in 24 hours (counted in the audit log, so
+# removing invitations does not reset it).
+COAUTHOR_OPEN_MAX = 10
+COAUTHOR_DAILY_MAX = 20
+# The one answer to an invitation, whether or not the address has an account.
+COAUTHOR_INVITED_MESSAGE = _("If a person with this address is registered, they have been "
+                            "invited.")
 
 S = Idea.State
 # Where an idea may go from each state; accepted, declined and merged are final.
@@ -323,24 +336,44 @@ def _notify(user, template: str, idea: Idea, *, key: str, **context) -> None:
 
 @transaction.atomic
 def coauthor_invite(*, idea: Idea, by, email: str) -> CoAuthor:
-    idea = Idea.objects.select_for_update(of=("self",)).get(pk=idea.pk)
+    """Invites whoever has the address. The invitation is stored (by its address) and answered
+    the same whether or not the address has an account, so that inviting cannot tell who is
+    registered nor their name; only a registered person is notified and can accept. An
+    invitation does not pass to an account registered later with the address."""
+    idea = Idea.objects.select_for_update(of=("self",)).select_related("author").get(pk=idea.pk)
     if not permissions.can_manage_coauthors(by, idea):
         _deny(_("Only the author of an open idea and the coordination office invite "
                 "co-authors."))
-    person = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
-    if person is None:
-        raise _invalid("email", _("No registered person has this address."), "unknown_person")
-    if person.pk == idea.author_id:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise _invalid("email", _("Enter a valid e-mail address."), "invalid") from error
+    if idea.author is not None and email == idea.author.email.lower():
         raise _invalid("email", _("This is the idea's author."), "author")
-    if CoAuthor.objects.filter(idea=idea, user=person).exists():
-        raise _invalid("email", _("This person is already invited or a co-author."), "duplicate")
-    coauthor = CoAuthor.objects.create(idea=idea, user=person, invited_by=by)
+    person = User.objects.filter(email__iexact=email, is_active=True).first()
+    same = Q(email=email) | Q(user=person) if person else Q(email=email)
+    if CoAuthor.objects.filter(same, idea=idea).exists():
+        raise _invalid("email", _("This address has already been invited."), "duplicate")
+    if idea.coauthors.filter(state=CoAuthor.State.INVITED).count() >= COAUTHOR_OPEN_MAX:
+        raise _invalid("email", _("An idea has at most %(max)s open invitations; remove one "
+                                  "or wait for an answer.") % {"max": COAUTHOR_OPEN_MAX},
+                       "too_many_open")
+    sent_today = AuditEntry.objects.filter(
+        actor=by, action="idea.coauthor_invited",
+        created_at__gte=timezone.now() - timedelta(days=1)).count()
+    if sent_today >= COAUTHOR_DAILY_MAX:
+        raise _invalid("email", _("You have sent %(max)s invitations in the last 24 hours; "
+                                  "please try again later.") % {"max": COAUTHOR_DAILY_MAX},
+                       "too_many_today")
+    coauthor = CoAuthor.objects.create(idea=idea, user=person, email=email, invited_by=by)
     audit_log(actor=by, action="idea.coauthor_invited", target=idea,
-              after={"user": person.pk})
-    notify(person, kind="idea-coauthor-invited", key=f"idea-coauthor-invited:{coauthor.pk}",
-           template="ideas/notifications/coauthor_invited",
-           context={"idea": idea, "inviter": by},
-           url=lambda: coauthor.get_respond_url())
+              after={"coauthor": coauthor.pk, "user": person.pk if person else None})
+    if person is not None:
+        notify(person, kind="idea-coauthor-invited", key=f"idea-coauthor-invited:{coauthor.pk}",
+               template="ideas/notifications/coauthor_invited",
+               context={"idea": idea, "inviter": by},
+               url=lambda: coauthor.get_respond_url())
     return coauthor
 
 

@@ -344,13 +344,12 @@ def coauthors(request, pk):
     form = CoAuthorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            coauthor = services.coauthor_invite(idea=idea, by=request.user,
-                                                email=form.cleaned_data["email"])
+            services.coauthor_invite(idea=idea, by=request.user,
+                                     email=form.cleaned_data["email"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("%(name)s has been invited.")
-                             % {"name": coauthor.user.full_name or coauthor.user.email})
+            messages.success(request, services.COAUTHOR_INVITED_MESSAGE)
             return redirect("ideas:coauthors", pk=idea.pk)
     people = idea.coauthors.select_related("user").order_by("created_at", "pk")
     return render(request, "ideas/coauthors.html",

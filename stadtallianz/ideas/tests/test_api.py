@@ -116,18 +116,31 @@ def test_versions_and_their_diff(api, idea, writer):
 def test_co_authors(api, idea, writer, citizen):
     url = f"{BASE}/{idea.pk}/coauthors"
     assert api("citizen")("post", url, {"email": "x@example.org"}).status_code == 403
-    assert "email" in _fields(api(writer)("post", url, {"email": "nobody@example.org"}))
-    response = api(writer)("post", url, {"email": citizen.email})
-    assert response.status_code == 201
+    assert "email" in _fields(api(writer)("post", url, {"email": "kein-at"}))
+    unknown = api(writer)("post", url, {"email": "Nobody@example.org"})
+    response = api(writer)("post", url, {"email": citizen.email.upper()})
+    # The same answer whether or not the address has an account; no name before accepting.
+    assert unknown.status_code == response.status_code == 201
+    assert {k: v for k, v in unknown.json().items() if k not in ("id", "email")} \
+        == {k: v for k, v in response.json().items() if k not in ("id", "email")}
+    assert unknown.json()["email"] == "nobody@example.org"
+    assert response.json()["email"] == citizen.email and response.json()["name"] is None
+    listed = api(writer)("get", f"{BASE}/{idea.pk}").json()["coauthors"]
+    assert [(c["email"], c["name"]) for c in listed] == [("nobody@example.org", None),
+                                                        (citizen.email, None)]
+    assert citizen.full_name not in api(writer)("get", f"{BASE}/{idea.pk}").content.decode()
     coauthor_id = response.json()["id"]
     answer = f"{url}/{coauthor_id}/answer"
     # Someone else's invitation: they see the idea, but may not answer for the invited person.
     assert api("partner_member")("post", answer, {"accept": True}).status_code == 403
     assert api(citizen)("post", answer, {"accept": True}).json()["state"] == "accepted"
     assert api(citizen)("post", answer, {"accept": True}).status_code == 409
+    listed = api(writer)("get", f"{BASE}/{idea.pk}").json()["coauthors"]
+    assert [(c["email"], c["name"]) for c in listed] == [("nobody@example.org", None),
+                                                        (None, citizen.full_name)]
     assert api("partner_member")("delete", f"{url}/{coauthor_id}").status_code == 403
     assert api(writer)("delete", f"{url}/{coauthor_id}").status_code == 204
-    assert not CoAuthor.objects.exists()
+    assert list(CoAuthor.objects.values_list("email", flat=True)) == ["nobody@example.org"]
 
 
 def test_declining_an_invitation(api, idea, writer, citizen):

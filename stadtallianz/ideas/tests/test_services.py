@@ -2,9 +2,11 @@
 state changes, each with its permission and its refusals."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from PIL import Image
 
 from stadtallianz.core.models import AuditEntry
@@ -152,7 +154,7 @@ def test_co_author_invitations(idea, writer, citizen, partner_member, coordinato
     coauthor = services.coauthor_invite(idea=idea, by=writer, email=citizen.email)
     note = Notification.objects.get(recipient=citizen, kind="idea-coauthor-invited")
     assert note.url == coauthor.get_respond_url()
-    for email, code in [("nobody@example.org", "unknown_person"), (writer.email, "author"),
+    for email, code in [("kein-at", "invalid"), (writer.email.upper(), "author"),
                         (citizen.email, "duplicate")]:
         with pytest.raises(ValidationError) as error:
             services.coauthor_invite(idea=idea, by=writer, email=email)
@@ -168,6 +170,42 @@ def test_co_author_invitations(idea, writer, citizen, partner_member, coordinato
         services.coauthor_remove(coauthor=coauthor, by=partner_member)
     services.coauthor_remove(coauthor=coauthor, by=writer)
     assert not CoAuthor.objects.exists()
+
+
+def test_an_unknown_address_is_invited_like_a_known_one_but_nobody_is_told(
+        idea, writer, citizen):
+    unknown = services.coauthor_invite(idea=idea, by=writer, email="  Nobody@Example.org ")
+    known = services.coauthor_invite(idea=idea, by=writer, email=citizen.email)
+    assert unknown.state == known.state == CoAuthor.State.INVITED
+    assert (unknown.user, unknown.email) == (None, "nobody@example.org")
+    assert known.user == citizen and known.email == citizen.email
+    assert unknown.shown_as == "nobody@example.org" and known.shown_as == citizen.email
+    assert Notification.objects.filter(kind="idea-coauthor-invited").count() == 1
+    with pytest.raises(ValidationError) as error:  # the same refusal for both, too
+        services.coauthor_invite(idea=idea, by=writer, email="nobody@example.org")
+    assert error.value.error_dict["email"][0].code == "duplicate"
+    services.coauthor_respond(coauthor=known, by=citizen, accept=True)
+    known.refresh_from_db()
+    assert known.shown_as == citizen.full_name
+
+
+def test_open_invitations_per_idea_and_invitations_per_day_are_limited(
+        idea, submit, writer, monkeypatch):
+    monkeypatch.setattr(services, "COAUTHOR_OPEN_MAX", 2)
+    monkeypatch.setattr(services, "COAUTHOR_DAILY_MAX", 3)
+    first = services.coauthor_invite(idea=idea, by=writer, email="a@example.org")
+    services.coauthor_invite(idea=idea, by=writer, email="b@example.org")
+    with pytest.raises(ValidationError) as error:
+        services.coauthor_invite(idea=idea, by=writer, email="c@example.org")
+    assert error.value.error_dict["email"][0].code == "too_many_open"
+    services.coauthor_remove(coauthor=first, by=writer)  # frees a place on the idea ...
+    services.coauthor_invite(idea=idea, by=writer, email="c@example.org")
+    with pytest.raises(ValidationError) as error:  # ... but not in the day's count
+        services.coauthor_invite(idea=submit("Zweite"), by=writer, email="d@example.org")
+    assert error.value.error_dict["email"][0].code == "too_many_today"
+    AuditEntry.objects.filter(action="idea.coauthor_invited").update(
+        created_at=timezone.now() - timedelta(days=1, minutes=1))
+    services.coauthor_invite(idea=submit("Dritte"), by=writer, email="d@example.org")
 
 
 def test_declining_an_invitation_removes_it(idea, writer, citizen):

@@ -325,9 +325,18 @@ def test_images_page(client_for, idea, writer, citizen, png):
 def test_co_author_pages(client_for, idea, writer, citizen, partner_member):
     url = reverse("ideas:coauthors", kwargs={"pk": idea.pk})
     assert client_for(citizen).get(url).status_code == 403
-    response = client_for(writer).post(url, {"email": "nobody@example.org"})
+    response = client_for(writer).post(url, {"email": "kein-at"})
     assert response.status_code == 400 and "email" in response.context["form"].errors
-    client_for(writer).post(url, {"email": citizen.email})
+    # Known and unknown addresses: the same answer, and no name until accepted.
+    answers = [client_for(writer).post(url, {"email": email}, follow=True).content.decode()
+               for email in ("nobody@example.org", citizen.email)]
+    for page in answers:
+        assert citizen.full_name not in page and "nobody@example.org" in page
+        assert ("If a person with this address is registered, they have been invited." in page
+                or "Falls eine Person mit dieser Adresse registriert ist" in page)
+    assert citizen.email in answers[1]
+    assert {c.email for c in CoAuthor.objects.all()} == {"nobody@example.org", citizen.email}
+    CoAuthor.objects.filter(user=None).delete()
     coauthor = CoAuthor.objects.get()
     respond = coauthor.get_respond_url()
     assert client_for(partner_member).get(respond).status_code == 404
@@ -336,6 +345,7 @@ def test_co_author_pages(client_for, idea, writer, citizen, partner_member):
     assert client_for(citizen).post(respond, {"answer": "accept"}).status_code == 302
     coauthor.refresh_from_db()
     assert coauthor.state == CoAuthor.State.ACCEPTED
+    assert citizen.full_name in client_for(writer).get(url).content.decode()
     remove = reverse("ideas:coauthor_remove", kwargs={"pk": idea.pk, "coauthor": coauthor.pk})
     assert client_for(partner_member).post(remove).status_code == 403
     assert client_for(writer).post(remove).status_code == 302
