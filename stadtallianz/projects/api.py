@@ -323,8 +323,10 @@ def projects_export_json(request, filters: Query[ProjectFilters]):
 @router.get("/map.geojson", summary="Places of all projects (GeoJSON)", response={200: None})
 def projects_places_geojson(request, filters: Query[ProjectFilters]):
     """A GeoJSON FeatureCollection of the places of the filtered projects; each feature's
-    properties have the project's title, the place's name and the page's address."""
-    collection = queries.feature_collection(queries.all_places(_filtered(filters)))
+    properties have the project's title, the place's name and the page's address. At most
+    10,000 places (`truncated` is true when some were left out); an area of more than 200
+    positions comes as a point at its centre."""
+    collection = queries.overview_collection(queries.all_places(_filtered(filters)))
     response = JsonResponse(collection)
     response["Content-Type"] = "application/geo+json"
     return response

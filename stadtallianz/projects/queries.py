@@ -4,7 +4,15 @@ are: tags and leads come in one prefetch each, filters are subqueries (no DISTIN
 
 from django.db.models import Prefetch
 
+from stadtallianz.core.geo import centre
+
 from .models import ConsortiumMember, Project, ProjectPlace, ProjectSDG
+
+# The map of all projects stays light: at most this many places (the first ones by project;
+# filters narrow the map), and an area with more positions than this is drawn there as a
+# point at its centre (the project's page shows it in full).
+MAP_MAX_FEATURES = 10_000
+MAP_MAX_POSITIONS = 200
 
 
 def leads_prefetch() -> Prefetch:
@@ -55,6 +63,28 @@ def feature_collection(places) -> dict:
     """Places (with their project selected) as a GeoJSON FeatureCollection."""
     return {"type": "FeatureCollection",
             "features": [feature(place, place.project) for place in places]}
+
+
+def _positions(geometry: dict) -> int:
+    if geometry["type"] == "Point":
+        return 1
+    polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
+                else geometry["coordinates"])
+    return sum(len(ring) for polygon in polygons for ring in polygon)
+
+
+def overview_collection(places) -> dict:
+    """The map of all projects: at most MAP_MAX_FEATURES places, large areas as their centre.
+    `truncated` (a foreign member, allowed by RFC 7946) tells when places were left out."""
+    places = list(places[:MAP_MAX_FEATURES + 1])
+    truncated = len(places) > MAP_MAX_FEATURES
+    features = []
+    for place in places[:MAP_MAX_FEATURES]:
+        if _positions(place.geometry) > MAP_MAX_POSITIONS:
+            lon, lat = centre(place.geometry)
+            place.geometry = {"type": "Point", "coordinates": [lon, lat]}
+        features.append(feature(place, place.project))
+    return {"type": "FeatureCollection", "features": features, "truncated": truncated}
 
 
 def all_places(projects=None):

@@ -52,6 +52,11 @@ RESERVED_SLUGS = frozenset({"new", "map", "export", "geojson"})
 CHILD_ACTIONS = {Milestone: "milestone", ProjectUpdate: "update", Result: "result",
                  BudgetLine: "budget_line", ProjectPlace: "place", ProjectSDG: "sdg",
                  PhasePeriod: "phase_period"}
+# How many of each part one project may have: generous for real projects (a project page with
+# more is unreadable), small enough that one project cannot flood its page, the API and the map
+# of all projects. Phase periods need no cap: one per phase (a unique constraint).
+PART_LIMITS = {ProjectPlace: 20, Milestone: 100, ProjectUpdate: 200, BudgetLine: 100,
+               Result: 100, ProjectSDG: 50}
 
 
 class EditConflict(Exception):
@@ -249,6 +254,13 @@ def save_part(*, project: Project, actor, instance, data: dict):
     if instance.pk and instance.project_id != project.pk:
         raise PermissionDenied
     _lock(project)
+    limit = PART_LIMITS.get(type(instance))
+    if (not instance.pk and limit is not None
+            and type(instance).objects.filter(project=project).count() >= limit):
+        raise ValidationError(_(
+            "A project has at most %(max)s %(things)s; delete one before adding another.")
+            % {"max": limit, "things": type(instance)._meta.verbose_name_plural},
+            code="limit")
     fields = list(data)
     before = snapshot(instance, fields) if instance.pk else None
     for name, value in data.items():

@@ -77,7 +77,7 @@ def project_map(request):
 
 def geojson(request):
     """Every project's places as one FeatureCollection, for the map of all projects."""
-    response = JsonResponse(queries.feature_collection(queries.all_places()))
+    response = JsonResponse(queries.overview_collection(queries.all_places()))
     response["Content-Type"] = "application/geo+json"
     return response
 

@@ -6,8 +6,14 @@ import pytest
 
 from stadtallianz.core.models import AuditEntry, FocusArea
 from stadtallianz.core.testing import query_count
-from stadtallianz.projects import services
-from stadtallianz.projects.models import ConsortiumMember, Milestone, Project, Result
+from stadtallianz.projects import queries, services
+from stadtallianz.projects.models import (
+    ConsortiumMember,
+    Milestone,
+    Project,
+    ProjectPlace,
+    Result,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +249,40 @@ def test_phase_rules_in_the_api(api, project, partner_admin, organisation):
                                            "organisation": organisation.slug})
     assert done.status_code == 422 and done.json()["detail"][0]["loc"][-1] == "phase"
     assert Project.objects.count() == 1
+
+
+def test_the_twenty_first_place_is_refused_with_409_and_a_message(api, project, partner_member):
+    ProjectPlace.objects.bulk_create(
+        ProjectPlace(project=project, name=f"Ort {n}",
+                     geometry={"type": "Point", "coordinates": [7.6, 51.9]})
+        for n in range(services.PART_LIMITS[ProjectPlace]))
+    response = api(partner_member)("post", f"/{project.slug}/places", {
+        "name": "Zu viel", "geometry": {"type": "Point", "coordinates": [7, 51]}})
+    assert response.status_code == 409
+    assert "at most 20 places" in response.json()["detail"]
+
+
+def test_the_map_of_all_projects_is_bounded(api, client, project, monkeypatch):
+    ring = [[7 + n / 1000, 51] for n in range(300)]
+    ring = [*ring, [7.3, 51.1], ring[0]]
+    ProjectPlace.objects.bulk_create([
+        ProjectPlace(project=project, name="Großes Gebiet",
+                     geometry={"type": "Polygon", "coordinates": [ring]}),
+        ProjectPlace(project=project, name="Kleines Gebiet", geometry={
+            "type": "Polygon", "coordinates": [[[7, 51], [7.1, 51], [7.1, 51.1], [7, 51]]]}),
+        ProjectPlace(project=project, name="Punkt",
+                     geometry={"type": "Point", "coordinates": [7.6, 51.9]})])
+    for url in ("/projects/map.geojson", "/api/v1/projects/map.geojson"):
+        data = (client.get(url) if url.startswith("/api") else
+                client.get("/de" + url)).json()
+        kinds = {f["properties"]["subtitle"]: f["geometry"]["type"] for f in data["features"]}
+        assert kinds == {"Großes Gebiet": "Point", "Kleines Gebiet": "Polygon",
+                         "Punkt": "Point"}, url
+        assert data["truncated"] is False
+    # The project's own page and API keep the large area in full.
+    detail = api(None)("get", f"/{project.slug}").json()
+    assert {f["geometry"]["type"] for f in detail["places"]["features"]} == {"Polygon",
+                                                                             "Point"}
+    monkeypatch.setattr(queries, "MAP_MAX_FEATURES", 2)
+    data = client.get("/api/v1/projects/map.geojson").json()
+    assert len(data["features"]) == 2 and data["truncated"] is True

@@ -446,3 +446,27 @@ def test_a_new_project_starts_in_an_early_phase(partner_admin, organisation, pha
             create()
         assert str(Project.Phase(phase).label) in error.value.message_dict["phase"][0]
         assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize(("model", "make"), [
+    (ProjectPlace, lambda p, n: ProjectPlace(project=p, name=f"Ort {n}", geometry={
+        "type": "Point", "coordinates": [7.6, 51.9]})),
+    (Milestone, lambda p, n: Milestone(project=p, title=f"M {n}", due=date(2026, 1, 1))),
+    (Result, lambda p, n: Result(project=p, title=f"R {n}")),
+])
+def test_a_project_has_a_limited_number_of_parts(project, partner_member, model, make):
+    limit = services.PART_LIMITS[model]
+    model.objects.bulk_create(make(project, n) for n in range(limit))
+    data = {ProjectPlace: {"name": "Noch einer", "geometry": {"type": "Point",
+                                                              "coordinates": [7, 51]}},
+            Milestone: {"title": "Noch einer", "due": date(2026, 2, 1)},
+            Result: {"title": "Noch einer"}}[model]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            services.save_part(project=project, actor=partner_member, instance=model(),
+                               data=data)
+        assert f"at most {limit}" in error.value.messages[0]
+    assert model.objects.filter(project=project).count() == limit
+    # The existing ones can still be changed.
+    services.save_part(project=project, actor=partner_member,
+                       instance=model.objects.filter(project=project).first(), data=data)

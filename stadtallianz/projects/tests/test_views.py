@@ -370,3 +370,15 @@ def test_a_refused_phase_change_is_an_error_next_to_the_phase(client_for, projec
     assert "id_phase_error" in html
     assert "von „Ausrollen“ nach „Konzept“" in html
     assert Project.objects.get(pk=project.pk).phase == "rollout"
+
+
+def test_a_part_beyond_the_limit_is_refused_at_the_top_of_the_form(client_for, project,
+                                                                   partner_member):
+    Milestone.objects.bulk_create(Milestone(project=project, title=f"M {n}",
+                                            due=date(2026, 1, 1)) for n in range(100))
+    response = client_for(partner_member).post(_url("part_create", project, kind="milestones"),
+                                               {"title": "Zu viel", "due": "2026-02-01",
+                                                "state": "open"})
+    assert response.status_code == 400
+    assert "höchstens 100 Meilensteine" in response.content.decode()
+    assert Milestone.objects.count() == 100
