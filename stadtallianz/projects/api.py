@@ -525,7 +525,8 @@ def project_consortium_decline(request, slug: str, member_id: int):
 @router.delete("/{slug}/consortium/{member_id}", auth=write_auth,
                response={204: None, **CHANGE_ERRORS}, summary="Remove an organisation")
 def project_consortium_remove(request, slug: str, member_id: int):
-    """Removes an organisation or withdraws its invitation; the lead stays (409)."""
+    """Removes an organisation or withdraws its invitation (an invitation to lead too); the
+    accepted lead stays (409)."""
     member = _member(_project(slug), member_id)
     with service_errors():
         services.remove(member=member, actor=request.auth)
