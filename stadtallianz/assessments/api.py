@@ -10,7 +10,6 @@ import re
 from datetime import datetime
 from enum import StrEnum
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -20,7 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
-from stadtallianz.core.api import InputSchema, Pagination
+from stadtallianz.core.api import InputSchema, Pagination, absolute_url
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.models import Principle
 from stadtallianz.knowledge.models import Document
@@ -36,10 +35,6 @@ router = Router(tags=["assessments"])
 AssessmentState = StrEnum("AssessmentState", [(c.name, c.value) for c in Assessment.State])
 ProjectPhase = StrEnum("ProjectPhase", [(c.name, c.value) for c in Project.Phase])
 READ_ERRORS = {404: CHANGE_ERRORS[404]}
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -73,9 +68,9 @@ class EvidenceOut(Schema):
         if obj.url:
             return obj.url
         if obj.document_id:
-            return _absolute(obj.document.get_absolute_url())
+            return absolute_url(obj.document.get_absolute_url())
         if obj.result_id:
-            return _absolute(obj.result.project.get_absolute_url())
+            return absolute_url(obj.result.project.get_absolute_url())
         return None
 
 
@@ -124,7 +119,7 @@ class AssessmentSummaryOut(Schema):
 
     @staticmethod
     def resolve_web_url(obj: Assessment):
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
 
 class AssessmentDetailOut(AssessmentSummaryOut):
@@ -384,7 +379,7 @@ def portfolio_json(request, filters: Query[PortfolioFilters]):
                    "scores": {str(p.number): score
                               for p, score in zip(principles, row.scores, strict=True)},
                    "harms": row.harmed,
-                   "web_url": _absolute(reverse("projects:detail",
+                   "web_url": absolute_url(reverse("projects:detail",
                                                 kwargs={"slug": row.project.slug}))}
                   for row in rows],
     }

@@ -8,6 +8,7 @@ stored, so a client can show either without a second request.
 import json
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
@@ -142,6 +143,27 @@ class FocusAreaRef(Schema):
     name: str
     name_de: str
     name_en: str
+
+
+class PrincipleRef(Schema):
+    number: int
+    slug: str
+    name: str
+
+
+class SdgRef(Schema):
+    number: int
+    name: str
+
+
+class OrganisationRef(Schema):
+    slug: str
+    name: str
+
+
+def absolute_url(path: str) -> str:
+    """`path` on this site, for the `web_url` fields of answers."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 class PrincipleOut(Schema):

@@ -13,7 +13,6 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
 from django.http import Http404
@@ -26,7 +25,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from stadtallianz.core.api import ErrorOut, InputSchema, Pagination
+from stadtallianz.core.api import ErrorOut, InputSchema, Pagination, absolute_url
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.workinggroups.api import CHANGE_ERRORS, service_errors
 from stadtallianz.workinggroups.models import WorkingGroup
@@ -39,10 +38,6 @@ router = Router(tags=["events"])
 EventFormat = StrEnum("EventFormat", [(c.name, c.value) for c in Event.Format])
 EventVisibility = StrEnum("EventVisibility", [(c.name, c.value) for c in Event.Visibility])
 EventState = StrEnum("EventState", [(c.name, c.value) for c in Event.State])
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 class EventSummaryOut(Schema):
@@ -70,11 +65,11 @@ class EventSummaryOut(Schema):
 
     @staticmethod
     def resolve_web_url(obj: Event):
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     @staticmethod
     def resolve_ical_url(obj: Event):
-        return _absolute(reverse("events:ics", kwargs={"slug": obj.slug}))
+        return absolute_url(reverse("events:ics", kwargs={"slug": obj.slug}))
 
 
 class EventDetailOut(EventSummaryOut):
@@ -99,11 +94,11 @@ class EventDetailOut(EventSummaryOut):
     def resolve_group_ical_url(obj: Event):
         if not obj.group_id:
             return None
-        return _absolute(reverse("events:group_feed", kwargs={"slug": obj.group.slug}))
+        return absolute_url(reverse("events:group_feed", kwargs={"slug": obj.group.slug}))
 
     @staticmethod
     def resolve_alliance_ical_url(obj: Event):
-        return _absolute(reverse("events:feed"))
+        return absolute_url(reverse("events:feed"))
 
     @staticmethod
     def resolve_registration(obj: Event, context):
@@ -162,7 +157,7 @@ class PersonalFeedOut(Schema):
 def personal_feed_create(request):
     """A new secret address for calendar programs; an earlier one stops working at once."""
     _feed, key = feeds.feed_create(user=request.auth)
-    return Status(201, {"url": _absolute(reverse("events:personal_feed", kwargs={"key": key}))})
+    return Status(201, {"url": absolute_url(reverse("events:personal_feed", kwargs={"key": key}))})
 
 
 @router.delete("/feed", auth=write_auth, response={204: None, 401: ErrorOut, 403: ErrorOut},

@@ -11,7 +11,6 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
@@ -19,7 +18,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from stadtallianz.core.api import ErrorOut, FocusAreaRef, InputSchema, Pagination
+from stadtallianz.core.api import (
+    ErrorOut,
+    FocusAreaRef,
+    InputSchema,
+    Pagination,
+    PrincipleRef,
+    SdgRef,
+    absolute_url,
+)
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
@@ -36,21 +43,6 @@ router = Router(tags=["ideas"])
 IdeaState = StrEnum("IdeaState", [(c.name, c.value) for c in Idea.State])
 IdeaSort = StrEnum("IdeaSort", [(key.upper(), key) for key in SORTS])
 READ_ERRORS = {404: ErrorOut}
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-class PrincipleRef(Schema):
-    number: int
-    slug: str
-    name: str
-
-
-class SdgRef(Schema):
-    number: int
-    name: str
 
 
 class PlaceOut(Schema):
@@ -96,7 +88,7 @@ class IdeaSummaryOut(Schema):
 
     @staticmethod
     def resolve_web_url(obj: Idea):
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
 
 class CoAuthorOut(Schema):
@@ -147,7 +139,7 @@ class IdeaDetailOut(IdeaSummaryOut):
     @staticmethod
     def resolve_project_url(obj: Idea):
         project = getattr(obj, "project", None)
-        return _absolute(project.get_absolute_url()) if project else None
+        return absolute_url(project.get_absolute_url()) if project else None
 
     @staticmethod
     def resolve_author(obj: Idea, context):
@@ -177,7 +169,7 @@ class IdeaDetailOut(IdeaSummaryOut):
 
     @staticmethod
     def resolve_images(obj: Idea):
-        return [{"url": _absolute(image.image.url), "alt_text": image.alt_text}
+        return [{"url": absolute_url(image.image.url), "alt_text": image.alt_text}
                 for image in obj.images.all()]
 
 

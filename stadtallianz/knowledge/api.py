@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
 from django.db import transaction
@@ -23,7 +22,15 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from stadtallianz.accounts.models import User
-from stadtallianz.core.api import FocusAreaRef, InputSchema, Pagination
+from stadtallianz.core.api import (
+    FocusAreaRef,
+    InputSchema,
+    OrganisationRef,
+    Pagination,
+    PrincipleRef,
+    SdgRef,
+    absolute_url,
+)
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
@@ -48,28 +55,8 @@ DocumentVisibility = StrEnum("DocumentVisibility",
 READ_ERRORS = {404: CHANGE_ERRORS[404]}
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 # ---------------------------------------------------------------------------------------------
 # Articles
-
-
-class PrincipleRef(Schema):
-    number: int
-    slug: str
-    name: str
-
-
-class SdgRef(Schema):
-    number: int
-    name: str
-
-
-class OrganisationRef(Schema):
-    slug: str
-    name: str
 
 
 class ArticleSummaryOut(Schema):
@@ -97,7 +84,7 @@ class ArticleSummaryOut(Schema):
 
     @staticmethod
     def resolve_web_url(obj: Article):
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
 
 class DocumentSummaryOut(Schema):
@@ -134,11 +121,11 @@ class DocumentSummaryOut(Schema):
 
     @staticmethod
     def resolve_web_url(obj: Document):
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     @staticmethod
     def resolve_download_url(obj: Document):
-        return _absolute(reverse("knowledge:download", kwargs={"pk": obj.pk}))
+        return absolute_url(reverse("knowledge:download", kwargs={"pk": obj.pk}))
 
 
 class ArticleDetailOut(ArticleSummaryOut):
@@ -365,7 +352,7 @@ class VersionOut(Schema):
 
     @staticmethod
     def resolve_download_url(obj):
-        return _absolute(obj.get_download_url())
+        return absolute_url(obj.get_download_url())
 
 
 class DocumentDetailOut(DocumentSummaryOut):

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
 from django.http import Http404, JsonResponse
@@ -20,7 +19,15 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from stadtallianz.core.api import ErrorOut, FocusAreaRef, InputSchema, Pagination
+from stadtallianz.core.api import (
+    ErrorOut,
+    FocusAreaRef,
+    InputSchema,
+    OrganisationRef,
+    Pagination,
+    PrincipleRef,
+    absolute_url,
+)
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.core.models import FocusArea, Principle, SDGTarget, SustainableDevelopmentGoal
@@ -58,23 +65,8 @@ InviteRole = _choices("InviteRole", ConsortiumMember.Role.choices)
 READ_ERRORS = {404: ErrorOut}
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 # ---------------------------------------------------------------------------------------------
 # Output
-
-
-class OrganisationRef(Schema):
-    slug: str
-    name: str
-
-
-class PrincipleRef(Schema):
-    number: int
-    slug: str
-    name: str
 
 
 class ProjectSummaryOut(Schema):
@@ -111,7 +103,7 @@ class ProjectSummaryOut(Schema):
 
     @staticmethod
     def resolve_web_url(obj):
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
 
 class ConsortiumOut(Schema):

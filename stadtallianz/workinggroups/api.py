@@ -28,6 +28,7 @@ from stadtallianz.core.api import (
     ErrorOut,
     FocusAreaRef,
     InputSchema,
+    OrganisationRef,
     Pagination,
     ValidationErrorOut,
 )
@@ -86,11 +87,6 @@ class GroupSummaryOut(Schema):
 
 
 class LeadOut(Schema):
-    name: str
-
-
-class OrganisationRef(Schema):
-    slug: str
     name: str
 
 
