@@ -14,7 +14,7 @@ notifications nor an e-mail still to be sent carries its title.
 """
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -28,6 +28,7 @@ from stadtallianz.search.signals import schedule as schedule_reindex
 
 from . import permissions
 from .models import CoAuthor, Comment, Idea, Report
+from .participation import required_text
 
 HIDE_REASON_LENGTH = Idea._meta.get_field("hidden_reason").max_length
 REPORT_REASON_LENGTH = Report._meta.get_field("reason").max_length
@@ -35,16 +36,6 @@ REPORT_REASON_LENGTH = Report._meta.get_field("reason").max_length
 
 def _deny(message) -> None:
     raise PermissionDenied(message)
-
-
-def _text(field: str, value: str, message, max_length: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: ValidationError(message, code="required")})
-    if len(value) > max_length:
-        raise ValidationError({field: ValidationError(
-            _("At most %(max)d characters, please.") % {"max": max_length}, code="max_length")})
-    return value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -60,7 +51,7 @@ def report(*, idea: Idea, by, reason: str, comment: Comment | None = None) -> Re
     if not permissions.can_report(by, target):
         _deny(_("Only registered people with a confirmed e-mail address report content, and "
                 "hidden content cannot be reported."))
-    reason = _text("reason", reason, _("Say what is wrong with it."), REPORT_REASON_LENGTH)
+    reason = required_text("reason", reason, _("Say what is wrong with it."), REPORT_REASON_LENGTH)
     # The idea's row lock makes two reports of one person at once take turns, so the check
     # below sees the first one.
     Idea.objects.select_for_update().filter(pk=idea.pk).first()
@@ -131,7 +122,7 @@ def _withdraw_notifications(idea: Idea) -> int:
 def hide_idea(*, idea: Idea, by, reason: str) -> Idea:
     if not permissions.can_moderate_ideas(by):
         _deny(_("Only the coordination office hides ideas."))
-    reason = _text("reason", reason, _("Give a reason for hiding."), HIDE_REASON_LENGTH)
+    reason = required_text("reason", reason, _("Give a reason for hiding."), HIDE_REASON_LENGTH)
     now = timezone.now()
     if not Idea.objects.filter(pk=idea.pk, hidden_at=None).update(
             hidden_at=now, hidden_by=by, hidden_reason=reason):
@@ -169,7 +160,7 @@ def hide_comment(*, comment: Comment, by, reason: str) -> Comment:
     if not permissions.can_hide_comment(by, comment):
         _deny(_("Only the coordination office and the leads of the idea's working group hide "
                 "comments."))
-    reason = _text("reason", reason, _("Give a reason for hiding."), HIDE_REASON_LENGTH)
+    reason = required_text("reason", reason, _("Give a reason for hiding."), HIDE_REASON_LENGTH)
     now = timezone.now()
     if not Comment.objects.filter(pk=comment.pk, hidden_at=None).update(
             hidden_at=now, hidden_by=by, hidden_reason=reason):

@@ -40,7 +40,8 @@ def _deny(message) -> None:
     raise PermissionDenied(message)
 
 
-def _required(field: str, value: str, message, max_length: int) -> str:
+def required_text(field: str, value: str, message, max_length: int) -> str:
+    """`value` stripped; refused (naming `field`) when empty or longer than `max_length`."""
     value = (value or "").strip()
     if not value:
         raise ValidationError({field: ValidationError(message, code="required")})
@@ -99,7 +100,7 @@ def comment_create(*, idea: Idea, body: str, by, parent: Comment | None = None) 
     if not permissions.can_comment(by, idea):
         _deny(_("Only registered people with a confirmed e-mail address comment on ideas "
                 "that are not hidden."))
-    body = _required("body", body, _("Write a comment."), Comment._meta.get_field(
+    body = required_text("body", body, _("Write a comment."), Comment._meta.get_field(
         "body").max_length)
     if parent is not None:
         if parent.idea_id != idea.pk:
@@ -126,7 +127,7 @@ def comment_edit(*, comment: Comment, body: str, by) -> Comment:
                .get(pk=comment.pk))
     if not permissions.can_edit_comment(by, comment):
         _deny(_("Only the author changes a comment, and not once it is hidden."))
-    body = _required("body", body, _("Write a comment."),
+    body = required_text("body", body, _("Write a comment."),
                      Comment._meta.get_field("body").max_length)
     if body == comment.body:
         return comment
