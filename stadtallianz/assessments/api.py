@@ -52,6 +52,10 @@ class EvidenceOut(Schema):
                                                   "been deleted since (the label remains).")
 
     @staticmethod
+    def resolve_label(obj):
+        return obj.shown_label
+
+    @staticmethod
     def resolve_url(obj):
         return obj.url or None
 

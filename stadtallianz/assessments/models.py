@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.models import Principle
@@ -173,6 +174,10 @@ class Evidence(models.Model):
                                  blank=True, related_name="+", verbose_name=_("document"))
     result = models.ForeignKey("projects.Result", on_delete=models.SET_NULL, null=True,
                                blank=True, related_name="+", verbose_name=_("result"))
+    # Set when a document that not everyone could read is deleted: while it existed its label
+    # (often its title) was shown only to its readers; with the document gone nobody can tell
+    # who they were, so the label is withheld from everyone.
+    label_withheld = models.BooleanField(_("label withheld"), default=False)
 
     class Meta:
         verbose_name = _("evidence")
@@ -193,6 +198,10 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def shown_label(self) -> str:
+        return gettext("a document for members only") if self.label_withheld else self.label
 
     @property
     def source_removed(self) -> bool:

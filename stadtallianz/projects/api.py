@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -604,7 +605,10 @@ PARTS = {
 
 def _register(segment, model, schema_in, schema_out, to_data):
     name = segment.replace("-", "_")
-    label = model._meta.verbose_name
+    # The API's documentation is English, whatever language is active when this module is
+    # imported (it used to follow the import order, so the OpenAPI document changed with it).
+    with translation.override("en"):
+        label = str(model._meta.verbose_name)
 
     def list_parts(request, slug: str):
         parts = model.objects.filter(project=_project(slug))

@@ -502,6 +502,28 @@ def test_deleting_a_result_or_document_keeps_the_evidence_on_the_published_asses
     assert not draft.scores.get(principle__number=1).evidence.exists()
 
 
+def test_deleting_a_members_only_document_withholds_its_evidence_label_from_everyone(
+        client, client_for, citizen, project, make_assessment, make_group, coordinator):
+    """While the document existed only its readers saw the label; once it is gone nobody can
+    tell who they were, so nobody sees the label (the public document's label above stays)."""
+    assessment = make_assessment(project)
+    document = Document.objects.create(title="Interne Radzaehlung", group=make_group(
+        members=[citizen]), visibility=Document.Visibility.MEMBERS)
+    assessment.scores.get(principle__number=1).evidence.create(label=document.title,
+                                                               document=document)
+    assert "Interne Radzaehlung" in client_for(citizen).get(project.get_absolute_url()
+                                                            ).content.decode()
+    document.delete()
+    with translation.override("en"):
+        urls = (project.get_absolute_url(), assessment.get_absolute_url(),
+                f"/api/v1/assessments/{assessment.pk}?lang=en")
+    for viewer in (client, client_for(citizen), client_for(coordinator)):
+        for url in urls:
+            body = viewer.get(url).content.decode()
+            assert "Interne Radzaehlung" not in body
+            assert "a document for members only" in body
+
+
 def test_a_form_without_version_saves_nothing_and_says_why(client_for, project, team_member):
     draft = services.start(project=project, by=team_member)
     response = client_for(team_member).post(
