@@ -25,6 +25,7 @@ from stadtallianz.events.api import router as events_router
 from stadtallianz.ideas.api import router as ideas_router
 from stadtallianz.knowledge.api import router as knowledge_router
 from stadtallianz.letter_of_intent.api import router as letter_of_intent_router
+from stadtallianz.livinglabs.api import router as livinglabs_router
 from stadtallianz.notifications.api import router as notifications_router
 from stadtallianz.partners.api import router as partners_router
 from stadtallianz.projects.api import router as projects_router
@@ -92,5 +93,6 @@ api.add_router("/knowledge", knowledge_router)
 api.add_router("/ideas", ideas_router)
 api.add_router("/projects", projects_router)
 api.add_router("/assessments", assessments_router)
+api.add_router("/living-labs", livinglabs_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/search", search_router)

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "stadtallianz.ideas",
     "stadtallianz.projects",
     "stadtallianz.assessments",
+    "stadtallianz.livinglabs",
+    "stadtallianz.sensorthings",
     "stadtallianz.notifications",
     "stadtallianz.search",
     "stadtallianz.backoffice",

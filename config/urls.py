@@ -13,6 +13,8 @@ from stadtallianz.portal.sitemaps import sitemaps
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    # OGC SensorThings API 1.1: outside the language prefix, as clients build its URLs.
+    path("sta/", include("stadtallianz.sensorthings.urls")),
     # At national scale the sitemap has about 10,000 URLs and takes a second to build; crawlers
     # can wait ten minutes for a new partner to appear.
     path("sitemap.xml", cache_page(600)(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
@@ -31,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("stadtallianz.ideas.urls")),
     path("", include("stadtallianz.projects.urls")),
     path("", include("stadtallianz.assessments.urls")),
+    path("", include("stadtallianz.livinglabs.urls")),
     path("", include("stadtallianz.notifications.urls")),
     path("", include("stadtallianz.search.urls")),
     path("", include("stadtallianz.backoffice.urls")),

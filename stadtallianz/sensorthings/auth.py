@@ -1,0 +1,64 @@
+"""Who is calling the SensorThings API. Reads need no account; a logged-in person sees the
+restricted datastreams of the labs they are an insider of. Writes need a lab token, sent as
+`Authorization: Bearer lab_xxxxxxxx_<secret>` or as HTTP Basic credentials (user name
+`lab_xxxxxxxx`, password `<secret>`), which is what existing SensorThings clients send.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from stadtallianz.livinglabs.models import LabToken
+
+from .errors import StaError
+
+# Writing last_used_at on every request would make each read a write.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Caller:
+    user: object  # the session's user (AnonymousUser for a device or a visitor)
+    token: LabToken | None = None
+
+    @property
+    def lab_id(self) -> int | None:
+        return self.token.lab_id if self.token else None
+
+
+def unauthorized(message: str) -> StaError:
+    error = StaError(message, 401)
+    error.www_authenticate = 'Basic realm="SensorThings", charset="UTF-8"'
+    return error
+
+
+def caller_of(request) -> Caller:
+    """The caller of a request. A credential that is sent but wrong is refused (401) rather
+    than ignored, so a device learns at once that its token is revoked."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if not header:
+        return Caller(getattr(request, "user", AnonymousUser()))
+    scheme, _sep, credentials = header.partition(" ")
+    token = None
+    if scheme.lower() == "bearer":
+        token = LabToken.from_key(credentials)
+    elif scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(credentials.strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            raise unauthorized("The Basic credentials cannot be decoded.") from None
+        username, _sep, secret = decoded.partition(":")
+        token = LabToken.authenticate(username, secret)
+    else:
+        raise unauthorized(f"The authorization scheme {scheme} is not supported; "
+                           "send a lab token as Bearer or Basic credentials.")
+    if token is None:
+        raise unauthorized("The lab token is unknown or has been revoked.")
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        LabToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return Caller(AnonymousUser(), token)

@@ -1,0 +1,233 @@
+"""The entities of OGC SensorThings API 1.1, Part 1 Sensing, stored in plain PostgreSQL or SQLite.
+
+Every entity belongs to one living lab (`lab`), the unit of write access: a lab token creates and
+changes only its own lab's entities. Geometries are GeoJSON in JSON columns; the geospatial
+`$filter` functions are evaluated with Shapely (see query/geo.py), so no PostGIS is needed.
+
+Observations are the one big table (10 million rows at national scale). It is kept lean: a
+numeric result has its own column (`result_number`), anything else goes to `result_json`; the one
+index that matters is (datastream, phenomenon_time_start). Privacy (docs/privacy.md):
+
+- public and restricted datastreams store raw observations, and for numeric results an hourly
+  aggregate row (`HourlyAggregate`) that survives the retention job and feeds the charts;
+- aggregated datastreams never store a raw value: each incoming value is folded into the
+  observation of its window (`bucket_count`, `bucket_sum`), and only closed windows are served.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from stadtallianz.livinglabs.models import LivingLab, PrivacyLevel
+
+GEOJSON = "application/geo+json"
+# Older clients (and the standard's own examples) use the vnd.geo+json media type.
+GEOJSON_TYPES = (GEOJSON, "application/vnd.geo+json")
+
+
+class Thing(models.Model):
+    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE, related_name="things")
+    name = models.CharField(max_length=200)
+    description = models.TextField(max_length=10000)
+    properties = models.JSONField(null=True, blank=True)
+    locations = models.ManyToManyField("Location", related_name="things", blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Location(models.Model):
+    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(max_length=200)
+    description = models.TextField(max_length=10000)
+    encoding_type = models.CharField(max_length=100, default=GEOJSON)
+    location = models.JSONField()
+    properties = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class HistoricalLocation(models.Model):
+    thing = models.ForeignKey(Thing, on_delete=models.CASCADE,
+                              related_name="historical_locations")
+    time = models.DateTimeField()
+    locations = models.ManyToManyField(Location, related_name="historical_locations")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.thing_id} @ {self.time.isoformat()}"
+
+
+class Sensor(models.Model):
+    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE, related_name="sensors")
+    name = models.CharField(max_length=200)
+    description = models.TextField(max_length=10000)
+    encoding_type = models.CharField(max_length=100)
+    metadata = models.TextField(max_length=10000)
+    properties = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ObservedProperty(models.Model):
+    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE,
+                            related_name="observed_properties")
+    name = models.CharField(max_length=200)
+    definition = models.CharField(max_length=500)
+    description = models.TextField(max_length=10000)
+    properties = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "observed properties"
+
+    def __str__(self):
+        return self.name
+
+
+class Datastream(models.Model):
+    # Always the thing's lab (kept by the write layer): privacy checks filter on it without a
+    # second join.
+    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE, related_name="datastreams")
+    thing = models.ForeignKey(Thing, on_delete=models.CASCADE, related_name="datastreams")
+    sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="datastreams")
+    observed_property = models.ForeignKey(ObservedProperty, on_delete=models.CASCADE,
+                                          related_name="datastreams")
+    name = models.CharField(max_length=200)
+    description = models.TextField(max_length=10000)
+    observation_type = models.CharField(max_length=200)
+    unit_of_measurement = models.JSONField()
+    observed_area = models.JSONField(null=True, blank=True)
+    # Kept up to date by ingest.py: the span of the stored observations.
+    phenomenon_time_start = models.DateTimeField(null=True, blank=True)
+    phenomenon_time_end = models.DateTimeField(null=True, blank=True)
+    result_time_start = models.DateTimeField(null=True, blank=True)
+    result_time_end = models.DateTimeField(null=True, blank=True)
+    properties = models.JSONField(null=True, blank=True)
+
+    # Privacy and retention: not part of the standard, set by the lab's operator in the UI (or
+    # through `properties` when a device creates the datastream, see write/privacy rules).
+    privacy_level = models.CharField(_("privacy level"), max_length=10,
+                                     choices=PrivacyLevel.choices, default=PrivacyLevel.PUBLIC)
+    # Aggregated datastreams: length of a window in seconds (at least an hour).
+    aggregation_window = models.PositiveIntegerField(_("aggregation window (seconds)"),
+                                                     default=3600)
+    # Counts of people (passers-by, visitors): a window whose count is below k is withheld.
+    counts_people = models.BooleanField(_("counts people"), default=False)
+    k_threshold = models.PositiveSmallIntegerField(_("smallest count shown (k)"), default=5)
+    # Raw observations older than this many days are deleted by `stadtallianz apply-retention`;
+    # hourly aggregates stay. None keeps them.
+    retention_days = models.PositiveIntegerField(_("keep raw observations (days)"), null=True,
+                                                 blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class FeatureOfInterest(models.Model):
+    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE,
+                            related_name="features_of_interest")
+    name = models.CharField(max_length=200)
+    description = models.TextField(max_length=10000)
+    encoding_type = models.CharField(max_length=100, default=GEOJSON)
+    feature = models.JSONField()
+    properties = models.JSONField(null=True, blank=True)
+    # Set when the platform generated this feature from a thing's location for an observation
+    # that named none; the next such observation reuses it.
+    generated_from = models.ForeignKey(Location, on_delete=models.SET_NULL, null=True,
+                                       blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "features of interest"
+
+    def __str__(self):
+        return self.name
+
+
+class Observation(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    datastream = models.ForeignKey(Datastream, on_delete=models.CASCADE, db_index=False,
+                                   related_name="observations")
+    phenomenon_time_start = models.DateTimeField()
+    # Set when the phenomenon time is an interval (always for an aggregated window).
+    phenomenon_time_end = models.DateTimeField(null=True, blank=True)
+    result_time = models.DateTimeField(null=True, blank=True)
+    result_number = models.FloatField(null=True, blank=True)
+    result_json = models.JSONField(null=True, blank=True)
+    result_quality = models.JSONField(null=True, blank=True)
+    valid_time_start = models.DateTimeField(null=True, blank=True)
+    valid_time_end = models.DateTimeField(null=True, blank=True)
+    parameters = models.JSONField(null=True, blank=True)
+    feature_of_interest = models.ForeignKey(FeatureOfInterest, on_delete=models.CASCADE,
+                                            related_name="observations", db_index=False)
+    # Aggregated datastreams: how many values and their sum went into this window.
+    bucket_count = models.PositiveIntegerField(null=True, blank=True)
+    bucket_sum = models.FloatField(null=True, blank=True)
+    # MQTT ingest: a hash of the message, so a message the broker delivers twice is stored once.
+    dedupe_key = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["datastream", "phenomenon_time_start"],
+                         name="sta_obs_stream_time"),
+            models.Index(fields=["feature_of_interest"], name="sta_obs_feature"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["datastream", "dedupe_key"],
+                                    condition=Q(dedupe_key__isnull=False),
+                                    name="sta_obs_dedupe"),
+            models.UniqueConstraint(fields=["datastream", "phenomenon_time_start"],
+                                    condition=Q(bucket_count__isnull=False),
+                                    name="sta_obs_one_bucket"),
+        ]
+
+    def __str__(self):
+        return f"{self.datastream_id} @ {self.phenomenon_time_start.isoformat()}"
+
+    @property
+    def result(self):
+        return self.result_number if self.result_json is None else self.result_json
+
+
+class HourlyAggregate(models.Model):
+    """Count, sum, minimum and maximum of a datastream's numeric results per hour. Written with
+    every ingest, recomputed when an observation changes, kept when the raw rows expire."""
+
+    id = models.BigAutoField(primary_key=True)
+    datastream = models.ForeignKey(Datastream, on_delete=models.CASCADE, db_index=False,
+                                   related_name="hourly_aggregates")
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    total = models.FloatField()
+    minimum = models.FloatField()
+    maximum = models.FloatField()
+
+    class Meta:
+        ordering = ["datastream", "hour"]
+        constraints = [models.UniqueConstraint(fields=["datastream", "hour"],
+                                               name="sta_hourly_unique")]
+
+    def __str__(self):
+        return f"{self.datastream_id} @ {self.hour.isoformat()}"
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.count
