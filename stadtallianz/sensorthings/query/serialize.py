@@ -1,0 +1,84 @@
+"""Entities in their SensorThings JSON form.
+
+Everything works on plain rows (a dict of model attribute names to values, as `.values()` or a
+model instance's `__dict__` gives them), so large Observation lists are serialised without
+building model instances. Internal columns (lab, bucket_*, dedupe_key, privacy settings) are
+never written: only the properties of the entity table (entities.py) are.
+"""
+
+from django.urls import reverse
+
+from ..entities import EntityType, Property
+from ..timefmt import format_interval, format_time
+
+
+def base_url_of(request) -> str:
+    """The service root's absolute URL without a trailing slash, e.g. http://host/sta/v1.1."""
+    return request.build_absolute_uri(reverse("sensorthings:root")).rstrip("/")
+
+
+def self_link(entity: EntityType, entity_id, base_url: str) -> str:
+    return f"{base_url}/{entity.set_name}({entity_id})"
+
+
+def property_value(prop: Property, row: dict):
+    """The STA value of one property from a row."""
+    kind = prop.kind
+    if kind == "result":
+        json_value = row.get("result_json")
+        return row.get("result_number") if json_value is None else json_value
+    if kind == "datetime":
+        return format_time(row.get(prop.field))
+    if kind == "interval":
+        return format_interval(row.get(prop.fields[0]), row.get(prop.fields[1]))
+    if kind == "time":  # an instant, or an interval when the end is set
+        start, end = row.get(prop.fields[0]), row.get(prop.fields[1])
+        return format_time(start) if end is None else format_interval(start, end)
+    return row.get(prop.field)
+
+
+def model_fields(entity: EntityType, names=None) -> list[str]:
+    """The model attribute names needed to serialise the given properties (all when None)."""
+    fields = ["id"]
+    for name, prop in entity.properties.items():
+        if names is not None and name not in names:
+            continue
+        for field in prop.fields:
+            if field not in fields:
+                fields.append(field)
+    return fields
+
+
+def row_json(entity: EntityType, row: dict, base_url: str, properties=None,
+             navigations=None, self_link_too: bool = True) -> dict:
+    """One entity. `properties` / `navigations`: the names to include ($select); None = all.
+    Optional properties without a value are left out, as FROST-Server does; `result` is always
+    written (null is a valid result)."""
+    entity_id = row["id"]
+    link = f"{base_url}/{entity.set_name}({entity_id})"
+    out: dict = {}
+    if properties is None or "id" in properties:
+        out["@iot.id"] = entity_id
+    if self_link_too and (properties is None or "selfLink" in properties
+                          or "@iot.selfLink" in properties):
+        out["@iot.selfLink"] = link
+    for name, prop in entity.properties.items():
+        if name == "id" or (properties is not None and name not in properties):
+            continue
+        value = property_value(prop, row)
+        if value is None and prop.kind != "result" and properties is None:
+            continue
+        out[name] = value
+    for name in entity.navigations:
+        if navigations is None or name in navigations:
+            out[f"{name}@iot.navigationLink"] = f"{link}/{name}"
+    return out
+
+
+def entity_json(entity: EntityType, obj, base_url: str) -> dict:
+    """The full default representation of a model instance: "@iot.id", "@iot.selfLink", every
+    property in STA form and a navigation link for each navigation property."""
+    row = obj.__dict__ if hasattr(obj, "__dict__") else obj
+    if any(field not in row for field in model_fields(entity)):  # deferred fields
+        row = {field: getattr(obj, field) for field in model_fields(entity)}
+    return row_json(entity, row, base_url)
