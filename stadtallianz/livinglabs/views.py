@@ -1,14 +1,280 @@
-"""Pages of living labs (placeholder until the pages land)."""
+"""Pages of living labs: the list, the lab's page with its map, datastreams and live charts
+(refreshed by htmx), CSV downloads, and the operator's forms (the lab, datastream privacy,
+device tokens). Every lab page is public; sensor data is read through
+stadtallianz.sensorthings.privacy (readings.py), so a viewer sees only what they may."""
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .models import LivingLab
+from stadtallianz.backoffice.exports import csv_response
+from stadtallianz.core.forms import add_service_errors
+from stadtallianz.core.markdown import render_markdown
+from stadtallianz.sensorthings.models import Datastream, Location
+
+from . import charts, forms, permissions, readings, services
+from .models import LabToken, LivingLab, PrivacyLevel
+
+PAGE_SIZE = 20
+# The lab page shows live charts for this many datastreams; the rest are listed with their
+# latest value and CSV download (the page stays fast for a lab with hundreds of sensors).
+CHARTED = 30
 
 
 def lab_list(request):
-    return HttpResponse("\n".join(lab.name for lab in LivingLab.objects.all()))
+    form = forms.LabFilterForm(request.GET or None)
+    labs = LivingLab.objects.select_related("operator").order_by("name_de", "pk")
+    state = ""
+    if form.is_bound and form.is_valid():
+        state = form.cleaned_data["state"]
+        if state:
+            labs = labs.filter(state=state)
+    page = Paginator(labs, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "livinglabs/list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, {
+        "form": form, "page": page, "filtered": bool(state),
+        "query": f"state={state}" if state else "",
+        "can_create": permissions.can_create(request.user)})
+
+
+def _lab(slug) -> LivingLab:
+    return get_object_or_404(LivingLab.objects.select_related("operator"), slug=slug)
+
+
+def _area_collection(lab: LivingLab, locations) -> dict:
+    """The lab's area and the locations of its things, for the map (core/js/featuremap.js)."""
+    url = lab.get_absolute_url()
+    features = [{"type": "Feature", "geometry": lab.area,
+                 "properties": {"title": lab.name, "subtitle": _("Area of the lab"),
+                                "url": url}}]
+    for location in locations:
+        geometry = location.location
+        if isinstance(geometry, dict) and geometry.get("type") in ("Point", "Polygon",
+                                                                   "MultiPolygon"):
+            features.append({"type": "Feature", "geometry": geometry,
+                             "properties": {"title": location.name,
+                                            "subtitle": location.description[:200],
+                                            "url": f"{url}#things"}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _streams_with_charts(request, lab, datastreams):
+    caller = readings.caller_of_page(request)
+    charted = datastreams[:CHARTED]
+    series = readings.series_of(charted, caller=caller)
+    latest = readings.latest_observations(datastreams)
+    rows = []
+    for index, stream in enumerate(datastreams):
+        drawn = series.get(stream.pk)
+        rows.append({
+            "stream": stream, "latest": latest.get(stream.pk),
+            "day": charts.draw(drawn["day"]) if drawn else None,
+            "month": charts.draw(drawn["month"]) if drawn else None,
+            "kind": drawn["day"].kind if drawn else "mean",
+            "charted": index < CHARTED,
+            "window_hours": stream.aggregation_window // 3600,
+        })
+    return rows
 
 
 def lab_detail(request, slug):
-    return HttpResponse(get_object_or_404(LivingLab, slug=slug).name)
+    lab = _lab(slug)
+    caller = readings.caller_of_page(request)
+    datastreams = list(readings.visible_datastreams(caller, lab))
+    things = {}
+    for stream in datastreams:
+        things.setdefault(stream.thing_id, {"thing": stream.thing, "streams": []})
+    locations = list(Location.objects.filter(lab=lab).order_by("pk")[:500])
+    rows = _streams_with_charts(request, lab, datastreams)
+    for row in rows:
+        things[row["stream"].thing_id]["streams"].append(row)
+    # Things without a datastream the viewer may see are still public metadata.
+    for thing in lab.things.exclude(pk__in=list(things)).order_by("pk")[:200]:
+        things[thing.pk] = {"thing": thing, "streams": []}
+    return render(request, "livinglabs/detail.html", {
+        "lab": lab,
+        "description_html": render_markdown(lab.description, top_level=3),
+        "trial_html": render_markdown(lab.trial, top_level=3),
+        "learnings_html": render_markdown(lab.learnings, top_level=3),
+        "partners": list(lab.partners.order_by("name")),
+        "projects": list(lab.projects.order_by("title_de")),
+        "area_geojson": _area_collection(lab, locations),
+        "locations": locations,
+        "things": list(things.values()),
+        "can_manage": permissions.can_manage(request.user, lab),
+        "now": timezone.now(),
+    })
+
+
+def _visible_stream(request, lab, pk) -> Datastream:
+    stream = readings.visible_datastream(readings.caller_of_page(request), lab, pk)
+    if stream is None:  # restricted streams do not exist for outsiders
+        raise Http404
+    return stream
+
+
+def datastream_chart(request, slug, pk):
+    """One datastream's latest value and charts: the htmx partial the lab page polls."""
+    lab = _lab(slug)
+    stream = _visible_stream(request, lab, pk)
+    row = _streams_with_charts(request, lab, [stream])[0]
+    return render(request, "livinglabs/includes/datastream.html", {"lab": lab, "row": row})
+
+
+def datastream_csv(request, slug, pk):
+    lab = _lab(slug)
+    stream = _visible_stream(request, lab, pk)
+    headers = ["phenomenon_time_start", "phenomenon_time_end", "result_time", "result"]
+    if stream.privacy_level == PrivacyLevel.AGGREGATED:
+        headers[3] = "result_sum" if stream.counts_people else "result_mean"
+    return csv_response(f"{lab.slug}-datastream-{stream.pk}.csv", headers,
+                        readings.csv_rows(readings.caller_of_page(request), stream))
+
+
+# ---------------------------------------------------------------------------------------------
+# Management: the operator's admins and the coordination office
+
+
+def _managed(request, slug) -> LivingLab:
+    lab = _lab(slug)
+    if not permissions.can_manage(request.user, lab):
+        raise PermissionDenied
+    return lab
+
+
+def _form_data(form):
+    data = {name: form.cleaned_data[name] for name in forms.LAB_FIELDS}
+    relations = {name: form.cleaned_data[name] for name in forms.LAB_RELATIONS}
+    return data, relations
+
+
+@login_required
+def lab_create(request):
+    if not permissions.can_create(request.user):
+        raise PermissionDenied
+    form = forms.LabForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data, relations = _form_data(form)
+        try:
+            lab = services.create_lab(actor=request.user, operator=form.cleaned_data["operator"],
+                                      data=data, relations=relations)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The living lab has been created."))
+            return redirect(lab)
+    return render(request, "livinglabs/lab_form.html", {"form": form, "lab": None},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def lab_edit(request, slug):
+    lab = _managed(request, slug)
+    form = forms.LabForm(request.POST or None, instance=LivingLab.objects.get(pk=lab.pk),
+                         user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data, relations = _form_data(form)
+        try:
+            services.update_lab(lab=lab, actor=request.user, data=data, relations=relations)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The living lab has been saved."))
+            return redirect(lab)
+    return render(request, "livinglabs/lab_form.html", {"form": form, "lab": lab},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def datastream_privacy(request, slug, pk):
+    lab = _managed(request, slug)
+    stream = get_object_or_404(Datastream.objects.select_related("lab", "thing"), lab=lab, pk=pk)
+    initial = {"privacy_level": stream.privacy_level,
+               "aggregation_window": stream.aggregation_window,
+               "counts_people": stream.counts_people, "k_threshold": stream.k_threshold,
+               "retention_days": stream.retention_days}
+    form = forms.PrivacyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_privacy(datastream=stream, actor=request.user,
+                                 level=data["privacy_level"],
+                                 aggregation_window=data["aggregation_window"],
+                                 counts_people=data["counts_people"],
+                                 k_threshold=data["k_threshold"],
+                                 retention_days=data["retention_days"])
+        except ValidationError as error:
+            add_service_errors(form, _renamed(error))
+        else:
+            messages.success(request, _("The privacy settings have been saved."))
+            return redirect("livinglabs:datastreams", slug=lab.slug)
+    return render(request, "livinglabs/privacy_form.html",
+                  {"form": form, "lab": lab, "stream": stream},
+                  status=400 if form.errors else 200)
+
+
+def _renamed(error: ValidationError) -> ValidationError:
+    """change_privacy names the level `level` (its argument); the form calls it privacy_level."""
+    if hasattr(error, "error_dict") and "level" in error.error_dict:
+        errors = dict(error.error_dict)
+        errors["privacy_level"] = errors.pop("level")
+        return ValidationError(errors)
+    return error
+
+
+@login_required
+def datastream_settings(request, slug):
+    """The operator's overview of every datastream of the lab (restricted ones included) with
+    their privacy level and retention."""
+    lab = _managed(request, slug)
+    streams = list(Datastream.objects.filter(lab=lab).select_related("thing")
+                   .order_by("thing_id", "pk"))
+    return render(request, "livinglabs/datastreams.html", {"lab": lab, "streams": streams})
+
+
+@login_required
+def tokens(request, slug):
+    lab = _managed(request, slug)
+    form = forms.TokenForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, key = services.issue_token(lab=lab, actor=request.user,
+                                              name=form.cleaned_data["name"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            # Shown on this answer only: the key is not stored and the page is not cached.
+            issued = {"token": token, "key": key, "secret": key[len(token.username) + 1:]}
+            form = forms.TokenForm()
+    response = render(request, "livinglabs/tokens.html", {
+        "lab": lab, "form": form, "issued": issued,
+        "tokens": list(lab.tokens.select_related("created_by")),
+        "mqtt_url": _mqtt_address(), "sta_url": request.build_absolute_uri("/sta/v1.1"),
+    }, status=400 if form.errors else 200)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _mqtt_address() -> str:
+    from django.conf import settings
+
+    return getattr(settings, "MQTT_URL", "") or ""
+
+
+@login_required
+@require_POST
+def token_revoke(request, slug, pk):
+    lab = _managed(request, slug)
+    token = get_object_or_404(LabToken.objects.select_related("lab"), lab=lab, pk=pk)
+    services.revoke_token(token=token, actor=request.user)
+    messages.success(request, _("The token %(name)s has been revoked.") % {"name": token.name})
+    return redirect("livinglabs:tokens", slug=lab.slug)

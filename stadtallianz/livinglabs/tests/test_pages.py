@@ -1,0 +1,100 @@
+"""The public pages of living labs: list (filter, htmx, query count), the lab page with its
+facts, map data, datastreams, latest values and charts with their tables, the live partial and
+the CSV download."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from stadtallianz.core.testing import query_count
+from stadtallianz.livinglabs.models import LivingLab
+
+from .conftest import PUBLIC_VALUE, SHOWN_COUNT
+
+pytestmark = pytest.mark.django_db
+
+
+def _make_labs(operator, count, start=0):
+    for index in range(start, start + count):
+        LivingLab.objects.create(
+            name_de=f"Labor {index:03}", slug=f"labor-{index:03}", description_de="Test",
+            area={"type": "Point", "coordinates": [7.6, 51.9]}, starts_on=date(2026, 1, 1),
+            state=LivingLab.State.RUNNING if index % 2 else LivingLab.State.PLANNED,
+            operator=operator, contact_name="Team", contact_email="team@example.org")
+
+
+def test_the_list_shows_labs_and_filters_by_state(client, organisation):
+    _make_labs(organisation, 4)
+    response = client.get(reverse("livinglabs:list"))
+    assert response.status_code == 200
+    assert "Labor 000" in response.text and "Labor 001" in response.text
+    filtered = client.get(reverse("livinglabs:list"), {"state": "running"})
+    assert "Labor 001" in filtered.text and "Labor 000" not in filtered.text
+    partial = client.get(reverse("livinglabs:list"), {"state": "running"}, HTTP_HX_REQUEST="true")
+    assert "<html" not in partial.text and "Labor 003" in partial.text
+
+
+def test_the_list_makes_the_same_number_of_queries_for_more_labs(client, organisation):
+    _make_labs(organisation, 2)
+    url = reverse("livinglabs:list")
+    few = query_count(client.get, url)
+    _make_labs(organisation, 15, start=2)
+    assert query_count(client.get, url) == few
+
+
+def test_the_lab_page_shows_facts_map_things_and_charts(client, lab, streams, make_project):
+    project = make_project("Klimadaten am See")
+    lab.projects.add(project)
+    response = client.get(lab.get_absolute_url())
+    assert response.status_code == 200
+    text = response.text
+    assert "Reallabor Aasee" in text and "Wasser und Luft am Aasee" in text
+    assert "reallabor@example.org" in text and project.title in text
+    assert 'id="lab-area"' in text and "Boje" in text  # the map's data and the location list
+    assert "Wassertemperatur" in text and "Radzählung" in text
+    assert "<svg" in text and "<table>" in text
+    # The latest public value and the shown window; the chart's table has the same values.
+    assert "21,5" in text
+    assert f"<td>{SHOWN_COUNT}</td>" in text
+    assert 'hx-trigger="every 60s"' in text
+    # The project page links back to the lab.
+    assert lab.get_absolute_url() in client.get(project.get_absolute_url()).text
+
+
+def test_the_lab_page_makes_the_same_number_of_queries_for_more_datastreams(
+        client, lab, streams, make_datastream):
+    url = lab.get_absolute_url()
+    few = query_count(client.get, url)
+    for index in range(5):
+        make_datastream(lab, name=f"Mehr {index}", privacy_level="public")
+    assert query_count(client.get, url) == few
+
+
+def test_the_live_partial_and_the_csv_of_a_public_stream(client, lab, streams):
+    public = streams["public"]
+    partial = client.get(reverse("livinglabs:datastream_chart", args=[lab.slug, public.pk]),
+                         HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200 and "<html" not in partial.text
+    assert "21,5" in partial.text
+    csv = client.get(reverse("livinglabs:datastream_csv", args=[lab.slug, public.pk]))
+    assert csv.status_code == 200
+    body = b"".join(csv.streaming_content).decode()
+    assert body.splitlines()[0].lstrip("\ufeff").startswith("phenomenon_time_start")
+    assert str(PUBLIC_VALUE) in body
+
+
+def test_a_stream_of_another_lab_is_not_found_under_this_lab(client, lab, other_lab, streams,
+                                                              make_datastream):
+    foreign = make_datastream(other_lab, name="Fremd", privacy_level="public")
+    assert client.get(reverse("livinglabs:datastream_csv",
+                              args=[lab.slug, foreign.pk])).status_code == 404
+    assert client.get(reverse("livinglabs:datastream_chart",
+                              args=[lab.slug, foreign.pk])).status_code == 404
+
+
+def test_the_english_page_is_in_english(client, lab, streams):
+    response = client.get(f"/en/living-labs/{lab.slug}/")
+    assert "What the lab has learned" in response.text
+    german = client.get(f"/de/living-labs/{lab.slug}/")
+    assert "What the lab has learned" not in german.text
