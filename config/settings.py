@@ -297,6 +297,17 @@ TASKS = {"default": {"BACKEND": {
     "database": "django_tasks_db.DatabaseBackend",
 }.get(TASKS_BACKEND) or TASKS_BACKEND}}
 
+# MQTT (docs/deployment.md, "MQTT"): the broker the platform publishes SensorThings
+# notifications to and `stadtallianz mqtt-bridge` ingests observations from. Empty: no MQTT.
+# mqtt://user:password@host:1883 (mqtts:// for TLS).
+MQTT_URL = env("MQTT_URL", "")
+# Where devices' messages land (the device listener's mount_point): the bridge reads
+# <prefix>v1.1/Datastreams(<id>)/Observations; subscribers never see these raw payloads.
+MQTT_INGEST_PREFIX = env("MQTT_INGEST_PREFIX", "ingest/")
+# The bridge's client id: stable, so the broker keeps its session (and unacknowledged messages)
+# while it is down.
+MQTT_CLIENT_ID = env("MQTT_CLIENT_ID", "stadtallianz-bridge")
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 

@@ -1,5 +1,209 @@
-"""MQTT notifications of new and changed entities (placeholder until the MQTT side lands)."""
+"""MQTT notifications of new and changed entities, as the SensorThings MQTT extension defines
+them: a new entity goes to its set's topic (`v1.1/Observations`) and to the collections it joins
+(`v1.1/Datastreams(1)/Observations`, `v1.1/FeaturesOfInterest(2)/Observations`,
+`v1.1/Things(3)/Datastreams`, …); a changed one to its own topic (`v1.1/Things(3)`).
+
+Only what a visitor may read is published (privacy.py with a visitor's Caller): never an
+observation of an aggregated or restricted datastream, never a restricted datastream. The
+payload is the entity's JSON as a GET would answer it.
+
+Notifications are published with QoS 0 after the transaction commits: they are a live feed. A
+subscriber that was away, or a broker that was down, misses them; the data itself is in the
+database and a query catches up. Publishing never slows down or breaks the request that wrote
+the data: the client connects lazily, once per process, and a broker that is down is logged.
+"""
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+
+from .. import privacy
+from ..auth import Caller
+from ..entities import ENTITY_TYPES, EntityType
+from . import topics
+
+log = logging.getLogger(__name__)
+
+NOTIFICATION_QOS = 0
+# How long the first notification of a process waits for the broker's CONNACK; later ones
+# never wait (a broker that is down costs a request this once).
+FIRST_CONNECT_WAIT = 1.0
+MAX_QUEUED = 100_000  # messages paho buffers while the socket is slow
+
+
+class Publisher:
+    """One lazily connected paho client per process (a forked worker makes its own), shared by
+    all threads. The bridge hands over its own client with `use()`."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._client = None
+        self._pid = None
+        self._url = None
+        self._own = False
+        self._last_warning = 0.0
+
+    def use(self, client) -> None:
+        """Publish through an already connected client (the bridge's)."""
+        with self._lock:
+            self._stop_own()
+            self._client, self._pid, self._url, self._own = client, os.getpid(), None, False
+
+    def release(self, client) -> None:
+        with self._lock:
+            if self._client is client:
+                self._client = None
+
+    def _stop_own(self):
+        if self._client is not None and self._own and self._pid == os.getpid():
+            try:
+                self._client.disconnect()
+                self._client.loop_stop()
+            except Exception:  # noqa: BLE001 - closing a client that is already broken
+                log.debug("closing the MQTT notification client failed", exc_info=True)
+        self._client = None
+
+    def client(self):
+        url = settings.MQTT_URL
+        if not url:
+            return None
+        with self._lock:
+            if self._client is not None and self._pid == os.getpid() and (
+                    not self._own or self._url == url):
+                return self._client
+            self._stop_own()
+            self._client, self._pid, self._url, self._own = (
+                self._connect(url), os.getpid(), url, True)
+            return self._client
+
+    @staticmethod
+    def _connect(url: str):
+        import paho.mqtt.client as mqtt
+
+        address = topics.broker_address(url)
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2,
+                             client_id=f"stadtallianz-notify-{socket.gethostname()}-{os.getpid()}",
+                             protocol=mqtt.MQTTv311)
+        if address.username:
+            client.username_pw_set(address.username, address.password)
+        if address.tls:
+            client.tls_set()
+        client.max_queued_messages_set(MAX_QUEUED)
+        client.reconnect_delay_set(min_delay=1, max_delay=60)
+        connected = threading.Event()
+        client.on_connect = lambda *_args: connected.set()
+        client.connect_async(address.host, address.port, keepalive=60)
+        client.loop_start()
+        connected.wait(FIRST_CONNECT_WAIT)
+        return client
+
+    def publish(self, messages: list[tuple[str, bytes]]) -> None:
+        client = self.client()
+        if client is None:
+            return
+        failed = 0
+        for topic, payload in messages:
+            if client.publish(topic, payload, qos=NOTIFICATION_QOS).rc:
+                failed += 1
+        if failed and time.monotonic() - self._last_warning > 60:
+            # At most once a minute: a broker that is down would otherwise flood the log.
+            self._last_warning = time.monotonic()
+            log.warning("MQTT broker unreachable: %d of %d notifications not published",
+                        failed, len(messages))
+
+
+PUBLISHER = Publisher()
 
 
 def announce(entity_name: str, ids, *, created: bool = True) -> None:
     """Publishes the entities to the standard topics once the transaction commits."""
+    if not settings.MQTT_URL:
+        return
+    ids = [pk for pk in ids if pk is not None]
+    if not ids:
+        return
+    transaction.on_commit(lambda: _publish_safely(entity_name, ids, created), robust=True)
+
+
+def _publish_safely(entity_name: str, ids: list[int], created: bool) -> None:
+    try:
+        PUBLISHER.publish(messages(entity_name, ids, created=created))
+    except Exception:
+        # The data is committed; a notification that cannot be built or sent must not turn
+        # the request into an error.
+        log.exception("MQTT notification of %s %s failed", entity_name, ids[:10])
+
+
+def base_url() -> str:
+    from django.urls import reverse
+
+    return settings.SITE_URL.rstrip("/") + reverse("sensorthings:root").rstrip("/")
+
+
+def visible(entity: EntityType, ids):
+    """The entities among `ids` that a visitor may read."""
+    from stadtallianz.livinglabs.models import PrivacyLevel
+
+    rows = entity.model.objects.filter(pk__in=ids)
+    visitor = Caller(AnonymousUser())
+    if entity.name == "Observation":
+        # Observations of aggregated datastreams are windows that change until they close:
+        # never announced, whatever the window (docs/privacy.md).
+        rows = rows.filter(privacy.observations(visitor),
+                           datastream__privacy_level=PrivacyLevel.PUBLIC)
+    elif entity.name == "Datastream":
+        rows = rows.filter(privacy.datastreams(visitor))
+    return rows
+
+
+def _collections(entity: EntityType):
+    """(navigation of the entity, set name of the related entity, its navigation back to
+    us) for each collection a new entity joins, e.g. Observation → (Datastream,
+    "Datastreams", "Observations")."""
+    for nav in entity.navigations.values():
+        target = ENTITY_TYPES[nav.target]
+        for back in target.navigations.values():
+            if back.target == entity.name and back.to_many:
+                yield nav, target.set_name, back.name
+
+
+def messages(entity_name: str, ids, *, created: bool = True) -> list[tuple[str, bytes]]:
+    """(topic, payload) of every notification for these entities."""
+    from ..query.serialize import model_fields, row_json
+
+    entity = ENTITY_TYPES[entity_name]
+    rows_query = visible(entity, ids)
+    collections = list(_collections(entity)) if created else []
+    to_one = [nav.accessor for nav, _set, _back in collections if not nav.to_many]
+    rows = list(rows_query.values(*model_fields(entity), *to_one))
+    if not rows:
+        return []
+    related: dict[str, dict[int, list[int]]] = {}
+    for nav, _set, _back in collections:
+        if nav.to_many:  # one query per many-to-many navigation, whatever the number of rows
+            pairs = related.setdefault(nav.accessor, {})
+            for pk, other in (entity.model.objects.filter(pk__in=[r["id"] for r in rows])
+                              .values_list("pk", nav.accessor)):
+                if other is not None:
+                    pairs.setdefault(pk, []).append(other)
+    root = base_url()
+    out = []
+    for row in rows:
+        payload = json.dumps(row_json(entity, row, root), separators=(",", ":"),
+                             ensure_ascii=False).encode()
+        if not created:
+            out.append((topics.entity(entity.set_name, row["id"]), payload))
+            continue
+        out.append((topics.entity_set(entity.set_name), payload))
+        for nav, set_name, back in collections:
+            others = (related[nav.accessor].get(row["id"], []) if nav.to_many
+                      else [row[nav.accessor]] if row[nav.accessor] is not None else [])
+            out.extend((topics.navigation(set_name, other, back), payload) for other in others)
+    return out

@@ -1,0 +1,116 @@
+"""Mosquitto's password file, ACL file and configuration for the platform
+(`stadtallianz mosquitto-config`, docs/deployment.md "MQTT").
+
+- Each active lab token is a broker user (its username, the `$7$` PBKDF2 hash stored with the
+  token): it may write the ingest topics of its lab's datastreams and nothing else.
+- The bridge's own user reads the ingest prefix and writes the notifications (`v1.1/#`).
+- Anonymous clients read the notifications only.
+
+Mosquitto checks the ACL against the topic *after* a listener's mount_point is applied (checked
+with Mosquitto 2.0.11): a device on the listener with `mount_point ingest/` publishes to
+`v1.1/Datastreams(7)/Observations`, the broker files it under
+`ingest/v1.1/Datastreams(7)/Observations`, and that is the topic its ACL line names.
+"""
+
+import base64
+import hashlib
+import hmac
+from pathlib import Path
+
+from . import topics
+
+HEADER = ("# Written by `stadtallianz mosquitto-config`: do not edit, run the command again "
+          "(docs/deployment.md).\n")
+
+
+def verify_hash(broker_hash: str, password: str) -> bool:
+    """Whether a `$7$<iterations>$<salt>$<digest>` hash (mosquitto_passwd's PBKDF2-SHA512 form)
+    is the hash of this password."""
+    parts = broker_hash.split("$")
+    if len(parts) != 5 or parts[1] != "7":
+        return False
+    try:
+        iterations = int(parts[2])
+        salt, digest = base64.b64decode(parts[3]), base64.b64decode(parts[4])
+    except ValueError:
+        return False
+    computed = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, iterations)
+    return hmac.compare_digest(computed, digest)
+
+
+def existing_hashes(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    users = {}
+    for line in path.read_text().splitlines():
+        if ":" in line and not line.startswith("#"):
+            username, _sep, broker_hash = line.partition(":")
+            users[username] = broker_hash
+    return users
+
+
+def password_file(tokens, bridge_user: str | None, bridge_password: str | None,
+                  previous: dict[str, str]) -> str:
+    """The password file: the bridge (its hash kept from `previous` while the password is the
+    same, so an unchanged configuration writes an unchanged file) and each token."""
+    from stadtallianz.livinglabs.models import LabToken
+
+    lines = []
+    if bridge_user:
+        old = previous.get(bridge_user)
+        keep = old is not None and verify_hash(old, bridge_password or "")
+        lines.append(f"{bridge_user}:"
+                     f"{old if keep else LabToken.broker_password_hash(bridge_password or '')}")
+    lines.extend(f"{token.username}:{token.broker_hash}" for token in tokens)
+    return "".join(f"{line}\n" for line in lines)
+
+
+def acl_file(tokens, streams_by_lab: dict[int, list[int]], *, prefix: str,
+             bridge_user: str | None) -> str:
+    lines = [HEADER,
+             "# Anonymous clients: the notifications only.",
+             f"topic read {topics.VERSION}/#", ""]
+    if bridge_user:
+        lines += ["# The bridge: reads what devices publish, writes the notifications.",
+                  f"user {bridge_user}",
+                  f"topic read {prefix}{topics.VERSION}/#",
+                  f"topic write {topics.VERSION}/#", ""]
+    for token in tokens:
+        lines.append(f"# lab {token.lab_id}: {token.name}"[:200].replace("\n", " "))
+        lines.append(f"user {token.username}")
+        lines.extend(f"topic write {prefix}{topics.device_topic(pk)}"
+                     for pk in streams_by_lab.get(token.lab_id, []))
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def mosquitto_conf(*, password_path, acl_path, public_port: int = 1883,
+                   device_port: int = 1884, prefix: str = "ingest/",
+                   persistence_dir: str = "/var/lib/mosquitto/", bind: str = "",
+                   log_dest: str = "syslog") -> str:
+    """The Mosquitto configuration the documentation recommends (also what the tests start)."""
+    host = f" {bind}" if bind else ""
+    return f"""\
+# Stadtallianz: notifications for everyone, ingest for devices (docs/deployment.md "MQTT").
+per_listener_settings false
+allow_anonymous true
+password_file {password_path}
+acl_file {acl_path}
+
+# Keep what was accepted across restarts (the bridge's session and its unacknowledged messages).
+persistence true
+persistence_location {persistence_dir}
+autosave_interval 60
+# Messages wait for the bridge while it is away or busy: never drop them.
+max_queued_messages 0
+max_queued_bytes 0
+
+# Subscribers (anonymous, read v1.1/#) and the bridge.
+listener {public_port}{host}
+
+# Devices: everything they publish lands under the ingest prefix, which only the bridge reads.
+listener {device_port}{host}
+mount_point {prefix}
+
+log_dest {log_dest}
+"""

@@ -1,0 +1,89 @@
+"""An observation published over MQTT: the JSON body of a `POST Observations`, read into the
+ingest's NewObservation.
+
+Exactly once: the broker may deliver a message twice (QoS 1 after a reconnect, a publisher that
+resends). A message that carries its phenomenonTime gets a dedupe key, a 63-bit hash of the
+datastream and the canonical payload, and ingest skips a key it has already stored. Without a
+phenomenonTime the server's time is used, which differs on the second delivery: such messages
+are stored at least once, not exactly once (docs/deployment.md).
+"""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from ..timefmt import parse_interval, parse_time
+
+KNOWN = {"phenomenonTime", "result", "resultTime", "resultQuality", "validTime", "parameters",
+         "FeatureOfInterest", "Datastream"}
+MAX_PAYLOAD = 256 * 1024
+
+
+class BadMessage(ValueError):
+    """A message that can never be stored: logged, acknowledged and counted."""
+
+
+def dedupe_key(datastream_id: int, body: dict) -> int:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.blake2b(f"{datastream_id}\n{canonical}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") & ((1 << 63) - 1)
+
+
+def _reference(value, name: str) -> int:
+    if (not isinstance(value, dict) or set(value) != {"@iot.id"}
+            or not isinstance(value["@iot.id"], int) or isinstance(value["@iot.id"], bool)):
+        raise BadMessage(f'{name} must be a reference {{"@iot.id": <integer>}} over MQTT.')
+    return value["@iot.id"]
+
+
+def parse(payload: bytes, datastream_id: int | None, now: datetime | None = None):
+    """The NewObservation of a message on `…/Datastreams(<datastream_id>)/Observations` (or, with
+    datastream_id None, on `…/Observations`, the payload naming the datastream)."""
+    from ..errors import StaError
+    from ..ingest import NewObservation
+
+    if len(payload) > MAX_PAYLOAD:
+        raise BadMessage(f"The message is larger than {MAX_PAYLOAD} bytes.")
+    try:
+        body = json.loads(payload)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise BadMessage(f"The message is not JSON: {error}") from None
+    if not isinstance(body, dict):
+        raise BadMessage("The message must be a JSON object (an Observation).")
+    unknown = sorted(set(body) - KNOWN)
+    if unknown:
+        raise BadMessage(f"Unknown property of an Observation: {', '.join(unknown)}.")
+    if "result" not in body:
+        raise BadMessage("The Observation has no result.")
+    if "Datastream" in body:
+        named = _reference(body["Datastream"], "Datastream")
+        if datastream_id is not None and named != datastream_id:
+            raise BadMessage(f"The payload names Datastream {named}, the topic {datastream_id}.")
+        datastream_id = named
+        body = {key: value for key, value in body.items() if key != "Datastream"}
+    if datastream_id is None:
+        raise BadMessage('A message on v1.1/Observations must name its "Datastream".')
+    try:
+        if body.get("phenomenonTime") is not None:
+            start, end = parse_interval(body["phenomenonTime"], "phenomenonTime")
+            key = dedupe_key(datastream_id, body)
+        else:
+            start, end, key = now or datetime.now(UTC), None, None
+        result_time = (parse_time(body["resultTime"], "resultTime")
+                       if body.get("resultTime") is not None else None)
+        valid_start = valid_end = None
+        if body.get("validTime") is not None:
+            valid_start, valid_end = parse_interval(body["validTime"], "validTime")
+    except StaError as error:
+        raise BadMessage(error.message) from None
+    parameters = body.get("parameters")
+    if parameters is not None and not isinstance(parameters, dict):
+        raise BadMessage("parameters must be a JSON object.")
+    feature = (_reference(body["FeatureOfInterest"], "FeatureOfInterest")
+               if body.get("FeatureOfInterest") is not None else None)
+    return NewObservation(
+        datastream_id=datastream_id, phenomenon_time_start=start, result=body["result"],
+        phenomenon_time_end=end, result_time=result_time,
+        result_quality=body.get("resultQuality"), valid_time_start=valid_start,
+        valid_time_end=valid_end, parameters=parameters, feature_of_interest_id=feature,
+        dedupe_key=key)

@@ -1,0 +1,82 @@
+"""MQTT topics of the SensorThings API (Part 1, section 14 "SensorThings MQTT Extension").
+
+Devices create observations by publishing to `v1.1/Datastreams(<id>)/Observations` (or to
+`v1.1/Observations` with the datastream in the payload). In the recommended deployment their
+listener has a `mount_point` (MQTT_INGEST_PREFIX, e.g. `ingest/`), so the broker files their
+messages under `ingest/v1.1/…`, which only the bridge may read. The platform's notifications go
+to the plain `v1.1/…` topics, which anyone may subscribe to: a raw device payload never reaches
+a subscriber.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlparse
+
+VERSION = "v1.1"
+
+_DATASTREAM_OBSERVATIONS = re.compile(rf"^{re.escape(VERSION)}/Datastreams\((\d{{1,18}})\)"
+                                      r"/Observations$")
+_OBSERVATIONS = f"{VERSION}/Observations"
+
+
+@dataclass(frozen=True)
+class IngestTopic:
+    # The datastream named by the topic; None for `v1.1/Observations`, where the payload names it.
+    datastream_id: int | None
+
+
+def ingest_subscriptions(prefix: str) -> list[str]:
+    """The topic filters the bridge subscribes to."""
+    return [f"{prefix}{VERSION}/Datastreams(+)/Observations", f"{prefix}{_OBSERVATIONS}"]
+
+
+def parse_ingest(topic: str, prefix: str) -> IngestTopic | None:
+    """The ingest topic a message arrived on, or None when it is none of ours."""
+    if not topic.startswith(prefix):
+        return None
+    rest = topic[len(prefix):]
+    if rest == _OBSERVATIONS:
+        return IngestTopic(None)
+    match = _DATASTREAM_OBSERVATIONS.match(rest)
+    return IngestTopic(int(match[1])) if match else None
+
+
+def device_topic(datastream_id: int) -> str:
+    """The topic a device publishes an observation of this datastream to."""
+    return f"{VERSION}/Datastreams({datastream_id})/Observations"
+
+
+def entity_set(set_name: str) -> str:
+    """New entities of a set: `v1.1/Things`."""
+    return f"{VERSION}/{set_name}"
+
+
+def entity(set_name: str, entity_id: int) -> str:
+    """Changes of one entity: `v1.1/Things(1)`."""
+    return f"{VERSION}/{set_name}({entity_id})"
+
+
+def navigation(set_name: str, entity_id: int, navigation_name: str) -> str:
+    """New entities related to one: `v1.1/Datastreams(1)/Observations`."""
+    return f"{VERSION}/{set_name}({entity_id})/{navigation_name}"
+
+
+@dataclass(frozen=True)
+class BrokerAddress:
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    tls: bool
+
+
+def broker_address(url: str) -> BrokerAddress:
+    """mqtt://user:password@host:1883 or mqtts://… (TLS, port 8883 by default)."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("mqtt", "mqtts", "tcp", "ssl"):
+        raise ValueError(f"MQTT_URL must start with mqtt:// or mqtts://, not {url!r}")
+    tls = parsed.scheme in ("mqtts", "ssl")
+    return BrokerAddress(
+        host=parsed.hostname or "127.0.0.1", port=parsed.port or (8883 if tls else 1883),
+        username=unquote(parsed.username) if parsed.username else None,
+        password=unquote(parsed.password) if parsed.password else None, tls=tls)
