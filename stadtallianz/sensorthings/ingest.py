@@ -1,0 +1,540 @@
+"""Storing observations: the one way new sensor data enters the platform (HTTP writes,
+`POST /CreateObservations` and the MQTT bridge all call `store`).
+
+- Raw datastreams (public, restricted): rows are inserted in bulk — on PostgreSQL with ids taken
+  from the sequence in one query and the rows sent with COPY; rows that carry a `dedupe_key` (an
+  MQTT message the broker may deliver twice) go through `INSERT … ON CONFLICT DO NOTHING`, so a
+  redelivered message is stored once. Numeric results also update the hourly aggregate of their
+  hour, which the charts read and which outlives the raw rows (retention).
+- Aggregated datastreams: no raw value is ever stored. Each value is added to the observation of
+  its window (bucket_count, bucket_sum), upserted on the partial unique constraint
+  `sta_obs_one_bucket`.
+
+Also here: recomputing hourly aggregates after an observation is changed or deleted, the privacy
+level change of a datastream (`change_privacy`) and the retention job (`apply_retention`).
+"""
+
+# The SQL below is assembled from constant table and column names only; every value is a
+# query parameter.
+# ruff: noqa: S608
+import json
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stadtallianz.livinglabs.models import PrivacyLevel
+
+from .errors import StaError, bad_request
+from .models import (
+    Datastream,
+    FeatureOfInterest,
+    HourlyAggregate,
+    Location,
+    Observation,
+    Thing,
+)
+
+OBSERVATION_TABLE = Observation._meta.db_table
+HOURLY_TABLE = HourlyAggregate._meta.db_table
+DATASTREAM_TABLE = Datastream._meta.db_table
+# The columns a raw observation is written with (bucket_* stay NULL).
+RAW_COLUMNS = ("id", "datastream_id", "phenomenon_time_start", "phenomenon_time_end",
+               "result_time", "result_number", "result_json", "result_quality",
+               "valid_time_start", "valid_time_end", "parameters", "feature_of_interest_id",
+               "dedupe_key")
+JSON_COLUMNS = {"result_json", "result_quality", "parameters"}
+MIN_AGGREGATION_WINDOW = 3600
+VALUES_CHUNK = 500  # rows per INSERT … VALUES statement (SQLite allows 32,766 parameters)
+
+
+@dataclass(slots=True)
+class NewObservation:
+    datastream_id: int
+    phenomenon_time_start: datetime
+    result: object
+    phenomenon_time_end: datetime | None = None
+    result_time: datetime | None = None
+    result_quality: object = None
+    valid_time_start: datetime | None = None
+    valid_time_end: datetime | None = None
+    parameters: dict | None = None
+    feature_of_interest_id: int | None = None
+    dedupe_key: int | None = None
+
+
+def number_of(value) -> float | None:
+    """The result as a float when it is a (finite) number, else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond the float range is stored as JSON
+        return None
+    return number if math.isfinite(number) else None
+
+
+def hour_of(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def window_of(moment: datetime, seconds: int) -> datetime:
+    """The start of the window of `moment`: windows are aligned to multiples of their length
+    since the Unix epoch, so every ingest path puts a value into the same window."""
+    start = math.floor(moment.timestamp() / seconds) * seconds
+    return datetime.fromtimestamp(start, UTC)
+
+
+def _db_time(value):
+    return connection.ops.adapt_datetimefield_value(value) if value is not None else None
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- store -------------------------------------------------------------------------------
+
+
+def store(observations: list[NewObservation], *, lab_id: int | None) -> list[int | None]:
+    """Stores the observations in one transaction and returns their ids in order (the window's
+    id for an aggregated datastream, None for a duplicate that was skipped). StaError 400/403
+    and nothing stored when a datastream does not exist or belongs to another lab, when a
+    FeatureOfInterest is missing and cannot be generated, or an aggregated datastream gets a
+    result that is not a number."""
+    if not observations:
+        return []
+    from .mqtt.notify import announce
+
+    with transaction.atomic():
+        streams = _lock_datastreams({o.datastream_id for o in observations}, lab_id)
+        _fill_features(observations, streams)
+        ids: list[int | None] = [None] * len(observations)
+        raw = [i for i, o in enumerate(observations)
+               if streams[o.datastream_id]["privacy_level"] != PrivacyLevel.AGGREGATED]
+        folded = [i for i, o in enumerate(observations)
+                  if streams[o.datastream_id]["privacy_level"] == PrivacyLevel.AGGREGATED]
+        if raw:
+            stored = _insert_raw([observations[i] for i in raw])
+            for position, new_id in zip(raw, stored, strict=True):
+                ids[position] = new_id
+            inserted = [observations[i] for i, new_id in zip(raw, stored, strict=True)
+                        if new_id is not None]
+            _add_to_hourly(inserted)
+            widen_spans(inserted)
+            announce("Observation", [new_id for new_id in stored if new_id is not None])
+        if folded:
+            window_ids = _fold([observations[i] for i in folded], streams)
+            for position, new_id in zip(folded, window_ids, strict=True):
+                ids[position] = new_id
+        return ids
+
+
+def _lock_datastreams(ids: set[int], lab_id: int | None) -> dict[int, dict]:
+    # The rows are locked (in id order, so two ingests cannot deadlock) for the transaction: a
+    # privacy change waits for the ingest and the span update cannot lose a concurrent one.
+    rows = {row["id"]: row for row in Datastream.objects.filter(pk__in=ids).order_by("pk")
+            .select_for_update(no_key=True, of=("self",))
+            .values("id", "lab_id", "thing_id", "privacy_level", "aggregation_window",
+                    "counts_people")}
+    for datastream_id in sorted(ids):
+        row = rows.get(datastream_id)
+        hidden = (row is not None and lab_id is not None and row["lab_id"] != lab_id
+                  and row["privacy_level"] == PrivacyLevel.RESTRICTED)
+        if row is None or hidden:  # another lab's restricted datastream does not exist for us
+            raise bad_request(f"There is no Datastream with id {datastream_id}.")
+        if lab_id is not None and row["lab_id"] != lab_id:
+            raise StaError(f"Datastream {datastream_id} belongs to another living lab; the "
+                           "token may write only to its own lab's datastreams.", 403)
+    return rows
+
+
+def _fill_features(observations: list[NewObservation], streams: dict[int, dict]) -> None:
+    """Checks the named features of interest and generates the missing ones from the thing's
+    (first) location, reusing the feature generated from that location before."""
+    named = {o.feature_of_interest_id for o in observations
+             if o.feature_of_interest_id is not None}
+    if named:
+        found = set(FeatureOfInterest.objects.filter(pk__in=named).values_list("pk", flat=True))
+        if missing := sorted(named - found):
+            raise bad_request(f"There is no FeatureOfInterest with id {missing[0]}.")
+    needing = {o.datastream_id for o in observations if o.feature_of_interest_id is None}
+    if not needing:
+        return
+    things = {streams[d]["thing_id"] for d in needing}
+    first_location = dict(
+        Thing.locations.through.objects.filter(thing_id__in=things)
+        .values("thing_id").annotate(first=Min("location_id")).values_list("thing_id", "first"))
+    for datastream_id in sorted(needing):
+        if streams[datastream_id]["thing_id"] not in first_location:
+            raise bad_request(
+                f"Observation: the Thing of Datastream {datastream_id} has no Location to "
+                "generate a FeatureOfInterest from; send a FeatureOfInterest with the "
+                "Observation or give the Thing a Location.")
+    location_ids = set(first_location.values())
+    features = dict(FeatureOfInterest.objects.filter(generated_from_id__in=location_ids)
+                    .order_by("pk").values_list("generated_from_id", "pk").distinct())
+    for location in Location.objects.filter(pk__in=location_ids - features.keys()):
+        features[location.pk] = FeatureOfInterest.objects.create(
+            lab_id=location.lab_id, name=location.name, description=location.description,
+            encoding_type=location.encoding_type, feature=location.location,
+            generated_from=location).pk
+    for observation in observations:
+        if observation.feature_of_interest_id is None:
+            thing = streams[observation.datastream_id]["thing_id"]
+            observation.feature_of_interest_id = features[first_location[thing]]
+
+
+def _raw_row(o: NewObservation, new_id) -> tuple:
+    number = number_of(o.result)
+    return (new_id, o.datastream_id, o.phenomenon_time_start, o.phenomenon_time_end,
+            o.result_time, number,
+            None if number is not None or o.result is None else json.dumps(o.result),
+            None if o.result_quality is None else json.dumps(o.result_quality),
+            o.valid_time_start, o.valid_time_end,
+            None if o.parameters is None else json.dumps(o.parameters),
+            o.feature_of_interest_id, o.dedupe_key)
+
+
+def _insert_raw(observations: list[NewObservation]) -> list[int | None]:
+    ids: list[int | None] = [None] * len(observations)
+    plain = [i for i, o in enumerate(observations) if o.dedupe_key is None]
+    keyed = [i for i, o in enumerate(observations) if o.dedupe_key is not None]
+    if plain:
+        if _postgres():
+            new_ids = _copy_rows([observations[i] for i in plain])
+        else:
+            new_ids = _insert_values([observations[i] for i in plain], dedupe=False)
+        for position, new_id in zip(plain, new_ids, strict=True):
+            ids[position] = new_id
+    if keyed:
+        new_ids = _insert_values([observations[i] for i in keyed], dedupe=True)
+        for position, new_id in zip(keyed, new_ids, strict=True):
+            ids[position] = new_id
+    return ids
+
+
+_sequence_name: str | None = None
+
+
+def _copy_rows(observations: list[NewObservation]) -> list[int]:
+    """PostgreSQL: ids from the sequence in one query, then the rows with COPY — several times
+    faster than INSERT for thousands of rows."""
+    global _sequence_name
+    with connection.cursor() as cursor:
+        if _sequence_name is None:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [OBSERVATION_TABLE])
+            _sequence_name = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)",
+                       [_sequence_name, len(observations)])
+        new_ids = [row[0] for row in cursor.fetchall()]
+        columns = ", ".join(RAW_COLUMNS[:-1])
+        with cursor.cursor.copy(f"COPY {OBSERVATION_TABLE} ({columns}) FROM STDIN") as copy:
+            for observation, new_id in zip(observations, new_ids, strict=True):
+                copy.write_row(_raw_row(observation, new_id)[:-1])
+    return new_ids
+
+
+def _insert_values(observations: list[NewObservation], *, dedupe: bool) -> list[int | None]:
+    """INSERT … VALUES … RETURNING in chunks; with `dedupe`, rows whose (datastream,
+    dedupe_key) is stored already are skipped (None)."""
+    columns = RAW_COLUMNS[1:]
+    json_cast = "::jsonb" if _postgres() else ""
+    placeholder = "(" + ", ".join(f"%s{json_cast}" if c in JSON_COLUMNS else "%s"
+                                  for c in columns) + ")"
+    conflict = (" ON CONFLICT (datastream_id, dedupe_key) WHERE dedupe_key IS NOT NULL"
+                " DO NOTHING" if dedupe else "")
+    ids: list[int | None] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(observations), VALUES_CHUNK):
+            chunk = observations[start:start + VALUES_CHUNK]
+            params = []
+            for observation in chunk:
+                row = _raw_row(observation, None)[1:]
+                params.extend(_db_time(v) if isinstance(v, datetime) else v for v in row)
+            cursor.execute(
+                f"INSERT INTO {OBSERVATION_TABLE} ({', '.join(columns)}) VALUES "
+                + ", ".join([placeholder] * len(chunk)) + conflict
+                + " RETURNING id, datastream_id, dedupe_key", params)
+            returned = cursor.fetchall()
+            if dedupe:
+                by_key = {(row[1], row[2]): row[0] for row in returned}
+                # A key repeated within the batch is stored once: the first one gets the id.
+                for observation in chunk:
+                    ids.append(by_key.pop((observation.datastream_id, observation.dedupe_key),
+                                          None))
+            else:
+                ids.extend(row[0] for row in returned)
+    return ids
+
+
+def _add_to_hourly(observations: list[NewObservation]) -> None:
+    hours: dict[tuple[int, datetime], list] = {}
+    for o in observations:
+        number = number_of(o.result)
+        if number is None:
+            continue
+        key = (o.datastream_id, hour_of(o.phenomenon_time_start))
+        entry = hours.get(key)
+        if entry is None:
+            hours[key] = [1, number, number, number]
+        else:
+            entry[0] += 1
+            entry[1] += number
+            entry[2] = min(entry[2], number)
+            entry[3] = max(entry[3], number)
+    if hours:
+        _upsert_hourly(sorted(hours.items()), add=True)
+
+
+def _upsert_hourly(items, *, add: bool) -> None:
+    """items: [((datastream_id, hour), [count, total, minimum, maximum])]. `add` adds to an
+    existing row (ingest); otherwise the row is replaced (recomputed)."""
+    table = HOURLY_TABLE
+    least, greatest = ("LEAST", "GREATEST") if _postgres() else ("MIN", "MAX")
+    update = (f"count = {table}.count + excluded.count, total = {table}.total + excluded.total, "
+              f"minimum = {least}({table}.minimum, excluded.minimum), "
+              f"maximum = {greatest}({table}.maximum, excluded.maximum)" if add else
+              "count = excluded.count, total = excluded.total, minimum = excluded.minimum, "
+              "maximum = excluded.maximum")
+    conflict = f"ON CONFLICT (datastream_id, hour) DO UPDATE SET {update}"
+    with connection.cursor() as cursor:
+        if _postgres():
+            columns = list(zip(*[(d, h, *values) for (d, h), values in items], strict=True))
+            cursor.execute(
+                f"INSERT INTO {table} (datastream_id, hour, count, total, minimum, maximum) "
+                "SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::integer[], "
+                f"%s::float8[], %s::float8[], %s::float8[]) {conflict}",
+                [list(column) for column in columns])
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (datastream_id, hour, count, total, minimum, maximum) "
+                f"VALUES (%s, %s, %s, %s, %s, %s) {conflict}",
+                [(d, _db_time(h), *values) for (d, h), values in items])
+
+
+def widen_spans(observations) -> None:
+    """Widens each datastream's phenomenonTime and resultTime to include the new rows: one
+    UPDATE per datastream, in id order."""
+    spans: dict[int, list] = {}
+    for o in observations:
+        start, end = o.phenomenon_time_start, o.phenomenon_time_end or o.phenomenon_time_start
+        span = spans.get(o.datastream_id)
+        if span is None:
+            spans[o.datastream_id] = span = [start, end, o.result_time, o.result_time]
+        else:
+            span[0] = min(span[0], start)
+            span[1] = max(span[1], end)
+            if o.result_time is not None:
+                span[2] = o.result_time if span[2] is None else min(span[2], o.result_time)
+                span[3] = o.result_time if span[3] is None else max(span[3], o.result_time)
+    with connection.cursor() as cursor:
+        for datastream_id, (start, end, result_start, result_end) in sorted(spans.items()):
+            sets = ["phenomenon_time_start = CASE WHEN phenomenon_time_start IS NULL OR "
+                    "phenomenon_time_start > %s THEN %s ELSE phenomenon_time_start END",
+                    "phenomenon_time_end = CASE WHEN phenomenon_time_end IS NULL OR "
+                    "phenomenon_time_end < %s THEN %s ELSE phenomenon_time_end END"]
+            params = [_db_time(start)] * 2 + [_db_time(end)] * 2
+            if result_start is not None:
+                sets += ["result_time_start = CASE WHEN result_time_start IS NULL OR "
+                         "result_time_start > %s THEN %s ELSE result_time_start END",
+                         "result_time_end = CASE WHEN result_time_end IS NULL OR "
+                         "result_time_end < %s THEN %s ELSE result_time_end END"]
+                params += [_db_time(result_start)] * 2 + [_db_time(result_end)] * 2
+            cursor.execute(f"UPDATE {DATASTREAM_TABLE} SET {', '.join(sets)} WHERE id = %s",
+                           [*params, datastream_id])
+
+
+def _fold(observations: list[NewObservation], streams: dict[int, dict]) -> list[int]:
+    """Adds each value to its window's observation; returns the window ids in order."""
+    windows: dict[tuple[int, datetime], list] = {}
+    keys = []
+    for o in observations:
+        number = number_of(o.result)
+        if number is None:
+            raise bad_request(
+                f"Observation: Datastream {o.datastream_id} is aggregated and accepts only "
+                f"numeric results, not {json.dumps(o.result)[:50]}.")
+        seconds = streams[o.datastream_id]["aggregation_window"]
+        key = (o.datastream_id, window_of(o.phenomenon_time_start, seconds))
+        keys.append(key)
+        entry = windows.get(key)
+        if entry is None:
+            windows[key] = [1, number, o.feature_of_interest_id]
+        else:
+            entry[0] += 1
+            entry[1] += number
+    table = OBSERVATION_TABLE
+    window_ids = {}
+    with connection.cursor() as cursor:
+        for (datastream_id, start), (count, total, feature) in sorted(windows.items()):
+            stream = streams[datastream_id]
+            end = start + timedelta(seconds=stream["aggregation_window"])
+            new_sum = f"{table}.bucket_sum + excluded.bucket_sum"
+            new_count = f"{table}.bucket_count + excluded.bucket_count"
+            result = new_sum if stream["counts_people"] else f"({new_sum}) / ({new_count})"
+            cursor.execute(
+                f"INSERT INTO {table} (datastream_id, phenomenon_time_start, "
+                "phenomenon_time_end, result_number, bucket_count, bucket_sum, "
+                "feature_of_interest_id) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (datastream_id, phenomenon_time_start) "
+                "WHERE bucket_count IS NOT NULL DO UPDATE SET "
+                f"bucket_count = {new_count}, bucket_sum = {new_sum}, result_number = {result} "
+                "RETURNING id",
+                [datastream_id, _db_time(start), _db_time(end),
+                 total if stream["counts_people"] else total / count, count, total, feature])
+            window_ids[(datastream_id, start)] = cursor.fetchone()[0]
+    widen_spans([NewObservation(d, start, None, start + timedelta(
+        seconds=streams[d]["aggregation_window"])) for d, start in windows])
+    return [window_ids[key] for key in keys]
+
+
+# --- changes through the API ----------------------------------------------------------------
+
+
+def recompute_hours(pairs) -> None:
+    """Recomputes the hourly aggregates of (datastream_id, hour) pairs from the raw rows, after
+    observations were changed or deleted; an hour without numeric raw rows loses its row."""
+    pairs = sorted({(d, hour_of(h)) for d, h in pairs})
+    if not pairs:
+        return
+    replaced = []
+    for datastream_id, hour in pairs:
+        values = (Observation.objects.filter(
+            datastream_id=datastream_id, bucket_count__isnull=True, result_number__isnull=False,
+            phenomenon_time_start__gte=hour, phenomenon_time_start__lt=hour + timedelta(hours=1))
+            .aggregate(count=Count("id"), total=Sum("result_number"),
+                       minimum=Min("result_number"), maximum=Max("result_number")))
+        if values["count"]:
+            replaced.append(((datastream_id, hour), [values["count"], values["total"],
+                                                     values["minimum"], values["maximum"]]))
+        else:
+            HourlyAggregate.objects.filter(datastream_id=datastream_id, hour=hour).delete()
+    if replaced:
+        _upsert_hourly(replaced, add=False)
+
+
+# --- privacy level ---------------------------------------------------------------------------
+
+
+def change_privacy(datastream: Datastream, *, level: str, aggregation_window: int | None = None,
+                   counts_people: bool | None = None,
+                   k_threshold: int | None = None) -> Datastream:
+    """Changes a datastream's privacy level and aggregation settings (docs/privacy.md):
+    public ↔ restricted freely; to aggregated folds the stored raw observations into windows
+    and deletes the raw rows and their hourly aggregates; from aggregated to anything else is
+    refused, because there is no raw data left to show. ValidationError naming the field."""
+    window = aggregation_window if aggregation_window is not None else (
+        datastream.aggregation_window)
+    counts = datastream.counts_people if counts_people is None else counts_people
+    k = datastream.k_threshold if k_threshold is None else k_threshold
+    if level not in PrivacyLevel.values:
+        raise ValidationError({"privacy_level": _("Unknown privacy level.")})
+    if level == PrivacyLevel.AGGREGATED and window < MIN_AGGREGATION_WINDOW:
+        raise ValidationError({"aggregation_window": _(
+            "An aggregation window is at least one hour (3600 seconds).")})
+    if k < 1:
+        raise ValidationError({"k_threshold": _("The smallest count shown is at least 1.")})
+    with transaction.atomic():
+        current = Datastream.objects.select_for_update().get(pk=datastream.pk)
+        was = current.privacy_level
+        if was == PrivacyLevel.AGGREGATED and level != PrivacyLevel.AGGREGATED:
+            raise ValidationError({"privacy_level": _(
+                "An aggregated datastream stays aggregated: its raw values were never stored, "
+                "so there is nothing else to show.")})
+        windows = Observation.objects.filter(datastream=current, bucket_count__isnull=False)
+        if (was == PrivacyLevel.AGGREGATED and window != current.aggregation_window
+                and windows.exists()):
+            raise ValidationError({"aggregation_window": _(
+                "The window of an aggregated datastream that holds data cannot change.")})
+        if level == PrivacyLevel.AGGREGATED and was != PrivacyLevel.AGGREGATED:
+            _fold_stored(current, window, counts)
+        elif level == PrivacyLevel.AGGREGATED and counts != current.counts_people:
+            # The window's value is the sum for counts of people, the mean otherwise.
+            for row in windows.only("id", "bucket_count", "bucket_sum"):
+                row.result_number = (row.bucket_sum if counts
+                                     else row.bucket_sum / row.bucket_count)
+                row.save(update_fields=["result_number"])
+        current.privacy_level = level
+        current.aggregation_window = window
+        current.counts_people = counts
+        current.k_threshold = k
+        current.save(update_fields=["privacy_level", "aggregation_window", "counts_people",
+                                    "k_threshold"])
+    datastream.refresh_from_db()
+    return datastream
+
+
+def _fold_stored(datastream: Datastream, window: int, counts_people: bool) -> None:
+    raw = Observation.objects.filter(datastream=datastream, bucket_count__isnull=True)
+    if raw.filter(result_number__isnull=True).exists():
+        raise ValidationError({"privacy_level": _(
+            "The datastream holds observations whose result is not a number; they cannot be "
+            "aggregated. Delete them first.")})
+    windows: dict[datetime, list] = {}
+    for start, number, feature in raw.values_list(
+            "phenomenon_time_start", "result_number", "feature_of_interest_id").iterator(10000):
+        key = window_of(start, window)
+        entry = windows.get(key)
+        if entry is None:
+            windows[key] = [1, number, feature]
+        else:
+            entry[0] += 1
+            entry[1] += number
+    raw.delete()
+    HourlyAggregate.objects.filter(datastream=datastream).delete()
+    Observation.objects.bulk_create([
+        Observation(datastream=datastream, phenomenon_time_start=start,
+                    phenomenon_time_end=start + timedelta(seconds=window),
+                    result_number=total if counts_people else total / count,
+                    bucket_count=count, bucket_sum=total, feature_of_interest_id=feature)
+        for start, (count, total, feature) in sorted(windows.items())], batch_size=1000)
+    if windows:
+        Datastream.objects.filter(pk=datastream.pk).update(
+            phenomenon_time_start=min(windows),
+            phenomenon_time_end=max(windows) + timedelta(seconds=window))
+
+
+# --- retention -------------------------------------------------------------------------------
+
+
+def apply_retention(now=None, *, batch_size: int = 10000, progress=None) -> int:
+    """Deletes raw observations older than each datastream's retention_days, in batches (each
+    its own transaction, so a long run holds no long locks); hourly aggregates and aggregated
+    windows stay. The cut-off is rounded down to a full hour, so an hour is never half
+    deleted. Returns how many rows were deleted; `progress(datastream, deleted)` after each
+    batch."""
+    now = now or timezone.now()
+    total = 0
+    streams = Datastream.objects.filter(retention_days__isnull=False).order_by("pk")
+    for datastream in streams.only("id", "name", "retention_days"):
+        cutoff = hour_of(now - timedelta(days=datastream.retention_days))
+        deleted_here = 0
+        while True:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"DELETE FROM {OBSERVATION_TABLE} WHERE id IN (SELECT id FROM "
+                    f"{OBSERVATION_TABLE} WHERE datastream_id = %s AND bucket_count IS NULL "
+                    "AND phenomenon_time_start < %s LIMIT %s)",
+                    [datastream.pk, _db_time(cutoff), batch_size])
+                deleted = cursor.rowcount
+            deleted_here += deleted
+            if deleted and progress:
+                progress(datastream, deleted_here)
+            if deleted < batch_size:
+                break
+        if deleted_here:
+            first = Observation.objects.filter(datastream=datastream).aggregate(
+                first=Min("phenomenon_time_start"))["first"]
+            changes = {"phenomenon_time_start": first}
+            if first is None:  # nothing left: no span
+                changes["phenomenon_time_end"] = None
+            Datastream.objects.filter(pk=datastream.pk).update(**changes)
+        total += deleted_here
+    return total
+

@@ -1,0 +1,144 @@
+"""Checking and converting the property values of a write request, one property kind at a time
+(the kinds of entities.py). Every error is a StaError 400 naming the entity and the property."""
+
+import json
+import math
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from stadtallianz.core import geo
+
+from ..entities import EntityType, Property
+from ..errors import bad_request
+from ..timefmt import parse_interval, parse_time
+
+# GeoJSON geometries the API accepts for locations, features and observed areas.
+GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPolygon")
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_json(body: bytes, what: str = "The request body"):
+    """json.loads without NaN and Infinity, which Python accepts but JSON (and PostgreSQL's
+    jsonb) does not."""
+    try:
+        return json.loads(body or b"null", parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise bad_request(f"{what} is not valid JSON: {error}.") from None
+
+
+def _validation_message(error: ValidationError) -> str:
+    # The API's messages are English whatever language the request negotiated.
+    with translation.override("en"):
+        return " ".join(str(message) for message in error.messages)
+
+
+def geometry(value, where: str) -> dict:
+    """A GeoJSON geometry (or a Feature holding one), checked: Point, LineString, Polygon or
+    MultiPolygon in WGS 84."""
+    if not isinstance(value, dict):
+        raise bad_request(f"{where} must be a GeoJSON object, e.g. "
+                          '{"type": "Point", "coordinates": [7.62, 51.96]}.')
+    if value.get("type") == "Feature":
+        return {**value, "geometry": geometry(value.get("geometry"), where)}
+    kind = value.get("type")
+    if kind not in GEOMETRY_TYPES:
+        raise bad_request(f"{where}: GeoJSON type {kind!r} is not supported; use "
+                          f"{', '.join(GEOMETRY_TYPES)} (or a Feature of one).")
+    try:
+        if kind == "LineString":
+            coordinates = value.get("coordinates")
+            if not isinstance(coordinates, list) or len(coordinates) < 2:
+                raise bad_request(f"{where}: a LineString is a list of at least two positions.")
+            if len(coordinates) > geo.MAX_POSITIONS:
+                raise bad_request(f"{where}: at most {geo.MAX_POSITIONS} positions.")
+            for position in coordinates:
+                geo._position(position, "LineString")
+            return {"type": kind, "coordinates": coordinates}
+        return geo.validate_geometry(value)
+    except ValidationError as error:
+        raise bad_request(f"{where}: {_validation_message(error)}") from None
+
+
+def _string(entity: EntityType, prop: Property, value) -> str:
+    if not isinstance(value, str):
+        raise bad_request(f"{entity.name}: {prop.name} must be a string, not {_kind(value)}.")
+    limit = entity.model._meta.get_field(prop.field).max_length
+    if limit and len(value) > limit:
+        raise bad_request(f"{entity.name}: {prop.name} is longer than {limit} characters.")
+    return value
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+# JSON properties that must be objects (the standard's JSON_Object); others take any JSON.
+OBJECT_PROPERTIES = {"unitOfMeasurement", "properties", "parameters"}
+
+
+def convert(entity: EntityType, prop: Property, value) -> dict:
+    """{model field: value} for one property of a write request."""
+    where = f"{entity.name}: {prop.name}"
+    if value is None:
+        if prop.required:
+            raise bad_request(f"{where} is required and cannot be null.")
+        return dict.fromkeys(prop.fields)
+    kind = prop.kind
+    if kind == "string":
+        return {prop.field: _string(entity, prop, value)}
+    if kind == "json":
+        if prop.name in OBJECT_PROPERTIES and not isinstance(value, dict):
+            raise bad_request(f"{where} must be a JSON object, not {_kind(value)}.")
+        if prop.name == "unitOfMeasurement":
+            for key in ("name", "symbol", "definition"):
+                if key in value and value[key] is not None and not isinstance(value[key], str):
+                    raise bad_request(f"{where}: {key} must be a string.")
+        _finite(value, where)
+        return {prop.field: value}
+    if kind == "geometry":
+        return {prop.field: geometry(value, where)}
+    if kind == "datetime":
+        return {prop.field: parse_time(value, where)}
+    if kind == "interval":
+        start, end = parse_interval(value, where)
+        return {prop.fields[0]: start, prop.fields[1]: end if end is not None else start}
+    if kind == "time":
+        start, end = parse_interval(value, where)
+        return {prop.fields[0]: start, prop.fields[1]: end}
+    if kind == "result":
+        _finite(value, where)
+        return {"result": value}
+    raise bad_request(f"{where} cannot be set.")
+
+
+def _finite(value, where: str) -> None:
+    """JSON values are stored as they came; an integer beyond 64 bits or float range cannot be
+    (PostgreSQL's jsonb takes it, SQLite's JSON1 does not), so it is refused everywhere."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return
+    if isinstance(value, int):
+        if abs(value) >= 2**63:
+            raise bad_request(f"{where}: the number {value} is too large.")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise bad_request(f"{where}: numbers must be finite.")
+    elif isinstance(value, list):
+        for item in value:
+            _finite(item, where)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _finite(item, where)
