@@ -19,7 +19,7 @@ RESERVED_SLUGS = frozenset({"new"})
 def _apply(lab: LivingLab, data: dict, relations: dict) -> LivingLab:
     for name, value in data.items():
         setattr(lab, name, value)
-    lab.full_clean()
+    lab.full_clean(exclude=["created_by"])  # SET_NULL: a lab outlives its creator
     lab.save()
     for name, objects in relations.items():
         getattr(lab, name).set(objects)

@@ -96,9 +96,9 @@ def lab_detail(request, slug):
     rows = _streams_with_charts(request, lab, datastreams)
     for row in rows:
         things[row["stream"].thing_id]["streams"].append(row)
-    # Things without a datastream the viewer may see are still public metadata.
-    for thing in lab.things.exclude(pk__in=list(things)).order_by("pk")[:200]:
-        things[thing.pk] = {"thing": thing, "streams": []}
+    # Only things with a datastream the viewer may see: a thing that carries nothing but
+    # restricted datastreams would tell outsiders what is measured there (the SensorThings API
+    # lists things as public metadata, but their names are chosen by the devices).
     return render(request, "livinglabs/detail.html", {
         "lab": lab,
         "description_html": render_markdown(lab.description, top_level=3),

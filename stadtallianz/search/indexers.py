@@ -7,6 +7,7 @@ from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event
 from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article, Document
+from stadtallianz.livinglabs.models import LivingLab
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.models import Project
 from stadtallianz.workinggroups.models import WorkingGroup
@@ -121,6 +122,17 @@ def project_entry(project: Project) -> Entry:
                                  *[area.name_de for area in project.focus_named],
                                  *[area.name_en for area in project.focus_named]),
                  focus_area_ids=ids(project.focus_areas))
+
+
+@register(Type.LIVING_LAB, queryset=lambda: LivingLab.objects.all())
+def living_lab_entry(lab: LivingLab) -> Entry:
+    """Every living lab is public: its names, descriptions, what is tried and what it has
+    learned. Never its datastreams or their values (restricted datastreams' names are for
+    insiders only, and values change every minute)."""
+    return Entry(title_de=lab.name_de, title_en=lab.name_en, url=path_of(lab),
+                 text=join_texts(plain_text(lab.description_de), plain_text(lab.description_en),
+                                 plain_text(lab.trial_de), plain_text(lab.trial_en),
+                                 plain_text(lab.learnings_de), plain_text(lab.learnings_en)))
 
 
 # Who may find something: None for everyone, else the group whose members may (None inside:

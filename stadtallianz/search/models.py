@@ -24,6 +24,7 @@ class SearchEntry(models.Model):
         DOCUMENT = "document", _("Document")
         IDEA = "idea", _("Idea")
         PROJECT = "project", _("Project")
+        LIVING_LAB = "living_lab", _("Living lab")
 
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     object_id = models.PositiveBigIntegerField(_("object"))

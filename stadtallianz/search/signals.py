@@ -14,6 +14,7 @@ from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event
 from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article, Document
+from stadtallianz.livinglabs.models import LivingLab
 from stadtallianz.partners.models import Offer, Organisation
 from stadtallianz.projects.models import Project
 from stadtallianz.workinggroups.models import WorkingGroup
@@ -62,6 +63,7 @@ CHANGES = [
     (Document, Type.DOCUMENT, "pk", False),
     (Idea, Type.IDEA, "pk", False),
     (Project, Type.PROJECT, "pk", False),
+    (LivingLab, Type.LIVING_LAB, "pk", False),
 ]
 FOCUS_AREAS = [
     (Organisation.focus_areas.through, Type.PARTNER, False),

@@ -22,8 +22,10 @@ from stadtallianz.sensorthings.tests.conftest import (  # noqa: F401 - fixtures
 # Marker values: each is stored in exactly one kind of datastream, so a leak shows by value.
 PUBLIC_VALUE = 21.5
 RESTRICTED_VALUE = 987.654
-RAW_COUNT = 3  # a window of counts below k
-SHOWN_COUNT = 12
+K = 20
+WITHHELD_COUNT = 17  # a closed window of counts below k
+SHOWN_COUNT = 23
+OPEN_COUNT = 41  # the window still open
 
 
 def hour_ago(hours: float):
@@ -57,20 +59,20 @@ def add_window(stream, total, count, start):
 
 @pytest.fixture
 def streams(lab, make_datastream):  # noqa: F811
-    """A public, a restricted and an aggregated (people count, k=5) datastream of `lab`, with
+    """A public, a restricted and an aggregated (people count, k=20) datastream of `lab`, with
     values: the public and restricted ones each a marker value an hour ago; the aggregated one
-    a closed window of SHOWN_COUNT, a closed window of RAW_COUNT (< k, withheld) and an open
-    window."""
+    a closed window of SHOWN_COUNT, a closed window of WITHHELD_COUNT (< k) and an open
+    window of OPEN_COUNT."""
     public = make_datastream(lab, name="Wassertemperatur", privacy_level=PrivacyLevel.PUBLIC)
     restricted = make_datastream(lab, name="Geheimsensor Quokka",
                                  privacy_level=PrivacyLevel.RESTRICTED)
     counts = make_datastream(lab, name="Radzählung", privacy_level=PrivacyLevel.AGGREGATED,
-                             counts_people=True, k_threshold=5, aggregation_window=3600)
+                             counts_people=True, k_threshold=K, aggregation_window=3600)
     add_raw(public, PUBLIC_VALUE, hour_ago(1))
     add_raw(restricted, RESTRICTED_VALUE, hour_ago(1))
     add_window(counts, SHOWN_COUNT, 4, hour_ago(3))
-    add_window(counts, RAW_COUNT, 2, hour_ago(2))
-    add_window(counts, 40, 9, hour_ago(0))  # open: ends an hour from now
+    add_window(counts, WITHHELD_COUNT, 2, hour_ago(2))
+    add_window(counts, OPEN_COUNT, 9, hour_ago(0))  # open: ends an hour from now
     return {"public": public, "restricted": restricted, "counts": counts}
 
 
