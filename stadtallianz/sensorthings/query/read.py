@@ -1,7 +1,161 @@
-"""GET requests (placeholder until the read side lands)."""
+"""GET requests of the SensorThings API: collections, entities, navigation, properties,
+`$value`, `$ref` and `$resultFormat=dataArray`, with all query options.
 
-from ..errors import StaError
+Every path segment is resolved against the caller's view of the data (filter.visible_queryset):
+a restricted datastream does not exist for an outsider, whether it is addressed directly, through
+a navigation (Things(1)/Datastreams), through `$expand`, `$filter`, `$count` or a next link.
+"""
+
+import json
+
+from django.db import DatabaseError
+from django.http import HttpResponse
+
+from ..entities import ENTITY_TYPES
+from ..errors import StaError, bad_request, not_found
+from ..paths import ResourcePath
+from .expand import filtered, needed_fields, next_link, ordering, serialize_rows
+from .filter import visible_queryset
+from .options import check, parse_options
+from .serialize import base_url_of, model_fields, property_value
+
+DATA_ARRAY_COMPONENTS = ["id", "phenomenonTime", "resultTime", "result", "resultQuality",
+                         "validTime", "parameters"]
 
 
-def handle(request, caller, path):
-    raise StaError("Reading is not implemented yet.", 501)
+def json_response(body, status: int = 200) -> HttpResponse:
+    return HttpResponse(json.dumps(body, ensure_ascii=False, separators=(",", ":"),
+                                   default=str),
+                        content_type="application/json; charset=utf-8", status=status)
+
+
+def handle(request, caller, path: ResourcePath):
+    base_url = base_url_of(request)
+    options = parse_options(request.GET.items())
+    if options.result_format and not (path.entity.name == "Observation"
+                                      and path.is_collection and not path.ref):
+        raise bad_request("$resultFormat=dataArray is only available on collections of "
+                          "Observations.")
+    check(path.entity, options)
+    queryset = resolve(path, caller)
+    try:
+        if path.property_name:
+            return property_response(path, queryset)
+        if path.ref:
+            return ref_response(request, path, queryset, options, caller, base_url)
+        if path.is_collection:
+            if options.result_format:
+                return data_array_response(request, queryset, options, caller, base_url)
+            return collection_response(request, path, queryset, options, caller, base_url)
+        return entity_response(path, queryset, options, caller, base_url)
+    except DatabaseError as error:  # e.g. a JSON property that is not a number
+        raise bad_request(f"The query could not be answered: {str(error).strip()}") from None
+
+
+def resolve(path: ResourcePath, caller):
+    """The queryset of the path's target: one query per segment before the last."""
+    parent_id = None
+    last = len(path.segments) - 1
+    for index, segment in enumerate(path.segments):
+        queryset = visible_queryset(segment.entity, caller)
+        if segment.navigation is not None:
+            queryset = queryset.filter(**{segment.navigation.reverse: parent_id})
+        if segment.id is not None:
+            queryset = queryset.filter(id=segment.id)
+        if index == last:
+            return queryset
+        parent_id = queryset.values_list("id", flat=True).first()
+        if parent_id is None:
+            raise not_found(f"{segment.entity.name} not found at this path.")
+    raise not_found()
+
+
+def collection_page(path_entity, queryset, options, caller, fields):
+    """(rows of the page, count or None, whether more rows follow)."""
+    queryset = filtered(path_entity, queryset, options, caller)
+    count = queryset.count() if options.count else None
+    limit = options.limit
+    rows = list(queryset.order_by(*ordering(path_entity, options, caller))
+                .values(*fields)[options.skip:options.skip + limit + 1])
+    more = len(rows) > limit
+    return rows[:limit], count, more
+
+
+def page_body(request, values, count, more, options) -> dict:
+    body: dict = {}
+    if count is not None:
+        body["@iot.count"] = count
+    if more:
+        body["@iot.nextLink"] = next_link(request.build_absolute_uri(request.path),
+                                          options.raw, options.skip + options.limit,
+                                          options.limit)
+    body["value"] = values
+    return body
+
+
+def collection_response(request, path, queryset, options, caller, base_url):
+    entity = path.entity
+    rows, count, more = collection_page(entity, queryset, options, caller,
+                                        needed_fields(entity, options))
+    values = serialize_rows(entity, rows, options, caller, base_url)
+    return json_response(page_body(request, values, count, more, options))
+
+
+def entity_response(path, queryset, options, caller, base_url):
+    entity = path.entity
+    row = queryset.values(*needed_fields(entity, options)).first()
+    if row is None:
+        raise not_found(f"{entity.name} not found.")
+    return json_response(serialize_rows(entity, [row], options, caller, base_url)[0])
+
+
+def property_response(path, queryset):
+    entity = path.entity
+    prop = entity.properties[path.property_name]
+    row = queryset.values(*model_fields(entity, {prop.name})).first()
+    if row is None:
+        raise not_found(f"{entity.name} not found.")
+    value = row["id"] if prop.kind == "id" else property_value(prop, row)
+    if value is None:
+        return HttpResponse(status=204)
+    if path.value:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        return HttpResponse(text, content_type="text/plain; charset=utf-8")
+    return json_response({prop.name: value})
+
+
+def ref_response(request, path, queryset, options, caller, base_url):
+    entity = path.entity
+    if not path.is_collection:
+        row = queryset.values("id").first()
+        if row is None:
+            raise not_found(f"{entity.name} not found.")
+        return json_response({"@iot.selfLink": f"{base_url}/{entity.set_name}({row['id']})"})
+    rows, count, more = collection_page(entity, queryset, options, caller, ["id"])
+    values = [{"@iot.selfLink": f"{base_url}/{entity.set_name}({row['id']})"} for row in rows]
+    return json_response(page_body(request, values, count, more, options))
+
+
+def data_array_response(request, queryset, options, caller, base_url):
+    """Observations grouped per datastream as dataArray (standard, section 14.3)."""
+    entity = ENTITY_TYPES["Observation"]
+    components = list(options.select or DATA_ARRAY_COMPONENTS)
+    components = ["id" if name == "@iot.id" else name for name in components]
+    for name in components:
+        if name not in entity.properties:
+            raise bad_request(f"$select: {name} is not a property of Observation; a dataArray "
+                              "holds properties only.")
+    fields = [*model_fields(entity, set(components)), "datastream_id"]
+    rows, count, more = collection_page(entity, queryset, options, caller, fields)
+    groups: dict[int, list] = {}
+    for row in rows:
+        groups.setdefault(row["datastream_id"], []).append(
+            [row["id"] if name == "id" else property_value(entity.properties[name], row)
+             for name in components])
+    values = [{"Datastream@iot.navigationLink": f"{base_url}/Datastreams({datastream_id})",
+               "components": components, "dataArray@iot.count": len(data), "dataArray": data}
+              for datastream_id, data in groups.items()]
+    return json_response(page_body(request, values, count, more, options))
+
+
+__all__ = ["handle", "StaError"]

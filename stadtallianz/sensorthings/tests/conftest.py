@@ -77,3 +77,38 @@ def make_datastream():
             description=f"{name} des Sees", **fields)
 
     return make
+
+
+@pytest.fixture
+def observe():
+    """observe(datastream, values, start=…, step=…): raw observations of `datastream`, built with
+    the ORM (one feature of interest per datastream); returns them. For an aggregated datastream
+    pass window rows instead: observe(ds, [(count, total), …], step=window) stores closed
+    windows (bucket_count/bucket_sum) as ingest.py would."""
+    from datetime import UTC, datetime, timedelta
+
+    def make(datastream, values, *, start=datetime(2026, 3, 1, tzinfo=UTC),
+             step=timedelta(minutes=10), feature=None):
+        feature = feature or sta.FeatureOfInterest.objects.create(
+            lab=datastream.lab, name=f"Ort {datastream.name}", description="Messort",
+            feature=AASEE)
+        rows = []
+        for index, value in enumerate(values):
+            time = start + index * step
+            if isinstance(value, tuple):  # an aggregated window
+                count, total = value
+                result = total if datastream.counts_people else total / count
+                rows.append(sta.Observation(
+                    datastream=datastream, feature_of_interest=feature,
+                    phenomenon_time_start=time, phenomenon_time_end=time + step,
+                    result_number=result, bucket_count=count, bucket_sum=total))
+            else:
+                numeric = isinstance(value, int | float) and not isinstance(value, bool)
+                rows.append(sta.Observation(
+                    datastream=datastream, feature_of_interest=feature,
+                    phenomenon_time_start=time, result_time=time,
+                    result_number=value if numeric else None,
+                    result_json=None if numeric else value))
+        return sta.Observation.objects.bulk_create(rows)
+
+    return make

@@ -1,0 +1,161 @@
+"""Fetching entity rows for collections and `$expand`, with a number of queries that does not
+grow with the number of entities: one query per collection and one per `$expand` level (plus
+one for a nested `$count`).
+
+A nested `$expand` with its own `$top`/`$skip`/`$orderby` (e.g. the latest observation of each
+datastream: `Datastreams?$expand=Observations($top=1;$orderby=phenomenonTime desc)`) takes the
+first rows of every parent in one query: on PostgreSQL a LATERAL join over the parent ids, built
+from the compiled SQL of the ORM query and its parameters, so each parent is one index probe of
+(datastream, phenomenon_time_start); elsewhere (SQLite) a ROW_NUMBER() window.
+
+Every queryset starts from filter.visible_queryset, so the privacy rules apply to expanded
+datastreams and observations exactly as to the top level.
+"""
+
+import json
+from urllib.parse import quote
+
+from django.db import connection
+from django.db.models import Count, F, Window
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
+
+from ..entities import ENTITY_TYPES, EntityType
+from .filter import compile_filter, compile_orderby, visible_queryset
+from .options import Expand, Options, selected
+from .serialize import model_fields, row_json
+
+
+def needed_fields(entity: EntityType, options: Options) -> list[str]:
+    """Model attributes to fetch: the selected properties, plus the foreign keys of expanded
+    to-one navigations."""
+    properties, _navigations = selected(entity, options)
+    fields = model_fields(entity, properties)
+    for item in options.expand:
+        navigation = entity.navigations[item.navigation]
+        if not navigation.to_many:
+            fields.append(f"{navigation.accessor}_id")
+    return fields
+
+
+def ordering(entity: EntityType, options: Options, caller) -> list:
+    """$orderby, then the id, so that pages never overlap or miss an entity."""
+    order = compile_orderby(options.orderby, entity, caller) if options.orderby else []
+    return [*order, F("id").asc()]
+
+
+def filtered(entity: EntityType, queryset, options: Options, caller):
+    if options.filter:
+        queryset = queryset.filter(compile_filter(options.filter, entity, caller))
+    return queryset
+
+
+def serialize_rows(entity: EntityType, rows: list[dict], options: Options, caller,
+                   base_url: str) -> list[dict]:
+    properties, navigations = selected(entity, options)
+    outs = [row_json(entity, row, base_url, properties, navigations) for row in rows]
+    for item in options.expand:
+        expand(entity, rows, outs, item, caller, base_url)
+    return outs
+
+
+def expand(entity: EntityType, rows: list[dict], outs: list[dict], item: Expand, caller,
+           base_url: str) -> None:
+    if not rows:
+        return
+    navigation = entity.navigations[item.navigation]
+    target = ENTITY_TYPES[navigation.target]
+    options = item.options
+    queryset = filtered(target, visible_queryset(target, caller), options, caller)
+    fields = needed_fields(target, options)
+    if not navigation.to_many:
+        key = f"{navigation.accessor}_id"
+        wanted = {row[key] for row in rows if row.get(key) is not None}
+        children = list(queryset.filter(id__in=wanted).values(*fields))
+        child_outs = serialize_rows(target, children, options, caller, base_url)
+        by_id = {child["id"]: out for child, out in zip(children, child_outs, strict=True)}
+        for row, out in zip(rows, outs, strict=True):
+            child = by_id.get(row.get(key))
+            if child is not None:
+                out[navigation.name] = child
+        return
+    parent_ids = sorted({row["id"] for row in rows})
+    limit, skip = options.limit, options.skip
+    children_by_parent = first_rows_per_parent(
+        queryset, navigation.reverse, parent_ids, ordering(target, options, caller), fields,
+        skip, limit + 1)
+    all_children = [child for children in children_by_parent.values()
+                    for child in children[:limit]]
+    child_outs = serialize_rows(target, all_children, options, caller, base_url)
+    out_of = {id(child): out for child, out in zip(all_children, child_outs, strict=True)}
+    counts = {}
+    if options.count:
+        counts = dict(queryset.filter(**{f"{navigation.reverse}__in": parent_ids})
+                      .order_by().values_list(navigation.reverse)
+                      .annotate(n=Count("id", distinct=True)).values_list(navigation.reverse,
+                                                                          "n"))
+    for row, out in zip(rows, outs, strict=True):
+        children = children_by_parent.get(row["id"], [])
+        if options.count:
+            out[f"{navigation.name}@iot.count"] = counts.get(row["id"], 0)
+        out[navigation.name] = [out_of[id(child)] for child in children[:limit]]
+        if len(children) > limit:
+            link = f"{base_url}/{entity.set_name}({row['id']})/{navigation.name}"
+            out[f"{navigation.name}@iot.nextLink"] = next_link(link, options.raw,
+                                                                skip + limit, limit)
+
+
+def next_link(link: str, raw: dict, skip: int, top: int) -> str:
+    params = {**raw, "$top": str(top), "$skip": str(skip)}
+    query = "&".join(f"{quote(name, safe='$')}={quote(value, safe=SAFE)}"
+                     for name, value in params.items())
+    return f"{link}?{query}"
+
+
+SAFE = "$(),'/:;@*"
+
+
+def first_rows_per_parent(queryset, reverse: str, parent_ids: list, order: list,
+                          fields: list[str], skip: int, limit: int) -> dict:
+    """{parent id: [rows]}: for every parent, its rows skip+1 … skip+limit in `order`."""
+    if not parent_ids:
+        return {}
+    if connection.vendor == "postgresql":
+        return _lateral(queryset, reverse, parent_ids, order, fields, skip, limit)
+    numbered = (queryset.filter(**{f"{reverse}__in": parent_ids})
+                .annotate(_parent=F(reverse),
+                          _row=Window(RowNumber(), partition_by=[F(reverse)], order_by=order))
+                .filter(_row__gt=skip, _row__lte=skip + limit)
+                .order_by())
+    result: dict = {}
+    for row in sorted(numbered.values(*fields, "_parent", "_row"),
+                      key=lambda r: (r["_parent"], r["_row"])):
+        parent = row.pop("_parent")
+        row.pop("_row")
+        result.setdefault(parent, []).append(row)
+    return result
+
+
+def _lateral(queryset, reverse, parent_ids, order, fields, skip, limit) -> dict:
+    inner = (queryset.filter(**{reverse: RawSQL('"sta_parent"."id"', ())})
+             .order_by(*order).values(*fields)[skip:skip + limit])
+    sql, params = inner.query.sql_with_params()
+    # A lateral join is always a nested loop: each parent's rows come out in the order of the
+    # inner ORDER BY, so the outer query needs none.
+    # `sql` is the compiled ORM query, every value in `params`.
+    statement = (f'SELECT "sta_parent"."id", "sta_rows".* FROM unnest(%s::bigint[]) '  # noqa: S608
+                 f'AS "sta_parent"("id") CROSS JOIN LATERAL ({sql}) AS "sta_rows"')
+    model = queryset.model
+    json_columns = {f.attname for f in model._meta.concrete_fields
+                    if f.get_internal_type() == "JSONField"}
+    result: dict = {}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [parent_ids, *params])
+        names = [column.name for column in cursor.description][1:]
+        for parent, *values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            for column in json_columns & row.keys():
+                if isinstance(row[column], str):
+                    row[column] = json.loads(row[column])
+            result.setdefault(parent, []).append(row)
+    return result

@@ -1,0 +1,824 @@
+"""`$filter` and `$orderby` expressions: a hand-written tokenizer, a Pratt parser producing a
+small AST, and a compiler from the AST to Django ORM expressions and Q objects.
+
+No SQL is ever built from strings: every literal becomes a query parameter.
+
+Semantics worth knowing (docs/standards.md):
+- A path through a to-many navigation (`Datastreams/Observations/result gt 5` on Things) means
+  "any": the comparison is compiled into `id IN (subquery)` over the navigation's target, and
+  that subquery is filtered by the privacy rules (privacy.py) like every other read, so a
+  filter cannot probe restricted or raw aggregated data.
+- Interval properties (phenomenonTime, validTime, resultTime of a datastream) compare as
+  intervals: `gt`/`ge` look at the start, `lt`/`le` at the end, `eq` needs both to match.
+- Geospatial functions are evaluated with Shapely over the rows of the entity that holds the
+  geometry (there are few Locations and FeaturesOfInterest), and become `…__id__in=[ids]`.
+  Distances and lengths are in the units of the coordinates (degrees for WGS 84), as on a
+  PostGIS geometry column.
+"""
+
+import re
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
+from datetime import UTC, datetime
+
+from django.db.models import (
+    BooleanField,
+    DateField,
+    DateTimeField,
+    DurationField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import (
+    Cast,
+    Ceil,
+    Concat,
+    Extract,
+    Floor,
+    Length,
+    Lower,
+    Mod,
+    Round,
+    StrIndex,
+    Substr,
+    Trim,
+    TruncDate,
+    TruncTime,
+    Upper,
+)
+from django.db.models.lookups import (
+    Contains,
+    EndsWith,
+    Exact,
+    GreaterThan,
+    GreaterThanOrEqual,
+    LessThan,
+    LessThanOrEqual,
+    StartsWith,
+)
+from django.utils import timezone
+
+from .. import privacy
+from ..entities import ENTITY_TYPES, EntityType
+from ..errors import StaError
+from ..timefmt import parse_duration, parse_time
+
+# ---------------------------------------------------------------------------------- tokenizer
+
+
+def filter_error(message: str, position: int | None = None) -> StaError:
+    where = f" (at position {position + 1})" if position is not None else ""
+    return StaError(f"$filter: {message}{where}.", 400)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # name | string | number | datetime | typed | punct | end
+    text: str
+    position: int
+    value: object = None
+
+
+_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|z|[+-]\d{2}:?\d{2})?)?")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_NAME = re.compile(r"[A-Za-z_@$][A-Za-z0-9_.@$]*(?:/[A-Za-z_@$][A-Za-z0-9_.@$]*)*")
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char.isspace():
+            i += 1
+            continue
+        if char in "(),":
+            tokens.append(Token("punct", char, i))
+            i += 1
+            continue
+        if char == "'":
+            value, i = _read_string(text, i)
+            tokens.append(Token("string", value, i, value))
+            continue
+        match = _DATETIME.match(text, i)
+        if match and (match.end() == n or not text[match.end()].isalnum()):
+            raw = match.group()
+            try:
+                value = parse_time(raw if "T" in raw else raw + "T00:00:00Z")
+            except StaError:
+                raise filter_error(f"'{raw}' is not a valid date or time", i) from None
+            tokens.append(Token("datetime", raw, i, value))
+            i = match.end()
+            continue
+        match = _NUMBER.match(text, i)
+        if match:
+            raw = match.group()
+            value = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            tokens.append(Token("number", raw, i, value))
+            i = match.end()
+            continue
+        match = _NAME.match(text, i)
+        if match:
+            raw = match.group()
+            end = match.end()
+            if end < n and text[end] == "'":  # a typed literal: geography'…', duration'…'
+                value, after = _read_string(text, end)
+                tokens.append(Token("typed", raw.lower(), i, value))
+                i = after
+                continue
+            tokens.append(Token("name", raw, i))
+            i = end
+            continue
+        raise filter_error(f"unexpected character '{char}'", i)
+    tokens.append(Token("end", "", n))
+    return tokens
+
+
+def _read_string(text: str, start: int) -> tuple[str, int]:
+    """The string literal starting at the quote at `start` ('' is a quote inside)."""
+    out, i = [], start + 1
+    while i < len(text):
+        if text[i] == "'":
+            if i + 1 < len(text) and text[i + 1] == "'":
+                out.append("'")
+                i += 2
+                continue
+            return "".join(out), i + 1
+        out.append(text[i])
+        i += 1
+    raise filter_error("a string is not closed", start)
+
+
+# -------------------------------------------------------------------------------------- AST
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: object
+    type: str  # string | number | datetime | duration | bool | null | geometry
+    position: int
+
+
+@dataclass(frozen=True)
+class Path:
+    parts: tuple[str, ...]
+    position: int
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: tuple
+    position: int
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str
+    left: object
+    right: object
+    position: int
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: object
+    position: int
+
+
+COMPARISONS = {"eq", "ne", "gt", "ge", "lt", "le"}
+ARITHMETIC = {"add", "sub", "mul", "div", "mod"}
+BINDING = {"or": 10, "and": 20, **dict.fromkeys(COMPARISONS, 30), "add": 40, "sub": 40,
+           "mul": 50, "div": 50, "mod": 50}
+KEYWORD_LITERALS = {"true": (True, "bool"), "false": (False, "bool"), "null": (None, "null")}
+
+
+class Parser:
+    """Pratt parser: parse(binding) reads a prefix expression and then every infix operator
+    that binds more tightly than `binding`."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.tokens = tokenize(text)
+        self.index = 0
+
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.index]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def expect(self, text: str) -> Token:
+        if self.token.text != text:
+            found = self.token.text or "the end"
+            raise filter_error(f"expected '{text}' but found '{found}'", self.token.position)
+        return self.advance()
+
+    def parse_all(self):
+        if self.token.kind == "end":
+            raise filter_error("the expression is empty")
+        node = self.parse(0)
+        if self.token.kind != "end":
+            raise filter_error(f"unexpected '{self.token.text}'", self.token.position)
+        return node
+
+    def parse(self, binding: int):
+        left = self.prefix()
+        while True:
+            token = self.token
+            op = token.text.lower() if token.kind == "name" else None
+            if op not in BINDING or BINDING[op] <= binding:
+                return left
+            self.advance()
+            right = self.parse(BINDING[op])
+            left = Binary(op, left, right, token.position)
+
+    def prefix(self):
+        token = self.advance()
+        if token.kind == "punct" and token.text == "(":
+            node = self.parse(0)
+            self.expect(")")
+            return node
+        if token.kind == "string":
+            return Literal(token.value, "string", token.position)
+        if token.kind == "number":
+            return Literal(token.value, "number", token.position)
+        if token.kind == "datetime":
+            return Literal(token.value, "datetime", token.position)
+        if token.kind == "typed":
+            return self.typed_literal(token)
+        if token.kind == "name":
+            lowered = token.text.lower()
+            if lowered == "not":
+                return Not(self.parse(55), token.position)
+            if lowered in KEYWORD_LITERALS:
+                value, kind = KEYWORD_LITERALS[lowered]
+                return Literal(value, kind, token.position)
+            if self.token.text == "(":
+                return self.call(token)
+            if lowered in BINDING:
+                raise filter_error(f"the operator '{token.text}' lacks its left operand",
+                                   token.position)
+            return Path(tuple(token.text.split("/")), token.position)
+        found = token.text or "the end"
+        raise filter_error(f"expected a value, property or function but found '{found}'",
+                           token.position)
+
+    def call(self, token: Token) -> Call:
+        name = token.text.lower()
+        if name not in FUNCTIONS:
+            raise filter_error(f"unknown function '{token.text}'", token.position)
+        self.expect("(")
+        args = []
+        if self.token.text != ")":
+            args.append(self.parse(0))
+            while self.token.text == ",":
+                self.advance()
+                args.append(self.parse(0))
+        self.expect(")")
+        low, high = FUNCTIONS[name]
+        if not low <= len(args) <= high:
+            count = str(low) if low == high else f"{low} to {high}"
+            raise filter_error(f"{name} takes {count} argument(s), not {len(args)}",
+                               token.position)
+        return Call(name, tuple(args), token.position)
+
+    def typed_literal(self, token: Token) -> Literal:
+        if token.text in ("geography", "geometry"):
+            from .geo import parse_wkt
+
+            return Literal(parse_wkt(token.value, token.position), "geometry", token.position)
+        if token.text == "duration":
+            try:
+                return Literal(parse_duration(token.value), "duration", token.position)
+            except StaError:
+                raise filter_error(f"'{token.value}' is not an ISO 8601 duration",
+                                   token.position) from None
+        raise filter_error(f"unknown literal type '{token.text}'", token.position)
+
+
+# name -> (fewest, most) arguments
+FUNCTIONS = {
+    "substringof": (2, 2), "endswith": (2, 2), "startswith": (2, 2), "length": (1, 1),
+    "indexof": (2, 2), "substring": (2, 3), "tolower": (1, 1), "toupper": (1, 1),
+    "trim": (1, 1), "concat": (2, 2), "year": (1, 1), "month": (1, 1), "day": (1, 1),
+    "hour": (1, 1), "minute": (1, 1), "second": (1, 1), "fractionalseconds": (1, 1),
+    "date": (1, 1), "time": (1, 1), "totaloffsetminutes": (1, 1), "now": (0, 0),
+    "mindatetime": (0, 1), "maxdatetime": (0, 1), "round": (1, 1), "floor": (1, 1),
+    "ceiling": (1, 1), "geo.distance": (2, 2), "geo.length": (1, 1), "geo.intersects": (2, 2),
+    "st_equals": (2, 2), "st_disjoint": (2, 2), "st_touches": (2, 2), "st_within": (2, 2),
+    "st_overlaps": (2, 2), "st_crosses": (2, 2), "st_intersects": (2, 2),
+    "st_contains": (2, 2), "st_relate": (3, 3),
+}
+GEO_PREDICATES = {"geo.intersects", "st_equals", "st_disjoint", "st_touches", "st_within",
+                  "st_overlaps", "st_crosses", "st_intersects", "st_contains", "st_relate"}
+GEO_MEASURES = {"geo.distance", "geo.length"}
+BOOLEAN_FUNCTIONS = {"substringof", "endswith", "startswith"} | GEO_PREDICATES
+
+
+def parse_filter(text: str):
+    return Parser(text).parse_all()
+
+
+def parse_expression_list(text: str, option: str) -> list[tuple[object, bool]]:
+    """$orderby: `expr [asc|desc], …` -> [(node, descending)]."""
+    parser = Parser(text)
+    items = []
+    while True:
+        if parser.token.kind == "end":
+            raise StaError(f"{option}: an expression is missing.", 400)
+        node = parser.parse(0)
+        descending = False
+        if parser.token.kind == "name" and parser.token.text.lower() in ("asc", "desc"):
+            descending = parser.advance().text.lower() == "desc"
+        items.append((node, descending))
+        if parser.token.kind == "end":
+            return items
+        parser.expect(",")
+
+
+# -------------------------------------------------------------------------------- compiling
+
+
+@dataclass
+class Operand:
+    """A compiled value: a Django expression with its type. `field` is set for a plain model
+    field (so comparisons with a literal can use ORM lookups, which handle JSON keys);
+    `end_field` for the end of an interval property; `value` for a literal."""
+
+    type: str  # string number datetime duration bool json geometry interval result null
+    expr: object = None
+    field: str | None = None
+    end_field: str | None = None
+    literal: bool = False
+    value: object = None
+    extra: dict = dataclass_field(default_factory=dict)
+
+
+class JsonText(Func):
+    """The text of a JSON string value (the value itself, not a key in it)."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra):  # SQLite and others
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"json_extract({sql}, '$')", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} #>> '{{}}')", params
+
+
+class FractionalSeconds(Func):
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra):  # SQLite: seconds with fraction "SS.SSS"
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (f"(CAST(strftime('%f', {sql}) AS REAL) - "
+                f"CAST(strftime('%S', {sql}) AS REAL))"), params + params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (f"(EXTRACT(MICROSECONDS FROM {sql})::float8 / 1000000 - "
+                f"floor(EXTRACT(SECOND FROM {sql})))"), params + params
+
+
+def _lookup_name(op: str) -> str:
+    return {"eq": "exact", "ne": "exact", "gt": "gt", "ge": "gte", "lt": "lt", "le": "lte"}[op]
+
+
+LOOKUPS = {"eq": Exact, "ne": Exact, "gt": GreaterThan, "ge": GreaterThanOrEqual,
+           "lt": LessThan, "le": LessThanOrEqual}
+MIRROR = {"eq": "eq", "ne": "ne", "gt": "lt", "ge": "le", "lt": "gt", "le": "ge"}
+EXTRACTS = {"year": "year", "month": "month", "day": "day", "hour": "hour",
+            "minute": "minute", "second": "second"}
+
+
+def _paths(node) -> list[Path]:
+    if isinstance(node, Path):
+        return [node]
+    if isinstance(node, Binary):
+        return _paths(node.left) + _paths(node.right)
+    if isinstance(node, Not):
+        return _paths(node.operand)
+    if isinstance(node, Call):
+        return [p for arg in node.args for p in _paths(arg)]
+    return []
+
+
+def _strip(node, count: int):
+    """The node with the first `count` parts removed from every path."""
+    if isinstance(node, Path):
+        return replace(node, parts=node.parts[count:])
+    if isinstance(node, Binary):
+        return replace(node, left=_strip(node.left, count), right=_strip(node.right, count))
+    if isinstance(node, Not):
+        return replace(node, operand=_strip(node.operand, count))
+    if isinstance(node, Call):
+        return replace(node, args=tuple(_strip(arg, count) for arg in node.args))
+    return node
+
+
+def visible(entity: EntityType, caller) -> Q:
+    """The privacy filter of an entity set (everything but datastreams and observations is
+    public metadata)."""
+    if entity.name == "Datastream":
+        return privacy.datastreams(caller)
+    if entity.name == "Observation":
+        return privacy.observations(caller)
+    return Q()
+
+
+def visible_queryset(entity: EntityType, caller):
+    return entity.model.objects.filter(visible(entity, caller))
+
+
+class Compiler:
+    def __init__(self, entity: EntityType, caller, now: datetime | None = None):
+        self.entity = entity
+        self.caller = caller
+        self.now = now or timezone.now()
+
+    # ------------------------------------------------------------------ boolean structure
+    def condition(self, node) -> Q:
+        if isinstance(node, Binary) and node.op in ("and", "or"):
+            left, right = self.condition(node.left), self.condition(node.right)
+            return left & right if node.op == "and" else left | right
+        if isinstance(node, Not):
+            return ~self.condition(node.operand)
+        return self.leaf(node)
+
+    def leaf(self, node) -> Q:
+        """A comparison or boolean function; paths through a to-many navigation turn the
+        whole leaf into a subquery over the navigation's target (any semantics)."""
+        hops = {}
+        plain = False
+        for path in _paths(node):
+            hop = self._first_to_many(path)
+            if hop is None:
+                plain = True
+            else:
+                hops[hop[:2]] = hop
+        if not hops:
+            return self.direct_leaf(node)
+        if len(hops) > 1 or plain:
+            raise filter_error("one comparison can follow only one to-many navigation and "
+                               "cannot mix it with the entity's own properties",
+                               getattr(node, "position", None))
+        prefix, depth, navigation, target = next(iter(hops.values()))
+        inner = Compiler(target, self.caller, self.now).leaf(_strip(node, depth + 1))
+        ids = visible_queryset(target, self.caller).filter(inner).filter(
+            **{f"{navigation.reverse}__isnull": False}).values(navigation.reverse)
+        return Q(**{f"{prefix}id__in": ids})
+
+    def _first_to_many(self, path: Path):
+        """(orm prefix, index, navigation, target entity) of the first to-many navigation of
+        a path, or None."""
+        entity, prefix = self.entity, ""
+        for index, part in enumerate(path.parts[:-1]):
+            navigation = entity.navigations.get(part)
+            if navigation is None:
+                return None
+            target = ENTITY_TYPES[navigation.target]
+            if navigation.to_many:
+                return prefix, index, navigation, target
+            entity, prefix = target, f"{prefix}{navigation.accessor}__"
+        return None
+
+    def direct_leaf(self, node) -> Q:
+        if isinstance(node, Binary) and node.op in COMPARISONS:
+            if _is_geo_measure(node.left) or _is_geo_measure(node.right):
+                from .geo import measure_condition
+
+                return measure_condition(self, node)
+            return self.compare(node.op, self.operand(node.left), self.operand(node.right),
+                                node.position)
+        if isinstance(node, Call) and node.name in GEO_PREDICATES:
+            from .geo import predicate_condition
+
+            return predicate_condition(self, node)
+        if isinstance(node, Call) and node.name in BOOLEAN_FUNCTIONS:
+            return self.string_predicate(node)
+        operand = self.operand(node)
+        if operand.type != "bool":
+            raise filter_error("the expression is not a condition (true or false)",
+                               getattr(node, "position", None))
+        if operand.literal:
+            return Q() if operand.value else Q(pk__in=[])
+        return Q(Exact(operand.expr, True))
+
+    # ---------------------------------------------------------------------- comparisons
+    def compare(self, op: str, left: Operand, right: Operand, position: int) -> Q:
+        if left.literal and not right.literal:
+            left, right, op = right, left, MIRROR[op]
+        if right.type == "null" or left.type == "null":
+            other = left if right.type == "null" else right
+            if op not in ("eq", "ne"):
+                raise filter_error("null can only be compared with eq or ne", position)
+            q = self._is_null(other)
+            return q if op == "eq" else ~q
+        if left.type == "interval" or right.type == "interval":
+            return self.compare_interval(op, left, right, position)
+        if {left.type, right.type} == {"date", "datetime"} and right.literal:
+            right = replace(right, type="date", value=right.value.date())
+        left_type, right_type = self._comparable(left, right, position)
+        if left.type == "result":
+            left = self._result_as(left, right_type)
+        if right.type == "result":
+            right = self._result_as(right, left_type)
+        if left.field and right.literal:
+            q = Q(**{f"{left.field}__{_lookup_name(op)}": right.value})
+        else:
+            q = Q(LOOKUPS[op](self.expr(left, left_type), self.expr(right, right_type)))
+        return ~q if op == "ne" else q
+
+    def _is_null(self, operand: Operand) -> Q:
+        if operand.type == "result":
+            base = operand.field or ""
+            return Q(**{f"{base}result_number__isnull": True,
+                        f"{base}result_json__isnull": True})
+        if operand.field:
+            return Q(**{f"{operand.field}__isnull": True})
+        return Q(Exact(operand.expr, None)) if operand.expr is not None else Q()
+
+    def _comparable(self, left: Operand, right: Operand, position: int) -> tuple[str, str]:
+        flexible = {"json", "result"}
+        lt, rt = left.type, right.type
+        if lt in flexible and rt in flexible:
+            return "number", "number"
+        if lt in flexible:
+            return rt, rt
+        if rt in flexible:
+            return lt, lt
+        if lt == rt or {lt, rt} == {"number", "bool"}:
+            return lt, rt
+        if "geometry" in (lt, rt):
+            raise filter_error("geometries are compared with the geospatial functions "
+                               "(st_within, geo.intersects …), not with operators", position)
+        raise filter_error(f"cannot compare a {lt} with a {rt}", position)
+
+    def _result_as(self, operand: Operand, kind: str) -> Operand:
+        """`result` is stored as a number or as JSON: compare numbers with the number column,
+        anything else with the JSON column."""
+        base = operand.field or ""
+        if kind == "number":
+            return Operand("number", F(f"{base}result_number"), field=f"{base}result_number")
+        if kind == "string":
+            return Operand("json", JsonText(F(f"{base}result_json")),
+                           field=f"{base}result_json")
+        return Operand("json", F(f"{base}result_json"), field=f"{base}result_json")
+
+    def compare_interval(self, op: str, left: Operand, right: Operand, position: int) -> Q:
+        """Interval semantics: after = start > t; before = end < t; eq = same instant."""
+        if right.type == "interval" and left.type != "interval":
+            left, right, op = right, left, MIRROR[op]
+        if right.type == "interval":
+            raise filter_error("two intervals cannot be compared", position)
+        if right.type != "datetime":
+            raise filter_error(f"cannot compare a time with a {right.type}", position)
+        start, end = left.field, left.end_field
+        value = right.value if right.literal else self.expr(right, "datetime")
+
+        def end_is(lookup: str) -> Q:
+            return Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__{lookup}": value})
+
+        if op in ("gt", "ge"):
+            return Q(**{f"{start}__{_lookup_name(op)}": value})
+        if op in ("lt", "le"):
+            return Q(**{f"{start}__{_lookup_name(op)}": value}) & end_is(_lookup_name(op))
+        same = Q(**{start: value}) & end_is("exact")
+        return same if op == "eq" else ~same
+
+    def string_predicate(self, node: Call) -> Q:
+        if node.name == "substringof":
+            needle, haystack = node.args
+        else:
+            haystack, needle = node.args
+        hay = self.operand(haystack)
+        pin = self.operand(needle)
+        for operand, arg in ((hay, haystack), (pin, needle)):
+            if operand.type not in ("string", "json", "result"):
+                raise filter_error(f"{node.name} needs strings, not a {operand.type}",
+                                   arg.position if hasattr(arg, "position") else node.position)
+        lookup = {"substringof": Contains, "endswith": EndsWith, "startswith": StartsWith}
+        rhs = pin.value if pin.literal else self.expr(pin, "string")
+        return Q(lookup[node.name](self.expr(hay, "string"), rhs))
+
+    # ------------------------------------------------------------------------- operands
+    def expr(self, operand: Operand, kind: str | None = None):
+        """The operand as a Django expression, converted to `kind` where that is needed."""
+        if operand.literal:
+            if operand.type == "datetime":
+                return Value(operand.value, output_field=DateTimeField())
+            if operand.type == "duration":
+                return Value(operand.value, output_field=DurationField())
+            if operand.type == "number":
+                return Value(operand.value, output_field=FloatField()
+                             if isinstance(operand.value, float) else IntegerField())
+            if operand.type == "bool":
+                return Value(operand.value, output_field=BooleanField())
+            if operand.type == "date":
+                return Value(operand.value, output_field=DateField())
+            return Value(operand.value, output_field=TextField())
+        if operand.type == "result":
+            operand = self._result_as(operand, kind or "number")
+        if operand.type == "json":
+            if kind == "string":
+                return KT(operand.field) if "__" in (operand.field or "") else operand.expr
+            if kind == "number" and operand.field:
+                return Cast(KT(operand.field), FloatField())
+        if operand.type == "interval":
+            return F(operand.field)
+        return operand.expr
+
+    def operand(self, node) -> Operand:
+        if isinstance(node, Literal):
+            if node.type == "geometry":
+                raise filter_error("a geometry can only be used in a geospatial function",
+                                   node.position)
+            return Operand(node.type, literal=True, value=node.value)
+        if isinstance(node, Path):
+            return self.path(node)
+        if isinstance(node, Binary):
+            if node.op in ARITHMETIC:
+                return self.arithmetic(node)
+            raise filter_error(f"'{node.op}' gives true or false and cannot be used as a value",
+                               node.position)
+        if isinstance(node, Not):
+            raise filter_error("'not' gives true or false and cannot be used as a value",
+                               node.position)
+        if isinstance(node, Call):
+            return self.call(node)
+        raise filter_error("unsupported expression")
+
+    def path(self, node: Path) -> Operand:
+        entity, prefix = self.entity, ""
+        parts = node.parts
+        for index, part in enumerate(parts):
+            navigation = entity.navigations.get(part)
+            if navigation is not None:
+                if navigation.to_many:
+                    raise filter_error(f"{part} is a collection; name a property of it, e.g. "
+                                       f"{part}/id (to-many paths are compared with any "
+                                       "semantics only in $filter)", node.position)
+                if index == len(parts) - 1:
+                    raise filter_error(f"{part} is an entity; name one of its properties, e.g. "
+                                       f"{part}/id", node.position)
+                entity, prefix = ENTITY_TYPES[navigation.target], \
+                    f"{prefix}{navigation.accessor}__"
+                continue
+            name = "id" if part in ("@iot.id", "id") else part
+            prop = entity.properties.get(name)
+            if prop is None:
+                raise filter_error(f"{entity.name} has no property or navigation '{part}'",
+                                   node.position)
+            rest = parts[index + 1:]
+            if rest and prop.kind != "json":
+                raise filter_error(f"{part} has no sub-properties", node.position)
+            if prop.kind == "json":
+                orm = "__".join((f"{prefix}{prop.field}", *rest))
+                return Operand("json", F(orm), field=orm)
+            if prop.kind == "result":
+                return Operand("result", field=prefix or None, extra={"entity": entity})
+            if prop.kind in ("interval", "time"):
+                return Operand("interval", F(f"{prefix}{prop.fields[0]}"),
+                               field=f"{prefix}{prop.fields[0]}",
+                               end_field=f"{prefix}{prop.fields[1]}")
+            orm = f"{prefix}{prop.field}"
+            kind = {"id": "number", "string": "string", "datetime": "datetime",
+                    "geometry": "geometry"}[prop.kind]
+            return Operand(kind, F(orm), field=orm, extra={"entity": entity,
+                                                           "prefix": prefix})
+        raise filter_error("the path is incomplete", node.position)
+
+    def arithmetic(self, node: Binary) -> Operand:
+        left, right = self.operand(node.left), self.operand(node.right)
+        lt = "number" if left.type in ("result", "json") else left.type
+        rt = "number" if right.type in ("result", "json") else right.type
+        if lt == "interval":
+            lt = "datetime"
+        if rt == "interval":
+            rt = "datetime"
+        if node.op in ("add", "sub") and lt == "datetime" and rt == "duration":
+            expr = self.expr(left, "datetime")
+            delta = self.expr(right)
+            combined = expr + delta if node.op == "add" else expr - delta
+            combined.output_field = DateTimeField()
+            return Operand("datetime", combined)
+        if node.op == "sub" and lt == rt == "datetime":
+            difference = self.expr(left, "datetime") - self.expr(right, "datetime")
+            difference.output_field = DurationField()
+            return Operand("duration", difference)
+        if lt != "number" or rt != "number":
+            raise filter_error(f"'{node.op}' needs numbers (or a time and a duration), not a "
+                               f"{left.type} and a {right.type}", node.position)
+        a = Cast(self.expr(left, "number"), FloatField())
+        b = Cast(self.expr(right, "number"), FloatField())
+        if node.op == "mod":
+            return Operand("number", Mod(a, b, output_field=FloatField()))
+        combined = {"add": a + b, "sub": a - b, "mul": a * b, "div": a / b}[node.op]
+        combined.output_field = FloatField()
+        return Operand("number", combined)
+
+    def call(self, node: Call) -> Operand:
+        name = node.name
+        if name in BOOLEAN_FUNCTIONS:
+            raise filter_error(f"{name} gives true or false; use it as a condition",
+                               node.position)
+        if name in GEO_MEASURES:
+            raise filter_error(f"{name} can only be compared with a number literal, e.g. "
+                               f"{name}(…) lt 0.01", node.position)
+        if name == "now":
+            return Operand("datetime", literal=True, value=self.now)
+        args = [self.operand(arg) for arg in node.args]
+        if name in ("mindatetime", "maxdatetime"):
+            if not args:
+                return Operand("datetime", literal=True,
+                               value=datetime.min.replace(tzinfo=UTC) if name == "mindatetime"
+                               else datetime.max.replace(tzinfo=UTC))
+            operand = args[0]
+            if operand.type != "interval":
+                raise filter_error(f"{name} needs a time interval property", node.position)
+            chosen = operand.field if name == "mindatetime" else operand.end_field
+            return Operand("datetime", F(chosen), field=chosen)
+
+        def need(kind: str, index: int = 0):
+            operand = args[index]
+            ok = operand.type == kind or (kind == "datetime" and operand.type == "interval") \
+                or operand.type in ("json", "result") and kind in ("string", "number")
+            if not ok:
+                raise filter_error(f"{name} needs a {kind}, not a {operand.type}",
+                                   getattr(node.args[index], "position", node.position))
+            if operand.literal and kind == "datetime":
+                return Value(operand.value, output_field=DateTimeField())
+            return self.expr(operand, kind)
+
+        if name in EXTRACTS:
+            return Operand("number", Extract(need("datetime"), EXTRACTS[name], tzinfo=UTC))
+        if name == "fractionalseconds":
+            return Operand("number", FractionalSeconds(need("datetime")))
+        if name == "date":
+            return Operand("date", TruncDate(need("datetime"), tzinfo=UTC))
+        if name == "time":
+            return Operand("time", TruncTime(need("datetime"), tzinfo=UTC))
+        if name == "totaloffsetminutes":
+            need("datetime")
+            return Operand("number", literal=True, value=0)  # every time is stored in UTC
+        if name in ("round", "floor", "ceiling"):
+            function = {"round": Round, "floor": Floor, "ceiling": Ceil}[name]
+            return Operand("number", function(need("number"), output_field=FloatField()))
+        if name == "length":
+            return Operand("number", Length(need("string")))
+        if name in ("tolower", "toupper", "trim"):
+            function = {"tolower": Lower, "toupper": Upper, "trim": Trim}[name]
+            return Operand("string", function(need("string")))
+        if name == "concat":
+            return Operand("string", Concat(need("string"), need("string", 1),
+                                            output_field=TextField()))
+        if name == "indexof":  # zero-based in OData, one-based in SQL
+            return Operand("number", StrIndex(need("string"), need("string", 1)) - 1)
+        if name == "substring":
+            start = need("number", 1) + 1
+            if len(args) == 3:
+                return Operand("string", Substr(need("string"), start, need("number", 2)))
+            return Operand("string", Substr(need("string"), start))
+        raise filter_error(f"unknown function '{name}'", node.position)
+
+
+def _is_geo_measure(node) -> bool:
+    return isinstance(node, Call) and node.name in GEO_MEASURES
+
+
+def compile_filter(text: str, entity: EntityType, caller) -> Q:
+    return Compiler(entity, caller).condition(parse_filter(text))
+
+
+def compile_orderby(text: str, entity: EntityType, caller) -> list:
+    """$orderby -> ORM ordering expressions. Paths follow to-one navigations only."""
+    compiler = Compiler(entity, caller)
+    ordering = []
+    for node, descending in parse_expression_list(text, "$orderby"):
+        try:
+            operand = compiler.operand(node)
+        except StaError as error:
+            raise StaError(error.message.replace("$filter", "$orderby"), 400) from None
+        if operand.literal:
+            continue
+        if operand.type == "geometry":
+            raise StaError("$orderby: geometries cannot be ordered.", 400)
+        expr = compiler.expr(operand, "number")
+        # No NULLS FIRST/LAST: PostgreSQL could then not read the order from the indexes.
+        ordering.append(expr.desc() if descending else expr.asc())
+    return ordering
+
+
