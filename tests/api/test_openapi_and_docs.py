@@ -86,6 +86,12 @@ def test_the_openapi_document_lists_every_endpoint(client):
         ("/api/v1/knowledge/documents", "get"), ("/api/v1/knowledge/documents", "post"),
         ("/api/v1/knowledge/documents/{document_id}", "get"),
         ("/api/v1/knowledge/documents/{document_id}/versions", "post"),
+        # Living labs and their device tokens.
+        ("/api/v1/living-labs", "get"), ("/api/v1/living-labs", "post"),
+        ("/api/v1/living-labs/{slug}", "get"), ("/api/v1/living-labs/{slug}", "patch"),
+        ("/api/v1/living-labs/{slug}/tokens", "get"),
+        ("/api/v1/living-labs/{slug}/tokens", "post"),
+        ("/api/v1/living-labs/{slug}/tokens/{token_id}/revoke", "post"),
         # Search across every type, with the caller's permissions.
         ("/api/v1/search", "get"),
         # Reference data: the 169 SDG targets.
