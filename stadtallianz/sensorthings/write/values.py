@@ -48,6 +48,11 @@ def geometry(value, where: str) -> dict:
     if kind not in GEOMETRY_TYPES:
         raise bad_request(f"{where}: GeoJSON type {kind!r} is not supported; use "
                           f"{', '.join(GEOMETRY_TYPES)} (or a Feature of one).")
+    with translation.override("en"):  # the API's messages are English
+        return _checked(value, kind, where)
+
+
+def _checked(value: dict, kind: str, where: str) -> dict:
     try:
         if kind == "LineString":
             coordinates = value.get("coordinates")
