@@ -25,7 +25,7 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import (
     DataError,
@@ -91,7 +91,7 @@ class Counters:
 class Bridge:
     def __init__(self, *, url: str, prefix: str, client_id: str, batch_size: int = 1000,
                  batch_wait: float = 0.05, progress_every: float = 10.0,
-                 stop: threading.Event | None = None):
+                 stop: threading.Event | None = None, ready: threading.Event | None = None):
         if not prefix:
             # Without a prefix the bridge would read its own notifications as new observations,
             # and subscribers would see raw device payloads.
@@ -105,6 +105,7 @@ class Bridge:
         self._connection = 0  # increases on every connect and disconnect
         self._ack_lock = threading.Lock()
         self.connected = threading.Event()
+        self.ready = ready or threading.Event()  # set once subscribed
         self.client = None
 
     # -- MQTT ------------------------------------------------------------------------------
@@ -125,6 +126,7 @@ class Bridge:
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
+        client.on_subscribe = self._on_subscribe
         properties = Properties(PacketTypes.CONNECT)
         properties.SessionExpiryInterval = NEVER_EXPIRES
         properties.ReceiveMaximum = RECEIVE_MAXIMUM
@@ -140,8 +142,18 @@ class Bridge:
             self._connection += 1
         self.counters.connections += 1
         log.info("connected to the MQTT broker (session kept: %s)", flags.session_present)
-        client.subscribe([(topic, 1) for topic in topics.ingest_subscriptions(self.prefix)])
+        from paho.mqtt.subscribeoptions import SubscribeOptions
+
+        client.subscribe([(topic, SubscribeOptions(qos=1))
+                          for topic in topics.ingest_subscriptions(self.prefix)])
         self.connected.set()
+
+    def _on_subscribe(self, _client, _userdata, _mid, reason_codes, _properties):
+        refused = [code for code in reason_codes if code.is_failure]
+        if refused:
+            log.error("the broker refused the subscription: %s (check the ACL)", refused)
+            return
+        self.ready.set()
 
     def _on_disconnect(self, _client, _userdata, _flags, reason_code, _properties):
         with self._ack_lock:
@@ -269,7 +281,9 @@ class Bridge:
     def _store_part(part):
         from .. import ingest
 
-        return ingest.store([observation for _item, observation in part], lab_id=None)
+        # Copies: ingest fills in generated features, which a failed (rolled back) attempt
+        # must not leave behind for the next one.
+        return ingest.store([replace(observation) for _item, observation in part], lab_id=None)
 
     def _with_database(self, call):
         delay = 0.1

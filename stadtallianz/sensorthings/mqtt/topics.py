@@ -26,8 +26,9 @@ class IngestTopic:
 
 
 def ingest_subscriptions(prefix: str) -> list[str]:
-    """The topic filters the bridge subscribes to."""
-    return [f"{prefix}{VERSION}/Datastreams(+)/Observations", f"{prefix}{_OBSERVATIONS}"]
+    """The topic filters the bridge subscribes to (a wildcard is a whole topic level, so
+    `Datastreams(+)` cannot be one: parse_ingest picks the datastreams out)."""
+    return [f"{prefix}{VERSION}/+/Observations", f"{prefix}{_OBSERVATIONS}"]
 
 
 def parse_ingest(topic: str, prefix: str) -> IngestTopic | None:

@@ -3,8 +3,8 @@ restart tests), a subscriber that collects messages, the bridge command running 
 and polling with generous time-outs (never a fixed sleep that could be too short)."""
 
 import contextlib
+import io
 import json
-import os
 import shutil
 import signal
 import socket
@@ -150,15 +150,15 @@ def publisher(port: int = 1883, username=None, password=None, client_id: str = "
 def running_bridge(url: str, prefix: str, client_id: str | None = None, **options):
     """The real `stadtallianz mqtt-bridge` command in a thread of this process (so it uses the
     test database on SQLite too); stopped at the end like SIGTERM would."""
-    stop = threading.Event()
+    stop, ready = threading.Event(), threading.Event()
     errors = []
 
     def run():
         try:
             call_command("mqtt-bridge", url=url, prefix=prefix,
                          client_id=client_id or f"test-bridge-{uuid.uuid4().hex[:8]}",
-                         progress_every=2, stop_event=stop, stdout=open(os.devnull, "w"),  # noqa: SIM115
-                         **options)
+                         progress_every=2, stop_event=stop, ready_event=ready,
+                         stdout=io.StringIO(), **options)
         except BaseException as error:  # noqa: BLE001 - reported to the test below
             errors.append(error)
         finally:
@@ -167,6 +167,8 @@ def running_bridge(url: str, prefix: str, client_id: str | None = None, **option
     thread = threading.Thread(target=run, name="mqtt-bridge", daemon=True)
     thread.start()
     try:
+        wait_until(lambda: ready.is_set() or not thread.is_alive(), 30,
+                   message="the bridge's subscription")
         yield thread
     finally:
         stop.set()

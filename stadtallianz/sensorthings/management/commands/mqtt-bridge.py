@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = ("Stores the observations devices publish over MQTT (each exactly once) and runs "
             "until stopped.")
     # Tests run the command in a thread and stop it through this event.
-    stealth_options = ("stop_event",)
+    stealth_options = ("stop_event", "ready_event")
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default="",
@@ -49,7 +49,8 @@ class Command(BaseCommand):
                 client_id=options["client_id"] or settings.MQTT_CLIENT_ID,
                 batch_size=max(1, options["batch_size"]),
                 batch_wait=max(0.0, options["batch_wait"]) / 1000,
-                progress_every=options["progress_every"], stop=stop)
+                progress_every=options["progress_every"], stop=stop,
+                ready=options.get("ready_event"))
         except ValueError as error:
             raise CommandError(str(error)) from None
         bridge.run()
