@@ -21,6 +21,7 @@ from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event, Registration
 from stadtallianz.ideas import demo as ideas_demo
 from stadtallianz.knowledge import demo as knowledge_demo
+from stadtallianz.livinglabs import demo as livinglabs_demo
 from stadtallianz.letter_of_intent.models import Signature, Version
 from stadtallianz.partners.models import Membership, Offer, Organisation
 from stadtallianz.portal import demo_data
@@ -97,6 +98,8 @@ class Command(BaseCommand):
             self.created["projects"] = projects_demo.load(now=self.now)
             self.stage("Assessments")
             self.created["assessments"] = assessments_demo.load(now=self.now)
+            self.stage("Living labs (sensors fed through the SensorThings API)")
+            self.created["living_labs"] = livinglabs_demo.load(now=self.now)
             if scale:
                 self.synthetic(scale)
             if any(self.created.values()):
