@@ -65,7 +65,7 @@ class Command(BaseCommand):
                            .order_by("pk").values_list("lab_id", "pk")):
             streams_by_lab.setdefault(lab_id, []).append(pk)
 
-        password_path, acl_path = options["password_file"], options["acl_file"]
+        password_path, acl_path = Path(options["password_file"]), Path(options["acl_file"])
         changed = _write_if_changed(password_path, brokerconfig.password_file(
             tokens, bridge_user, bridge_password, brokerconfig.existing_hashes(password_path)))
         changed |= _write_if_changed(acl_path, brokerconfig.acl_file(
@@ -75,7 +75,7 @@ class Command(BaseCommand):
                           f"{'written' if changed else 'unchanged'}.")
         if changed and options["pid_file"]:
             try:
-                pid = int(options["pid_file"].read_text().strip())
+                pid = int(Path(options["pid_file"]).read_text().strip())
                 os.kill(pid, signal.SIGHUP)
             except (OSError, ValueError) as error:
                 raise CommandError(f"Mosquitto was not told to reload: {error}") from None
