@@ -355,3 +355,62 @@ def test_restricted_datastream_of_another_lab_does_not_exist_for_a_token(
     assert response.status_code == 404
     response = client.delete(ROOT + f"Datastreams({hidden.pk})", **bearer(lab_key))
     assert response.status_code == 404
+
+
+def test_location_with_things_inline_and_historical_locations_directly(client, lab, lab_key):
+    old = created_id(post(client, "Things", {"name": "Alt", "description": "d", "Locations": [
+        {"name": "A", "description": "d", "encodingType": "application/geo+json",
+         "location": AASEE}]}, lab_key))
+    location_id = created_id(post(client, "Locations", {
+        "name": "B", "description": "d", "encodingType": "application/geo+json",
+        "location": {"type": "Point", "coordinates": [7.7, 51.9]},
+        "Things": [{"@iot.id": old}, {"name": "Neu", "description": "d"}]}, lab_key))
+    location = sta.Location.objects.get(pk=location_id)
+    assert location.things.count() == 2
+    moved = sta.Thing.objects.get(pk=old)
+    assert [loc.pk for loc in moved.locations.all()] == [location_id]  # replaced
+    assert moved.historical_locations.count() == 2
+    historical_id = created_id(post(client, "HistoricalLocations", {
+        "time": "2026-01-01T00:00:00Z", "Thing": {"@iot.id": old},
+        "Locations": [{"@iot.id": location_id}]}, lab_key))
+    historical = sta.HistoricalLocation.objects.get(pk=historical_id)
+    assert historical.thing_id == old and historical.time.year == 2026
+    assert list(historical.locations.values_list("pk", flat=True)) == [location_id]
+    assert post(client, "HistoricalLocations", {"time": "2026-01-01T00:00:00Z"}, lab_key
+                ).status_code == 400  # the thing is required
+
+
+def test_put_of_an_observation_and_windows_that_cannot_change(client, lab, lab_key,
+                                                              make_datastream):
+    thing_id = created_id(post(client, "Things", thing_body(), lab_key))
+    observation = sta.Observation.objects.filter(datastream__thing_id=thing_id).first()
+    response = send(client, "put", f"Observations({observation.pk})", {"phenomenonTime": (
+        "2026-05-02T00:00:00Z")}, lab_key)
+    assert response.status_code == 400 and "result" in response.json()["message"]
+    response = send(client, "put", f"Observations({observation.pk})", {
+        "result": "text", "phenomenonTime": "2026-05-02T00:00:00Z"}, lab_key)
+    assert response.status_code == 200 and response.json()["result"] == "text"
+    observation.refresh_from_db()
+    assert observation.result_number is None and observation.parameters is None
+    aggregated = make_datastream(lab, name="Zählung", privacy_level=PrivacyLevel.AGGREGATED)
+    window = post(client, f"Datastreams({aggregated.pk})/Observations", {"result": 4}, lab_key)
+    window_id = created_id(window)
+    response = send(client, "patch", f"Observations({window_id})", {"result": 1}, lab_key)
+    assert response.status_code == 400
+    assert sta.Observation.objects.get(pk=window_id).bucket_sum == 4
+
+
+def test_patch_of_a_datastream_cannot_move_it_to_another_labs_thing(client, lab, other_lab,
+                                                                    lab_key, make_datastream):
+    mine = make_datastream(lab)
+    theirs = make_datastream(other_lab, name="Zählung")
+    response = send(client, "patch", f"Datastreams({mine.pk})",
+                    {"Thing": {"@iot.id": theirs.thing_id}}, lab_key)
+    assert response.status_code == 403
+    mine.refresh_from_db()
+    assert mine.thing.lab == lab and mine.lab == lab
+    response = send(client, "patch", f"Datastreams({mine.pk})",
+                    {"unitOfMeasurement": {"name": "Kelvin", "symbol": "K", "definition": "K"}},
+                    lab_key)
+    assert response.status_code == 200
+    assert response.json()["unitOfMeasurement"]["symbol"] == "K"
