@@ -414,3 +414,14 @@ def test_patch_of_a_datastream_cannot_move_it_to_another_labs_thing(client, lab,
                     lab_key)
     assert response.status_code == 200
     assert response.json()["unitOfMeasurement"]["symbol"] == "K"
+
+
+def test_a_link_may_carry_the_whole_entity_whose_other_members_are_ignored(client, lab,
+                                                                         lab_key):
+    thing_id = created_id(post(client, "Things", {"name": "T", "description": "d"}, lab_key))
+    body = thing_body()["Datastreams"][0]
+    body["Thing"] = {"@iot.id": thing_id, "name": "anders", "description": "egal"}
+    del body["Observations"]
+    stream_id = created_id(post(client, "Datastreams", body, lab_key))
+    assert sta.Datastream.objects.get(pk=stream_id).thing_id == thing_id
+    assert sta.Thing.objects.get(pk=thing_id).name == "T"  # not changed by the link

@@ -111,11 +111,8 @@ class Writer:
                            "creates and changes only its own lab's entities.", 403)
 
     def link(self, entity: EntityType, data: dict):
-        """The existing entity of a link {"@iot.id": n}."""
-        extra = [key for key in data if key != "@iot.id" and not key.startswith("@iot.")]
-        if extra:
-            raise bad_request(f"{entity.name}: a link to an existing entity holds only "
-                              f"@iot.id, not {extra[0]}.")
+        """The existing entity of a link {"@iot.id": n}. Other members are ignored, as
+        FROST-Server does: its clients send the whole linked entity."""
         value = data["@iot.id"]
         if isinstance(value, bool) or not isinstance(value, int):
             raise bad_request(f"{entity.name}: @iot.id must be a whole number.")
