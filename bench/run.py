@@ -5,7 +5,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["directory.py", "search.py", "ideas.py", "projects.py", "portfolio.py"]
+BENCHMARKS = ["directory.py", "search.py", "ideas.py", "projects.py", "portfolio.py",
+              "sensorthings.py"]
 
 if __name__ == "__main__":
     failed = 0
