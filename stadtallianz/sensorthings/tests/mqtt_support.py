@@ -5,6 +5,7 @@ and polling with generous time-outs (never a fixed sleep that could be too short
 import contextlib
 import io
 import json
+import os
 import shutil
 import signal
 import socket
@@ -53,6 +54,10 @@ class Broker:
     def __init__(self, directory: Path, conf: str, port: int):
         self.directory, self.port = directory, port
         self.conf_path = directory / "mosquitto.conf"
+        if os.geteuid() == 0 and "\nuser " not in conf:
+            # Started as root, Mosquitto switches to the user "mosquitto", which could neither
+            # read the test's files nor write its persistence file.
+            conf += "user root\n"
         self.conf_path.write_text(conf)
         self.process = None
 

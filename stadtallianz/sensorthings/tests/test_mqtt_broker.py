@@ -45,8 +45,6 @@ def configured(tmp_path, monkeypatch):
         password_path=files["password_file"], acl_path=files["acl_file"],
         public_port=public_port, device_port=device_port, prefix="ingest/",
         persistence_dir=str(tmp_path), bind="127.0.0.1", log_dest="stderr")
-    if os.geteuid() == 0:  # a broker started as root would switch to "mosquitto" and not
-        conf += "user root\n"  # read the test's private files
     broker = Broker(tmp_path, conf, public_port).start()
     wait_until(lambda: port_open(device_port), 10)
     yield write, broker, public_port, device_port, files
