@@ -22,12 +22,6 @@ def service(live_server, lab, lab_key):
                                    auth_handler=fsc.AuthHandler(username, secret))
 
 
-def _reference(entity_class, entity_id):
-    entity = entity_class()
-    entity.id = entity_id
-    return entity
-
-
 def test_frost_client_creates_queries_pages_and_posts_a_data_array(service, lab):
     location = fsc.Location(name="Boje", description="Boje im Aasee",
                             encoding_type="application/geo+json",
@@ -44,9 +38,8 @@ def test_frost_client_creates_queries_pages_and_posts_a_data_array(service, lab)
         unit_of_measurement=fsc.UnitOfMeasurement(
             name="Grad Celsius", symbol="°C",
             definition="http://unitsofmeasure.org/ucum.html#para-30"),
-        # A link by id only: the full entity (thing=thing) is refused by the write side so far,
-        # see test_a_link_may_carry_the_whole_entity below.
-        thing=_reference(fsc.Thing, thing.id),
+        # The client sends the whole linked thing; the server uses its @iot.id.
+        thing=thing,
         sensor=fsc.Sensor(name="PT100", description="Thermometer", encoding_type="text/html",
                           metadata="https://example.org/pt100"),
         observed_property=fsc.ObservedProperty(name="Wassertemperatur",
@@ -89,21 +82,3 @@ def test_frost_client_creates_queries_pages_and_posts_a_data_array(service, lab)
     streams = list(latest)
     assert streams[0].observations.entities[0].result == 249.0
 
-
-@pytest.mark.xfail(strict=True, reason="The write side refuses a link that carries more than "
-                   "@iot.id; FROST clients send the whole linked entity (FROST-Server uses the "
-                   "id and ignores the rest).")
-def test_a_link_may_carry_the_whole_entity(service):
-    thing = fsc.Thing(name="Messboje", description="Boje")
-    service.create(thing)
-    datastream = fsc.Datastream(
-        name="Pegel", description="Wasserstand", observation_type="OM_Measurement",
-        unit_of_measurement=fsc.UnitOfMeasurement(name="Zentimeter", symbol="cm",
-                                                  definition="ucum:cm"),
-        thing=thing,
-        sensor=fsc.Sensor(name="Radar", description="Pegelradar", encoding_type="text/html",
-                          metadata="https://example.org/radar"),
-        observed_property=fsc.ObservedProperty(name="Pegel", definition="https://example.org",
-                                               description="Wasserstand"))
-    service.create(datastream)
-    assert sta.Datastream.objects.get(pk=datastream.id).thing_id == thing.id
