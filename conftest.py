@@ -35,6 +35,9 @@ def pytest_sessionstart(session):
     redis_url = os.environ.get("REDIS_URL", "")
     if "redis" in required and not (redis_url and _reachable(redis_url, 6379)):
         problems.append("Redis is not reachable at REDIS_URL")
+    mqtt_url = os.environ.get("MQTT_URL", "")
+    if "mqtt" in required and not (mqtt_url and _reachable(mqtt_url, 1883)):
+        problems.append("The MQTT broker (Mosquitto) is not reachable at MQTT_URL")
     if problems:
         pytest.exit("Required services missing: " + "; ".join(problems), returncode=3)
 
