@@ -48,6 +48,7 @@ def test_everyone_reads_the_list_and_a_lab(api, lab, other_lab):
 
 def test_the_list_makes_the_same_number_of_queries_for_more_labs(api, lab, organisation):
     call = api(None)
+    call("get")
     few = query_count(call, "get")
     for index in range(12):
         LivingLab.objects.create(
@@ -135,3 +136,14 @@ def test_device_tokens(api, lab, other_lab, partner_admin, partner_member, other
     revoked = manager("post", f"/aasee/tokens/{body['id']}/revoke")
     assert revoked.status_code == 200 and revoked.json()["revoked_at"]
     assert LabToken.from_key(body["key"]) is None
+
+
+def test_the_token_list_makes_the_same_number_of_queries_for_more_tokens(api, lab,
+                                                                          partner_admin):
+    call = api(partner_admin)
+    LabToken.issue(lab=lab, name="Erster")
+    call("get", "/aasee/tokens")  # the first call also writes the API token's last use
+    few = query_count(call, "get", "/aasee/tokens")
+    for index in range(10):
+        LabToken.issue(lab=lab, name=f"Token {index}")
+    assert query_count(call, "get", "/aasee/tokens") == few

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from stadtallianz.core.models import AuditEntry
+from stadtallianz.core.testing import query_count
 from stadtallianz.livinglabs.models import LabToken, LivingLab
 from stadtallianz.sensorthings.models import Datastream, Observation
 
@@ -188,3 +189,17 @@ def test_the_settings_list_shows_restricted_streams_to_the_operator(client_for, 
                                                                    lab, streams):
     text = client_for(partner_admin).get(reverse("livinglabs:datastreams", args=[lab.slug])).text
     assert "Geheimsensor Quokka" in text and "Radzählung" in text
+
+
+def test_the_token_and_datastream_pages_make_the_same_number_of_queries_for_more_rows(
+        client_for, partner_admin, lab, make_datastream):
+    client = client_for(partner_admin)
+    tokens_url = reverse("livinglabs:tokens", args=[lab.slug])
+    streams_url = reverse("livinglabs:datastreams", args=[lab.slug])
+    LabToken.issue(lab=lab, name="Erster", created_by=partner_admin)
+    make_datastream(lab, name="Erster")
+    few = query_count(client.get, tokens_url), query_count(client.get, streams_url)
+    for index in range(8):
+        LabToken.issue(lab=lab, name=f"Token {index}", created_by=partner_admin)
+        make_datastream(lab, name=f"Strom {index}")
+    assert (query_count(client.get, tokens_url), query_count(client.get, streams_url)) == few
