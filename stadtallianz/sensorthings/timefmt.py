@@ -67,18 +67,23 @@ def parse_interval(text, name: str = "interval") -> tuple[datetime, datetime | N
 
 
 def format_time(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC with "Z"; milliseconds when present, microseconds only when needed."""
+    """ISO 8601 in UTC with "Z"; milliseconds when present, microseconds only when needed.
+    (isoformat and slicing: this runs for every time of every observation served.)"""
     if value is None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    value = value.astimezone(UTC)
+    elif value.utcoffset():
+        value = value.astimezone(UTC)
     micro = value.microsecond
     if micro == 0:
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    if micro % 1000 == 0:
-        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{micro // 1000:03d}Z"
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        spec = "seconds"
+    elif micro % 1000 == 0:
+        spec = "milliseconds"
+    else:
+        spec = "microseconds"
+    # An aware isoformat ends with the offset "+00:00".
+    return value.isoformat(timespec=spec)[:-6] + "Z"
 
 
 def format_interval(start: datetime | None, end: datetime | None) -> str | None:

@@ -20,6 +20,11 @@ from django.db.models import Count, F, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 
+try:
+    from psycopg.types.datetime import TimestamptzLoader
+except ImportError:  # no PostgreSQL driver: the lateral join is never used
+    TimestamptzLoader = None
+
 from ..entities import ENTITY_TYPES, EntityType
 from .filter import compile_filter, compile_orderby, visible_queryset
 from .options import Expand, Options, selected
@@ -150,6 +155,10 @@ def _lateral(queryset, reverse, parent_ids, order, fields, skip, limit) -> dict:
                     if f.get_internal_type() == "JSONField"}
     result: dict = {}
     with connection.cursor() as cursor:
+        # psycopg's own (C) loader of timestamptz instead of Django's Python one, which only
+        # forces the time zone: the session's zone is UTC already, and this loop reads up to
+        # hundreds of thousands of times.
+        cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
         cursor.execute(statement, [parent_ids, *params])
         names = [column.name for column in cursor.description][1:]
         for parent, *values in cursor.fetchall():

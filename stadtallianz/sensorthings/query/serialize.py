@@ -6,9 +6,11 @@ building model instances. Internal columns (lab, bucket_*, dedupe_key, privacy s
 never written: only the properties of the entity table (entities.py) are.
 """
 
+from functools import lru_cache
+
 from django.urls import reverse
 
-from ..entities import EntityType, Property
+from ..entities import ENTITY_TYPES, EntityType, Property
 from ..timefmt import format_interval, format_time
 
 
@@ -49,29 +51,42 @@ def model_fields(entity: EntityType, names=None) -> list[str]:
     return fields
 
 
+@lru_cache(maxsize=256)
+def _plan(entity_name: str, properties: frozenset | None, navigations: frozenset | None):
+    """What row_json writes for one entity type and $select, worked out once."""
+    entity = ENTITY_TYPES[entity_name]
+    with_id = properties is None or "id" in properties
+    with_link = properties is None or "@iot.selfLink" in properties
+    props = [(name, prop, properties is None and prop.kind != "result")
+             for name, prop in entity.properties.items()
+             if name != "id" and (properties is None or name in properties)]
+    navs = [(f"{name}@iot.navigationLink", f"/{name}") for name in entity.navigations
+            if navigations is None or name in navigations]
+    return with_id, with_link, props, navs
+
+
 def row_json(entity: EntityType, row: dict, base_url: str, properties=None,
              navigations=None, self_link_too: bool = True) -> dict:
     """One entity. `properties` / `navigations`: the names to include ($select); None = all.
     Optional properties without a value are left out, as FROST-Server does; `result` is always
     written (null is a valid result)."""
+    with_id, with_link, props, navs = _plan(
+        entity.name, None if properties is None else frozenset(properties),
+        None if navigations is None else frozenset(navigations))
     entity_id = row["id"]
     link = f"{base_url}/{entity.set_name}({entity_id})"
     out: dict = {}
-    if properties is None or "id" in properties:
+    if with_id:
         out["@iot.id"] = entity_id
-    if self_link_too and (properties is None or "selfLink" in properties
-                          or "@iot.selfLink" in properties):
+    if with_link and self_link_too:
         out["@iot.selfLink"] = link
-    for name, prop in entity.properties.items():
-        if name == "id" or (properties is not None and name not in properties):
-            continue
+    for name, prop, skip_empty in props:
         value = property_value(prop, row)
-        if value is None and prop.kind != "result" and properties is None:
+        if value is None and skip_empty:
             continue
         out[name] = value
-    for name in entity.navigations:
-        if navigations is None or name in navigations:
-            out[f"{name}@iot.navigationLink"] = f"{link}/{name}"
+    for key, suffix in navs:
+        out[key] = link + suffix
     return out
 
 
