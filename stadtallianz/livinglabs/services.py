@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stadtallianz.core.audit import audit_log
+from stadtallianz.core.geo import validate_geometry
 from stadtallianz.core.slugs import unique_slug
 
 from . import permissions
@@ -17,6 +18,11 @@ RESERVED_SLUGS = frozenset({"new"})
 
 
 def _apply(lab: LivingLab, data: dict, relations: dict) -> LivingLab:
+    if "area" in data:
+        try:  # only the keys of a geometry are kept (no "properties" or foreign members)
+            data = {**data, "area": validate_geometry(data["area"])}
+        except ValidationError as error:
+            raise ValidationError({"area": error.messages}) from error
     for name, value in data.items():
         setattr(lab, name, value)
     lab.full_clean(exclude=["created_by"])  # SET_NULL: a lab outlives its creator

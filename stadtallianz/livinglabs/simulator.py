@@ -196,9 +196,10 @@ class Http:
 
 class Mqtt:
     """Publishes observations to `v1.1/Datastreams(<id>)/Observations` (QoS 1) with the
-    token's user name and secret as broker credentials."""
+    token's user name and secret as broker credentials, as a device does on the broker's device
+    listener (docs/deployment.md, "MQTT")."""
 
-    def __init__(self, url: str, key: str):
+    def __init__(self, url: str, key: str, *, topic_prefix: str = ""):
         from urllib.parse import urlparse
 
         import paho.mqtt.client as mqtt
@@ -206,6 +207,9 @@ class Mqtt:
         parsed = urlparse(url)
         username = "lab_" + key.partition("_")[2].partition("_")[0]
         secret = key[len(username) + 1:]
+        # Empty on the broker's device listener, whose mount_point files messages under the
+        # ingest prefix; the prefix itself (e.g. "ingest/") on a broker without that listener.
+        self.topic_prefix = topic_prefix
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
         self.client.username_pw_set(username, secret)
         self.client.connect(parsed.hostname or "127.0.0.1", parsed.port or 1883)
@@ -213,8 +217,8 @@ class Mqtt:
 
     def publish(self, datastream_id: int, moment: datetime, value: float) -> None:
         payload = json.dumps({"phenomenonTime": _iso(moment), "result": value})
-        info = self.client.publish(f"v1.1/Datastreams({datastream_id})/Observations", payload,
-                                   qos=1)
+        topic = f"{self.topic_prefix}v1.1/Datastreams({datastream_id})/Observations"
+        info = self.client.publish(topic, payload, qos=1)
         info.wait_for_publish(timeout=10)
 
     def close(self) -> None:

@@ -93,8 +93,12 @@ def test_creating_a_lab(api, partner_admin, organisation, other_admin, citizen, 
     missing = api(partner_admin)("post", "", {"operator": organisation.slug})
     assert missing.status_code == 422
     assert not LivingLab.objects.exists()
-    created = api(partner_admin)("post", "", _new_lab(organisation.slug, partners=[other.slug]))
+    created = api(partner_admin)("post", "", _new_lab(
+        organisation.slug, partners=[other.slug],
+        area={"type": "Point", "coordinates": [7.64, 51.95], "properties": {"x": 1}}))
     assert created.status_code == 201
+    # Only the geometry's own keys are kept.
+    assert created.json()["area"] == {"type": "Point", "coordinates": [7.64, 51.95]}
     assert created.json()["partners"][0]["slug"] == other.slug
     assert created.json()["default_privacy_level"] == "restricted"
 

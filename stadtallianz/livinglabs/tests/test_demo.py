@@ -73,3 +73,41 @@ def test_simulate_sensors_sends_live_values_over_real_http(make_organisation, li
     live.refresh_from_db()
     assert live.revoked_at is not None
     assert LabToken.objects.active().filter(lab=water.lab).count() == 1
+
+
+def test_simulate_sensors_publishes_over_mqtt_with_the_token_as_credentials(make_organisation):
+    """Against the real broker: each value arrives on the device topic of its datastream, with
+    the standard payload (the bridge's own tests store such messages)."""
+    import json
+    import secrets
+    import threading
+
+    import paho.mqtt.client as mqtt
+
+    for slug in ("aasee-quartiersentwicklung", "radwerk-mobility"):
+        make_organisation(slug, slug=slug)
+    demo.load(now=timezone.now(), days=1)
+    prefix = f"labs-test-{secrets.token_hex(4)}/"
+    received, subscribed = [], threading.Event()
+    listener = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+    listener.on_subscribe = lambda *args: subscribed.set()
+    listener.on_message = lambda client, data, message: received.append(message)
+    listener.connect("127.0.0.1", 1883)
+    listener.subscribe(f"{prefix}v1.1/#", qos=1)
+    listener.loop_start()
+    try:
+        assert subscribed.wait(10)
+        call_command("simulate-sensors", mqtt="mqtt://127.0.0.1:1883", topic_prefix=prefix,
+                     rounds=1, interval=0, stdout=io.StringIO())
+        deadline = time.monotonic() + 10
+        while len(received) < 5 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        listener.loop_stop()
+        listener.disconnect()
+    water = Datastream.objects.get(name="Wassertemperatur Aasee")
+    topics = {message.topic for message in received}
+    assert len(received) == 5  # five simulated datastreams, one value each
+    assert f"{prefix}v1.1/Datastreams({water.pk})/Observations" in topics
+    payload = json.loads(next(m for m in received if f"({water.pk})" in m.topic).payload)
+    assert set(payload) == {"phenomenonTime", "result"} and 5 < payload["result"] < 10

@@ -1,4 +1,4 @@
-"""`stadtallianz simulate-sensors --url http://127.0.0.1:8000 [--mqtt mqtt://127.0.0.1:1883]`:
+"""`stadtallianz simulate-sensors --url http://127.0.0.1:8000 [--mqtt mqtt://127.0.0.1:1884]`:
 the demo labs' sensors keep sending a value every interval, over real HTTP (CreateObservations
 with Basic credentials) or published to the broker — like devices in the field, never into the
 database.
@@ -6,6 +6,9 @@ database.
 Each run issues one token per demo lab ("Simulator (live)") and revokes the previous run's. The
 broker learns a new token only when its password file is written again
 (`stadtallianz mosquitto-config`, then reload Mosquitto), so with --mqtt run that first.
+Devices publish on the broker's device listener (port 1884 in the recommended configuration),
+whose mount_point files their messages under the ingest prefix the bridge reads; against a
+broker without that listener pass `--topic-prefix ingest/`.
 """
 
 import time
@@ -27,15 +30,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000",
                             help="Base address of the running platform.")
-        parser.add_argument("--mqtt", nargs="?", const="mqtt://127.0.0.1:1883", default=None,
-                            metavar="BROKER", help="Publish to this broker instead of HTTP.")
+        parser.add_argument("--mqtt", nargs="?", const="mqtt://127.0.0.1:1884", default=None,
+                            metavar="BROKER", help="Publish to the broker's device listener "
+                            "instead of HTTP (default mqtt://127.0.0.1:1884).")
+        parser.add_argument("--topic-prefix", default="",
+                            help="Put before each topic (e.g. ingest/ on a broker without the "
+                            "device listener's mount_point).")
         parser.add_argument("--interval", type=float, default=60.0,
                             help="Seconds between two rounds of values (default 60).")
         parser.add_argument("--rounds", type=int, default=0,
                             help="Stop after this many rounds (0: run until interrupted).")
 
-    def handle(self, *args, url, mqtt, interval, rounds, **options):
-        feeds = self._feeds(url, mqtt)
+    def handle(self, *args, url, mqtt, interval, rounds, topic_prefix, **options):
+        feeds = self._feeds(url, mqtt, topic_prefix)
         if not feeds:
             raise CommandError("No demo lab with sensors: run `stadtallianz demo` first.")
         done = 0
@@ -55,7 +62,7 @@ class Command(BaseCommand):
                 if hasattr(feed["transport"], "close"):
                     feed["transport"].close()
 
-    def _feeds(self, url, mqtt):
+    def _feeds(self, url, mqtt, topic_prefix=""):
         feeds = []
         for slug in simulator.LABS:
             lab = LivingLab.objects.filter(slug=slug).first()
@@ -69,7 +76,8 @@ class Command(BaseCommand):
             LabToken.objects.active().filter(lab=lab, name=TOKEN_NAME).update(
                 revoked_at=timezone.now())
             _token, key = LabToken.issue(lab=lab, name=TOKEN_NAME)
-            transport = simulator.Mqtt(mqtt, key) if mqtt else simulator.Http(url, key)
+            transport = (simulator.Mqtt(mqtt, key, topic_prefix=topic_prefix) if mqtt
+                         else simulator.Http(url, key))
             feeds.append({"lab": lab, "transport": transport, "ids": streams,
                           "sim": simulator.Simulator(transport),
                           "streams": [s for s in simulator.streams_of(slug)
