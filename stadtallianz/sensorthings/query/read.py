@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from ..entities import ENTITY_TYPES
 from ..errors import StaError, bad_request, not_found
 from ..paths import ResourcePath
-from .expand import filtered, needed_fields, next_link, ordering, serialize_rows
+from .expand import fetch, filtered, needed_fields, next_link, ordering, serialize_rows
 from .filter import visible_queryset
 from .options import check, parse_options
 from .serialize import base_url_of, model_fields, property_value
@@ -75,8 +75,8 @@ def collection_page(path_entity, queryset, options, caller, fields):
     queryset = filtered(path_entity, queryset, options, caller)
     count = queryset.count() if options.count else None
     limit = options.limit
-    rows = list(queryset.order_by(*ordering(path_entity, options, caller))
-                .values(*fields)[options.skip:options.skip + limit + 1])
+    rows = fetch(queryset.order_by(*ordering(path_entity, options, caller))
+                 .values(*fields)[options.skip:options.skip + limit + 1])
     more = len(rows) > limit
     return rows[:limit], count, more
 

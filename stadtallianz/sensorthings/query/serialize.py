@@ -51,17 +51,23 @@ def model_fields(entity: EntityType, names=None) -> list[str]:
     return fields
 
 
+PLAIN, DATETIME, INTERVAL, TIME, RESULT = range(5)
+_KIND_CODES = {"datetime": DATETIME, "interval": INTERVAL, "time": TIME, "result": RESULT}
+
+
 @lru_cache(maxsize=256)
 def _plan(entity_name: str, properties: frozenset | None, navigations: frozenset | None):
     """What row_json writes for one entity type and $select, worked out once."""
     entity = ENTITY_TYPES[entity_name]
     with_id = properties is None or "id" in properties
     with_link = properties is None or "@iot.selfLink" in properties
-    props = [(name, prop, properties is None and prop.kind != "result")
-             for name, prop in entity.properties.items()
-             if name != "id" and (properties is None or name in properties)]
-    navs = [(f"{name}@iot.navigationLink", f"/{name}") for name in entity.navigations
-            if navigations is None or name in navigations]
+    props = tuple(
+        (name, _KIND_CODES.get(prop.kind, PLAIN), prop.fields[0],
+         prop.fields[-1], properties is None and prop.kind != "result")
+        for name, prop in entity.properties.items()
+        if name != "id" and (properties is None or name in properties))
+    navs = tuple((f"{name}@iot.navigationLink", f"/{name}") for name in entity.navigations
+                 if navigations is None or name in navigations)
     return with_id, with_link, props, navs
 
 
@@ -69,7 +75,8 @@ def row_json(entity: EntityType, row: dict, base_url: str, properties=None,
              navigations=None, self_link_too: bool = True) -> dict:
     """One entity. `properties` / `navigations`: the names to include ($select); None = all.
     Optional properties without a value are left out, as FROST-Server does; `result` is always
-    written (null is a valid result)."""
+    written (null is a valid result). The property kinds are inlined: this runs for every
+    entity served."""
     with_id, with_link, props, navs = _plan(
         entity.name, None if properties is None else frozenset(properties),
         None if navigations is None else frozenset(navigations))
@@ -80,8 +87,22 @@ def row_json(entity: EntityType, row: dict, base_url: str, properties=None,
         out["@iot.id"] = entity_id
     if with_link and self_link_too:
         out["@iot.selfLink"] = link
-    for name, prop, skip_empty in props:
-        value = property_value(prop, row)
+    get = row.get
+    for name, kind, first, last, skip_empty in props:
+        value = get(first)
+        if kind == PLAIN:
+            pass
+        elif kind == RESULT:
+            json_value = get("result_json")
+            value = get("result_number") if json_value is None else json_value
+        elif value is not None:
+            if kind == DATETIME:
+                value = format_time(value)
+            elif kind == INTERVAL:
+                value = format_interval(value, get(last))
+            else:  # TIME: an instant, or an interval when the end is set
+                end = get(last)
+                value = format_time(value) if end is None else format_interval(value, end)
         if value is None and skip_empty:
             continue
         out[name] = value
