@@ -22,6 +22,13 @@ def _number(value: float) -> str:
     return formats.number_format(value, decimal_pos=None, use_l10n=True)
 
 
+def value_text(result) -> str:
+    """An observation's result as shown: numbers localised, without a trailing ",0"."""
+    if isinstance(result, bool) or not isinstance(result, (int, float)):
+        return str(result)
+    return _number(result)
+
+
 def _coordinate(value: float) -> str:
     """SVG numbers: a dot, whatever the language (the template must not localise them)."""
     return f"{value:.1f}"

@@ -83,7 +83,10 @@ def series_of(datastreams, *, now: datetime | None = None, caller: Caller) -> di
     """{datastream id: {"day": Series, "month": Series}}: the last 24 hours hour by hour and the
     last 30 days day by day. Two queries for all datastreams."""
     now = now or timezone.now()
-    since = now - MONTH
+    # Whole local days: today so far and the 29 days before (a partial first day would draw a
+    # misleading dip in a chart of daily sums).
+    since = timezone.localtime(now - MONTH + DAY).replace(hour=0, minute=0, second=0,
+                                                          microsecond=0)
     raw_ids = [s.pk for s in datastreams if s.privacy_level != PrivacyLevel.AGGREGATED]
     windowed = {s.pk: s for s in datastreams if s.privacy_level == PrivacyLevel.AGGREGATED}
     hourly: dict[int, list[Point]] = defaultdict(list)

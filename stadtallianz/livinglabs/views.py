@@ -74,8 +74,10 @@ def _streams_with_charts(request, lab, datastreams):
     rows = []
     for index, stream in enumerate(datastreams):
         drawn = series.get(stream.pk)
+        newest = latest.get(stream.pk)
         rows.append({
-            "stream": stream, "latest": latest.get(stream.pk),
+            "stream": stream, "latest": newest,
+            "latest_text": charts.value_text(newest.result) if newest else "",
             "day": charts.draw(drawn["day"]) if drawn else None,
             "month": charts.draw(drawn["month"]) if drawn else None,
             "kind": drawn["day"].kind if drawn else "mean",

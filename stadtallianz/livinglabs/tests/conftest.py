@@ -21,7 +21,7 @@ from stadtallianz.sensorthings.tests.conftest import (  # noqa: F401 - fixtures
 
 # Marker values: each is stored in exactly one kind of datastream, so a leak shows by value.
 PUBLIC_VALUE = 21.5
-RESTRICTED_VALUE = 987.654
+RESTRICTED_VALUE = 987.5
 K = 20
 WITHHELD_COUNT = 17  # a closed window of counts below k
 SHOWN_COUNT = 23
