@@ -182,7 +182,10 @@ def _run(model, sql: str, params, *, skip_first: bool = False) -> list:
 def _lateral(queryset, reverse, parent_ids, order, fields, skip, limit) -> dict:
     inner = (queryset.filter(**{reverse: RawSQL('"sta_parent"."id"', ())})
              .order_by(*order).values(*fields)[skip:skip + limit])
-    sql, params = inner.query.sql_with_params()
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a geospatial condition that no geometry meets
+        return {}
     # A lateral join is always a nested loop: each parent's rows come out in the order of the
     # inner ORDER BY, so the outer query needs none.
     # `sql` is the compiled ORM query, every value in `params`.
