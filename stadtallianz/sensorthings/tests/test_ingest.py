@@ -140,3 +140,27 @@ def test_recompute_hours_follows_changed_and_deleted_rows(lab, make_datastream):
     sta.Observation.objects.all().delete()
     ingest.recompute_hours([(stream.pk, T0 + timedelta(minutes=5))])
     assert not sta.HourlyAggregate.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_ingests_store_a_redelivered_message_once_and_count_every_value(
+        lab, make_datastream):
+    """Two connections ingest into the same datastream at once (PostgreSQL: the second waits
+    for the first's row lock): the message both carry is stored once, the hour counts each
+    stored value once."""
+    from django.db import connection
+
+    from stadtallianz.core.testing import in_open_transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    stream = make_datastream(lab)
+    thread, errors = in_open_transaction(lambda: ingest.store(
+        [new(stream, 0, 1, dedupe_key=7), new(stream, 1, 2)], lab_id=lab.pk))
+    ids = ingest.store([new(stream, 0, 1, dedupe_key=7), new(stream, 2, 4)], lab_id=lab.pk)
+    thread.join()
+    assert not errors
+    assert ids[0] is None and ids[1]
+    assert sta.Observation.objects.filter(datastream=stream).count() == 3
+    hour = sta.HourlyAggregate.objects.get(datastream=stream)
+    assert (hour.count, hour.total) == (3, 7)
