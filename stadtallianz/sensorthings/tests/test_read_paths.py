@@ -150,3 +150,27 @@ def test_unknown_ids_are_404_json(client, stream, path):
 def test_bad_requests_name_the_problem(client, stream, path, fragment):
     body = get(client, path, status=400)
     assert fragment in body["message"]
+
+
+def test_historical_locations(client, stream):
+    from django.utils import timezone
+
+    from stadtallianz.sensorthings import models as sta
+
+    location = stream.thing.locations.get()
+    history = sta.HistoricalLocation.objects.create(thing=stream.thing, time=timezone.now())
+    history.locations.add(location)
+    listed = get(client, f"Things({stream.thing_id})/HistoricalLocations")["value"]
+    assert [h["@iot.id"] for h in listed] == [history.id]
+    assert listed[0]["time"].endswith("Z")
+    assert get(client, f"HistoricalLocations({history.id})/Locations")["value"][0]["name"] == "Boje"
+    assert get(client, f"HistoricalLocations({history.id})/Thing")["@iot.id"] == stream.thing_id
+    expanded = get(client, f"Locations({location.id})?$expand=HistoricalLocations($expand=Thing)")
+    assert expanded["HistoricalLocations"][0]["Thing"]["@iot.id"] == stream.thing_id
+
+
+def test_a_navigation_id_must_belong_to_its_parent(client, lab, stream, make_datastream):
+    other = make_datastream(lab, name="Anderer Strom")
+    get(client, f"Things({stream.thing_id})/Datastreams({other.id})", status=404)
+    assert get(client, f"Things({other.thing_id})/Datastreams({other.id})")["name"] == \
+        "Anderer Strom"

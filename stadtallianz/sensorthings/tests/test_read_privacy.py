@@ -153,6 +153,14 @@ def test_outsiders_see_no_restricted_or_raw_aggregated_value(client, data, outsi
         assert numbers(json.loads(response.content)) & SECRETS_FOR_OUTSIDERS == set()
     counted = client.get(f"{ROOT}/Observations", {"$count": "true"}, **outsider_headers).json()
     assert counted["@iot.count"] == 2  # the public value and the one shown window
+    # Paging one by one through @iot.nextLink reaches exactly those two.
+    page = client.get(f"{ROOT}/Observations", {"$top": "1"}, **outsider_headers).json()
+    seen = numbers([o["result"] for o in page["value"]])
+    while "@iot.nextLink" in page:
+        page = client.get(page["@iot.nextLink"].replace("http://testserver", ""),
+                          **outsider_headers).json()
+        seen |= numbers([o["result"] for o in page["value"]])
+    assert seen == {PUBLIC, SHOWN}
     shown = client.get(f"{ROOT}/Datastreams({data['people'].id})/Observations").json()
     assert [o["result"] for o in shown["value"]] == [SHOWN]
     windows = client.get(f"{ROOT}/Observations({data['ids']['shown']})/phenomenonTime").json()
