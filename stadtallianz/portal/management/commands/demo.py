@@ -21,8 +21,8 @@ from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event, Registration
 from stadtallianz.ideas import demo as ideas_demo
 from stadtallianz.knowledge import demo as knowledge_demo
-from stadtallianz.livinglabs import demo as livinglabs_demo
 from stadtallianz.letter_of_intent.models import Signature, Version
+from stadtallianz.livinglabs import demo as livinglabs_demo
 from stadtallianz.partners.models import Membership, Offer, Organisation
 from stadtallianz.portal import demo_data
 from stadtallianz.projects import demo as projects_demo
