@@ -49,6 +49,11 @@ def _lab(slug) -> LivingLab:
     return get_object_or_404(LivingLab.objects.select_related("operator"), slug=slug)
 
 
+# What the map draws of a thing's location (the STA accepts any GeoJSON geometry).
+DRAWN_GEOMETRIES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
+                    "MultiPolygon")
+
+
 def _area_collection(lab: LivingLab, locations) -> dict:
     """The lab's area and the locations of its things, for the map (core/js/featuremap.js)."""
     url = lab.get_absolute_url()
@@ -57,8 +62,9 @@ def _area_collection(lab: LivingLab, locations) -> dict:
                                 "url": url}}]
     for location in locations:
         geometry = location.location
-        if isinstance(geometry, dict) and geometry.get("type") in ("Point", "Polygon",
-                                                                   "MultiPolygon"):
+        if isinstance(geometry, dict) and geometry.get("type") == "Feature":
+            geometry = geometry.get("geometry")  # devices may send a whole GeoJSON feature
+        if isinstance(geometry, dict) and geometry.get("type") in DRAWN_GEOMETRIES:
             features.append({"type": "Feature", "geometry": geometry,
                              "properties": {"title": location.name,
                                             "subtitle": location.description[:200],

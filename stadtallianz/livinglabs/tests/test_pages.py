@@ -2,6 +2,7 @@
 facts, map data, datastreams, latest values and charts with their tables, the live partial and
 the CSV download."""
 
+import json
 from datetime import date
 
 import pytest
@@ -98,3 +99,18 @@ def test_the_english_page_is_in_english(client, lab, streams):
     assert "What the lab has learned" in response.text
     german = client.get(f"/de/living-labs/{lab.slug}/")
     assert "What the lab has learned" not in german.text
+
+
+def test_the_map_draws_locations_sent_as_features_and_skips_what_is_no_geometry(client, lab):
+    from stadtallianz.sensorthings.models import Location
+
+    Location.objects.create(lab=lab, name="Als Feature", description="x", location={
+        "type": "Feature", "geometry": {"type": "Point", "coordinates": [7.6, 51.9]},
+        "properties": {}})
+    Location.objects.create(lab=lab, name="Kaputt", description="x", location={"foo": 1})
+    response = client.get(lab.get_absolute_url())
+    collection = json.loads(response.text.split('id="lab-area" type="application/json">')[1]
+                            .split("</script>")[0])
+    assert [f["properties"]["title"] for f in collection["features"]] == [
+        "Reallabor Aasee", "Als Feature"]
+    assert collection["features"][1]["geometry"]["type"] == "Point"
