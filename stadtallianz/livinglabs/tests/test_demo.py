@@ -39,7 +39,9 @@ def test_the_demo_labs_are_fed_through_the_api_and_idempotent(operators, client)
     water = Datastream.objects.get(name="Wassertemperatur Aasee")
     assert Observation.objects.filter(datastream=water).count() == 3 * 24
     assert water.hourly_aggregates.count() == 3 * 24
-    # The set-up token is revoked once the history is in.
+    # Everything came through the API with the set-up token, which is revoked afterwards.
+    setup = LabToken.objects.get(lab=aasee)
+    assert setup.last_used_at is not None and setup.revoked_at is not None
     assert not LabToken.objects.active().exists()
     page = client.get(promenade.get_absolute_url())
     assert "Radverkehr Promenade" in page.text and "<svg" in page.text
