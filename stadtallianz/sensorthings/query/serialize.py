@@ -52,6 +52,8 @@ def model_fields(entity: EntityType, names=None) -> list[str]:
 
 
 PLAIN, DATETIME, INTERVAL, TIME, RESULT = range(5)
+# Written even when null: the standard makes them part of every Observation.
+ALWAYS_WRITTEN = {("Observation", "result"), ("Observation", "resultTime")}
 _KIND_CODES = {"datetime": DATETIME, "interval": INTERVAL, "time": TIME, "result": RESULT}
 
 
@@ -63,7 +65,7 @@ def _plan(entity_name: str, properties: frozenset | None, navigations: frozenset
     with_link = properties is None or "@iot.selfLink" in properties
     props = tuple(
         (name, _KIND_CODES.get(prop.kind, PLAIN), prop.fields[0],
-         prop.fields[-1], properties is None and prop.kind != "result")
+         prop.fields[-1], properties is None and (entity_name, name) not in ALWAYS_WRITTEN)
         for name, prop in entity.properties.items()
         if name != "id" and (properties is None or name in properties))
     navs = tuple((f"{name}@iot.navigationLink", f"/{name}") for name in entity.navigations
@@ -74,9 +76,9 @@ def _plan(entity_name: str, properties: frozenset | None, navigations: frozenset
 def row_json(entity: EntityType, row: dict, base_url: str, properties=None,
              navigations=None, self_link_too: bool = True) -> dict:
     """One entity. `properties` / `navigations`: the names to include ($select); None = all.
-    Optional properties without a value are left out, as FROST-Server does; `result` is always
-    written (null is a valid result). The property kinds are inlined: this runs for every
-    entity served."""
+    Optional properties without a value are left out, as FROST-Server does; an Observation's
+    `result` and `resultTime` are always written (null is valid for both). The property kinds
+    are inlined: this runs for every entity served."""
     with_id, with_link, props, navs = _plan(
         entity.name, None if properties is None else frozenset(properties),
         None if navigations is None else frozenset(navigations))
