@@ -203,3 +203,17 @@ def test_the_token_and_datastream_pages_make_the_same_number_of_queries_for_more
         LabToken.issue(lab=lab, name=f"Token {index}", created_by=partner_admin)
         make_datastream(lab, name=f"Strom {index}")
     assert (query_count(client.get, tokens_url), query_count(client.get, streams_url)) == few
+
+
+def test_revoking_and_creating_tokens_need_the_csrf_token(partner_admin, lab):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(partner_admin, backend="django.contrib.auth.backends.ModelBackend")
+    token = LabToken.issue(lab=lab, name="Boje")[0]
+    assert client.post(reverse("livinglabs:token_revoke",
+                               args=[lab.slug, token.pk])).status_code == 403
+    assert client.post(reverse("livinglabs:tokens", args=[lab.slug]),
+                       {"name": "Neu"}).status_code == 403
+    token.refresh_from_db()
+    assert token.revoked_at is None and LabToken.objects.count() == 1
