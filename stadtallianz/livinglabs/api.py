@@ -129,7 +129,7 @@ class LabDetailOut(LabSummaryOut):
             "sta_url": f"{base}/Datastreams({s.pk})"} for s in streams]
 
 
-class TokenOut(Schema):
+class LabTokenOut(Schema):
     id: int
     name: str
     username: str = Field(..., description="The user name for HTTP Basic and MQTT.")
@@ -138,7 +138,7 @@ class TokenOut(Schema):
     revoked_at: datetime | None
 
 
-class IssuedTokenOut(TokenOut):
+class IssuedLabTokenOut(LabTokenOut):
     key: str = Field(..., description=(
         "The full key, shown only in this answer: send it as `Authorization: Bearer <key>`, "
         "or `username` and `secret` as HTTP Basic or MQTT credentials."))
@@ -278,21 +278,21 @@ def living_lab_update(request, slug: str, payload: LabPatchIn):
     return lab
 
 
-@router.get("/{slug}/tokens", auth=write_auth, response={200: list[TokenOut], **WRITE_ERRORS},
+@router.get("/{slug}/tokens", auth=write_auth, response={200: list[LabTokenOut], **WRITE_ERRORS},
             summary="Device tokens of a living lab")
 def living_lab_token_list(request, slug: str):
     """Every token of the lab, newest first, revoked ones included (never a key)."""
     return list(_managed(request, slug).tokens.all())
 
 
-class TokenIn(InputSchema):
+class LabTokenIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=100,
                       description="What the token is for, e.g. the device it sits in.")
 
 
 @router.post("/{slug}/tokens", auth=write_auth,
-             response={201: IssuedTokenOut, **CHANGE_ERRORS}, summary="Create a device token")
-def living_lab_token_create(request, slug: str, payload: TokenIn):
+             response={201: IssuedLabTokenOut, **CHANGE_ERRORS}, summary="Create a device token")
+def living_lab_token_create(request, slug: str, payload: LabTokenIn):
     """The answer holds the key; it is not stored and cannot be shown again."""
     lab = _managed(request, slug)
     with service_errors():
@@ -303,7 +303,7 @@ def living_lab_token_create(request, slug: str, payload: TokenIn):
 
 
 @router.post("/{slug}/tokens/{token_id}/revoke", auth=write_auth,
-             response={200: TokenOut, **CHANGE_ERRORS}, summary="Revoke a device token")
+             response={200: LabTokenOut, **CHANGE_ERRORS}, summary="Revoke a device token")
 def living_lab_token_revoke(request, slug: str, token_id: int):
     """The token stops working at once for HTTP; the broker learns it with its next password
     file. Revoking a revoked token changes nothing."""
