@@ -87,11 +87,10 @@ def expand(entity: EntityType, rows: list[dict], outs: list[dict], item: Expand,
         return
     parent_ids = sorted({row["id"] for row in rows})
     limit, skip = options.limit, options.skip
-    children_by_parent = first_rows_per_parent(
+    children_by_parent, more = first_rows_per_parent(
         queryset, navigation.reverse, parent_ids, ordering(target, options, caller), fields,
-        skip, limit + 1)
-    all_children = [child for children in children_by_parent.values()
-                    for child in children[:limit]]
+        skip, limit)
+    all_children = [child for children in children_by_parent.values() for child in children]
     child_outs = serialize_rows(target, all_children, options, caller, base_url)
     out_of = {id(child): out for child, out in zip(all_children, child_outs, strict=True)}
     counts = {}
@@ -106,8 +105,8 @@ def expand(entity: EntityType, rows: list[dict], outs: list[dict], item: Expand,
         children = children_by_parent.get(row["id"], [])
         if options.count:
             out[f"{navigation.name}@iot.count"] = counts.get(row["id"], 0)
-        out[navigation.name] = [out_of[id(child)] for child in children[:limit]]
-        if len(children) > limit:
+        out[navigation.name] = [out_of[id(child)] for child in children]
+        if row["id"] in more:
             out[f"{navigation.name}@iot.nextLink"] = (
                 f"{base_url}/{entity.set_name}({row['id']})/{navigation.name}{next_query}")
 
@@ -123,24 +122,28 @@ SAFE = "$(),'/:;@*"
 
 
 def first_rows_per_parent(queryset, reverse: str, parent_ids: list, order: list,
-                          fields: list[str], skip: int, limit: int) -> dict:
-    """{parent id: [rows]}: for every parent, its rows skip+1 … skip+limit in `order`."""
+                          fields: list[str], skip: int, limit: int) -> tuple[dict, set]:
+    """({parent id: [rows]}, {ids of parents with more rows}): for every parent, its rows
+    skip+1 … skip+limit in `order`. One row more is read to know whether more follow."""
     if not parent_ids:
-        return {}
+        return {}, set()
     if connection.vendor == "postgresql":
         return _lateral(queryset, reverse, parent_ids, order, fields, skip, limit)
     numbered = (queryset.filter(**{f"{reverse}__in": parent_ids})
                 .annotate(_parent=F(reverse),
                           _row=Window(RowNumber(), partition_by=[F(reverse)], order_by=order))
-                .filter(_row__gt=skip, _row__lte=skip + limit)
+                .filter(_row__gt=skip, _row__lte=skip + limit + 1)
                 .order_by())
     result: dict = {}
+    more = set()
     for row in sorted(numbered.values(*fields, "_parent", "_row"),
                       key=lambda r: (r["_parent"], r["_row"])):
         parent = row.pop("_parent")
-        row.pop("_row")
-        result.setdefault(parent, []).append(row)
-    return result
+        if row.pop("_row") > skip + limit:
+            more.add(parent)
+        else:
+            result.setdefault(parent, []).append(row)
+    return result, more
 
 
 def fetch(values_queryset) -> list[dict]:
@@ -153,45 +156,54 @@ def fetch(values_queryset) -> list[dict]:
         sql, params = values_queryset.query.sql_with_params()
     except EmptyResultSet:
         return []
-    return _run(values_queryset.model, sql, params)
+    names, rows = _execute(sql, params)
+    return _dicts(values_queryset.model, names, rows)
 
 
-def _run(model, sql: str, params, *, skip_first: bool = False) -> list:
-    json_columns = {f.attname for f in model._meta.concrete_fields
-                    if f.get_internal_type() == "JSONField"}
+def _execute(sql: str, params) -> tuple[list[str], list[tuple]]:
     with connection.cursor() as cursor:
         # psycopg's own (C) loader of timestamptz instead of Django's Python one, which only
         # forces the time zone: the session's zone is UTC already.
         cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
         cursor.execute(sql, params)
-        names = [column.name for column in cursor.description]
-        json_here = [names.index(name) for name in json_columns if name in names]
-        rows = []
-        for values in cursor.fetchall():
-            if json_here:
-                values = list(values)
-                for index in json_here:
-                    if isinstance(values[index], str):
-                        values[index] = json.loads(values[index])
-            rows.append(values)
-    if skip_first:
-        return [(values[0], dict(zip(names[1:], values[1:], strict=True))) for values in rows]
-    return [dict(zip(names, values, strict=True)) for values in rows]
+        return [column.name for column in cursor.description], cursor.fetchall()
 
 
-def _lateral(queryset, reverse, parent_ids, order, fields, skip, limit) -> dict:
+def _dicts(model, names: list[str], rows) -> list[dict]:
+    """Rows as dicts, JSON columns decoded (Django reads jsonb as text)."""
+    json_columns = {f.attname for f in model._meta.concrete_fields
+                    if f.get_internal_type() == "JSONField"}
+    json_here = [index for index, name in enumerate(names) if name in json_columns]
+    out = []
+    for values in rows:
+        row = dict(zip(names, values, strict=True))
+        for index in json_here:
+            value = values[index]
+            if isinstance(value, str):
+                row[names[index]] = json.loads(value)
+        out.append(row)
+    return out
+
+
+def _lateral(queryset, reverse, parent_ids, order, fields, skip, limit) -> tuple[dict, set]:
     inner = (queryset.filter(**{reverse: RawSQL('"sta_parent"."id"', ())})
-             .order_by(*order).values(*fields)[skip:skip + limit])
+             .order_by(*order).values(*fields)[skip:skip + limit + 1])
     try:
         sql, params = inner.query.sql_with_params()
     except EmptyResultSet:  # e.g. a geospatial condition that no geometry meets
-        return {}
+        return {}, set()
     # A lateral join is always a nested loop: each parent's rows come out in the order of the
     # inner ORDER BY, so the outer query needs none.
     # `sql` is the compiled ORM query, every value in `params`.
     statement = (f'SELECT "sta_parent"."id", "sta_rows".* FROM unnest(%s::bigint[]) '  # noqa: S608
                  f'AS "sta_parent"("id") CROSS JOIN LATERAL ({sql}) AS "sta_rows"')
-    result: dict = {}
-    for parent, row in _run(queryset.model, statement, [parent_ids, *params], skip_first=True):
-        result.setdefault(parent, []).append(row)
-    return result
+    names, rows = _execute(statement, [parent_ids, *params])
+    grouped: dict = {}
+    for values in rows:
+        grouped.setdefault(values[0], []).append(values[1:])
+    result, more = {}, set()
+    for parent, group in grouped.items():
+        if len(group) > limit:  # the extra row only says that more follow: not converted
+            more.add(parent)
+        result[parent] = _dicts(queryset.model, names[1:], group[:limit])
+    return result, more
