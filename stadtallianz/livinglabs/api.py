@@ -108,7 +108,7 @@ class LabDetailOut(LabSummaryOut):
 
     @staticmethod
     def resolve_partners(obj):
-        return list(obj.partners.order_by("name"))
+        return list(Organisation.objects.public().filter(living_labs=obj).order_by("name"))
 
     @staticmethod
     def resolve_projects(obj):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from stadtallianz.backoffice.exports import csv_response
 from stadtallianz.core.forms import add_service_errors
 from stadtallianz.core.markdown import render_markdown
+from stadtallianz.partners.models import Organisation
 from stadtallianz.sensorthings.models import Datastream, Location
 
 from . import charts, forms, permissions, readings, services
@@ -112,7 +113,8 @@ def lab_detail(request, slug):
         "description_html": render_markdown(lab.description, top_level=3),
         "trial_html": render_markdown(lab.trial, top_level=3),
         "learnings_html": render_markdown(lab.learnings, top_level=3),
-        "partners": list(lab.partners.order_by("name")),
+        # Public partners only: a withdrawn organisation's page is gone.
+        "partners": list(Organisation.objects.public().filter(living_labs=lab).order_by("name")),
         "projects": list(lab.projects.order_by("title_de")),
         "area_geojson": _area_collection(lab, locations),
         "locations": locations,

@@ -114,3 +114,15 @@ def test_the_map_draws_locations_sent_as_features_and_skips_what_is_no_geometry(
     assert [f["properties"]["title"] for f in collection["features"]] == [
         "Reallabor Aasee", "Als Feature"]
     assert collection["features"][1]["geometry"]["type"] == "Point"
+
+
+def test_a_withdrawn_partner_is_not_listed(client, lab, make_organisation):
+    from stadtallianz.partners.models import Organisation
+
+    shown = make_organisation("Sichtbar GmbH")
+    gone = make_organisation("Ausgetreten AG", status=Organisation.Status.WITHDRAWN)
+    lab.partners.add(shown, gone)
+    text = client.get(lab.get_absolute_url()).text
+    assert "Sichtbar GmbH" in text and "Ausgetreten AG" not in text
+    api = client.get(f"/api/v1/living-labs/{lab.slug}").json()
+    assert [p["slug"] for p in api["partners"]] == [shown.slug]
