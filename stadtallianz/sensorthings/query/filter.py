@@ -204,10 +204,13 @@ class Parser:
     """Pratt parser: parse(binding) reads a prefix expression and then every infix operator
     that binds more tightly than `binding`."""
 
+    MAX_DEPTH = 100  # nested parentheses, calls and operators: deeper is refused, not a crash
+
     def __init__(self, text: str):
         self.text = text
         self.tokens = tokenize(text)
         self.index = 0
+        self.depth = 0
 
     @property
     def token(self) -> Token:
@@ -233,6 +236,16 @@ class Parser:
         return node
 
     def parse(self, binding: int):
+        self.depth += 1
+        if self.depth > self.MAX_DEPTH:
+            raise filter_error(f"the expression is nested more than {self.MAX_DEPTH} levels "
+                               "deep", self.token.position)
+        try:
+            return self._parse(binding)
+        finally:
+            self.depth -= 1
+
+    def _parse(self, binding: int):
         left = self.prefix()
         while True:
             token = self.token

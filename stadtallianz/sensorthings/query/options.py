@@ -74,7 +74,10 @@ def _integer(name: str, text: str, maximum: int | None = None) -> int:
     return value
 
 
-def parse_options(pairs, *, nested: bool = False) -> Options:
+MAX_EXPAND_DEPTH = 10
+
+
+def parse_options(pairs, *, nested: bool = False, depth: int = 0) -> Options:
     """Options from (name, value) pairs (the request's query string or the inside of an
     $expand's parentheses). Unknown options starting with $ are refused."""
     options = Options()
@@ -105,7 +108,9 @@ def parse_options(pairs, *, nested: bool = False) -> Options:
             if not options.select:
                 raise bad("$select is empty.")
         elif name == "$expand":
-            options.expand = parse_expand(value)
+            if depth >= MAX_EXPAND_DEPTH:
+                raise bad(f"$expand may be nested at most {MAX_EXPAND_DEPTH} levels deep.")
+            options.expand = parse_expand(value, depth + 1)
         elif name == "$resultFormat":
             if nested or value != "dataArray":
                 raise bad(f"$resultFormat supports only dataArray on Observations, not "
@@ -114,7 +119,7 @@ def parse_options(pairs, *, nested: bool = False) -> Options:
     return options
 
 
-def parse_expand(text: str) -> list[Expand]:
+def parse_expand(text: str, depth: int = 1) -> list[Expand]:
     items: dict[str, Expand] = {}
     for part in split_top_level(text, ","):
         part = part.strip()
@@ -128,14 +133,16 @@ def parse_expand(text: str) -> list[Expand]:
         pairs = []
         for option in split_top_level(inner, ";") if inner.strip() else []:
             name, sep, value = option.partition("=")
-            if not sep:
-                raise bad(f"The nested option '{option}' of $expand needs a value "
-                          "($name=value).")
+            if not sep or not option.strip().startswith("$"):
+                raise bad(f"The nested option '{option}' of $expand must be a query option "
+                          "with its value ($name=value).")
             pairs.append((name.strip(), value))
-        options = parse_options(pairs, nested=True)
+        options = parse_options(pairs, nested=True, depth=depth)
         names = [name for name in path.strip().split("/") if name]
         if not names:
             raise bad(f"$expand item '{part}' names no navigation property.")
+        if depth + len(names) - 1 > MAX_EXPAND_DEPTH:
+            raise bad(f"$expand may be nested at most {MAX_EXPAND_DEPTH} levels deep.")
         # Datastreams/Observations($top=1) = Datastreams($expand=Observations($top=1))
         for name in reversed(names[1:]):
             options = Options(expand=[Expand(name, options)])

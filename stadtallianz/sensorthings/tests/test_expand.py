@@ -87,7 +87,8 @@ def test_to_one_and_reverse_expands(client, streams):
     ("Observations($filter=result gt)", "expected a value"),
     ("Observations(", "Unbalanced"),
     ("Colours", "no navigation property Colours"),
-    ("Observations($top)", "needs a value"),
+    ("Observations($top)", "must be a query option with its value"),
+    ("Thing(Locations)", "must be a query option with its value"),
     ("Thing/Colours", "Thing has no navigation property Colours"),
 ])
 def test_expand_errors(client, streams, expand, fragment):

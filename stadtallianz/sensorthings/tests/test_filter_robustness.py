@@ -51,3 +51,19 @@ def test_random_expands_never_fail(client, stream):
         text = "".join(generator.choice(parts) for _ in range(generator.randint(1, 7)))
         response = client.get("/sta/v1.1/Datastreams", {"$expand": text})
         assert response.status_code in (200, 400), (text, response.content)
+
+
+def test_deep_nesting_is_refused_not_a_crash(client, stream):
+    deep = "(" * 3000 + "id eq 1" + ")" * 3000
+    response = client.get("/sta/v1.1/Datastreams", {"$filter": deep})
+    assert response.status_code == 400
+    assert "nested more than 100 levels" in response.json()["message"]
+    assert client.get("/sta/v1.1/Datastreams",
+                      {"$filter": "not " * 3000 + "true"}).status_code == 400
+    expand = "Thing($expand=Datastreams($expand=" * 30 + "Thing" + "))" * 30
+    response = client.get("/sta/v1.1/Datastreams", {"$expand": expand})
+    assert response.status_code == 400 and "at most 10 levels" in response.json()["message"]
+    slashes = "/".join(["Thing", "Datastreams"] * 8)
+    assert client.get("/sta/v1.1/Datastreams", {"$expand": slashes}).status_code == 400
+    fine = client.get("/sta/v1.1/Datastreams", {"$filter": "((((id eq 1))))"})
+    assert fine.status_code == 200
