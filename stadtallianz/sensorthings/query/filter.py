@@ -87,6 +87,7 @@ class Token:
 
 _DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|z|[+-]\d{2}:?\d{2})?)?")
+MAX_NUMBER = 2**63 - 1
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z_@$][A-Za-z0-9_.@$]*(?:/[A-Za-z_@$][A-Za-z0-9_.@$]*)*")
 
@@ -121,6 +122,8 @@ def tokenize(text: str) -> list[Token]:
         if match:
             raw = match.group()
             value = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            if abs(value) > MAX_NUMBER:  # also infinity: the databases store 64-bit numbers
+                raise filter_error(f"the number {raw} is too large", i)
             tokens.append(Token("number", raw, i, value))
             i = match.end()
             continue

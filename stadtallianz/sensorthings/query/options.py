@@ -10,6 +10,7 @@ from ..errors import StaError
 
 DEFAULT_TOP = 100
 MAX_TOP = 10000
+MAX_SKIP = 10**15
 OPTION_NAMES = ("$filter", "$expand", "$select", "$orderby", "$top", "$skip", "$count",
                 "$resultFormat")
 
@@ -98,7 +99,7 @@ def parse_options(pairs, *, nested: bool = False, depth: int = 0) -> Options:
         elif name == "$top":
             options.top = _integer("$top", value, MAX_TOP)
         elif name == "$skip":
-            options.skip = _integer("$skip", value)
+            options.skip = _integer("$skip", value, MAX_SKIP)
         elif name == "$count":
             if value not in ("true", "false"):
                 raise bad(f"$count must be true or false, not '{value}'.")

@@ -48,7 +48,7 @@ def handle(request, caller, path: ResourcePath):
                 return data_array_response(request, queryset, options, caller, base_url)
             return collection_response(request, path, queryset, options, caller, base_url)
         return entity_response(path, queryset, options, caller, base_url)
-    except DatabaseError as error:  # e.g. a JSON property that is not a number
+    except (DatabaseError, OverflowError) as error:  # e.g. a JSON property that is no number
         raise bad_request(f"The query could not be answered: {str(error).strip()}") from None
 
 
