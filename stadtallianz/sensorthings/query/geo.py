@@ -16,7 +16,7 @@ from django.db.models import Q
 from shapely.geometry import shape
 
 from ..errors import StaError
-from .filter import Call, Literal, Path, filter_error
+from .filter import Call, Literal, Path, filter_error, visible_queryset
 
 PREDICATES = {
     "geo.intersects": shapely.intersects, "st_intersects": shapely.intersects,
@@ -57,8 +57,9 @@ def _geometry_rows(compiler, path: Path):
         raise filter_error(f"{'/'.join(path.parts)} is not a geometry", path.position)
     entity, prefix = operand.extra["entity"], operand.extra["prefix"]
     column = operand.field[len(prefix):]
-    rows = [(pk, to_shape(value))
-            for pk, value in entity.model.objects.values_list("id", column).iterator()]
+    # Through the privacy filter like every read (restricted datastreams' observedArea).
+    rows = [(pk, to_shape(value)) for pk, value in
+            visible_queryset(entity, compiler.caller).values_list("id", column).iterator()]
     return prefix, [(pk, geometry) for pk, geometry in rows if geometry is not None]
 
 
