@@ -176,7 +176,9 @@ class Bridge:
 
     def run(self) -> Counters:
         self.client = self._make_client()
-        notify.PUBLISHER.use(self.client)  # notifications of what we store go out on our connection
+        # Notifications of what we store go out on our connection, built in a thread of their
+        # own while the next batch is stored.
+        notify.PUBLISHER.use(self.client, background=True)
         self.client.loop_start()
         log.info("MQTT bridge %s reading %s", self.client_id,
                  ", ".join(topics.ingest_subscriptions(self.prefix)))

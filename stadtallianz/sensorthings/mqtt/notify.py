@@ -16,6 +16,7 @@ the data: the client connects lazily, once per process, and a broker that is dow
 import json
 import logging
 import os
+import queue
 import socket
 import threading
 import time
@@ -36,6 +37,7 @@ NOTIFICATION_QOS = 0
 # never wait (a broker that is down costs a request this once).
 FIRST_CONNECT_WAIT = 1.0
 MAX_QUEUED = 100_000  # messages paho buffers while the socket is slow
+BACKGROUND_BACKLOG = 100  # writes whose notifications wait for the background thread
 
 
 class Publisher:
@@ -49,17 +51,50 @@ class Publisher:
         self._url = None
         self._own = False
         self._last_warning = 0.0
+        self._worker = None
+        self._queue = None
 
-    def use(self, client) -> None:
-        """Publish through an already connected client (the bridge's)."""
+    def use(self, client, *, background: bool = False) -> None:
+        """Publish through an already connected client (the bridge's). With `background`,
+        notifications are built and sent by a thread of their own (with its own database
+        connection), so the bridge goes on storing meanwhile."""
         with self._lock:
             self._stop_own()
             self._client, self._pid, self._url, self._own = client, os.getpid(), None, False
+            if background and self._worker is None:
+                self._queue = queue.Queue(maxsize=BACKGROUND_BACKLOG)
+                self._worker = threading.Thread(target=self._work, args=(self._queue,),
+                                                name="mqtt-notify", daemon=True)
+                self._worker.start()
 
     def release(self, client) -> None:
+        """Stops using the bridge's client (after the notifications still waiting are sent)."""
+        with self._lock:
+            worker, work = self._worker, self._queue
+            self._worker = self._queue = None
+        if worker is not None:
+            work.put(None)
+            worker.join(30)
         with self._lock:
             if self._client is client:
                 self._client = None
+
+    def submit(self, entity_name: str, ids: list[int], created: bool) -> None:
+        """Called after the commit: in the background thread if there is one, else here."""
+        work = self._queue
+        if work is not None:
+            work.put((entity_name, ids, created))  # waits when far behind: nothing is dropped
+        else:
+            _publish_safely(entity_name, ids, created)
+
+    def _work(self, work: "queue.Queue") -> None:
+        from django.db import connection
+
+        try:
+            while (item := work.get()) is not None:
+                _publish_safely(*item)
+        finally:
+            connection.close()
 
     def _stop_own(self):
         if self._client is not None and self._own and self._pid == os.getpid():
@@ -129,13 +164,13 @@ def announce(entity_name: str, ids, *, created: bool = True) -> None:
     ids = [pk for pk in ids if pk is not None]
     if not ids:
         return
-    transaction.on_commit(lambda: _publish_safely(entity_name, ids, created), robust=True)
+    transaction.on_commit(lambda: PUBLISHER.submit(entity_name, ids, created), robust=True)
 
 
 def _publish_safely(entity_name: str, ids: list[int], created: bool) -> None:
     try:
         PUBLISHER.publish(messages(entity_name, ids, created=created))
-    except Exception:
+    except Exception:  # noqa: BLE001
         # The data is committed; a notification that cannot be built or sent must not turn
         # the request into an error.
         log.exception("MQTT notification of %s %s failed", entity_name, ids[:10])
@@ -151,7 +186,14 @@ def visible(entity: EntityType, ids):
     """The entities among `ids` that a visitor may read."""
     from stadtallianz.livinglabs.models import PrivacyLevel
 
-    rows = entity.model.objects.filter(pk__in=ids)
+    ids = list(ids)
+    low, high = min(ids), max(ids)
+    if high - low < 4 * len(ids):
+        # The ids of one write are nearly consecutive: a range is far cheaper to send and plan
+        # than a list of a thousand parameters (the few others in it are dropped in messages()).
+        rows = entity.model.objects.filter(pk__gte=low, pk__lte=high)
+    else:
+        rows = entity.model.objects.filter(pk__in=ids)
     visitor = Caller(AnonymousUser())
     if entity.name == "Observation":
         # Observations of aggregated datastreams are windows that change until they close:
@@ -182,7 +224,9 @@ def messages(entity_name: str, ids, *, created: bool = True) -> list[tuple[str, 
     rows_query = visible(entity, ids)
     collections = list(_collections(entity)) if created else []
     to_one = [nav.accessor for nav, _set, _back in collections if not nav.to_many]
-    rows = list(rows_query.values(*model_fields(entity), *to_one))
+    wanted = set(ids)
+    rows = [row for row in rows_query.values(*model_fields(entity), *to_one)
+            if row["id"] in wanted]
     if not rows:
         return []
     related: dict[str, dict[int, list[int]]] = {}
