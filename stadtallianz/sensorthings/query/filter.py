@@ -19,7 +19,7 @@ Semantics worth knowing (docs/standards.md):
 import re
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from django.db.models import (
     BooleanField,
@@ -32,6 +32,7 @@ from django.db.models import (
     IntegerField,
     Q,
     TextField,
+    TimeField,
     Value,
 )
 from django.db.models.fields.json import KT
@@ -87,6 +88,7 @@ class Token:
 
 _DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|z|[+-]\d{2}:?\d{2})?)?")
+_TIME = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 MAX_NUMBER = 2**63 - 1
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z_@$][A-Za-z0-9_.@$]*(?:/[A-Za-z_@$][A-Za-z0-9_.@$]*)*")
@@ -116,6 +118,16 @@ def tokenize(text: str) -> list[Token]:
             except StaError:
                 raise filter_error(f"'{raw}' is not a valid date or time", i) from None
             tokens.append(Token("datetime", raw, i, value))
+            i = match.end()
+            continue
+        match = _TIME.match(text, i)
+        if match and (match.end() == n or not text[match.end()].isalnum()):
+            raw = match.group()
+            try:
+                value = time.fromisoformat(raw)
+            except ValueError:
+                raise filter_error(f"'{raw}' is not a valid time of day", i) from None
+            tokens.append(Token("time", raw, i, value))
             i = match.end()
             continue
         match = _NUMBER.match(text, i)
@@ -271,6 +283,8 @@ class Parser:
             return Literal(token.value, "number", token.position)
         if token.kind == "datetime":
             return Literal(token.value, "datetime", token.position)
+        if token.kind == "time":
+            return Literal(token.value, "time", token.position)
         if token.kind == "typed":
             return self.typed_literal(token)
         if token.kind == "name":
@@ -645,6 +659,8 @@ class Compiler:
                 return Value(operand.value, output_field=BooleanField())
             if operand.type == "date":
                 return Value(operand.value, output_field=DateField())
+            if operand.type == "time":
+                return Value(operand.value, output_field=TimeField())
             return Value(operand.value, output_field=TextField())
         if operand.type == "result":
             operand = self._result_as(operand, kind or "number")

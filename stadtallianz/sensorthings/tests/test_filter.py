@@ -73,6 +73,8 @@ def test_comparison_logic_and_arithmetic(client, setup, query, expected):
     ("$filter=fractionalseconds(phenomenonTime) eq 0 and day(phenomenonTime) eq 1",
      [20.5, 21.0, 19.5, 18.0]),
     ("$filter=date(phenomenonTime) eq 2026-03-02", [5, 7, "defekt"]),
+    ("$filter=time(phenomenonTime) eq 12:40:15", [7]),
+    ("$filter=time(phenomenonTime) ge 00:20 and time(phenomenonTime) lt 12:00", [19.5, 18.0]),
     ("$filter=totaloffsetminutes(phenomenonTime) eq 0 and result eq 5", [5]),
     ("$filter=phenomenonTime lt now()", [20.5, 21.0, 19.5, 18.0, 5, 7, "defekt"]),
     ("$filter=phenomenonTime gt now()", []),
