@@ -6,7 +6,9 @@ a restricted datastream does not exist for an outsider, whether it is addressed 
 a navigation (Things(1)/Datastreams), through `$expand`, `$filter`, `$count` or a next link.
 """
 
+import gc
 import json
+from contextlib import contextmanager
 
 from django.db import DatabaseError
 from django.http import HttpResponse
@@ -29,7 +31,27 @@ def json_response(body, status: int = 200) -> HttpResponse:
                         content_type="application/json; charset=utf-8", status=status)
 
 
+@contextmanager
+def cyclic_gc_paused():
+    """Pauses Python's cycle collector while a response is built. A page of thousands of
+    entities allocates hundreds of thousands of dicts and strings, none of them in reference
+    cycles (reference counting frees them); left on, the collector walks them repeatedly and
+    adds up to a hundred milliseconds to the slowest requests."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def handle(request, caller, path: ResourcePath):
+    with cyclic_gc_paused():
+        return _handle(request, caller, path)
+
+
+def _handle(request, caller, path: ResourcePath):
     base_url = base_url_of(request)
     options = parse_options(request.GET.items())
     if options.result_format and not (path.entity.name == "Observation"
