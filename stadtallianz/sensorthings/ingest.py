@@ -227,30 +227,48 @@ _sequence_name: str | None = None
 # dumper serialises the Python objects itself).
 COPY_TYPES = ["bigint", "bigint", "timestamptz", "timestamptz", "timestamptz", "float8",
               "jsonb", "jsonb", "timestamptz", "timestamptz", "jsonb", "bigint"]
+LEAN_COLUMNS = ("id", "datastream_id", "phenomenon_time_start", "result_number",
+                "feature_of_interest_id")
+LEAN_TYPES = ["bigint", "bigint", "timestamptz", "float8", "bigint"]
 
 
 def _copy_rows(observations: list[NewObservation], numbers: list) -> list[int]:
     """PostgreSQL: ids from the sequence in one query, then the rows with a binary COPY —
-    several times faster than INSERT for thousands of rows."""
+    several times faster than INSERT for thousands of rows. A batch of plain numeric minute
+    values (the usual one) sends only the five columns it fills."""
     global _sequence_name
+    lean = not any(o.phenomenon_time_end is not None or o.result_time is not None
+                   or o.result_quality is not None or o.valid_time_start is not None
+                   or o.parameters is not None for o in observations) and (
+        None not in numbers or all(o.result is None for o, number in zip(
+            observations, numbers, strict=True) if number is None))
     with connection.cursor() as cursor:
         if _sequence_name is None:
             cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [OBSERVATION_TABLE])
             _sequence_name = cursor.fetchone()[0]
-        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)",
+        # One row holding an array: cheaper to fetch than one row per id.
+        cursor.execute("SELECT array_agg(nextval(%s)) FROM generate_series(1, %s)",
                        [_sequence_name, len(observations)])
-        new_ids = [row[0] for row in cursor.fetchall()]
-        columns = ", ".join(RAW_COLUMNS[:-1])
-        with cursor.cursor.copy(
-                f"COPY {OBSERVATION_TABLE} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(COPY_TYPES)
+        new_ids = cursor.fetchone()[0]
+        if lean:
+            columns, types = LEAN_COLUMNS, LEAN_TYPES
+        else:
+            columns, types = RAW_COLUMNS[:-1], COPY_TYPES
+        with cursor.cursor.copy(f"COPY {OBSERVATION_TABLE} ({', '.join(columns)}) "
+                                "FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
             write = copy.write_row
-            for o, new_id, number in zip(observations, new_ids, numbers, strict=True):
-                write((new_id, o.datastream_id, o.phenomenon_time_start,
-                       o.phenomenon_time_end, o.result_time, number,
-                       None if number is not None else o.result, o.result_quality,
-                       o.valid_time_start, o.valid_time_end, o.parameters,
-                       o.feature_of_interest_id))
+            if lean:
+                for o, new_id, number in zip(observations, new_ids, numbers, strict=True):
+                    write((new_id, o.datastream_id, o.phenomenon_time_start, number,
+                           o.feature_of_interest_id))
+            else:
+                for o, new_id, number in zip(observations, new_ids, numbers, strict=True):
+                    write((new_id, o.datastream_id, o.phenomenon_time_start,
+                           o.phenomenon_time_end, o.result_time, number,
+                           None if number is not None else o.result, o.result_quality,
+                           o.valid_time_start, o.valid_time_end, o.parameters,
+                           o.feature_of_interest_id))
     return new_ids
 
 

@@ -94,11 +94,12 @@ def _rows(item, number: int, now: datetime) -> list:
     index = {name: position for position, name in enumerate(components)}
     width = len(components)
     at_time, at_result = index.get("phenomenonTime"), index["result"]
-    at_result_time, at_feature = index.get("resultTime"), index.get("FeatureOfInterest/id")
-    at_parameters, at_valid = index.get("parameters"), index.get("validTime")
-    at_quality = index.get("resultQuality")
+    extras = [(name, index[name]) for name in EXTRA_COMPONENTS if name in index]
     new = ingest.NewObservation
     out = []
+    append = out.append
+    # The common case (an ISO instant, a number or text) is checked inline without building a
+    # message; anything else goes through the checks that name item, row and problem.
     for row_number, row in enumerate(rows, start=1):
         if type(row) is not list or len(row) != width:
             raise bad_request(f"{where}, row {row_number}: a row is a list of {width} values, "
@@ -108,33 +109,64 @@ def _rows(item, number: int, now: datetime) -> list:
             start = now
         else:
             raw = row[at_time]
-            if type(raw) is str and "/" in raw:
-                start, end = parse_interval(raw, f"{where}, row {row_number}: phenomenonTime")
-            else:
-                start = _instant(raw, f"{where}, row {row_number}: phenomenonTime")
-        observation = new(datastream_id, start,
-                          _result(row[at_result], f"{where}, row {row_number}: result"), end)
-        if at_result_time is not None and row[at_result_time] is not None:
-            observation.result_time = _instant(row[at_result_time],
-                                               f"{where}, row {row_number}: resultTime")
-        if at_feature is not None and row[at_feature] is not None:
-            observation.feature_of_interest_id = _link_id(
-                row[at_feature], f"{where}, row {row_number}: FeatureOfInterest/id")
-        if at_parameters is not None and row[at_parameters] is not None:
-            if not isinstance(row[at_parameters], dict):
-                raise bad_request(f"{where}, row {row_number}: parameters must be an object.")
-            _finite(row[at_parameters], f"{where}, row {row_number}: parameters")
-            observation.parameters = row[at_parameters]
-        if at_valid is not None and row[at_valid] is not None:
-            valid_start, valid_end = parse_interval(row[at_valid],
-                                                    f"{where}, row {row_number}: validTime")
+            start = None
+            if type(raw) is str and "/" not in raw:
+                try:
+                    start = _fromisoformat(raw)
+                except ValueError:
+                    pass
+                else:
+                    zone = start.tzinfo
+                    if zone is None:
+                        start = start.replace(tzinfo=UTC)
+                    elif zone is not UTC:
+                        start = start.astimezone(UTC)
+            if start is None:
+                start, end = _time_or_interval(raw, f"{where}, row {row_number}: phenomenonTime")
+        result = row[at_result]
+        kind = type(result)
+        if not (kind is float or kind is str or result is None or kind is bool
+                or (kind is int and -_LARGEST < result < _LARGEST)):
+            result = _result(result, f"{where}, row {row_number}: result")
+        observation = new(datastream_id, start, result, end)
+        if extras:
+            _set_extras(observation, row, extras, f"{where}, row {row_number}")
+        append(observation)
+    return out
+
+
+EXTRA_COMPONENTS = ("resultTime", "FeatureOfInterest/id", "parameters", "validTime",
+                    "resultQuality")
+
+
+def _time_or_interval(raw, where: str):
+    if isinstance(raw, str) and "/" in raw:
+        return parse_interval(raw, where)
+    return _instant(raw, where), None
+
+
+def _set_extras(observation, row: list, extras, where: str) -> None:
+    for name, position in extras:
+        value = row[position]
+        if value is None:
+            continue
+        if name == "resultTime":
+            observation.result_time = _instant(value, f"{where}: resultTime")
+        elif name == "FeatureOfInterest/id":
+            observation.feature_of_interest_id = _link_id(value,
+                                                          f"{where}: FeatureOfInterest/id")
+        elif name == "parameters":
+            if not isinstance(value, dict):
+                raise bad_request(f"{where}: parameters must be an object.")
+            _finite(value, f"{where}: parameters")
+            observation.parameters = value
+        elif name == "validTime":
+            valid_start, valid_end = parse_interval(value, f"{where}: validTime")
             observation.valid_time_start = valid_start
             observation.valid_time_end = valid_end if valid_end is not None else valid_start
-        if at_quality is not None and row[at_quality] is not None:
-            _finite(row[at_quality], f"{where}, row {row_number}: resultQuality")
-            observation.result_quality = row[at_quality]
-        out.append(observation)
-    return out
+        else:  # resultQuality
+            _finite(value, f"{where}: resultQuality")
+            observation.result_quality = value
 
 
 def create_observations(request, caller):
