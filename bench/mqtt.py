@@ -144,6 +144,7 @@ def main():
         "--url": ("", "a running broker (default: start one)"),
         "--batch-size": (1000, "the bridge's --batch-size"),
         "--profile": ("", "write a cProfile of the bridge to this file"),
+        "--without-notifications": (False, "the bridge publishes no notifications"),
     }, per="runs")
     setup("mqtt")
     from django.db import connection
@@ -160,14 +161,14 @@ def main():
 
     directory = tempfile.mkdtemp(prefix="bench-mqtt-")
     broker, url = (None, arguments.url) if arguments.url else start_broker(directory)
-    environment = {**os.environ, "MQTT_URL": url, "MQTT_INGEST_PREFIX": INGEST,
-                   "LOG_LEVEL": "INFO"}
+    environment = {**os.environ, "MQTT_URL": "" if arguments.without_notifications else url,
+                   "MQTT_INGEST_PREFIX": INGEST, "LOG_LEVEL": "INFO"}
     log_path = os.path.join(directory, "bridge.log")
     with open(log_path, "wb") as log:
         bridge = subprocess.Popen(  # noqa: S603
             [sys.executable,
              *(["-m", "cProfile", "-o", arguments.profile] if arguments.profile else []),
-             str(ROOT / "manage.py"), "mqtt-bridge",
+             str(ROOT / "manage.py"), "mqtt-bridge", "--url", url,
              "--client-id", f"bench-bridge-{uuid.uuid4().hex[:8]}",
              "--batch-size", str(arguments.batch_size), "--progress-every", "5"],
             env=environment, stdout=log, stderr=log)
@@ -190,7 +191,8 @@ def main():
             process.start()
         time.sleep(1)  # all connected
         say(f"database: {connection.vendor}; {total:,} messages from {publishers} publishers "
-            f"(QoS 1) over {len(streams)} datastreams; bridge batch {arguments.batch_size}")
+            f"(QoS 1) over {len(streams)} datastreams; bridge batch {arguments.batch_size}, "
+            f"notifications {'off' if arguments.without_notifications else 'on'}")
         say(f"machine: {os.cpu_count()} cores, load average {load_average()}")
         started = time.perf_counter()
         go.set()
