@@ -715,9 +715,11 @@ class Compiler:
                 raise filter_error(f"{entity.name} has no property or navigation '{part}'",
                                    node.position)
             rest = parts[index + 1:]
-            if rest and prop.kind != "json":
+            # GeoJSON members too: QGIS filters layers with
+            # "location/type eq 'Point' or location/geometry/type eq 'Point'".
+            if rest and prop.kind not in ("json", "geometry"):
                 raise filter_error(f"{part} has no sub-properties", node.position)
-            if prop.kind == "json":
+            if prop.kind == "json" or rest:
                 orm = "__".join((f"{prefix}{prop.field}", *rest))
                 return Operand("json", F(orm), field=orm)
             if prop.kind == "result":

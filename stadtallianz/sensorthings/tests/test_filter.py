@@ -179,6 +179,21 @@ def test_geospatial(client, setup, path, expected):
     assert names(client, f"{path}{separator}$orderby=id") == expected
 
 
+def test_geojson_members_as_qgis_filters_them(client, setup, lab):
+    sta.Location.objects.create(
+        lab=lab, name="Seeufer", description="Uferlinie", encoding_type="application/geo+json",
+        location={"type": "Feature", "properties": {},
+                  "geometry": {"type": "LineString", "coordinates": [[7.6, 51.9], [7.7, 51.9]]}})
+    qgis_points = "location/type eq 'Point' or location/geometry/type eq 'Point'"
+    assert names(client, "Locations", {"$filter": qgis_points, "$orderby": "id"}) == [
+        "Boje", "Boje", "Hafen"]
+    qgis_lines = "location/type eq 'LineString' or location/geometry/type eq 'LineString'"
+    assert names(client, "Locations", {"$filter": qgis_lines}) == ["Seeufer"]
+    assert names(client, "Things", {"$filter": "Locations/location/type eq 'LineString'"}) == []
+    response = client.get(f"{ROOT}/Locations", {"$filter": "name/first eq 'x'"})
+    assert "name has no sub-properties" in response.json()["message"]
+
+
 def test_geospatial_through_observations(client, setup):
     box = "POLYGON((7.60 51.95, 7.61 51.95, 7.61 51.96, 7.60 51.96, 7.60 51.95))"
     assert results(client, f"$filter=st_within(FeatureOfInterest/feature, geography'{box}') "
