@@ -106,7 +106,7 @@ def expand(entity: EntityType, rows: list[dict], outs: list[dict], item: Expand,
         if options.count:
             out[f"{navigation.name}@iot.count"] = counts.get(row["id"], 0)
         out[navigation.name] = [out_of[id(child)] for child in children]
-        if row["id"] in more:
+        if limit > 0 and row["id"] in more:
             out[f"{navigation.name}@iot.nextLink"] = (
                 f"{base_url}/{entity.set_name}({row['id']})/{navigation.name}{next_query}")
 

@@ -99,7 +99,8 @@ def collection_page(path_entity, queryset, options, caller, fields):
     limit = options.limit
     rows = fetch(queryset.order_by(*ordering(path_entity, options, caller))
                  .values(*fields)[options.skip:options.skip + limit + 1])
-    more = len(rows) > limit
+    # $top=0 asks for the count only (QGIS does): a next link would repeat the same empty page.
+    more = limit > 0 and len(rows) > limit
     return rows[:limit], count, more
 
 

@@ -117,3 +117,15 @@ def test_collection_query_counts_do_not_grow(client, lab, make_datastream, obser
     for index in range(4):
         observe(make_datastream(lab, name=f"mehr {index}"), [4.0, 5.0, 6.0])
     assert (query_count(expand_everything), query_count(observations_with_features)) == small
+
+
+def test_count_only_as_qgis_asks_for_it(client, streams):
+    body = get(client, "Observations", {"$top": "0", "$count": "true",
+                                        "$filter": "result ge 10"})
+    assert body == {"@iot.count": 4, "value": []}  # no next link to the same empty page
+    page = get(client, "Datastreams", {"$top": "1", "$count": "false", "$orderby": "id"})
+    assert "@iot.count" not in page and "$top=1" in page["@iot.nextLink"]
+    expanded = get(client, "Datastreams", {"$expand": "Observations($top=0;$count=true)"})
+    assert expanded["value"][0]["Observations"] == []
+    assert expanded["value"][0]["Observations@iot.count"] == 12
+    assert "Observations@iot.nextLink" not in expanded["value"][0]
