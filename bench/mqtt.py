@@ -145,6 +145,7 @@ def main():
         "--batch-size": (1000, "the bridge's --batch-size"),
         "--profile": ("", "write a cProfile of the bridge to this file"),
         "--without-notifications": (False, "the bridge publishes no notifications"),
+        "--bridges": (1, "bridge processes sharing the subscription (MQTT 5 $share)"),
     }, per="runs")
     setup("mqtt")
     from django.db import connection
@@ -163,20 +164,25 @@ def main():
     broker, url = (None, arguments.url) if arguments.url else start_broker(directory)
     environment = {**os.environ, "MQTT_URL": "" if arguments.without_notifications else url,
                    "MQTT_INGEST_PREFIX": INGEST, "LOG_LEVEL": "INFO"}
-    log_path = os.path.join(directory, "bridge.log")
-    with open(log_path, "wb") as log:
-        bridge = subprocess.Popen(  # noqa: S603
-            [sys.executable,
-             *(["-m", "cProfile", "-o", arguments.profile] if arguments.profile else []),
-             str(ROOT / "manage.py"), "mqtt-bridge", "--url", url,
-             "--client-id", f"bench-bridge-{uuid.uuid4().hex[:8]}",
-             "--batch-size", str(arguments.batch_size), "--progress-every", "5"],
-            env=environment, stdout=log, stderr=log)
+    log_paths = [os.path.join(directory, f"bridge-{n}.log") for n in range(arguments.bridges)]
+    log_path = log_paths[0]
+    bridges = []
+    for path in log_paths:
+        with open(path, "wb") as log:
+            bridges.append(subprocess.Popen(  # noqa: S603
+                [sys.executable,
+                 *(["-m", "cProfile", "-o", arguments.profile] if arguments.profile else []),
+                 str(ROOT / "manage.py"), "mqtt-bridge", "--url", url,
+                 "--client-id", f"bench-bridge-{uuid.uuid4().hex[:8]}",
+                 *(["--share", "bench"] if arguments.bridges > 1 else []),
+                 "--batch-size", str(arguments.batch_size), "--progress-every", "5"],
+                env=environment, stdout=log, stderr=log))
     try:
         deadline = time.monotonic() + 30
-        while b"connected" not in open(log_path, "rb").read():  # noqa: SIM115
-            if time.monotonic() > deadline or bridge.poll() is not None:
-                sys.exit("the bridge did not start:\n" + open(log_path).read())  # noqa: SIM115
+        while not all(b"connected" in open(path, "rb").read()  # noqa: SIM115
+                      for path in log_paths):
+            if time.monotonic() > deadline or any(b.poll() is not None for b in bridges):
+                sys.exit("a bridge did not start:\n" + open(log_path).read())  # noqa: SIM115
             time.sleep(0.1)
         time.sleep(0.5)  # subscribed right after connecting
 
@@ -192,7 +198,8 @@ def main():
         time.sleep(1)  # all connected
         say(f"database: {connection.vendor}; {total:,} messages from {publishers} publishers "
             f"(QoS 1) over {len(streams)} datastreams; bridge batch {arguments.batch_size}, "
-            f"notifications {'off' if arguments.without_notifications else 'on'}")
+            f"notifications {'off' if arguments.without_notifications else 'on'}, "
+            f"{arguments.bridges} bridge process(es)")
         say(f"machine: {os.cpu_count()} cores, load average {load_average()}")
         started = time.perf_counter()
         go.set()
@@ -218,8 +225,10 @@ def main():
         distinct = (sta.Observation.objects.filter(datastream__in=streams)
                     .values("datastream", "phenomenon_time_start").distinct().count())
     finally:
-        bridge.send_signal(signal.SIGTERM)
-        bridge.wait(60)
+        for process in bridges:
+            process.send_signal(signal.SIGTERM)
+        for process in bridges:
+            process.wait(60)
         if broker is not None:
             broker.send_signal(signal.SIGTERM)
             broker.wait(30)
@@ -227,8 +236,9 @@ def main():
         f"({total / (published_at or elapsed):,.0f} messages/s accepted by the broker)")
     say(f"stored {count:,} rows, {distinct:,} distinct, in {elapsed:.1f} s: "
         f"{count / elapsed:,.0f} messages/s end to end")
-    bridge_lines = open(log_path).read().strip().splitlines()  # noqa: SIM115
-    say("bridge: " + (bridge_lines[-1] if bridge_lines else "(no log)"))
+    for path in log_paths:
+        bridge_lines = open(path).read().strip().splitlines()  # noqa: SIM115
+        say("bridge: " + (bridge_lines[-1] if bridge_lines else "(no log)"))
     say(f"load average at the end: {load_average()}")
     shutil.rmtree(directory, ignore_errors=True)
     if count != total or distinct != total:

@@ -91,12 +91,13 @@ class Counters:
 class Bridge:
     def __init__(self, *, url: str, prefix: str, client_id: str, batch_size: int = 1000,
                  batch_wait: float = 0.05, progress_every: float = 10.0,
-                 stop: threading.Event | None = None, ready: threading.Event | None = None):
+                 stop: threading.Event | None = None, ready: threading.Event | None = None,
+                 share: str = ""):
         if not prefix:
             # Without a prefix the bridge would read its own notifications as new observations,
             # and subscribers would see raw device payloads.
             raise ValueError("MQTT_INGEST_PREFIX must not be empty (e.g. 'ingest/').")
-        self.url, self.prefix, self.client_id = url, prefix, client_id
+        self.url, self.prefix, self.client_id, self.share = url, prefix, client_id, share
         self.batch_size, self.batch_wait, self.progress_every = (batch_size, batch_wait,
                                                                  progress_every)
         self.stop = stop or threading.Event()
@@ -145,7 +146,7 @@ class Bridge:
         from paho.mqtt.subscribeoptions import SubscribeOptions
 
         client.subscribe([(topic, SubscribeOptions(qos=1))
-                          for topic in topics.ingest_subscriptions(self.prefix)])
+                          for topic in topics.ingest_subscriptions(self.prefix, self.share)])
         self.connected.set()
 
     def _on_subscribe(self, _client, _userdata, _mid, reason_codes, _properties):
@@ -181,7 +182,7 @@ class Bridge:
         notify.PUBLISHER.use(self.client, background=True)
         self.client.loop_start()
         log.info("MQTT bridge %s reading %s", self.client_id,
-                 ", ".join(topics.ingest_subscriptions(self.prefix)))
+                 ", ".join(topics.ingest_subscriptions(self.prefix, self.share)))
         last_progress, last_received = time.monotonic(), 0
         try:
             while not self.stop.is_set():

@@ -25,10 +25,13 @@ class IngestTopic:
     datastream_id: int | None
 
 
-def ingest_subscriptions(prefix: str) -> list[str]:
+def ingest_subscriptions(prefix: str, share: str = "") -> list[str]:
     """The topic filters the bridge subscribes to (a wildcard is a whole topic level, so
-    `Datastreams(+)` cannot be one: parse_ingest picks the datastreams out)."""
-    return [f"{prefix}{VERSION}/+/Observations", f"{prefix}{_OBSERVATIONS}"]
+    `Datastreams(+)` cannot be one: parse_ingest picks the datastreams out). With `share`,
+    an MQTT 5 shared subscription: the broker hands each message to one of the bridges of
+    that group."""
+    group = f"$share/{share}/" if share else ""
+    return [f"{group}{prefix}{VERSION}/+/Observations", f"{group}{prefix}{_OBSERVATIONS}"]
 
 
 def parse_ingest(topic: str, prefix: str) -> IngestTopic | None:

@@ -147,3 +147,22 @@ def test_payloads_are_read_as_post_observations_bodies():
                 b'{"result": 1, "FeatureOfInterest": {"name": "new"}}', b"\xff"):
         with pytest.raises(BadMessage):
             parse(bad, 3)
+
+
+def test_bridges_sharing_a_subscription_store_each_message_once(lab, make_datastream):
+    datastream = make_datastream(lab, privacy_level=PrivacyLevel.PUBLIC)
+    prefix, group = unique_prefix(), f"g{uuid.uuid4().hex[:8]}"
+    topic = f"{prefix}v1.1/Datastreams({datastream.pk})/Observations"
+    device = publisher()
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    try:
+        with running_bridge(URL, prefix, share=group), running_bridge(URL, prefix, share=group):
+            for i in range(300):
+                device.publish(topic, json.dumps(
+                    {"phenomenonTime": (start + timedelta(seconds=i)).isoformat(),
+                     "result": i}), qos=1)
+            wait_until(lambda: count(datastream) >= 300, 60)
+    finally:
+        device.disconnect()
+    assert sorted(sta.Observation.objects.filter(datastream=datastream)
+                  .values_list("result_number", flat=True)) == list(range(300))

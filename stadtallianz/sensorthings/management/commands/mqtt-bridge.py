@@ -26,6 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--client-id", default=None,
                             help="The stable client id of the bridge's session "
                                  "(default: MQTT_CLIENT_ID).")
+        parser.add_argument("--share", default="",
+                            help="Run several bridges (each with its own --client-id) that "
+                                 "share the messages: the name of their MQTT 5 shared "
+                                 "subscription group.")
         parser.add_argument("--batch-size", type=int, default=1000,
                             help="Messages stored in one transaction at most.")
         parser.add_argument("--batch-wait", type=float, default=50,
@@ -50,7 +54,7 @@ class Command(BaseCommand):
                 batch_size=max(1, options["batch_size"]),
                 batch_wait=max(0.0, options["batch_wait"]) / 1000,
                 progress_every=options["progress_every"], stop=stop,
-                ready=options.get("ready_event"))
+                ready=options.get("ready_event"), share=options["share"])
         except ValueError as error:
             raise CommandError(str(error)) from None
         bridge.run()
