@@ -36,8 +36,10 @@ def parse_time(text, name: str = "time") -> datetime:
 def parse_duration(text: str, name: str = "duration") -> timedelta:
     """A timedelta from an ISO 8601 duration without years and months (P1DT2H, PT15M, -P1D):
     their length depends on the calendar."""
-    match = _DURATION.match(text.strip()) if isinstance(text, str) else None
-    if not match or text.strip() in ("P", "PT", "-P"):
+    # Lower-case designators (P1d) are common in clients' hand-written filters.
+    text = text.strip().upper() if isinstance(text, str) else text
+    match = _DURATION.match(text) if isinstance(text, str) else None
+    if not match or text in ("P", "PT", "-P"):
         raise bad_request(f"{name} must be an ISO 8601 duration such as P1D or PT1H30M, "
                           f"not '{text}'.")
     parts = {key: float(value) for key, value in match.groupdict().items()

@@ -551,6 +551,7 @@ class Compiler:
     def compare(self, op: str, left: Operand, right: Operand, position: int) -> Q:
         if left.literal and not right.literal:
             left, right, op = right, left, MIRROR[op]
+        right = self._time_from_string(left, right)
         if right.type == "null" or left.type == "null":
             other = left if right.type == "null" else right
             if op not in ("eq", "ne"):
@@ -571,6 +572,17 @@ class Compiler:
         else:
             q = Q(LOOKUPS[op](self.expr(left, left_type), self.expr(right, right_type)))
         return ~q if op == "ne" else q
+
+    @staticmethod
+    def _time_from_string(left: Operand, right: Operand) -> Operand:
+        """A quoted time compared with a time ("phenomenonTime gt '2026-03-01T00:00:00Z'", as
+        clients written for other servers send) is read as a time when it is one."""
+        if left.type in ("datetime", "interval") and right.literal and right.type == "string":
+            try:
+                return Operand("datetime", literal=True, value=parse_time(right.value))
+            except StaError:
+                return right
+        return right
 
     def _is_null(self, operand: Operand) -> Q:
         if operand.type == "result":

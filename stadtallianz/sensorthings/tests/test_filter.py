@@ -83,6 +83,9 @@ def test_comparison_logic_and_arithmetic(client, setup, query, expected):
     ("$filter=phenomenonTime sub duration'P1D' lt 2026-03-01T00:00:00Z", [20.5, 21.0, 19.5,
                                                                            18.0]),
     ("$filter=resultTime eq 2026-03-01T00:20:00Z", [19.5]),
+    # Quoted times and lower-case durations, as clients written for other servers send them.
+    ("$filter=phenomenonTime gt '2026-03-02T00:00:00.000Z'", [5, 7, "defekt"]),
+    ("$filter=phenomenonTime gt 2026-03-02T12:40:15Z sub duration'pt1m'", [7, "defekt"]),
     ("$filter=mindatetime(phenomenonTime) eq 2026-03-01T00:00:00Z", [20.5]),
     ("$filter=phenomenonTime gt mindatetime() and phenomenonTime lt maxdatetime() and "
      "result eq 7", [7]),
