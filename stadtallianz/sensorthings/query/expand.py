@@ -27,6 +27,7 @@ except ImportError:  # no PostgreSQL driver: the lateral join is never used
     TimestamptzLoader = None
 
 from ..entities import ENTITY_TYPES, EntityType
+from ..errors import StaError
 from .filter import compile_filter, compile_orderby, visible_queryset
 from .options import Expand, Options, selected
 from .serialize import model_fields, row_json
@@ -121,6 +122,17 @@ def next_link(link: str, raw: dict, skip: int, top: int) -> str:
 SAFE = "$(),'/:;@*"
 
 
+# Rows one $expand level may read: a bound on the memory and time of one request (FROST-Server
+# bounds its answers too). 5,000 datastreams with their latest observation are 10,000 rows.
+MAX_EXPANDED = 100_000
+
+
+def _check_size(count: int) -> None:
+    if count > MAX_EXPANDED:
+        raise StaError(f"$expand would return more than {MAX_EXPANDED} entities; ask for fewer "
+                       "with $top (also inside the $expand) or a $filter.", 400)
+
+
 def first_rows_per_parent(queryset, reverse: str, parent_ids: list, order: list,
                           fields: list[str], skip: int, limit: int) -> tuple[dict, set]:
     """({parent id: [rows]}, {ids of parents with more rows}): for every parent, its rows
@@ -136,8 +148,9 @@ def first_rows_per_parent(queryset, reverse: str, parent_ids: list, order: list,
                 .order_by())
     result: dict = {}
     more = set()
-    for row in sorted(numbered.values(*fields, "_parent", "_row"),
-                      key=lambda r: (r["_parent"], r["_row"])):
+    rows = list(numbered.values(*fields, "_parent", "_row")[:MAX_EXPANDED + 1])
+    _check_size(len(rows))
+    for row in sorted(rows, key=lambda r: (r["_parent"], r["_row"])):
         parent = row.pop("_parent")
         if row.pop("_row") > skip + limit:
             more.add(parent)
@@ -196,8 +209,9 @@ def _lateral(queryset, reverse, parent_ids, order, fields, skip, limit) -> tuple
     # inner ORDER BY, so the outer query needs none.
     # `sql` is the compiled ORM query, every value in `params`.
     statement = (f'SELECT "sta_parent"."id", "sta_rows".* FROM unnest(%s::bigint[]) '  # noqa: S608
-                 f'AS "sta_parent"("id") CROSS JOIN LATERAL ({sql}) AS "sta_rows"')
-    names, rows = _execute(statement, [parent_ids, *params])
+                 f'AS "sta_parent"("id") CROSS JOIN LATERAL ({sql}) AS "sta_rows" LIMIT %s')
+    names, rows = _execute(statement, [parent_ids, *params, MAX_EXPANDED + 1])
+    _check_size(len(rows))
     grouped: dict = {}
     for values in rows:
         grouped.setdefault(values[0], []).append(values[1:])

@@ -94,3 +94,13 @@ def test_to_one_and_reverse_expands(client, streams):
 def test_expand_errors(client, streams, expand, fragment):
     body = get(client, "Datastreams", {"$expand": expand}, status=400)
     assert fragment in body["message"]
+
+
+def test_an_expand_too_large_is_refused(client, streams, monkeypatch):
+    from stadtallianz.sensorthings.query import expand
+
+    monkeypatch.setattr(expand, "MAX_EXPANDED", 4)  # rows read, look-ahead included
+    body = get(client, "Datastreams", {"$expand": "Observations"}, status=400)
+    assert "more than 4 entities" in body["message"] and "$top" in body["message"]
+    fine = get(client, "Datastreams", {"$expand": "Observations($top=1)"})
+    assert [len(d["Observations"]) for d in fine["value"]] == [1, 1]
