@@ -65,3 +65,13 @@ def test_the_command_prints_what_it_deleted(lab, make_datastream):
         out.getvalue())
     assert "3 raw observation(s) deleted in 1 datastream(s)" in out.getvalue()
     assert not stream.observations.exists()
+
+
+def test_the_command_shows_progress_per_batch(lab, make_datastream):
+    stream = make_datastream(lab, retention_days=1)
+    ingest.store(minutes(stream, datetime(2020, 1, 1, tzinfo=UTC), 5), lab_id=lab.pk)
+    out = StringIO()
+    call_command("apply_retention", "--batch-size", "2", verbosity=2, stdout=out)
+    progress = [line for line in out.getvalue().splitlines() if "so far" in line]
+    assert progress == [f"Datastream {stream.pk} (Wassertemperatur): {n} deleted so far …"
+                        for n in (2, 4, 5)]
