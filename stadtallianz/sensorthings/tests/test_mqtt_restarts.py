@@ -146,3 +146,70 @@ def hold_the_sqlite_write_lock(seconds: float):
         locker.execute("ROLLBACK")
     finally:
         locker.close()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="a bridge process of its own cannot open SQLite's in-memory test "
+                           "database; the thread-based tests above cover SQLite")
+def test_a_bridge_process_killed_under_load_loses_and_repeats_nothing(tmp_path, lab,
+                                                                      make_datastream):
+    """The real command as its own process, killed with SIGKILL (no clean shutdown: committed
+    batches may be unacknowledged) and started again, then stopped with SIGTERM. On a broker
+    of its own with the recommended settings: Mosquitto's default keeps only 1,000 messages
+    for a client that is away, and drops the rest."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    datastream = make_datastream(lab, privacy_level=PrivacyLevel.PUBLIC)
+    prefix, client_id = unique_prefix(), f"test-bridge-{uuid.uuid4().hex[:8]}"
+    database = connection.settings_dict
+    port = free_port()
+    broker = Broker(tmp_path, simple_broker_conf(tmp_path, port), port).start()
+    environment = {**os.environ, "LOG_LEVEL": "INFO", "MQTT_URL": f"mqtt://127.0.0.1:{port}",
+                   "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:"
+                                   f"{database['PORT']}/{database['NAME']}"}
+    manage = Path(__file__).resolve().parents[3] / "manage.py"
+
+    def start():
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, str(manage), "mqtt-bridge", "--prefix", prefix,
+             "--client-id", client_id], env=environment, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+        lines = []
+        reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+        reader.start()
+        wait_until(lambda: any("connected" in line for line in lines)
+                   or process.poll() is not None, 60)
+        time.sleep(0.5)  # subscribed just after connecting
+        return process, lines, reader
+
+    device = publisher(port, client_id=f"test-device-{uuid.uuid4().hex[:8]}",
+                       clean_session=False)
+    process, lines, _reader = start()
+    try:
+        done = threading.Event()
+        threading.Thread(target=publish_all, args=(
+            device, f"{prefix}v1.1/Datastreams({datastream.pk})/Observations", N, done),
+            daemon=True).start()
+        wait_until(lambda: stored(datastream) > 500, 60)
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+        process, lines, reader = start()
+        wait_until(done.is_set, 120, message="publishing")
+        wait_until(lambda: stored(datastream) >= N, 180,
+                   message=f"{N} stored (have {stored(datastream)})")
+        time.sleep(2)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+        reader.join(10)
+        assert any(line.startswith("Stopped:") for line in lines), lines[-5:]
+    finally:
+        if process.poll() is None:
+            process.kill()
+        device.disconnect()
+        device.loop_stop()
+        broker.stop()
+    stored_exactly_once(datastream, N)
