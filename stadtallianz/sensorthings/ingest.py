@@ -213,8 +213,9 @@ def _insert_raw(observations: list[NewObservation], numbers: list) -> list[int |
             continue
         rows = [observations[i] for i in positions]
         row_numbers = [numbers[i] for i in positions]
-        if _postgres() and not dedupe:
-            new_ids = _copy_rows(rows, row_numbers)
+        if _postgres():
+            new_ids = (_copy_deduplicated(rows, row_numbers) if dedupe
+                       else _copy_rows(rows, row_numbers))
         else:
             new_ids = _insert_values(rows, row_numbers, dedupe=dedupe)
         for position, new_id in zip(positions, new_ids, strict=True):
@@ -270,6 +271,43 @@ def _copy_rows(observations: list[NewObservation], numbers: list) -> list[int]:
                            o.valid_time_start, o.valid_time_end, o.parameters,
                            o.feature_of_interest_id))
     return new_ids
+
+
+STAGE = "sta_ingest_stage"
+
+
+def _copy_deduplicated(observations: list[NewObservation], numbers: list) -> list[int | None]:
+    """PostgreSQL, rows with a dedupe key (MQTT): a binary COPY into a temporary table of the
+    session, then one `INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING`, so a redelivered
+    message is skipped; None for each skipped row."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} (position integer, "
+            "datastream_id bigint, phenomenon_time_start timestamptz, "
+            "phenomenon_time_end timestamptz, result_time timestamptz, result_number float8, "
+            "result_json jsonb, result_quality jsonb, valid_time_start timestamptz, "
+            "valid_time_end timestamptz, parameters jsonb, feature_of_interest_id bigint, "
+            "dedupe_key bigint) ON COMMIT DELETE ROWS")
+        # Empty also within one transaction that stores twice (ON COMMIT empties it after).
+        cursor.execute(f"TRUNCATE {STAGE}")
+        with cursor.cursor.copy(f"COPY {STAGE} FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["integer", *COPY_TYPES[1:], "bigint"])
+            write = copy.write_row
+            for position, (o, number) in enumerate(zip(observations, numbers, strict=True)):
+                write((position, o.datastream_id, o.phenomenon_time_start,
+                       o.phenomenon_time_end, o.result_time, number,
+                       None if number is not None else o.result, o.result_quality,
+                       o.valid_time_start, o.valid_time_end, o.parameters,
+                       o.feature_of_interest_id, o.dedupe_key))
+        columns = ", ".join(RAW_COLUMNS[1:])
+        cursor.execute(
+            f"INSERT INTO {OBSERVATION_TABLE} ({columns}) SELECT {columns} FROM {STAGE} "
+            "ORDER BY position ON CONFLICT (datastream_id, dedupe_key) "
+            "WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id, datastream_id, dedupe_key")
+        by_key = {(datastream_id, key): new_id
+                  for new_id, datastream_id, key in cursor.fetchall()}
+    # A key repeated within the batch is stored once: the first one gets the id.
+    return [by_key.pop((o.datastream_id, o.dedupe_key), None) for o in observations]
 
 
 def _insert_values(observations: list[NewObservation], numbers: list, *,
@@ -356,7 +394,7 @@ def _upsert_hourly(items, *, add: bool) -> None:
 
 def widen_spans(observations) -> None:
     """Widens each datastream's phenomenonTime and resultTime to include the new rows: one
-    UPDATE per datastream, in id order."""
+    UPDATE for all on PostgreSQL, one per datastream in id order on SQLite."""
     spans: dict[int, list] = {}
     for o in observations:
         start, end = o.phenomenon_time_start, o.phenomenon_time_end or o.phenomenon_time_start
@@ -369,8 +407,29 @@ def widen_spans(observations) -> None:
             if o.result_time is not None:
                 span[2] = o.result_time if span[2] is None else min(span[2], o.result_time)
                 span[3] = o.result_time if span[3] is None else max(span[3], o.result_time)
+    if not spans:
+        return
+    items = sorted(spans.items())
     with connection.cursor() as cursor:
-        for datastream_id, (start, end, result_start, result_end) in sorted(spans.items()):
+        if _postgres():
+            # One statement for all datastreams of the batch (their rows are locked already).
+            columns = [list(column) for column in zip(
+                *[(d, *span) for d, span in items], strict=True)]
+            cursor.execute(
+                f"UPDATE {DATASTREAM_TABLE} d SET "
+                "phenomenon_time_start = CASE WHEN d.phenomenon_time_start IS NULL OR "
+                "d.phenomenon_time_start > s.ps THEN s.ps ELSE d.phenomenon_time_start END, "
+                "phenomenon_time_end = CASE WHEN d.phenomenon_time_end IS NULL OR "
+                "d.phenomenon_time_end < s.pe THEN s.pe ELSE d.phenomenon_time_end END, "
+                "result_time_start = CASE WHEN s.rs IS NOT NULL AND (d.result_time_start IS "
+                "NULL OR d.result_time_start > s.rs) THEN s.rs ELSE d.result_time_start END, "
+                "result_time_end = CASE WHEN s.re IS NOT NULL AND (d.result_time_end IS NULL "
+                "OR d.result_time_end < s.re) THEN s.re ELSE d.result_time_end END "
+                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[], "
+                "%s::timestamptz[], %s::timestamptz[]) AS s(id, ps, pe, rs, re) "
+                "WHERE d.id = s.id", columns)
+            return
+        for datastream_id, (start, end, result_start, result_end) in items:
             sets = ["phenomenon_time_start = CASE WHEN phenomenon_time_start IS NULL OR "
                     "phenomenon_time_start > %s THEN %s ELSE phenomenon_time_start END",
                     "phenomenon_time_end = CASE WHEN phenomenon_time_end IS NULL OR "
