@@ -263,7 +263,13 @@ class Bridge:
             part = parts.pop()
             try:
                 ids = self._with_database(lambda part=part: self._store_part(part))
-            except (StaError, *REFUSED) as error:
+            except _Stopping:
+                raise
+            except Exception as error:  # noqa: BLE001 - isolated below, never retried forever
+                if not isinstance(error, (StaError, *REFUSED)):
+                    # Unexpected: kept apart like a refusal (one message must not stop the
+                    # bridge for good), with the traceback for whoever fixes it.
+                    log.exception("storing %d message(s) failed", len(part))
                 if len(part) == 1:
                     self._bad(part[0][0], getattr(error, "message", None) or str(error))
                 else:

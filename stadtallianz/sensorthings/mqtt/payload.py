@@ -23,6 +23,10 @@ class BadMessage(ValueError):
     """A message that can never be stored: logged, acknowledged and counted."""
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def dedupe_key(datastream_id: int, body: dict) -> int:
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     digest = hashlib.blake2b(f"{datastream_id}\n{canonical}".encode(), digest_size=8).digest()
@@ -45,7 +49,7 @@ def parse(payload: bytes, datastream_id: int | None, now: datetime | None = None
     if len(payload) > MAX_PAYLOAD:
         raise BadMessage(f"The message is larger than {MAX_PAYLOAD} bytes.")
     try:
-        body = json.loads(payload)
+        body = json.loads(payload, parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError) as error:
         raise BadMessage(f"The message is not JSON: {error}") from None
     if not isinstance(body, dict):

@@ -144,7 +144,8 @@ def test_payloads_are_read_as_post_observations_bodies():
     assert (parse(b'{"result": 1, "phenomenonTime": "2026-01-01T00:00:00Z"}', 3).dedupe_key
             != parse(b'{"result": 1, "phenomenonTime": "2026-01-01T00:00:00Z"}', 4).dedupe_key)
     for bad in (b"[1]", b'{"result": 1, "Datastream": {"@iot.id": 4}}',
-                b'{"result": 1, "FeatureOfInterest": {"name": "new"}}', b"\xff"):
+                b'{"result": 1, "FeatureOfInterest": {"name": "new"}}', b"\xff",
+                b'{"result": NaN, "phenomenonTime": "2026-01-01T00:00:00Z"}'):
         with pytest.raises(BadMessage):
             parse(bad, 3)
 
