@@ -76,7 +76,9 @@ def acl_file(tokens, streams_by_lab: dict[int, list[int]], *, prefix: str,
                   f"topic read {prefix}{topics.VERSION}/#",
                   f"topic write {topics.VERSION}/#", ""]
     for token in tokens:
-        lines.append(f"# lab {token.lab_id}: {token.name}"[:200].replace("\n", " "))
+        # The name is the operator's text: no control character may start a line of rules.
+        name = "".join(c if c.isprintable() else " " for c in token.name)[:100]
+        lines.append(f"# lab {token.lab_id}: {name}")
         lines.append(f"user {token.username}")
         lines.extend(f"topic write {prefix}{topics.device_topic(pk)}"
                      for pk in streams_by_lab.get(token.lab_id, []))

@@ -158,6 +158,16 @@ def test_wrong_and_revoked_credentials_are_refused_and_new_ones_work_after_a_rer
     assert f"Datastreams({datastream.pk})" not in files["acl_file"].read_text()
 
 
+def test_a_token_name_cannot_add_rules_to_the_acl(configured, lab):
+    write, _broker, _public, _device, files = configured
+    LabToken.issue(lab=lab, name="Boje\ntopic write v1.1/#\r\nuser x")
+    write()
+    acl = files["acl_file"].read_text()
+    assert "\ntopic write v1.1/#" not in acl.replace(f"user {BRIDGE_USER}\ntopic read "
+                                                    "ingest/v1.1/#\ntopic write v1.1/#", "")
+    assert "\nuser x" not in acl
+
+
 def test_an_unchanged_configuration_leaves_the_files_alone(configured, lab, make_datastream):
     write, _broker, _public, _device, files = configured
     make_datastream(lab)
