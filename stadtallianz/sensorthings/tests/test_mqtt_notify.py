@@ -180,3 +180,39 @@ def test_ingest_topics_are_recognised_only_under_the_prefix():
     assert topics.parse_ingest("v1.1/Datastreams(17)/Observations", "ingest/") is None
     assert topics.parse_ingest("ingest/v1.1/Datastreams(x)/Observations", "ingest/") is None
     assert topics.parse_ingest("ingest/v1.1/Things(1)/Datastreams", "ingest/") is None
+
+
+def test_a_thing_created_through_the_api_is_announced_and_a_restricted_datastream_is_not(
+        lab, lab_key, client, everything, django_capture_on_commit_callbacks):
+    from .conftest import bearer
+
+    def create(thing_name, datastream_name):
+        body = {"name": thing_name, "description": "Boje", "Datastreams": [{
+            "name": datastream_name, "description": "d",
+            "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/"
+                               "OM_Measurement",
+            "unitOfMeasurement": {"name": "Grad", "symbol": "°C", "definition": "u"},
+            "Sensor": {"name": "S", "description": "d", "encodingType": "text/html",
+                       "metadata": "m"},
+            "ObservedProperty": {"name": "T", "definition": "https://example.org/t",
+                                 "description": "d"}}]}
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/sta/v1.1/Things", body, content_type="application/json",
+                                   **bearer(lab_key))
+        assert response.status_code == 201, response.content
+
+    public_thing, public_name = f"Station {marker()}", f"Öffentlich {marker()}"
+    create(public_thing, public_name)
+    # The lab's new datastreams are restricted from now on.
+    lab.default_privacy_level = PrivacyLevel.RESTRICTED
+    lab.save()
+    secret_thing, secret_name = f"Station {marker()}", f"Geheim {marker()}"
+    create(secret_thing, secret_name)
+    assert sta.Datastream.objects.get(name=secret_name).privacy_level == PrivacyLevel.RESTRICTED
+
+    wait_until(lambda: everything.containing(public_name) and everything.containing(secret_thing),
+               15)
+    assert "v1.1/Things" in {topic for topic, _payload in everything.containing(public_thing)}
+    assert "v1.1/Datastreams" in {topic for topic, _p in everything.containing(public_name)}
+    # The thing is public metadata; its restricted datastream is announced nowhere.
+    assert everything.containing(secret_name) == []
