@@ -100,3 +100,11 @@ def test_aggregated_datastream_folds_the_rows(client, lab, lab_key, make_datastr
     assert (window.bucket_count, window.result_number) == (6, 6)
     body[0]["dataArray"] = [["2026-05-01T10:00:00Z", "viele"]]
     assert create(client, body, lab_key).status_code == 400
+
+
+def test_a_body_over_the_size_limit_is_413(client, lab, lab_key, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = json.dumps([{"Datastream": {"@iot.id": 1}, "components": ["result"],
+                        "dataArray": [[1.5]] * 300_000}])
+    response = client.post(URL, body, content_type="application/json", **bearer(lab_key))
+    assert response.status_code == 413 and "1 MB" in response.json()["message"]

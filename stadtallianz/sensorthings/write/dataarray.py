@@ -23,7 +23,7 @@ from .. import ingest
 from ..errors import bad_request
 from ..query.serialize import base_url_of
 from ..timefmt import parse_interval, parse_time
-from .values import _finite, parse_json
+from .values import _finite, request_json
 
 COMPONENTS = ("id", "phenomenonTime", "result", "resultTime", "FeatureOfInterest/id",
               "parameters", "validTime", "resultQuality")
@@ -170,7 +170,7 @@ def _set_extras(observation, row: list, extras, where: str) -> None:
 
 
 def create_observations(request, caller):
-    data = parse_json(request.body)
+    data = request_json(request)
     if not isinstance(data, list):
         raise bad_request("CreateObservations takes a JSON list of "
                           '{"Datastream": {"@iot.id": n}, "components": […], '

@@ -10,7 +10,7 @@ from django.utils import translation
 from stadtallianz.core import geo
 
 from ..entities import EntityType, Property
-from ..errors import bad_request
+from ..errors import StaError, bad_request
 from ..timefmt import parse_interval, parse_time
 
 # GeoJSON geometries the API accepts for locations, features and observed areas.
@@ -19,6 +19,21 @@ GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPolygon")
 
 def _reject_constant(name):
     raise ValueError(f"{name} is not valid JSON")
+
+
+def request_json(request):
+    """The request's JSON body; 413 when it is larger than DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig
+
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        raise StaError(f"The request body is larger than {limit} MB; send fewer entities or "
+                       "observations per request (e.g. 10,000 per CreateObservations).",
+                       413) from None
+    return parse_json(body)
 
 
 def parse_json(body: bytes, what: str = "The request body"):

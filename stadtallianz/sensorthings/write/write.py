@@ -17,7 +17,7 @@ from ..paths import ResourcePath
 from ..query.serialize import base_url_of, entity_json, self_link
 from .dataarray import create_observations
 from .entities import Writer, back_navigation, is_many_to_many, resolve
-from .values import parse_json
+from .values import request_json
 
 __all__ = ["handle", "create_observations"]
 
@@ -40,7 +40,7 @@ def handle(request, caller, path: ResourcePath):
 
 
 def _body(request) -> dict:
-    data = parse_json(request.body)
+    data = request_json(request)
     if not isinstance(data, dict):
         raise bad_request("The request body must be a JSON object.")
     return data
