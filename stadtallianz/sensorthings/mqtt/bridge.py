@@ -145,7 +145,10 @@ class Bridge:
         log.info("connected to the MQTT broker (session kept: %s)", flags.session_present)
         from paho.mqtt.subscribeoptions import SubscribeOptions
 
-        client.subscribe([(topic, SubscribeOptions(qos=1))
+        # Retained messages are not sent on (re)subscribing: a device's retained observation
+        # would otherwise come again with every reconnect.
+        client.subscribe([(topic, SubscribeOptions(
+            qos=1, retainHandling=SubscribeOptions.RETAIN_DO_NOT_SEND))
                           for topic in topics.ingest_subscriptions(self.prefix, self.share)])
         self.connected.set()
 

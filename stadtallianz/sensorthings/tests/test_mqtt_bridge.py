@@ -167,3 +167,29 @@ def test_bridges_sharing_a_subscription_store_each_message_once(lab, make_datast
         device.disconnect()
     assert sorted(sta.Observation.objects.filter(datastream=datastream)
                   .values_list("result_number", flat=True)) == list(range(300))
+
+
+def test_a_retained_message_is_not_read_again_on_every_reconnect(lab, make_datastream):
+    datastream = make_datastream(lab, privacy_level=PrivacyLevel.PUBLIC)
+    prefix = unique_prefix()
+    topic = f"{prefix}v1.1/Datastreams({datastream.pk})/Observations"
+    device = publisher()
+    try:
+        with running_bridge(URL, prefix):
+            device.publish(topic, json.dumps({"result": 5}), qos=1,
+                           retain=True).wait_for_publish(10)
+            wait_until(lambda: count(datastream) == 1, 30)
+        # A new session (and every reconnect) subscribes again: the broker would send the
+        # retained message, which has no phenomenonTime and would be stored again.
+        with running_bridge(URL, prefix):
+            device.publish(topic, json.dumps({"result": 6}), qos=1).wait_for_publish(10)
+            wait_until(lambda: count(datastream) >= 2, 30)
+    finally:
+        device.publish(topic, b"", qos=1, retain=True).wait_for_publish(10)  # clears it
+        device.disconnect()
+    assert observations_of(datastream) == [5, 6]
+
+
+def observations_of(datastream) -> list[float]:
+    return sorted(sta.Observation.objects.filter(datastream=datastream)
+                  .values_list("result_number", flat=True))
