@@ -181,9 +181,25 @@ def _fill_features(observations: list[NewObservation], streams: dict[int, dict])
                 "generate a FeatureOfInterest from; send a FeatureOfInterest with the "
                 "Observation or give the Thing a Location.")
     location_ids = set(first_location.values())
-    features = dict(FeatureOfInterest.objects.filter(generated_from_id__in=location_ids)
-                    .order_by("pk").values_list("generated_from_id", "pk").distinct())
-    for location in Location.objects.filter(pk__in=location_ids - features.keys()):
+
+    def generated() -> dict:
+        # The first feature generated from each location (the one every ingest reuses).
+        return {location: feature for location, feature in reversed(
+            FeatureOfInterest.objects.filter(generated_from_id__in=location_ids)
+            .order_by("pk").values_list("generated_from_id", "pk"))}
+
+    features = generated()
+    if location_ids - features.keys():
+        # Locked, then looked up again: two ingests for things at the same location must not
+        # both generate its feature.
+        missing = list(Location.objects.select_for_update().filter(
+            pk__in=location_ids - features.keys()).order_by("pk"))
+        features = generated()
+    else:
+        missing = []
+    for location in missing:
+        if location.pk in features:
+            continue
         features[location.pk] = FeatureOfInterest.objects.create(
             lab_id=location.lab_id, name=location.name, description=location.description,
             encoding_type=location.encoding_type, feature=location.location,

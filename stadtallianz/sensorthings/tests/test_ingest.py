@@ -164,3 +164,25 @@ def test_concurrent_ingests_store_a_redelivered_message_once_and_count_every_val
     assert sta.Observation.objects.filter(datastream=stream).count() == 3
     hour = sta.HourlyAggregate.objects.get(datastream=stream)
     assert (hour.count, hour.total) == (3, 7)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_ingests_at_one_location_generate_one_feature(lab, make_datastream):
+    from django.db import connection
+
+    from stadtallianz.core.testing import in_open_transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    first = make_datastream(lab)
+    second = sta.Datastream.objects.create(
+        lab=lab, thing=first.thing, sensor=first.sensor,
+        observed_property=first.observed_property, name="Zweiter", description="d",
+        observation_type=first.observation_type, unit_of_measurement={})
+    thread, errors = in_open_transaction(lambda: ingest.store([new(first, 0, 1)],
+                                                              lab_id=lab.pk))
+    ingest.store([new(second, 0, 2)], lab_id=lab.pk)
+    thread.join()
+    assert not errors
+    assert sta.FeatureOfInterest.objects.count() == 1
+    assert sta.Observation.objects.values("feature_of_interest").distinct().count() == 1
