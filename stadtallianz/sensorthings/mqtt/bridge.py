@@ -92,12 +92,13 @@ class Bridge:
     def __init__(self, *, url: str, prefix: str, client_id: str, batch_size: int = 1000,
                  batch_wait: float = 0.05, progress_every: float = 10.0,
                  stop: threading.Event | None = None, ready: threading.Event | None = None,
-                 share: str = ""):
+                 share: str = "", session_expiry: int = NEVER_EXPIRES):
         if not prefix:
             # Without a prefix the bridge would read its own notifications as new observations,
             # and subscribers would see raw device payloads.
             raise ValueError("MQTT_INGEST_PREFIX must not be empty (e.g. 'ingest/').")
         self.url, self.prefix, self.client_id, self.share = url, prefix, client_id, share
+        self.session_expiry = session_expiry
         self.batch_size, self.batch_wait, self.progress_every = (batch_size, batch_wait,
                                                                  progress_every)
         self.stop = stop or threading.Event()
@@ -129,7 +130,7 @@ class Bridge:
         client.on_message = self._on_message
         client.on_subscribe = self._on_subscribe
         properties = Properties(PacketTypes.CONNECT)
-        properties.SessionExpiryInterval = NEVER_EXPIRES
+        properties.SessionExpiryInterval = self.session_expiry
         properties.ReceiveMaximum = RECEIVE_MAXIMUM
         client.connect_async(address.host, address.port, keepalive=30, clean_start=False,
                              properties=properties)

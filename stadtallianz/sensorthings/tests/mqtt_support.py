@@ -163,6 +163,8 @@ def running_bridge(url: str, prefix: str, client_id: str | None = None, **option
             call_command("mqtt-bridge", url=url, prefix=prefix,
                          client_id=client_id or f"test-bridge-{uuid.uuid4().hex[:8]}",
                          progress_every=2, stop_event=stop, ready_event=ready,
+                         # The shared broker forgets the test's session after ten minutes.
+                         session_expiry=options.pop("session_expiry", 600),
                          stdout=io.StringIO(), **options)
         except BaseException as error:  # noqa: BLE001 - reported to the test below
             errors.append(error)

@@ -30,6 +30,9 @@ class Command(BaseCommand):
                             help="Run several bridges (each with its own --client-id) that "
                                  "share the messages: the name of their MQTT 5 shared "
                                  "subscription group.")
+        parser.add_argument("--session-expiry", type=int, default=None,
+                            help="Seconds the broker keeps the session (and its messages) "
+                                 "while the bridge is away (default: for ever).")
         parser.add_argument("--batch-size", type=int, default=1000,
                             help="Messages stored in one transaction at most.")
         parser.add_argument("--batch-wait", type=float, default=50,
@@ -54,7 +57,9 @@ class Command(BaseCommand):
                 batch_size=max(1, options["batch_size"]),
                 batch_wait=max(0.0, options["batch_wait"]) / 1000,
                 progress_every=options["progress_every"], stop=stop,
-                ready=options.get("ready_event"), share=options["share"])
+                ready=options.get("ready_event"), share=options["share"],
+                **({"session_expiry": options["session_expiry"]}
+                   if options["session_expiry"] is not None else {}))
         except ValueError as error:
             raise CommandError(str(error)) from None
         bridge.run()
