@@ -33,6 +33,7 @@ from stadtallianz.livinglabs.models import PrivacyLevel
 from .errors import StaError, bad_request
 from .models import (
     Datastream,
+    DeliveryReceipt,
     FeatureOfInterest,
     HourlyAggregate,
     Location,
@@ -43,6 +44,7 @@ from .models import (
 OBSERVATION_TABLE = Observation._meta.db_table
 HOURLY_TABLE = HourlyAggregate._meta.db_table
 DATASTREAM_TABLE = Datastream._meta.db_table
+RECEIPT_TABLE = DeliveryReceipt._meta.db_table
 # The columns a raw observation is written with (bucket_* stay NULL).
 RAW_COLUMNS = ("id", "datastream_id", "phenomenon_time_start", "phenomenon_time_end",
                "result_time", "result_number", "result_json", "result_quality",
@@ -133,10 +135,48 @@ def store(observations: list[NewObservation], *, lab_id: int | None) -> list[int
             widen_spans([o for o, new_id in zip(rows, stored, strict=True) if new_id is not None])
             announce("Observation", [new_id for new_id in stored if new_id is not None])
         if folded:
+            fresh = _first_deliveries([observations[i] for i in folded])
+            folded = [i for i, new in zip(folded, fresh, strict=True) if new]
+        if folded:
             window_ids = _fold([observations[i] for i in folded], streams)
             for position, new_id in zip(folded, window_ids, strict=True):
                 ids[position] = new_id
         return ids
+
+
+def _first_deliveries(observations: list[NewObservation]) -> list[bool]:
+    """For aggregated datastreams: which observations have not been counted before. Each one
+    with a dedupe key leaves a DeliveryReceipt; a key already received (earlier, or earlier in
+    this batch) is a redelivery and is not added to its window again."""
+    fresh = [True] * len(observations)
+    keyed: dict[tuple[int, int], int] = {}
+    for position, o in enumerate(observations):
+        if o.dedupe_key is None:
+            continue
+        key = (o.datastream_id, o.dedupe_key)
+        if key in keyed:
+            fresh[position] = False
+        else:
+            keyed[key] = position
+    if not keyed:
+        return fresh
+    now = _db_time(timezone.now())
+    items = list(keyed.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), VALUES_CHUNK):
+            chunk = items[start:start + VALUES_CHUNK]
+            params = [value for (datastream_id, key), _position in chunk
+                      for value in (datastream_id, key, now)]
+            cursor.execute(
+                f"INSERT INTO {RECEIPT_TABLE} (datastream_id, message_key, received_at) VALUES "
+                + ", ".join(["(%s, %s, %s)"] * len(chunk))
+                + " ON CONFLICT (datastream_id, message_key) DO NOTHING"
+                " RETURNING datastream_id, message_key",
+                params)
+            new = {(row[0], row[1]) for row in cursor.fetchall()}
+            for key, position in chunk:
+                fresh[position] = key in new
+    return fresh
 
 
 def _lock_datastreams(ids: set[int], lab_id: int | None) -> dict[int, dict]:
@@ -662,5 +702,7 @@ def apply_retention(now=None, *, batch_size: int = 10000, progress=None) -> int:
                 changes["phenomenon_time_end"] = None
             Datastream.objects.filter(pk=datastream.pk).update(**changes)
         total += deleted_here
+    DeliveryReceipt.objects.filter(
+        received_at__lt=now - timedelta(days=DeliveryReceipt.RECEIPT_DAYS)).delete()
     return total
 

@@ -128,7 +128,7 @@ class Datastream(models.Model):
     # Counts of people (passers-by, visitors): a window whose count is below k is withheld.
     counts_people = models.BooleanField(_("counts people"), default=False)
     k_threshold = models.PositiveSmallIntegerField(_("smallest count shown (k)"), default=5)
-    # Raw observations older than this many days are deleted by `stadtallianz apply-retention`;
+    # Raw observations older than this many days are deleted by `stadtallianz apply_retention`;
     # hourly aggregates stay. None keeps them.
     retention_days = models.PositiveIntegerField(_("keep raw observations (days)"), null=True,
                                                  blank=True)
@@ -231,3 +231,29 @@ class HourlyAggregate(models.Model):
     @property
     def mean(self) -> float:
         return self.total / self.count
+
+
+class DeliveryReceipt(models.Model):
+    """An MQTT message to an aggregated datastream that was added to its window. A window keeps
+    no raw value, so it cannot carry the message's dedupe key as a raw row does; the receipt
+    does, so that a message the broker delivers twice is counted once.
+
+    The key is a hash keyed with the server's secret (mqtt/payload.py), so trying candidate
+    values cannot recover a counted value from it, and `apply_retention` deletes receipts after
+    RECEIPT_DAYS: redeliveries come within minutes of a reconnect.
+    """
+
+    RECEIPT_DAYS = 7
+
+    id = models.BigAutoField(primary_key=True)
+    datastream = models.ForeignKey(Datastream, on_delete=models.CASCADE, db_index=False,
+                                   related_name="+")
+    message_key = models.BigIntegerField()
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["datastream", "message_key"],
+                                               name="sta_receipt_unique")]
+
+    def __str__(self):
+        return f"{self.datastream_id}: {self.message_key}"

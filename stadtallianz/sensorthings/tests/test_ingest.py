@@ -86,6 +86,22 @@ def test_a_redelivered_message_is_stored_once(lab, make_datastream):
     assert (hour.count, hour.total) == (3, 18)  # the duplicates did not count
 
 
+def test_a_redelivered_message_to_an_aggregated_datastream_is_counted_once(lab,
+                                                                          make_datastream):
+    stream = make_datastream(lab, privacy_level=PrivacyLevel.AGGREGATED, counts_people=True)
+    ingest.store([new(stream, 0, 3, dedupe_key=7), new(stream, 1, 4, dedupe_key=8)],
+                 lab_id=lab.pk)
+    again = ingest.store([new(stream, 0, 3, dedupe_key=7), new(stream, 2, 5, dedupe_key=9),
+                          new(stream, 2, 5, dedupe_key=9), new(stream, 3, 1)], lab_id=lab.pk)
+    assert again[0] is None and again[1] and again[2] is None and again[3]
+    window = sta.Observation.objects.get(datastream=stream)
+    assert (window.bucket_count, window.bucket_sum) == (4, 13)
+    # The receipts keep only keys, and the retention job forgets them after a week.
+    assert sta.DeliveryReceipt.objects.filter(datastream=stream).count() == 3
+    ingest.apply_retention(now=T0.replace(year=2099))
+    assert not sta.DeliveryReceipt.objects.exists()
+
+
 def test_another_labs_datastream_is_refused_and_nothing_is_stored(lab, other_lab,
                                                                   make_datastream):
     mine, theirs = make_datastream(lab), make_datastream(other_lab, name="Zählung")
