@@ -2,12 +2,13 @@
 ingest's NewObservation.
 
 Exactly once: the broker may deliver a message twice (QoS 1 after a reconnect, a publisher that
-resends). A message that carries its phenomenonTime gets a dedupe key, a 63-bit hash of the
+resends). A message that carries its phenomenonTime gets a dedupe key, a 63-bit keyed hash of the
 datastream and the canonical payload, and ingest skips a key it has already stored. Without a
 phenomenonTime the server's time is used, which differs on the second delivery: such messages
 are stored at least once, not exactly once (docs/deployment.md).
 """
 
+import functools
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -27,9 +28,21 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not a JSON number")
 
 
+@functools.cache
+def _hash_key(secret: str) -> bytes:
+    return hashlib.sha256(f"stadtallianz-mqtt-dedupe\n{secret}".encode()).digest()
+
+
 def dedupe_key(datastream_id: int, body: dict) -> int:
+    """A 63-bit keyed hash (BLAKE2b with a key derived from SECRET_KEY) of the datastream and
+    the canonical payload. Keyed, so that the key stored for a value folded into an aggregated
+    window (DeliveryReceipt) cannot be matched against guessed values by anyone without the
+    server's secret."""
+    from django.conf import settings
+
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    digest = hashlib.blake2b(f"{datastream_id}\n{canonical}".encode(), digest_size=8).digest()
+    digest = hashlib.blake2b(f"{datastream_id}\n{canonical}".encode(), digest_size=8,
+                             key=_hash_key(settings.SECRET_KEY)).digest()
     return int.from_bytes(digest, "big") & ((1 << 63) - 1)
 
 

@@ -7,11 +7,13 @@ see test_mqtt_broker.py for the real one), so test runs never read each other's 
 
 import json
 import random
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import models as sta
@@ -143,6 +145,11 @@ def test_payloads_are_read_as_post_observations_bodies():
             == parse(b'{"phenomenonTime": "2026-01-01T00:00:00Z", "result": 1}', 3).dedupe_key)
     assert (parse(b'{"result": 1, "phenomenonTime": "2026-01-01T00:00:00Z"}', 3).dedupe_key
             != parse(b'{"result": 1, "phenomenonTime": "2026-01-01T00:00:00Z"}', 4).dedupe_key)
+    # Keyed with the server's secret: without it, a key cannot be recomputed from a guess.
+    body = {"result": 1, "phenomenonTime": "2026-01-01T00:00:00Z"}
+    with override_settings(SECRET_KEY="another-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"):
+        elsewhere = dedupe_key(3, body)
+    assert dedupe_key(3, body) != elsewhere
     for bad in (b"[1]", b'{"result": 1, "Datastream": {"@iot.id": 4}}',
                 b'{"result": 1, "FeatureOfInterest": {"name": "new"}}', b"\xff",
                 b'{"result": NaN, "phenomenonTime": "2026-01-01T00:00:00Z"}'):
@@ -193,3 +200,25 @@ def test_a_retained_message_is_not_read_again_on_every_reconnect(lab, make_datas
 def observations_of(datastream) -> list[float]:
     return sorted(sta.Observation.objects.filter(datastream=datastream)
                   .values_list("result_number", flat=True))
+
+
+def test_a_message_delivered_twice_to_an_aggregated_datastream_is_counted_once(
+        lab, make_datastream):
+    datastream = make_datastream(lab, privacy_level=PrivacyLevel.AGGREGATED,
+                                 aggregation_window=3600)
+    prefix = unique_prefix()
+    topic = f"{prefix}v1.1/Datastreams({datastream.pk})/Observations"
+    device = publisher()
+    body = {"phenomenonTime": "2026-11-26T10:10:00Z", "result": 4}
+    try:
+        with running_bridge(URL, prefix):
+            publish(device, topic, body)
+            publish(device, topic, body)  # the broker's (or the device's) second delivery
+            publish(device, topic, {**body, "phenomenonTime": "2026-11-26T10:20:00Z"})
+            wait_until(lambda: sta.Observation.objects.filter(
+                datastream=datastream, bucket_count__gte=2).exists(), 30)
+            time.sleep(0.5)
+    finally:
+        device.disconnect()
+    window = sta.Observation.objects.get(datastream=datastream)
+    assert (window.bucket_count, window.bucket_sum) == (2, 8)
