@@ -301,6 +301,10 @@ TASKS = {"default": {"BACKEND": {
 # notifications to and `stadtallianz mqtt-bridge` ingests observations from. Empty: no MQTT.
 # mqtt://user:password@host:1883 (mqtts:// for TLS).
 MQTT_URL = env("MQTT_URL", "")
+# The broker address devices and subscribers use, advertised in the SensorThings service root
+# (mqtt://data.example.org:1884). Never MQTT_URL itself: that carries the bridge's password.
+# Empty: no endpoint is advertised. User info given here is stripped before it is shown.
+MQTT_PUBLIC_URL = env("MQTT_PUBLIC_URL", "")
 # Where devices' messages land (the device listener's mount_point): the bridge reads
 # <prefix>v1.1/Datastreams(<id>)/Observations; subscribers never see these raw payloads.
 MQTT_INGEST_PREFIX = env("MQTT_INGEST_PREFIX", "ingest/")

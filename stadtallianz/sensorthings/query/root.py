@@ -3,10 +3,13 @@
 CONFORMANCE lists only what is implemented and tested (docs/standards.md). Not implemented:
 batch requests (req/batch-request) and MultiDatastreams (req/multi-datastream). The MQTT
 classes are announced only when a broker is configured (settings.MQTT_URL), because without one
-neither creating observations nor receiving updates over MQTT is possible.
+neither creating observations nor receiving updates over MQTT is possible. The endpoints shown
+are settings.MQTT_PUBLIC_URL (never MQTT_URL, which carries the bridge's password), without any
+user info.
 """
 
 import json
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -26,14 +29,23 @@ MQTT_CREATE = SPEC + "create-observations-via-mqtt/observations-creation"
 MQTT_RECEIVE = SPEC + "receive-updates-via-mqtt/receive-updates"
 
 
+def public_endpoint(url: str) -> str:
+    """The URL without user and password (mqtt://user:secret@host:1884 -> mqtt://host:1884)."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
 def server_settings() -> dict:
     conformance = list(CONFORMANCE)
     out: dict = {}
-    mqtt_url = getattr(settings, "MQTT_URL", "")
-    if mqtt_url:
+    if getattr(settings, "MQTT_URL", ""):
         conformance += [MQTT_CREATE, MQTT_RECEIVE]
-        out[MQTT_CREATE] = {"endpoints": [mqtt_url]}
-        out[MQTT_RECEIVE] = {"endpoints": [mqtt_url]}
+        public_url = getattr(settings, "MQTT_PUBLIC_URL", "")
+        if public_url.strip():
+            endpoint = public_endpoint(public_url)
+            out[MQTT_CREATE] = {"endpoints": [endpoint]}
+            out[MQTT_RECEIVE] = {"endpoints": [endpoint]}
     return {"conformance": conformance, **out}
 
 

@@ -43,11 +43,32 @@ def test_service_root_announces_mqtt_only_with_a_broker(client, settings):
     conformance = client.get(ROOT).json()["serverSettings"]["conformance"]
     assert not any("mqtt" in uri for uri in conformance)
     settings.MQTT_URL = "mqtt://127.0.0.1:1883"
+    settings.MQTT_PUBLIC_URL = "mqtt://127.0.0.1:1883"
     body = client.get(ROOT).json()["serverSettings"]
     receive = "http://www.opengis.net/spec/iot_sensing/1.1/req/receive-updates-via-mqtt/" \
               "receive-updates"
     assert receive in body["conformance"]
     assert body[receive]["endpoints"] == ["mqtt://127.0.0.1:1883"]
+
+
+def test_service_root_never_shows_the_bridge_password(client, settings):
+    """MQTT_URL is the bridge's own connection with its password; only MQTT_PUBLIC_URL is
+    advertised, and even that without user info."""
+    create = "http://www.opengis.net/spec/iot_sensing/1.1/req/create-observations-via-mqtt/" \
+             "observations-creation"
+    settings.MQTT_URL = "mqtt://stadtallianz-bridge:Geheim-1234@127.0.0.1:1883"
+    settings.MQTT_PUBLIC_URL = ""
+    response = client.get(ROOT)
+    assert b"Geheim-1234" not in response.content
+    assert b"stadtallianz-bridge" not in response.content
+    body = response.json()["serverSettings"]
+    assert create in body["conformance"]  # MQTT is on, there is just no address to show
+    assert create not in body
+    settings.MQTT_PUBLIC_URL = "mqtt://device:Oops-5678@data.example.org:1884"
+    response = client.get(ROOT)
+    assert b"Geheim-1234" not in response.content and b"Oops-5678" not in response.content
+    assert response.json()["serverSettings"][create]["endpoints"] == [
+        "mqtt://data.example.org:1884"]
 
 
 def test_collection_and_entity(client, stream):
