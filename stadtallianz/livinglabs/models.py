@@ -8,6 +8,7 @@ device tokens. Who may read a lab's restricted data is decided in permissions.py
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 
 from django.conf import settings
@@ -102,6 +103,10 @@ class LivingLab(models.Model):
             raise ValidationError({"ends_on": _("The end cannot lie before the start.")})
 
 
+# The user name issue() gives out: "lab_" and eight hex digits.
+USERNAME_FORM = re.compile(r"lab_[0-9a-f]{8}")
+
+
 class LabTokenQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True)
@@ -172,7 +177,9 @@ class LabToken(models.Model):
     @classmethod
     def authenticate(cls, username: str, secret: str) -> "LabToken | None":
         """The active token with this username and secret, or None."""
-        if not username.startswith(cls.PREFIX):
+        # Only the form issue() gives out reaches the database (a NUL byte in a name would be
+        # a database error on PostgreSQL, not a wrong credential).
+        if not USERNAME_FORM.fullmatch(username):
             return None
         token = cls.objects.active().select_related("lab").filter(username=username).first()
         if token is None or not token.matches(secret):

@@ -49,7 +49,7 @@ def caller_of(request) -> Caller:
     elif scheme.lower() == "basic":
         try:
             decoded = base64.b64decode(credentials.strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
+        except (binascii.Error, ValueError):  # ValueError: not ASCII (UnicodeDecodeError is one)
             raise unauthorized("The Basic credentials cannot be decoded.") from None
         username, _sep, secret = decoded.partition(":")
         token = LabToken.authenticate(username, secret)
