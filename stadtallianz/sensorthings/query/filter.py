@@ -26,10 +26,12 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DurationField,
+    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
+    OuterRef,
     Q,
     TextField,
     TimeField,
@@ -460,13 +462,32 @@ def _strip(node, count: int):
 
 
 def visible(entity: EntityType, caller) -> Q:
-    """The privacy filter of an entity set (everything but datastreams and observations is
-    public metadata)."""
+    """The privacy filter of an entity set (everything but datastreams, observations and
+    features of interest is public metadata)."""
     if entity.name == "Datastream":
         return privacy.datastreams(caller)
     if entity.name == "Observation":
         return privacy.observations(caller)
+    if entity.name == "FeatureOfInterest":
+        return visible_features(caller)
     return Q()
+
+
+def visible_features(caller) -> Q:
+    """A feature of interest a device sends may be the position of one sensed event (where a
+    person was counted), so it is shown only when it was generated from a thing's location
+    (public metadata), when it is of the caller's own or insider lab, or when the caller may
+    read at least one of its observations."""
+    from stadtallianz.livinglabs.permissions import insider_labs
+
+    from ..models import Observation
+
+    own = Q(lab__in=insider_labs(caller.user))
+    if caller.lab_id is not None:
+        own |= Q(lab=caller.lab_id)
+    readable = Observation.objects.filter(privacy.observations(caller),
+                                          feature_of_interest=OuterRef("pk"))
+    return Q(generated_from__isnull=False) | own | Q(Exists(readable))
 
 
 def visible_queryset(entity: EntityType, caller):
