@@ -3,6 +3,7 @@ $resultFormat), including the nested options of $expand:
 `$expand=Datastreams($filter=name eq 'a';$expand=Observations($top=1;$orderby=phenomenonTime desc))`
 and slash paths (`$expand=Datastreams/Observations`)."""
 
+import re
 from dataclasses import dataclass, field
 
 from ..entities import ENTITY_TYPES, EntityType
@@ -67,7 +68,8 @@ def split_top_level(text: str, separator: str) -> list[str]:
 
 def _integer(name: str, text: str, maximum: int | None = None) -> int:
     text = text.strip()
-    if not text.isdigit():
+    # Not str.isdigit(): that accepts '²' and other digits int() cannot read.
+    if not re.fullmatch("[0-9]+", text):
         raise bad(f"{name} must be a whole number of 0 or more, not '{text}'.")
     value = int(text)
     if maximum is not None and value > maximum:
