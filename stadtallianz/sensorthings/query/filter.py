@@ -31,13 +31,14 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     TextField,
     TimeField,
     Value,
 )
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import (
     Cast,
     Ceil,
@@ -222,12 +223,31 @@ class Parser:
     that binds more tightly than `binding`."""
 
     MAX_DEPTH = 100  # nested parentheses, calls and operators: deeper is refused, not a crash
+    # Operators (and, or, not, comparisons, arithmetic) in one expression. A long chain
+    # ("1 eq 1 or 1 eq 1 or …") parses flat but compiles into nested SQL, which Python and
+    # Django build recursively: more is refused, not a crash.
+    MAX_OPERATORS = 100
+    # Arithmetic nests in SQL (((a + b) + c) + …); SQLite's parser stops at about 25 levels.
+    MAX_ARITHMETIC = 20
 
     def __init__(self, text: str):
         self.text = text
         self.tokens = tokenize(text)
         self.index = 0
         self.depth = 0
+        self.operators = 0
+        self.arithmetic = 0
+
+    def count_operator(self, token: Token) -> None:
+        self.operators += 1
+        if token.text.lower() in ARITHMETIC:
+            self.arithmetic += 1
+            if self.arithmetic > self.MAX_ARITHMETIC:
+                raise filter_error(f"the expression has more than {self.MAX_ARITHMETIC} "
+                                   "arithmetic operators", token.position)
+        if self.operators > self.MAX_OPERATORS:
+            raise filter_error(f"the expression has more than {self.MAX_OPERATORS} operators; "
+                               "split the query or use fewer conditions", token.position)
 
     @property
     def token(self) -> Token:
@@ -269,6 +289,7 @@ class Parser:
             op = token.text.lower() if token.kind == "name" else None
             if op not in BINDING or BINDING[op] <= binding:
                 return left
+            self.count_operator(token)
             self.advance()
             right = self.parse(BINDING[op])
             left = Binary(op, left, right, token.position)
@@ -292,6 +313,7 @@ class Parser:
         if token.kind == "name":
             lowered = token.text.lower()
             if lowered == "not":
+                self.count_operator(token)
                 return Not(self.parse(55), token.position)
             if lowered in KEYWORD_LITERALS:
                 value, kind = KEYWORD_LITERALS[lowered]
@@ -423,6 +445,20 @@ class FractionalSeconds(Func):
         sql, params = compiler.compile(self.source_expressions[0])
         return (f"(EXTRACT(MICROSECONDS FROM {sql})::float8 / 1000000 - "
                 f"floor(EXTRACT(SECOND FROM {sql})))"), params + params
+
+
+def json_member(column: str, keys, *, text: bool = False):
+    """The member at `keys` of a JSON column, built as nested key transforms so that every key
+    is a plain key ('x__isnull' is the member named so, not a Django lookup). text: the
+    member's value as text (for strings and numbers cast from it)."""
+    expr = F(column)
+    for key in keys[:-1]:
+        expr = KeyTransform(key, expr, output_field=JSONField())
+    if text:
+        return KeyTextTransform(keys[-1], expr)
+    # The output field is given so that lookups built on the member prepare their right-hand
+    # side as JSON, as Django does for "column__key__lookup".
+    return KeyTransform(keys[-1], expr, output_field=JSONField())
 
 
 def _lookup_name(op: str) -> str:
@@ -565,7 +601,9 @@ class Compiler:
             raise filter_error("the expression is not a condition (true or false)",
                                getattr(node, "position", None))
         if operand.literal:
-            return Q() if operand.value else Q(pk__in=[])
+            # Not Q(): an empty Q is dropped when combined, so "not true" would match all
+            # and "… or true" nothing.
+            return Q(pk__isnull=False) if operand.value else Q(pk__in=[])
         return Q(Exact(operand.expr, True))
 
     # ---------------------------------------------------------------------- comparisons
@@ -588,7 +626,12 @@ class Compiler:
             left = self._result_as(left, right_type)
         if right.type == "result":
             right = self._result_as(right, left_type)
-        if left.field and right.literal:
+        if left.extra.get("keys") and right.literal:
+            # Django's JSON key lookups (they compare the value as JSON on every database).
+            lookup = left.expr.get_lookup(_lookup_name(op))
+            q = Q(lookup(left.expr, right.value))
+        elif left.field and right.literal and not (left.type == "number"
+                                                   and isinstance(right.value, float)):
             q = Q(**{f"{left.field}__{_lookup_name(op)}": right.value})
         else:
             q = Q(LOOKUPS[op](self.expr(left, left_type), self.expr(right, right_type)))
@@ -610,6 +653,8 @@ class Compiler:
             base = operand.field or ""
             return Q(**{f"{base}result_number__isnull": True,
                         f"{base}result_json__isnull": True})
+        if operand.extra.get("keys"):
+            return Q(operand.expr.get_lookup("isnull")(operand.expr, True))
         if operand.field:
             return Q(**{f"{operand.field}__isnull": True})
         return Q(Exact(operand.expr, None)) if operand.expr is not None else Q()
@@ -617,6 +662,12 @@ class Compiler:
     def _comparable(self, left: Operand, right: Operand, position: int) -> tuple[str, str]:
         flexible = {"json", "result"}
         lt, rt = left.type, right.type
+        timely = {"datetime", "date", "time", "duration"}
+        if (lt in flexible and rt in timely) or (rt in flexible and lt in timely):
+            kind = rt if lt in flexible else lt
+            raise filter_error(f"a result or JSON value cannot be compared with a {kind}; "
+                               "compare it with a string ('2026-01-01T00:00:00Z') or a "
+                               "number", position)
         if lt in flexible and rt in flexible:
             return "number", "number"
         if lt in flexible:
@@ -698,10 +749,16 @@ class Compiler:
         if operand.type == "result":
             operand = self._result_as(operand, kind or "number")
         if operand.type == "json":
-            if kind == "string":
-                return KT(operand.field) if "__" in (operand.field or "") else operand.expr
-            if kind == "number" and operand.field:
-                return Cast(KT(operand.field), FloatField())
+            keys = operand.extra.get("keys")
+            if kind == "string" and keys:
+                return json_member(operand.extra["column"], keys, text=True)
+            if kind == "number":
+                if not keys:
+                    raise filter_error(f"{operand.field.rpartition('__')[2]} is a JSON value "
+                                       "as a whole; name a member of it, e.g. "
+                                       "properties/height")
+                return Cast(json_member(operand.extra["column"], keys, text=True),
+                            FloatField())
         if operand.type == "interval":
             return F(operand.field)
         return operand.expr
@@ -752,8 +809,12 @@ class Compiler:
             # "location/type eq 'Point' or location/geometry/type eq 'Point'".
             if rest and prop.kind not in ("json", "geometry"):
                 raise filter_error(f"{part} has no sub-properties", node.position)
-            if prop.kind == "json" or rest:
-                orm = "__".join((f"{prefix}{prop.field}", *rest))
+            if rest:
+                column = f"{prefix}{prop.field}"
+                return Operand("json", json_member(column, rest), extra={"keys": rest,
+                                                                         "column": column})
+            if prop.kind == "json":
+                orm = f"{prefix}{prop.field}"
                 return Operand("json", F(orm), field=orm)
             if prop.kind == "result":
                 return Operand("result", field=prefix or None, extra={"entity": entity})
@@ -870,6 +931,15 @@ def compile_filter(text: str, entity: EntityType, caller) -> Q:
     return Compiler(entity, caller).condition(parse_filter(text))
 
 
+def _as_orderby_message(message: str) -> str:
+    """A message of the shared expression compiler, worded for $orderby."""
+    message = message.replace(" (to-many paths are compared with any semantics only in "
+                              "$filter)", " (to-many paths can be used only in $filter)")
+    if message.startswith("$filter:"):
+        message = "$orderby:" + message[len("$filter:"):]
+    return message
+
+
 def compile_orderby(text: str, entity: EntityType, caller) -> list:
     """$orderby -> ORM ordering expressions. Paths follow to-one navigations only."""
     compiler = Compiler(entity, caller)
@@ -877,13 +947,18 @@ def compile_orderby(text: str, entity: EntityType, caller) -> list:
     for node, descending in parse_expression_list(text, "$orderby"):
         try:
             operand = compiler.operand(node)
+            if operand.literal:
+                continue
+            if operand.type == "geometry":
+                raise StaError("$orderby: geometries cannot be ordered.", 400)
+            if operand.type == "json" and operand.extra.get("keys"):
+                # The member as JSON: numbers sort as numbers, strings as text (PostgreSQL's
+                # jsonb order puts strings before numbers, SQLite numbers before strings).
+                expr = operand.expr
+            else:
+                expr = compiler.expr(operand, "number")
         except StaError as error:
-            raise StaError(error.message.replace("$filter", "$orderby"), 400) from None
-        if operand.literal:
-            continue
-        if operand.type == "geometry":
-            raise StaError("$orderby: geometries cannot be ordered.", 400)
-        expr = compiler.expr(operand, "number")
+            raise StaError(_as_orderby_message(error.message), 400) from None
         # No NULLS FIRST/LAST: PostgreSQL could then not read the order from the indexes.
         ordering.append(expr.desc() if descending else expr.asc())
     return ordering
