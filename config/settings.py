@@ -312,6 +312,10 @@ MQTT_INGEST_PREFIX = env("MQTT_INGEST_PREFIX", "ingest/")
 # while it is down.
 MQTT_CLIENT_ID = env("MQTT_CLIENT_ID", "stadtallianz-bridge")
 
+# SensorThings reads on PostgreSQL stop after this many milliseconds (503 asking to narrow the
+# query), so one heavy $filter/$orderby/$count cannot occupy the database. SQLite: no limit.
+STA_QUERY_TIMEOUT_MS = int(env("STA_QUERY_TIMEOUT_MS", "5000"))
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 

@@ -93,6 +93,7 @@ _DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|z|[+-]\d{2}:?\d{2})?)?")
 _TIME = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 MAX_NUMBER = 2**63 - 1
+MAX_POSITION = 2**31 - 2  # substring positions and lengths (PostgreSQL's integer, plus one)
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z_@$][A-Za-z0-9_.@$]*(?:/[A-Za-z_@$][A-Za-z0-9_.@$]*)*")
 
@@ -916,6 +917,13 @@ class Compiler:
         if name == "indexof":  # zero-based in OData, one-based in SQL
             return Operand("number", StrIndex(need("string"), need("string", 1)) - 1)
         if name == "substring":
+            for index in range(1, len(args)):  # the databases take 32-bit positions only
+                operand = args[index]
+                if operand.literal and operand.type == "number" and not (
+                        isinstance(operand.value, int) and 0 <= operand.value <= MAX_POSITION):
+                    raise filter_error(f"substring needs whole numbers from 0 to {MAX_POSITION} "
+                                       f"as positions and lengths, not {operand.value}",
+                                       node.args[index].position)
             start = need("number", 1) + 1
             if len(args) == 3:
                 return Operand("string", Substr(need("string"), start, need("number", 2)))

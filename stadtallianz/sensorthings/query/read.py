@@ -8,9 +8,11 @@ a navigation (Things(1)/Datastreams), through `$expand`, `$filter`, `$count` or 
 
 import gc
 import json
+import logging
 from contextlib import contextmanager
 
-from django.db import DatabaseError
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
 
 from ..entities import ENTITY_TYPES
@@ -20,6 +22,9 @@ from .expand import fetch, filtered, needed_fields, next_link, ordering, seriali
 from .filter import visible_queryset
 from .options import check, parse_options
 from .serialize import base_url_of, model_fields, property_value
+
+logger = logging.getLogger(__name__)
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE when statement_timeout stops a statement
 
 DATA_ARRAY_COMPONENTS = ["id", "phenomenonTime", "resultTime", "result", "resultQuality",
                          "validTime", "parameters"]
@@ -46,8 +51,31 @@ def cyclic_gc_paused():
             gc.enable()
 
 
+@contextmanager
+def query_time_limit():
+    """On PostgreSQL the request's queries run in one transaction with a statement timeout
+    (settings.STA_QUERY_TIMEOUT_MS), so a query over millions of rows (a $filter through
+    Datastreams/Observations, $orderby=result, $count, a huge $skip) is stopped instead of
+    occupying the database. SQLite (embedded and development use) has no such limit."""
+    milliseconds = int(getattr(settings, "STA_QUERY_TIMEOUT_MS", 0) or 0)
+    if connection.vendor != "postgresql" or milliseconds <= 0:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)",
+                           [str(milliseconds)])
+        yield
+
+
+def _was_canceled(error: BaseException) -> bool:
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == QUERY_CANCELED \
+        or getattr(cause, "pgcode", None) == QUERY_CANCELED
+
+
 def handle(request, caller, path: ResourcePath):
-    with cyclic_gc_paused():
+    with cyclic_gc_paused(), query_time_limit():
         return _handle(request, caller, path)
 
 
@@ -59,8 +87,8 @@ def _handle(request, caller, path: ResourcePath):
         raise bad_request("$resultFormat=dataArray is only available on collections of "
                           "Observations.")
     check(path.entity, options)
-    queryset = resolve(path, caller)
     try:
+        queryset = resolve(path, caller)
         if path.property_name:
             return property_response(path, queryset)
         if path.ref:
@@ -71,7 +99,16 @@ def _handle(request, caller, path: ResourcePath):
             return collection_response(request, path, queryset, options, caller, base_url)
         return entity_response(path, queryset, options, caller, base_url)
     except (DatabaseError, OverflowError) as error:  # e.g. a JSON property that is no number
-        raise bad_request(f"The query could not be answered: {str(error).strip()}") from None
+        if isinstance(error, DatabaseError) and _was_canceled(error):
+            limit = settings.STA_QUERY_TIMEOUT_MS
+            raise StaError(f"The query took longer than {limit} ms and was stopped. Narrow it: "
+                           "a $filter on phenomenonTime or on one datastream, a smaller $skip, "
+                           "no $count or $orderby over all observations.", 503) from None
+        # The database's text may quote SQL: it is logged, never sent.
+        logger.info("SensorThings query refused by the database: %s", error)
+        raise bad_request("The query could not be answered: check $filter and $orderby "
+                          "(a value of the wrong type, e.g. text where a number is needed, or "
+                          "a function argument out of range).") from None
 
 
 def resolve(path: ResourcePath, caller):
