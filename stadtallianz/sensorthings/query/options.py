@@ -115,9 +115,12 @@ def parse_options(pairs, *, nested: bool = False, depth: int = 0) -> Options:
                 raise bad(f"$expand may be nested at most {MAX_EXPAND_DEPTH} levels deep.")
             options.expand = parse_expand(value, depth + 1)
         elif name == "$resultFormat":
-            if nested or value != "dataArray":
-                raise bad(f"$resultFormat supports only dataArray on Observations, not "
-                          f"'{value}'.")
+            if nested:
+                raise bad("$resultFormat=dataArray is only available on collections of "
+                          "Observations, not inside $expand.")
+            if value != "dataArray":
+                raise bad(f"$resultFormat supports only dataArray (on collections of "
+                          f"Observations), not '{value}'.")
             options.result_format = value
     return options
 

@@ -17,3 +17,37 @@ def error(client, path, **params):
 @pytest.mark.parametrize("text", ["²", "¹", "٣", "1²"])
 def test_top_and_skip_accept_only_ascii_digits(client, option, text):
     assert option in error(client, "Things", **{option: text})
+
+
+def test_result_format_inside_expand_says_where_it_belongs(client):
+    message = error(client, "Datastreams", **{"$expand": "Observations($resultFormat=dataArray)"})
+    assert "only available on collections of Observations" in message
+    assert "not 'dataArray'" not in message
+
+
+@pytest.mark.parametrize("url", [ROOT, f"{ROOT}/Things", f"{ROOT}/Things(999)"])
+def test_browser_clients_on_other_sites_may_read(client, url):
+    response = client.get(url, HTTP_ORIGIN="https://geoportal.example.org")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
+
+
+@pytest.mark.parametrize("url", [ROOT, f"{ROOT}/Things", f"{ROOT}/CreateObservations"])
+def test_a_preflight_is_answered_with_methods_and_headers(client, url):
+    response = client.options(url, HTTP_ORIGIN="https://geoportal.example.org",
+                              HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+                              HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization,content-type")
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in response["Access-Control-Allow-Methods"]
+    assert "GET" in response["Access-Control-Allow-Methods"]
+    allowed = response["Access-Control-Allow-Headers"].lower()
+    assert "authorization" in allowed and "content-type" in allowed
+    assert "Access-Control-Allow-Credentials" not in response
+
+
+def test_a_browser_write_still_needs_the_token(client):
+    response = client.post(f"{ROOT}/Things", "{}", content_type="application/json",
+                           HTTP_ORIGIN="https://geoportal.example.org")
+    assert response.status_code == 401
+    assert response["Access-Control-Allow-Origin"] == "*"
