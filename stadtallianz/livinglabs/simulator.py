@@ -13,6 +13,7 @@ broker; observations only).
 """
 
 import base64
+import itertools
 import json
 import math
 import random
@@ -288,8 +289,7 @@ class Simulator:
             while moment < until:
                 rows.append([_iso(moment), value_of(stream.model, moment, self.rng)])
                 moment += stream.every
-            for offset in range(0, len(rows), BATCH):
-                batch = rows[offset:offset + BATCH]
+            for batch in _whole_days(rows):
                 self.create_observations(ids[stream.key], batch)
                 sent += len(batch)
         return sent
@@ -305,6 +305,20 @@ class Simulator:
     def live_values(self, streams: list[StreamSpec], ids: dict[str, int], moment: datetime):
         """[(datastream id, value)] of one moment."""
         return [(ids[s.key], value_of(s.model, moment, self.rng)) for s in streams if s.key in ids]
+
+
+def _whole_days(rows: list[list]) -> list[list[list]]:
+    """The rows in batches of at most BATCH rows (unless one day has more) that end at whole
+    UTC days: a closed window of an aggregated datastream takes no more values once it exists,
+    so each must arrive in one batch."""
+    batches: list[list[list]] = []
+    for _day, day_rows in itertools.groupby(rows, key=lambda row: row[0][:10]):
+        day_rows = list(day_rows)
+        if batches and len(batches[-1]) + len(day_rows) <= BATCH:
+            batches[-1].extend(day_rows)
+        else:
+            batches.append(day_rows)
+    return batches
 
 
 def streams_of(lab_slug: str) -> list[StreamSpec]:

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Min, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,8 @@ from .models import (
     Observation,
     Thing,
 )
+from .privacy import aggregation_grace, served_windows
+from .timefmt import format_time
 
 OBSERVATION_TABLE = Observation._meta.db_table
 HOURLY_TABLE = HourlyAggregate._meta.db_table
@@ -52,6 +54,9 @@ RAW_COLUMNS = ("id", "datastream_id", "phenomenon_time_start", "phenomenon_time_
                "dedupe_key")
 JSON_COLUMNS = {"result_json", "result_quality", "parameters"}
 MIN_AGGREGATION_WINDOW = 3600
+# Late values for a window are refused this long before it is served, so an ingest that is
+# still committing cannot change a window a reader has just seen.
+LATE_VALUE_MARGIN = timedelta(seconds=60)
 VALUES_CHUNK = 500  # rows per INSERT … VALUES statement (SQLite allows 32,766 parameters)
 
 
@@ -520,6 +525,7 @@ def _fold(observations: list[NewObservation], streams: dict[int, dict]) -> list[
         else:
             entry[0] += 1
             entry[1] += number
+    _refuse_late_values(windows, streams)
     window_ids = {}
     # One statement per kind of window value (sum for counts of people, else mean) and chunk.
     for counts_people in (True, False):
@@ -528,9 +534,55 @@ def _fold(observations: list[NewObservation], streams: dict[int, dict]) -> list[
         for start in range(0, len(items), VALUES_CHUNK):
             window_ids.update(_upsert_windows(items[start:start + VALUES_CHUNK], streams,
                                               counts_people))
-    widen_spans([NewObservation(d, start, None, start + timedelta(
-        seconds=streams[d]["aggregation_window"])) for d, start in windows])
+    refresh_aggregated_spans({d for d, _start in windows})
     return [window_ids[key] for key in keys]
+
+
+def _refuse_late_values(windows: dict, streams: dict[int, dict]) -> None:
+    """A window is served once it has closed and the grace period has passed; from then on it
+    may have been read, and a value added later would show as the difference between two
+    reads. So values for such a window that exists already are refused (400). A closed window
+    that does not exist yet has never been served: it may be created, by one batch (a backfill
+    of history sends each window whole)."""
+    now = timezone.now()
+    grace = aggregation_grace()
+    closed = sorted(key for key in windows if key[1] + timedelta(
+        seconds=streams[key[0]]["aggregation_window"]) + grace - LATE_VALUE_MARGIN <= now)
+    for start in range(0, len(closed), VALUES_CHUNK):
+        chunk = closed[start:start + VALUES_CHUNK]
+        existing = set(Observation.objects.filter(
+            bucket_count__isnull=False, datastream_id__in={d for d, _s in chunk},
+            phenomenon_time_start__in={s for _d, s in chunk})
+            .values_list("datastream_id", "phenomenon_time_start"))
+        for datastream_id, window_start in chunk:
+            if (datastream_id, window_start) in existing:
+                end = window_start + timedelta(
+                    seconds=streams[datastream_id]["aggregation_window"])
+                raise bad_request(
+                    f"Observation: the window {format_time(window_start)}/{format_time(end)} "
+                    f"of the aggregated Datastream {datastream_id} closed more than "
+                    f"{int(grace.total_seconds())} seconds ago and may have been served; a "
+                    "served window never changes, so values for it are refused.")
+
+
+def refresh_aggregated_spans(datastream_ids=None, now=None) -> None:
+    """Sets the phenomenonTime of aggregated datastreams (all, or those of `datastream_ids`) to
+    the span of their served windows, and clears their resultTime: the datastream is public,
+    and a span reaching into an open or withheld window would tell that someone was counted
+    there. Called at each ingest and by the retention job, so windows that close without a
+    new value are added by the next run of the retention job at the latest."""
+    streams = Datastream.objects.filter(privacy_level=PrivacyLevel.AGGREGATED)
+    if datastream_ids is not None:
+        streams = streams.filter(pk__in=datastream_ids)
+    served = (Observation.objects.filter(served_windows(now=now), datastream=OuterRef("pk"),
+                                         bucket_count__isnull=False)
+              .order_by().values("datastream"))
+    streams.update(
+        phenomenon_time_start=Subquery(served.annotate(
+            first=Min("phenomenon_time_start")).values("first")),
+        phenomenon_time_end=Subquery(served.annotate(
+            last=Max("phenomenon_time_end")).values("last")),
+        result_time_start=None, result_time_end=None)
 
 
 def _upsert_windows(items, streams: dict[int, dict], counts_people: bool) -> dict:
@@ -632,6 +684,8 @@ def change_privacy(datastream: Datastream, *, level: str, aggregation_window: in
         current.k_threshold = k
         current.save(update_fields=["privacy_level", "aggregation_window", "counts_people",
                                     "k_threshold"])
+        if level == PrivacyLevel.AGGREGATED:  # the span covers only the served windows
+            refresh_aggregated_spans([current.pk])
     datastream.refresh_from_db()
     return datastream
 
@@ -660,10 +714,6 @@ def _fold_stored(datastream: Datastream, window: int, counts_people: bool) -> No
                     result_number=total if counts_people else total / count,
                     bucket_count=count, bucket_sum=total, feature_of_interest_id=feature)
         for start, (count, total, feature) in sorted(windows.items())], batch_size=1000)
-    if windows:
-        Datastream.objects.filter(pk=datastream.pk).update(
-            phenomenon_time_start=min(windows),
-            phenomenon_time_end=max(windows) + timedelta(seconds=window))
 
 
 # --- retention -------------------------------------------------------------------------------
@@ -704,5 +754,6 @@ def apply_retention(now=None, *, batch_size: int = 10000, progress=None) -> int:
         total += deleted_here
     DeliveryReceipt.objects.filter(
         received_at__lt=now - timedelta(days=DeliveryReceipt.RECEIPT_DAYS)).delete()
+    refresh_aggregated_spans(now=now)  # windows closed since their last value
     return total
 

@@ -4,12 +4,16 @@ notifications, charts, CSV downloads, search) filters through these functions.
 
 - public: every raw observation.
 - aggregated: no raw value is ever stored (ingest.py folds each value into its window); a
-  window is served only once it has closed, and for counts of people only when at least k were
-  counted.
+  window is served only once it has closed and its grace period for late values has passed
+  (ingest.py refuses values for it from then on, so a served window never changes), and for
+  counts of people only when at least k were counted.
 - restricted: the datastream and its observations exist only for the lab's insiders
   (livinglabs.permissions.insider_labs) and for the lab's own tokens.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -17,6 +21,27 @@ from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.livinglabs.permissions import insider_labs
 
 from .auth import Caller
+
+DEFAULT_AGGREGATION_GRACE_SECONDS = 900
+
+
+def aggregation_grace() -> timedelta:
+    """How long after its end a window of an aggregated datastream still takes late values and
+    is not served (setting AGGREGATION_GRACE_SECONDS, default 15 minutes). A window served
+    before and after a late value would give that value away as the difference."""
+    return timedelta(seconds=getattr(settings, "AGGREGATION_GRACE_SECONDS",
+                                     DEFAULT_AGGREGATION_GRACE_SECONDS))
+
+
+def served_windows(prefix: str = "", now=None) -> Q:
+    """The windows of aggregated datastreams that are served to anyone (prefix: ORM path to an
+    observation): closed for longer than the grace period, and for counts of people at least
+    k."""
+    now = now or timezone.now()
+    return Q(**{f"{prefix}datastream__privacy_level": PrivacyLevel.AGGREGATED,
+                f"{prefix}phenomenon_time_end__lte": now - aggregation_grace()}) & (
+        Q(**{f"{prefix}datastream__counts_people": False})
+        | Q(**{f"{prefix}bucket_sum__gte": F(f"{prefix}datastream__k_threshold")}))
 
 
 def _insider(caller: Caller, lab_field: str) -> Q:
@@ -39,8 +64,4 @@ def observations(caller: Caller, prefix: str = "", now=None) -> Q:
     level = f"{prefix}datastream__privacy_level"
     raw = Q(**{level: PrivacyLevel.PUBLIC}) | (
         Q(**{level: PrivacyLevel.RESTRICTED}) & _insider(caller, f"{prefix}datastream__lab"))
-    closed_window = Q(**{level: PrivacyLevel.AGGREGATED,
-                         f"{prefix}phenomenon_time_end__lte": now}) & (
-        Q(**{f"{prefix}datastream__counts_people": False})
-        | Q(**{f"{prefix}bucket_sum__gte": F(f"{prefix}datastream__k_threshold")}))
-    return raw | closed_window
+    return raw | served_windows(prefix, now)

@@ -15,9 +15,15 @@ pytestmark = pytest.mark.django_db(transaction=False)
 T0 = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
 
 
-def new(datastream, minutes, result, **fields):
-    return ingest.NewObservation(datastream.pk, T0 + timedelta(minutes=minutes), result,
+def new(datastream, minutes, result, *, start=T0, **fields):
+    return ingest.NewObservation(datastream.pk, start + timedelta(minutes=minutes), result,
                                  **fields)
+
+
+def open_window() -> datetime:
+    """The start of a window of up to two hours that is still open tomorrow (values may be
+    added to it in a second batch; a closed window takes no more once it exists)."""
+    return ingest.window_of(datetime.now(UTC) + timedelta(days=1), 7200)
 
 
 def test_raw_observations_are_stored_in_order_with_hourly_aggregates_and_span(
@@ -89,10 +95,13 @@ def test_a_redelivered_message_is_stored_once(lab, make_datastream):
 def test_a_redelivered_message_to_an_aggregated_datastream_is_counted_once(lab,
                                                                           make_datastream):
     stream = make_datastream(lab, privacy_level=PrivacyLevel.AGGREGATED, counts_people=True)
-    ingest.store([new(stream, 0, 3, dedupe_key=7), new(stream, 1, 4, dedupe_key=8)],
-                 lab_id=lab.pk)
-    again = ingest.store([new(stream, 0, 3, dedupe_key=7), new(stream, 2, 5, dedupe_key=9),
-                          new(stream, 2, 5, dedupe_key=9), new(stream, 3, 1)], lab_id=lab.pk)
+    start = open_window()
+    ingest.store([new(stream, 0, 3, dedupe_key=7, start=start),
+                  new(stream, 1, 4, dedupe_key=8, start=start)], lab_id=lab.pk)
+    again = ingest.store([new(stream, 0, 3, dedupe_key=7, start=start),
+                          new(stream, 2, 5, dedupe_key=9, start=start),
+                          new(stream, 2, 5, dedupe_key=9, start=start),
+                          new(stream, 3, 1, start=start)], lab_id=lab.pk)
     assert again[0] is None and again[1] and again[2] is None and again[3]
     window = sta.Observation.objects.get(datastream=stream)
     assert (window.bucket_count, window.bucket_sum) == (4, 13)
@@ -122,14 +131,15 @@ def test_another_labs_datastream_is_refused_and_nothing_is_stored(lab, other_lab
 def test_aggregated_values_are_folded_into_windows_never_stored_raw(lab, make_datastream):
     stream = make_datastream(lab, privacy_level=PrivacyLevel.AGGREGATED,
                              aggregation_window=3600, counts_people=True)
-    ids = ingest.store([new(stream, 5, 3), new(stream, 50, 4), new(stream, 61, 10)],
-                       lab_id=lab.pk)
+    start = open_window()
+    ids = ingest.store([new(stream, 5, 3, start=start), new(stream, 50, 4, start=start),
+                        new(stream, 61, 10, start=start)], lab_id=lab.pk)
     assert ids[0] == ids[1] != ids[2]
-    ingest.store([new(stream, 59, 1)], lab_id=lab.pk)
+    ingest.store([new(stream, 59, 1, start=start)], lab_id=lab.pk)
     windows = list(sta.Observation.objects.order_by("phenomenon_time_start"))
     assert len(windows) == 2
     assert (windows[0].phenomenon_time_start, windows[0].phenomenon_time_end) == (
-        T0, T0 + timedelta(hours=1))
+        start, start + timedelta(hours=1))
     assert (windows[0].bucket_count, windows[0].bucket_sum, windows[0].result_number) == (
         3, 8, 8)  # counts of people: the sum
     assert not sta.HourlyAggregate.objects.exists()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import ingest
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.errors import StaError
 
 pytestmark = pytest.mark.django_db
 
@@ -45,12 +46,14 @@ def test_to_aggregated_folds_raw_rows_into_windows_and_deletes_them(lab, make_da
                        (T0 + timedelta(hours=1), T0 + timedelta(hours=2), 3, 15, 15)]
     assert not sta.Observation.objects.filter(bucket_count__isnull=True).exists()
     assert not sta.HourlyAggregate.objects.filter(datastream=stream).exists()
-    # later values go into the same windows
-    store(stream, lab, [10])
-    assert stream.observations.get(phenomenon_time_start=T0).bucket_sum == 16
+    # the windows are long closed (and may have been served): later values are refused
+    with pytest.raises(StaError) as error:
+        store(stream, lab, [10])
+    assert "2026-05-01T10:00:00Z/2026-05-01T11:00:00Z" in error.value.message
+    assert stream.observations.get(phenomenon_time_start=T0).bucket_sum == 6
     # counts of people → measurements: the windows' value becomes the mean
     ingest.change_privacy(stream, level=PrivacyLevel.AGGREGATED, counts_people=False)
-    assert stream.observations.get(phenomenon_time_start=T0).result_number == 4
+    assert stream.observations.get(phenomenon_time_start=T0).result_number == 2
 
 
 def test_refusals_name_the_field(lab, make_datastream):
