@@ -107,8 +107,8 @@ def _handle(request, caller, path: ResourcePath):
         # The database's text may quote SQL: it is logged, never sent.
         logger.info("SensorThings query refused by the database: %s", error)
         raise bad_request("The query could not be answered: check $filter and $orderby "
-                          "(a value of the wrong type, e.g. text where a number is needed, or "
-                          "a function argument out of range).") from None
+                          "(a value of the wrong type, e.g. text where a number is needed, a "
+                          "time or number out of range, a division by zero).") from None
 
 
 def resolve(path: ResourcePath, caller):
