@@ -203,16 +203,27 @@ def _lock_datastreams(ids: set[int], lab_id: int | None) -> dict[int, dict]:
     return rows
 
 
+def aggregated_feature_message(datastream_id: int) -> str:
+    return (f"Observation: Datastream {datastream_id} is aggregated, and aggregated "
+            "datastreams use the thing's location as their feature of interest (a feature "
+            "per value would publish where each one was counted); send the Observation "
+            "without a FeatureOfInterest.")
+
+
 def _fill_features(observations: list[NewObservation], streams: dict[int, dict]) -> None:
     """Checks the named features of interest and generates the missing ones from the thing's
-    (first) location, reusing the feature generated from that location before."""
+    (first) location, reusing the feature generated from that location before. An aggregated
+    datastream takes only that generated feature."""
     named = {o.feature_of_interest_id for o in observations
              if o.feature_of_interest_id is not None}
     if named:
         found = set(FeatureOfInterest.objects.filter(pk__in=named).values_list("pk", flat=True))
         if missing := sorted(named - found):
             raise bad_request(f"There is no FeatureOfInterest with id {missing[0]}.")
-    needing = {o.datastream_id for o in observations if o.feature_of_interest_id is None}
+    aggregated = {d for d, row in streams.items()
+                  if row["privacy_level"] == PrivacyLevel.AGGREGATED}
+    needing = {o.datastream_id for o in observations
+               if o.feature_of_interest_id is None or o.datastream_id in aggregated}
     if not needing:
         return
     things = {streams[d]["thing_id"] for d in needing}
@@ -221,6 +232,11 @@ def _fill_features(observations: list[NewObservation], streams: dict[int, dict])
         .values("thing_id").annotate(first=Min("location_id")).values_list("thing_id", "first"))
     for datastream_id in sorted(needing):
         if streams[datastream_id]["thing_id"] not in first_location:
+            if datastream_id in aggregated:
+                raise bad_request(
+                    f"Observation: the Thing of the aggregated Datastream {datastream_id} has "
+                    "no Location; aggregated datastreams use the thing's location as their "
+                    "feature of interest, so give the Thing a Location first.")
             raise bad_request(
                 f"Observation: the Thing of Datastream {datastream_id} has no Location to "
                 "generate a FeatureOfInterest from; send a FeatureOfInterest with the "
@@ -250,9 +266,12 @@ def _fill_features(observations: list[NewObservation], streams: dict[int, dict])
             encoding_type=location.encoding_type, feature=location.location,
             generated_from=location).pk
     for observation in observations:
+        thing = streams[observation.datastream_id]["thing_id"]
         if observation.feature_of_interest_id is None:
-            thing = streams[observation.datastream_id]["thing_id"]
             observation.feature_of_interest_id = features[first_location[thing]]
+        elif (observation.datastream_id in aggregated
+              and observation.feature_of_interest_id != features[first_location[thing]]):
+            raise bad_request(aggregated_feature_message(observation.datastream_id))
 
 
 def _raw_row(o: NewObservation, new_id, number) -> tuple:

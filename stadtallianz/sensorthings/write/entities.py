@@ -178,6 +178,8 @@ class Writer:
                                       "already.")
                 single[navigation.name] = obj
             elif navigations.get(navigation.name) is not None:
+                if entity.name == "Observation" and navigation.name == "FeatureOfInterest":
+                    self._check_feature(single.get("Datastream"), navigations[navigation.name])
                 single[navigation.name] = self.insert_or_link(target,
                                                               navigations[navigation.name])
         for name in REQUIRED_NAVIGATIONS.get(entity.name, ()):
@@ -204,6 +206,16 @@ class Writer:
             obj = entity.model.objects.create(lab_id=self.lab_id, **fields, **accessors)
         self.created[entity.name].append(obj.pk)
         return obj
+
+    @staticmethod
+    def _check_feature(datastream, data) -> None:
+        """A new FeatureOfInterest with each value of an aggregated datastream would publish
+        where each person was counted: refused before it is created. (A linked one is checked
+        by ingest.store, which every ingest path goes through.)"""
+        inline = not (isinstance(data, dict) and "@iot.id" in data)
+        if (inline and datastream is not None
+                and datastream.privacy_level == PrivacyLevel.AGGREGATED):
+            raise bad_request(ingest.aggregated_feature_message(datastream.pk))
 
     def _observation(self, fields: dict, single: dict):
         datastream = single["Datastream"]
