@@ -9,12 +9,14 @@ notifications, charts, CSV downloads, search) filters through these functions.
   counts of people only when at least k were counted.
 - restricted: the datastream and its observations exist only for the lab's insiders
   (livinglabs.permissions.insider_labs) and for the lab's own tokens.
+- features of interest a device sent (not generated from a location) show only with a
+  readable observation, or to insiders: they may be where one person was counted.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from stadtallianz.livinglabs.models import PrivacyLevel
@@ -65,3 +67,15 @@ def observations(caller: Caller, prefix: str = "", now=None) -> Q:
     raw = Q(**{level: PrivacyLevel.PUBLIC}) | (
         Q(**{level: PrivacyLevel.RESTRICTED}) & _insider(caller, f"{prefix}datastream__lab"))
     return raw | served_windows(prefix, now)
+
+
+def features(caller: Caller) -> Q:
+    """Features of interest the caller may know of. One that a device sends may be the
+    position of one sensed event (where a person was counted), so it is shown only when it was
+    generated from a thing's location (public metadata), when it is of the caller's own or
+    insider lab, or when the caller may read at least one of its observations."""
+    from .models import Observation
+
+    readable = Observation.objects.filter(observations(caller),
+                                          feature_of_interest=OuterRef("pk"))
+    return Q(generated_from__isnull=False) | _insider(caller, "lab") | Q(Exists(readable))

@@ -202,6 +202,8 @@ def visible(entity: EntityType, ids):
                            datastream__privacy_level=PrivacyLevel.PUBLIC)
     elif entity.name == "Datastream":
         rows = rows.filter(privacy.datastreams(visitor))
+    elif entity.name == "FeatureOfInterest":
+        rows = rows.filter(privacy.features(visitor))
     return rows
 
 

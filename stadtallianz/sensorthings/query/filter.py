@@ -26,13 +26,11 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DurationField,
-    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
     JSONField,
-    OuterRef,
     Q,
     TextField,
     TimeField,
@@ -506,25 +504,8 @@ def visible(entity: EntityType, caller) -> Q:
     if entity.name == "Observation":
         return privacy.observations(caller)
     if entity.name == "FeatureOfInterest":
-        return visible_features(caller)
+        return privacy.features(caller)
     return Q()
-
-
-def visible_features(caller) -> Q:
-    """A feature of interest a device sends may be the position of one sensed event (where a
-    person was counted), so it is shown only when it was generated from a thing's location
-    (public metadata), when it is of the caller's own or insider lab, or when the caller may
-    read at least one of its observations."""
-    from stadtallianz.livinglabs.permissions import insider_labs
-
-    from ..models import Observation
-
-    own = Q(lab__in=insider_labs(caller.user))
-    if caller.lab_id is not None:
-        own |= Q(lab=caller.lab_id)
-    readable = Observation.objects.filter(privacy.observations(caller),
-                                          feature_of_interest=OuterRef("pk"))
-    return Q(generated_from__isnull=False) | own | Q(Exists(readable))
 
 
 def visible_queryset(entity: EntityType, caller):

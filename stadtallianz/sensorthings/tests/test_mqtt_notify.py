@@ -104,6 +104,26 @@ def test_aggregated_and_restricted_observations_and_restricted_datastreams_are_n
     assert everything.containing(restricted.name) == []
 
 
+def test_a_feature_a_device_sent_is_announced_only_with_a_readable_observation(
+        lab, make_datastream, everything, django_capture_on_commit_callbacks):
+    restricted = make_datastream(lab, name="Geheim", privacy_level=PrivacyLevel.RESTRICTED)
+    public = make_datastream(lab, name="Offen", privacy_level=PrivacyLevel.PUBLIC)
+    hidden_name, shown_name = f"Erfassung {marker()}", f"Messpunkt {marker()}"
+    hidden, shown = (sta.FeatureOfInterest.objects.create(
+        lab=lab, name=name, description="Ort einer Erfassung",
+        feature={"type": "Point", "coordinates": [7.6001, 51.9501]})
+        for name in (hidden_name, shown_name))
+    now = datetime.now(UTC)
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest.store([ingest.NewObservation(restricted.pk, now, 1.0,
+                                            feature_of_interest_id=hidden.pk),
+                      ingest.NewObservation(public.pk, now, 2.0,
+                                            feature_of_interest_id=shown.pk)], lab_id=lab.pk)
+        notify.announce("FeatureOfInterest", [hidden.pk, shown.pk])
+    wait_until(lambda: everything.containing(shown_name), 15)
+    assert everything.containing(hidden_name) == []
+
+
 def test_changed_entities_go_to_their_own_topic_and_new_ones_to_their_collections(
         lab, make_datastream, everything, django_capture_on_commit_callbacks):
     datastream = make_datastream(lab, name=f"Strom {marker()}")
