@@ -182,19 +182,24 @@ def _execute(sql: str, params) -> tuple[list[str], list[tuple]]:
         return [column.name for column in cursor.description], cursor.fetchall()
 
 
-def _dicts(model, names: list[str], rows) -> list[dict]:
-    """Rows as dicts, JSON columns decoded (Django reads jsonb as text)."""
+def _json_indexes(model, names: list[str]) -> list[int]:
     json_columns = {f.attname for f in model._meta.concrete_fields
                     if f.get_internal_type() == "JSONField"}
-    json_here = [index for index, name in enumerate(names) if name in json_columns]
-    out = []
-    for values in rows:
-        row = dict(zip(names, values, strict=True))
-        for index in json_here:
-            value = values[index]
+    return [index for index, name in enumerate(names) if name in json_columns]
+
+
+def _dicts(model, names: list[str], rows, json_here: list[int] | None = None) -> list[dict]:
+    """Rows as dicts, JSON columns decoded (Django reads jsonb as text). `json_here`: the
+    indexes of the JSON columns, when the caller converts many groups of the same columns."""
+    if json_here is None:
+        json_here = _json_indexes(model, names)
+    out = [dict(zip(names, values, strict=True)) for values in rows]
+    for index in json_here:
+        name = names[index]
+        for row in out:
+            value = row[name]
             if isinstance(value, str):
-                row[names[index]] = json.loads(value)
-        out.append(row)
+                row[name] = json.loads(value)
     return out
 
 
@@ -216,8 +221,10 @@ def _lateral(queryset, reverse, parent_ids, order, fields, skip, limit) -> tuple
     for values in rows:
         grouped.setdefault(values[0], []).append(values[1:])
     result, more = {}, set()
+    names = names[1:]
+    json_here = _json_indexes(queryset.model, names)
     for parent, group in grouped.items():
         if len(group) > limit:  # the extra row only says that more follow: not converted
             more.add(parent)
-        result[parent] = _dicts(queryset.model, names[1:], group[:limit])
+        result[parent] = _dicts(queryset.model, names, group[:limit], json_here)
     return result, more
