@@ -315,6 +315,9 @@ MQTT_CLIENT_ID = env("MQTT_CLIENT_ID", "stadtallianz-bridge")
 # SensorThings reads on PostgreSQL stop after this many milliseconds (503 asking to narrow the
 # query), so one heavy $filter/$orderby/$count cannot occupy the database. SQLite: no limit.
 STA_QUERY_TIMEOUT_MS = int(env("STA_QUERY_TIMEOUT_MS", "5000"))
+# A window of an aggregated datastream is served this many seconds after it closed, and takes
+# no value from then on (docs/privacy.md): late values could otherwise be read as differences.
+AGGREGATION_GRACE_SECONDS = int(env("AGGREGATION_GRACE_SECONDS", "900"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

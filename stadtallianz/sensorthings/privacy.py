@@ -24,15 +24,12 @@ from stadtallianz.livinglabs.permissions import insider_labs
 
 from .auth import Caller
 
-DEFAULT_AGGREGATION_GRACE_SECONDS = 900
-
 
 def aggregation_grace() -> timedelta:
     """How long after its end a window of an aggregated datastream still takes late values and
     is not served (setting AGGREGATION_GRACE_SECONDS, default 15 minutes). A window served
     before and after a late value would give that value away as the difference."""
-    return timedelta(seconds=getattr(settings, "AGGREGATION_GRACE_SECONDS",
-                                     DEFAULT_AGGREGATION_GRACE_SECONDS))
+    return timedelta(seconds=settings.AGGREGATION_GRACE_SECONDS)
 
 
 def served_windows(prefix: str = "", now=None) -> Q:
