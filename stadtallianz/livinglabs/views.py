@@ -275,9 +275,13 @@ def tokens(request, slug):
 
 
 def _mqtt_address() -> str:
+    """The broker address devices use: MQTT_PUBLIC_URL without user info, never MQTT_URL,
+    which carries the bridge's own password."""
     from django.conf import settings
 
-    return getattr(settings, "MQTT_URL", "") or ""
+    from stadtallianz.sensorthings.query.root import public_endpoint
+
+    return public_endpoint(settings.MQTT_PUBLIC_URL) if settings.MQTT_PUBLIC_URL.strip() else ""
 
 
 @login_required

@@ -154,6 +154,18 @@ def test_an_empty_token_name_is_refused_next_to_the_field(client_for, partner_ad
     assert not LabToken.objects.exists()
 
 
+def test_the_token_page_shows_the_public_broker_address_never_the_bridges_password(
+        client_for, partner_admin, lab, settings):
+    settings.MQTT_URL = "mqtt://stadtallianz-bridge:TopSecret123@127.0.0.1:1883"
+    settings.MQTT_PUBLIC_URL = "mqtt://someone:else@daten.example.org:1884"
+    # The address is shown with a new key, which explains how a device logs in.
+    page = client_for(partner_admin).post(reverse("livinglabs:tokens", args=[lab.slug]),
+                                          {"name": "Boje"})
+    text = page.content.decode()
+    assert "mqtt://daten.example.org:1884" in text
+    assert "TopSecret123" not in text and "someone" not in text
+
+
 def _privacy(**changes):
     data = {"privacy_level": "restricted", "aggregation_window": 3600, "k_threshold": 5,
             "retention_days": 30}
