@@ -8,6 +8,7 @@ from stadtallianz.discussions.models import Thread
 from stadtallianz.events.models import Event
 from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article
+from stadtallianz.livinglabs.models import LivingLab
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.models import Project
 from stadtallianz.workinggroups.models import WorkingGroup
@@ -26,7 +27,7 @@ class StaticPagesSitemap(BilingualSitemap):
     def items(self):
         return ["portal:home", "partners:directory", "letter_of_intent:current",
                 "workinggroups:list", "events:list", "knowledge:list",
-                "ideas:list", "projects:list"]
+                "ideas:list", "projects:list", "livinglabs:list"]
 
     def location(self, item):
         return reverse(item)
@@ -145,7 +146,24 @@ class ProjectSitemap(BilingualSitemap):
         return item.updated_at
 
 
+class LivingLabSitemap(BilingualSitemap):
+    """Every living lab: all lab pages are public (their restricted data is not on them)."""
+
+    priority = 0.5
+    changefreq = "daily"
+
+    def items(self):
+        return LivingLab.objects.order_by("pk").only("slug", "updated_at")
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 sitemaps = {"pages": StaticPagesSitemap, "partners": PartnerSitemap,
             "working-groups": WorkingGroupSitemap, "events": EventSitemap,
             "discussions": ThreadSitemap, "articles": ArticleSitemap,
-            "ideas": IdeaSitemap, "projects": ProjectSitemap}
+            "ideas": IdeaSitemap, "projects": ProjectSitemap,
+            "living-labs": LivingLabSitemap}

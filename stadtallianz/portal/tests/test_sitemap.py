@@ -92,3 +92,18 @@ def test_sitemap_lists_public_events_and_threads_but_not_members_only_ones(clien
     assert f"/discussions/{public_thread.pk}/" in content
     assert f"/discussions/{members_thread.pk}/" not in content
     assert "/de/events/" in content and "/de/working-groups/" in content
+
+
+def test_sitemap_lists_the_living_labs(client, organisation):
+    from datetime import date
+
+    from stadtallianz.livinglabs.models import LivingLab
+
+    lab = LivingLab.objects.create(
+        name_de="Reallabor Aasee", slug="aasee", description_de="See.", operator=organisation,
+        area={"type": "Point", "coordinates": [7.6, 51.9]}, starts_on=date(2026, 1, 1),
+        contact_name="Team", contact_email="team@example.org")
+    found = locations(client.get("/sitemap.xml").content.decode())
+    for path in in_both_languages("livinglabs:list") + in_both_languages(
+            "livinglabs:detail", slug=lab.slug):
+        assert path in found, path
