@@ -136,6 +136,34 @@ def publish(url: str, streams: list[int], first: int, count: int, go) -> None:
     client.loop_stop()
 
 
+def publish_with_mosquitto_pub(url: str, streams: list[int], first: int, count: int,
+                               go) -> None:
+    """The same messages sent by Mosquitto's own C client (`mosquitto_pub -l`, one process per
+    datastream, QoS 1): the load generator then takes little of the two cores the bridge,
+    the broker and PostgreSQL share, so the figure is the bridge's rather than paho's."""
+    port = url.rsplit(":", 1)[1]
+    lines: dict[int, list[str]] = {}
+    for k in range(first, first + count):
+        body = {"phenomenonTime": (START + timedelta(seconds=k)).isoformat(),
+                "result": k % 1000 / 10}
+        lines.setdefault(streams[k % len(streams)], []).append(json.dumps(body))
+    go.wait()
+    clients = []
+    for stream, bodies in lines.items():
+        client = subprocess.Popen(  # noqa: S603
+            [shutil.which("mosquitto_pub") or "/usr/bin/mosquitto_pub", "-h", "127.0.0.1",
+             "-p", port, "-q", "1", "-l", "-t",
+             f"{INGEST}v1.1/Datastreams({stream})/Observations"],
+            stdin=subprocess.PIPE)
+        clients.append((client, "\n".join(bodies) + "\n"))
+    for client, text in clients:
+        client.stdin.write(text.encode())
+        client.stdin.close()
+    for client, _text in clients:
+        if client.wait(600):
+            sys.exit("mosquitto_pub failed")
+
+
 def main():
     arguments = parse_arguments(__doc__, {
         "--messages": (100_000, "messages in total"),
@@ -146,6 +174,7 @@ def main():
         "--profile": ("", "write a cProfile of the bridge to this file"),
         "--without-notifications": (False, "the bridge publishes no notifications"),
         "--bridges": (1, "bridge processes sharing the subscription (MQTT 5 $share)"),
+        "--paho-publishers": (False, "publish with paho in Python instead of mosquitto_pub"),
     }, per="runs")
     setup("mqtt")
     from django.db import connection
@@ -190,14 +219,16 @@ def main():
         context = multiprocessing.get_context("fork")
         go = context.Event()
         share = total // publishers
-        processes = [context.Process(target=publish, args=(
+        sender = publish if arguments.paho_publishers else publish_with_mosquitto_pub
+        processes = [context.Process(target=sender, args=(
             url, streams, p * share, share if p < publishers - 1 else total - p * share, go))
             for p in range(publishers)]
         for process in processes:
             process.start()
         time.sleep(1)  # all connected
         say(f"database: {connection.vendor}; {total:,} messages from {publishers} publishers "
-            f"(QoS 1) over {len(streams)} datastreams; bridge batch {arguments.batch_size}, "
+            f"({'paho' if arguments.paho_publishers else 'mosquitto_pub'}, QoS 1) "
+            f"over {len(streams)} datastreams; bridge batch {arguments.batch_size}, "
             f"notifications {'off' if arguments.without_notifications else 'on'}, "
             f"{arguments.bridges} bridge process(es)")
         say(f"machine: {os.cpu_count()} cores, load average {load_average()}")

@@ -181,9 +181,9 @@ class Bridge:
 
     def run(self) -> Counters:
         self.client = self._make_client()
-        # Notifications of what we store go out on our connection, built in a thread of their
-        # own while the next batch is stored.
-        notify.PUBLISHER.use(self.client, background=True)
+        # Notifications of what we store go to our broker with our credentials, built and sent
+        # by a thread of their own while the next batch is stored.
+        notify.PUBLISHER.use(self.url, background=True)
         self.client.loop_start()
         log.info("MQTT bridge %s reading %s", self.client_id,
                  ", ".join(topics.ingest_subscriptions(self.prefix, self.share)))
@@ -199,7 +199,7 @@ class Bridge:
                     log.info("%.0f messages/s; %s", rate, self.summary())
                     last_progress, last_received = time.monotonic(), self.counters.received
         finally:
-            notify.PUBLISHER.release(self.client)
+            notify.PUBLISHER.release()
             self.client.disconnect()
             self.client.loop_stop()
             connection.close()

@@ -28,47 +28,49 @@ from django.db import transaction
 from .. import privacy
 from ..auth import Caller
 from ..entities import ENTITY_TYPES, EntityType
-from . import topics
+from . import topics, wire
 
 log = logging.getLogger(__name__)
 
-NOTIFICATION_QOS = 0
-# How long the first notification of a process waits for the broker's CONNACK; later ones
-# never wait (a broker that is down costs a request this once).
-FIRST_CONNECT_WAIT = 1.0
-MAX_QUEUED = 100_000  # messages paho buffers while the socket is slow
-BACKGROUND_BACKLOG = 100  # writes whose notifications wait for the background thread
+# After a failed connection, notifications are dropped for this many seconds before the next
+# attempt, so a broker that is down does not cost every request a connection attempt.
+RECONNECT_DELAY = 5.0
+# Writes whose notifications wait for the background thread. Small on purpose: when the
+# notifications fall behind, the bridge slows down to their pace instead of building a backlog
+# that a restart would have to drain (and that would flatter its ingest rate).
+BACKGROUND_BACKLOG = 4
 
 
 class Publisher:
-    """One lazily connected paho client per process (a forked worker makes its own), shared by
-    all threads. The bridge hands over its own client with `use()`."""
+    """One connection per process (a forked worker makes its own), shared by all threads,
+    written with wire.QoS0Connection. The bridge asks for a background thread with `use()`."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._client = None
+        self._connection = None
         self._pid = None
         self._url = None
-        self._own = False
+        self._retry_at = 0.0
+        self._failed_url = None
+        self._bridge_url = None
         self._last_warning = 0.0
         self._worker = None
         self._queue = None
 
-    def use(self, client, *, background: bool = False) -> None:
-        """Publish through an already connected client (the bridge's). With `background`,
-        notifications are built and sent by a thread of their own (with its own database
-        connection), so the bridge goes on storing meanwhile."""
+    def use(self, url: str, *, background: bool = False) -> None:
+        """The bridge's broker (its --url, with its credentials) instead of MQTT_URL. With
+        `background`, notifications are built and sent by a thread of their own (with its own
+        database connection), so the bridge goes on storing meanwhile."""
         with self._lock:
-            self._stop_own()
-            self._client, self._pid, self._url, self._own = client, os.getpid(), None, False
+            self._bridge_url = url
             if background and self._worker is None:
                 self._queue = queue.Queue(maxsize=BACKGROUND_BACKLOG)
                 self._worker = threading.Thread(target=self._work, args=(self._queue,),
                                                 name="mqtt-notify", daemon=True)
                 self._worker.start()
 
-    def release(self, client) -> None:
-        """Stops using the bridge's client (after the notifications still waiting are sent)."""
+    def release(self) -> None:
+        """Stops the background thread after the notifications still waiting are sent."""
         with self._lock:
             worker, work = self._worker, self._queue
             self._worker = self._queue = None
@@ -76,8 +78,7 @@ class Publisher:
             work.put(None)
             worker.join(30)
         with self._lock:
-            if self._client is client:
-                self._client = None
+            self._bridge_url = None
 
     def submit(self, entity_name: str, ids: list[int], created: bool) -> None:
         """Called after the commit: in the background thread if there is one, else here."""
@@ -96,62 +97,56 @@ class Publisher:
         finally:
             connection.close()
 
-    def _stop_own(self):
-        if self._client is not None and self._own and self._pid == os.getpid():
-            try:
-                self._client.disconnect()
-                self._client.loop_stop()
-            except Exception:  # noqa: BLE001 - closing a client that is already broken
-                log.debug("closing the MQTT notification client failed", exc_info=True)
-        self._client = None
+    def _drop(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+        self._connection = None
 
-    def client(self):
-        url = settings.MQTT_URL
-        if not url:
+    def _current(self, url: str):
+        """The process's connection, connected when needed; None while the broker is away
+        (retried after RECONNECT_DELAY, so a broker that is down costs a request rarely)."""
+        if self._connection is not None and self._pid == os.getpid() and self._url == url:
+            return self._connection
+        if self._pid == os.getpid():
+            self._drop()
+        self._connection = None
+        if url == self._failed_url and time.monotonic() < self._retry_at:
             return None
-        with self._lock:
-            if self._client is not None and self._pid == os.getpid() and (
-                    not self._own or self._url == url):
-                return self._client
-            self._stop_own()
-            self._client, self._pid, self._url, self._own = (
-                self._connect(url), os.getpid(), url, True)
-            return self._client
-
-    @staticmethod
-    def _connect(url: str):
-        import paho.mqtt.client as mqtt
-
-        address = topics.broker_address(url)
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2,
-                             client_id=f"stadtallianz-notify-{socket.gethostname()}-{os.getpid()}",
-                             protocol=mqtt.MQTTv311)
-        if address.username:
-            client.username_pw_set(address.username, address.password)
-        if address.tls:
-            client.tls_set()
-        client.max_queued_messages_set(MAX_QUEUED)
-        client.reconnect_delay_set(min_delay=1, max_delay=60)
-        connected = threading.Event()
-        client.on_connect = lambda *_args: connected.set()
-        client.connect_async(address.host, address.port, keepalive=60)
-        client.loop_start()
-        connected.wait(FIRST_CONNECT_WAIT)
-        return client
+        try:
+            self._connection = wire.QoS0Connection(
+                topics.broker_address(url),
+                f"stadtallianz-notify-{socket.gethostname()}-{os.getpid()}")
+        except OSError:
+            self._failed_url, self._retry_at = url, time.monotonic() + RECONNECT_DELAY
+            return None
+        self._pid, self._url = os.getpid(), url
+        return self._connection
 
     def publish(self, messages: list[tuple[str, bytes]]) -> None:
-        client = self.client()
-        if client is None:
+        url = self._bridge_url or settings.MQTT_URL
+        if not url or not messages:
             return
-        failed = 0
-        for topic, payload in messages:
-            if client.publish(topic, payload, qos=NOTIFICATION_QOS).rc:
-                failed += 1
-        if failed and time.monotonic() - self._last_warning > 60:
+        with self._lock:
+            connection = self._current(url)
+            try:
+                if connection is not None:
+                    connection.publish_many(messages)
+                    return
+            except OSError:
+                self._drop()
+                self._retry_at = 0.0  # a broker that restarted: connect again at once
+                connection = self._current(url)
+                if connection is not None:
+                    try:
+                        connection.publish_many(messages)
+                        return
+                    except OSError:
+                        self._drop()
+        if time.monotonic() - self._last_warning > 60:
             # At most once a minute: a broker that is down would otherwise flood the log.
             self._last_warning = time.monotonic()
-            log.warning("MQTT broker unreachable: %d of %d notifications not published",
-                        failed, len(messages))
+            log.warning("MQTT broker unreachable: %d notifications not published",
+                        len(messages))
 
 
 PUBLISHER = Publisher()
@@ -197,9 +192,16 @@ def visible(entity: EntityType, ids):
     visitor = Caller(AnonymousUser())
     if entity.name == "Observation":
         # Observations of aggregated datastreams are windows that change until they close:
-        # never announced, whatever the window (docs/privacy.md).
-        rows = rows.filter(privacy.observations(visitor),
-                           datastream__privacy_level=PrivacyLevel.PUBLIC)
+        # never announced, whatever the window (docs/privacy.md). The datastreams are checked
+        # in a query of their own: joined to the id range, the planner may walk every row of
+        # each datastream when its statistics lag behind a bulk load (250 ms instead of 1 ms).
+        from ..models import Datastream
+
+        streams = set(rows.values_list("datastream_id", flat=True).order_by().distinct())
+        public = list(Datastream.objects.filter(
+            privacy.datastreams(visitor), pk__in=streams,
+            privacy_level=PrivacyLevel.PUBLIC).values_list("pk", flat=True))
+        rows = rows.filter(datastream_id__in=public)
     elif entity.name == "Datastream":
         rows = rows.filter(privacy.datastreams(visitor))
     elif entity.name == "FeatureOfInterest":

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 SHARED_BROKER = ("127.0.0.1", 1883)
@@ -32,7 +32,14 @@ def free_port() -> int:
 def wait_until(predicate, timeout: float = 30.0, interval: float = 0.05, message: str = ""):
     deadline = time.monotonic() + timeout
     while True:
-        value = predicate()
+        try:
+            value = predicate()
+        except OperationalError as error:
+            # SQLite's shared in-memory test database locks a table while the bridge thread
+            # writes to it; such a read is simply tried again.
+            if "locked" not in str(error):
+                raise
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:
