@@ -9,6 +9,7 @@ Each function reads a whole lab's datastreams in a fixed number of queries, howe
 datastreams and observations there are.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -132,6 +133,9 @@ def csv_rows(caller: Caller, datastream: Datastream):
                     .values_list("phenomenon_time_start", "phenomenon_time_end", "result_time",
                                  "result_number", "result_json"))
     for start, end, result_time, number, json_value in observations.iterator(chunk_size=2000):
+        # A text result as it is; any other JSON result (true, an object) as JSON, not as
+        # Python's repr of it.
+        result = (number if json_value is None else json_value if isinstance(json_value, str)
+                  else json.dumps(json_value, ensure_ascii=False))
         yield [start.isoformat(), end.isoformat() if end else "",
-               result_time.isoformat() if result_time else "",
-               number if json_value is None else json_value]
+               result_time.isoformat() if result_time else "", result]

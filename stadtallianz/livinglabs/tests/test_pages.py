@@ -85,6 +85,21 @@ def test_the_live_partial_and_the_csv_of_a_public_stream(client, lab, streams):
     assert str(PUBLIC_VALUE) in body
 
 
+def test_the_csv_writes_structured_results_as_json(client, lab, make_datastream):
+    from datetime import UTC, datetime
+
+    from stadtallianz.sensorthings import ingest
+
+    stream = make_datastream(lab, name="Zustand", privacy_level="public")
+    ingest.store([ingest.NewObservation(stream.pk, datetime(2026, 5, 1, tzinfo=UTC),
+                                        {"klar": True}),
+                  ingest.NewObservation(stream.pk, datetime(2026, 5, 1, 1, tzinfo=UTC), "trüb")],
+                 lab_id=lab.pk)
+    csv = client.get(reverse("livinglabs:datastream_csv", args=[lab.slug, stream.pk]))
+    body = b"".join(csv.streaming_content).decode()
+    assert '"{""klar"": true}"' in body and "trüb" in body
+
+
 def test_a_stream_of_another_lab_is_not_found_under_this_lab(client, lab, other_lab, streams,
                                                               make_datastream):
     foreign = make_datastream(other_lab, name="Fremd", privacy_level="public")
