@@ -9,20 +9,12 @@ from django.db.models import F
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from stadtallianz.backoffice.exports import safe_cell
+
 CHUNK = 1000
 COLUMNS = ["id", "title", "state", "state_reason", "description", "focus_areas", "principles",
            "sdgs", "working_group", "place_name", "latitude", "longitude", "support_count",
            "comment_count", "merged_into", "created_at", "url"]
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _rows(ideas, show_hidden):
     """`show_hidden`: the export lists hidden ideas (the coordination office's); otherwise a
     merge target hidden since is left out like the hidden ideas themselves."""

@@ -118,7 +118,7 @@ class LabDetailOut(LabSummaryOut):
     def resolve_datastreams(obj, context):
         request = context["request"]
         caller = readings.Caller(api_user(request))
-        streams = readings.visible_datastreams(caller, obj)
+        streams = readings.visible_datastreams(caller, obj, with_newest=False)
         base = request.build_absolute_uri("/sta/v1.1")
         return [{
             "id": s.pk, "name": s.name, "thing": s.thing.name, "privacy_level": s.privacy_level,

@@ -50,6 +50,3 @@ def insider_labs(user):
         Q(operator__in=organisations) | Q(projects__in=project_teams)
         | Q(projects__working_group__in=led_groups)).values("pk").distinct()
 
-
-def is_insider(user, lab: LivingLab) -> bool:
-    return LivingLab.objects.filter(pk=lab.pk, pk__in=insider_labs(user)).exists()

@@ -32,14 +32,16 @@ def caller_of_page(request) -> Caller:
     return Caller(request.user)
 
 
-def visible_datastreams(caller: Caller, lab: LivingLab):
+def visible_datastreams(caller: Caller, lab: LivingLab, *, with_newest: bool = True):
     """The lab's datastreams this caller may know of, with their thing, sensor and observed
-    property, and the id of the newest observation the caller may read."""
+    property, and (with_newest) the id of the newest observation the caller may read."""
+    streams = (Datastream.objects.filter(privacy.datastreams(caller), lab=lab)
+               .select_related("thing", "sensor", "observed_property").order_by("thing_id", "pk"))
+    if not with_newest:
+        return streams
     newest = (Observation.objects.filter(privacy.observations(caller), datastream=OuterRef("pk"))
               .order_by("-phenomenon_time_start").values("pk")[:1])
-    return (Datastream.objects.filter(privacy.datastreams(caller), lab=lab)
-            .select_related("thing", "sensor", "observed_property")
-            .annotate(newest_id=Subquery(newest)).order_by("thing_id", "pk"))
+    return streams.annotate(newest_id=Subquery(newest))
 
 
 def visible_datastream(caller: Caller, lab: LivingLab, pk: int) -> Datastream | None:

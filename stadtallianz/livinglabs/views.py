@@ -3,6 +3,8 @@
 device tokens). Every lab page is public; sensor data is read through
 stadtallianz.sensorthings.privacy (readings.py), so a viewer sees only what they may."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,8 +75,7 @@ def _area_collection(lab: LivingLab, locations) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _streams_with_charts(request, lab, datastreams):
-    caller = readings.caller_of_page(request)
+def _streams_with_charts(caller, datastreams):
     charted = datastreams[:CHARTED]
     series = readings.series_of(charted, caller=caller)
     latest = readings.latest_observations(datastreams)
@@ -102,7 +103,7 @@ def lab_detail(request, slug):
     for stream in datastreams:
         things.setdefault(stream.thing_id, {"thing": stream.thing, "streams": []})
     locations = list(Location.objects.filter(lab=lab).order_by("pk")[:500])
-    rows = _streams_with_charts(request, lab, datastreams)
+    rows = _streams_with_charts(caller, datastreams)
     for row in rows:
         things[row["stream"].thing_id]["streams"].append(row)
     # Only things with a datastream the viewer may see: a thing that carries nothing but
@@ -124,8 +125,8 @@ def lab_detail(request, slug):
     })
 
 
-def _visible_stream(request, lab, pk) -> Datastream:
-    stream = readings.visible_datastream(readings.caller_of_page(request), lab, pk)
+def _visible_stream(caller, lab, pk) -> Datastream:
+    stream = readings.visible_datastream(caller, lab, pk)
     if stream is None:  # restricted streams do not exist for outsiders
         raise Http404
     return stream
@@ -134,19 +135,20 @@ def _visible_stream(request, lab, pk) -> Datastream:
 def datastream_chart(request, slug, pk):
     """One datastream's latest value and charts: the htmx partial the lab page polls."""
     lab = _lab(slug)
-    stream = _visible_stream(request, lab, pk)
-    row = _streams_with_charts(request, lab, [stream])[0]
+    caller = readings.caller_of_page(request)
+    row = _streams_with_charts(caller, [_visible_stream(caller, lab, pk)])[0]
     return render(request, "livinglabs/includes/datastream.html", {"lab": lab, "row": row})
 
 
 def datastream_csv(request, slug, pk):
     lab = _lab(slug)
-    stream = _visible_stream(request, lab, pk)
+    caller = readings.caller_of_page(request)
+    stream = _visible_stream(caller, lab, pk)
     headers = ["phenomenon_time_start", "phenomenon_time_end", "result_time", "result"]
     if stream.privacy_level == PrivacyLevel.AGGREGATED:
         headers[3] = "result_sum" if stream.counts_people else "result_mean"
     return csv_response(f"{lab.slug}-datastream-{stream.pk}.csv", headers,
-                        readings.csv_rows(readings.caller_of_page(request), stream))
+                        readings.csv_rows(caller, stream))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,8 +190,9 @@ def lab_create(request):
 @login_required
 def lab_edit(request, slug):
     lab = _managed(request, slug)
-    form = forms.LabForm(request.POST or None, instance=LivingLab.objects.get(pk=lab.pk),
-                         user=request.user)
+    # A copy for the form, which writes the posted values into its instance: the service
+    # compares against the lab as stored.
+    form = forms.LabForm(request.POST or None, instance=copy.copy(lab), user=request.user)
     if request.method == "POST" and form.is_valid():
         data, relations = _form_data(form)
         try:

@@ -30,7 +30,10 @@ def parse_time(text, name: str = "time") -> datetime:
             raise bad_request(f"{name} must be an ISO 8601 time, not '{text}'.") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 lies before the first representable UTC
+        raise bad_request(f"{name}: the time '{text}' is out of range.") from None
 
 
 def parse_duration(text: str, name: str = "duration") -> timedelta:
@@ -44,7 +47,10 @@ def parse_duration(text: str, name: str = "duration") -> timedelta:
                           f"not '{text}'.")
     parts = {key: float(value) for key, value in match.groupdict().items()
              if value and key != "sign"}
-    delta = timedelta(**parts)
+    try:
+        delta = timedelta(**parts)
+    except OverflowError:
+        raise bad_request(f"{name}: the duration '{text}' is too long.") from None
     return -delta if match["sign"] else delta
 
 
@@ -56,13 +62,16 @@ def parse_interval(text, name: str = "interval") -> tuple[datetime, datetime | N
     if "/" not in text:
         return parse_time(text, name), None
     left, _sep, right = text.strip().partition("/")
-    if left.upper().startswith(("P", "-P")):
-        end = parse_time(right, name)
-        start = end - parse_duration(left, name)
-    else:
-        start = parse_time(left, name)
-        end = (start + parse_duration(right, name) if right.upper().startswith("P")
-               else parse_time(right, name))
+    try:
+        if left.upper().startswith(("P", "-P")):
+            end = parse_time(right, name)
+            start = end - parse_duration(left, name)
+        else:
+            start = parse_time(left, name)
+            end = (start + parse_duration(right, name) if right.upper().startswith("P")
+                   else parse_time(right, name))
+    except OverflowError:  # a duration that leads out of the representable years
+        raise bad_request(f"{name}: the interval '{text}' is out of range.") from None
     if end < start:
         raise bad_request(f"{name}: the end of the interval '{text}' lies before its start.")
     return start, end

@@ -10,7 +10,8 @@ payload is the entity's JSON as a GET would answer it.
 Notifications are published with QoS 0 after the transaction commits: they are a live feed. A
 subscriber that was away, or a broker that was down, misses them; the data itself is in the
 database and a query catches up. Publishing never slows down or breaks the request that wrote
-the data: the client connects lazily, once per process, and a broker that is down is logged.
+the data: one connection per process (mqtt/wire.py) is opened lazily, and a broker that is
+down is logged.
 """
 
 import json
@@ -52,7 +53,7 @@ class Publisher:
         self._url = None
         self._retry_at = 0.0
         self._failed_url = None
-        self._bridge_url = None
+        self.bridge_url = None
         self._last_warning = 0.0
         self._worker = None
         self._queue = None
@@ -62,7 +63,7 @@ class Publisher:
         `background`, notifications are built and sent by a thread of their own (with its own
         database connection), so the bridge goes on storing meanwhile."""
         with self._lock:
-            self._bridge_url = url
+            self.bridge_url = url
             if background and self._worker is None:
                 self._queue = queue.Queue(maxsize=BACKGROUND_BACKLOG)
                 self._worker = threading.Thread(target=self._work, args=(self._queue,),
@@ -78,7 +79,7 @@ class Publisher:
             work.put(None)
             worker.join(30)
         with self._lock:
-            self._bridge_url = None
+            self.bridge_url = None
 
     def submit(self, entity_name: str, ids: list[int], created: bool) -> None:
         """Called after the commit: in the background thread if there is one, else here."""
@@ -123,7 +124,7 @@ class Publisher:
         return self._connection
 
     def publish(self, messages: list[tuple[str, bytes]]) -> None:
-        url = self._bridge_url or settings.MQTT_URL
+        url = self.bridge_url or settings.MQTT_URL
         if not url or not messages:
             return
         with self._lock:
@@ -154,7 +155,7 @@ PUBLISHER = Publisher()
 
 def announce(entity_name: str, ids, *, created: bool = True) -> None:
     """Publishes the entities to the standard topics once the transaction commits."""
-    if not settings.MQTT_URL:
+    if not (settings.MQTT_URL or PUBLISHER.bridge_url):
         return
     ids = [pk for pk in ids if pk is not None]
     if not ids:

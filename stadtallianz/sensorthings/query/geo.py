@@ -15,8 +15,7 @@ import shapely
 from django.db.models import Q
 from shapely.geometry import shape
 
-from ..errors import StaError
-from .filter import Call, Literal, Path, filter_error, visible_queryset
+from .filter import MIRROR, Call, Literal, Path, filter_error, visible_queryset
 
 PREDICATES = {
     "geo.intersects": shapely.intersects, "st_intersects": shapely.intersects,
@@ -27,7 +26,6 @@ PREDICATES = {
 }
 COMPARE = {"eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "ge": operator.ge,
            "lt": operator.lt, "le": operator.le}
-MIRROR = {"eq": "eq", "ne": "ne", "gt": "lt", "ge": "le", "lt": "gt", "le": "ge"}
 
 
 def parse_wkt(text: str, position: int):
@@ -118,4 +116,4 @@ def measure_condition(compiler, node) -> Q:
     return Q(**{f"{prefix}id__in": ids})
 
 
-__all__ = ["StaError", "parse_wkt", "predicate_condition", "measure_condition"]
+__all__ = ["parse_wkt", "predicate_condition", "measure_condition"]

@@ -218,4 +218,4 @@ def data_array_response(request, queryset, options, caller, base_url):
     return json_response(page_body(request, values, count, more, options))
 
 
-__all__ = ["handle", "StaError"]
+__all__ = ["handle"]

@@ -108,3 +108,19 @@ def test_a_body_over_the_size_limit_is_413(client, lab, lab_key, settings):
                         "dataArray": [[1.5]] * 300_000}])
     response = client.post(URL, body, content_type="application/json", **bearer(lab_key))
     assert response.status_code == 413 and "1 MB" in response.json()["message"]
+
+
+@pytest.mark.parametrize("time", ["0001-01-01T00:00:00+01:00", "2026-01-01T00:00:00Z/P999999999D",
+                                  "P999999999D/2026-01-01T00:00:00Z"])
+def test_a_time_beyond_the_representable_years_is_a_400_naming_it(client, lab, lab_key,
+                                                                   make_datastream, time):
+    stream = make_datastream(lab)
+    response = create(client, [{"Datastream": {"@iot.id": stream.pk},
+                                "components": ["phenomenonTime", "result"],
+                                "dataArray": [[time, 1]]}], lab_key)
+    assert response.status_code == 400 and "phenomenonTime" in response.json()["message"]
+    single = client.post(f"/sta/v1.1/Datastreams({stream.pk})/Observations",
+                         json.dumps({"phenomenonTime": time, "result": 1}),
+                         content_type="application/json", **bearer(lab_key))
+    assert single.status_code == 400
+    assert not sta.Observation.objects.exists()

@@ -23,12 +23,11 @@ from .. import ingest
 from ..errors import bad_request
 from ..query.serialize import base_url_of
 from ..timefmt import parse_interval, parse_time
-from .values import _finite, request_json
+from .values import LARGEST_INTEGER, _finite, request_json
 
 COMPONENTS = ("id", "phenomenonTime", "result", "resultTime", "FeatureOfInterest/id",
               "parameters", "validTime", "resultQuality")
 _fromisoformat = datetime.fromisoformat
-_LARGEST = 2**63
 
 
 def _instant(text, where: str) -> datetime:
@@ -41,7 +40,10 @@ def _instant(text, where: str) -> datetime:
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         if value.tzinfo is not UTC:
-            return value.astimezone(UTC)
+            try:
+                return value.astimezone(UTC)
+            except OverflowError:
+                return parse_time(text, where)  # the error naming the time
         return value
     return parse_time(text, where)
 
@@ -59,7 +61,7 @@ def _result(value, where: str):
     if kind is float or kind is str or value is None or kind is bool:
         return value  # JSON floats are finite: parse_json refuses NaN and Infinity
     if kind is int:
-        if -_LARGEST < value < _LARGEST:
+        if -LARGEST_INTEGER < value < LARGEST_INTEGER:
             return value
         raise bad_request(f"{where}: the number {value} is too large.")
     _finite(value, where)
@@ -109,24 +111,14 @@ def _rows(item, number: int, now: datetime) -> list:
             start = now
         else:
             raw = row[at_time]
-            start = None
             if type(raw) is str and "/" not in raw:
-                try:
-                    start = _fromisoformat(raw)
-                except ValueError:
-                    pass
-                else:
-                    zone = start.tzinfo
-                    if zone is None:
-                        start = start.replace(tzinfo=UTC)
-                    elif zone is not UTC:
-                        start = start.astimezone(UTC)
-            if start is None:
+                start = _instant(raw, f"{where}, row {row_number}: phenomenonTime")
+            else:
                 start, end = _time_or_interval(raw, f"{where}, row {row_number}: phenomenonTime")
         result = row[at_result]
         kind = type(result)
         if not (kind is float or kind is str or result is None or kind is bool
-                or (kind is int and -_LARGEST < result < _LARGEST)):
+                or (kind is int and -LARGEST_INTEGER < result < LARGEST_INTEGER)):
             result = _result(result, f"{where}, row {row_number}: result")
         observation = new(datastream_id, start, result, end)
         if extras:

@@ -145,13 +145,18 @@ def convert(entity: EntityType, prop: Property, value) -> dict:
     raise bad_request(f"{where} cannot be set.")
 
 
+# JSON integers beyond 64 bits cannot be stored (PostgreSQL's jsonb takes them, SQLite's JSON1
+# does not), so they are refused everywhere.
+LARGEST_INTEGER = 2**63
+
+
 def _finite(value, where: str) -> None:
     """JSON values are stored as they came; an integer beyond 64 bits or float range cannot be
     (PostgreSQL's jsonb takes it, SQLite's JSON1 does not), so it is refused everywhere."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return
     if isinstance(value, int):
-        if abs(value) >= 2**63:
+        if abs(value) >= LARGEST_INTEGER:
             raise bad_request(f"{where}: the number {value} is too large.")
     elif isinstance(value, float):
         if not math.isfinite(value):
