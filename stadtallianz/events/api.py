@@ -25,6 +25,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import field_validator
 
+from stadtallianz.core import timerange
 from stadtallianz.core.api import ErrorOut, InputSchema, Pagination, absolute_url
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.workinggroups.api import CHANGE_ERRORS, service_errors
@@ -190,7 +191,9 @@ class _EventFields(InputSchema):
     @field_validator("starts_at", "ends_at", mode="after", check_fields=False)
     @classmethod
     def _local_time(cls, value):
-        return _in_berlin(value)
+        # In UTC and in the range of events before anything is written (a 422 naming the
+        # field): the year 1, or an offset PostgreSQL cannot store, never reaches the service.
+        return timerange.checked_for_schema(timerange.EVENT, _in_berlin(value))
 
 
 class EventIn(_EventFields):

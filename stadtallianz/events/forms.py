@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.timerange import UTCDateTimeField
 from stadtallianz.workinggroups.models import WorkingGroup
 
 from .models import Event
@@ -27,6 +28,8 @@ class EventForm(forms.ModelForm):
                   "starts_at", "ends_at", "address", "latitude", "longitude", "room_notes",
                   "accessibility_notes", "online_link", "capacity", "visibility", "agenda",
                   "minutes"]
+        # Odd offsets sent by hand become UTC; the range is the model's validator.
+        field_classes = {"starts_at": UTCDateTimeField, "ends_at": UTCDateTimeField}
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),

@@ -8,7 +8,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core import timerange
 from stadtallianz.core.i18n import TranslatedField
+from stadtallianz.core.timerange import PlausibleTime
 
 
 def new_uid() -> str:
@@ -50,8 +52,9 @@ class Event(models.Model):
     accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
     online_link = models.URLField(_("online link"), blank=True,
                                   help_text=_("Shown only to registered attendees."))
-    starts_at = models.DateTimeField(_("starts"), db_index=True)
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), db_index=True,
+                                     validators=[PlausibleTime(timerange.EVENT)])
+    ends_at = models.DateTimeField(_("ends"), validators=[PlausibleTime(timerange.EVENT)])
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True,
                                            help_text=_("Empty for no limit."))
     visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices,
@@ -85,7 +88,10 @@ class Event(models.Model):
 
     def clean(self):
         super().clean()
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+        if self.starts_at and self.ends_at and not (
+                timerange.problem(timerange.EVENT, self.starts_at)
+                or timerange.problem(timerange.EVENT, self.ends_at)) \
+                and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must be after the start.")},
                                   code="ends_before_start")
 

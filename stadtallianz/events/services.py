@@ -68,8 +68,10 @@ def event_create(*, by, group=None, data: dict) -> Event:
         _deny(_("Only the group's leads and the coordination office plan its events."))
     _check_fields(data)
     event = Event(group=group, created_by=by, **data)
-    event.slug = unique_slug(event.title_de, event.starts_at)
+    # Checked before the slug is made from the start: a time outside the range of events is an
+    # error naming the field, not an overflow in the date of the slug.
     event.full_clean(exclude=["slug"])
+    event.slug = unique_slug(event.title_de, event.starts_at)
     for attempt in range(3):
         try:
             with transaction.atomic():
