@@ -15,6 +15,7 @@ datastreams and observations exactly as to the top level.
 import json
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Window
@@ -28,6 +29,7 @@ except ImportError:  # no PostgreSQL driver: the lateral join is never used
 
 from ..entities import ENTITY_TYPES, EntityType
 from ..errors import StaError
+from .encode import EntityList, Expanded
 from .filter import compile_filter, compile_orderby, visible_queryset
 from .options import Expand, Options, selected
 from .serialize import model_fields, row_json
@@ -61,6 +63,8 @@ def serialize_rows(entity: EntityType, rows: list[dict], options: Options, calle
                    base_url: str) -> list[dict]:
     properties, navigations = selected(entity, options)
     outs = [row_json(entity, row, base_url, properties, navigations) for row in rows]
+    if options.expand:  # marked for the encoder (encode.py), which writes them part by part
+        outs = [Expanded(out) for out in outs]
     for item in options.expand:
         expand(entity, rows, outs, item, caller, base_url)
     return outs
@@ -106,7 +110,7 @@ def expand(entity: EntityType, rows: list[dict], outs: list[dict], item: Expand,
         children = children_by_parent.get(row["id"], [])
         if options.count:
             out[f"{navigation.name}@iot.count"] = counts.get(row["id"], 0)
-        out[navigation.name] = [out_of[id(child)] for child in children]
+        out[navigation.name] = EntityList(out_of[id(child)] for child in children)
         if limit > 0 and row["id"] in more:
             out[f"{navigation.name}@iot.nextLink"] = (
                 f"{base_url}/{entity.set_name}({row['id']})/{navigation.name}{next_query}")
@@ -122,14 +126,71 @@ def next_link(link: str, raw: dict, skip: int, top: int) -> str:
 SAFE = "$(),'/:;@*"
 
 
-# Rows one $expand level may read: a bound on the memory and time of one request (FROST-Server
-# bounds its answers too). 5,000 datastreams with their latest observation are 10,000 rows.
-MAX_EXPANDED = 100_000
+# What one read may fetch across all its $expand levels together (settings.STA_MAX_ENTITIES):
+# a bound on the memory and time of one request, whatever its shape. The answer's size in bytes
+# is bounded separately (encode.py). The latest observation of 5,000 datastreams is 10,000
+# entities; 10,000 observations with their datastream 20,000.
+DEFAULT_MAX_ENTITIES = 20_000
+# When a request would read more, its nested pages are made smaller until at least this many
+# top-level entities (or its whole page, if smaller) fit; then the top-level page is cut.
+KEPT_PAGE = 10
 
 
-def _check_size(count: int) -> None:
-    if count > MAX_EXPANDED:
-        raise StaError(f"$expand would return more than {MAX_EXPANDED} entities; ask for fewer "
+def max_entities() -> int:
+    return int(getattr(settings, "STA_MAX_ENTITIES", DEFAULT_MAX_ENTITIES))
+
+
+def entity_cost(entity: EntityType, options: Options) -> int:
+    """The most entities one entity read with these options brings along, itself included: an
+    expanded collection its page size times the cost of each of its entities, a to-one
+    navigation the cost of its one entity."""
+    cost = 1
+    for item in options.expand:
+        navigation = entity.navigations[item.navigation]
+        child = entity_cost(ENTITY_TYPES[navigation.target], item.options)
+        cost += child * item.options.limit if navigation.to_many else child
+    return cost
+
+
+def _largest_nested_page(entity: EntityType, options: Options) -> Options | None:
+    """The options of the expanded collection with the largest page, at any level."""
+    largest = None
+    for item in options.expand:
+        navigation = entity.navigations[item.navigation]
+        if navigation.to_many and (largest is None or item.options.limit > largest.limit):
+            largest = item.options
+        deeper = _largest_nested_page(ENTITY_TYPES[navigation.target], item.options)
+        if deeper is not None and (largest is None or deeper.limit > largest.limit):
+            largest = deeper
+    return largest
+
+
+def bound_work(entity: EntityType, options: Options, page: int) -> int:
+    """The page size to serve for `page` entities of `entity` with these options, so that the
+    whole read fetches at most max_entities() entities. Decided before any query runs: the
+    largest nested page is halved until KEPT_PAGE entities fit (each cut nested collection then
+    carries its `<Navigation>@iot.nextLink`, as at the top level), then the top-level page is
+    cut to what fits (its @iot.nextLink continues it). A read whose single entity cannot be made
+    to fit is a 400 (only possible with hundreds of $expand items)."""
+    budget = max_entities()
+    kept = max(1, min(page, KEPT_PAGE))
+    while entity_cost(entity, options) * kept > budget:
+        largest = _largest_nested_page(entity, options)
+        if largest is None or largest.limit <= 1:
+            break
+        largest.top = largest.limit // 2
+    cost = entity_cost(entity, options)
+    if cost > budget:
+        raise StaError(f"This $expand would read {cost} entities for each {entity.name}; a "
+                       f"request may read at most {budget}. Expand fewer navigation "
+                       "properties.", 400)
+    return min(page, budget // cost)
+
+
+def _check_size(count: int, allowed: int) -> None:
+    """A safety net behind bound_work: never reached when its plan holds."""
+    if count > allowed:
+        raise StaError(f"$expand would return more than {allowed} entities; ask for fewer "
                        "with $top (also inside the $expand) or a $filter.", 400)
 
 
@@ -148,8 +209,9 @@ def first_rows_per_parent(queryset, reverse: str, parent_ids: list, order: list,
                 .order_by())
     result: dict = {}
     more = set()
-    rows = list(numbered.values(*fields, "_parent", "_row")[:MAX_EXPANDED + 1])
-    _check_size(len(rows))
+    allowed = _allowed_rows(parent_ids, limit)
+    rows = list(numbered.values(*fields, "_parent", "_row")[:allowed + 1])
+    _check_size(len(rows), allowed)
     for row in sorted(rows, key=lambda r: (r["_parent"], r["_row"])):
         parent = row.pop("_parent")
         if row.pop("_row") > skip + limit:
@@ -157,6 +219,12 @@ def first_rows_per_parent(queryset, reverse: str, parent_ids: list, order: list,
         else:
             result.setdefault(parent, []).append(row)
     return result, more
+
+
+def _allowed_rows(parent_ids: list, limit: int) -> int:
+    """Rows one expanded collection may read: its planned page for every parent plus the one
+    look-ahead row each (bound_work keeps the pages within max_entities())."""
+    return min(len(parent_ids) * (limit + 1), max_entities() + len(parent_ids))
 
 
 def fetch(values_queryset) -> list[dict]:
@@ -215,8 +283,9 @@ def _lateral(queryset, reverse, parent_ids, order, fields, skip, limit) -> tuple
     # `sql` is the compiled ORM query, every value in `params`.
     statement = (f'SELECT "sta_parent"."id", "sta_rows".* FROM unnest(%s::bigint[]) '  # noqa: S608
                  f'AS "sta_parent"("id") CROSS JOIN LATERAL ({sql}) AS "sta_rows" LIMIT %s')
-    names, rows = _execute(statement, [parent_ids, *params, MAX_EXPANDED + 1])
-    _check_size(len(rows))
+    allowed = _allowed_rows(parent_ids, limit)
+    names, rows = _execute(statement, [parent_ids, *params, allowed + 1])
+    _check_size(len(rows), allowed)
     grouped: dict = {}
     for values in rows:
         grouped.setdefault(values[0], []).append(values[1:])

@@ -10,6 +10,10 @@ from ..entities import ENTITY_TYPES, EntityType
 from ..errors import StaError
 
 DEFAULT_TOP = 100
+# The largest page of a collection, at the top level and inside $expand alike. A larger $top is
+# served up to it with a next link (the standard leaves the page size to the server), never
+# refused. What a whole request may read across all $expand levels together is bounded in
+# expand.py (bound_work).
 MAX_TOP = 10000
 MAX_SKIP = 10**15
 OPTION_NAMES = ("$filter", "$expand", "$select", "$orderby", "$top", "$skip", "$count",
@@ -71,7 +75,9 @@ def _integer(name: str, text: str, maximum: int | None = None) -> int:
     # Not str.isdigit(): that accepts '²' and other digits int() cannot read.
     if not re.fullmatch("[0-9]+", text):
         raise bad(f"{name} must be a whole number of 0 or more, not '{text}'.")
-    value = int(text)
+    # More digits than any limit: not converted (int() refuses over 4,300 digits anyway).
+    digits = text.lstrip("0") or "0"
+    value = int(digits) if len(digits) <= 20 else 10**20
     if maximum is not None and value > maximum:
         raise bad(f"{name} may be at most {maximum}, not {value}.")
     return value
@@ -99,7 +105,7 @@ def parse_options(pairs, *, nested: bool = False, depth: int = 0) -> Options:
         elif name == "$orderby":
             options.orderby = value
         elif name == "$top":
-            options.top = _integer("$top", value, MAX_TOP)
+            options.top = min(_integer("$top", value), MAX_TOP)
         elif name == "$skip":
             options.skip = _integer("$skip", value, MAX_SKIP)
         elif name == "$count":

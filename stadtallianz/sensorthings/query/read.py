@@ -13,12 +13,21 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 from ..entities import ENTITY_TYPES
 from ..errors import StaError, bad_request, not_found
 from ..paths import ResourcePath
-from .expand import fetch, filtered, needed_fields, next_link, ordering, serialize_rows
+from .encode import encode_entity, encode_page
+from .expand import (
+    bound_work,
+    fetch,
+    filtered,
+    needed_fields,
+    next_link,
+    ordering,
+    serialize_rows,
+)
 from .filter import visible_queryset
 from .options import check, parse_options
 from .serialize import base_url_of, model_fields, property_value
@@ -30,10 +39,13 @@ DATA_ARRAY_COMPONENTS = ["id", "phenomenonTime", "resultTime", "result", "result
                          "validTime", "parameters"]
 
 
+JSON_TYPE = "application/json; charset=utf-8"
+
+
 def json_response(body, status: int = 200) -> HttpResponse:
     return HttpResponse(json.dumps(body, ensure_ascii=False, separators=(",", ":"),
                                    default=str),
-                        content_type="application/json; charset=utf-8", status=status)
+                        content_type=JSON_TYPE, status=status)
 
 
 @contextmanager
@@ -129,11 +141,12 @@ def resolve(path: ResourcePath, caller):
     raise not_found()
 
 
-def collection_page(path_entity, queryset, options, caller, fields):
-    """(rows of the page, count or None, whether more rows follow)."""
+def collection_page(path_entity, queryset, options, caller, fields, page=None):
+    """(rows of the page, count or None, whether more rows follow). `page`: the number of rows
+    to serve (the request's $top unless bound_work made it smaller)."""
     queryset = filtered(path_entity, queryset, options, caller)
     count = queryset.count() if options.count else None
-    limit = options.limit
+    limit = options.limit if page is None else page
     rows = fetch(queryset.order_by(*ordering(path_entity, options, caller))
                  .values(*fields)[options.skip:options.skip + limit + 1])
     # $top=0 asks for the count only (QGIS does): a next link would repeat the same empty page.
@@ -141,32 +154,70 @@ def collection_page(path_entity, queryset, options, caller, fields):
     return rows[:limit], count, more
 
 
-def page_body(request, values, count, more, options) -> dict:
-    body: dict = {}
-    if count is not None:
-        body["@iot.count"] = count
-    if more:
-        body["@iot.nextLink"] = next_link(request.build_absolute_uri(request.path),
-                                          options.raw, options.skip + options.limit,
-                                          options.limit)
-    body["value"] = values
-    return body
+def page_response(request, values, count, more, options):
+    """The page as JSON: as many of `values` as the byte bound allows (encode.py); the next link
+    continues after the last one written, with the request's own $top."""
+    head = {} if count is None else {"@iot.count": count}
+
+    def tail(written: int) -> dict:
+        if not (more or written < len(values)):
+            return {}
+        return {"@iot.nextLink": next_link(request.build_absolute_uri(request.path),
+                                           options.raw, options.skip + written,
+                                           options.limit)}
+
+    parts, _written = encode_page(head, values, tail)
+    return bytes_response(parts)
+
+
+# Answers up to this size are sent in one piece; larger ones are streamed from their parts
+# (encode.py), so the worker does not hold a second, joined copy of them.
+STREAM_AFTER_BYTES = 1024 * 1024
+STREAM_CHUNK_BYTES = 256 * 1024
+
+
+def bytes_response(parts: list[bytes]):
+    size = sum(len(part) for part in parts)
+    if size <= STREAM_AFTER_BYTES:
+        return HttpResponse(b"".join(parts), content_type=JSON_TYPE)
+    response = StreamingHttpResponse(_chunks(parts), content_type=JSON_TYPE)
+    response["Content-Length"] = str(size)
+    return response
+
+
+def _chunks(parts: list[bytes]):
+    """Groups the many small parts into chunks of about STREAM_CHUNK_BYTES, releasing each
+    part once it is sent."""
+    parts.reverse()
+    chunk, size = [], 0
+    while parts:
+        part = parts.pop()
+        chunk.append(part)
+        size += len(part)
+        if size >= STREAM_CHUNK_BYTES:
+            yield b"".join(chunk)
+            chunk, size = [], 0
+    if chunk:
+        yield b"".join(chunk)
 
 
 def collection_response(request, path, queryset, options, caller, base_url):
     entity = path.entity
+    page = bound_work(entity, options, options.limit)
     rows, count, more = collection_page(entity, queryset, options, caller,
-                                        needed_fields(entity, options))
+                                        needed_fields(entity, options), page)
     values = serialize_rows(entity, rows, options, caller, base_url)
-    return json_response(page_body(request, values, count, more, options))
+    return page_response(request, values, count, more, options)
 
 
 def entity_response(path, queryset, options, caller, base_url):
     entity = path.entity
+    bound_work(entity, options, 1)
     row = queryset.values(*needed_fields(entity, options)).first()
     if row is None:
         raise not_found(f"{entity.name} not found.")
-    return json_response(serialize_rows(entity, [row], options, caller, base_url)[0])
+    return bytes_response(encode_entity(serialize_rows(entity, [row], options, caller,
+                                                       base_url)[0]))
 
 
 def property_response(path, queryset):
@@ -193,7 +244,7 @@ def ref_response(request, path, queryset, options, caller, base_url):
         return json_response({"@iot.selfLink": f"{base_url}/{entity.set_name}({row['id']})"})
     rows, count, more = collection_page(entity, queryset, options, caller, ["id"])
     values = [{"@iot.selfLink": f"{base_url}/{entity.set_name}({row['id']})"} for row in rows]
-    return json_response(page_body(request, values, count, more, options))
+    return page_response(request, values, count, more, options)
 
 
 def data_array_response(request, queryset, options, caller, base_url):
@@ -215,7 +266,7 @@ def data_array_response(request, queryset, options, caller, base_url):
     values = [{"Datastream@iot.navigationLink": f"{base_url}/Datastreams({datastream_id})",
                "components": components, "dataArray@iot.count": len(data), "dataArray": data}
               for datastream_id, data in groups.items()]
-    return json_response(page_body(request, values, count, more, options))
+    return page_response(request, values, count, more, options)
 
 
 __all__ = ["handle"]

@@ -96,11 +96,16 @@ def test_expand_errors(client, streams, expand, fragment):
     assert fragment in body["message"]
 
 
-def test_an_expand_too_large_is_refused(client, streams, monkeypatch):
-    from stadtallianz.sensorthings.query import expand
-
-    monkeypatch.setattr(expand, "MAX_EXPANDED", 4)  # rows read, look-ahead included
-    body = get(client, "Datastreams", {"$expand": "Observations"}, status=400)
-    assert "more than 4 entities" in body["message"] and "$top" in body["message"]
+def test_an_expand_over_the_budget_is_served_in_smaller_pages(client, streams, settings):
+    # Two datastreams with 100 observations each would be 202 entities; 5 fit: the nested
+    # pages shrink (each with its next link), and the top-level page keeps both datastreams.
+    settings.STA_MAX_ENTITIES = 5
+    body = get(client, "Datastreams", {"$orderby": "id", "$expand": "Observations"})
+    first, second = body["value"]
+    assert [len(first["Observations"]), len(second["Observations"])] == [1, 1]
+    assert "$top=1&$skip=1" in first["Observations@iot.nextLink"]
+    assert "$top=1&$skip=1" in second["Observations@iot.nextLink"]
     fine = get(client, "Datastreams", {"$expand": "Observations($top=1)"})
     assert [len(d["Observations"]) for d in fine["value"]] == [1, 1]
+
+

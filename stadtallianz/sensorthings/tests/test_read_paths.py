@@ -158,7 +158,6 @@ def test_unknown_ids_are_404_json(client, stream, path):
 @pytest.mark.parametrize("path,fragment", [
     ("Things(x)", "whole number"),
     ("Things(1)/colour", "no property or navigation colour"),
-    ("Things?$top=10001", "at most 10000"),
     ("Things?$top=-1", "whole number"),
     ("Things?$skip=a", "$skip"),
     ("Things?$count=yes", "$count"),
