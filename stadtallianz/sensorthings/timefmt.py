@@ -2,10 +2,17 @@
 
 A time without an offset is taken as UTC (the standard requires an offset, but devices often
 send none, and FROST-Server reads them as UTC too). Intervals are `start/end`; either side may be
-an ISO 8601 duration (`2026-01-01T00:00Z/PT1H`, `P1D/2026-01-02T00:00Z`)."""
+an ISO 8601 duration (`2026-01-01T00:00Z/PT1H`, `P1D/2026-01-02T00:00Z`).
+
+A time that is written (an observation's phenomenonTime, resultTime and validTime, the time of a
+HistoricalLocation; over HTTP, DataArray and MQTT) must also lie in the plausible range of
+observations (core/timerange.py): `written_time` and `written_interval`. Times in queries are
+only parsed: a filter may well ask for everything after 1900."""
 
 import re
 from datetime import UTC, datetime, timedelta
+
+from stadtallianz.core import timerange
 
 from .errors import bad_request
 
@@ -74,6 +81,32 @@ def parse_interval(text, name: str = "interval") -> tuple[datetime, datetime | N
         raise bad_request(f"{name}: the interval '{text}' is out of range.") from None
     if end < start:
         raise bad_request(f"{name}: the end of the interval '{text}' lies before its start.")
+    return start, end
+
+
+def plausible(value: datetime, name: str = "time") -> datetime:
+    """`value` when it lies in the plausible range of observations; a StaError 400 naming
+    `name` and the range otherwise. (Both bounds are compared directly: this runs for every
+    row of a DataArray.)"""
+    earliest, latest = timerange.bounds(timerange.OBSERVATION)
+    if earliest <= value <= latest:
+        return value
+    raise bad_request(f"{name}: the time '{format_time(value)}' lies outside the plausible "
+                      f"range of observations, {format_time(earliest)} to {format_time(latest)} "
+                      "(now plus OBSERVATION_FUTURE_MARGIN_SECONDS).")
+
+
+def written_time(text, name: str = "time") -> datetime:
+    """parse_time for a time that is written: also in the plausible range of observations."""
+    return plausible(parse_time(text, name), name)
+
+
+def written_interval(text, name: str = "interval") -> tuple[datetime, datetime | None]:
+    """parse_interval for an interval that is written: both ends in the plausible range."""
+    start, end = parse_interval(text, name)
+    plausible(start, name)
+    if end is not None:
+        plausible(end, name)
     return start, end
 
 

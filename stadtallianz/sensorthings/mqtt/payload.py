@@ -13,7 +13,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from ..timefmt import parse_interval, parse_time
+from ..timefmt import written_interval, written_time
 
 KNOWN = {"phenomenonTime", "result", "resultTime", "resultQuality", "validTime", "parameters",
          "FeatureOfInterest", "Datastream"}
@@ -82,15 +82,15 @@ def parse(payload: bytes, datastream_id: int | None, now: datetime | None = None
         raise BadMessage('A message on v1.1/Observations must name its "Datastream".')
     try:
         if body.get("phenomenonTime") is not None:
-            start, end = parse_interval(body["phenomenonTime"], "phenomenonTime")
+            start, end = written_interval(body["phenomenonTime"], "phenomenonTime")
             key = dedupe_key(datastream_id, body)
         else:
             start, end, key = now or datetime.now(UTC), None, None
-        result_time = (parse_time(body["resultTime"], "resultTime")
+        result_time = (written_time(body["resultTime"], "resultTime")
                        if body.get("resultTime") is not None else None)
         valid_start = valid_end = None
         if body.get("validTime") is not None:
-            valid_start, valid_end = parse_interval(body["validTime"], "validTime")
+            valid_start, valid_end = written_interval(body["validTime"], "validTime")
     except StaError as error:
         raise BadMessage(error.message) from None
     parameters = body.get("parameters")

@@ -31,6 +31,15 @@ def publish(client, topic: str, body, qos: int = 1):
     client.publish(topic, payload, qos=qos).wait_for_publish(10)
 
 
+# An hourly aggregation window that stays open while the tests run (a closed window takes no
+# values) and lies within the plausible future of observations (one day).
+OPEN_HOUR = (datetime.now(UTC) + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
+
+
+def open_window(minutes: int) -> str:
+    return f"{OPEN_HOUR + timedelta(minutes=minutes):%Y-%m-%dT%H:%M:%SZ}"
+
+
 def count(datastream) -> int:
     return sta.Observation.objects.filter(datastream=datastream).count()
 
@@ -85,13 +94,12 @@ def test_bad_messages_are_dropped_once_and_good_ones_beside_them_stored(
             publish(device, topic, {"result": 1, "colour": "red"})  # unknown property
             publish(device, topic, {"phenomenonTime": "yesterday", "result": 1})
             publish(device, f"{prefix}v1.1/Observations", {"result": 1})  # no datastream
-            # (2099: the window must stay open — a closed one that exists takes no values)
-            publish(device, topic, {"phenomenonTime": "2099-11-26T10:00:00Z", "result": 4})
+            publish(device, topic, {"phenomenonTime": open_window(0), "result": 4})
             wait_until(lambda: count(datastream) == 1, 30)
         # Restarted with the same session: the bad messages were acknowledged, so the broker
         # delivers nothing again; a new good message is folded into the same window.
         with running_bridge(URL, prefix, client_id=client_id):
-            publish(device, topic, {"phenomenonTime": "2099-11-26T10:30:00Z", "result": 6})
+            publish(device, topic, {"phenomenonTime": open_window(30), "result": 6})
             wait_until(lambda: sta.Observation.objects.filter(
                 datastream=datastream, bucket_count=2).exists(), 30)
     finally:
@@ -210,12 +218,12 @@ def test_a_message_delivered_twice_to_an_aggregated_datastream_is_counted_once(
     prefix = unique_prefix()
     topic = f"{prefix}v1.1/Datastreams({datastream.pk})/Observations"
     device = publisher()
-    body = {"phenomenonTime": "2099-11-26T10:10:00Z", "result": 4}
+    body = {"phenomenonTime": open_window(10), "result": 4}
     try:
         with running_bridge(URL, prefix):
             publish(device, topic, body)
             publish(device, topic, body)  # the broker's (or the device's) second delivery
-            publish(device, topic, {**body, "phenomenonTime": "2099-11-26T10:20:00Z"})
+            publish(device, topic, {**body, "phenomenonTime": open_window(20)})
             wait_until(lambda: sta.Observation.objects.filter(
                 datastream=datastream, bucket_count__gte=2).exists(), 30)
             time.sleep(0.5)

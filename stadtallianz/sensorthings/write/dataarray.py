@@ -22,7 +22,7 @@ from django.http import JsonResponse
 from .. import ingest
 from ..errors import bad_request
 from ..query.serialize import base_url_of
-from ..timefmt import parse_interval, parse_time
+from ..timefmt import parse_time, plausible, written_interval
 from .values import LARGEST_INTEGER, _finite, request_json
 
 COMPONENTS = ("id", "phenomenonTime", "result", "resultTime", "FeatureOfInterest/id",
@@ -31,6 +31,11 @@ _fromisoformat = datetime.fromisoformat
 
 
 def _instant(text, where: str) -> datetime:
+    """An ISO 8601 instant in UTC within the plausible range of observations."""
+    return plausible(_parsed_instant(text, where), where)
+
+
+def _parsed_instant(text, where: str) -> datetime:
     """An ISO 8601 instant in UTC; the common form takes the fast path."""
     if type(text) is str:
         try:
@@ -133,7 +138,7 @@ EXTRA_COMPONENTS = ("resultTime", "FeatureOfInterest/id", "parameters", "validTi
 
 def _time_or_interval(raw, where: str):
     if isinstance(raw, str) and "/" in raw:
-        return parse_interval(raw, where)
+        return written_interval(raw, where)
     return _instant(raw, where), None
 
 
@@ -153,7 +158,7 @@ def _set_extras(observation, row: list, extras, where: str) -> None:
             _finite(value, f"{where}: parameters")
             observation.parameters = value
         elif name == "validTime":
-            valid_start, valid_end = parse_interval(value, f"{where}: validTime")
+            valid_start, valid_end = written_interval(value, f"{where}: validTime")
             observation.valid_time_start = valid_start
             observation.valid_time_end = valid_end if valid_end is not None else valid_start
         else:  # resultQuality

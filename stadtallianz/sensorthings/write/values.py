@@ -11,7 +11,7 @@ from stadtallianz.core import geo
 
 from ..entities import EntityType, Property
 from ..errors import StaError, bad_request
-from ..timefmt import parse_interval, parse_time
+from ..timefmt import written_interval, written_time
 
 # GeoJSON geometries the API accepts for locations, features and observed areas.
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPolygon")
@@ -132,12 +132,12 @@ def convert(entity: EntityType, prop: Property, value) -> dict:
     if kind == "geometry":
         return {prop.field: geometry(value, where)}
     if kind == "datetime":
-        return {prop.field: parse_time(value, where)}
+        return {prop.field: written_time(value, where)}
     if kind == "interval":
-        start, end = parse_interval(value, where)
+        start, end = written_interval(value, where)
         return {prop.fields[0]: start, prop.fields[1]: end if end is not None else start}
     if kind == "time":
-        start, end = parse_interval(value, where)
+        start, end = written_interval(value, where)
         return {prop.fields[0]: start, prop.fields[1]: end}
     if kind == "result":
         _finite(value, where)
