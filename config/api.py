@@ -6,10 +6,11 @@ removed (docs/api.md). tests/api/openapi.snapshot.json pins the contract.
 
 from functools import partial
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 
 from stadtallianz.assessments.api import router as assessments_router
 from stadtallianz.core.api import (
@@ -20,6 +21,7 @@ from stadtallianz.core.api import (
     with_request_language,
 )
 from stadtallianz.core.api import router as reference_router
+from stadtallianz.core.api_parser import LimitedParser, body_too_large, http_error
 from stadtallianz.discussions.api import router as discussions_router
 from stadtallianz.events.api import router as events_router
 from stadtallianz.ideas.api import router as ideas_router
@@ -60,6 +62,7 @@ api = StadtallianzAPI(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     docs=docs,
+    parser=LimitedParser(),  # bodies within the input limits (docs/api.md)
 )
 api.add_decorator(with_request_language, mode="view")
 
@@ -82,6 +85,8 @@ def _not_found(request, exc: Http404, api: NinjaAPI):
 api.add_exception_handler(DjangoValidationError, partial(_invalid_input, api=api))
 api.add_exception_handler(Http404, partial(_not_found, api=api))
 api.add_exception_handler(AuthenticationError, partial(_not_authenticated, api=api))
+api.add_exception_handler(HttpError, partial(http_error, api=api))
+api.add_exception_handler(RequestDataTooBig, partial(body_too_large, api=api))
 
 api.add_router("/", reference_router)
 api.add_router("/partners", partners_router)

@@ -75,10 +75,12 @@ class InvalidJson(ValueError):
     """A body that is not JSON or exceeds a limit. `limit` names the rule ("size", "depth",
     "string length", "members", "integer range", "number", "characters" or "syntax"), `path`
     where in the document (a JSON path, "$" for the whole; for the raw-text checks the
-    character offset), `message` says both."""
+    character offset), `message` says both. `location` is the path as keys and indices (empty
+    when the place is not known from the decoded value)."""
 
-    def __init__(self, limit: str, message: str, path: str = "$"):
-        self.limit, self.path, self.message = limit, path, message
+    def __init__(self, limit: str, message: str, path: str = "$",
+                 location: tuple[str | int, ...] = ()):
+        self.limit, self.path, self.message, self.location = limit, path, message, location
         super().__init__(message)
 
 
@@ -187,13 +189,17 @@ def _check_item(item, depth: int, trail, limits: JsonLimits, path: str, containe
 
 
 def _out_of_range(limits: JsonLimits, path: str, trail) -> "InvalidJson":
-    return _error("integer range", "The integer at {path} is outside the range "
+    return _error("integer range", "The integer at {path} is too large: outside the range "
                   f"±{limits.max_integer} (limit: integer range).", path, trail)
 
 
 def _error(limit: str, message: str, path: str, trail) -> "InvalidJson":
     where = _path(path, trail)
-    return InvalidJson(limit, message.replace("{path}", where), where)
+    location = []
+    while trail is not None:
+        trail, key = trail
+        location.append(key)
+    return InvalidJson(limit, message.replace("{path}", where), where, tuple(reversed(location)))
 
 
 def safe_excerpt(raw: bytes | str, length: int = 500) -> str:

@@ -13,19 +13,19 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
+from stadtallianz.core.jsonlimits import InvalidJson, JsonLimits, parse_json
+
 from ..timefmt import written_interval, written_time
 
 KNOWN = {"phenomenonTime", "result", "resultTime", "resultQuality", "validTime", "parameters",
          "FeatureOfInterest", "Datastream"}
 MAX_PAYLOAD = 256 * 1024
+# The bounds of docs/api.md "Input limits", with the message size of MQTT.
+LIMITS = JsonLimits(max_bytes=MAX_PAYLOAD)
 
 
 class BadMessage(ValueError):
     """A message that can never be stored: logged, acknowledged and counted."""
-
-
-def _no_constant(name: str):
-    raise ValueError(f"{name} is not a JSON number")
 
 
 @functools.cache
@@ -59,12 +59,10 @@ def parse(payload: bytes, datastream_id: int | None, now: datetime | None = None
     from ..errors import StaError
     from ..ingest import NewObservation
 
-    if len(payload) > MAX_PAYLOAD:
-        raise BadMessage(f"The message is larger than {MAX_PAYLOAD} bytes.")
     try:
-        body = json.loads(payload, parse_constant=_no_constant)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise BadMessage(f"The message is not JSON: {error}") from None
+        body = parse_json(payload, LIMITS)
+    except InvalidJson as error:
+        raise BadMessage(f"The message is refused: {error.message}") from None
     if not isinstance(body, dict):
         raise BadMessage("The message must be a JSON object (an Observation).")
     unknown = sorted(set(body) - KNOWN)

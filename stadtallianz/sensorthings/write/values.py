@@ -1,13 +1,12 @@
 """Checking and converting the property values of a write request, one property kind at a time
 (the kinds of entities.py). Every error is a StaError 400 naming the entity and the property."""
 
-import json
 import math
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from stadtallianz.core import geo
+from stadtallianz.core import geo, jsonlimits
 
 from ..entities import EntityType, Property
 from ..errors import StaError, bad_request
@@ -15,10 +14,6 @@ from ..timefmt import written_interval, written_time
 
 # GeoJSON geometries the API accepts for locations, features and observed areas.
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPolygon")
-
-
-def _reject_constant(name):
-    raise ValueError(f"{name} is not valid JSON")
 
 
 def request_json(request):
@@ -37,12 +32,12 @@ def request_json(request):
 
 
 def parse_json(body: bytes, what: str = "The request body"):
-    """json.loads without NaN and Infinity, which Python accepts but JSON (and PostgreSQL's
-    jsonb) does not."""
+    """The body read within the input limits (core/jsonlimits, docs/api.md "Input limits"):
+    a body over one is a 400 naming the limit and where it was exceeded."""
     try:
-        return json.loads(body or b"null", parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise bad_request(f"{what} is not valid JSON: {error}.") from None
+        return jsonlimits.parse_json(body or b"null")
+    except jsonlimits.InvalidJson as error:
+        raise bad_request(error.message.replace("The body", what, 1)) from None
 
 
 def _validation_message(error: ValidationError) -> str:
