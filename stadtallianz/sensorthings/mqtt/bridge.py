@@ -20,52 +20,28 @@ How:
 - The broker unreachable: paho reconnects with exponential back-off (1 s doubling to 60 s).
 """
 
-import contextlib
 import logging
 import queue
 import threading
 import time
 from dataclasses import dataclass, field, replace
 
-from django.db import (
-    DataError,
-    IntegrityError,
-    InterfaceError,
-    OperationalError,
-    ProgrammingError,
-    connection,
-)
+from django.db import DataError, IntegrityError, connection
 
-from . import notify, topics
+from . import notify, recovery, topics
 from .payload import BadMessage, parse
 
 log = logging.getLogger("stadtallianz.mqtt.bridge")
 
 NEVER_EXPIRES = 0xFFFFFFFF  # MQTT 5 session expiry interval: the broker keeps the session
 RECEIVE_MAXIMUM = 10_000  # unacknowledged messages the broker may send (its default is 20)
-MAX_DATABASE_DELAY = 30.0
 
 
-def _driver_errors(*names: str) -> tuple:
-    """The same errors as the database drivers raise them (ingest may use a raw psycopg cursor
-    for COPY, whose errors Django does not wrap)."""
-    import sqlite3
-
-    found = [getattr(sqlite3, name) for name in names if hasattr(sqlite3, name)]
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover - psycopg is a dependency
-        return tuple(found)
-    return tuple(found + [getattr(psycopg, name) for name in names if hasattr(psycopg, name)])
-
-
-# The database is away (connection lost, server restarting, SQLite locked) or not ready (a
-# missing migration): the batch waits and is tried again, never dropped.
-RETRY = (OperationalError, InterfaceError, ProgrammingError,
-         *_driver_errors("OperationalError", "InterfaceError", "ProgrammingError"))
+# The database is away or not ready: the batch waits and is tried again, never dropped.
+RETRY = recovery.DATABASE_UNAVAILABLE
 # Something in the messages themselves: the refused ones are isolated and dropped as bad.
 REFUSED = (BadMessage, ValueError, TypeError, IntegrityError, DataError,
-           *_driver_errors("IntegrityError", "DataError"))
+           *recovery.driver_errors("IntegrityError", "DataError"))
 
 
 @dataclass(slots=True)
@@ -299,20 +275,10 @@ class Bridge:
         return ingest.store([replace(observation) for _item, observation in part], lab_id=None)
 
     def _with_database(self, call):
-        delay = 0.1
-        while True:
-            try:
-                return call()
-            except RETRY as error:
-                self.counters.database_retries += 1
-                log.warning("database unavailable (%s); retrying in %.1f s",
-                            str(error).strip().splitlines()[0] if str(error) else error, delay)
-                with contextlib.suppress(Exception):  # closing a broken connection may fail
-                    connection.close()
-                if self.stop.wait(delay):
-                    raise _Stopping() from None
-                delay = min(delay * 2, MAX_DATABASE_DELAY)
+        def count():
+            self.counters.database_retries += 1
+
+        return recovery.with_database(call, self.stop, what="storing", on_retry=count)
 
 
-class _Stopping(Exception):
-    pass
+_Stopping = recovery.Stopping

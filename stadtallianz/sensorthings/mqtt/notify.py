@@ -7,11 +7,18 @@ Only what a visitor may read is published (privacy.py with a visitor's Caller): 
 observation of an aggregated or restricted datastream, never a restricted datastream. The
 payload is the entity's JSON as a GET would answer it.
 
-Notifications are published with QoS 0 after the transaction commits: they are a live feed. A
-subscriber that was away, or a broker that was down, misses them; the data itself is in the
-database and a query catches up. Publishing never slows down or breaks the request that wrote
-the data: one connection per process (mqtt/wire.py) is opened lazily, and a broker that is
-down is logged.
+Notifications are published after the transaction commits. From a web request they go out at
+QoS 0: publishing never slows down or breaks the request that wrote the data (one connection
+per process, mqtt/wire.py, opened lazily; a broker that is down is logged and its notifications
+are missed, the data itself is in the database and a query catches up).
+
+The bridge announces what it stores from a thread of its own, at QoS 1, and never gives up on a
+notification: when the database is away while the notification is built, the thread replaces
+its connection and tries again (mqtt/recovery.py); when the broker is away or restarts before it
+acknowledged them, the unacknowledged notifications are sent again once it is back. Meanwhile
+the bridge waits (the backlog is small), so storing and announcing resume together. Subscribers
+that must not miss a notification across a broker restart subscribe at QoS 1 with a persistent
+session (docs/deployment.md).
 """
 
 import json
@@ -29,7 +36,7 @@ from django.db import transaction
 from .. import privacy
 from ..auth import Caller
 from ..entities import ENTITY_TYPES, EntityType
-from . import topics, wire
+from . import recovery, topics, wire
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +47,16 @@ RECONNECT_DELAY = 5.0
 # notifications fall behind, the bridge slows down to their pace instead of building a backlog
 # that a restart would have to drain (and that would flatter its ingest rate).
 BACKGROUND_BACKLOG = 4
+# The longest wait between two attempts of the background thread (database or broker away).
+MAX_RETRY_DELAY = 2.0
+# When the bridge stops, notifications still waiting get this long for a broker that is away.
+RELEASE_GRACE = 10.0
 
 
 class Publisher:
     """One connection per process (a forked worker makes its own), shared by all threads,
-    written with wire.QoS0Connection. The bridge asks for a background thread with `use()`."""
+    written with wire.PublishingConnection. The bridge asks for a background thread with
+    `use()`."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -57,6 +69,8 @@ class Publisher:
         self._last_warning = 0.0
         self._worker = None
         self._queue = None
+        self._released = threading.Event()
+        self.announced = 0  # notifications the broker acknowledged (background thread)
 
     def use(self, url: str, *, background: bool = False) -> None:
         """The bridge's broker (its --url, with its credentials) instead of MQTT_URL. With
@@ -65,6 +79,7 @@ class Publisher:
         with self._lock:
             self.bridge_url = url
             if background and self._worker is None:
+                self._released = threading.Event()
                 self._queue = queue.Queue(maxsize=BACKGROUND_BACKLOG)
                 self._worker = threading.Thread(target=self._work, args=(self._queue,),
                                                 name="mqtt-notify", daemon=True)
@@ -76,8 +91,9 @@ class Publisher:
             worker, work = self._worker, self._queue
             self._worker = self._queue = None
         if worker is not None:
+            self._released.set()
             work.put(None)
-            worker.join(30)
+            worker.join(RELEASE_GRACE + 30)
         with self._lock:
             self.bridge_url = None
 
@@ -90,31 +106,60 @@ class Publisher:
             _publish_safely(entity_name, ids, created)
 
     def _work(self, work: "queue.Queue") -> None:
-        from django.db import connection
-
         try:
             while (item := work.get()) is not None:
-                _publish_safely(*item)
+                self._announce_until_done(*item)
         finally:
-            connection.close()
+            recovery.drop_connection()
+
+    def _announce_until_done(self, entity_name: str, ids: list[int], created: bool) -> None:
+        """Builds and publishes the notifications, trying again while the database or the
+        broker is away; gives up only when the bridge stops and they still cannot go out."""
+        built, delay, given_up_at = None, 0.1, None
+        while True:
+            try:
+                if built is None:
+                    built = messages(entity_name, ids, created=created)
+                built = self.publish_confirmed(built)
+                if not built:
+                    return
+                reason = "the MQTT broker is unreachable"
+            except recovery.DATABASE_UNAVAILABLE as error:
+                reason = f"the database is unavailable ({recovery.first_line(error)})"
+                recovery.drop_connection()
+            except Exception:  # noqa: BLE001 - a notification that cannot be built
+                log.exception("MQTT notification of %s %s failed", entity_name, ids[:10])
+                return
+            if self._released.is_set():
+                given_up_at = given_up_at or time.monotonic() + RELEASE_GRACE
+                if time.monotonic() > given_up_at:
+                    log.error("stopping: %s, %d notification(s) of %s not announced", reason,
+                              len(built) if built else len(ids), entity_name)
+                    return
+            log.warning("announcing %d %s: %s; trying again in %.1f s", len(ids), entity_name,
+                        reason, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, MAX_RETRY_DELAY)
 
     def _drop(self) -> None:
         if self._connection is not None:
             self._connection.close()
         self._connection = None
 
-    def _current(self, url: str):
+    def _current(self, url: str, *, wait_after_failure: bool = True):
         """The process's connection, connected when needed; None while the broker is away
-        (retried after RECONNECT_DELAY, so a broker that is down costs a request rarely)."""
+        (retried after RECONNECT_DELAY, so a broker that is down costs a request rarely; the
+        background thread has its own back-off and does not wait)."""
         if self._connection is not None and self._pid == os.getpid() and self._url == url:
             return self._connection
         if self._pid == os.getpid():
             self._drop()
         self._connection = None
-        if url == self._failed_url and time.monotonic() < self._retry_at:
+        if (wait_after_failure and url == self._failed_url
+                and time.monotonic() < self._retry_at):
             return None
         try:
-            self._connection = wire.QoS0Connection(
+            self._connection = wire.PublishingConnection(
                 topics.broker_address(url),
                 f"stadtallianz-notify-{socket.gethostname()}-{os.getpid()}")
         except OSError:
@@ -122,6 +167,25 @@ class Publisher:
             return None
         self._pid, self._url = os.getpid(), url
         return self._connection
+
+    def publish_confirmed(self, messages: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+        """Publishes at QoS 1; returns the messages the broker has not acknowledged (all of
+        them while it is unreachable), to be sent again."""
+        url = self.bridge_url or settings.MQTT_URL
+        if not url or not messages:
+            return []
+        with self._lock:
+            connection = self._current(url, wait_after_failure=False)
+            if connection is None:
+                return messages
+            try:
+                connection.publish_confirmed(messages)
+            except wire.NotConfirmed as error:
+                self._drop()
+                self._retry_at = 0.0  # a broker that restarted: connect again at once
+                return error.unconfirmed
+        self.announced += len(messages)
+        return []
 
     def publish(self, messages: list[tuple[str, bytes]]) -> None:
         url = self.bridge_url or settings.MQTT_URL

@@ -103,14 +103,20 @@ def simple_broker_conf(directory: Path, port: int) -> str:
 class Subscriber:
     """Collects (topic, payload) of every message on the given topic filters."""
 
-    def __init__(self, filters, port: int = 1883, username=None, password=None):
+    def __init__(self, filters, port: int = 1883, username=None, password=None,
+                 persistent: bool = False):
+        """`persistent`: a session the broker keeps (and fills) while the subscriber is away,
+        e.g. across a broker restart; it reconnects within a second."""
         self.messages: list[tuple[str, bytes]] = []
+        self.redelivered = 0  # messages the broker marked as sent again (MQTT DUP)
         self._lock = threading.Lock()
         self.subscribed = threading.Event()
         self.refused = threading.Event()
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2,
                                   client_id=f"test-sub-{uuid.uuid4().hex[:8]}",
-                                  protocol=mqtt.MQTTv311)
+                                  protocol=mqtt.MQTTv311, clean_session=not persistent)
+        if persistent:
+            self.client.reconnect_delay_set(min_delay=0.2, max_delay=1)
         if username:
             self.client.username_pw_set(username, password)
         self.client.on_connect = lambda client, *_a: client.subscribe([(f, 1) for f in filters])
@@ -128,6 +134,7 @@ class Subscriber:
     def _on_message(self, _client, _userdata, message):
         with self._lock:
             self.messages.append((message.topic, message.payload))
+            self.redelivered += bool(message.dup)
 
     def received(self) -> list[tuple[str, bytes]]:
         with self._lock:
@@ -195,3 +202,78 @@ def unique_prefix() -> str:
     """An ingest prefix of the test's own on the shared broker (stands in for the device
     listener's mount_point), so parallel runs never read each other's messages."""
     return f"test-{uuid.uuid4().hex[:10]}/ingest/"
+
+
+POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own (initdb in a temporary directory, a free port),
+    which it may stop and start without disturbing the shared server. PostgreSQL refuses to
+    run as root: as root, the cluster runs as the user "postgres"."""
+
+    def __init__(self):
+        import tempfile
+
+        self.directory = Path(tempfile.mkdtemp(prefix="stadtallianz-pg-"))
+        self.data = self.directory / "data"
+        self.port = free_port()
+        self.as_root = os.geteuid() == 0
+        if self.as_root:
+            shutil.chown(self.directory, "postgres", "postgres")
+
+    def _run(self, *command: str, **options) -> subprocess.CompletedProcess:
+        prefix = ["runuser", "-u", "postgres", "--"] if self.as_root else []
+        return subprocess.run([*prefix, *command], check=True, capture_output=True,  # noqa: S603
+                              timeout=60, **options)
+
+    def init(self, database: str = "stadtallianz"):
+        self._run(str(POSTGRES_BIN / "initdb"), "-D", str(self.data), "-U", "postgres",
+                  "-A", "trust", "--no-sync", "-E", "UTF8")
+        self.start()
+        self._run(str(POSTGRES_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
+                  "-U", "postgres", database)
+        self.database = database
+        return self
+
+    def start(self):
+        # No fsync: the test restarts the server cleanly, it does not pull the plug.
+        self._run(str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-w", "-t", "30",
+                  "-l", str(self.directory / "postgres.log"), "-o",
+                  f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 "
+                  "-c fsync=off -c full_page_writes=off", "start")
+
+    def stop(self, mode: str = "fast"):
+        """`fast` ends every session at once, as a restart of the service does."""
+        self._run(str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-w", "-m", mode, "stop")
+
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.database}"
+
+    def copy_from(self, settings_dict: dict):
+        """Schema and rows of another database (the migrated test database with the test's
+        fixtures) into this one."""
+        source = ["-h", settings_dict["HOST"] or "127.0.0.1", "-p", str(settings_dict["PORT"]
+                                                                       or 5432),
+                  "-U", settings_dict["USER"] or "postgres"]
+        dump = subprocess.run(["pg_dump", "--no-owner", "--no-privileges", *source,  # noqa: S603,S607
+                               settings_dict["NAME"]], check=True, capture_output=True,
+                              timeout=60).stdout
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",  # noqa: S603,S607
+                        "-p", str(self.port), "-U", "postgres", "-d", self.database],
+                       input=dump, check=True, capture_output=True, timeout=60)
+
+    def query(self, sql: str, *parameters):
+        """The first column of the first row; None while the server is away."""
+        import psycopg
+
+        try:
+            with psycopg.connect(self.url(), connect_timeout=2) as database:
+                return database.execute(sql, parameters).fetchone()[0]
+        except psycopg.OperationalError:
+            return None
+
+    def destroy(self):
+        with contextlib.suppress(Exception):
+            self.stop("immediate")
+        shutil.rmtree(self.directory, ignore_errors=True)
