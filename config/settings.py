@@ -318,6 +318,9 @@ STA_QUERY_TIMEOUT_MS = int(env("STA_QUERY_TIMEOUT_MS", "5000"))
 # A window of an aggregated datastream is served this many seconds after it closed, and takes
 # no value from then on (docs/privacy.md): late values could otherwise be read as differences.
 AGGREGATION_GRACE_SECONDS = int(env("AGGREGATION_GRACE_SECONDS", "900"))
+# An observation's time may lie at most this many seconds in the future (device clocks drift);
+# later, and before 1970, it is refused (core/timerange.py, docs/api.md "Dates and times").
+OBSERVATION_FUTURE_MARGIN_SECONDS = int(env("OBSERVATION_FUTURE_MARGIN_SECONDS", "86400"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -17,8 +17,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core import timerange
 from stadtallianz.core.geo import validate_geometry
 from stadtallianz.core.i18n import TranslatedField
+from stadtallianz.core.timerange import PlausibleTime
 
 
 class PrivacyLevel(models.TextChoices):
@@ -55,8 +57,10 @@ class LivingLab(models.Model):
     permits_en = models.TextField(_("permits (English)"), max_length=10000, blank=True)
     # GeoJSON geometry (Point, Polygon or MultiPolygon), checked by core.geo.
     area = models.JSONField(_("area"), validators=[validate_geometry])
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    # A lab's period is a plan: the years 2000 to 2100 (core/timerange.py).
+    starts_on = models.DateField(_("starts on"), validators=[PlausibleTime(timerange.PLAN)])
+    ends_on = models.DateField(_("ends on"), null=True, blank=True,
+                               validators=[PlausibleTime(timerange.PLAN)])
     state = models.CharField(_("state"), max_length=10, choices=State.choices,
                              default=State.PLANNED, db_index=True)
     operator = models.ForeignKey("partners.Organisation", on_delete=models.PROTECT,

@@ -16,20 +16,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from stadtallianz.core import timerange
 from stadtallianz.core.geo import validate_geometry
 from stadtallianz.core.i18n import TranslatedField
 from stadtallianz.core.models import FocusArea, Principle, SDGTarget, SustainableDevelopmentGoal
+from stadtallianz.core.timerange import PlausibleTime
 
 from .currencies import validate_currency
 
-# Dates outside these years are typing errors (20255 for 2025), not plans.
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-
-
-def _check_year(value: date | None, field: str, errors: dict) -> None:
-    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        errors[field] = _("Give a date between %(first)s and %(last)s.") % {
-            "first": EARLIEST_YEAR, "last": LATEST_YEAR}
+# Dates outside the range of plans (the years 2000 to 2100, core/timerange.py) are typing
+# errors (20255 for 2025), not plans: every date field a person sets has the validator.
+PLAN_DATE = [PlausibleTime(timerange.PLAN)]
 
 
 class Project(models.Model):
@@ -163,8 +160,8 @@ class PhasePeriod(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phase_periods",
                                 verbose_name=_("project"))
     phase = models.CharField(_("phase"), max_length=12, choices=Project.Phase.choices)
-    start = models.DateField(_("start"))
-    end = models.DateField(_("end"), null=True, blank=True)
+    start = models.DateField(_("start"), validators=PLAN_DATE)
+    end = models.DateField(_("end"), null=True, blank=True, validators=PLAN_DATE)
 
     class Meta:
         verbose_name = _("phase period")
@@ -181,13 +178,8 @@ class PhasePeriod(models.Model):
         return f"{self.get_phase_display()}: {self.start} – {self.end or ''}"
 
     def clean(self):
-        errors = {}
-        _check_year(self.start, "start", errors)
-        _check_year(self.end, "end", errors)
-        if not errors and self.start and self.end and self.end < self.start:
-            errors["end"] = _("The end cannot be before the start.")
-        if errors:
-            raise ValidationError(errors)
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end cannot be before the start.")})
 
 
 class Milestone(models.Model):
@@ -199,10 +191,10 @@ class Milestone(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones",
                                 verbose_name=_("project"))
     title = models.CharField(_("title"), max_length=200)
-    due = models.DateField(_("due date"))
+    due = models.DateField(_("due date"), validators=PLAN_DATE)
     state = models.CharField(_("state"), max_length=8, choices=State.choices,
                              default=State.OPEN)
-    done_at = models.DateField(_("reached on"), null=True, blank=True)
+    done_at = models.DateField(_("reached on"), null=True, blank=True, validators=PLAN_DATE)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -215,8 +207,6 @@ class Milestone(models.Model):
 
     def clean(self):
         errors = {}
-        _check_year(self.due, "due", errors)
-        _check_year(self.done_at, "done_at", errors)
         if self.state == self.State.DONE and self.done_at is None:
             errors["done_at"] = _("Give the date the milestone was reached.")
         elif self.state != self.State.DONE and self.done_at is not None:

@@ -151,3 +151,14 @@ def test_the_token_list_makes_the_same_number_of_queries_for_more_tokens(api, la
     for index in range(10):
         LabToken.issue(lab=lab, name=f"Token {index}")
     assert query_count(call, "get", "/aasee/tokens") == few
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "1969-12-31", "2101-01-01"])
+@pytest.mark.parametrize("field", ["starts_on", "ends_on"])
+def test_an_implausible_lab_period_is_a_422_naming_the_field(api, partner_admin, organisation,
+                                                             field, value):
+    """Issue 11, item 3: a lab's period lies in the range of plans (2000 to 2100)."""
+    response = api(partner_admin)("post", "", _new_lab(organisation.slug, **{field: value}))
+    assert response.status_code == 422
+    assert field in {item["loc"][-1] for item in response.json()["detail"]}
+    assert not LivingLab.objects.exists()

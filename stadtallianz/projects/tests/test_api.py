@@ -286,3 +286,27 @@ def test_the_map_of_all_projects_is_bounded(api, client, project, monkeypatch):
     monkeypatch.setattr(queries, "MAP_MAX_FEATURES", 2)
     data = client.get("/api/v1/projects/map.geojson").json()
     assert len(data["features"]) == 2 and data["truncated"] is True
+
+
+# Issue 11, item 3: a date a person sets lies in the range of plans (2000 to 2100,
+# core/timerange.py) or the request is a 422 naming the field and nothing is stored.
+IMPLAUSIBLE_DATES = ["0001-01-01", "9999-12-31", "1969-12-31", "1999-12-31", "2101-01-01"]
+
+
+@pytest.mark.parametrize("value", IMPLAUSIBLE_DATES)
+def test_an_implausible_project_date_is_a_422_naming_the_field(api, project, partner_member,
+                                                               value):
+    call, base = api(partner_member), f"/{project.slug}"
+    due = call("post", f"{base}/milestones", {"title": "M1", "due": value})
+    assert due.status_code == 422 and due.json()["detail"][0]["loc"][-1] == "due"
+    done = call("post", f"{base}/milestones", {"title": "M1", "due": "2026-06-01",
+                                               "state": "done", "done_at": value})
+    assert done.status_code == 422
+    assert "done_at" in {item["loc"][-1] for item in done.json()["detail"]}
+    assert not Milestone.objects.exists()
+    for field in ("start", "end"):
+        phase = call("post", f"{base}/phases", {"phase": "pilot", "start": "2026-02-01",
+                                                field: value})
+        assert phase.status_code == 422
+        assert field in {item["loc"][-1] for item in phase.json()["detail"]}
+    assert not project.phase_periods.filter(phase="pilot").exists()

@@ -254,7 +254,7 @@ def test_result_progress_above_100_is_refused(project, partner_member):
     ({"state": "done"}, "done_at", "Give the date"),
     ({"done_at": date(2025, 1, 1)}, "done_at", "Only a reached milestone"),
     ({"state": "done", "done_at": date.today() + timedelta(days=3)}, "done_at", "future"),
-    ({"due": date(2205, 1, 1)}, "due", "between 2000 and 2100"),
+    ({"due": date(2205, 1, 1)}, "due", "between 2000-01-01 and 2100-12-31"),
 ])
 def test_milestone_dates_are_checked(project, partner_member, data, field, message):
     fields = {"title": "M", "due": date(2026, 6, 1), **data}
