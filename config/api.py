@@ -16,6 +16,8 @@ from stadtallianz.assessments.api import router as assessments_router
 from stadtallianz.core.api import (
     AUTHENTICATION_REQUIRED,
     NOT_FOUND,
+    ErrorOut,
+    ValidationErrorOut,
     docs,
     validation_error_detail,
     with_request_language,
@@ -50,10 +52,49 @@ Public and partner API of the smart-city alliance platform.
 """
 
 
+def _error_response(description: str, schema_name: str) -> dict:
+    return {"description": description, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{schema_name}"}}}}
+
+
+def document_shared_errors(operation: dict) -> None:
+    """Adds the error answers that come from the API's shared layers, not from the operation's
+    own code, where the operation does not list them itself: a token that was sent but is
+    unknown (401, any operation), a body that cannot be parsed (400), input that fails
+    validation (422, any operation with parameters or a body), a path naming nothing (404), a
+    session write without its CSRF token (403). So a generated client knows every status and
+    its shape; the answers are checked against the document (tests/api/contract.py, fuzz/)."""
+    responses = operation.setdefault("responses", {})
+    parameters = operation.get("parameters", [])
+    shared = {"401": ("Unauthorized", "ErrorOut")}
+    if operation.get("requestBody"):
+        shared["400"] = ("Bad Request", "ErrorOut")
+    if parameters or operation.get("requestBody"):
+        shared["422"] = ("Unprocessable Entity", "ValidationErrorOut")
+    if any(parameter.get("in") == "path" for parameter in parameters):
+        shared["404"] = ("Not Found", "ErrorOut")
+    if operation.get("security"):
+        shared["403"] = ("Forbidden", "ErrorOut")
+    for status, (description, schema_name) in shared.items():
+        responses.setdefault(status, _error_response(description, schema_name))
+
+
 class StadtallianzAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         # The function's name alone: stable, readable ids for generated clients.
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for methods in document["paths"].values():
+            for operation in methods.values():
+                document_shared_errors(operation)
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        for model in (ErrorOut, ValidationErrorOut):
+            definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(definition.pop("$defs", {}))
+            schemas.setdefault(model.__name__, definition)
+        return document
 
 
 api = StadtallianzAPI(

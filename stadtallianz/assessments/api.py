@@ -23,6 +23,7 @@ from stadtallianz.core.api import InputSchema, Pagination, absolute_url
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.models import Principle
 from stadtallianz.knowledge.models import Document
+from stadtallianz.projects.api import Phase as ProjectPhase  # one schema of that name
 from stadtallianz.projects.models import Project, Result
 from stadtallianz.workinggroups.api import CHANGE_ERRORS, service_errors
 
@@ -33,7 +34,6 @@ from .templatetags.assessments import scores_of
 router = Router(tags=["assessments"])
 
 AssessmentState = StrEnum("AssessmentState", [(c.name, c.value) for c in Assessment.State])
-ProjectPhase = StrEnum("ProjectPhase", [(c.name, c.value) for c in Project.Phase])
 READ_ERRORS = {404: CHANGE_ERRORS[404]}
 
 

@@ -74,6 +74,18 @@ class Pagination(LimitOffsetPagination):
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
+def answer_content(media_type: str, schema: dict) -> dict:
+    """`openapi_extra` of an operation that answers with its own HttpResponse (exports, maps):
+    the document names the media type and shape of that answer, as it does for schema answers."""
+    return {"responses": {200: {"description": "OK",
+                                "content": {media_type: {"schema": schema}}}}}
+
+
+CSV_CONTENT = answer_content("text/csv", {"type": "string"})
+JSON_ROWS_CONTENT = answer_content("application/json", {"type": "array", "items": {
+    "type": "object", "additionalProperties": True}})
+
+
 class ErrorOut(Schema):
     detail: str
 

@@ -148,20 +148,20 @@ class ThreadIn(InputSchema):
     visibility: Visibility = Visibility.MEMBERS
 
 
-class BodyIn(InputSchema):
+class PostBodyIn(InputSchema):
     body: str = Field(..., min_length=1, max_length=20000, description="Markdown.")
 
 
-class ReasonIn(InputSchema):
+class PostReasonIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
-class HideIn(InputSchema):
+class PostHideIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=500,
                         description="Shown in place of the post's text.")
 
 
-class ReportOut(Schema):
+class PostReportOut(Schema):
     id: int
     post: int
     state: str
@@ -200,7 +200,7 @@ def thread_create(request, slug: str, payload: ThreadIn):
 
 @router.post("/threads/{thread_id}/posts", auth=write_auth,
              response={201: PostOut, **CHANGE_ERRORS}, summary="Reply in a thread")
-def post_create(request, thread_id: int, payload: BodyIn):
+def post_create(request, thread_id: int, payload: PostBodyIn):
     """Members of an active group reply; others who can read the thread get 403."""
     thread = _visible_thread(request.auth, thread_id)
     with service_errors():
@@ -210,7 +210,7 @@ def post_create(request, thread_id: int, payload: BodyIn):
 
 @router.patch("/posts/{post_id}", auth=write_auth, response={200: PostOut, **CHANGE_ERRORS},
               summary="Change one's own post")
-def post_update(request, post_id: int, payload: BodyIn):
+def post_update(request, post_id: int, payload: PostBodyIn):
     """The author only, while the group is active and the post not hidden. The previous text
     is kept (see the revisions)."""
     post = _visible_post(request.auth, post_id)
@@ -241,8 +241,8 @@ class _RevisionPage(_ThreadPage):
 
 
 @router.post("/posts/{post_id}/report", auth=write_auth,
-             response={201: ReportOut, **CHANGE_ERRORS}, summary="Report a post")
-def post_report(request, post_id: int, payload: ReasonIn):
+             response={201: PostReportOut, **CHANGE_ERRORS}, summary="Report a post")
+def post_report(request, post_id: int, payload: PostReasonIn):
     """Anyone logged in who can read the post tells the group's moderators what is wrong. A
     hidden post is 404, as on its report page."""
     post = _visible_post(request.auth, post_id)
@@ -276,7 +276,7 @@ def thread_unpin(request, thread_id: int):
 
 @router.post("/posts/{post_id}/hide", auth=write_auth, response={200: PostOut, **CHANGE_ERRORS},
              summary="Hide a post")
-def post_hide(request, post_id: int, payload: HideIn):
+def post_hide(request, post_id: int, payload: PostHideIn):
     """The group's leads and the coordinator hide a post with a reason; its open reports are
     closed. The post keeps its place without its text."""
     post = _visible_post(request.auth, post_id)

@@ -19,12 +19,15 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from stadtallianz.core.api import (
+    CSV_CONTENT,
+    JSON_ROWS_CONTENT,
     ErrorOut,
     FocusAreaRef,
     InputSchema,
     Pagination,
     PrincipleRef,
     SdgRef,
+    ValidationErrorOut,
     absolute_url,
 )
 from stadtallianz.core.api_auth import api_user, write_auth
@@ -45,7 +48,7 @@ IdeaSort = StrEnum("IdeaSort", [(key.upper(), key) for key in SORTS])
 READ_ERRORS = {404: ErrorOut}
 
 
-class PlaceOut(Schema):
+class IdeaPlaceOut(Schema):
     name: str
     latitude: float | None
     longitude: float | None
@@ -57,7 +60,7 @@ class IdeaSummaryOut(Schema):
     state: IdeaState
     working_group: str | None = Field(None, description="Slug of the working group.")
     focus_areas: list[FocusAreaRef]
-    place: PlaceOut | None
+    place: IdeaPlaceOut | None
     support_count: int
     comment_count: int
     version: int
@@ -197,7 +200,8 @@ def idea_list(request, filters: Query[IdeaFilters]):
     return _filtered(request, filters)
 
 
-@router.get("/export.csv", summary="Ideas as CSV", response={200: None})
+@router.get("/export.csv", summary="Ideas as CSV", response={200: None},
+             openapi_extra=CSV_CONTENT)
 def idea_export_csv(request, filters: Query[IdeaFilters]):
     """All ideas matching the filters, streamed (cells starting with = + - @ get a leading
     quote, so spreadsheets do not run them)."""
@@ -205,7 +209,8 @@ def idea_export_csv(request, filters: Query[IdeaFilters]):
                                 show_hidden=permissions.can_moderate_ideas(api_user(request)))
 
 
-@router.get("/export.json", summary="Ideas as JSON", response={200: None})
+@router.get("/export.json", summary="Ideas as JSON", response={200: None},
+             openapi_extra=JSON_ROWS_CONTENT)
 def idea_export_json(request, filters: Query[IdeaFilters]):
     """All ideas matching the filters as one JSON array, streamed."""
     return exports.json_response(_filtered(request, filters),
@@ -312,14 +317,14 @@ def idea_create(request, payload: IdeaIn):
     return Status(201, _idea(request, idea.pk))
 
 
-class ConflictOut(Schema):
+class IdeaConflictOut(Schema):
     detail: str
     current_version: int
     fields: dict = Field(..., description="Per differing field: `yours` and `current`.")
 
 
 @router.patch("/{int:idea_id}", auth=write_auth,
-              response={200: IdeaDetailOut, **CHANGE_ERRORS, 409: ConflictOut},
+              response={200: IdeaDetailOut, **CHANGE_ERRORS, 409: IdeaConflictOut},
               summary="Change an idea")
 def idea_update(request, idea_id: int, payload: IdeaPatchIn):
     """The authors of an open idea and the coordination office. Every saved change is a new
@@ -367,7 +372,8 @@ class DiffOut(Schema):
     details: dict = Field(..., description="Per detail: `from` and `to`, where they differ.")
 
 
-@router.get("/{int:idea_id}/versions/diff", response={200: DiffOut, **READ_ERRORS, 422: ErrorOut},
+@router.get("/{int:idea_id}/versions/diff",
+            response={200: DiffOut, **READ_ERRORS, 422: ValidationErrorOut},
             summary="Difference between two versions")
 def idea_version_diff(request, idea_id: int, from_version: int = Query(..., alias="from", ge=1),
                  to_version: int = Query(..., alias="to", ge=1)):

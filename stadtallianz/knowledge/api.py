@@ -333,7 +333,7 @@ def article_update(request, slug: str, payload: ArticlePatchIn):
 # Documents
 
 
-class VersionOut(Schema):
+class DocumentVersionOut(Schema):
     number: int
     original_name: str
     content_type: str
@@ -356,7 +356,7 @@ class VersionOut(Schema):
 
 
 class DocumentDetailOut(DocumentSummaryOut):
-    versions: list[VersionOut] = Field(..., description="Newest first.")
+    versions: list[DocumentVersionOut] = Field(..., description="Newest first.")
 
     @staticmethod
     def resolve_versions(obj: Document):

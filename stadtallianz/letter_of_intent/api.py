@@ -16,7 +16,7 @@ from .models import Signature, Version
 router = Router(tags=["letter of intent"])
 
 
-class VersionOut(Schema):
+class LetterVersionOut(Schema):
     number: int
     title: str
     title_de: str
@@ -52,7 +52,7 @@ class SignatoryOut(Schema):
     confirmed_at: datetime | None = Field(..., alias="reviewed_at")
 
 
-@router.get("", response={200: VersionOut, 404: ErrorOut}, summary="Current letter of intent")
+@router.get("", response={200: LetterVersionOut, 404: ErrorOut}, summary="Current letter of intent")
 def letter_current(request):
     """The newest published version: the one partners sign now."""
     version = Version.objects.current()

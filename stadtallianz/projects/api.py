@@ -21,6 +21,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from stadtallianz.core.api import (
+    CSV_CONTENT,
+    JSON_ROWS_CONTENT,
     ErrorOut,
     FocusAreaRef,
     InputSchema,
@@ -28,6 +30,7 @@ from stadtallianz.core.api import (
     Pagination,
     PrincipleRef,
     absolute_url,
+    answer_content,
 )
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.markdown import render_markdown
@@ -298,14 +301,16 @@ def project_list(request, filters: Query[ProjectFilters]):
     return _filtered(filters)
 
 
-@router.get("/export.csv", summary="Projects as CSV", response={200: None})
+@router.get("/export.csv", summary="Projects as CSV", response={200: None},
+             openapi_extra=CSV_CONTENT)
 def projects_export_csv(request, filters: Query[ProjectFilters]):
     """The filtered list as CSV (UTF-8 with BOM; cells starting with = + - @ are defused)."""
     return views.csv_response("projects.csv", views.EXPORT_HEADERS, views.export_rows(
         _filtered(filters).iterator(chunk_size=500), request))
 
 
-@router.get("/export.json", summary="Projects as JSON", response={200: None})
+@router.get("/export.json", summary="Projects as JSON", response={200: None},
+             openapi_extra=JSON_ROWS_CONTENT)
 def projects_export_json(request, filters: Query[ProjectFilters]):
     """The filtered list as a JSON array, the same columns as the CSV."""
     rows = views.export_rows(_filtered(filters), request)
@@ -313,7 +318,11 @@ def projects_export_json(request, filters: Query[ProjectFilters]):
                         safe=False, json_dumps_params={"ensure_ascii": False})
 
 
-@router.get("/map.geojson", summary="Places of all projects (GeoJSON)", response={200: None})
+@router.get("/map.geojson", summary="Places of all projects (GeoJSON)", response={200: None},
+             openapi_extra=answer_content("application/geo+json", {
+                 "type": "object", "required": ["type", "features"], "properties": {
+                     "type": {"const": "FeatureCollection"},
+                     "features": {"type": "array"}, "truncated": {"type": "boolean"}}}))
 def projects_places_geojson(request, filters: Query[ProjectFilters]):
     """A GeoJSON FeatureCollection of the places of the filtered projects; each feature's
     properties have the project's title, the place's name and the page's address. At most
@@ -375,7 +384,7 @@ class ProjectPatchIn(InputSchema):
     principles: list[int] | None = Field(None, max_length=8)
 
 
-class ConflictOut(Schema):
+class ProjectConflictOut(Schema):
     detail: str
     current_version: int
     fields: list[str] = Field(..., description="Fields whose stored value differs from what "
@@ -435,7 +444,7 @@ def _stored(project: Project, name: str):
 
 
 @router.patch("/{slug}", auth=write_auth,
-              response={200: ProjectDetailOut, **CHANGE_ERRORS, 409: ConflictOut},
+              response={200: ProjectDetailOut, **CHANGE_ERRORS, 409: ProjectConflictOut},
               summary="Change a project")
 def project_update(request, slug: str, payload: ProjectPatchIn):
     """The team changes the project. A `version` other than the stored one is refused with 409,

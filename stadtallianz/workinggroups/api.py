@@ -238,7 +238,7 @@ class DecisionIn(InputSchema):
     message: str = Field("", max_length=2000, description="Sent to the person with the decision.")
 
 
-class InviteIn(InputSchema):
+class GroupInviteIn(InputSchema):
     email: str = Field(..., min_length=3, max_length=254,
                        description="The e-mail address of a registered person.")
 
@@ -359,7 +359,7 @@ def request_decline(request, slug: str, membership_id: int, payload: DecisionIn)
 
 @router.post("/{slug}/invitations", auth=write_auth,
              response={201: MemberOut, **CHANGE_ERRORS}, summary="Invite a person")
-def member_invite(request, slug: str, payload: InviteIn):
+def member_invite(request, slug: str, payload: GroupInviteIn):
     """Invites a registered person by e-mail address (422 `email` for an unknown address, a
     member or someone already invited). A person who had asked to join is let in at once."""
     group = _managed(request, slug)

@@ -1,12 +1,16 @@
 """The API's contract (OpenAPI document, pinned by a snapshot) and its interactive docs page."""
 
+import collections
+import enum
 import json
 import os
 import re
+import typing
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from pydantic import BaseModel
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +208,98 @@ def test_the_docs_init_script_loads_nothing_from_elsewhere():
     """The start-up script of the docs page names no external origin either."""
     source = Path(finders.find("core/api/swagger-init.js")).read_text(encoding="utf-8")
     assert not re.search(r"https?://", source)
+
+
+def _types_in(annotation):
+    """The classes an annotation names (`list[A] | None` names A)."""
+    if typing.get_origin(annotation) is None:
+        yield annotation
+    for argument in typing.get_args(annotation):
+        yield from _types_in(argument)
+
+
+def _schema_classes_of_the_api() -> set[type]:
+    """Every Schema and Enum an operation of /api/v1/ takes or answers, nested ones included.
+    ninja's own wrappers (its parameter and response models) are looked into, not counted."""
+    from config.api import api
+
+    found: set[type] = set()
+
+    def visit(annotation, *, ours=True):
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation in found:
+                return
+            if ours:
+                found.add(annotation)
+            for field in annotation.model_fields.values():
+                for inner in _types_in(field.annotation):
+                    visit(inner)
+        elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+            found.add(annotation)
+
+    for bound_router in api._get_bound_routers():
+        for path_view in bound_router.path_operations.values():
+            for operation in path_view.operations:
+                for model in operation.models:  # ninja's Query/Path/Body wrappers
+                    visit(model, ours=False)
+                for model in operation.response_models.values():  # ninja's response wrapper
+                    if isinstance(model, type):
+                        visit(model, ours=False)
+    return found
+
+
+def test_every_schema_of_the_api_has_a_name_of_its_own():
+    """The document keys schemas by class name, so two classes of one name overwrite each other
+    there and a generated client reads one operation's answer with the other's shape."""
+    classes = _schema_classes_of_the_api()
+    assert len(classes) > 150  # the walk reaches the nested schemas, not only the top ones
+    by_name = collections.defaultdict(list)
+    for cls in classes:
+        by_name[cls.__name__].append(f"{cls.__module__}.{cls.__qualname__}")
+    assert {name: where for name, where in by_name.items() if len(where) > 1} == {}
+
+
+def test_every_schema_of_the_api_is_in_the_document(client):
+    """Each class appears under its own name, with its own fields: none was overwritten."""
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    for cls in _schema_classes_of_the_api():
+        if issubclass(cls, BaseModel) and cls.__name__ in schemas:
+            documented = set(schemas[cls.__name__].get("properties", {}))
+            own = [set(cls.model_json_schema(mode=mode, by_alias=by_alias).get("properties", {}))
+                   for mode in ("validation", "serialization") for by_alias in (True, False)]
+            assert documented in own, cls
+
+
+def test_every_operation_documents_the_errors_its_shared_layers_give(client):
+    """A bad token (401), unparseable body (400), invalid input (422), unknown path (404) and
+    a session write without CSRF (403) come from shared layers; each operation lists them."""
+    document = client.get("/api/v1/openapi.json").json()
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            responses = operation["responses"]
+            expected = {"401"}
+            if operation.get("requestBody"):
+                expected |= {"400", "422"}
+            if "{" in path:
+                expected |= {"404", "422"}
+            if operation.get("security"):
+                expected.add("403")
+            assert expected <= set(responses), (method, path)
+            for status in expected:
+                schema = responses[status]["content"]["application/json"]["schema"]
+                name = "ValidationErrorOut" if status == "422" else "ErrorOut"
+                assert schema == {"$ref": f"#/components/schemas/{name}"}, (method, path, status)
+
+
+def test_the_version_diff_documents_its_422_as_the_list_it_answers(client, call):
+    """`from=0` fails validation; the answer is the list shape the document names (it named a
+    string before)."""
+    from stadtallianz.ideas.models import Idea  # noqa: F401 - the app's models are loaded
+
+    document = client.get("/api/v1/openapi.json").json()
+    operation = document["paths"]["/api/v1/ideas/{idea_id}/versions/diff"]["get"]
+    assert operation["responses"]["422"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ValidationErrorOut"}
+    response = call("GET", "/api/v1/ideas/1/versions/diff?from=0&to=1")
+    assert response.status_code == 422
+    assert isinstance(response.json()["detail"], list)
