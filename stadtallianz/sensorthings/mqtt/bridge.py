@@ -12,8 +12,11 @@ How:
   one ingest.store() call: one transaction per batch.
 - The database unavailable (connection lost, server restarting, SQLite locked): the connection
   is closed and the batch tried again with back-off, never dropped, never acknowledged before.
-- A message that can never be stored (not JSON, unknown datastream, wrong type) is logged,
-  counted and acknowledged: it is not retried forever.
+- A message that can never be stored (not JSON, over an input limit, unknown datastream,
+  wrong type) or that fails in any unexpected way is logged, counted, recorded as rejected
+  (deadletters.py, shown on the lab's token page) and acknowledged: it is not retried forever,
+  and the rest of its batch is stored (the refused part is halved until the bad message is
+  alone). Whatever a device sends, the bridge keeps running.
 - Acknowledgements go out only on the connection a message came in on. After a reconnect the
   broker delivers the unacknowledged ones again (dedupe skips them), so an acknowledgement can
   never reach a message it was not meant for.
@@ -27,8 +30,11 @@ import time
 from dataclasses import dataclass, field, replace
 
 from django.db import DataError, IntegrityError, connection
+from django.utils import timezone
 
-from . import notify, recovery, topics
+from stadtallianz.core import recovery
+
+from . import notify, topics
 from .payload import BadMessage, parse
 
 log = logging.getLogger("stadtallianz.mqtt.bridge")
@@ -85,6 +91,7 @@ class Bridge:
         self.connected = threading.Event()
         self.ready = ready or threading.Event()  # set once subscribed
         self.client = None
+        self._rejected: list = []  # the current batch's rejected messages (deadletters.py)
 
     # -- MQTT ------------------------------------------------------------------------------
 
@@ -144,7 +151,10 @@ class Bridge:
             log.warning("disconnected from the MQTT broker (%s); reconnecting", reason_code)
 
     def _on_message(self, _client, _userdata, message):
-        self.inbox.put(Received(self._connection, message.mid, message.qos, message.topic,
+        # The topic's raw bytes, decoded leniently: an exception here would end paho's network
+        # thread (the broker checks topics are UTF-8, this does not rely on it).
+        topic = bytes(message._topic).decode("utf-8", errors="replace")
+        self.inbox.put(Received(self._connection, message.mid, message.qos, topic,
                                 message.payload))
 
     def _acknowledge(self, batch: list[Received]) -> None:
@@ -168,7 +178,7 @@ class Bridge:
             while not self.stop.is_set():
                 batch = self._next_batch()
                 if batch:
-                    self._handle(batch)
+                    self._handle_safely(batch)
                 if time.monotonic() - last_progress >= self.progress_every:
                     elapsed = time.monotonic() - last_progress
                     rate = (self.counters.received - last_received) / elapsed
@@ -203,26 +213,76 @@ class Bridge:
                 break
         return batch
 
+    def _handle_safely(self, batch: list[Received]) -> None:
+        """_handle, with a last net: should a batch fail in a way nothing below foresaw, its
+        messages are handled one by one, and one that still fails is rejected alone."""
+        try:
+            self._handle(batch)
+            return
+        except Exception:  # noqa: BLE001 - whatever a device sends, the bridge keeps running
+            log.exception("a batch of %d message(s) failed; handling them one by one",
+                          len(batch))
+        self.counters.received -= len(batch)
+        for item in batch:
+            try:
+                self._handle([item])
+            except Exception as error:  # noqa: BLE001
+                log.exception("a message on %s failed", item.topic)
+                self._rejected = []
+                self._bad(item, f"The message could not be handled ({type(error).__name__}).")
+                try:
+                    self._record_rejected()
+                except _Stopping:
+                    return  # not acknowledged: delivered again
+                self._acknowledge([item])
+
     def _handle(self, batch: list[Received]) -> None:
         self.counters.received += len(batch)
+        self._rejected = []
         good = []
         for item in batch:
             ingest_topic = topics.parse_ingest(item.topic, self.prefix)
+            datastream_id = ingest_topic.datastream_id if ingest_topic else None
             try:
                 if ingest_topic is None:
                     raise BadMessage(f"{item.topic} is not an ingest topic")
-                good.append((item, parse(item.payload, ingest_topic.datastream_id)))
+                good.append((item, parse(item.payload, datastream_id)))
             except BadMessage as error:
-                self._bad(item, str(error))
+                self._bad(item, str(error), datastream_id)
+            except Exception as error:  # noqa: BLE001 - one message must never stop the bridge
+                log.exception("reading a message on %s failed", item.topic)
+                self._bad(item, f"The message could not be read ({type(error).__name__}).",
+                          datastream_id)
         try:
             self._store(good)
+            self._record_rejected()
         except _Stopping:
             return  # shutting down while the database is away: not acknowledged, delivered again
         self._acknowledge(batch)
 
-    def _bad(self, item: Received, reason: str) -> None:
+    def _bad(self, item: Received, reason: str, datastream_id: int | None = None) -> None:
+        from ..deadletters import Rejection
+
         self.counters.bad += 1
         log.warning("dropped a message on %s: %s", item.topic, reason)
+        self._rejected.append(Rejection(topic=item.topic, payload=item.payload, reason=reason,
+                                        datastream_id=datastream_id, received_at=timezone.now()))
+
+    def _record_rejected(self) -> None:
+        """The batch's rejected messages into the dead-letter record, before they are
+        acknowledged. Should recording itself fail (not for want of a database), the messages
+        are still acknowledged: the log has them, and the bridge goes on."""
+        from .. import deadletters
+
+        rejected, self._rejected = self._rejected, []
+        if not rejected:
+            return
+        try:
+            self._with_database(lambda: deadletters.record(rejected))
+        except _Stopping:
+            raise
+        except Exception:  # noqa: BLE001 - a record that cannot be written must not stop ingest
+            log.exception("recording %d rejected message(s) failed", len(rejected))
 
     def _store(self, items) -> None:
         """Stores the items; isolates (by halving) those ingest refuses, which are bad."""
@@ -230,14 +290,21 @@ class Bridge:
 
         if not items:
             return
-        known = self._with_database(lambda: self._existing_datastreams(
-            {observation.datastream_id for _item, observation in items}))
+        try:
+            known = self._with_database(lambda: self._existing_datastreams(
+                {observation.datastream_id for _item, observation in items}))
+        except _Stopping:
+            raise
+        except Exception:  # noqa: BLE001 - the halving below isolates what fails
+            log.exception("looking up the datastreams of %d message(s) failed", len(items))
+            known = None
         pending = []
         for item, observation in items:
-            if observation.datastream_id in known:
+            if known is None or observation.datastream_id in known:
                 pending.append((item, observation))
             else:
-                self._bad(item, f"Datastream {observation.datastream_id} does not exist")
+                self._bad(item, f"Datastream {observation.datastream_id} does not exist",
+                          observation.datastream_id)
         parts = [pending] if pending else []
         while parts:
             part = parts.pop()
@@ -251,7 +318,8 @@ class Bridge:
                     # bridge for good), with the traceback for whoever fixes it.
                     log.exception("storing %d message(s) failed", len(part))
                 if len(part) == 1:
-                    self._bad(part[0][0], getattr(error, "message", None) or str(error))
+                    self._bad(part[0][0], getattr(error, "message", None) or str(error),
+                              part[0][1].datastream_id)
                 else:
                     half = len(part) // 2
                     parts.extend([part[half:], part[:half]])

@@ -14,7 +14,7 @@ are missed, the data itself is in the database and a query catches up).
 
 The bridge announces what it stores from a thread of its own, at QoS 1, and never gives up on a
 notification: when the database is away while the notification is built, the thread replaces
-its connection and tries again (mqtt/recovery.py); when the broker is away or restarts before it
+its connection and tries again (core/recovery.py); when the broker is away or restarts before it
 acknowledged them, the unacknowledged notifications are sent again once it is back. Meanwhile
 the bridge waits (the backlog is small), so storing and announcing resume together. Subscribers
 that must not miss a notification across a broker restart subscribe at QoS 1 with a persistent
@@ -33,10 +33,12 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
+from stadtallianz.core import recovery
+
 from .. import privacy
 from ..auth import Caller
 from ..entities import ENTITY_TYPES, EntityType
-from . import recovery, topics, wire
+from . import topics, wire
 
 log = logging.getLogger(__name__)
 

@@ -153,3 +153,46 @@ def test_storing_and_announcing_resume_after_database_and_broker_restarts(
         f"{subscriber.redelivered} redelivered by the broker")
     assert "storing: database unavailable" in log, "the restart did not reach the bridge"
     assert "Stopped:" in log
+
+
+def test_the_task_worker_outlives_a_database_restart(lab):
+    """`db_worker` (TASKS_BACKEND=database) on a private cluster: jobs queued before and after
+    a PostgreSQL restart are all taken, and the worker is still running."""
+    database = PrivatePostgres().init()
+    worker = None
+    try:
+        database.copy_from(connection.settings_dict)
+        environment = {**os.environ, "DATABASE_URL": database.url(), "LOG_LEVEL": "INFO",
+                       "TASKS_BACKEND": "database", "MQTT_URL": ""}
+
+        def enqueue(count: int):
+            subprocess.run(  # noqa: S603
+                [sys.executable, str(MANAGE), "shell", "-c",
+                 "from stadtallianz.notifications.tasks import send_notification_email as t\n"
+                 f"for _ in range({count}): t.enqueue(0)"],
+                env=environment, check=True, capture_output=True, timeout=60)
+
+        def waiting() -> int | None:
+            return database.query("SELECT count(*) FROM django_tasks_database_dbtaskresult "
+                                  "WHERE status = 'READY'")
+
+        enqueue(3)
+        worker = subprocess.Popen(  # noqa: S603
+            [sys.executable, str(MANAGE), "db_worker", "--interval", "0.2", "--no-reload",
+             "--no-startup-delay"], env=environment, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+        wait_until(lambda: waiting() == 0, 30, message="the first jobs")
+        database.stop()
+        time.sleep(2)  # the worker polls meanwhile and meets the missing server
+        database.start()
+        enqueue(2)
+        wait_until(lambda: waiting() == 0, 30, message="the jobs after the restart")
+        assert worker.poll() is None, "the worker ended with the database restart"
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=30)
+        assert database.query("SELECT count(*) FROM django_tasks_database_dbtaskresult") == 5
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.kill()
+        database.destroy()
+    assert "database unavailable" in output, output[-2000:]

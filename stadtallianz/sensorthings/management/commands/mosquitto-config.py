@@ -10,7 +10,7 @@ the broker without its users.
 
 Run it again whenever tokens or datastreams change; `--watch 1` keeps it running and applies a
 change within about a second (a datastream created over HTTP can receive at once, a revoked
-token is refused at once). The watcher outlives database restarts (mqtt/recovery.py)."""
+token is refused at once). The watcher outlives database restarts (core/recovery.py)."""
 
 import contextlib
 import grp
@@ -24,9 +24,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from stadtallianz.core import recovery
 from stadtallianz.livinglabs.models import LabToken
 from stadtallianz.sensorthings.models import Datastream
-from stadtallianz.sensorthings.mqtt import brokerconfig, recovery, topics
+from stadtallianz.sensorthings.mqtt import brokerconfig, topics
 
 NEW_FILE_MODE = 0o640  # Mosquitto warns about (and later refuses) world-readable files
 

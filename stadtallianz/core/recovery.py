@@ -1,6 +1,6 @@
-"""What the long-lived threads and processes of MQTT (the bridge, its notifications, the
-broker-configuration watcher) share to outlive a database restart: which errors mean "the
-database is away, try again" and how to try again.
+"""What the long-lived threads and processes (the MQTT bridge and its notifications, the
+broker-configuration watcher, the task worker) share to outlive a database restart: which
+errors mean "the database is away, try again" and how to try again.
 
 A Django connection that broke (the server restarted, a network cut) stays broken: Django
 replaces it only between requests, and these threads have no requests. So on such an error
@@ -14,7 +14,7 @@ import threading
 
 from django.db import InterfaceError, OperationalError, ProgrammingError, connection
 
-log = logging.getLogger("stadtallianz.mqtt.recovery")
+log = logging.getLogger("stadtallianz.recovery")
 
 MAX_DATABASE_DELAY = 30.0
 
