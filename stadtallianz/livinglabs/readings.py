@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from stadtallianz.sensorthings import privacy
 from stadtallianz.sensorthings.auth import Caller
-from stadtallianz.sensorthings.models import Datastream, HourlyAggregate, Observation
+from stadtallianz.sensorthings.models import Datastream, HourlyAggregate, Observation, result_of
 
 from .models import LivingLab, PrivacyLevel
 
@@ -133,11 +133,13 @@ def csv_rows(caller: Caller, datastream: Datastream):
                                                datastream=datastream)
                     .order_by("phenomenon_time_start", "pk")
                     .values_list("phenomenon_time_start", "phenomenon_time_end", "result_time",
-                                 "result_number", "result_json"))
-    for start, end, result_time, number, json_value in observations.iterator(chunk_size=2000):
-        # A text result as it is; any other JSON result (true, an object) as JSON, not as
-        # Python's repr of it.
-        result = (number if json_value is None else json_value if isinstance(json_value, str)
-                  else json.dumps(json_value, ensure_ascii=False))
+                                 "result_number", "result_json", "result_integer"))
+    for start, end, result_time, number, json_value, integer in observations.iterator(
+            chunk_size=2000):
+        # A number in its own type (1, not 1.0); a text result as it is; any other JSON result
+        # (true, an object) as JSON, not as Python's repr of it.
+        result = result_of(number, json_value, integer)
+        if not isinstance(result, str | int | float | None) or isinstance(result, bool):
+            result = json.dumps(result, ensure_ascii=False)
         yield [start.isoformat(), end.isoformat() if end else "",
                result_time.isoformat() if result_time else "", result]

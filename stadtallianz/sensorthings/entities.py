@@ -13,7 +13,7 @@ class Property:
     name: str  # as in the standard, e.g. "phenomenonTime"
     kind: str  # string | json | geometry | datetime | interval | time | result | id
     # Model fields: one for most properties; (start, end) for an interval; None for `result`,
-    # which is stored in result_number or result_json.
+    # which is stored in result_number, result_json and result_integer (models.result_of).
     fields: tuple[str, ...] = ()
     required: bool = False  # must be given on create
 
@@ -118,7 +118,8 @@ ENTITY_TYPES: dict[str, EntityType] = {
                 Property("phenomenonTime", "time",
                          ("phenomenon_time_start", "phenomenon_time_end")),
                 Property("resultTime", "datetime", ("result_time",)),
-                Property("result", "result", ("result_number", "result_json"), required=True),
+                Property("result", "result", ("result_number", "result_json", "result_integer"),
+                         required=True),
                 Property("resultQuality", "json", ("result_quality",)),
                 Property("validTime", "interval", ("valid_time_start", "valid_time_end")),
                 Property("parameters", "json", ("parameters",))),

@@ -32,6 +32,7 @@ from stadtallianz.livinglabs.models import PrivacyLevel
 
 from .errors import StaError, bad_request
 from .models import (
+    FLOAT_EXACT_INTEGER,
     Datastream,
     DeliveryReceipt,
     FeatureOfInterest,
@@ -49,9 +50,9 @@ DATASTREAM_TABLE = Datastream._meta.db_table
 RECEIPT_TABLE = DeliveryReceipt._meta.db_table
 # The columns a raw observation is written with (bucket_* stay NULL).
 RAW_COLUMNS = ("id", "datastream_id", "phenomenon_time_start", "phenomenon_time_end",
-               "result_time", "result_number", "result_json", "result_quality",
-               "valid_time_start", "valid_time_end", "parameters", "feature_of_interest_id",
-               "dedupe_key")
+               "result_time", "result_number", "result_json", "result_integer",
+               "result_quality", "valid_time_start", "valid_time_end", "parameters",
+               "feature_of_interest_id", "dedupe_key")
 JSON_COLUMNS = {"result_json", "result_quality", "parameters"}
 MIN_AGGREGATION_WINDOW = 3600
 # Late values for a window are refused this long before it is served, so an ingest that is
@@ -86,6 +87,16 @@ def number_of(value) -> float | None:
             return float(value)
         except OverflowError:  # an integer beyond the float range is stored as JSON
             return None
+    return None
+
+
+def json_result(result, number):
+    """What an observation keeps in result_json: a result that is no number, or an integer a
+    float cannot hold exactly (models.result_of reads the columns back)."""
+    if number is None:
+        return result
+    if type(result) is int and not -FLOAT_EXACT_INTEGER <= result <= FLOAT_EXACT_INTEGER:
+        return result
     return None
 
 
@@ -203,6 +214,13 @@ def _lock_datastreams(ids: set[int], lab_id: int | None) -> dict[int, dict]:
     return rows
 
 
+def check_datastreams(ids: set[int], lab_id: int | None) -> None:
+    """The datastream checks of `store` alone (and their locks): StaError 400 for one that does
+    not exist for the token, 403 for another lab's. CreateObservations uses it to fail the rows
+    of such a datastream without trying to store them."""
+    _lock_datastreams(ids, lab_id)
+
+
 def aggregated_feature_message(datastream_id: int) -> str:
     return (f"Observation: Datastream {datastream_id} is aggregated, and aggregated "
             "datastreams use the thing's location as their feature of interest (a feature "
@@ -275,9 +293,10 @@ def _fill_features(observations: list[NewObservation], streams: dict[int, dict])
 
 
 def _raw_row(o: NewObservation, new_id, number) -> tuple:
+    exact = json_result(o.result, number)
     return (new_id, o.datastream_id, o.phenomenon_time_start, o.phenomenon_time_end,
-            o.result_time, number,
-            None if number is not None or o.result is None else json.dumps(o.result),
+            o.result_time, number, None if exact is None else json.dumps(exact),
+            type(o.result) is int,
             None if o.result_quality is None else json.dumps(o.result_quality),
             o.valid_time_start, o.valid_time_end,
             None if o.parameters is None else json.dumps(o.parameters),
@@ -307,22 +326,22 @@ _sequence_name: str | None = None
 # Binary COPY: PostgreSQL parses nothing, psycopg's C dumpers write the values (the jsonb
 # dumper serialises the Python objects itself).
 COPY_TYPES = ["bigint", "bigint", "timestamptz", "timestamptz", "timestamptz", "float8",
-              "jsonb", "jsonb", "timestamptz", "timestamptz", "jsonb", "bigint"]
+              "jsonb", "bool", "jsonb", "timestamptz", "timestamptz", "jsonb", "bigint"]
 LEAN_COLUMNS = ("id", "datastream_id", "phenomenon_time_start", "result_number",
-                "feature_of_interest_id")
-LEAN_TYPES = ["bigint", "bigint", "timestamptz", "float8", "bigint"]
+                "result_integer", "feature_of_interest_id")
+LEAN_TYPES = ["bigint", "bigint", "timestamptz", "float8", "bool", "bigint"]
 
 
 def _copy_rows(observations: list[NewObservation], numbers: list) -> list[int]:
     """PostgreSQL: ids from the sequence in one query, then the rows with a binary COPY —
     several times faster than INSERT for thousands of rows. A batch of plain numeric minute
-    values (the usual one) sends only the five columns it fills."""
+    values (the usual one) sends only the six columns it fills."""
     global _sequence_name
     lean = not any(o.phenomenon_time_end is not None or o.result_time is not None
                    or o.result_quality is not None or o.valid_time_start is not None
-                   or o.parameters is not None for o in observations) and (
-        None not in numbers or all(o.result is None for o, number in zip(
-            observations, numbers, strict=True) if number is None))
+                   or o.parameters is not None for o in observations) and all(
+        json_result(o.result, number) is None
+        for o, number in zip(observations, numbers, strict=True))
     with connection.cursor() as cursor:
         if _sequence_name is None:
             cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [OBSERVATION_TABLE])
@@ -342,12 +361,13 @@ def _copy_rows(observations: list[NewObservation], numbers: list) -> list[int]:
             if lean:
                 for o, new_id, number in zip(observations, new_ids, numbers, strict=True):
                     write((new_id, o.datastream_id, o.phenomenon_time_start, number,
-                           o.feature_of_interest_id))
+                           type(o.result) is int, o.feature_of_interest_id))
             else:
                 for o, new_id, number in zip(observations, new_ids, numbers, strict=True):
                     write((new_id, o.datastream_id, o.phenomenon_time_start,
                            o.phenomenon_time_end, o.result_time, number,
-                           None if number is not None else o.result, o.result_quality,
+                           json_result(o.result, number), type(o.result) is int,
+                           o.result_quality,
                            o.valid_time_start, o.valid_time_end, o.parameters,
                            o.feature_of_interest_id))
     return new_ids
@@ -365,9 +385,9 @@ def _copy_deduplicated(observations: list[NewObservation], numbers: list) -> lis
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} (position integer, "
             "datastream_id bigint, phenomenon_time_start timestamptz, "
             "phenomenon_time_end timestamptz, result_time timestamptz, result_number float8, "
-            "result_json jsonb, result_quality jsonb, valid_time_start timestamptz, "
-            "valid_time_end timestamptz, parameters jsonb, feature_of_interest_id bigint, "
-            "dedupe_key bigint) ON COMMIT DELETE ROWS")
+            "result_json jsonb, result_integer boolean, result_quality jsonb, "
+            "valid_time_start timestamptz, valid_time_end timestamptz, parameters jsonb, "
+            "feature_of_interest_id bigint, dedupe_key bigint) ON COMMIT DELETE ROWS")
         # Empty also within one transaction that stores twice (ON COMMIT empties it after).
         cursor.execute(f"TRUNCATE {STAGE}")
         with cursor.cursor.copy(f"COPY {STAGE} FROM STDIN (FORMAT BINARY)") as copy:
@@ -376,7 +396,7 @@ def _copy_deduplicated(observations: list[NewObservation], numbers: list) -> lis
             for position, (o, number) in enumerate(zip(observations, numbers, strict=True)):
                 write((position, o.datastream_id, o.phenomenon_time_start,
                        o.phenomenon_time_end, o.result_time, number,
-                       None if number is not None else o.result, o.result_quality,
+                       json_result(o.result, number), type(o.result) is int, o.result_quality,
                        o.valid_time_start, o.valid_time_end, o.parameters,
                        o.feature_of_interest_id, o.dedupe_key))
         columns = ", ".join(RAW_COLUMNS[1:])

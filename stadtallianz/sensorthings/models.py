@@ -171,6 +171,11 @@ class Observation(models.Model):
     result_time = models.DateTimeField(null=True, blank=True)
     result_number = models.FloatField(null=True, blank=True)
     result_json = models.JSONField(null=True, blank=True)
+    # A whole-number result (1, not 1.0): read back as an integer. One beyond the float's
+    # exact range (2**53) is kept exactly in result_json as well; result_number holds it as a
+    # float for filters, aggregates and charts. The database default lets the bulk paths
+    # leave the column out for floats.
+    result_integer = models.BooleanField(default=False, db_default=False)
     result_quality = models.JSONField(null=True, blank=True)
     valid_time_start = models.DateTimeField(null=True, blank=True)
     valid_time_end = models.DateTimeField(null=True, blank=True)
@@ -208,7 +213,21 @@ class Observation(models.Model):
 
     @property
     def result(self):
-        return self.result_number if self.result_json is None else self.result_json
+        return result_of(self.result_number, self.result_json, self.result_integer)
+
+
+# Integers up to this size are exact as floats; larger ones are kept in result_json too.
+FLOAT_EXACT_INTEGER = 2**53
+
+
+def result_of(number, json_value, integer):
+    """An observation's result in its original JSON type from its columns (the one rule for
+    the API, MQTT notifications, CSV and charts)."""
+    if json_value is not None:
+        return json_value
+    if integer and number is not None:
+        return int(number)
+    return number
 
 
 class HourlyAggregate(models.Model):

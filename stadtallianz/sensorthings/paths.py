@@ -44,9 +44,16 @@ class ResourcePath:
         return self.property_name is None and self.target.is_collection
 
 
+# The largest id any entity can have (a 64-bit key): a larger one is a missing entity (404),
+# not a bad request, as the standard treats every id that does not exist.
+LARGEST_ID = 2**63 - 1
+
+
 def _parse_id(raw: str, name: str) -> int:
-    if not re.fullmatch(r"\d{1,18}", raw):
+    if not re.fullmatch(r"\d+", raw):
         raise bad_request(f"The id of {name} must be a whole number, not '{raw}'.")
+    if len(raw.lstrip("0")) > len(str(LARGEST_ID)) or int(raw) > LARGEST_ID:
+        raise not_found(f"There is no {name}({raw}).")
     return int(raw)
 
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from django.urls import reverse
 
 from ..entities import ENTITY_TYPES, EntityType, Property
+from ..models import result_of
 from ..timefmt import format_interval, format_time
 
 
@@ -27,8 +28,8 @@ def property_value(prop: Property, row: dict):
     """The STA value of one property from a row."""
     kind = prop.kind
     if kind == "result":
-        json_value = row.get("result_json")
-        return row.get("result_number") if json_value is None else json_value
+        return result_of(row.get("result_number"), row.get("result_json"),
+                         row.get("result_integer"))
     if kind == "datetime":
         return format_time(row.get(prop.field))
     if kind == "interval":
@@ -95,8 +96,7 @@ def row_json(entity: EntityType, row: dict, base_url: str, properties=None,
         if kind == PLAIN:
             pass
         elif kind == RESULT:
-            json_value = get("result_json")
-            value = get("result_number") if json_value is None else json_value
+            value = result_of(get("result_number"), get("result_json"), get("result_integer"))
         elif value is not None:
             if kind == DATETIME:
                 value = format_time(value)

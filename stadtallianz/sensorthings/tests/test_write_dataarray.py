@@ -62,20 +62,59 @@ def test_rows_of_several_datastreams_are_created_and_their_links_returned(
      "colour"),
     ([{"Datastream": {"@iot.id": 0}, "components": ["phenomenonTime"], "dataArray": []}],
      "result"),
+    ([{"Datastream": {"@iot.id": 0}, "components": ["result"], "dataArray": {"a": 1}}],
+     "dataArray"),
     ([{"Datastream": {"@iot.id": 0}, "components": ["phenomenonTime", "result"],
-       "dataArray": [["2026-05-01T10:00:00Z", 1], ["2026-05-01T10:00:00Z"]]}], "row 2"),
+       "dataArray": [["2026-05-01T10:00:00Z"]]}], "row 1"),
     ([{"Datastream": {"@iot.id": 0}, "components": ["phenomenonTime", "result"],
-       "dataArray": [["2026-05-01T10:00:00Z", 1], ["gestern", 2]]}], "phenomenonTime"),
+       "dataArray": [["gestern", 2], ["heute", 3]]}], "1 more rows"),
     ([{"Datastream": {"@iot.id": 0}, "components": ["phenomenonTime", "result"],
        "dataArray": [["2026-05-01T10:00:00Z", 10**30]]}], "too large"),
 ])
-def test_a_bad_row_stores_nothing(client, lab, lab_key, make_datastream, body, problem):
+def test_a_malformed_request_or_one_without_a_good_row_stores_nothing(
+        client, lab, lab_key, make_datastream, body, problem):
     stream = make_datastream(lab)
     text = json.dumps(body).replace('"@iot.id": 0', f'"@iot.id": {stream.pk}')
     response = client.post(URL, text, content_type="application/json", **bearer(lab_key))
     assert response.status_code == 400
     assert problem in response.json()["message"]
     assert not sta.Observation.objects.exists() and not sta.HourlyAggregate.objects.exists()
+
+
+def test_each_bad_row_is_error_in_its_place_and_the_others_are_stored(
+        client, lab, lab_key, make_datastream):
+    """Members of the class "a row the server cannot store": wrong width, a bad or implausible
+    time or interval, a missing FeatureOfInterest, a datastream that does not
+    exist, text for an aggregated datastream; each between good rows."""
+    stream = make_datastream(lab)
+    aggregated = make_datastream(lab, name="Zählung", privacy_level=PrivacyLevel.AGGREGATED,
+                                 counts_people=True)
+    components = ["phenomenonTime", "result", "FeatureOfInterest/id"]
+    feature = sta.FeatureOfInterest.objects.create(
+        lab=lab, name="See", description="d", feature={"type": "Point", "coordinates": [7, 51]})
+    good = [["2026-05-01T10:00:00Z", 1, feature.pk], ["2026-05-01T10:01:00Z", 2.5, None]]
+    bad = [["2026-05-01T10:02:00Z", 3], ["gestern", 4, None],
+           ["0001-01-01T00:00:00+01:00", 5, None], ["2026-05-01T10:03:00Z/gestern", 5, None],
+           ["2026-05-01T10:04:00Z", 6, 999999], ["2026-05-01T10:05:00Z", 7, feature.pk + 1000]]
+    data = [row for pair in zip(bad, [good[0], good[1]] * 3, strict=True) for row in pair]
+    body = [{"Datastream": {"@iot.id": stream.pk}, "components": components,
+             "dataArray": [good[0], *data, good[1]]},
+            {"Datastream": {"@iot.id": 987654}, "components": ["result"],
+             "dataArray": [[1], [2]]},
+            {"Datastream": {"@iot.id": aggregated.pk}, "components": ["result"],
+             "dataArray": [[1], ["viele"], [2]]}]
+    response = create(client, body, lab_key)
+    assert response.status_code == 201, response.content
+    answer = response.json()
+    expected_errors = [False] + [True, False] * 6 + [False] + [True, True] + [False, True, False]
+    assert [entry == "error" for entry in answer] == expected_errors
+    stored = [int(entry.rsplit("(", 1)[1].rstrip(")")) for entry in answer if entry != "error"]
+    raw = sta.Observation.objects.filter(datastream=stream).order_by("pk")
+    assert [o.pk for o in raw] == stored[:8]
+    assert [o.result for o in raw] == [1, 1, 2.5, 1, 2.5, 1, 2.5, 2.5]
+    assert sum(h.count for h in sta.HourlyAggregate.objects.filter(datastream=stream)) == 8
+    window = sta.Observation.objects.get(datastream=aggregated)
+    assert window.bucket_count == 2 and stored[8] == stored[9] == window.pk
 
 
 def test_another_labs_datastream_is_403_and_nothing_is_stored(client, lab, other_lab, lab_key,

@@ -5,22 +5,28 @@ standard (SensorThings API 1.1, "Create multiple Observation entities with one P
       "components": ["phenomenonTime", "result", "FeatureOfInterest/id"],
       "dataArray": [["2026-05-01T10:00:00Z", 20.1, 1], ["2026-05-01T10:01:00Z", 20.3, 1]]}]
 
-The answer is 201 with the list of the new observations' selfLinks, in the order of the rows.
-All or nothing: a request with one bad row stores no row and answers 400 naming the item, the
-row and the problem (the standard also allows an "error" entry per failed row; a client that
-gets 400 here can fix its data and send the whole batch again without duplicates).
+The answer is 201 with one entry per row, in the order of the rows: the new observation's
+selfLink, or "error" for a row that could not be stored (a bad time or result, a missing
+FeatureOfInterest, a Datastream that does not exist, a closed window of an aggregated
+datastream), as the standard's response format provides; the other rows are stored. When no
+row could be stored the answer is a 400 naming the first row's problem. A request
+that is malformed as a whole (not a list, an item without components or dataArray, an unknown
+component), a token writing to another lab's datastream (403) and a body over the size limit
+(413) are refused whole: nothing is stored.
 
 This is the bulk ingest path (tens of thousands of rows a second): rows are checked with plain
 Python (datetime.fromisoformat) and go to ingest.store as slotted records, never as model
 instances; on PostgreSQL store() writes them with COPY.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.db import transaction
 from django.http import JsonResponse
 
 from .. import ingest
-from ..errors import bad_request
+from ..errors import StaError, bad_request
 from ..query.serialize import base_url_of
 from ..timefmt import parse_time, plausible, written_interval
 from .values import LARGEST_INTEGER, _finite, request_json
@@ -106,29 +112,34 @@ def _rows(item, number: int, now: datetime) -> list:
     out = []
     append = out.append
     # The common case (an ISO instant, a number or text) is checked inline without building a
-    # message; anything else goes through the checks that name item, row and problem.
+    # message; anything else goes through the checks that name item, row and problem. A row
+    # that fails is None in its place (try costs nothing while nothing is raised).
     for row_number, row in enumerate(rows, start=1):
-        if type(row) is not list or len(row) != width:
-            raise bad_request(f"{where}, row {row_number}: a row is a list of {width} values, "
-                              "one per component.")
-        end = None
-        if at_time is None:
-            start = now
-        else:
-            raw = row[at_time]
-            if type(raw) is str and "/" not in raw:
-                start = _instant(raw, f"{where}, row {row_number}: phenomenonTime")
+        try:
+            if type(row) is not list or len(row) != width:
+                raise bad_request(f"{where}, row {row_number}: a row is a list of {width} "
+                                  "values, one per component.")
+            end = None
+            if at_time is None:
+                start = now
             else:
-                start, end = _time_or_interval(raw, f"{where}, row {row_number}: phenomenonTime")
-        result = row[at_result]
-        kind = type(result)
-        if not (kind is float or kind is str or result is None or kind is bool
-                or (kind is int and -LARGEST_INTEGER < result < LARGEST_INTEGER)):
-            result = _result(result, f"{where}, row {row_number}: result")
-        observation = new(datastream_id, start, result, end)
-        if extras:
-            _set_extras(observation, row, extras, f"{where}, row {row_number}")
-        append(observation)
+                raw = row[at_time]
+                if type(raw) is str and "/" not in raw:
+                    start = _instant(raw, f"{where}, row {row_number}: phenomenonTime")
+                else:
+                    start, end = _time_or_interval(
+                        raw, f"{where}, row {row_number}: phenomenonTime")
+            result = row[at_result]
+            kind = type(result)
+            if not (kind is float or kind is str or result is None or kind is bool
+                    or (kind is int and -LARGEST_INTEGER < result < LARGEST_INTEGER)):
+                result = _result(result, f"{where}, row {row_number}: result")
+            observation = new(datastream_id, start, result, end)
+            if extras:
+                _set_extras(observation, row, extras, f"{where}, row {row_number}")
+            append(observation)
+        except StaError as error:
+            append(RowError(error.message))
     return out
 
 
@@ -166,6 +177,13 @@ def _set_extras(observation, row: list, extras, where: str) -> None:
             observation.result_quality = value
 
 
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A row that could not be stored; "error" in the answer."""
+
+    message: str
+
+
 def create_observations(request, caller):
     data = request_json(request)
     if not isinstance(data, list):
@@ -173,10 +191,63 @@ def create_observations(request, caller):
                           '{"Datastream": {"@iot.id": n}, "components": […], '
                           '"dataArray": [[…], …]}.')
     now = datetime.now(UTC)
-    observations = []
+    rows: list = []
     for number, item in enumerate(data, start=1):
-        observations.extend(_rows(item, number, now))
-    ids = ingest.store(observations, lab_id=caller.lab_id)
+        rows.extend(_rows(item, number, now))
+    with transaction.atomic():
+        results = store_rows(rows, caller.lab_id)
+    if results and all(type(result) is RowError for result in results):
+        # Nothing was created: a 400 that names the (first) problem helps more than a list
+        # of "error".
+        more = f" ({len(results) - 1} more rows failed too)" if len(results) > 1 else ""
+        raise bad_request(results[0].message + more)
     base = base_url_of(request)
-    return JsonResponse([f"{base}/Observations({new_id})" for new_id in ids], safe=False,
-                        status=201)
+    return JsonResponse([f"{base}/Observations({result})" if type(result) is int else "error"
+                         for result in results], safe=False, status=201)
+
+
+def store_rows(rows: list, lab_id: int) -> list:
+    """Stores the rows that are not RowErrors; the new id or a RowError for each, in order.
+    The usual request (every row good) is one ingest.store call. Rows of a Datastream that does
+    not exist for the token fail together (one check per datastream); what else store refuses
+    (a missing FeatureOfInterest, text for an aggregated datastream, a served window) is found
+    by halving the failing part, each attempt in its own savepoint. A datastream of another lab
+    (403) refuses the request whole. Runs inside the caller's transaction."""
+    results: list = list(rows)
+    good = [(position, row) for position, row in enumerate(rows) if type(row) is not RowError]
+    for datastream_id in sorted({row.datastream_id for _position, row in good}):
+        try:
+            with transaction.atomic():
+                ingest.check_datastreams({datastream_id}, lab_id)
+        except StaError as error:
+            if error.status == 403:
+                raise
+            for position, row in good:
+                if row.datastream_id == datastream_id:
+                    results[position] = RowError(error.message)
+    _store_part([(p, r) for p, r in good if type(results[p]) is not RowError], lab_id, results)
+    return results
+
+
+def _store_part(part: list, lab_id: int, results: list) -> None:
+    if not part:
+        return
+    # store() fills in generated features of interest; a failed attempt rolls them back, so
+    # the next attempt must start from what the rows named.
+    named = [row.feature_of_interest_id for _position, row in part]
+    try:
+        ids = ingest.store([row for _position, row in part], lab_id=lab_id)
+    except StaError as error:
+        if error.status == 403:
+            raise
+        for (_position, row), feature in zip(part, named, strict=True):
+            row.feature_of_interest_id = feature
+        if len(part) == 1:
+            results[part[0][0]] = RowError(error.message)
+            return
+        middle = len(part) // 2
+        _store_part(part[:middle], lab_id, results)
+        _store_part(part[middle:], lab_id, results)
+        return
+    for (position, _row), new_id in zip(part, ids, strict=True):
+        results[position] = new_id

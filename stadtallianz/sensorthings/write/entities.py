@@ -13,6 +13,7 @@ from ..entities import ENTITY_TYPES, EntityType
 from ..errors import StaError, bad_request, not_found
 from ..models import HistoricalLocation, Observation
 from ..mqtt.notify import announce
+from ..paths import LARGEST_ID
 from .values import convert
 
 # Navigations a new entity cannot do without.
@@ -116,7 +117,8 @@ class Writer:
         value = data["@iot.id"]
         if isinstance(value, bool) or not isinstance(value, int):
             raise bad_request(f"{entity.name}: @iot.id must be a whole number.")
-        obj = visible(entity, self.caller).filter(pk=value).first()
+        obj = (visible(entity, self.caller).filter(pk=value).first()
+               if 0 < value <= LARGEST_ID else None)
         if obj is None:
             raise bad_request(f"There is no {entity.name} with id {value}.")
         if entity.name in OWNED_LINKS and lab_of(entity, obj) != self.lab_id:
@@ -316,13 +318,13 @@ class Writer:
                                       "unlink with …/$ref or change the other side.")
                 if not isinstance(value, list):
                     raise bad_request(f"{entity.name}: {name} must be a list.")
-                linked = [self.insert_or_link(target, item) for item in value]
+                linked = [self._existing(entity, name, target, item) for item in value]
                 getattr(obj, navigation.accessor).set(linked)
                 self.after_link(entity, obj, name, linked)
                 continue
             if value is None:
                 raise bad_request(f"{entity.name}: {name} cannot be removed.")
-            other = self.insert_or_link(target, value)
+            other = self._existing(entity, name, target, value)
             if name == "Datastream" and other.privacy_level == PrivacyLevel.AGGREGATED:
                 raise bad_request("Observation: an observation cannot move to an aggregated "
                                   "Datastream.")
@@ -339,6 +341,17 @@ class Writer:
             ingest.recompute_hours([before, (obj.datastream_id, obj.phenomenon_time_start)])
             ingest.widen_spans([obj])
 
+    def _existing(self, entity: EntityType, name: str, target: EntityType, value):
+        """The entity a PATCH or PUT links to: only existing ones, named {"@iot.id": n}. The
+        standard creates related entities with POST (deep insert) only; an update that carried
+        one inline would create it as a side effect, so it is refused (400, nothing stored)."""
+        if not (isinstance(value, dict) and "@iot.id" in value):
+            raise bad_request(
+                f"{entity.name}: {name} in an update names an existing {target.name} as "
+                '{"@iot.id": n}; related entities are created with POST, not inline in PATCH '
+                "or PUT.")
+        return self.link(target, value)
+
     @staticmethod
     def _set_result(obj, fields: dict) -> None:
         if "result" not in fields:
@@ -346,7 +359,8 @@ class Writer:
         value = fields.pop("result")
         number = ingest.number_of(value)
         obj.result_number = number
-        obj.result_json = None if number is not None else value
+        obj.result_json = ingest.json_result(value, number)
+        obj.result_integer = type(value) is int
 
     # --- delete -----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ hourly aggregates, the datastream's time span and the aggregated windows right.
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 
+from .. import jsonpatch
 from ..entities import ENTITY_TYPES, EntityType
 from ..errors import StaError, bad_request
 from ..paths import ResourcePath
@@ -71,13 +72,20 @@ def _json(entity: EntityType, obj, base: str) -> dict:
 
 
 def _update(request, writer: Writer, path: ResourcePath, *, replace: bool):
-    data = _body(request)
+    patch = request.content_type == jsonpatch.MEDIA_TYPE
+    if patch and replace:
+        raise StaError(f"{jsonpatch.MEDIA_TYPE} is accepted with PATCH, not with PUT.", 415)
+    data = request_json(request) if patch else _body(request)
     found = resolve(writer.caller, path.segments)
+    base = base_url_of(request)
     with transaction.atomic():
         obj = type(found).objects.select_for_update().get(pk=found.pk)
+        if patch:  # JSON Patch: applied to the entity's JSON, written as the members it changed
+            before = jsonpatch.entity_document(path.entity, obj, base)
+            data = jsonpatch.changes(before, jsonpatch.apply(before, data))
         writer.update(path.entity, obj, data, replace=replace)
         writer.announce_all()
-    return JsonResponse(_json(path.entity, obj, base_url_of(request)))
+    return JsonResponse(_json(path.entity, obj, base))
 
 
 def _delete(writer: Writer, path: ResourcePath):
