@@ -305,6 +305,15 @@ MQTT_URL = env("MQTT_URL", "")
 # (mqtt://data.example.org:1884). Never MQTT_URL itself: that carries the bridge's password.
 # Empty: no endpoint is advertised. User info given here is stripped before it is shown.
 MQTT_PUBLIC_URL = env("MQTT_PUBLIC_URL", "")
+# The listener subscribers use (notifications, anonymous, read only), advertised as the
+# receive-updates endpoint (mqtt://data.example.org:1883). Empty: MQTT_PUBLIC_URL for both.
+MQTT_SUBSCRIBE_URL = env("MQTT_SUBSCRIBE_URL", "")
+# `$select` topics announced beside the plain ones (the broker cannot tell the platform what is
+# subscribed): `<EntitySet>?$select=<a>,<b>`, several separated by ";". Subscribers use them
+# verbatim on any topic of that set, e.g. v1.1/Datastreams(7)/Observations?$select=result,
+# phenomenonTime (docs/standards.md, "MQTT").
+MQTT_SELECT_TOPICS = [topic for topic in env(
+    "MQTT_SELECT_TOPICS", "Observations?$select=result,phenomenonTime").split(";") if topic]
 # Where devices' messages land (the device listener's mount_point): the bridge reads
 # <prefix>v1.1/Datastreams(<id>)/Observations; subscribers never see these raw payloads.
 MQTT_INGEST_PREFIX = env("MQTT_INGEST_PREFIX", "ingest/")

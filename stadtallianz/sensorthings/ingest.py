@@ -74,6 +74,8 @@ class NewObservation:
     parameters: dict | None = None
     feature_of_interest_id: int | None = None
     dedupe_key: int | None = None
+    # A FeatureOfInterest sent inline (its JSON properties), created by store (MQTT deep insert).
+    new_feature: dict | None = None
 
 
 def number_of(value) -> float | None:
@@ -232,6 +234,8 @@ def _fill_features(observations: list[NewObservation], streams: dict[int, dict])
     """Checks the named features of interest and generates the missing ones from the thing's
     (first) location, reusing the feature generated from that location before. An aggregated
     datastream takes only that generated feature."""
+    from .mqtt.notify import announce
+
     named = {o.feature_of_interest_id for o in observations
              if o.feature_of_interest_id is not None}
     if named:
@@ -240,6 +244,7 @@ def _fill_features(observations: list[NewObservation], streams: dict[int, dict])
             raise bad_request(f"There is no FeatureOfInterest with id {missing[0]}.")
     aggregated = {d for d, row in streams.items()
                   if row["privacy_level"] == PrivacyLevel.AGGREGATED}
+    _create_sent_features(observations, streams, aggregated)
     needing = {o.datastream_id for o in observations
                if o.feature_of_interest_id is None or o.datastream_id in aggregated}
     if not needing:
@@ -283,6 +288,7 @@ def _fill_features(observations: list[NewObservation], streams: dict[int, dict])
             lab_id=location.lab_id, name=location.name, description=location.description,
             encoding_type=location.encoding_type, feature=location.location,
             generated_from=location).pk
+        announce("FeatureOfInterest", [features[location.pk]])
     for observation in observations:
         thing = streams[observation.datastream_id]["thing_id"]
         if observation.feature_of_interest_id is None:
@@ -290,6 +296,44 @@ def _fill_features(observations: list[NewObservation], streams: dict[int, dict])
         elif (observation.datastream_id in aggregated
               and observation.feature_of_interest_id != features[first_location[thing]]):
             raise bad_request(aggregated_feature_message(observation.datastream_id))
+
+
+def _create_sent_features(observations: list[NewObservation], streams: dict[int, dict],
+                          aggregated: set[int]) -> None:
+    """Features of interest sent inline with an observation (MQTT deep insert): checked like a
+    deep insert over HTTP, created in the datastream's lab, or the lab's identical feature
+    reused (so a redelivered message, or a device sending the same feature with every value,
+    creates one). Refused for an aggregated datastream."""
+    from .entities import ENTITY_TYPES
+    from .mqtt.notify import announce
+    from .write.values import convert
+
+    entity = ENTITY_TYPES["FeatureOfInterest"]
+    for o in observations:
+        if o.new_feature is None:
+            continue
+        if o.datastream_id in aggregated:
+            raise bad_request(aggregated_feature_message(o.datastream_id))
+        unknown = sorted(set(o.new_feature) - (set(entity.properties) - {"id"}))
+        if unknown:
+            raise bad_request(f"FeatureOfInterest has no property {unknown[0]!r}.")
+        fields = {}
+        for name, prop in entity.properties.items():
+            if name in o.new_feature:
+                fields.update(convert(entity, prop, o.new_feature[name]))
+            elif prop.required and name != "id":
+                raise bad_request(f"FeatureOfInterest: the property {name} is required.")
+        lab_id = streams[o.datastream_id]["lab_id"]
+        same = [pk for pk, *values in FeatureOfInterest.objects.filter(
+            lab_id=lab_id, generated_from=None, name=fields["name"]).order_by("pk")
+            .values_list("pk", *fields) if values == list(fields.values())]
+        if same:
+            o.feature_of_interest_id = same[0]
+        else:
+            o.feature_of_interest_id = FeatureOfInterest.objects.create(lab_id=lab_id,
+                                                                        **fields).pk
+            announce("FeatureOfInterest", [o.feature_of_interest_id])
+        o.new_feature = None
 
 
 def _raw_row(o: NewObservation, new_id, number) -> tuple:

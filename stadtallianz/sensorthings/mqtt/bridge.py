@@ -246,7 +246,9 @@ class Bridge:
             try:
                 if ingest_topic is None:
                     raise BadMessage(f"{item.topic} is not an ingest topic")
-                good.append((item, parse(item.payload, datastream_id)))
+                good.append((item, parse(
+                    item.payload, datastream_id,
+                    feature_of_interest_id=ingest_topic.feature_of_interest_id)))
             except BadMessage as error:
                 self._bad(item, str(error), datastream_id)
             except Exception as error:  # noqa: BLE001 - one message must never stop the bridge

@@ -99,13 +99,15 @@ class Publisher:
         with self._lock:
             self.bridge_url = None
 
-    def submit(self, entity_name: str, ids: list[int], created: bool) -> None:
+    def submit(self, entity_name: str, ids: list[int], created: bool,
+               changed: dict[int, set[str]] | None = None) -> None:
         """Called after the commit: in the background thread if there is one, else here."""
         work = self._queue
         if work is not None:
-            work.put((entity_name, ids, created))  # waits when far behind: nothing is dropped
+            # Waits when far behind: nothing is dropped.
+            work.put((entity_name, ids, created, changed))
         else:
-            _publish_safely(entity_name, ids, created)
+            _publish_safely(entity_name, ids, created, changed)
 
     def _work(self, work: "queue.Queue") -> None:
         try:
@@ -114,14 +116,15 @@ class Publisher:
         finally:
             recovery.drop_connection()
 
-    def _announce_until_done(self, entity_name: str, ids: list[int], created: bool) -> None:
+    def _announce_until_done(self, entity_name: str, ids: list[int], created: bool,
+                             changed: dict[int, set[str]] | None) -> None:
         """Builds and publishes the notifications, trying again while the database or the
         broker is away; gives up only when the bridge stops and they still cannot go out."""
         built, delay, given_up_at = None, 0.1, None
         while True:
             try:
                 if built is None:
-                    built = messages(entity_name, ids, created=created)
+                    built = messages(entity_name, ids, created=created, changed=changed)
                 built = self.publish_confirmed(built)
                 if not built:
                     return
@@ -219,19 +222,23 @@ class Publisher:
 PUBLISHER = Publisher()
 
 
-def announce(entity_name: str, ids, *, created: bool = True) -> None:
-    """Publishes the entities to the standard topics once the transaction commits."""
+def announce(entity_name: str, ids, *, created: bool = True,
+             changed: dict[int, set[str]] | None = None) -> None:
+    """Publishes the entities to the standard topics once the transaction commits. `changed`:
+    for an update, the properties each entity's update set (their property topics)."""
     if not (settings.MQTT_URL or PUBLISHER.bridge_url):
         return
     ids = [pk for pk in ids if pk is not None]
     if not ids:
         return
-    transaction.on_commit(lambda: PUBLISHER.submit(entity_name, ids, created), robust=True)
+    transaction.on_commit(lambda: PUBLISHER.submit(entity_name, ids, created, changed),
+                          robust=True)
 
 
-def _publish_safely(entity_name: str, ids: list[int], created: bool) -> None:
+def _publish_safely(entity_name: str, ids: list[int], created: bool,
+                    changed: dict[int, set[str]] | None = None) -> None:
     try:
-        PUBLISHER.publish(messages(entity_name, ids, created=created))
+        PUBLISHER.publish(messages(entity_name, ids, created=created, changed=changed))
     except Exception:  # noqa: BLE001
         # The data is committed; a notification that cannot be built or sent must not turn
         # the request into an error.
@@ -287,8 +294,27 @@ def _collections(entity: EntityType):
                 yield nav, target.set_name, back.name
 
 
-def messages(entity_name: str, ids, *, created: bool = True) -> list[tuple[str, bytes]]:
-    """(topic, payload) of every notification for these entities."""
+def select_topics(entity: EntityType) -> list[tuple[str, tuple[str, ...]]]:
+    """The `$select` topics announced for this entity type (settings.MQTT_SELECT_TOPICS, e.g.
+    `Observations?$select=result,phenomenonTime`): (query suffix, selected properties).
+    Mosquitto does not tell the platform what is subscribed, so only the selections listed
+    there are published, on every topic the entity is announced on (docs/standards.md)."""
+    out = []
+    for configured in settings.MQTT_SELECT_TOPICS:
+        set_name, _sep, query = configured.partition("?")
+        names = query.removeprefix("$select=")
+        if set_name == entity.set_name and names:
+            selected = tuple(names.split(","))
+            out.append((f"?$select={names}", selected))
+    return out
+
+
+def messages(entity_name: str, ids, *, created: bool = True,
+             changed: dict[int, set[str]] | None = None) -> list[tuple[str, bytes]]:
+    """(topic, payload) of every notification for these entities: a new one on its set's topic
+    and the collections it joins, a changed one on its own topic and the topics of the
+    properties that changed (§14.2.1–14.2.3); each also with the configured `$select` topics
+    (§14.2.4)."""
     from ..query.serialize import model_fields, row_json
 
     entity = ENTITY_TYPES[entity_name]
@@ -308,17 +334,31 @@ def messages(entity_name: str, ids, *, created: bool = True) -> list[tuple[str, 
                               .values_list("pk", nav.accessor)):
                 if other is not None:
                     pairs.setdefault(pk, []).append(other)
+    selections = select_topics(entity)
     root = base_url()
     out = []
+
+    def encode(value) -> bytes:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
     for row in rows:
-        payload = json.dumps(row_json(entity, row, root), separators=(",", ":"),
-                             ensure_ascii=False).encode()
-        if not created:
-            out.append((topics.entity(entity.set_name, row["id"]), payload))
-            continue
-        out.append((topics.entity_set(entity.set_name), payload))
-        for nav, set_name, back in collections:
-            others = (related[nav.accessor].get(row["id"], []) if nav.to_many
-                      else [row[nav.accessor]] if row[nav.accessor] is not None else [])
-            out.extend((topics.navigation(set_name, other, back), payload) for other in others)
+        whole = row_json(entity, row, root)
+        payload = encode(whole)
+        if created:
+            topics_of_row = [topics.entity_set(entity.set_name)]
+            for nav, set_name, back in collections:
+                others = (related[nav.accessor].get(row["id"], []) if nav.to_many
+                          else [row[nav.accessor]] if row[nav.accessor] is not None else [])
+                topics_of_row.extend(topics.navigation(set_name, other, back)
+                                     for other in others)
+        else:
+            topics_of_row = [topics.entity(entity.set_name, row["id"])]
+            for name in sorted((changed or {}).get(row["id"], ())):
+                if name in entity.properties:
+                    out.append((f"{topics_of_row[0]}/{name}",
+                                encode({name: whole.get(name)})))
+        out.extend((topic, payload) for topic in topics_of_row)
+        for suffix, selected in selections:
+            part = encode(row_json(entity, row, root, properties=selected, navigations=()))
+            out.extend((topic + suffix, part) for topic in topics_of_row)
     return out

@@ -53,9 +53,12 @@ def _reference(value, name: str) -> int:
     return value["@iot.id"]
 
 
-def parse(payload: bytes, datastream_id: int | None, now: datetime | None = None):
+def parse(payload: bytes, datastream_id: int | None, now: datetime | None = None, *,
+          feature_of_interest_id: int | None = None):
     """The NewObservation of a message on `…/Datastreams(<datastream_id>)/Observations` (or, with
-    datastream_id None, on `…/Observations`, the payload naming the datastream)."""
+    datastream_id None, on `…/Observations` or `…/FeaturesOfInterest(<feature_of_interest_id>)
+    /Observations`, the payload naming the datastream). A FeatureOfInterest in the payload is a
+    reference or a new one (deep insert, created by ingest.store)."""
     from ..errors import StaError
     from ..ingest import NewObservation
 
@@ -77,7 +80,14 @@ def parse(payload: bytes, datastream_id: int | None, now: datetime | None = None
         datastream_id = named
         body = {key: value for key, value in body.items() if key != "Datastream"}
     if datastream_id is None:
-        raise BadMessage('A message on v1.1/Observations must name its "Datastream".')
+        raise BadMessage('A message on v1.1/Observations or v1.1/FeaturesOfInterest(id)/'
+                         'Observations must name its "Datastream".')
+    if feature_of_interest_id is not None:
+        if body.get("FeatureOfInterest") is not None:
+            raise BadMessage("The topic names the FeatureOfInterest already; the payload must "
+                             "not name one.")
+        # Part of the dedupe key: the same values for another feature are another observation.
+        body = {**body, "FeatureOfInterest": {"@iot.id": feature_of_interest_id}}
     try:
         if body.get("phenomenonTime") is not None:
             start, end = written_interval(body["phenomenonTime"], "phenomenonTime")
@@ -94,11 +104,15 @@ def parse(payload: bytes, datastream_id: int | None, now: datetime | None = None
     parameters = body.get("parameters")
     if parameters is not None and not isinstance(parameters, dict):
         raise BadMessage("parameters must be a JSON object.")
-    feature = (_reference(body["FeatureOfInterest"], "FeatureOfInterest")
-               if body.get("FeatureOfInterest") is not None else None)
+    feature = new_feature = None
+    sent = body.get("FeatureOfInterest")
+    if isinstance(sent, dict) and "@iot.id" not in sent:
+        new_feature = sent
+    elif sent is not None:
+        feature = _reference(sent, "FeatureOfInterest")
     return NewObservation(
         datastream_id=datastream_id, phenomenon_time_start=start, result=body["result"],
         phenomenon_time_end=end, result_time=result_time,
         result_quality=body.get("resultQuality"), valid_time_start=valid_start,
         valid_time_end=valid_end, parameters=parameters, feature_of_interest_id=feature,
-        dedupe_key=key)
+        dedupe_key=key, new_feature=new_feature)

@@ -1,7 +1,8 @@
 """MQTT topics of the SensorThings API (Part 1, section 14 "SensorThings MQTT Extension").
 
-Devices create observations by publishing to `v1.1/Datastreams(<id>)/Observations` (or to
-`v1.1/Observations` with the datastream in the payload). In the recommended deployment their
+Devices create observations by publishing to `v1.1/Datastreams(<id>)/Observations`, to
+`v1.1/FeaturesOfInterest(<id>)/Observations` or to `v1.1/Observations` (the datastream named in
+the payload for the last two), as §14.1 lists. In the recommended deployment their
 listener has a `mount_point` (MQTT_INGEST_PREFIX, e.g. `ingest/`), so the broker files their
 messages under `ingest/v1.1/…`, which only the bridge may read. The platform's notifications go
 to the plain `v1.1/…` topics, which anyone may subscribe to: a raw device payload never reaches
@@ -16,13 +17,17 @@ VERSION = "v1.1"
 
 _DATASTREAM_OBSERVATIONS = re.compile(rf"^{re.escape(VERSION)}/Datastreams\((\d{{1,18}})\)"
                                       r"/Observations$")
+_FEATURE_OBSERVATIONS = re.compile(rf"^{re.escape(VERSION)}/FeaturesOfInterest\((\d{{1,18}})\)"
+                                   r"/Observations$")
 _OBSERVATIONS = f"{VERSION}/Observations"
 
 
 @dataclass(frozen=True)
 class IngestTopic:
-    # The datastream named by the topic; None for `v1.1/Observations`, where the payload names it.
+    # The datastream named by the topic; None where the payload names it.
     datastream_id: int | None
+    # The feature of interest named by `v1.1/FeaturesOfInterest(<id>)/Observations`.
+    feature_of_interest_id: int | None = None
 
 
 def ingest_subscriptions(prefix: str, share: str = "") -> list[str]:
@@ -41,8 +46,11 @@ def parse_ingest(topic: str, prefix: str) -> IngestTopic | None:
     rest = topic[len(prefix):]
     if rest == _OBSERVATIONS:
         return IngestTopic(None)
-    match = _DATASTREAM_OBSERVATIONS.match(rest)
-    return IngestTopic(int(match[1])) if match else None
+    if match := _DATASTREAM_OBSERVATIONS.match(rest):
+        return IngestTopic(int(match[1]))
+    if match := _FEATURE_OBSERVATIONS.match(rest):
+        return IngestTopic(None, int(match[1]))
+    return None
 
 
 def device_topic(datastream_id: int) -> str:

@@ -42,10 +42,12 @@ def server_settings() -> dict:
     if getattr(settings, "MQTT_URL", ""):
         conformance += [MQTT_CREATE, MQTT_RECEIVE]
         public_url = getattr(settings, "MQTT_PUBLIC_URL", "")
+        # Devices and subscribers usually have listeners of their own (docs/deployment.md).
+        subscribe_url = getattr(settings, "MQTT_SUBSCRIBE_URL", "") or public_url
         if public_url.strip():
-            endpoint = public_endpoint(public_url)
-            out[MQTT_CREATE] = {"endpoints": [endpoint]}
-            out[MQTT_RECEIVE] = {"endpoints": [endpoint]}
+            out[MQTT_CREATE] = {"endpoints": [public_endpoint(public_url)]}
+        if subscribe_url.strip():
+            out[MQTT_RECEIVE] = {"endpoints": [public_endpoint(subscribe_url)]}
     return {"conformance": conformance, **out}
 
 

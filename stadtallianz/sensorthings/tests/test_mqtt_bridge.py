@@ -159,8 +159,11 @@ def test_payloads_are_read_as_post_observations_bodies():
     with override_settings(SECRET_KEY="another-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"):
         elsewhere = dedupe_key(3, body)
     assert dedupe_key(3, body) != elsewhere
+    # A FeatureOfInterest inline is a deep insert: ingest.store checks and creates it.
+    assert parse(b'{"result": 1, "FeatureOfInterest": {"name": "new"}}', 3).new_feature == {
+        "name": "new"}
     for bad in (b"[1]", b'{"result": 1, "Datastream": {"@iot.id": 4}}',
-                b'{"result": 1, "FeatureOfInterest": {"name": "new"}}', b"\xff",
+                b'{"result": 1, "FeatureOfInterest": "new"}', b"\xff",
                 b'{"result": NaN, "phenomenonTime": "2026-01-01T00:00:00Z"}'):
         with pytest.raises(BadMessage):
             parse(bad, 3)

@@ -43,6 +43,7 @@ def store(datastream, value, when=None):
 def test_a_new_observation_goes_to_its_set_datastream_and_feature_topics(
         lab, make_datastream, everything, django_capture_on_commit_callbacks, settings):
     settings.SITE_URL = "https://daten.example.org"
+    settings.MQTT_SELECT_TOPICS = []  # the $select topics: test_mqtt_topics.py
     datastream = make_datastream(lab, privacy_level=PrivacyLevel.PUBLIC)
     value = marker()
     with django_capture_on_commit_callbacks(execute=True):
@@ -152,7 +153,8 @@ def test_changed_entities_go_to_their_own_topic_and_new_ones_to_their_collection
 
 
 def test_messages_build_one_query_per_many_to_many_navigation_whatever_the_number(
-        lab, make_datastream, django_assert_max_num_queries):
+        lab, make_datastream, django_assert_max_num_queries, settings):
+    settings.MQTT_SELECT_TOPICS = []
     datastream = make_datastream(lab, privacy_level=PrivacyLevel.PUBLIC)
     now = datetime.now(UTC).replace(microsecond=0)
     ids = ingest.store([ingest.NewObservation(datastream_id=datastream.pk,

@@ -90,6 +90,8 @@ class Writer:
         self.now = timezone.now()
         self.created: dict[str, list[int]] = defaultdict(list)
         self.changed: dict[str, list[int]] = defaultdict(list)
+        # The properties each update set: their MQTT property topics are announced.
+        self.changed_properties: dict[str, dict[int, set[str]]] = defaultdict(dict)
         self._lab = None
 
     @property
@@ -102,7 +104,7 @@ class Writer:
         for name, ids in self.created.items():
             announce(name, ids)
         for name, ids in self.changed.items():
-            announce(name, ids, created=False)
+            announce(name, ids, created=False, changed=self.changed_properties[name])
 
     # --- checks -----------------------------------------------------------------------------
 
@@ -337,6 +339,8 @@ class Writer:
             setattr(obj, field, value)
         obj.save()
         self.changed[entity.name].append(obj.pk)
+        self.changed_properties[entity.name].setdefault(obj.pk, set()).update(
+            set(entity.properties) - {"id"} if replace else properties)
         if entity.name == "Observation":
             ingest.recompute_hours([before, (obj.datastream_id, obj.phenomenon_time_start)])
             ingest.widen_spans([obj])
