@@ -155,3 +155,15 @@ def clamp(value: datetime, earliest: datetime = None, latest: datetime = None) -
 
 SAFE_EARLIEST = datetime(100, 1, 1, tzinfo=UTC)
 SAFE_LATEST = datetime(9899, 12, 31, tzinfo=UTC)
+
+
+def shown(value: datetime | None, zone=None) -> datetime | None:
+    """For pages and feeds: a stored time in the site's time zone (or `zone`). Where that lies
+    beyond the representable years (after 9999-12-31T22:59:59Z in Berlin) it stays in UTC, so
+    one extreme row cannot take a page down."""
+    if value is None or timezone.is_naive(value):
+        return value
+    try:
+        return value.astimezone(zone or timezone.get_current_timezone())
+    except OverflowError:
+        return in_utc(value)

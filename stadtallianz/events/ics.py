@@ -13,6 +13,8 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import translation
 
+from stadtallianz.core import timerange
+
 from .models import Event
 
 TZID = "Europe/Berlin"
@@ -54,8 +56,10 @@ def _vevent(event: Event, site_url: str) -> icalendar.Event:
     entry.add("dtstamp", event.updated_at.astimezone(ZoneInfo("UTC")))
     entry.add("created", event.created_at.astimezone(ZoneInfo("UTC")))
     entry.add("last-modified", event.updated_at.astimezone(ZoneInfo("UTC")))
-    entry.add("dtstart", event.starts_at.astimezone(BERLIN))
-    entry.add("dtend", event.ends_at.astimezone(BERLIN))
+    # In UTC where Berlin time would lie beyond the year 9999: one stored extreme must not
+    # break the feed of everyone.
+    entry.add("dtstart", timerange.shown(event.starts_at, BERLIN))
+    entry.add("dtend", timerange.shown(event.ends_at, BERLIN))
     entry.add("summary", event.title)
     if event.description:
         entry.add("description", event.description)

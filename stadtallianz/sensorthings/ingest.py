@@ -698,6 +698,9 @@ def _upsert_windows(items, streams: dict[int, dict], counts_people: bool) -> dic
 # --- changes through the API ----------------------------------------------------------------
 
 
+LAST_HOUR = datetime(9999, 12, 31, 23, tzinfo=UTC)
+
+
 def recompute_hours(pairs) -> None:
     """Recomputes the hourly aggregates of (datastream_id, hour) pairs from the raw rows, after
     observations were changed or deleted; an hour without numeric raw rows loses its row."""
@@ -706,9 +709,12 @@ def recompute_hours(pairs) -> None:
         return
     replaced = []
     for datastream_id, hour in pairs:
+        in_hour = {"phenomenon_time_start__gte": hour}
+        if hour < LAST_HOUR:  # the last representable hour has no end to compare with
+            in_hour["phenomenon_time_start__lt"] = hour + timedelta(hours=1)
         values = (Observation.objects.filter(
             datastream_id=datastream_id, bucket_count__isnull=True, result_number__isnull=False,
-            phenomenon_time_start__gte=hour, phenomenon_time_start__lt=hour + timedelta(hours=1))
+            **in_hour)
             .aggregate(count=Count("id"), total=Sum("result_number"),
                        minimum=Min("result_number"), maximum=Max("result_number")))
         if values["count"]:
