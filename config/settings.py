@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Needs the user (logged-in people are not limited): after AuthenticationMiddleware.
+    "stadtallianz.core.ratelimit.AnonymousReadRateLimit",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -186,6 +188,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(env("PROXY_COUNT", "0")) or None
+# The client's address behind PROXY_COUNT proxies, one rule for login throttling and the API
+# rate limits (django-ipware, which axes would use for it, is not installed).
+AXES_CLIENT_IP_CALLABLE = "stadtallianz.core.ratelimit.client_address"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
 
@@ -324,6 +329,16 @@ MQTT_CLIENT_ID = env("MQTT_CLIENT_ID", "stadtallianz-bridge")
 # SensorThings reads on PostgreSQL stop after this many milliseconds (503 asking to narrow the
 # query), so one heavy $filter/$orderby/$count cannot occupy the database. SQLite: no limit.
 STA_QUERY_TIMEOUT_MS = int(env("STA_QUERY_TIMEOUT_MS", "5000"))
+# What one SensorThings read may build (docs/api.md, "Limits of a read"): entities fetched
+# across all $expand levels together (nested pages, then the top-level page, are made smaller,
+# with next links), and bytes of the answer (a page is cut there with a next link; a single
+# entity larger than this is a 400).
+STA_MAX_ENTITIES = int(env("STA_MAX_ENTITIES", "20000"))
+STA_MAX_RESPONSE_BYTES = int(env("STA_MAX_RESPONSE_BYTES", str(32 * 1024 * 1024)))
+# Anonymous reads of /api/v1/ and /sta/ per client address (the address as PROXY_COUNT makes
+# it): "requests/seconds"; then 429 with Retry-After. Empty or 0: no limit. Logged-in people
+# and valid tokens are not limited (stadtallianz/core/ratelimit.py).
+ANON_READ_RATE = env("ANON_READ_RATE", "600/60")
 # A window of an aggregated datastream is served this many seconds after it closed, and takes
 # no value from then on (docs/privacy.md): late values could otherwise be read as differences.
 AGGREGATION_GRACE_SECONDS = int(env("AGGREGATION_GRACE_SECONDS", "900"))
