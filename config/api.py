@@ -8,7 +8,8 @@ from functools import partial
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 
@@ -57,12 +58,13 @@ def _error_response(description: str, schema_name: str) -> dict:
         "schema": {"$ref": f"#/components/schemas/{schema_name}"}}}}
 
 
-def document_shared_errors(operation: dict) -> None:
+def document_shared_errors(method: str, operation: dict) -> None:
     """Adds the error answers that come from the API's shared layers, not from the operation's
     own code, where the operation does not list them itself: a token that was sent but is
     unknown (401, any operation), a body that cannot be parsed (400), input that fails
     validation (422, any operation with parameters or a body), a path naming nothing (404), a
-    session write without its CSRF token (403). So a generated client knows every status and
+    session write without its CSRF token (403), an anonymous read over the rate limit (429,
+    core/ratelimit.py). So a generated client knows every status and
     its shape; the answers are checked against the document (tests/api/contract.py, fuzz/)."""
     responses = operation.setdefault("responses", {})
     parameters = operation.get("parameters", [])
@@ -75,6 +77,8 @@ def document_shared_errors(operation: dict) -> None:
         shared["404"] = ("Not Found", "ErrorOut")
     if operation.get("security"):
         shared["403"] = ("Forbidden", "ErrorOut")
+    if method == "get":
+        shared["429"] = ("Too Many Requests", "ErrorOut")
     for status, (description, schema_name) in shared.items():
         responses.setdefault(status, _error_response(description, schema_name))
 
@@ -87,8 +91,8 @@ class StadtallianzAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for methods in document["paths"].values():
-            for operation in methods.values():
-                document_shared_errors(operation)
+            for method, operation in methods.items():
+                document_shared_errors(method, operation)
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
         for model in (ErrorOut, ValidationErrorOut):
             definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -121,6 +125,14 @@ def _not_authenticated(request, exc: AuthenticationError, api: NinjaAPI):
 def _not_found(request, exc: Http404, api: NinjaAPI):
     # In the caller's language (the language decorator wraps the handlers too).
     return api.create_response(request, {"detail": str(NOT_FOUND)}, status=404)
+
+
+@csrf_exempt  # it changes nothing; the CSRF refusal would be the site's HTML page
+@with_request_language
+def not_found_under_the_api(request, path: str = ""):
+    """A path under /api/v1/ that no operation matches (an id that is not a number, a typo)
+    answers like every other error of the API, JSON with `detail`, not the site's HTML page."""
+    return JsonResponse({"detail": str(NOT_FOUND)}, status=404)
 
 
 api.add_exception_handler(DjangoValidationError, partial(_invalid_input, api=api))

@@ -2,17 +2,18 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_page
 from django.views.static import serve
 
-from config.api import api
+from config.api import api, not_found_under_the_api
 from stadtallianz.core.views import healthz
 from stadtallianz.portal.sitemaps import sitemaps
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<path>.*)$", not_found_under_the_api),
     # OGC SensorThings API 1.1: outside the language prefix, as clients build its URLs.
     path("sta/", include("stadtallianz.sensorthings.urls")),
     # At national scale the sitemap has about 10,000 URLs and takes a second to build; crawlers

@@ -31,6 +31,7 @@ from stadtallianz.core.api import (
     absolute_url,
 )
 from stadtallianz.core.api_auth import api_user, write_auth
+from stadtallianz.core.api_refs import referenced_all, referenced_one
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
 from stadtallianz.workinggroups.api import CHANGE_ERRORS, service_errors
@@ -268,13 +269,7 @@ class IdeaPatchIn(_IdeaFields):
 
 
 def _lookup(model, field: str, values, name: str) -> list | None:
-    if values is None:
-        return None
-    found = {getattr(obj, field): obj for obj in model.objects.filter(**{f"{field}__in": values})}
-    missing = [str(v) for v in values if v not in found]
-    if missing:
-        raise DjangoValidationError({name: f"Unknown: {', '.join(missing)}."}, code="unknown")
-    return list(found.values())
+    return referenced_all(model.objects.all(), values, name, lookup=field)
 
 
 def _data(payload, *, partial: bool) -> dict:
@@ -463,8 +458,9 @@ def idea_state_change(request, idea_id: int, payload: StateIn):
     idea = _idea(request, idea_id)
     target = None
     if payload.merged_into is not None:
-        target = Idea.objects.filter(pk=payload.merged_into).first()
-        if target is None or not permissions.can_see(request.auth, target):
+        target = referenced_one(Idea.objects.all(), payload.merged_into, "merged_into",
+                                lookup="pk", message="No idea has this number.")
+        if not permissions.can_see(request.auth, target):
             raise DjangoValidationError({"merged_into": "No idea has this number."},
                                         code="unknown")
     with service_errors():

@@ -10,7 +10,6 @@ the current state forbids (supporting a declined idea, hiding twice, reporting t
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
@@ -20,6 +19,7 @@ from ninja.pagination import paginate
 
 from stadtallianz.core.api import ErrorOut, InputSchema, Pagination
 from stadtallianz.core.api_auth import api_user, write_auth
+from stadtallianz.core.api_refs import referenced_one
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.workinggroups.api import CHANGE_ERRORS, service_errors
 
@@ -215,10 +215,8 @@ def comment_create(request, idea_id: int, payload: CommentIn):
     idea = _visible_idea(request.auth, idea_id)
     parent = None
     if payload.parent is not None:
-        parent = Comment.objects.filter(pk=payload.parent, idea=idea).first()
-        if parent is None:
-            raise ValidationError({"parent": gettext("Reply to a comment of this idea.")},
-                                  code="invalid")
+        parent = referenced_one(Comment.objects.filter(idea=idea), payload.parent, "parent",
+                                lookup="pk", message=gettext("Reply to a comment of this idea."))
     with service_errors():
         comment = participation.comment_create(idea=idea, body=payload.body, parent=parent,
                                                by=request.auth)

@@ -32,6 +32,7 @@ from stadtallianz.core.api import (
     absolute_url,
 )
 from stadtallianz.core.api_auth import api_user, write_auth
+from stadtallianz.core.api_refs import referenced_all, referenced_one
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
 from stadtallianz.events.models import Event
@@ -246,14 +247,7 @@ class ArticlePatchIn(_ArticleFields):
 
 
 def _lookup(model, field: str, values, name: str, **extra) -> list:
-    if values is None:
-        return None
-    found = {getattr(obj, field): obj for obj in model.objects.filter(
-        **{f"{field}__in": values}, **extra)}
-    missing = [str(v) for v in values if v not in found]
-    if missing:
-        raise DjangoValidationError({name: f"Unknown: {', '.join(missing)}."}, code="unknown")
-    return list(found.values())
+    return referenced_all(model.objects.filter(**extra), values, name, lookup=field)
 
 
 @contextmanager
@@ -289,10 +283,8 @@ def article_create(request, payload: ArticleIn):
     coordination office articles of the whole alliance. The caller is an author."""
     group = None
     if payload.group:
-        group = WorkingGroup.objects.filter(slug=payload.group).first()
-        if group is None:
-            raise DjangoValidationError({"group": "No working group has this slug."},
-                                        code="unknown")
+        group = referenced_one(WorkingGroup.objects.all(), payload.group, "group",
+                               message="No working group has this slug.")
     data = payload.dict(include={"title", "summary", "body", "kind", "language", "visibility"})
     data = {k: str(v) if isinstance(v, StrEnum) else v for k, v in data.items()}
     data.update(_relations(payload, request.auth))

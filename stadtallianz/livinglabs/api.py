@@ -27,6 +27,7 @@ from stadtallianz.core.api import (
     absolute_url,
 )
 from stadtallianz.core.api_auth import api_user, write_auth
+from stadtallianz.core.api_refs import referenced_all, referenced_one
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.models import Project
@@ -219,13 +220,7 @@ class LabPatchIn(InputSchema):
 
 
 def _lookup(queryset, values, name: str, field: str = "slug") -> list | None:
-    if values is None:
-        return None
-    found = {getattr(obj, field): obj for obj in queryset.filter(**{f"{field}__in": values})}
-    missing = [str(v) for v in values if v not in found]
-    if missing:
-        raise DjangoValidationError({name: f"Unknown: {', '.join(missing)}."}, code="unknown")
-    return list(found.values())
+    return referenced_all(queryset, values, name, lookup=field)
 
 
 def _relations(payload) -> dict:
@@ -245,9 +240,8 @@ def living_lab_create(request, payload: LabIn):
     if not permissions.can_create(request.auth):
         raise HttpError(403, gettext("Only the coordination office and admins of partner "
                                      "organisations create living labs."))
-    operator = Organisation.objects.public().filter(slug=payload.operator).first()
-    if operator is None:
-        raise DjangoValidationError({"operator": "Not found."}, code="unknown")
+    operator = referenced_one(Organisation.objects.public(), payload.operator, "operator",
+                              required=True)
     data = _plain(payload.dict(exclude={"operator", "partners", "projects"}))
     relations = _relations(payload)
     with service_errors():

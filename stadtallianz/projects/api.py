@@ -33,6 +33,7 @@ from stadtallianz.core.api import (
     answer_content,
 )
 from stadtallianz.core.api_auth import api_user, write_auth
+from stadtallianz.core.api_refs import referenced_all, referenced_one
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.core.models import FocusArea, Principle, SDGTarget, SustainableDevelopmentGoal
 from stadtallianz.partners.models import Organisation
@@ -393,13 +394,7 @@ class ProjectConflictOut(Schema):
 
 
 def _lookup(model, field: str, values, name: str) -> list | None:
-    if values is None:
-        return None
-    found = {getattr(obj, field): obj for obj in model.objects.filter(**{f"{field}__in": values})}
-    missing = [str(v) for v in values if v not in found]
-    if missing:
-        raise DjangoValidationError({name: f"Unknown: {', '.join(missing)}."}, code="unknown")
-    return list(found.values())
+    return referenced_all(model.objects.all(), values, name, lookup=field)
 
 
 def _relations(payload) -> dict:
@@ -408,13 +403,8 @@ def _relations(payload) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def _one(queryset, slug, name):
-    if not slug:
-        return None
-    found = queryset.filter(slug=slug).first()
-    if found is None:
-        raise DjangoValidationError({name: "Not found."}, code="unknown")
-    return found
+def _one(queryset, slug, name, *, required: bool = False):
+    return referenced_one(queryset, slug, name, required=required)
 
 
 @router.post("", auth=write_auth, response={201: ProjectDetailOut, **CHANGE_ERRORS},
@@ -495,7 +485,8 @@ def project_consortium_invite(request, slug: str, payload: InviteIn):
     lead): 422 `role` otherwise."""
     project = _project(slug)
     # Only public partners can be invited (the web form offers no other).
-    organisation = _one(Organisation.objects.public(), payload.organisation, "organisation")
+    organisation = _one(Organisation.objects.public(), payload.organisation, "organisation",
+                        required=True)
     with service_errors():
         member = services.invite(project=project, actor=request.auth,
                                  organisation=organisation, role=str(payload.role))
@@ -585,14 +576,10 @@ class PhaseIn(InputSchema):
 
 
 def _sdg_data(payload: SdgRelationIn) -> dict:
-    goal = SustainableDevelopmentGoal.objects.filter(number=payload.goal).first()
-    if goal is None:
-        raise DjangoValidationError({"goal": "Unknown goal."}, code="unknown")
-    target = None
-    if payload.target:
-        target = SDGTarget.objects.filter(code=payload.target).first()
-        if target is None:
-            raise DjangoValidationError({"target": "Unknown target."}, code="unknown")
+    goal = referenced_one(SustainableDevelopmentGoal.objects.all(), payload.goal, "goal",
+                          lookup="number", required=True, message="Unknown goal.")
+    target = referenced_one(SDGTarget.objects.all(), payload.target, "target", lookup="code",
+                            message="Unknown target.")
     return {"goal": goal, "target": target}
 
 

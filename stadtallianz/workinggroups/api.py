@@ -33,6 +33,7 @@ from stadtallianz.core.api import (
     ValidationErrorOut,
 )
 from stadtallianz.core.api_auth import api_user, write_auth
+from stadtallianz.core.api_refs import referenced_one
 from stadtallianz.core.models import FocusArea
 from stadtallianz.partners.models import Organisation
 
@@ -424,10 +425,9 @@ def member_remove(request, slug: str, membership_id: int):
 def organisation_add(request, slug: str, payload: OrganisationIn):
     """A confirmed alliance partner; 422 `organisation` for anything else or a second time."""
     group = _managed(request, slug)
-    organisation = Organisation.objects.public().filter(slug=payload.organisation).first()
-    if organisation is None:
-        raise DjangoValidationError({"organisation": "No alliance partner has this slug."},
-                                    code="unknown")
+    organisation = referenced_one(Organisation.objects.public(), payload.organisation,
+                                  "organisation", required=True,
+                                  message="No alliance partner has this slug.")
     with service_errors():
         services.organisation_add(group=group, by=request.auth, organisation=organisation)
     return Status(201, organisation)

@@ -271,8 +271,9 @@ def test_every_schema_of_the_api_is_in_the_document(client):
 
 
 def test_every_operation_documents_the_errors_its_shared_layers_give(client):
-    """A bad token (401), unparseable body (400), invalid input (422), unknown path (404) and
-    a session write without CSRF (403) come from shared layers; each operation lists them."""
+    """A bad token (401), unparseable body (400), invalid input (422), unknown path (404), a
+    session write without CSRF (403) and an anonymous read over the rate limit (429) come from
+    shared layers; each operation lists them."""
     document = client.get("/api/v1/openapi.json").json()
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
@@ -284,6 +285,8 @@ def test_every_operation_documents_the_errors_its_shared_layers_give(client):
                 expected |= {"404", "422"}
             if operation.get("security"):
                 expected.add("403")
+            if method == "get":
+                expected.add("429")
             assert expected <= set(responses), (method, path)
             for status in expected:
                 schema = responses[status]["content"]["application/json"]["schema"]
@@ -303,3 +306,16 @@ def test_the_version_diff_documents_its_422_as_the_list_it_answers(client, call)
     response = call("GET", "/api/v1/ideas/1/versions/diff?from=0&to=1")
     assert response.status_code == 422
     assert isinstance(response.json()["detail"], list)
+
+
+@pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])
+@pytest.mark.parametrize("path", ["/api/v1/ideas/abc", "/api/v1/ideas/1x/follow",
+                                  "/api/v1/no-such-thing", "/api/v1/projects/a/b/c/d"])
+def test_a_path_no_operation_matches_answers_json(client, method, path):
+    """Also with a session cookie and no CSRF token: the JSON 404 of the API, never the site's
+    HTML pages (an id that is not a number did not reach ninja)."""
+    client.cookies["sessionid"] = "whatever"
+    response = getattr(client, method)(path, headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
