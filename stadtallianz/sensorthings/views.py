@@ -79,3 +79,15 @@ def resource(request, path: str):
         return read.handle(request, caller, paths.parse(path))
     except StaError as error:
         return _error_response(error)
+
+
+@csrf_exempt
+@cors
+def batch(request):
+    """POST $batch: the inner requests go through `resource` (batch.py)."""
+    from . import batch as batches
+
+    try:
+        return batches.handle(request)
+    except StaError as error:
+        return _error_response(error)

@@ -1,7 +1,7 @@
 """The service root: the entity sets and the conformance classes this server implements.
 
 CONFORMANCE lists only what is implemented and tested (docs/standards.md). Not implemented:
-batch requests (req/batch-request) and MultiDatastreams (req/multi-datastream). The MQTT
+MultiDatastreams (req/multi-datastream). The MQTT
 classes are announced only when a broker is configured (settings.MQTT_URL), because without one
 neither creating observations nor receiving updates over MQTT is possible. The endpoints shown
 are settings.MQTT_PUBLIC_URL (never MQTT_URL, which carries the bridge's password), without any
@@ -24,6 +24,7 @@ CONFORMANCE = [
     SPEC + "request-data",
     SPEC + "create-update-delete",
     SPEC + "data-array/data-array",
+    SPEC + "batch-request/batch-request",
 ]
 MQTT_CREATE = SPEC + "create-observations-via-mqtt/observations-creation"
 MQTT_RECEIVE = SPEC + "receive-updates-via-mqtt/receive-updates"
