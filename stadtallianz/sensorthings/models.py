@@ -280,3 +280,40 @@ class DeliveryReceipt(models.Model):
 
     def __str__(self):
         return f"{self.datastream_id}: {self.message_key}"
+
+
+class RejectedMessage(models.Model):
+    """A device message the MQTT bridge could not store (a dead letter): not JSON, over an input
+    limit, an unknown datastream, a value the datastream refuses. The bridge acknowledges it
+    (so the broker does not send it again and again) and records it here, so that the lab's
+    operators see on its token page what their devices send wrong (docs/privacy.md).
+
+    Bounded: the excerpt is the first EXCERPT_LENGTH characters, made storable and printable
+    (core/jsonlimits.safe_excerpt); the retention job keeps KEEP_DAYS days and at most
+    KEEP_PER_LAB records per lab. MQTT does not tell the bridge who published a message, so
+    `username` is the user name of the lab token(s) allowed to publish on the topic.
+    """
+
+    KEEP_DAYS = 30
+    KEEP_PER_LAB = 1000
+    EXCERPT_LENGTH = 500
+    REASON_LENGTH = 1000
+
+    id = models.BigAutoField(primary_key=True)
+    received_at = models.DateTimeField()
+    # Null when the message names no datastream of a lab (an unknown topic or datastream).
+    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE, null=True, blank=True,
+                            related_name="+")
+    topic = models.CharField(max_length=300)
+    username = models.CharField(max_length=200, blank=True)
+    reason = models.TextField()
+    excerpt = models.TextField(blank=True)
+    size = models.PositiveIntegerField()  # of the message, in bytes
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["lab", "-received_at"], name="sta_rejected_lab_time"),
+                   models.Index(fields=["received_at"], name="sta_rejected_time")]
+
+    def __str__(self):
+        return f"{self.topic}: {self.reason[:80]}"

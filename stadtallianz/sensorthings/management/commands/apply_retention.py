@@ -1,10 +1,11 @@
 """Run once a day (timer or cron): deletes the raw observations each datastream keeps no longer
-(`retention_days`), in batches, while the hourly aggregates and aggregated windows stay. A
-second run deletes nothing more until more data has aged."""
+(`retention_days`), in batches, while the hourly aggregates and aggregated windows stay; and
+the records of rejected device messages beyond their bounds (deadletters.prune). A second run
+deletes nothing more until more data has aged."""
 
 from django.core.management.base import BaseCommand
 
-from stadtallianz.sensorthings import ingest
+from stadtallianz.sensorthings import deadletters, ingest
 
 
 class Command(BaseCommand):
@@ -31,3 +32,7 @@ class Command(BaseCommand):
                               "observation(s) deleted.")
         self.stdout.write(f"{total} raw observation(s) deleted in {len(streams)} "
                           "datastream(s); hourly aggregates kept.")
+        pruned = deadletters.prune()
+        self.stdout.write(f"{pruned} record(s) of rejected device messages deleted (older than "
+                          f"{deadletters.RejectedMessage.KEEP_DAYS} days or beyond the newest "
+                          f"{deadletters.RejectedMessage.KEEP_PER_LAB} of their lab).")
