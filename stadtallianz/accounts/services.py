@@ -4,17 +4,20 @@ from datetime import timedelta
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.models import AuditEntry
+from stadtallianz.core.ratelimit import client_address, hit, parse_rate
+from stadtallianz.core.text import single_line
 from stadtallianz.partners.models import Membership
 
 from .models import ApiToken, User
@@ -46,7 +49,7 @@ def send_templated_mail(*, to: User, template: str, context: dict) -> None:
     with translation.override(to.preferred_language):
         subject = render_to_string(f"accounts/emails/{template}_subject.txt", context)
         body = render_to_string(f"accounts/emails/{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to.email])
+    send_mail(single_line(subject), body, settings.DEFAULT_FROM_EMAIL, [to.email])
 
 
 def absolute_url(path: str) -> str:
@@ -85,15 +88,50 @@ def send_confirmation_email(*, user: User) -> None:
 
 
 def account_register(*, full_name: str, email: str, password: str,
-                     preferred_language: str) -> User:
-    """Creates an account that can log in once its address is confirmed, and sends the link."""
-    with transaction.atomic():
-        user = User.objects.create_user(email, password, full_name=full_name,
-                                        preferred_language=preferred_language)
-        audit_log(actor=None, action="account.registered", target=user,
-                  after={"id": user.pk, "preferred_language": preferred_language})
-    send_confirmation_email(user=user)
-    return user
+                     preferred_language: str) -> User | None:
+    """Creates an account that can log in once its address is confirmed, and sends the link.
+
+    For an address that has an account already nothing is created: its owner gets an e-mail
+    that someone tried to register with it (log in or reset the password if it was them), and
+    None is returned. The caller answers both cases alike, so that the form does not tell who
+    has an account; the password is hashed in both, so that neither answers faster."""
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email, password, full_name=full_name,
+                                                preferred_language=preferred_language)
+                audit_log(actor=None, action="account.registered", target=user,
+                          after={"id": user.pk, "preferred_language": preferred_language})
+        except IntegrityError:  # registered by someone else between the check and the insert
+            owner = User.objects.filter(email__iexact=email).first()
+        else:
+            send_confirmation_email(user=user)
+            return user
+    make_password(password)
+    if owner is not None and owner.is_active:
+        audit_log(actor=None, action="account.registration_attempted", target=owner)
+        with translation.override(owner.preferred_language):
+            login_path, reset_path = reverse("accounts:login"), reverse("accounts:password_reset")
+        send_templated_mail(to=owner, template="registration_attempt", context={
+            "login_url": absolute_url(login_path), "reset_url": absolute_url(reset_path)})
+    return None
+
+
+def account_mail_wait(request, *, action: str, email: str) -> int | None:
+    """Registrations and password resets each send an e-mail: at most ACCOUNT_CLIENT_RATE per
+    client address and ACCOUNT_EMAIL_RATE per e-mail address (settings, "events/seconds"), so
+    the forms can neither flood an inbox nor be used to probe many addresses. Counts this
+    request; None while within both limits, else the seconds to wait (for Retry-After)."""
+    client_rate = parse_rate(settings.ACCOUNT_CLIENT_RATE)
+    if client_rate is not None:
+        wait = hit(f"{action}:client:{client_address(request) or 'unknown'}", *client_rate)
+        if wait is not None:
+            return wait
+    address_rate = parse_rate(settings.ACCOUNT_EMAIL_RATE)
+    if address_rate is not None:
+        return hit(f"{action}:address:{email.strip().lower()}", *address_rate)
+    return None
 
 
 def account_resend_confirmation(*, email: str) -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from stadtallianz.core.text import attachment_header, without_controls
 from stadtallianz.letter_of_intent.models import Signature
 from stadtallianz.partners.models import Offer, Organisation
 
@@ -22,7 +23,12 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A cell as spreadsheet programs may read it: no control characters (XLSX cannot hold
+    them; core/text.py), and a text that would start a formula defused."""
+    if not isinstance(value, str):
+        return value
+    value = without_controls(value)
+    if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
@@ -148,7 +154,7 @@ def csv_response(filename: str, headers: list[str], rows) -> StreamingHttpRespon
             yield writer.writerow([_csv_text(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment_header(filename)
     return response
 
 
@@ -165,5 +171,5 @@ def xlsx_response(filename: str, title: str, headers: list[str], rows) -> HttpRe
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment_header(filename)
     return response

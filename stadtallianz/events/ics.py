@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.utils import translation
 
 from stadtallianz.core import timerange
+from stadtallianz.core.text import attachment_header, single_line, without_controls
 
 from .models import Event
 
@@ -60,10 +61,12 @@ def _vevent(event: Event, site_url: str) -> icalendar.Event:
     # break the feed of everyone.
     entry.add("dtstart", timerange.shown(event.starts_at, BERLIN))
     entry.add("dtend", timerange.shown(event.ends_at, BERLIN))
-    entry.add("summary", event.title)
+    # People's texts without control characters, which iCalendar forbids (line breaks stay:
+    # the library escapes them); the title on one line.
+    entry.add("summary", single_line(event.title))
     if event.description:
-        entry.add("description", event.description)
-    location = _location(event)
+        entry.add("description", without_controls(event.description))
+    location = single_line(_location(event))
     if location:
         entry.add("location", location)
     entry.add("url", site_url + event.get_absolute_url())
@@ -79,7 +82,7 @@ def calendar_for(events, name: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", single_line(name))  # written as it is: one line
     calendar.add("x-wr-timezone", TZID)
     calendar.add_component(_berlin_timezone())
     for event in events:
@@ -89,5 +92,5 @@ def calendar_for(events, name: str) -> bytes:
 
 def ics_response(events, name: str, filename: str) -> HttpResponse:
     response = HttpResponse(calendar_for(events, name), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment_header(filename)
     return response

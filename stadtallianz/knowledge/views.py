@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from stadtallianz.core.forms import add_service_errors
 from stadtallianz.core.markdown import render_markdown
+from stadtallianz.core.text import attachment_header
 from stadtallianz.events.models import Event
 from stadtallianz.workinggroups.models import WorkingGroup
 
@@ -291,8 +292,9 @@ def download(request, pk, number=None):
     except FileNotFoundError as error:
         raise Http404 from error
     services.count_download(document)
-    response = FileResponse(handle, as_attachment=True, filename=version.original_name,
-                            content_type=version.content_type)
+    response = FileResponse(handle, content_type=version.content_type)
+    # The uploaded name, on one line and quoted: a line break in it cannot break the header.
+    response["Content-Disposition"] = attachment_header(version.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from stadtallianz.accounts.models import User
+from stadtallianz.core.text import single_line
 from stadtallianz.partners.models import Membership
 
 
@@ -33,7 +34,7 @@ def _message(user, template: str, context: dict) -> EmailMessage:
                    "site_url": settings.SITE_URL.rstrip("/")}
         subject = render_to_string(f"letter_of_intent/email/{template}_subject.txt", context)
         body = render_to_string(f"letter_of_intent/email/{template}_body.txt", context)
-    return EmailMessage(" ".join(subject.split()), body, to=[user.email])
+    return EmailMessage(single_line(subject), body, to=[user.email])
 
 
 def send(recipients: Iterable[User], template: str, context: dict) -> None:

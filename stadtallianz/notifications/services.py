@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
+from stadtallianz.core.text import single_line
 
 from .models import Notification, NotificationSettings
 
@@ -87,7 +88,7 @@ def notify(user, *, kind: str, key: str, template: str, context: dict | None = N
         path = url() if callable(url) else url
         full = {**(context or {}), "user": user, "SITE_NAME": settings.SITE_NAME,
                 "SITE_URL": settings.SITE_URL.rstrip("/"), "url": absolute(path)}
-        subject = " ".join(render_text(f"{template}_subject.txt", full).split())
+        subject = single_line(render_text(f"{template}_subject.txt", full))
         body = render_text(f"{template}_body.txt", full).strip() + "\n"
     immediately = email_mode(user) == Mode.IMMEDIATELY
     try:
@@ -141,7 +142,10 @@ def _email(user, subject: str, body: str) -> EmailMessage:
         footer = render_text("notifications/emails/footer.txt", {
             "SITE_NAME": settings.SITE_NAME, "unsubscribe_url": unsubscribe,
             "settings_url": absolute(reverse("notifications:settings"))})
-    return EmailMessage(subject, f"{body.rstrip()}\n\n{footer.strip()}\n", None, [user.email],
+    # The subject carries people's texts (an event's title, a group's name): one line, or
+    # Django refuses the header.
+    return EmailMessage(single_line(subject), f"{body.rstrip()}\n\n{footer.strip()}\n", None,
+                        [user.email],
                         headers={"List-Unsubscribe": f"<{unsubscribe}>",
                                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
@@ -227,8 +231,7 @@ def send_digest(user, *, now=None, since=None) -> int:
                    "notifications": [{"subject": n.subject, "link": absolute(n.url)}
                                      for n in items],
                    "list_url": absolute(reverse("notifications:list"))}
-        subject = " ".join(render_text("notifications/emails/digest_subject.txt",
-                                       context).split())
+        subject = single_line(render_text("notifications/emails/digest_subject.txt", context))
         body = render_text("notifications/emails/digest_body.txt", context)
     try:
         _email(user, subject, body).send()

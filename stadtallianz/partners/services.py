@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
+from stadtallianz.core.text import single_line
 
 from .models import Invitation, Membership, Offer, Organisation
 
@@ -165,7 +166,7 @@ def _send_invitation(invitation: Invitation, language: str) -> None:
         }
         subject = render_to_string("partners/emails/invitation_subject.txt", context)
         body = render_to_string("partners/emails/invitation_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [invitation.email])
+    send_mail(single_line(subject), body, None, [invitation.email])
 
 
 @transaction.atomic
