@@ -272,9 +272,18 @@ def tokens(request, slug):
         "lab": lab, "form": form, "issued": issued,
         "tokens": list(lab.tokens.select_related("created_by")),
         "mqtt_url": _mqtt_address(), "sta_url": request.build_absolute_uri("/sta/v1.1"),
+        # What the lab's devices sent that could not be stored (sensorthings/deadletters.py).
+        **_rejected_messages(lab),
     }, status=400 if form.errors else 200)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _rejected_messages(lab) -> dict:
+    from stadtallianz.sensorthings.deadletters import RejectedMessage, recent_for_lab
+
+    return {"rejected": list(recent_for_lab(lab)),
+            "rejected_keep_days": RejectedMessage.KEEP_DAYS}
 
 
 def _mqtt_address() -> str:
