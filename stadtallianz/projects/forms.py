@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core import jsonlimits
 from stadtallianz.core.models import (
     FocusArea,
     Principle,
@@ -157,11 +158,6 @@ class BudgetLineForm(forms.ModelForm):
         widgets = {"amount": forms.NumberInput(attrs={"min": 0, "step": "0.01"})}
 
 
-def _refuse_constant(name: str):
-    """NaN, Infinity and -Infinity are not JSON (Python's parser accepts them by default)."""
-    raise ValueError(name)
-
-
 class GeometryField(forms.CharField):
     """GeoJSON geometry typed (or pasted) as text; the model checks it with core.geo."""
 
@@ -175,9 +171,13 @@ class GeometryField(forms.CharField):
         if value in self.empty_values:
             return None
         try:
-            return json.loads(value, parse_constant=_refuse_constant)
-        except ValueError as error:
-            raise forms.ValidationError(_("This is not valid JSON.")) from error
+            return jsonlimits.parse_json(value)  # bounded: docs/api.md "Input limits"
+        except jsonlimits.InvalidJson as error:
+            if error.limit == "syntax":
+                raise forms.ValidationError(_("This is not valid JSON.")) from error
+            raise forms.ValidationError(
+                _("The geometry exceeds an input limit: %(detail)s"),
+                params={"detail": error.message}) from error
 
 
 class ProjectPlaceForm(forms.ModelForm):
