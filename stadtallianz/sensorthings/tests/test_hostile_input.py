@@ -302,3 +302,26 @@ def test_create_observations_over_a_limit_is_refused_whole(client, lab, lab_key,
     assert response.status_code == 400
     assert "$[0].dataArray[1][1]" in response.json()["message"]
     assert not sta.Observation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_json_patches_cannot_nest_a_stored_value_without_bound(client, lab, lab_key):
+    """Each patch is within the limits, but adding a deep value inside a deep stored one would
+    build a value no body could carry; it is refused (400 naming the limit), nothing changes."""
+    deep = {"a": 1}
+    for _level in range(MAX_DEPTH - 3):
+        deep = {"a": deep}
+    created = client.post("/sta/v1.1/Things", json.dumps(
+        {"name": "Boje", "description": "Boje", "properties": deep}),
+        content_type="application/json", **bearer(lab_key))
+    assert created.status_code == 201, created.content
+    thing = sta.Thing.objects.get()
+    pointer = "/properties" + "/a" * (MAX_DEPTH - 4) + "/b"
+    response = client.patch(f"/sta/v1.1/Things({thing.pk})", json.dumps(
+        [{"op": "add", "path": pointer, "value": deep}]),
+        content_type="application/json-patch+json", **bearer(lab_key))
+    assert response.status_code == 400, response.content
+    message = response.json()["message"]
+    assert message.startswith("Thing: properties: ") and "limit: depth" in message
+    thing.refresh_from_db()
+    assert thing.properties == deep

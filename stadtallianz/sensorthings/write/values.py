@@ -1,7 +1,6 @@
 """Checking and converting the property values of a write request, one property kind at a time
 (the kinds of entities.py). Every error is a StaError 400 naming the entity and the property."""
 
-import math
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -141,24 +140,15 @@ def convert(entity: EntityType, prop: Property, value) -> dict:
 
 
 # JSON integers beyond 64 bits cannot be stored (PostgreSQL's jsonb takes them, SQLite's JSON1
-# does not), so they are refused everywhere.
-LARGEST_INTEGER = 2**63
+# does not), so they are refused everywhere: the input limits' integer range.
+LARGEST_INTEGER = jsonlimits.MAX_INTEGER + 1
 
 
 def _finite(value, where: str) -> None:
-    """JSON values are stored as they came; an integer beyond 64 bits or float range cannot be
-    (PostgreSQL's jsonb takes it, SQLite's JSON1 does not), so it is refused everywhere."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return
-    if isinstance(value, int):
-        if abs(value) >= LARGEST_INTEGER:
-            raise bad_request(f"{where}: the number {value} is too large.")
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise bad_request(f"{where}: numbers must be finite.")
-    elif isinstance(value, list):
-        for item in value:
-            _finite(item, where)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _finite(item, where)
+    """A JSON value about to be stored is within the input limits (docs/api.md), as the body it
+    came in was; checked again because a value can be built, not only sent: a JSON Patch adds
+    a value inside a stored one, so repeated patches could nest without bound."""
+    try:
+        jsonlimits.check_value(value)
+    except jsonlimits.InvalidJson as error:
+        raise bad_request(f"{where}: {error.message}") from None
