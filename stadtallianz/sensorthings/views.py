@@ -42,6 +42,8 @@ def _error_response(error: StaError):
     response = error.response()
     if getattr(error, "www_authenticate", None):
         response["WWW-Authenticate"] = error.www_authenticate
+    if getattr(error, "retry_after", None):  # 503 while the server is busy with a large read
+        response["Retry-After"] = str(error.retry_after)
     return response
 
 

@@ -9,6 +9,7 @@ a navigation (Things(1)/Datastreams), through `$expand`, `$filter`, `$count` or 
 import gc
 import json
 import logging
+import threading
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from ..paths import ResourcePath
 from .encode import encode_entity, encode_page
 from .expand import (
     bound_work,
+    entity_cost,
     fetch,
     filtered,
     needed_fields,
@@ -201,23 +203,51 @@ def _chunks(parts: list[bytes]):
         yield b"".join(chunk)
 
 
+# Reads planned to fetch more entities than settings.STA_EXPENSIVE_ENTITIES run one at a time
+# in each server process; another one arriving meanwhile is a 503 with Retry-After at once
+# (rather than waiting, which would hold a thread). So a process always has a thread left for
+# cheap reads, pages and /healthz, however many large $expand requests arrive together.
+DEFAULT_EXPENSIVE_ENTITIES = 2000
+_expensive_reads = threading.BoundedSemaphore(1)
+
+
+@contextmanager
+def expensive_read_slot(planned_entities: int):
+    limit = int(getattr(settings, "STA_EXPENSIVE_ENTITIES", DEFAULT_EXPENSIVE_ENTITIES))
+    if planned_entities <= limit:
+        yield
+        return
+    if not _expensive_reads.acquire(blocking=False):
+        error = StaError("The server is answering another large request; try again in a "
+                         f"second, or ask for at most {limit} entities (a smaller $top, also "
+                         "inside $expand).", 503)
+        error.retry_after = 1
+        raise error
+    try:
+        yield
+    finally:
+        _expensive_reads.release()
+
+
 def collection_response(request, path, queryset, options, caller, base_url):
     entity = path.entity
     page = bound_work(entity, options, options.limit)
-    rows, count, more = collection_page(entity, queryset, options, caller,
-                                        needed_fields(entity, options), page)
-    values = serialize_rows(entity, rows, options, caller, base_url)
-    return page_response(request, values, count, more, options)
+    with expensive_read_slot(page * entity_cost(entity, options)):
+        rows, count, more = collection_page(entity, queryset, options, caller,
+                                            needed_fields(entity, options), page)
+        values = serialize_rows(entity, rows, options, caller, base_url)
+        return page_response(request, values, count, more, options)
 
 
 def entity_response(path, queryset, options, caller, base_url):
     entity = path.entity
     bound_work(entity, options, 1)
-    row = queryset.values(*needed_fields(entity, options)).first()
-    if row is None:
-        raise not_found(f"{entity.name} not found.")
-    return bytes_response(encode_entity(serialize_rows(entity, [row], options, caller,
-                                                       base_url)[0]))
+    with expensive_read_slot(entity_cost(entity, options)):
+        row = queryset.values(*needed_fields(entity, options)).first()
+        if row is None:
+            raise not_found(f"{entity.name} not found.")
+        return bytes_response(encode_entity(serialize_rows(entity, [row], options, caller,
+                                                           base_url)[0]))
 
 
 def property_response(path, queryset):

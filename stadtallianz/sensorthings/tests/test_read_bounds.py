@@ -165,3 +165,22 @@ def test_large_answers_are_streamed(client, many):
     content = body_of(response)
     assert int(response["Content-Length"]) == len(content) > 1024 * 1024
     assert len(json.loads(content)["value"]) == 3 * PER_STREAM
+
+
+def test_large_reads_run_one_at_a_time_per_process(client, many, settings):
+    from stadtallianz.sensorthings.query import read
+
+    settings.STA_EXPENSIVE_ENTITIES = 500
+    assert read._expensive_reads.acquire(blocking=False)  # another large read is running
+    try:
+        busy = client.get(f"{ROOT}/Observations", {"$top": "1000"})
+        assert busy.status_code == 503 and busy["Retry-After"] == "1"
+        assert "another large request" in busy.json()["message"]
+        expanded = client.get(f"{ROOT}/Datastreams({many[0].id})",
+                              {"$expand": "Observations($top=1000)"})
+        assert expanded.status_code == 503
+        # small reads go on
+        assert client.get(f"{ROOT}/Observations", {"$top": "500"}).status_code == 200
+    finally:
+        read._expensive_reads.release()
+    assert client.get(f"{ROOT}/Observations", {"$top": "1000"}).status_code == 200
