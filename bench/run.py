@@ -6,7 +6,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = ["directory.py", "search.py", "ideas.py", "projects.py", "portfolio.py",
-              "sensorthings.py", "mqtt.py"]
+              "sensorthings.py", "sta_clients.py", "sta_expand_load.py", "mqtt.py"]
 
 if __name__ == "__main__":
     failed = 0

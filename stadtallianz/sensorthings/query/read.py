@@ -207,7 +207,7 @@ def _chunks(parts: list[bytes]):
 # in each server process; another one arriving meanwhile is a 503 with Retry-After at once
 # (rather than waiting, which would hold a thread). So a process always has a thread left for
 # cheap reads, pages and /healthz, however many large $expand requests arrive together.
-DEFAULT_EXPENSIVE_ENTITIES = 2000
+DEFAULT_EXPENSIVE_ENTITIES = 5000
 _expensive_reads = threading.BoundedSemaphore(1)
 
 
