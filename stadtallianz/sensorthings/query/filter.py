@@ -7,7 +7,12 @@ Semantics worth knowing (docs/standards.md):
 - A path through a to-many navigation (`Datastreams/Observations/result gt 5` on Things) means
   "any": the comparison is compiled into `id IN (subquery)` over the navigation's target, and
   that subquery is filtered by the privacy rules (privacy.py) like every other read, so a
-  filter cannot probe restricted or raw aggregated data.
+  filter cannot probe restricted or raw aggregated data. A comparison that also names the
+  entity's own properties or another to-many navigation
+  (`HistoricalLocations/Locations/properties/field eq properties/field`) becomes a correlated
+  EXISTS subquery per to-many navigation, the outer values referenced with OuterRef.
+- Date functions (year() … fractionalseconds(), totaloffsetminutes()) of a null time are null,
+  so a comparison with them leaves the entity out (also with ne).
 - Interval properties (phenomenonTime, validTime, resultTime of a datastream) compare as
   intervals: `gt`/`ge` look at the start, `lt`/`le` at the end, `eq` needs both to match.
 - Geospatial functions are evaluated with Shapely over the rows of the entity that holds the
@@ -26,11 +31,13 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DurationField,
+    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
     JSONField,
+    OuterRef,
     Q,
     TextField,
     TimeField,
@@ -446,11 +453,38 @@ class FractionalSeconds(Func):
                 f"floor(EXTRACT(SECOND FROM {sql})))"), params + params
 
 
-def json_member(column: str, keys, *, text: bool = False):
+class ZeroUnlessNull(Func):
+    """0 for a time, null for a null time (totaloffsetminutes: every time is stored in UTC)."""
+
+    template = "CASE WHEN %(expressions)s IS NULL THEN NULL ELSE 0 END"
+    output_field = IntegerField()
+
+
+@dataclass(frozen=True)
+class OuterPath:
+    """A path of the enclosing entity inside a correlated subquery (see Compiler.correlated)."""
+
+    path: "Path"
+    compiler: "Compiler"
+    levels: int = 1  # how many subqueries out the entity is
+
+    def ref(self, name: str):
+        expression = name
+        for _level in range(self.levels):
+            expression = OuterRef(expression)
+        return expression
+
+    @property
+    def position(self) -> int:
+        return self.path.position
+
+
+def json_member(column: str, keys, *, text: bool = False, ref=F):
     """The member at `keys` of a JSON column, built as nested key transforms so that every key
     is a plain key ('x__isnull' is the member named so, not a Django lookup). text: the
-    member's value as text (for strings and numbers cast from it)."""
-    expr = F(column)
+    member's value as text (for strings and numbers cast from it). ref: OuterRef for a column
+    of the enclosing query."""
+    expr = ref(column)
     for key in keys[:-1]:
         expr = KeyTransform(key, expr, output_field=JSONField())
     if text:
@@ -496,6 +530,32 @@ def _strip(node, count: int):
     return node
 
 
+def _hop_key(hop) -> tuple:
+    """Paths through the same to-many navigation (at the same place) share a subquery."""
+    prefix, depth, navigation, _target = hop
+    return prefix, depth, navigation.name
+
+
+def _map_paths(node, change):
+    """The node with each Path and OuterPath replaced by change(leaf)."""
+    if isinstance(node, Path | OuterPath):
+        return change(node)
+    if isinstance(node, Binary):
+        return replace(node, left=_map_paths(node.left, change),
+                       right=_map_paths(node.right, change))
+    if isinstance(node, Not):
+        return replace(node, operand=_map_paths(node.operand, change))
+    if isinstance(node, Call):
+        return replace(node, args=tuple(_map_paths(arg, change) for arg in node.args))
+    return node
+
+
+def _outer_paths(node) -> list[OuterPath]:
+    found = []
+    _map_paths(node, lambda leaf: found.append(leaf) if isinstance(leaf, OuterPath) else None)
+    return found
+
+
 def visible(entity: EntityType, caller) -> Q:
     """The privacy filter of an entity set (everything but datastreams, observations and
     features of interest is public metadata)."""
@@ -537,18 +597,57 @@ class Compiler:
             if hop is None:
                 plain = True
             else:
-                hops[hop[:2]] = hop
+                hops[_hop_key(hop)] = hop
+        outer = _outer_paths(node)
         if not hops:
+            for outer_path in outer:  # a to-many path of an enclosing entity: EXISTS here
+                hop = outer_path.compiler._first_to_many(outer_path.path)
+                if hop is not None:
+                    return self.correlated(node, hop, outer_path)
             return self.direct_leaf(node)
-        if len(hops) > 1 or plain:
-            raise filter_error("one comparison can follow only one to-many navigation and "
-                               "cannot mix it with the entity's own properties",
-                               getattr(node, "position", None))
+        if len(hops) > 1 or plain or outer:
+            return self.correlated(node, next(iter(hops.values())))
         prefix, depth, navigation, target = next(iter(hops.values()))
         inner = Compiler(target, self.caller, self.now).leaf(_strip(node, depth + 1))
         ids = visible_queryset(target, self.caller).filter(inner).filter(
             **{f"{navigation.reverse}__isnull": False}).values(navigation.reverse)
         return Q(**{f"{prefix}id__in": ids})
+
+    def correlated(self, node, hop, owner: OuterPath | None = None) -> Q:
+        """A comparison through a to-many navigation that also names values outside it: EXISTS
+        (a row of the navigation's target, readable by the caller, linked to the entity, for
+        which the comparison holds), the values outside referenced from the enclosing queries
+        (OuterRef). The navigation is one of this entity's paths, or (`owner`) of an enclosing
+        entity's; further to-many navigations nest the same way, one EXISTS each."""
+        prefix, depth, navigation, target = hop
+        if owner is None:
+            source, levels = self, 0
+
+            def through_hop(leaf) -> bool:
+                found = isinstance(leaf, Path) and self._first_to_many(leaf)
+                return bool(found) and _hop_key(found) == _hop_key(hop)
+        else:
+            source, levels = owner.compiler, owner.levels
+
+            def through_hop(leaf) -> bool:
+                found = (isinstance(leaf, OuterPath) and leaf.compiler is source
+                         and leaf.levels == levels and source._first_to_many(leaf.path))
+                return bool(found) and _hop_key(found) == _hop_key(hop)
+
+        def change(leaf):
+            if through_hop(leaf):  # continues in the subquery's entity
+                path = leaf if isinstance(leaf, Path) else leaf.path
+                return replace(path, parts=path.parts[depth + 1:])
+            if isinstance(leaf, OuterPath):  # one subquery further out now
+                return replace(leaf, levels=leaf.levels + 1)
+            return OuterPath(leaf, self)
+
+        inner = Compiler(target, self.caller, self.now).condition(_map_paths(node, change))
+        link = f"{prefix}pk" if prefix else "pk"
+        for _level in range(levels + 1):
+            link = OuterRef(link)
+        linked = visible_queryset(target, self.caller).filter(**{navigation.reverse: link})
+        return Q(Exists(linked.filter(inner)))
 
     def _first_to_many(self, path: Path):
         """(orm prefix, index, navigation, target entity) of the first to-many navigation of
@@ -603,6 +702,11 @@ class Compiler:
             return self.compare_interval(op, left, right, position)
         if {left.type, right.type} == {"date", "datetime"} and right.literal:
             right = replace(right, type="date", value=right.value.date())
+        if (op in ("eq", "ne") and left.type == right.type == "json"
+                and left.extra.get("keys") and right.extra.get("keys")):
+            # Two JSON members: equal when their values are (as text, so strings compare too).
+            q = Q(Exact(self.expr(left, "string"), self.expr(right, "string")))
+            return ~q if op == "ne" else q
         left_type, right_type = self._comparable(left, right, position)
         if left.type == "result":
             left = self._result_as(left, right_type)
@@ -732,14 +836,15 @@ class Compiler:
             operand = self._result_as(operand, kind or "number")
         if operand.type == "json":
             keys = operand.extra.get("keys")
+            ref = operand.extra.get("ref", F)
             if kind == "string" and keys:
-                return json_member(operand.extra["column"], keys, text=True)
+                return json_member(operand.extra["column"], keys, text=True, ref=ref)
             if kind == "number":
                 if not keys:
                     raise filter_error(f"{operand.field.rpartition('__')[2]} is a JSON value "
                                        "as a whole; name a member of it, e.g. "
                                        "properties/height")
-                return Cast(json_member(operand.extra["column"], keys, text=True),
+                return Cast(json_member(operand.extra["column"], keys, text=True, ref=ref),
                             FloatField())
         if operand.type == "interval":
             return F(operand.field)
@@ -753,6 +858,8 @@ class Compiler:
             return Operand(node.type, literal=True, value=node.value)
         if isinstance(node, Path):
             return self.path(node)
+        if isinstance(node, OuterPath):
+            return node.compiler.path(node.path, outer=node.ref)
         if isinstance(node, Binary):
             if node.op in ARITHMETIC:
                 return self.arithmetic(node)
@@ -765,7 +872,28 @@ class Compiler:
             return self.call(node)
         raise filter_error("unsupported expression")
 
-    def path(self, node: Path) -> Operand:
+    def path(self, node: Path, *, outer=None) -> Operand:
+        """The operand of a path; `outer` (a function making OuterRefs): of an enclosing query
+        of a correlated subquery (no plain field names, which would be read as the
+        subquery's)."""
+        operand = self._path(node)
+        if outer is None:
+            return operand
+        if operand.type == "result":
+            base = operand.field or ""
+            return Operand("number", outer(f"{base}result_number"))
+        if operand.type == "json" and operand.extra.get("keys"):
+            column, keys = operand.extra["column"], operand.extra["keys"]
+            return Operand("json", json_member(column, keys, ref=outer),
+                           extra={**operand.extra, "ref": outer})
+        if operand.type == "interval":
+            return Operand("datetime", outer(operand.field))
+        if operand.field:
+            return Operand(operand.type, outer(operand.field))
+        raise filter_error("this value cannot be compared across a to-many navigation",
+                           node.position)
+
+    def _path(self, node: Path) -> Operand:
         entity, prefix = self.entity, ""
         parts = node.parts
         for index, part in enumerate(parts):
@@ -881,9 +1009,8 @@ class Compiler:
             return Operand("date", TruncDate(need("datetime"), tzinfo=UTC))
         if name == "time":
             return Operand("time", TruncTime(need("datetime"), tzinfo=UTC))
-        if name == "totaloffsetminutes":
-            need("datetime")
-            return Operand("number", literal=True, value=0)  # every time is stored in UTC
+        if name == "totaloffsetminutes":  # every time is stored in UTC
+            return Operand("number", ZeroUnlessNull(need("datetime")))
         if name in ("round", "floor", "ceiling"):
             function = {"round": Round, "floor": Floor, "ceiling": Ceil}[name]
             return Operand("number", function(need("number"), output_field=FloatField()))
