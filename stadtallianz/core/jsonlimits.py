@@ -93,7 +93,7 @@ def parse_json(raw: bytes | bytearray | memoryview | str, limits: JsonLimits = D
             raise _too_large(len(raw), limits)
         try:
             # RFC 8259: JSON exchanged between systems is UTF-8 (a leading BOM is tolerated).
-            text = raw.decode("utf-8-sig")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             raise InvalidJson("characters", "The body is not valid UTF-8 at byte "
                               f"{error.start} (limit: characters).",
@@ -107,9 +107,11 @@ def parse_json(raw: bytes | bytearray | memoryview | str, limits: JsonLimits = D
             raise InvalidJson("characters", "The body holds a character that is not valid "
                               f"Unicode text (U+{ord(bad.group()):04X}; limit: characters).",
                               f"character {bad.start()}")
+    if text.startswith("\ufeff"):
+        text = text[1:]
     _check_depth(text, limits.max_depth)
     try:
-        value = json.loads(text, parse_constant=_refuse_constant, parse_int=_integer)
+        value = _DECODER.decode(text)
     except InvalidJson:
         raise
     except ValueError as error:  # JSONDecodeError is a ValueError
@@ -235,6 +237,8 @@ def _check_string(text: str, limits: JsonLimits, path: str, trail, is_key: bool 
 
 def _check_depth(text: str, max_depth: int) -> None:
     """The deepest nesting of the raw text, strings left out: linear, no recursion."""
+    if text.count("[") + text.count("{") <= max_depth:
+        return  # too few openers to nest deeper (the common case, a small message)
     # Escapes are a backslash and one character, so removing the escaped backslashes, then the
     # escaped quotes leaves strings without escapes. (A backslash outside a string is a syntax
     # error, where json.loads stops before any deeper level.)
@@ -284,3 +288,8 @@ def _path(root: str, trail) -> str:
         else:
             parts.append(f"[{json.dumps(safe_excerpt(key, 40))}]")
     return root + "".join(reversed(parts))
+
+
+# One decoder (json.loads would build one per call); its hooks keep integers exact and bounded
+# and refuse NaN and Infinity.
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_int=_integer)
