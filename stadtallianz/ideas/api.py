@@ -39,7 +39,7 @@ from stadtallianz.workinggroups.models import WorkingGroup
 
 from . import exports, permissions, services
 from .diff import diff_html
-from .listing import SORTS, filter_ideas, listed_ideas, sort_ideas
+from .listing import SORTS, LateRowLookup, filter_ideas, listed_ideas, sort_ideas
 from .models import CoAuthor, Idea
 
 router = Router(tags=["ideas"])
@@ -198,7 +198,7 @@ def _filtered(request, filters: IdeaFilters):
 def idea_list(request, filters: Query[IdeaFilters]):
     """Ideas, newest first unless `sort` says otherwise. Hidden ideas only for the
     coordination office."""
-    return _filtered(request, filters)
+    return LateRowLookup(_filtered(request, filters))
 
 
 @router.get("/export.csv", summary="Ideas as CSV", response={200: None},
