@@ -13,11 +13,6 @@ from .models import ApiToken, User
 MAX_ACTIVE_TOKENS = 25
 
 
-DUPLICATE_EMAIL_MESSAGE = _(
-    "An account with this e-mail address already exists. Log in or reset your password."
-)
-
-
 class RegistrationForm(auth_forms.SetPasswordMixin, forms.ModelForm):
     """Validates a new account; `services.account_register` creates it."""
 
@@ -44,15 +39,12 @@ class RegistrationForm(auth_forms.SetPasswordMixin, forms.ModelForm):
                                     translation.get_language() or settings.LANGUAGE_CODE)
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                DUPLICATE_EMAIL_MESSAGE, code="duplicate_email",
-            )
-        return email
+        # A taken address is no error here: the form answers as for a new one, and
+        # services.account_register e-mails the address's owner instead (issue 11, item 7).
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
 
     def validate_unique(self):
-        # clean_email already reports a taken address with a friendlier message.
+        # Not for the address, for the reason above; the other fields are not unique.
         pass
 
     def clean(self):

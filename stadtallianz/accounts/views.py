@@ -5,11 +5,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -18,7 +18,6 @@ from stadtallianz.partners.models import Membership
 
 from . import services
 from .forms import (
-    DUPLICATE_EMAIL_MESSAGE,
     AccountDeleteForm,
     ApiTokenForm,
     LoginForm,
@@ -74,18 +73,32 @@ def register(request):
         return redirect("accounts:profile")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.account_register(
-                full_name=form.cleaned_data["full_name"], email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                preferred_language=form.cleaned_data["preferred_language"],
-            )
-        except IntegrityError:
-            # Someone registered the same address between the check and the insert.
-            form.add_error("email", DUPLICATE_EMAIL_MESSAGE)
-        else:
-            return redirect("accounts:register_done")
+        wait = services.account_mail_wait(request, action="register",
+                                          email=form.cleaned_data["email"])
+        if wait is not None:
+            return _too_many(request, "accounts/register.html", form, wait)
+        # The same answer for a new address and one that has an account (its owner is told
+        # by e-mail instead), so that the form does not tell who is registered.
+        services.account_register(
+            full_name=form.cleaned_data["full_name"], email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            preferred_language=form.cleaned_data["preferred_language"],
+        )
+        return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"form": form})
+
+
+def _too_many(request, template: str, form, wait: int):
+    """The form again with a friendly error above it, as 429 with Retry-After."""
+    minutes = max(1, -(-wait // 60))
+    form.add_error(None, ngettext(
+        "Too many attempts from here or for this address. Please try again in %(minutes)d "
+        "minute.",
+        "Too many attempts from here or for this address. Please try again in %(minutes)d "
+        "minutes.", minutes) % {"minutes": minutes})
+    response = render(request, template, {"form": form}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def register_done(request):
@@ -126,6 +139,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
+        wait = services.account_mail_wait(self.request, action="password-reset",
+                                          email=form.cleaned_data["email"])
+        if wait is not None:
+            return _too_many(self.request, self.template_name, form, wait)
         # Links in the e-mail use the configured address, never the request's Host header.
         self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/"),
                                     "site_name": settings.SITE_NAME}

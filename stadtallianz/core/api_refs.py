@@ -7,9 +7,11 @@ hold is "unknown" without asking the database (SQLite raises OverflowError on it
 else that names nothing is "unknown". A blank optional reference means "none".
 """
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+
+from .api import NOT_FOUND
 
 # The largest value of the databases' 64-bit integer columns; a larger number names nothing.
 MAX_DATABASE_INTEGER = 2**63 - 1
@@ -27,7 +29,7 @@ def _impossible(value) -> bool:
 
 
 def unknown(field: str, message: str | None = None) -> ValidationError:
-    return ValidationError({field: message or gettext("Not found.")}, code="unknown")
+    return ValidationError({field: message or str(NOT_FOUND)}, code="unknown")
 
 
 def referenced_one(queryset: QuerySet, value, field: str, *, lookup: str = "slug",
@@ -36,7 +38,9 @@ def referenced_one(queryset: QuerySet, value, field: str, *, lookup: str = "slug
     value = _normalised(value)
     if value is None:
         if required:
-            raise ValidationError({field: gettext("This field is required.")}, code="required")
+            # Django's own message, translated in its catalogue.
+            raise ValidationError({field: str(forms.Field.default_error_messages["required"])},
+                                  code="required")
         return None
     if _impossible(value):
         raise unknown(field, message)

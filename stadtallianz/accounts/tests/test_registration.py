@@ -18,12 +18,12 @@ PASSWORD = "a-long-and-unusual-passphrase-42"
 pytestmark = pytest.mark.django_db
 
 
-def register(client, **overrides):
+def register(client, remote_addr="127.0.0.1", **overrides):
     data = {
         "full_name": "Rita Registrant", "email": "Rita@Example.org", "password1": PASSWORD,
         "password2": PASSWORD, "preferred_language": "en", **overrides,
     }
-    return client.post(reverse("accounts:register"), data)
+    return client.post(reverse("accounts:register"), data, REMOTE_ADDR=remote_addr)
 
 
 def confirmation_path(message) -> str:
@@ -121,15 +121,100 @@ def test_a_link_for_an_old_address_stops_working(client, make_user):
     assert response.status_code == 400
 
 
-def test_duplicate_email_is_refused_next_to_the_field(client, citizen):
-    """Registering an address that has an account shows an error at the e-mail field."""
-    response = register(client, email="CITIZEN@example.org")
-    assert response.status_code == 200
-    form = response.context["form"]
-    assert form.has_error("email", "duplicate_email")
-    assert b'id="id_email_error"' in response.content
-    assert User.objects.count() == 1
-    assert mail.outbox == []
+def _without_nonces(response) -> str:
+    """The page without what differs on every request (CSP nonces, CSRF tokens)."""
+    return re.sub(r'(nonce|value)="[^"]*"', "", response.content.decode())
+
+
+def test_an_address_with_an_account_is_answered_like_a_new_one(client, citizen):
+    """Issue 11, item 7: the form does not tell who has an account. A new address and one that
+    has an account get the same status and redirect, and the page they lead to is the same;
+    nothing is created for the taken address, and its owner gets an e-mail instead."""
+    new = register(client, email="new@example.org")
+    taken = register(client, email="CITIZEN@example.org")
+    assert (taken.status_code, taken["Location"]) == (new.status_code, new["Location"]) == (
+        302, reverse("accounts:register_done"))
+    assert _without_nonces(client.get(taken["Location"])) == _without_nonces(
+        client.get(new["Location"]))
+    assert User.objects.filter(email__iexact="citizen@example.org").count() == 1
+    assert set(User.objects.values_list("email", flat=True)) == {"citizen@example.org",
+                                                                 "new@example.org"}
+    assert [message.to for message in mail.outbox] == [["new@example.org"],
+                                                       ["citizen@example.org"]]
+    notice = mail.outbox[1]
+    assert "tried to register" in notice.subject or "registrieren" in notice.subject
+    assert "/login/" in notice.body and "/password-reset/" in notice.body
+    assert "register/confirm" not in notice.body  # no way in for whoever tried
+    citizen.refresh_from_db()
+    assert citizen.check_password("correct-horse-battery-staple")  # unchanged
+    assert AuditEntry.objects.filter(action="account.registration_attempted",
+                                     object_id=str(citizen.pk)).exists()
+
+
+@pytest.mark.parametrize("language,expected", [
+    ("de", "Jemand hat versucht, sich bei"), ("en", "Someone tried to register with your")])
+def test_the_owner_is_told_in_their_language(client, make_user, language, expected):
+    make_user("owner@example.org", preferred_language=language)
+    register(client, email="owner@example.org", preferred_language="en" if language == "de"
+             else "de")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith(expected)
+
+
+def test_an_unconfirmed_address_is_answered_the_same_and_told_too(client, make_user):
+    """Also an account that waits for confirmation: no second account, the same answer."""
+    make_user("waiting@example.org", email_confirmed_at=None)
+    response = register(client, email="waiting@example.org")
+    assert response.status_code == 302
+    assert User.objects.filter(email="waiting@example.org").count() == 1
+    assert [message.to for message in mail.outbox] == [["waiting@example.org"]]
+
+
+@pytest.mark.parametrize("taken", [False, True], ids=["new address", "taken address"])
+def test_registrations_are_limited_per_address(client, settings, make_user, taken):
+    """The third registration of one address within the window (from different clients) is
+    refused with a friendly error and 429; no e-mail goes out for it. New and taken addresses
+    count alike, so the limit tells nothing either."""
+    settings.ACCOUNT_EMAIL_RATE = "2/3600"
+    if taken:
+        make_user("limited@example.org")
+    answers = [register(client, email="limited@example.org", remote_addr=f"10.0.0.{n}")
+               for n in (1, 2, 3)]
+    assert [answer.status_code for answer in answers] == [302, 302, 429]
+    refused = answers[-1]
+    assert int(refused["Retry-After"]) > 0
+    assert refused.context["form"].non_field_errors()
+    assert "Too many attempts" in refused.content.decode() or "Zu viele Versuche" in (
+        refused.content.decode())
+    assert len(mail.outbox) == 2
+    assert User.objects.filter(email="limited@example.org").count() == 1
+
+
+def test_registrations_are_limited_per_client(client, settings):
+    """One client address registering many addresses is refused after the limit; another
+    client is not affected."""
+    settings.ACCOUNT_CLIENT_RATE = "2/3600"
+    answers = [register(client, email=f"person{n}@example.org", remote_addr="10.0.0.9")
+               for n in range(3)]
+    assert [answer.status_code for answer in answers] == [302, 302, 429]
+    assert not User.objects.filter(email="person2@example.org").exists()
+    other = register(client, email="person3@example.org", remote_addr="10.0.0.10")
+    assert other.status_code == 302
+
+
+def test_password_resets_are_limited_per_address_and_per_client(client, settings, citizen):
+    settings.ACCOUNT_EMAIL_RATE = "2/3600"
+    settings.ACCOUNT_CLIENT_RATE = "3/3600"
+    url = reverse("accounts:password_reset")
+    by_address = [client.post(url, {"email": citizen.email}, REMOTE_ADDR=f"10.1.0.{n}")
+                  for n in range(3)]
+    assert [answer.status_code for answer in by_address] == [302, 302, 429]
+    assert len(mail.outbox) == 2
+    by_client = [client.post(url, {"email": f"nobody{n}@example.org"}, REMOTE_ADDR="10.2.0.1")
+                 for n in range(4)]
+    assert [answer.status_code for answer in by_client] == [302, 302, 302, 429]
+    assert by_client[-1].context["form"].non_field_errors()
+    assert int(by_client[-1]["Retry-After"]) > 0
 
 
 def test_weak_password_is_refused_next_to_the_password_field(client):
