@@ -21,7 +21,7 @@ from stadtallianz.workinggroups.models import WorkingGroup
 from . import exports, participation, permissions, services
 from .diff import diff_html, list_diff
 from .forms import CoAuthorForm, IdeaFilterForm, IdeaForm, ImageForm, NewIdeaForm, StateForm
-from .listing import filter_ideas, listed_ideas, sort_ideas
+from .listing import LateRowLookup, filter_ideas, listed_ideas, sort_ideas
 from .models import CoAuthor, Idea, IdeaImage
 
 PAGE_SIZE = 20
@@ -64,7 +64,7 @@ def _query_without(request, *names) -> str:
 def idea_list(request):
     form = _filter_form(request)
     ideas, filters = filtered_ideas(request, form)
-    page = Paginator(ideas, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(LateRowLookup(ideas), PAGE_SIZE).get_page(request.GET.get("page"))
     template = "ideas/list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
