@@ -339,6 +339,10 @@ STA_MAX_RESPONSE_BYTES = int(env("STA_MAX_RESPONSE_BYTES", str(32 * 1024 * 1024)
 # it): "requests/seconds"; then 429 with Retry-After. Empty or 0: no limit. Logged-in people
 # and valid tokens are not limited (stadtallianz/core/ratelimit.py).
 ANON_READ_RATE = env("ANON_READ_RATE", "600/60")
+# Registrations and password resets (each sends an e-mail), "events/seconds" counted per client
+# address and per e-mail address; over either the form answers 429 (docs/api.md "Rate limits").
+ACCOUNT_CLIENT_RATE = env("ACCOUNT_CLIENT_RATE", "20/3600")
+ACCOUNT_EMAIL_RATE = env("ACCOUNT_EMAIL_RATE", "3/3600")
 # A window of an aggregated datastream is served this many seconds after it closed, and takes
 # no value from then on (docs/privacy.md): late values could otherwise be read as differences.
 AGGREGATION_GRACE_SECONDS = int(env("AGGREGATION_GRACE_SECONDS", "900"))
