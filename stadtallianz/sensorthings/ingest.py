@@ -151,6 +151,8 @@ def store(observations: list[NewObservation], *, lab_id: int | None) -> list[int
             _add_to_hourly([(o, number) for o, number, new_id in zip(
                 rows, numbers, stored, strict=True) if new_id is not None and number is not None])
             widen_spans([o for o, new_id in zip(rows, stored, strict=True) if new_id is not None])
+            _widen_areas([o for o, new_id in zip(rows, stored, strict=True)
+                          if new_id is not None])
             announce("Observation", [new_id for new_id in stored if new_id is not None])
         if folded:
             fresh = _first_deliveries([observations[i] for i in folded])
@@ -648,6 +650,16 @@ def _refuse_late_values(windows: dict, streams: dict[int, dict]) -> None:
                     "served window never changes, so values for it are refused.")
 
 
+def _widen_areas(observations: list[NewObservation]) -> None:
+    """The datastreams' observedArea grows by the features of the new observations (areas.py)."""
+    from . import areas
+
+    features: dict[int, set[int]] = {}
+    for o in observations:
+        features.setdefault(o.datastream_id, set()).add(o.feature_of_interest_id)
+    areas.widen(features)
+
+
 def refresh_aggregated_spans(datastream_ids=None, now=None) -> None:
     """Sets the phenomenonTime of aggregated datastreams (all, or those of `datastream_ids`) to
     the span of their served windows, and clears their resultTime: the datastream is public,
@@ -666,6 +678,9 @@ def refresh_aggregated_spans(datastream_ids=None, now=None) -> None:
         phenomenon_time_end=Subquery(served.annotate(
             last=Max("phenomenon_time_end")).values("last")),
         result_time_start=None, result_time_end=None)
+    from . import areas  # the observedArea of served windows only, like the span
+
+    areas.refresh(list(streams.values_list("pk", flat=True)), now=now)
 
 
 def _upsert_windows(items, streams: dict[int, dict], counts_people: bool) -> dict:
@@ -840,6 +855,9 @@ def apply_retention(now=None, *, batch_size: int = 10000, progress=None) -> int:
             if first is None:  # nothing left: no span
                 changes["phenomenon_time_end"] = None
             Datastream.objects.filter(pk=datastream.pk).update(**changes)
+            from . import areas  # the expired rows' features may have left it
+
+            areas.refresh([datastream.pk])
         total += deleted_here
     DeliveryReceipt.objects.filter(
         received_at__lt=now - timedelta(days=DeliveryReceipt.RECEIPT_DAYS)).delete()

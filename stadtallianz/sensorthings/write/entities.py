@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from stadtallianz.livinglabs.models import LivingLab, PrivacyLevel
 
-from .. import ingest, privacy
+from .. import areas, ingest, privacy
 from ..entities import ENTITY_TYPES, EntityType
 from ..errors import StaError, bad_request, not_found
 from ..models import HistoricalLocation, Observation
@@ -344,6 +344,7 @@ class Writer:
         if entity.name == "Observation":
             ingest.recompute_hours([before, (obj.datastream_id, obj.phenomenon_time_start)])
             ingest.widen_spans([obj])
+            areas.refresh({before[0], obj.datastream_id})  # its feature may have changed
 
     def _existing(self, entity: EntityType, name: str, target: EntityType, value):
         """The entity a PATCH or PUT links to: only existing ones, named {"@iot.id": n}. The
@@ -388,6 +389,13 @@ class Writer:
             HistoricalLocation.objects.filter(locations=obj).delete()
         raw_hour = ((obj.datastream_id, obj.phenomenon_time_start)
                     if name == "Observation" and obj.bucket_count is None else None)
+        # Whose observedArea may shrink: the observation's datastream, or those that observed
+        # the feature (its observations go with it).
+        shrinking = ({obj.datastream_id} if name == "Observation" else set(
+            obj.observations.order_by().values_list("datastream_id", flat=True).distinct())
+            if name == "FeatureOfInterest" else set())
         obj.delete()
         if raw_hour:
             ingest.recompute_hours([raw_hour])
+        if shrinking:
+            areas.refresh(shrinking)
