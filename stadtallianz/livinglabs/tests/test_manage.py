@@ -229,3 +229,14 @@ def test_revoking_and_creating_tokens_need_the_csrf_token(partner_admin, lab):
                        {"name": "Neu"}).status_code == 403
     token.refresh_from_db()
     assert token.revoked_at is None and LabToken.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "1969-12-31", "2101-01-01"])
+def test_an_implausible_lab_period_is_an_error_next_to_the_field(client_for, partner_admin,
+                                                                organisation, value):
+    """Issue 11, item 3: the range of plans (2000 to 2100) in the web form too."""
+    response = client_for(partner_admin).post(reverse("livinglabs:create"), _lab_form(
+        operator=organisation.pk, starts_on=value))
+    assert response.status_code == 400
+    assert "starts_on" in response.context["form"].errors
+    assert not LivingLab.objects.exists()

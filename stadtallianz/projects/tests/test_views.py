@@ -382,3 +382,15 @@ def test_a_part_beyond_the_limit_is_refused_at_the_top_of_the_form(client_for, p
     assert response.status_code == 400
     assert "höchstens 100 Meilensteine" in response.content.decode()
     assert Milestone.objects.count() == 100
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "1969-12-31", "2101-01-01"])
+def test_an_implausible_milestone_date_is_an_error_next_to_the_field(client_for, project,
+                                                                    partner_member, value):
+    """Issue 11, item 3: the range of plans (2000 to 2100) in the web form too."""
+    response = client_for(partner_member).post(
+        _url("part_create", project, kind="milestones"),
+        {"title": "M", "due": value, "state": "open"})
+    assert response.status_code == 400
+    assert "id_due_error" in response.content.decode()
+    assert not Milestone.objects.exists()
