@@ -132,11 +132,18 @@ class AnonymousReadRateLimit:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in READ_METHODS and request.path.startswith((API_PREFIX, STA_PREFIX)):
-            rate = parse_rate(getattr(settings, "ANON_READ_RATE", ""))
-            if rate is not None and not _is_authenticated(request):
-                address = client_address(request) or "unknown"
-                retry_after = hit(f"anon-read:{address}", *rate)
-                if retry_after is not None:
-                    return too_many_requests(request, retry_after)
-        return self.get_response(request)
+        return anonymous_read_refused(request) or self.get_response(request)
+
+
+def anonymous_read_refused(request) -> JsonResponse | None:
+    """Counts an anonymous read of /api/v1/ or /sta/ against ANON_READ_RATE; the 429 answer
+    when it is over. Also used for each read inside a SensorThings $batch, which the
+    middleware sees as one POST."""
+    if request.method in READ_METHODS and request.path.startswith((API_PREFIX, STA_PREFIX)):
+        rate = parse_rate(getattr(settings, "ANON_READ_RATE", ""))
+        if rate is not None and not _is_authenticated(request):
+            address = client_address(request) or "unknown"
+            retry_after = hit(f"anon-read:{address}", *rate)
+            if retry_after is not None:
+                return too_many_requests(request, retry_after)
+    return None

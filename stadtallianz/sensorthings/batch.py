@@ -22,6 +22,8 @@ the requests.
   out of the answer.
 - A url may start with `$<id>` of an earlier request that created an entity (201): it stands
   for that entity, e.g. `$1/Datastreams`.
+- An anonymous read inside a batch counts against the read rate limit (ANON_READ_RATE) like a
+  read of its own; over it, that request is answered 429.
 - Bounds: at most MAX_REQUESTS requests per batch and MAX_ANSWER_BYTES of inner answers (beyond
   that, processing stops with a 413 for the request that went over); the body is read with the
   same input limits as every write (docs/api.md).
@@ -33,6 +35,8 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse, QueryDict
+
+from stadtallianz.core.ratelimit import anonymous_read_refused
 
 from .errors import StaError, bad_request
 from .query.serialize import base_url_of
@@ -166,7 +170,11 @@ class _Batch:
         except StaError as error:
             return self._answer(item, error.response())
         path = inner.path_info[len(self.base_path):].lstrip("/")
-        response = views.resource(inner, path=path) if path else views.service_root(inner)
+        # Anonymous reads count against the read rate limit one by one, as on their own.
+        response = anonymous_read_refused(inner)
+        if response is None:
+            response = (views.resource(inner, path=path) if path
+                        else views.service_root(inner))
         if response.status_code == 201 and response.get("Location"):
             location_path = urlsplit(response["Location"]).path
             self.created[item["id"]] = location_path[len(self.base_path):].lstrip("/")

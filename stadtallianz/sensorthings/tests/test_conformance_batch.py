@@ -211,3 +211,18 @@ def test_references_other_services_nesting_and_other_formats_are_refused(client,
                             **bearer(lab_key))
     assert multipart.status_code == 415
     assert client.get(URL).status_code == 405
+
+
+def test_anonymous_reads_in_a_batch_count_against_the_read_rate_limit(client, lab, lab_key,
+                                                                      settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ANON_READ_RATE = "3/600"
+    reads = [{"id": str(i), "method": "get", "url": "Things"} for i in range(5)]
+    answers = send(client, reads, HTTP_PREFER="odata.continue-on-error").json()["responses"]
+    assert [a["status"] for a in answers] == [200, 200, 200, 429, 429]
+    assert client.get(ROOT + "Things").status_code == 429  # the same budget as plain reads
+    answers = send(client, reads, lab_key).json()["responses"]  # a token is not limited
+    assert [a["status"] for a in answers] == [200] * 5
+    cache.clear()
