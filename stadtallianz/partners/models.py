@@ -106,8 +106,9 @@ class Organisation(models.Model):
     class Meta:
         verbose_name = _("partner organisation")
         verbose_name_plural = _("partner organisations")
-        ordering = ["name"]
-        indexes = [models.Index(fields=["status", "name"])]
+        # Names repeat: the order ends on the key, so the directory's pages never overlap.
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["status", "name", "id"])]
 
     def __str__(self):
         return self.name
