@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, F
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -254,6 +256,10 @@ def save_part(*, project: Project, actor, instance, data: dict):
     if instance.pk and instance.project_id != project.pk:
         raise PermissionDenied
     _lock(project)
+    if instance.pk and not type(instance).objects.filter(pk=instance.pk).exists():
+        # Deleted by a change that ran meanwhile (deletes take the same lock): a 404, and
+        # not brought back by this save, which would insert the row again.
+        raise Http404
     limit = PART_LIMITS.get(type(instance))
     if (not instance.pk and limit is not None
             and type(instance).objects.filter(project=project).count() >= limit):
@@ -372,7 +378,8 @@ def answer(*, member: ConsortiumMember, actor, accept: bool) -> ConsortiumMember
     if not permissions.can_answer(actor, member):
         raise PermissionDenied(_("Only the invited organisation's admins answer the "
                                  "invitation."))
-    member = ConsortiumMember.objects.select_for_update().get(pk=member.pk)
+    # Locked and read again: removed meanwhile (the invitation withdrawn), it is a 404.
+    member = get_object_or_404(ConsortiumMember.objects.select_for_update(), pk=member.pk)
     if member.state != ConsortiumMember.State.INVITED:
         raise ValidationError(_("This invitation has already been answered."), code="answered")
     if accept and not Organisation.objects.public().filter(pk=member.organisation_id).exists():
@@ -399,6 +406,8 @@ def remove(*, member: ConsortiumMember, actor) -> None:
     it."""
     if not permissions.can_manage_consortium(actor, member.project):
         raise PermissionDenied(_("Only the lead organisation's admins manage the consortium."))
+    # Locked and read again: answered or removed meanwhile, the decision is on current data.
+    member = get_object_or_404(ConsortiumMember.objects.select_for_update(), pk=member.pk)
     if (member.role == ConsortiumMember.Role.LEAD
             and member.state == ConsortiumMember.State.ACCEPTED):
         raise ValidationError(_("The lead organisation cannot be removed."), code="lead")

@@ -6,6 +6,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -142,6 +143,13 @@ def _locked_group(group: WorkingGroup) -> WorkingGroup:
     return WorkingGroup.objects.select_for_update().get(pk=group.pk)
 
 
+def _current(membership: GroupMembership) -> GroupMembership:
+    """The membership as it is now, read after the group's lock: a leave, decline or removal
+    that ran meanwhile has deleted it, and the change answers 404 instead of failing (issue 11,
+    item 5, "objects deleted between read and write")."""
+    return get_object_or_404(GroupMembership.objects.select_related("user"), pk=membership.pk)
+
+
 def _leads(group: WorkingGroup):
     return GroupMembership.objects.filter(group=group, role=Role.LEAD, state=State.ACTIVE)
 
@@ -197,7 +205,7 @@ def membership_decide(*, membership: GroupMembership, by, approve: bool,
     """A lead approves or declines a request; the person learns the decision and its message."""
     group = _locked_group(membership.group)
     _require_manager(by, group)
-    membership = GroupMembership.objects.select_related("user").get(pk=membership.pk)
+    membership = _current(membership)
     if membership.state != State.REQUESTED:
         raise ValidationError(_("This request has already been decided."), code="decided")
     message = message.strip()
@@ -257,7 +265,7 @@ def membership_invite(*, group: WorkingGroup, by, email: str) -> GroupMembership
 def membership_respond(*, membership: GroupMembership, by, accept: bool) -> GroupMembership | None:
     """The invited person accepts or declines an invitation."""
     group = _locked_group(membership.group)
-    membership = GroupMembership.objects.select_related("user").get(pk=membership.pk)
+    membership = _current(membership)
     if membership.user_id != by.pk:
         _deny(_("Only the invited person answers an invitation."))
     if membership.state != State.INVITED:
@@ -290,7 +298,7 @@ def membership_leave(*, membership: GroupMembership, by) -> None:
     """A person leaves (or withdraws a request) at any time; a lead or the coordinator may
     also remove someone. The last lead cannot go while other members remain."""
     group = _locked_group(membership.group)
-    membership = GroupMembership.objects.select_related("user").get(pk=membership.pk)
+    membership = _current(membership)
     own = membership.user_id == by.pk
     if not own:
         _require_manager(by, group)
@@ -306,7 +314,7 @@ def membership_leave(*, membership: GroupMembership, by) -> None:
 def membership_set_role(*, membership: GroupMembership, by, role: str) -> GroupMembership:
     group = _locked_group(membership.group)
     _require_manager(by, group)
-    membership = GroupMembership.objects.select_related("user").get(pk=membership.pk)
+    membership = _current(membership)
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")}, code="invalid_role")
     if not membership.is_active:
