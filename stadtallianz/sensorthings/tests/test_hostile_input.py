@@ -325,3 +325,28 @@ def test_json_patches_cannot_nest_a_stored_value_without_bound(client, lab, lab_
     assert message.startswith("Thing: properties: ") and "limit: depth" in message
     thing.refresh_from_db()
     assert thing.properties == deep
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large])
+@given(hostile=HOSTILE, result=valid_results)
+def test_generated_bodies_over_http(client, lab, lab_key, make_datastream, hostile, result):
+    """The same generated values over HTTP: a hostile body is a 400 naming its limit and stores
+    nothing; a valid one with a hostile-but-valid text stores it exactly."""
+    datastream = sta.Datastream.objects.filter(lab=lab).first() or make_datastream(lab)
+    url = f"/sta/v1.1/Datastreams({datastream.pk})/Observations"
+    before = sta.Observation.objects.count()
+    raw, reason = hostile
+    refused = client.post(url, _payload(raw), content_type="application/json",
+                          **bearer(lab_key))
+    assert refused.status_code in (400, 413), refused.content
+    # (A message over MQTT's 256 KB is within the HTTP body size: refused for its nesting.)
+    assert reason.replace("limit: size", "") in refused.json()["message"]
+    assert sta.Observation.objects.count() == before
+    created = client.post(url, json.dumps({"phenomenonTime": "2026-01-01T00:00:00Z",
+                                           "result": result}),
+                          content_type="application/json", **bearer(lab_key))
+    assert created.status_code == 201, created.content
+    assert sta.Observation.objects.order_by("pk").last().result == result
