@@ -52,8 +52,7 @@ class Event(models.Model):
     accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
     online_link = models.URLField(_("online link"), blank=True,
                                   help_text=_("Shown only to registered attendees."))
-    starts_at = models.DateTimeField(_("starts"), db_index=True,
-                                     validators=[PlausibleTime(timerange.EVENT)])
+    starts_at = models.DateTimeField(_("starts"), validators=[PlausibleTime(timerange.EVENT)])
     ends_at = models.DateTimeField(_("ends"), validators=[PlausibleTime(timerange.EVENT)])
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True,
                                            help_text=_("Empty for no limit."))
@@ -79,6 +78,8 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["starts_at", "pk"]
+        # The lists' order (by start, then the key) read from the index, forwards or backwards.
+        indexes = [models.Index(fields=["starts_at", "id"], name="event_by_start")]
 
     def __str__(self):
         return self.title
