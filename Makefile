@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/stadtallianz
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup demo bench lint messages clean
+.PHONY: run test setup demo bench lint messages clean fuzz fuzz-ci
 
 run: setup
 	DEBUG=true $(MANAGE) migrate --noinput
@@ -47,6 +47,16 @@ demo: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Property-based fuzzing of /api/v1 (schemathesis, every role) and /sta/v1.1 (a grammar of its
+# query options and bodies) against a live gunicorn in production mode on its own PostgreSQL
+# database (FUZZ_DATABASE_URL, dropped and created again) and Redis (FUZZ_REDIS_URL); see
+# fuzz/run.py and docs/standards.md. `fuzz-ci` is the bounded pass of .ci/run (a few minutes).
+fuzz: setup
+	$(BIN)/python fuzz/run.py $(FUZZ_ARGS)
+
+fuzz-ci: setup
+	$(BIN)/python fuzz/run.py --short $(FUZZ_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
