@@ -335,6 +335,11 @@ STA_QUERY_TIMEOUT_MS = int(env("STA_QUERY_TIMEOUT_MS", "5000"))
 # entity larger than this is a 400).
 STA_MAX_ENTITIES = int(env("STA_MAX_ENTITIES", "20000"))
 STA_MAX_RESPONSE_BYTES = int(env("STA_MAX_RESPONSE_BYTES", str(32 * 1024 * 1024)))
+# Reads planned to fetch more entities than this are "large": one at a time per server process
+# and, on PostgreSQL, STA_EXPENSIVE_READS at a time across all of them; another is a 503 with
+# Retry-After, so small reads, pages and /healthz keep threads and CPU.
+STA_EXPENSIVE_ENTITIES = int(env("STA_EXPENSIVE_ENTITIES", "5000"))
+STA_EXPENSIVE_READS = int(env("STA_EXPENSIVE_READS", "2"))
 # Anonymous reads of /api/v1/ and /sta/ per client address (the address as PROXY_COUNT makes
 # it): "requests/seconds"; then 429 with Retry-After. Empty or 0: no limit. Logged-in people
 # and valid tokens are not limited (stadtallianz/core/ratelimit.py).

@@ -203,12 +203,40 @@ def _chunks(parts: list[bytes]):
         yield b"".join(chunk)
 
 
-# Reads planned to fetch more entities than settings.STA_EXPENSIVE_ENTITIES run one at a time
-# in each server process; another one arriving meanwhile is a 503 with Retry-After at once
-# (rather than waiting, which would hold a thread). So a process always has a thread left for
-# cheap reads, pages and /healthz, however many large $expand requests arrive together.
+# Reads planned to fetch more entities than settings.STA_EXPENSIVE_ENTITIES are "large". They
+# run one at a time in each server process, and on PostgreSQL at most
+# settings.STA_EXPENSIVE_READS at a time across all processes (a transaction-scoped advisory lock
+# per slot, released with the read's transaction, also when a worker dies). A large read that
+# finds no slot is a 503 with Retry-After at once, rather than waiting, which would hold a
+# thread: so every process keeps a thread, and the machine keeps CPU, for small reads, pages
+# and /healthz, however many large $expand requests arrive together.
 DEFAULT_EXPENSIVE_ENTITIES = 5000
+DEFAULT_EXPENSIVE_READS = 2
+ADVISORY_LOCK_CLASS = 0x57A  # the first key of the advisory locks of these slots ("STA")
 _expensive_reads = threading.BoundedSemaphore(1)
+
+
+def _busy(limit: int) -> StaError:
+    error = StaError("The server is answering other large requests; try again in a second, or "
+                     f"ask for at most {limit} entities (a smaller $top, also inside $expand).",
+                     503)
+    error.retry_after = 1
+    return error
+
+
+def _server_wide_slot() -> bool:
+    """Takes one of the STA_EXPENSIVE_READS slots for the current transaction (PostgreSQL, inside
+    query_time_limit's transaction); True elsewhere, where only the per-process limit holds."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return True
+    slots = int(getattr(settings, "STA_EXPENSIVE_READS", DEFAULT_EXPENSIVE_READS))
+    with connection.cursor() as cursor:
+        for slot in range(slots):
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)",
+                           [ADVISORY_LOCK_CLASS, slot])
+            if cursor.fetchone()[0]:
+                return True
+    return False
 
 
 @contextmanager
@@ -218,12 +246,10 @@ def expensive_read_slot(planned_entities: int):
         yield
         return
     if not _expensive_reads.acquire(blocking=False):
-        error = StaError("The server is answering another large request; try again in a "
-                         f"second, or ask for at most {limit} entities (a smaller $top, also "
-                         "inside $expand).", 503)
-        error.retry_after = 1
-        raise error
+        raise _busy(limit)
     try:
+        if not _server_wide_slot():
+            raise _busy(limit)
         yield
     finally:
         _expensive_reads.release()

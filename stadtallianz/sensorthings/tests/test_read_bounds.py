@@ -175,7 +175,7 @@ def test_large_reads_run_one_at_a_time_per_process(client, many, settings):
     try:
         busy = client.get(f"{ROOT}/Observations", {"$top": "1000"})
         assert busy.status_code == 503 and busy["Retry-After"] == "1"
-        assert "another large request" in busy.json()["message"]
+        assert "other large requests" in busy.json()["message"]
         expanded = client.get(f"{ROOT}/Datastreams({many[0].id})",
                               {"$expand": "Observations($top=1000)"})
         assert expanded.status_code == 503
@@ -184,3 +184,26 @@ def test_large_reads_run_one_at_a_time_per_process(client, many, settings):
     finally:
         read._expensive_reads.release()
     assert client.get(f"{ROOT}/Observations", {"$top": "1000"}).status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="the server-wide slots are PostgreSQL advisory locks; SQLite serves "
+                           "one process")
+def test_large_reads_at_once_are_bounded_across_processes(client, many, settings):
+    import psycopg
+
+    from stadtallianz.sensorthings.query import read
+
+    settings.STA_EXPENSIVE_ENTITIES = 500
+    settings.STA_EXPENSIVE_READS = 2
+    params = connection.get_connection_params()
+    # two other server processes, each in a large read
+    with psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"},
+                         autocommit=True) as other:
+        for slot in range(2):
+            other.execute("SELECT pg_advisory_lock(%s, %s)", [read.ADVISORY_LOCK_CLASS, slot])
+        busy = client.get(f"{ROOT}/Observations", {"$top": "1000"})
+        assert busy.status_code == 503 and busy["Retry-After"] == "1"
+        assert client.get(f"{ROOT}/Observations", {"$top": "500"}).status_code == 200
+        other.execute("SELECT pg_advisory_unlock(%s, 1)", [read.ADVISORY_LOCK_CLASS])
+        assert client.get(f"{ROOT}/Observations", {"$top": "1000"}).status_code == 200
