@@ -17,11 +17,14 @@ Also here: every incoming time is turned into UTC before it is stored, so an off
 `+22:23` (valid ISO 8601, but beyond what PostgreSQL accepts) cannot reach the database.
 """
 
+import time
 from datetime import UTC, date, datetime, timedelta
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext, gettext_lazy
@@ -41,11 +44,31 @@ def observation_future_margin() -> timedelta:
                                      DEFAULT_OBSERVATION_FUTURE_MARGIN))
 
 
+# The latest plausible observation time, worked out at most once a second: the DataArray and
+# MQTT loops ask for every row.
+_latest_observation = {"until": 0.0, "value": None}
+
+
+def latest_observation_time() -> datetime:
+    """Now plus OBSERVATION_FUTURE_MARGIN_SECONDS (up to a second old)."""
+    clock = time.monotonic()
+    if _latest_observation["value"] is None or clock >= _latest_observation["until"]:
+        _latest_observation["value"] = timezone.now() + observation_future_margin()
+        _latest_observation["until"] = clock + 1.0
+    return _latest_observation["value"]
+
+
+@receiver(setting_changed)
+def _margin_changed(*, setting, **_kwargs):
+    if setting == "OBSERVATION_FUTURE_MARGIN_SECONDS":
+        _latest_observation["value"] = None
+
+
 def bounds(kind: str, now: datetime | None = None) -> tuple[datetime, datetime]:
     """(earliest, latest) of `kind` as aware datetimes, both included."""
-    now = now or timezone.now()
     if kind == OBSERVATION:
-        return EPOCH, now + observation_future_margin()
+        return EPOCH, (now + observation_future_margin() if now else latest_observation_time())
+    now = now or timezone.now()
     if kind == EVENT:
         return EVENTS_FROM, now + EVENTS_AHEAD
     if kind == PLAN:

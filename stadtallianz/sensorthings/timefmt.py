@@ -88,9 +88,9 @@ def plausible(value: datetime, name: str = "time") -> datetime:
     """`value` when it lies in the plausible range of observations; a StaError 400 naming
     `name` and the range otherwise. (Both bounds are compared directly: this runs for every
     row of a DataArray.)"""
-    earliest, latest = timerange.bounds(timerange.OBSERVATION)
-    if earliest <= value <= latest:
+    if timerange.EPOCH <= value <= timerange.latest_observation_time():
         return value
+    earliest, latest = timerange.bounds(timerange.OBSERVATION)
     raise bad_request(f"{name}: the time '{format_time(value)}' lies outside the plausible "
                       f"range of observations, {format_time(earliest)} to {format_time(latest)} "
                       "(now plus OBSERVATION_FUTURE_MARGIN_SECONDS).")
