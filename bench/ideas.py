@@ -9,8 +9,8 @@ Runs standalone and in-process, on a database of its own:
 It migrates, writes the synthetic ideas (with focus areas, principles, SDGs, a working group,
 places for a third), supports and comments with bulk_create (a second run reuses them), then
 times with the test client: the ideas list (default, each sort, filtered, a later page, the
-htmx fragment), the map's GeoJSON, the API list (default, sorted, filtered) and the page of an
-idea with 2,000 comments.
+htmx fragment, page 990 in every sort), the map's GeoJSON, the API list (default, sorted,
+filtered, a deep offset) and the page of an idea with 2,000 comments.
 """
 
 import random
@@ -146,6 +146,12 @@ def main() -> int:
          f"/de/ideas/?state=discussion&focus_area={focus}"),
         ("ideas list, filtered (SDG 11), supported", "/de/ideas/?sdg=11&sort=supported"),
         ("ideas list, page 200", "/de/ideas/?page=200"),
+        # Deep pages in every sort (issue 11, item 9): read from the sort's index, not sorted.
+        ("ideas list, most supported, page 990", "/de/ideas/?sort=supported&page=990"),
+        ("ideas list, most discussed, page 990", "/de/ideas/?sort=discussed&page=990"),
+        ("ideas list, newest, page 990", "/de/ideas/?page=990"),
+        ("API list, most supported, offset 19,780",
+         "/api/v1/ideas?sort=supported&offset=19780&limit=20"),
         ("ideas list, htmx fragment", "/de/ideas/?state=submitted&page=2"),
         ("map GeoJSON (500 of ~6,700)", "/de/ideas/map.geojson"),
         ("API list", "/api/v1/ideas"),
