@@ -118,3 +118,31 @@ def test_times_in_queries_are_not_limited(client, lab, make_datastream, observe)
                           "1900-01-01T00:00:00Z and phenomenonTime lt 9999-12-31T00:00:00Z")
     assert response.status_code == 200
     assert len(response.json()["value"]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_the_broker_an_implausible_time_is_refused_and_its_neighbours_stored(
+        lab, make_datastream):
+    """Through the real broker into the real bridge: the messages at the edges of the calendar
+    are acknowledged and not stored; the plausible one of the same batch is."""
+    from stadtallianz.livinglabs.models import PrivacyLevel
+
+    from .mqtt_support import publisher, running_bridge, unique_prefix, wait_until
+
+    datastream = make_datastream(lab, privacy_level=PrivacyLevel.PUBLIC)
+    prefix = unique_prefix()
+    topic = f"{prefix}v1.1/Datastreams({datastream.pk})/Observations"
+    device = publisher()
+    try:
+        with running_bridge("mqtt://127.0.0.1:1883", prefix):
+            for number, value in enumerate(IMPLAUSIBLE):
+                body = {"phenomenonTime": _value(value), "result": number}
+                device.publish(topic, json.dumps(body).encode(), qos=1).wait_for_publish(10)
+            device.publish(topic, json.dumps({"phenomenonTime": "2026-03-01T10:00:00Z",
+                                              "result": 99}).encode(),
+                           qos=1).wait_for_publish(10)
+            wait_until(lambda: sta.Observation.objects.filter(datastream=datastream).exists(),
+                       30)
+    finally:
+        device.disconnect()
+    assert [o.result for o in sta.Observation.objects.filter(datastream=datastream)] == [99]
