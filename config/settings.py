@@ -317,8 +317,7 @@ MQTT_SUBSCRIBE_URL = env("MQTT_SUBSCRIBE_URL", "")
 # subscribed): `<EntitySet>?$select=<a>,<b>`, several separated by ";". Subscribers use them
 # verbatim on any topic of that set, e.g. v1.1/Datastreams(7)/Observations?$select=result,
 # phenomenonTime (docs/standards.md, "MQTT").
-MQTT_SELECT_TOPICS = [topic for topic in env(
-    "MQTT_SELECT_TOPICS", "Observations?$select=result,phenomenonTime").split(";") if topic]
+MQTT_SELECT_TOPICS = [topic for topic in env("MQTT_SELECT_TOPICS", "").split(";") if topic]
 # Where devices' messages land (the device listener's mount_point): the bridge reads
 # <prefix>v1.1/Datastreams(<id>)/Observations; subscribers never see these raw payloads.
 MQTT_INGEST_PREFIX = env("MQTT_INGEST_PREFIX", "ingest/")

@@ -169,7 +169,7 @@ class Bridge:
         self.client = self._make_client()
         # Notifications of what we store go to our broker with our credentials, built and sent
         # by a thread of their own while the next batch is stored.
-        notify.PUBLISHER.use(self.url, background=True)
+        notify.PUBLISHER.use(self.url, background=True, client_id=self.client_id)
         self.client.loop_start()
         log.info("MQTT bridge %s reading %s", self.client_id,
                  ", ".join(topics.ingest_subscriptions(self.prefix, self.share)))

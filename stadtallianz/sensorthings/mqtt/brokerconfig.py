@@ -106,6 +106,10 @@ autosave_interval 60
 # Messages wait for the bridge while it is away or busy: never drop them.
 max_queued_messages 0
 max_queued_bytes 0
+# The bridge announces at QoS 2 with this many messages in flight (its window is the broker's
+# Receive Maximum, from this setting); no Nagle delay on the small acknowledgements.
+max_inflight_messages 1000
+set_tcp_nodelay true
 
 # Subscribers (anonymous, read v1.1/#) and the bridge.
 listener {public_port}{host}

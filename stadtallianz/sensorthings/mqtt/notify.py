@@ -12,13 +12,14 @@ QoS 0: publishing never slows down or breaks the request that wrote the data (on
 per process, mqtt/wire.py, opened lazily; a broker that is down is logged and its notifications
 are missed, the data itself is in the database and a query catches up).
 
-The bridge announces what it stores from a thread of its own, at QoS 1, and never gives up on a
-notification: when the database is away while the notification is built, the thread replaces
-its connection and tries again (core/recovery.py); when the broker is away or restarts before it
-acknowledged them, the unacknowledged notifications are sent again once it is back. Meanwhile
-the bridge waits (the backlog is small), so storing and announcing resume together. Subscribers
-that must not miss a notification across a broker restart subscribe at QoS 1 with a persistent
-session (docs/deployment.md).
+The bridge announces what it stores from a thread of its own, at QoS 2 on a session of its own
+(mqtt/wire.py), and never gives up on a notification: when the database is away while the
+notification is built, the thread replaces its connection and tries again (core/recovery.py);
+when the broker is away or restarts in the middle of a batch, the batch goes on from where it
+was once the broker is back, so nothing is lost and nothing is delivered twice. Meanwhile the
+bridge waits (the backlog is small), so storing and announcing resume together. Subscribers
+that must not miss a notification across a broker restart subscribe at QoS 1 or 2 with a
+persistent session (docs/deployment.md).
 """
 
 import json
@@ -72,14 +73,18 @@ class Publisher:
         self._worker = None
         self._queue = None
         self._released = threading.Event()
-        self.announced = 0  # notifications the broker acknowledged (background thread)
+        self._flow_connection = None  # the background thread's own (QoS 2, kept session)
+        self._flow_client_id = "stadtallianz-bridge-notify"
+        self.last_failure = ""
 
-    def use(self, url: str, *, background: bool = False) -> None:
+    def use(self, url: str, *, background: bool = False, client_id: str = "") -> None:
         """The bridge's broker (its --url, with its credentials) instead of MQTT_URL. With
         `background`, notifications are built and sent by a thread of their own (with its own
         database connection), so the bridge goes on storing meanwhile."""
         with self._lock:
             self.bridge_url = url
+            # The session of the bridge's notifications (QoS 2 flows resume in it).
+            self._flow_client_id = f"{client_id or 'stadtallianz-bridge'}-notify"
             if background and self._worker is None:
                 self._released = threading.Event()
                 self._queue = queue.Queue(maxsize=BACKGROUND_BACKLOG)
@@ -115,6 +120,9 @@ class Publisher:
                 self._announce_until_done(*item)
         finally:
             recovery.drop_connection()
+            if self._flow_connection is not None:
+                self._flow_connection.close()
+                self._flow_connection = None
 
     def _announce_until_done(self, entity_name: str, ids: list[int], created: bool,
                              changed: dict[int, set[str]] | None) -> None:
@@ -124,11 +132,13 @@ class Publisher:
         while True:
             try:
                 if built is None:
-                    built = messages(entity_name, ids, created=created, changed=changed)
-                built = self.publish_confirmed(built)
+                    built = wire.flows(messages(entity_name, ids, created=created,
+                                                changed=changed))
+                while built and self.deliver(built[0]):
+                    built.pop(0)
                 if not built:
                     return
-                reason = "the MQTT broker is unreachable"
+                reason = f"the MQTT broker is unreachable ({self.last_failure})"
             except recovery.DATABASE_UNAVAILABLE as error:
                 reason = f"the database is unavailable ({recovery.first_line(error)})"
                 recovery.drop_connection()
@@ -138,8 +148,8 @@ class Publisher:
             if self._released.is_set():
                 given_up_at = given_up_at or time.monotonic() + RELEASE_GRACE
                 if time.monotonic() > given_up_at:
-                    log.error("stopping: %s, %d notification(s) of %s not announced", reason,
-                              len(built) if built else len(ids), entity_name)
+                    log.error("stopping: %s, notifications of %d %s not announced", reason,
+                              len(ids), entity_name)
                     return
             log.warning("announcing %d %s: %s; trying again in %.1f s", len(ids), entity_name,
                         reason, delay)
@@ -173,24 +183,30 @@ class Publisher:
         self._pid, self._url = os.getpid(), url
         return self._connection
 
-    def publish_confirmed(self, messages: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
-        """Publishes at QoS 1; returns the messages the broker has not acknowledged (all of
-        them while it is unreachable), to be sent again."""
+    def deliver(self, flow: "wire.Flow") -> bool:
+        """Publishes the flow at QoS 2 on the bridge's own session; False while the broker is
+        unreachable or went away before the flow was complete (it goes on from where it was on
+        the next call)."""
         url = self.bridge_url or settings.MQTT_URL
-        if not url or not messages:
-            return []
-        with self._lock:
-            connection = self._current(url, wait_after_failure=False)
-            if connection is None:
-                return messages
+        if not url:
+            return True
+        if self._flow_connection is None:
             try:
-                connection.publish_confirmed(messages)
-            except wire.NotConfirmed as error:
-                self._drop()
-                self._retry_at = 0.0  # a broker that restarted: connect again at once
-                return error.unconfirmed
-        self.announced += len(messages)
-        return []
+                self._flow_connection = wire.PublishingConnection(
+                    topics.broker_address(url), self._flow_client_id, clean_session=False)
+            except OSError as error:
+                self.last_failure = str(error) or type(error).__name__
+                return False
+            if not self._flow_connection.session_present:
+                flow.forgotten()
+        try:
+            self._flow_connection.deliver(flow)
+        except wire.NotConfirmed as error:
+            self.last_failure = str(error)
+            self._flow_connection.close()
+            self._flow_connection = None
+            return False
+        return True
 
     def publish(self, messages: list[tuple[str, bytes]]) -> None:
         url = self.bridge_url or settings.MQTT_URL

@@ -104,7 +104,7 @@ class Subscriber:
     """Collects (topic, payload) of every message on the given topic filters."""
 
     def __init__(self, filters, port: int = 1883, username=None, password=None,
-                 persistent: bool = False):
+                 persistent: bool = False, qos: int = 1):
         """`persistent`: a session the broker keeps (and fills) while the subscriber is away,
         e.g. across a broker restart; it reconnects within a second."""
         self.messages: list[tuple[str, bytes]] = []
@@ -119,7 +119,7 @@ class Subscriber:
             self.client.reconnect_delay_set(min_delay=0.2, max_delay=1)
         if username:
             self.client.username_pw_set(username, password)
-        self.client.on_connect = lambda client, *_a: client.subscribe([(f, 1) for f in filters])
+        self.client.on_connect = lambda client, *_a: client.subscribe([(f, qos) for f in filters])
         self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
         self.client.connect("127.0.0.1", port)

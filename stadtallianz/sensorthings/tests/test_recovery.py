@@ -108,7 +108,10 @@ def test_storing_and_announcing_resume_after_database_and_broker_restarts(
         threading.Thread(target=publish_steadily, daemon=True, args=(
             device, f"ingest/v1.1/Datastreams({datastream.pk})/Observations", done)).start()
 
-        wait_until(lambda: stored() > 300, 30, message="storing before the restarts")
+        try:
+            wait_until(lambda: stored() > 300, 30, message="storing before the restarts")
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n{bridge.log()[-3000:]}") from None
         database.stop()  # every session ends, as when the service restarts
         time.sleep(1.5)
         database.start()
@@ -145,12 +148,13 @@ def test_storing_and_announcing_resume_after_database_and_broker_restarts(
 
     assert rows == distinct_times == N, f"{rows} rows, {distinct_times} times, {N} messages"
     results = announced()
-    # Exactly once each: the bridge never announced one twice (a broker's own redelivery to
-    # the subscriber, marked DUP, is MQTT's at-least-once and not the bridge's doing).
-    assert sorted(results) == list(range(N)) or (
-        len(results) - subscriber.redelivered == N and set(results) == set(range(N))), (
-        f"{len(results)} announcements, {len(set(results))} distinct, "
-        f"{subscriber.redelivered} redelivered by the broker")
+    # Each observation announced once. What the broker itself sends the subscriber again after
+    # its restart (a QoS 1 delivery the subscriber had not acknowledged) is marked DUP: MQTT's
+    # at-least-once towards the subscriber, not a second announcement by the bridge.
+    assert set(results) == set(range(N)), f"{len(set(results))} of {N} announced"
+    assert len(results) - subscriber.redelivered == N, (
+        f"{len(results)} announcements, {subscriber.redelivered} of them redelivered by the "
+        f"broker, {N} observations")
     assert "storing: database unavailable" in log, "the restart did not reach the bridge"
     assert "Stopped:" in log
 
