@@ -161,25 +161,6 @@ class UTCDateTimeField(forms.DateTimeField):
             raise ValidationError(self.error_messages["overflow"], code="overflow") from None
 
 
-def clamp(value: datetime, earliest: datetime = None, latest: datetime = None) -> datetime:
-    """For code that does arithmetic with stored times (pages, charts, feeds): a stored value
-    beyond the range a page can show is treated as its edge, so one extreme row cannot take a
-    page down. The default edges leave a century of room for timedelta arithmetic."""
-    earliest = earliest or SAFE_EARLIEST
-    latest = latest or SAFE_LATEST
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    try:
-        instant = in_utc(value)
-    except OverflowError:
-        return earliest if value.year < 5000 else latest
-    return min(max(instant, earliest), latest)
-
-
-SAFE_EARLIEST = datetime(100, 1, 1, tzinfo=UTC)
-SAFE_LATEST = datetime(9899, 12, 31, tzinfo=UTC)
-
-
 def shown(value: datetime | None, zone=None) -> datetime | None:
     """For pages and feeds: a stored time in the site's time zone (or `zone`). Where that lies
     beyond the representable years (after 9999-12-31T22:59:59Z in Berlin) it stays in UTC, so
