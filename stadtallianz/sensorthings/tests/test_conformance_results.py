@@ -161,3 +161,27 @@ def test_the_csv_and_the_lab_page_show_integers_as_sent(client, lab, make_datast
     page = client.get(lab.get_absolute_url()).content.decode()
     assert "9.007.199.254.740.993" in page or "9,007,199,254,740,993" in page \
         or "9007199254740993" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_results_published_by_a_device_keep_their_type(lab, make_datastream):
+    """Through the real broker into the real bridge: 12 stays 12, 12.0 stays 12.0."""
+    from .mqtt_support import publisher, running_bridge, unique_prefix
+
+    datastream = make_datastream(lab, privacy_level=PrivacyLevel.PUBLIC)
+    prefix = unique_prefix()
+    topic = f"{prefix}v1.1/Datastreams({datastream.pk})/Observations"
+    sent = [12, 12.0, 9007199254740993, "12"]
+    device = publisher()
+    try:
+        with running_bridge("mqtt://127.0.0.1:1883", prefix):
+            for minute, value in enumerate(sent):
+                body = {"phenomenonTime": f"2026-05-01T10:{minute:02d}:00Z", "result": value}
+                device.publish(topic, json.dumps(body).encode(), qos=1).wait_for_publish(10)
+            wait_until(lambda: sta.Observation.objects.filter(
+                datastream=datastream).count() == len(sent), 30)
+    finally:
+        device.disconnect()
+    read = [o.result for o in sta.Observation.objects.filter(datastream=datastream)
+            .order_by("phenomenon_time_start")]
+    assert all(same(r, s) for r, s in zip(read, sent, strict=True)), read
