@@ -4,6 +4,7 @@ everywhere, exactly like an event that does not exist."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import slug_re
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -74,8 +75,11 @@ def detail(request, slug):
 
 def _group_for_new(request):
     slug = request.GET.get("group") or request.POST.get("group") or ""
-    if not slug:
+    if not slug.strip():
         return None
+    if not slug_re.match(slug):
+        # Not a slug (a NUL character, say, which PostgreSQL cannot even compare): no group.
+        raise Http404
     return get_object_or_404(WorkingGroup, slug=slug)
 
 

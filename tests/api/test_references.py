@@ -5,6 +5,7 @@ written. (`POST /projects/{slug}/consortium` with `{"organisation": ""}` was a 5
 """
 
 import pytest
+from django.urls import reverse
 
 from stadtallianz.ideas.models import Idea
 from stadtallianz.projects import services as project_services
@@ -103,3 +104,16 @@ def test_a_living_lab_names_its_operator(call, token_for, coordinator, value):
         body["operator"] = value
     response = call("POST", "/api/v1/living-labs", body, key=token_for(coordinator))
     assert field_errors(response) == {"operator"}
+
+
+@pytest.mark.parametrize("value,status", [
+    ("a%00b", {404}), ("%00", {404}), ("no-such-group", {404}), ("x" * 300, {404}),
+    ("%20%20", {200, 404})],
+    ids=repr)
+@pytest.mark.parametrize("page", ["events:create", "knowledge:create"])
+def test_the_forms_for_a_group_name_no_group_without_a_server_error(client_for, coordinator,
+                                                                    page, value, status):
+    """The web forms that take the group from the address (`?group=`): an unknown or impossible
+    slug is a 404 and a blank one means "no group", never a 500 (NUL failed on PostgreSQL)."""
+    response = client_for(coordinator).get(f"{reverse(page)}?group={value}")
+    assert response.status_code in status
