@@ -4,8 +4,8 @@ CONFORMANCE lists only what is implemented and tested (docs/standards.md). Not i
 MultiDatastreams (req/multi-datastream). The MQTT
 classes are announced only when a broker is configured (settings.MQTT_URL), because without one
 neither creating observations nor receiving updates over MQTT is possible. The endpoints shown
-are settings.MQTT_PUBLIC_URL (never MQTT_URL, which carries the bridge's password), without any
-user info.
+are settings.MQTT_PUBLIC_URL for devices and MQTT_SUBSCRIBE_URL for subscribers (never MQTT_URL,
+which carries the bridge's password), without any user info.
 """
 
 import json
