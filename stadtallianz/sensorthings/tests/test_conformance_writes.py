@@ -201,3 +201,27 @@ def test_json_patch_goes_through_the_same_permission_checks(client, lab, other_l
     response = client.put(f"{ROOT}Datastreams({mine.pk})", json.dumps(rename),
                           content_type=PATCH_TYPE, **bearer(lab_key))
     assert response.status_code == 415
+
+
+@pytest.mark.parametrize("far", [2**31, 2**40, 2**63 - 1])
+def test_far_ids_in_bodies_and_filters_are_missing_entities(client, lab, lab_key,
+                                                           make_datastream, far):
+    datastream = make_datastream(lab)
+    response = client.post(ROOT + "CreateObservations", json.dumps([
+        {"Datastream": {"@iot.id": datastream.pk}, "components": ["result",
+                                                                  "FeatureOfInterest/id"],
+         "dataArray": [[1, far], [2, None]]},
+        {"Datastream": {"@iot.id": far}, "components": ["result"], "dataArray": [[1]]}]),
+        content_type="application/json", **bearer(lab_key))
+    assert response.status_code == 201, response.content
+    assert [entry == "error" for entry in response.json()] == [True, False, True]
+    response = client.post(ROOT + "Observations", json.dumps(
+        {"result": 1, "Datastream": {"@iot.id": far}}), content_type="application/json",
+        **bearer(lab_key))
+    assert response.status_code == 400
+    response = client.post(ROOT + f"Things({datastream.thing_id})/Locations/$ref",
+                           json.dumps({"@iot.id": far}), content_type="application/json",
+                           **bearer(lab_key))
+    assert response.status_code == 400
+    response = client.get(ROOT + "Things", {"$filter": f"id eq {far}"})
+    assert response.status_code == 200 and response.json()["value"] == []
