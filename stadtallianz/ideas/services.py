@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max, Q
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -381,8 +382,9 @@ def coauthor_invite(*, idea: Idea, by, email: str) -> CoAuthor:
 def coauthor_respond(*, coauthor: CoAuthor, by, accept: bool) -> CoAuthor | None:
     """The invited person accepts (becomes a co-author and follows the idea) or declines (the
     invitation goes)."""
-    coauthor = (CoAuthor.objects.select_for_update(of=("self",)).select_related("idea")
-                .get(pk=coauthor.pk))
+    # Locked and read again: declined or removed meanwhile, it is a 404 (not a server error).
+    coauthor = get_object_or_404(
+        CoAuthor.objects.select_for_update(of=("self",)).select_related("idea"), pk=coauthor.pk)
     if coauthor.user_id != by.pk:
         _deny(_("Only the invited person answers an invitation."))
     if coauthor.state != CoAuthor.State.INVITED:
@@ -407,8 +409,9 @@ def coauthor_respond(*, coauthor: CoAuthor, by, accept: bool) -> CoAuthor | None
 def coauthor_remove(*, coauthor: CoAuthor, by) -> None:
     """The author and the coordination office remove a co-author (or an invitation); a
     co-author may also leave."""
-    coauthor = (CoAuthor.objects.select_for_update(of=("self",)).select_related("idea")
-                .get(pk=coauthor.pk))
+    # Locked and read again: declined or removed meanwhile, it is a 404 (not a server error).
+    coauthor = get_object_or_404(
+        CoAuthor.objects.select_for_update(of=("self",)).select_related("idea"), pk=coauthor.pk)
     if coauthor.user_id != by.pk and not permissions.can_manage_coauthors(by, coauthor.idea):
         _deny(_("Only the author of an open idea and the coordination office remove "
                 "co-authors."))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -200,7 +201,8 @@ def membership_invite(*, organisation: Organisation, by, email: str, role: str) 
 def invitation_resend(*, invitation: Invitation, by) -> Invitation:
     """Sends a pending invitation again with a new link: the old link stops working and the
     validity period starts anew."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    # Locked and read again: cancelled meanwhile, it is a 404 (not a server error).
+    invitation = get_object_or_404(Invitation.objects.select_for_update(), pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation has already been accepted."), code="accepted")
     before = {"invitation": invitation.pk, "email": invitation.email,
@@ -232,7 +234,8 @@ def invitation_accept(*, invitation: Invitation, by) -> Membership:
     """The invited person joins with the invited role; only the account with the invited address."""
     # The row lock makes a double click or two tabs wait for each other: the second then sees
     # the invitation used instead of racing for the same membership.
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    # Locked and read again: cancelled meanwhile, it is a 404 (not a server error).
+    invitation = get_object_or_404(Invitation.objects.select_for_update(), pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation has already been used."), code="used")
     if invitation.is_expired:

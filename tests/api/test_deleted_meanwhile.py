@@ -109,6 +109,39 @@ def test_a_project_part_deleted_before_it_is_changed_is_not_brought_back(project
 
 
 @pytest.mark.django_db
+def test_a_coauthor_invitation_withdrawn_before_is_a_404(citizen, make_user):
+    from stadtallianz.ideas import services as idea_services
+    from stadtallianz.ideas.models import CoAuthor
+
+    guest = make_user("guest@example.org")
+    idea = idea_services.idea_create(by=citizen, data={"title": "Mehr Bänke am Aasee",
+                                                       "description": "Zum Ausruhen."})
+    invitation = idea_services.coauthor_invite(idea=idea, by=citizen, email=guest.email)
+    _gone(invitation)
+    with pytest.raises(Http404):
+        idea_services.coauthor_respond(coauthor=invitation, by=guest, accept=True)
+    with pytest.raises(Http404):
+        idea_services.coauthor_remove(coauthor=invitation, by=citizen)
+    assert not CoAuthor.objects.filter(pk=invitation.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_partner_invitation_cancelled_before_is_a_404(organisation, partner_admin, make_user):
+    from stadtallianz.partners import services as partner_services
+    from stadtallianz.partners.models import Invitation, Membership
+
+    person = make_user("joining@example.org")
+    invitation = Invitation.objects.create(organisation=organisation, email=person.email,
+                                           invited_by=partner_admin, token="t" * 40)
+    _gone(invitation)
+    with pytest.raises(Http404):
+        partner_services.invitation_accept(invitation=invitation, by=person)
+    with pytest.raises(Http404):
+        partner_services.invitation_resend(invitation=invitation, by=partner_admin)
+    assert not Membership.objects.filter(user=person).exists()
+
+
+@pytest.mark.django_db
 def test_the_api_answers_404_for_a_membership_that_is_gone(call, token_for, lead, group,
                                                            membership):
     key = token_for(lead)
