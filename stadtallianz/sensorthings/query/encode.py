@@ -25,7 +25,14 @@ _encode_text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), defau
 
 
 class Expanded(dict):
-    """An entity's JSON with expanded navigation entities inside it."""
+    """An entity's JSON with expanded navigation entities inside it, under the keys in
+    `expanded`. `shared`: whether a to-one navigation is expanded in it (at any depth), so that
+    the same entity object may appear under many parents and be written many times. Without
+    one, nothing in it repeats: its text is about as large as the rows already read, and it is
+    written in one call of the C encoder."""
+
+    expanded: tuple = ()
+    shared: bool = True
 
 
 class EntityList(list):
@@ -77,13 +84,21 @@ class Encoder:
             self._add(done)
             return
         start = len(self.parts)
+        if kind is Expanded and not value.shared:
+            self._add(_encode_text(value).encode())
+            return
         if kind is Expanded:
-            separator = b"{"
-            for key, item in value.items():
-                self._add(separator + _encode_text(key).encode() + b":")
-                self.add(item)
-                separator = b","
-            self._add(b"}" if separator == b"," else b"{}")
+            expanded = value.expanded
+            own = _encode_text({key: item for key, item in value.items()
+                                if key not in expanded})
+            separator = b"" if own == "{}" else b","
+            self._add(own[:-1].encode())
+            for key in expanded:
+                if key in value:
+                    self._add(separator + _encode_text(key).encode() + b":")
+                    self.add(value[key])
+                    separator = b","
+            self._add(b"}")
         elif kind is EntityList:
             separator = b"["
             for item in value:
@@ -124,6 +139,18 @@ def encode_page(head: dict, values: list, tail: dict, *, limit: int | None = Non
             encoder.add_text(_encode_text(key) + ":" + _encode_text(value) + ",")
         encoder.add_text('"value":[')
         for value in values:
+            kind = type(value)
+            if kind is dict or (kind is Expanded and not value.shared):
+                # The usual case, kept to one C call: an entity in which nothing repeats.
+                data = (("," if written else "") + _encode_text(value)).encode()
+                if encoder.size + len(data) > limit:
+                    if written == 0:
+                        raise TooLarge
+                    break
+                encoder.parts.append(data)
+                encoder.size += len(data)
+                written += 1
+                continue
             mark = encoder.mark()
             try:
                 if written:

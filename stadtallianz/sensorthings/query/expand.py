@@ -64,10 +64,25 @@ def serialize_rows(entity: EntityType, rows: list[dict], options: Options, calle
     properties, navigations = selected(entity, options)
     outs = [row_json(entity, row, base_url, properties, navigations) for row in rows]
     if options.expand:  # marked for the encoder (encode.py), which writes them part by part
+        names = tuple(item.navigation for item in options.expand)
+        shared = expands_to_one(entity, options)
         outs = [Expanded(out) for out in outs]
+        for out in outs:
+            out.expanded, out.shared = names, shared
     for item in options.expand:
         expand(entity, rows, outs, item, caller, base_url)
     return outs
+
+
+def expands_to_one(entity: EntityType, options: Options) -> bool:
+    """Whether a to-one navigation is expanded here or deeper: the one way the same entity
+    object ends up under several parents (encode.Expanded.shared)."""
+    for item in options.expand:
+        navigation = entity.navigations[item.navigation]
+        if not navigation.to_many or expands_to_one(ENTITY_TYPES[navigation.target],
+                                                    item.options):
+            return True
+    return False
 
 
 def expand(entity: EntityType, rows: list[dict], outs: list[dict], item: Expand, caller,
