@@ -1,4 +1,6 @@
-"""POST, PATCH, PUT and DELETE of the SensorThings API, and `POST /CreateObservations`.
+"""POST, PATCH, PUT and DELETE of the SensorThings API, and `POST /CreateObservations`. PATCH
+also takes a JSON Patch (application/json-patch+json, jsonpatch.py), written through the same
+Writer.update as a PATCH with a JSON object; updates link existing entities but create none.
 
 A lab token writes only in its own lab: what it creates belongs to its lab, it changes and
 deletes only its lab's entities, and links only its own lab's Things, Locations and Datastreams
