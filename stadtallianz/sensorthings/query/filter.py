@@ -888,6 +888,9 @@ class Compiler:
                            extra={**operand.extra, "ref": outer})
         if operand.type == "interval":
             return Operand("datetime", outer(operand.field))
+        if operand.type == "json":
+            raise filter_error(f"{'/'.join(node.parts)} is a JSON value as a whole; name a "
+                               "member of it, e.g. properties/height", node.position)
         if operand.field:
             return Operand(operand.type, outer(operand.field))
         raise filter_error("this value cannot be compared across a to-many navigation",
