@@ -9,6 +9,7 @@ from functools import partial
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -127,6 +128,12 @@ def _not_found(request, exc: Http404, api: NinjaAPI):
     return api.create_response(request, {"detail": str(NOT_FOUND)}, status=404)
 
 
+def _unparseable_form(request, exc: MultiPartParserError, api: NinjaAPI):
+    # A multipart body Django cannot read (no boundary, cut off): the API's 400 like a JSON body
+    # that cannot be parsed, not Django's HTML page for it.
+    return api.create_response(request, {"detail": "Cannot parse request body"}, status=400)
+
+
 @csrf_exempt  # it changes nothing; the CSRF refusal would be the site's HTML page
 @with_request_language
 def not_found_under_the_api(request, path: str = ""):
@@ -140,6 +147,7 @@ api.add_exception_handler(Http404, partial(_not_found, api=api))
 api.add_exception_handler(AuthenticationError, partial(_not_authenticated, api=api))
 api.add_exception_handler(HttpError, partial(http_error, api=api))
 api.add_exception_handler(RequestDataTooBig, partial(body_too_large, api=api))
+api.add_exception_handler(MultiPartParserError, partial(_unparseable_form, api=api))
 
 api.add_router("/", reference_router)
 api.add_router("/partners", partners_router)

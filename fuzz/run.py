@@ -191,7 +191,7 @@ def server_tracebacks(workdir: Path) -> list[str]:
     for name in ("server.log", "error.log"):
         path = workdir / name
         text = path.read_text(errors="replace") if path.exists() else ""
-        blocks += [block[:3000] for block in text.split("Traceback (most recent call last)")[1:]]
+        blocks += text.split("Traceback (most recent call last)")[1:]
     return blocks
 
 

@@ -317,5 +317,20 @@ def test_a_path_no_operation_matches_answers_json(client, method, path):
     client.cookies["sessionid"] = "whatever"
     response = getattr(client, method)(path, headers={"Accept-Language": "en"})
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"].startswith("application/json")
+    assert "detail" in response.json()
     assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("content_type", [
+    "multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=x"])
+def test_an_upload_that_cannot_be_read_is_the_apis_400(client, call, token_for, coordinator,
+                                                        content_type):
+    """Found by the fuzzing pass: a multipart body without a usable boundary was Django's HTML
+    400 page (logged with a traceback); it is the API's JSON 400 like an unparseable JSON body."""
+    response = client.post("/api/v1/knowledge/documents", data=b"--x\r\nnothing",
+                           content_type=content_type,
+                           headers={"Authorization": f"Bearer {token_for(coordinator)}"})
+    assert response.status_code in (400, 422)
+    assert response["Content-Type"].startswith("application/json")
+    assert "detail" in response.json()
