@@ -80,8 +80,12 @@ def document_shared_errors(method: str, operation: dict) -> None:
         shared["403"] = ("Forbidden", "ErrorOut")
     if method == "get":
         shared["429"] = ("Too Many Requests", "ErrorOut")
+    # ninja keys the responses by int; the document must not name a status twice (as 401 and
+    # "401": JSON with duplicate keys, which Swagger UI's parser refuses).
+    listed = {str(status) for status in responses}
     for status, (description, schema_name) in shared.items():
-        responses.setdefault(status, _error_response(description, schema_name))
+        if status not in listed:
+            responses[int(status)] = _error_response(description, schema_name)
 
 
 class StadtallianzAPI(NinjaAPI):

@@ -334,3 +334,17 @@ def test_an_upload_that_cannot_be_read_is_the_apis_400(client, call, token_for, 
     assert response.status_code in (400, 422)
     assert response["Content-Type"].startswith("application/json")
     assert "detail" in response.json()
+
+
+def test_the_document_names_no_key_twice(client):
+    """JSON with a key twice (a status as 401 and as "401") is refused by Swagger UI's parser,
+    and a client reading it keeps one of the two at random."""
+    duplicates = []
+
+    def pairs(items):
+        keys = [key for key, _value in items]
+        duplicates.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(items)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=pairs)
+    assert duplicates == []
