@@ -120,7 +120,9 @@ def test_bad_scores_are_422_naming_the_field(client_for, project, team_member,
     change(body)
     response = _put(client_for(team_member), f"{BASE}/{draft.pk}/scores", body)
     assert response.status_code == 422, response.json()
-    assert [item["loc"][2:] for item in response.json()["detail"]] == [loc]
+    # The field's path ends the loc: ["body", "payload", …] from the schema, ["body", …] from
+    # the input limits of the parser (a NUL byte), which runs before the schema.
+    assert [item["loc"][-len(loc):] for item in response.json()["detail"]] == [loc]
     assert list(draft.scores.values_list("score", flat=True)) == [0] * 8
 
 
