@@ -31,9 +31,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-messages: $(VENV)/.installed
+# The catalogues are compiled again only when a .po file changed (two test passes that run at
+# once must not rewrite the .mo files under each other).
+PO_FILES := $(shell find stadtallianz -name '*.po' -not -path '*/node_modules/*')
+messages: $(VENV)/.messages
+
+$(VENV)/.messages: $(VENV)/.installed $(PO_FILES)
 	@command -v msgfmt >/dev/null || { echo "msgfmt missing: apt-get install gettext"; exit 1; }
 	DEBUG=true $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
+	touch $@
 
 # The browser tests drive Debian's Chromium; install it where it is missing.
 chromium:
