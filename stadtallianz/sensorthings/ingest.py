@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from stadtallianz.livinglabs.models import PrivacyLevel
 
+from . import privacy
 from .errors import StaError, bad_request
 from .models import (
     FLOAT_EXACT_INTEGER,
@@ -238,11 +239,18 @@ def _fill_features(observations: list[NewObservation], streams: dict[int, dict])
     datastream takes only that generated feature."""
     from .mqtt.notify import announce
 
-    named = {o.feature_of_interest_id for o in observations
-             if o.feature_of_interest_id is not None}
-    if named:
-        found = set(FeatureOfInterest.objects.filter(pk__in=named).values_list("pk", flat=True))
-        if missing := sorted(named - found):
+    # A named feature must be one the datastream's lab may know of (privacy.features_of_lab);
+    # one it may not is answered like a missing one, so its existence is not revealed.
+    named: dict[int, set[int]] = {}
+    for o in observations:
+        if o.feature_of_interest_id is not None:
+            named.setdefault(streams[o.datastream_id]["lab_id"], set()).add(
+                o.feature_of_interest_id)
+    for lab_id, features in named.items():
+        found = set(FeatureOfInterest.objects.filter(privacy.features_of_lab(lab_id),
+                                                     pk__in=features)
+                    .values_list("pk", flat=True))
+        if missing := sorted(features - found):
             raise bad_request(f"There is no FeatureOfInterest with id {missing[0]}.")
     aggregated = {d for d, row in streams.items()
                   if row["privacy_level"] == PrivacyLevel.AGGREGATED}

@@ -16,10 +16,11 @@ notifications, charts, CSV downloads, search) filters through these functions.
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from stadtallianz.livinglabs.models import PrivacyLevel
+from stadtallianz.livinglabs.models import LabToken, PrivacyLevel
 from stadtallianz.livinglabs.permissions import insider_labs
 
 from .auth import Caller
@@ -76,3 +77,10 @@ def features(caller: Caller) -> Q:
     readable = Observation.objects.filter(observations(caller),
                                           feature_of_interest=OuterRef("pk"))
     return Q(generated_from__isnull=False) | _insider(caller, "lab") | Q(Exists(readable))
+
+
+def features_of_lab(lab_id: int) -> Q:
+    """Features of interest a device of lab `lab_id` may know of, and so the only ones it may
+    link an observation to: linking a public observation to a feature it cannot see would
+    otherwise make that feature (perhaps where one person was counted) readable by everyone."""
+    return features(Caller(AnonymousUser(), LabToken(lab_id=lab_id)))

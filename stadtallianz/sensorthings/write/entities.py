@@ -28,8 +28,11 @@ OWNED_LINKS = {"Thing", "Location", "Datastream", "HistoricalLocation", "Observa
 
 def visible(entity: EntityType, caller):
     """The entities a caller may address at all: another lab's restricted datastreams (and
-    their observations) do not exist for it."""
+    their observations) do not exist for it, nor do features of interest it may not know of
+    (privacy.features), so it cannot link its observations to them."""
     objects = entity.model.objects.all()
+    if entity.name == "FeatureOfInterest":
+        return objects.filter(privacy.features(caller))
     if entity.name == "Datastream":
         return objects.filter(privacy.datastreams(caller))
     if entity.name == "Observation":
