@@ -4,10 +4,11 @@ Writer.update as a PATCH with a JSON object; updates link existing entities but 
 
 A lab token writes only in its own lab: what it creates belongs to its lab, it changes and
 deletes only its lab's entities, and links only its own lab's Things, Locations and Datastreams
-(Sensors, ObservedProperties and the FeaturesOfInterest it may know of of other labs may be
-linked, as they describe shared things, but not changed). Each request is one transaction: a deep insert that
-fails anywhere stores nothing. Observations are stored through ingest.store, which keeps the
-hourly aggregates, the datastream's time span and the aggregated windows right.
+(other labs' Sensors and ObservedProperties, and their FeaturesOfInterest it may know of, may
+be linked, as they describe shared things, but not changed). Each request is one transaction:
+a deep insert that fails anywhere stores nothing. Observations are stored through
+ingest.store, which keeps the hourly aggregates, the datastream's time span and the aggregated
+windows right.
 """
 
 from django.db import transaction
