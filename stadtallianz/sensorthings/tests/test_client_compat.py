@@ -2,13 +2,15 @@
 (frost_sta_client) against the real HTTP server (pytest-django's live_server). It authenticates
 with a lab token as HTTP Basic credentials, creates a Thing with its Location and a Datastream
 (reading each new id from the Location header), queries with $filter, pages through
-@iot.nextLink and creates observations as a DataArray."""
+@iot.nextLink, creates observations as a DataArray and patches with JSON Patch
+(`service.patch`, sent as application/json-patch+json)."""
 
 from datetime import UTC, datetime, timedelta
 
 import frost_sta_client as fsc
 import geojson
 import pytest
+import requests
 
 from stadtallianz.sensorthings import models as sta
 
@@ -82,3 +84,21 @@ def test_frost_client_creates_queries_pages_and_posts_a_data_array(service, lab)
     streams = list(latest)
     assert streams[0].observations.entities[0].result == 249.0
 
+
+def test_the_frost_client_patches_with_json_patch(service, lab):
+    location = fsc.Location(name="Boje", description="Boje im Aasee",
+                            encoding_type="application/geo+json",
+                            location=geojson.Point((7.6086, 51.9553)))
+    thing = fsc.Thing(name="Messboje", description="Boje", properties={"see": "Aasee"},
+                      locations=[location])
+    service.create(thing)
+    service.patch(thing, [{"op": "replace", "path": "/name", "value": "Boje Nord"},
+                          {"op": "add", "path": "/properties/tiefe", "value": 3}])
+    stored = sta.Thing.objects.get(pk=thing.id)
+    assert stored.name == "Boje Nord" and stored.properties == {"see": "Aasee", "tiefe": 3}
+    # A failing test operation: 409 Conflict, nothing changes.
+    with pytest.raises(requests.HTTPError) as failure:
+        service.patch(thing, [{"op": "test", "path": "/name", "value": "Boje Süd"},
+                              {"op": "replace", "path": "/name", "value": "nie"}])
+    assert failure.value.response.status_code == 409
+    assert sta.Thing.objects.get(pk=thing.id).name == "Boje Nord"
