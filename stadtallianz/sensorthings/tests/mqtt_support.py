@@ -109,6 +109,7 @@ class Subscriber:
         e.g. across a broker restart; it reconnects within a second."""
         self.messages: list[tuple[str, bytes]] = []
         self.redelivered = 0  # messages the broker marked as sent again (MQTT DUP)
+        self.dup_flags: list[bool] = []  # the DUP flag of each of `messages`
         self._lock = threading.Lock()
         self.subscribed = threading.Event()
         self.refused = threading.Event()
@@ -135,6 +136,7 @@ class Subscriber:
         with self._lock:
             self.messages.append((message.topic, message.payload))
             self.redelivered += bool(message.dup)
+            self.dup_flags.append(bool(message.dup))
 
     def received(self) -> list[tuple[str, bytes]]:
         with self._lock:
