@@ -59,7 +59,12 @@ def record(rejections: list[Rejection]) -> list[RejectedMessage]:
             excerpt="" if withheld else safe_excerpt(rejection.payload,
                                                      RejectedMessage.EXCERPT_LENGTH),
             size=len(rejection.payload)))
-    return RejectedMessage.objects.bulk_create(rows)
+    stored = RejectedMessage.objects.bulk_create(rows)
+    # A device that sends nothing but bad messages must not grow the table until the daily
+    # retention run: each batch leaves at most KEEP_PER_LAB records per lab.
+    for lab_id in {row.lab_id for row in rows}:
+        _trim(lab_id)
+    return stored
 
 
 def recent_for_lab(lab, limit: int = SHOWN_ON_TOKEN_PAGE):
@@ -73,19 +78,23 @@ def prune(now: datetime | None = None) -> int:
     now = now or timezone.now()
     deleted, _kinds = RejectedMessage.objects.filter(
         received_at__lt=now - timedelta(days=RejectedMessage.KEEP_DAYS)).delete()
-    keep = RejectedMessage.KEEP_PER_LAB
     crowded = (RejectedMessage.objects.order_by().values("lab_id")
-               .annotate(count=Count("id")).filter(count__gt=keep)
+               .annotate(count=Count("id")).filter(count__gt=RejectedMessage.KEEP_PER_LAB)
                .values_list("lab_id", flat=True))
-    for lab_id in crowded:
-        mine = RejectedMessage.objects.filter(lab_id=lab_id) if lab_id is not None else (
-            RejectedMessage.objects.filter(lab__isnull=True))
-        boundary = mine.order_by("-received_at", "-id").values_list("received_at", "id")[
-            keep:keep + 1]
-        if not boundary:
-            continue
-        (at, pk), = boundary
-        more, _kinds = mine.filter(received_at__lte=at).exclude(
-            received_at=at, id__gt=pk).delete()
-        deleted += more
+    return deleted + sum(_trim(lab_id) for lab_id in crowded)
+
+
+def _trim(lab_id: int | None) -> int:
+    """Deletes the lab's records beyond its newest KEEP_PER_LAB (lab None: those of no known
+    lab); returns how many."""
+    keep = RejectedMessage.KEEP_PER_LAB
+    mine = RejectedMessage.objects.filter(lab_id=lab_id) if lab_id is not None else (
+        RejectedMessage.objects.filter(lab__isnull=True))
+    boundary = mine.order_by("-received_at", "-id").values_list("received_at", "id")[
+        keep:keep + 1]
+    if not boundary:
+        return 0
+    (at, pk), = boundary
+    deleted, _kinds = mine.filter(received_at__lte=at).exclude(
+        received_at=at, id__gt=pk).delete()
     return deleted

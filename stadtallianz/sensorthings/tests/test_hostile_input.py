@@ -241,6 +241,21 @@ def test_retention_keeps_the_dead_letters_bounded(lab, other_lab, settings, monk
     assert sta.RejectedMessage.objects.filter(lab=other_lab).count() == 3
 
 
+@pytest.mark.django_db
+def test_a_flood_of_bad_messages_is_bounded_before_the_retention_run(lab, make_datastream,
+                                                                      monkeypatch):
+    monkeypatch.setattr(sta.RejectedMessage, "KEEP_PER_LAB", 5)
+    stream = make_datastream(lab)
+    now = datetime.now(UTC)
+    for batch in range(3):
+        deadletters.record([deadletters.Rejection(
+            topic="t", payload=b"{", reason=f"batch {batch}", datastream_id=stream.pk,
+            received_at=now + timedelta(seconds=batch)) for _i in range(4)])
+    kept = sta.RejectedMessage.objects.filter(lab=lab)
+    assert kept.count() == 5
+    assert set(kept.values_list("reason", flat=True)) == {"batch 1", "batch 2"}
+
+
 # --- over HTTP ---------------------------------------------------------------------------------
 
 HTTP_BODIES = [
