@@ -24,15 +24,16 @@ the requests.
   for that entity, e.g. `$1/Datastreams`.
 - An anonymous read inside a batch counts against the read rate limit (ANON_READ_RATE) like a
   read of its own; over it, that request is answered 429.
-- Bounds: at most MAX_REQUESTS requests per batch and MAX_ANSWER_BYTES of inner answers (beyond
-  that, processing stops with a 413 for the request that went over); the body is read with the
-  same input limits as every write (docs/api.md).
+- Bounds: at most MAX_REQUESTS requests per batch and STA_MAX_RESPONSE_BYTES of inner answers
+  together, the bound of one answer (beyond that, processing stops with a 413 for the request
+  that went over); the body is read with the same input limits as every write (docs/api.md).
 - The multipart/mixed batch format of SensorThings 1.0 is not supported (415).
 """
 
 import json
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse, QueryDict
 
@@ -43,7 +44,6 @@ from .query.serialize import base_url_of
 from .write.values import request_json
 
 MAX_REQUESTS = 100
-MAX_ANSWER_BYTES = 32 * 1024 * 1024
 METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
 # The members of the outer request's META that describe the request itself; an inner request
 # gets its own.
@@ -222,9 +222,11 @@ class _Batch:
         content = (b"".join(response.streaming_content) if response.streaming
                    else response.content)
         self.answer_bytes += len(content)
-        if self.answer_bytes > MAX_ANSWER_BYTES:
+        # The whole batch answer is held to the bound of one answer (STA_MAX_RESPONSE_BYTES).
+        limit = settings.STA_MAX_RESPONSE_BYTES
+        if self.answer_bytes > limit:
             self.too_large = True
-            error = StaError(f"The answers of this batch exceed {MAX_ANSWER_BYTES // 2**20} MB; "
+            error = StaError(f"The answers of this batch exceed {limit // 2**20} MB; "
                              "send fewer or smaller requests per batch.", 413)
             return self._answer_of(item, error.response(), error.response().content)
         return self._answer_of(item, response, content)
