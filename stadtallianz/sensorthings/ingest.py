@@ -319,6 +319,9 @@ def _create_sent_features(observations: list[NewObservation], streams: dict[int,
     from .write.values import convert
 
     entity = ENTITY_TYPES["FeatureOfInterest"]
+    # A device usually sends the same feature with every value: one lookup per distinct
+    # feature and lab in the batch, not one per message.
+    found: dict[tuple[int, str], int] = {}
     for o in observations:
         if o.new_feature is None:
             continue
@@ -334,15 +337,17 @@ def _create_sent_features(observations: list[NewObservation], streams: dict[int,
             elif prop.required and name != "id":
                 raise bad_request(f"FeatureOfInterest: the property {name} is required.")
         lab_id = streams[o.datastream_id]["lab_id"]
-        same = [pk for pk, *values in FeatureOfInterest.objects.filter(
-            lab_id=lab_id, generated_from=None, name=fields["name"]).order_by("pk")
-            .values_list("pk", *fields) if values == list(fields.values())]
-        if same:
-            o.feature_of_interest_id = same[0]
-        else:
-            o.feature_of_interest_id = FeatureOfInterest.objects.create(lab_id=lab_id,
-                                                                        **fields).pk
-            announce("FeatureOfInterest", [o.feature_of_interest_id])
+        key = (lab_id, json.dumps(fields, sort_keys=True, default=str))
+        if key not in found:
+            same = [pk for pk, *values in FeatureOfInterest.objects.filter(
+                lab_id=lab_id, generated_from=None, name=fields["name"]).order_by("pk")
+                .values_list("pk", *fields) if values == list(fields.values())]
+            if same:
+                found[key] = same[0]
+            else:
+                found[key] = FeatureOfInterest.objects.create(lab_id=lab_id, **fields).pk
+                announce("FeatureOfInterest", [found[key]])
+        o.feature_of_interest_id = found[key]
         o.new_feature = None
 
 

@@ -204,3 +204,24 @@ def test_the_service_root_advertises_the_subscribers_listener_and_the_devices(cl
     settings.MQTT_SUBSCRIBE_URL = ""  # one listener for both
     body = client.get("/sta/v1.1").json()["serverSettings"]
     assert body[receive]["endpoints"] == body[create]["endpoints"]
+
+
+def test_a_batch_with_the_same_inline_feature_looks_it_up_once(lab, make_datastream):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    stream = make_datastream(lab)
+    feature = {"name": "Steg", "description": "Am Steg", "encodingType": "application/geo+json",
+               "feature": {"type": "Point", "coordinates": [7.6, 51.95]}}
+
+    def queries_for(count: int, start: int) -> int:
+        batch = [ingest.NewObservation(stream.pk, NOW + timedelta(seconds=start + i), float(i),
+                                       new_feature=dict(feature)) for i in range(count)]
+        with CaptureQueriesContext(connection) as queries:
+            ingest.store(batch, lab_id=lab.pk)
+        return len(queries)
+
+    queries_for(1, 0)  # the feature exists from here on
+    assert queries_for(2, 100) == queries_for(40, 200)
+    assert sta.FeatureOfInterest.objects.filter(name="Steg").count() == 1
+    assert sta.Observation.objects.filter(datastream=stream).count() == 43
