@@ -131,6 +131,18 @@ def terminate_other_connections(seconds: float):
     assert terminated > 0
 
 
+def execute_when_unlocked(database: sqlite3.Connection, statement: str, within: float = 10):
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            database.execute(statement)
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def hold_the_sqlite_write_lock(seconds: float):
     """Another connection takes the write lock, as a long write elsewhere would: the bridge
     gets "database table is locked" until it is released."""
@@ -140,8 +152,12 @@ def hold_the_sqlite_write_lock(seconds: float):
                              isolation_level=None, check_same_thread=False)
     try:
         locker.execute("BEGIN IMMEDIATE")
-        locker.execute("UPDATE sensorthings_datastream SET name = name WHERE id = -1")
-        locker.execute("UPDATE sensorthings_observation SET result_number = 0 WHERE id = -1")
+        # The in-memory test database uses a shared cache, whose table locks are refused at once
+        # ("table is locked") rather than waited for while the bridge is reading that table, so
+        # the locker waits its turn as a real writer would.
+        for statement in ("UPDATE sensorthings_datastream SET name = name WHERE id = -1",
+                          "UPDATE sensorthings_observation SET result_number = 0 WHERE id = -1"):
+            execute_when_unlocked(locker, statement)
         time.sleep(seconds)
         locker.execute("ROLLBACK")
     finally:
