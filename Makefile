@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/stadtallianz
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup demo bench lint messages clean fuzz fuzz-ci
+.PHONY: run test setup demo bench lint messages clean fuzz fuzz-ci chromium mosquitto-plugin
 
 run: setup
 	DEBUG=true $(MANAGE) migrate --noinput
@@ -15,7 +15,7 @@ run: setup
 	DEBUG=true SITE_NAME="$${SITE_NAME:-Allianz Smart City Münster}" $(MANAGE) demo
 	DEBUG=true SITE_NAME="$${SITE_NAME:-Allianz Smart City Münster}" $(MANAGE) runserver $(HOST)
 
-test: setup chromium
+test: setup chromium mosquitto-plugin
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Installs Python and npm dependencies and compiles the translations; skips what is up to date.
@@ -46,6 +46,20 @@ chromium:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: sudo apt-get install chromium"; exit 1; fi; }
+
+# Mosquitto's publisher plugin (contrib/mosquitto/, docs/deployment.md "MQTT"), built with
+# Debian's Mosquitto headers, which are installed where they are missing.
+PUBLISHER_PLUGIN := var/mosquitto/stadtallianz_publisher.so
+mosquitto-plugin: $(PUBLISHER_PLUGIN)
+
+$(PUBLISHER_PLUGIN): contrib/mosquitto/stadtallianz_publisher.c
+	@test -f /usr/include/mosquitto_plugin.h -a -f /usr/include/mosquitto.h || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    apt-get install -y -qq gcc mosquitto-dev libmosquitto-dev >/dev/null; \
+	  else echo "Mosquitto's headers are missing: sudo apt-get install gcc mosquitto-dev" \
+	    "libmosquitto-dev"; exit 1; fi; }
+	mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o $@ $<
 
 demo: setup
 	DEBUG=true $(MANAGE) migrate --noinput

@@ -321,6 +321,11 @@ MQTT_SELECT_TOPICS = [topic for topic in env("MQTT_SELECT_TOPICS", "").split(";"
 # Where devices' messages land (the device listener's mount_point): the bridge reads
 # <prefix>v1.1/Datastreams(<id>)/Observations; subscribers never see these raw payloads.
 MQTT_INGEST_PREFIX = env("MQTT_INGEST_PREFIX", "ingest/")
+# The broker runs contrib/mosquitto/stadtallianz_publisher.c from this path (`make
+# mosquitto-plugin`): every device message names the token that sent it, so the bridge checks
+# it against that token's lab and devices may use every MQTT create topic of SensorThings 1.1.
+# Empty: the ACL alone decides, per datastream topic (docs/deployment.md "MQTT").
+MQTT_PUBLISHER_PLUGIN = env("MQTT_PUBLISHER_PLUGIN", "")
 # The bridge's client id: stable, so the broker keeps its session (and unacknowledged messages)
 # while it is down.
 MQTT_CLIENT_ID = env("MQTT_CLIENT_ID", "stadtallianz-bridge")

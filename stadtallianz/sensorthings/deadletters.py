@@ -31,17 +31,22 @@ class Rejection:
     reason: str
     datastream_id: int | None  # the datastream the topic or the payload names, if any
     received_at: datetime
+    publisher: str | None = None  # the token's user name, where the publisher plugin names it
 
 
 def record(rejections: list[Rejection]) -> list[RejectedMessage]:
-    """Stores the rejections, each with the lab of its datastream and the user names of that
-    lab's active tokens (MQTT does not tell who published; the broker lets only those tokens
-    publish on a lab's topics)."""
+    """Stores the rejections. One whose publisher is named (the publisher plugin) belongs to
+    that token's lab, whatever datastream it names. Otherwise it belongs to the lab of its
+    datastream, with the user names of that lab's active tokens: without the plugin MQTT does
+    not tell who published, and the broker lets only those tokens publish on a lab's topics."""
     if not rejections:
         return []
     named = {r.datastream_id for r in rejections if r.datastream_id is not None}
     streams = {row[0]: row[1:] for row in Datastream.objects.filter(pk__in=named)
                .values_list("pk", "lab_id", "privacy_level")}
+    publishers = dict(LabToken.objects.filter(
+        username__in={r.publisher for r in rejections if r.publisher})
+        .values_list("username", "lab_id"))
     users: dict[int, list[str]] = {}
     for lab_id, username in (LabToken.objects.active()
                              .filter(lab_id__in={lab for lab, _level in streams.values()})
@@ -49,12 +54,16 @@ def record(rejections: list[Rejection]) -> list[RejectedMessage]:
         users.setdefault(lab_id, []).append(username)
     rows = []
     for rejection in rejections:
-        lab_id, level = streams.get(rejection.datastream_id, (None, None))
+        stream_lab_id, level = streams.get(rejection.datastream_id, (None, None))
         withheld = level == PrivacyLevel.AGGREGATED
+        if rejection.publisher:
+            lab_id, username = publishers.get(rejection.publisher), rejection.publisher
+        else:
+            lab_id, username = stream_lab_id, ", ".join(users.get(stream_lab_id, []))
         rows.append(RejectedMessage(
             received_at=rejection.received_at, lab_id=lab_id,
             topic=safe_excerpt(rejection.topic, TOPIC_LENGTH)[:TOPIC_LENGTH],
-            username=", ".join(users.get(lab_id, []))[:USERNAME_LENGTH],
+            username=safe_excerpt(username, USERNAME_LENGTH)[:USERNAME_LENGTH],
             reason=safe_excerpt(rejection.reason, RejectedMessage.REASON_LENGTH),
             excerpt="" if withheld else safe_excerpt(rejection.payload,
                                                      RejectedMessage.EXCERPT_LENGTH),

@@ -290,8 +290,10 @@ class RejectedMessage(models.Model):
 
     Bounded: the excerpt is the first EXCERPT_LENGTH characters, made storable and printable
     (core/jsonlimits.safe_excerpt); the retention job keeps KEEP_DAYS days and at most
-    KEEP_PER_LAB records per lab. MQTT does not tell the bridge who published a message, so
-    `username` is the user name of the lab token(s) allowed to publish on the topic.
+    KEEP_PER_LAB records per lab. `username` is the token that published it where the broker's
+    publisher plugin names it (MQTT_PUBLISHER_PLUGIN); without the plugin MQTT does not tell the
+    bridge who published, and it is the user name of the lab token(s) allowed to publish on the
+    topic.
     """
 
     KEEP_DAYS = 30

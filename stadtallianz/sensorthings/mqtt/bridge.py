@@ -21,6 +21,10 @@ How:
   broker delivers the unacknowledged ones again (dedupe skips them), so an acknowledgement can
   never reach a message it was not meant for.
 - The broker unreachable: paho reconnects with exponential back-off (1 s doubling to 60 s).
+- With `named_publishers` (the broker runs the publisher plugin, MQTT_PUBLISHER_PLUGIN), each
+  message carries the user name of the token that sent it in its topic: it is stored only when
+  that token is active and its lab may write the datastream (and know the feature) it names, as
+  over HTTP; otherwise it is rejected and recorded under that token's lab.
 """
 
 import logging
@@ -74,13 +78,15 @@ class Bridge:
     def __init__(self, *, url: str, prefix: str, client_id: str, batch_size: int = 1000,
                  batch_wait: float = 0.05, progress_every: float = 10.0,
                  stop: threading.Event | None = None, ready: threading.Event | None = None,
-                 share: str = "", session_expiry: int = NEVER_EXPIRES):
+                 share: str = "", session_expiry: int = NEVER_EXPIRES,
+                 named_publishers: bool = False):
         if not prefix:
             # Without a prefix the bridge would read its own notifications as new observations,
             # and subscribers would see raw device payloads.
             raise ValueError("MQTT_INGEST_PREFIX must not be empty (e.g. 'ingest/').")
         self.url, self.prefix, self.client_id, self.share = url, prefix, client_id, share
         self.session_expiry = session_expiry
+        self.named_publishers = named_publishers
         self.batch_size, self.batch_wait, self.progress_every = (batch_size, batch_wait,
                                                                  progress_every)
         self.stop = stop or threading.Event()
@@ -133,7 +139,7 @@ class Bridge:
         # would otherwise come again with every reconnect.
         client.subscribe([(topic, SubscribeOptions(
             qos=1, retainHandling=SubscribeOptions.RETAIN_DO_NOT_SEND))
-                          for topic in topics.ingest_subscriptions(self.prefix, self.share)])
+                          for topic in self._subscriptions()])
         self.connected.set()
 
     def _on_subscribe(self, _client, _userdata, _mid, reason_codes, _properties):
@@ -157,6 +163,10 @@ class Bridge:
         self.inbox.put(Received(self._connection, message.mid, message.qos, topic,
                                 message.payload))
 
+    def _subscriptions(self) -> list[str]:
+        return topics.ingest_subscriptions(self.prefix, self.share,
+                                           named_publishers=self.named_publishers)
+
     def _acknowledge(self, batch: list[Received]) -> None:
         with self._ack_lock:
             for item in batch:
@@ -172,7 +182,7 @@ class Bridge:
         notify.PUBLISHER.use(self.url, background=True, client_id=self.client_id)
         self.client.loop_start()
         log.info("MQTT bridge %s reading %s", self.client_id,
-                 ", ".join(topics.ingest_subscriptions(self.prefix, self.share)))
+                 ", ".join(self._subscriptions()))
         last_progress, last_received = time.monotonic(), 0
         try:
             while not self.stop.is_set():
@@ -241,7 +251,8 @@ class Bridge:
         self._rejected = []
         good = []
         for item in batch:
-            ingest_topic = topics.parse_ingest(item.topic, self.prefix)
+            ingest_topic = topics.parse_ingest(item.topic, self.prefix,
+                                               named_publishers=self.named_publishers)
             datastream_id = ingest_topic.datastream_id if ingest_topic else None
             try:
                 if ingest_topic is None:
@@ -267,8 +278,11 @@ class Bridge:
 
         self.counters.bad += 1
         log.warning("dropped a message on %s: %s", item.topic, reason)
-        self._rejected.append(Rejection(topic=item.topic, payload=item.payload, reason=reason,
-                                        datastream_id=datastream_id, received_at=timezone.now()))
+        self._rejected.append(Rejection(
+            topic=item.topic, payload=item.payload, reason=reason, datastream_id=datastream_id,
+            received_at=timezone.now(),
+            publisher=topics.publisher_of(item.topic, self.prefix) if self.named_publishers
+            else None))
 
     def _record_rejected(self) -> None:
         """The batch's rejected messages into the dead-letter record, before they are
@@ -300,18 +314,24 @@ class Bridge:
         except Exception:  # noqa: BLE001 - the halving below isolates what fails
             log.exception("looking up the datastreams of %d message(s) failed", len(items))
             known = None
-        pending = []
+        labs = self._publishers_labs(items)
+        pending: dict[int | None, list] = {}  # by the lab that may write them (None: any)
         for item, observation in items:
-            if known is None or observation.datastream_id in known:
-                pending.append((item, observation))
+            lab_id = labs.get(item.topic) if self.named_publishers else None
+            if self.named_publishers and lab_id is None:
+                self._bad(item, f"The token {topics.publisher_of(item.topic, self.prefix)} is "
+                                "not active (revoked or expired).", observation.datastream_id)
+            elif known is None or observation.datastream_id in known:
+                pending.setdefault(lab_id, []).append((item, observation))
             else:
                 self._bad(item, f"Datastream {observation.datastream_id} does not exist",
                           observation.datastream_id)
-        parts = [pending] if pending else []
+        parts = [(lab_id, part) for lab_id, part in pending.items()]
         while parts:
-            part = parts.pop()
+            lab_id, part = parts.pop()
             try:
-                ids = self._with_database(lambda part=part: self._store_part(part))
+                ids = self._with_database(
+                    lambda part=part, lab_id=lab_id: self._store_part(part, lab_id))
             except _Stopping:
                 raise
             except Exception as error:  # noqa: BLE001 - isolated below, never retried forever
@@ -324,11 +344,24 @@ class Bridge:
                               part[0][1].datastream_id)
                 else:
                     half = len(part) // 2
-                    parts.extend([part[half:], part[:half]])
+                    parts.extend([(lab_id, part[half:]), (lab_id, part[:half])])
                 continue
             stored = sum(1 for pk in ids if pk is not None)
             self.counters.stored += stored
             self.counters.duplicates += len(ids) - stored
+
+    def _publishers_labs(self, items) -> dict[str, int]:
+        """Topic -> the lab of the active token that published on it (named publishers)."""
+        from stadtallianz.livinglabs.models import LabToken
+
+        if not self.named_publishers or not items:
+            return {}
+        by_topic = {item.topic: topics.publisher_of(item.topic, self.prefix)
+                    for item, _observation in items}
+        labs = self._with_database(lambda: dict(
+            LabToken.objects.active().filter(username__in=set(by_topic.values()))
+            .values_list("username", "lab_id")))
+        return {topic: labs[name] for topic, name in by_topic.items() if name in labs}
 
     @staticmethod
     def _existing_datastreams(ids) -> set[int]:
@@ -337,12 +370,14 @@ class Bridge:
         return set(Datastream.objects.filter(pk__in=ids).values_list("pk", flat=True))
 
     @staticmethod
-    def _store_part(part):
+    def _store_part(part, lab_id: int | None):
         from .. import ingest
 
         # Copies: ingest fills in generated features, which a failed (rolled back) attempt
-        # must not leave behind for the next one.
-        return ingest.store([replace(observation) for _item, observation in part], lab_id=None)
+        # must not leave behind for the next one. lab_id None: the broker's ACL let the device
+        # write only its own lab's datastream topics.
+        return ingest.store([replace(observation) for _item, observation in part],
+                            lab_id=lab_id)
 
     def _with_database(self, call):
         def count():

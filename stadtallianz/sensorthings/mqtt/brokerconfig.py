@@ -2,7 +2,10 @@
 (`stadtallianz mosquitto-config`, docs/deployment.md "MQTT").
 
 - Each active lab token is a broker user (its username, the `$7$` PBKDF2 hash stored with the
-  token): it may write the ingest topics of its lab's datastreams and nothing else.
+  token): it may write the ingest topics of its lab's datastreams and nothing else. With the
+  publisher plugin (`named_publishers`), which names the token in every message's topic, it may
+  write every ingest topic of §14.1 and the bridge checks the lab: the ACL then no longer
+  changes when a datastream is created, so a new datastream can receive at once.
 - The bridge's own user reads the ingest prefix and writes the notifications (`v1.1/#`).
 - Anonymous clients read the notifications only.
 
@@ -66,22 +69,25 @@ def password_file(tokens, bridge_user: str | None, bridge_password: str | None,
 
 
 def acl_file(tokens, streams_by_lab: dict[int, list[int]], *, prefix: str,
-             bridge_user: str | None) -> str:
+             bridge_user: str | None, named_publishers: bool = False) -> str:
     lines = [HEADER,
              "# Anonymous clients: the notifications only.",
              f"topic read {topics.VERSION}/#", ""]
     if bridge_user:
         lines += ["# The bridge: reads what devices publish, writes the notifications.",
                   f"user {bridge_user}",
-                  f"topic read {prefix}{topics.VERSION}/#",
+                  f"topic read {prefix}#",
                   f"topic write {topics.VERSION}/#", ""]
     for token in tokens:
         # The name is the operator's text: no control character may start a line of rules.
         name = "".join(c if c.isprintable() else " " for c in token.name)[:100]
         lines.append(f"# lab {token.lab_id}: {name}")
         lines.append(f"user {token.username}")
-        lines.extend(f"topic write {prefix}{topics.device_topic(pk)}"
-                     for pk in streams_by_lab.get(token.lab_id, []))
+        if named_publishers:
+            lines.extend(f"topic write {prefix}{topic}" for topic in topics.DEVICE_TOPIC_FILTERS)
+        else:
+            lines.extend(f"topic write {prefix}{topics.device_topic(pk)}"
+                         for pk in streams_by_lab.get(token.lab_id, []))
         lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -89,16 +95,19 @@ def acl_file(tokens, streams_by_lab: dict[int, list[int]], *, prefix: str,
 def mosquitto_conf(*, password_path, acl_path, public_port: int = 1883,
                    device_port: int = 1884, prefix: str = "ingest/",
                    persistence_dir: str = "/var/lib/mosquitto/", bind: str = "",
-                   log_dest: str = "syslog") -> str:
+                   log_dest: str = "syslog", publisher_plugin: str = "") -> str:
     """The Mosquitto configuration the documentation recommends (also what the tests start)."""
     host = f" {bind}" if bind else ""
+    plugin = (f"\n# Names the token that sent each device message in its topic "
+              f"(MQTT_PUBLISHER_PLUGIN).\nplugin {publisher_plugin}\n"
+              f"plugin_opt_ingest_prefix {prefix}\n" if publisher_plugin else "")
     return f"""\
 # Stadtallianz: notifications for everyone, ingest for devices (docs/deployment.md "MQTT").
 per_listener_settings false
 allow_anonymous true
 password_file {password_path}
 acl_file {acl_path}
-
+{plugin}
 # Keep what was accepted across restarts (the bridge's session and its unacknowledged messages).
 persistence true
 persistence_location {persistence_dir}

@@ -7,6 +7,12 @@ listener has a `mount_point` (MQTT_INGEST_PREFIX, e.g. `ingest/`), so the broker
 messages under `ingest/v1.1/…`, which only the bridge may read. The platform's notifications go
 to the plain `v1.1/…` topics, which anyone may subscribe to: a raw device payload never reaches
 a subscriber.
+
+With the publisher plugin (contrib/mosquitto/stadtallianz_publisher.c, MQTT_PUBLISHER_PLUGIN) the
+broker files a device's message under `ingest/from/<token user name>/v1.1/…`: the bridge then
+knows which token sent it and checks it against that token's lab, so that a device may use every
+topic of §14.1 (the datastream named in the payload too) and a new datastream can receive at
+once.
 """
 
 import re
@@ -20,6 +26,11 @@ _DATASTREAM_OBSERVATIONS = re.compile(rf"^{re.escape(VERSION)}/Datastreams\((\d{
 _FEATURE_OBSERVATIONS = re.compile(rf"^{re.escape(VERSION)}/FeaturesOfInterest\((\d{{1,18}})\)"
                                    r"/Observations$")
 _OBSERVATIONS = f"{VERSION}/Observations"
+# What the publisher plugin puts between the ingest prefix and the publisher's user name.
+PUBLISHER_MARK = "from/"
+# The create topics of §14.1 as topic filters (`+` is `Datastreams(7)`, `FeaturesOfInterest(3)`,
+# and anything else in that level, which parse_ingest refuses).
+DEVICE_TOPIC_FILTERS = (f"{VERSION}/+/Observations", _OBSERVATIONS)
 
 
 @dataclass(frozen=True)
@@ -28,28 +39,48 @@ class IngestTopic:
     datastream_id: int | None
     # The feature of interest named by `v1.1/FeaturesOfInterest(<id>)/Observations`.
     feature_of_interest_id: int | None = None
+    # The broker user (lab token) that published it, where the publisher plugin names it.
+    publisher: str | None = None
 
 
-def ingest_subscriptions(prefix: str, share: str = "") -> list[str]:
+def ingest_subscriptions(prefix: str, share: str = "", *,
+                         named_publishers: bool = False) -> list[str]:
     """The topic filters the bridge subscribes to (a wildcard is a whole topic level, so
     `Datastreams(+)` cannot be one: parse_ingest picks the datastreams out). With `share`,
     an MQTT 5 shared subscription: the broker hands each message to one of the bridges of
-    that group."""
+    that group. With `named_publishers`, only what the publisher plugin filed under a user
+    name: a message without one is never read."""
     group = f"$share/{share}/" if share else ""
-    return [f"{group}{prefix}{VERSION}/+/Observations", f"{group}{prefix}{_OBSERVATIONS}"]
+    base = f"{prefix}{PUBLISHER_MARK}+/" if named_publishers else prefix
+    return [f"{group}{base}{topic}" for topic in DEVICE_TOPIC_FILTERS]
 
 
-def parse_ingest(topic: str, prefix: str) -> IngestTopic | None:
+def publisher_of(topic: str, prefix: str) -> str | None:
+    """The user name the publisher plugin filed the message under, if any."""
+    head = f"{prefix}{PUBLISHER_MARK}"
+    if not topic.startswith(head):
+        return None
+    name, separator, _rest = topic[len(head):].partition("/")
+    return name if separator and name else None
+
+
+def parse_ingest(topic: str, prefix: str, *, named_publishers: bool = False) -> IngestTopic | None:
     """The ingest topic a message arrived on, or None when it is none of ours."""
     if not topic.startswith(prefix):
         return None
     rest = topic[len(prefix):]
+    publisher = None
+    if named_publishers:
+        publisher = publisher_of(topic, prefix)
+        if publisher is None:
+            return None
+        rest = rest[len(PUBLISHER_MARK) + len(publisher) + 1:]
     if rest == _OBSERVATIONS:
-        return IngestTopic(None)
+        return IngestTopic(None, publisher=publisher)
     if match := _DATASTREAM_OBSERVATIONS.match(rest):
-        return IngestTopic(int(match[1]))
+        return IngestTopic(int(match[1]), publisher=publisher)
     if match := _FEATURE_OBSERVATIONS.match(rest):
-        return IngestTopic(None, int(match[1]))
+        return IngestTopic(None, int(match[1]), publisher=publisher)
     return None
 
 

@@ -189,6 +189,26 @@ def test_ingest_topics_of_the_standard_are_recognised():
         assert topics.parse_ingest(other, "in/") is None
 
 
+def test_named_publishers_come_only_from_the_plugins_topics():
+    def parse(topic):
+        return topics.parse_ingest(topic, "in/", named_publishers=True)
+
+    assert parse("in/from/lab_1a2b3c4d/v1.1/Observations") == topics.IngestTopic(
+        None, publisher="lab_1a2b3c4d")
+    assert parse("in/from/lab_1a2b3c4d/v1.1/Datastreams(17)/Observations") == (
+        topics.IngestTopic(17, publisher="lab_1a2b3c4d"))
+    assert parse("in/from/lab_1a2b3c4d/v1.1/FeaturesOfInterest(4)/Observations") == (
+        topics.IngestTopic(None, 4, publisher="lab_1a2b3c4d"))
+    # Without a name (the plugin is not running), with an empty one, or a name followed by
+    # what a device wrote to look like another name: none of ours.
+    for other in ("in/v1.1/Observations", "in/from//v1.1/Observations",
+                  "in/from/lab_1a2b3c4d", "in/from/lab_1a2b3c4d/from/lab_9/v1.1/Observations",
+                  "in/from/lab_1a2b3c4d/v1.1/Things(1)/Observations"):
+        assert parse(other) is None, other
+    assert topics.ingest_subscriptions("in/", named_publishers=True) == [
+        "in/from/+/v1.1/+/Observations", "in/from/+/v1.1/Observations"]
+
+
 def test_the_service_root_advertises_the_subscribers_listener_and_the_devices(client, settings):
     spec = "http://www.opengis.net/spec/iot_sensing/1.1/req/"
     create = spec + "create-observations-via-mqtt/observations-creation"

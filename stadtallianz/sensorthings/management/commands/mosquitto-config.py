@@ -165,7 +165,8 @@ class Command(BaseCommand):
             tokens, self.bridge_user, self.bridge_password,
             brokerconfig.existing_hashes(password_path)), options["group"])
         changed |= _write_if_changed(acl_path, brokerconfig.acl_file(
-            tokens, streams_by_lab, prefix=self.prefix, bridge_user=self.bridge_user),
+            tokens, streams_by_lab, prefix=self.prefix, bridge_user=self.bridge_user,
+            named_publishers=bool(settings.MQTT_PUBLISHER_PLUGIN)),
             options["group"])
         streams = sum(len(pks) for pks in streams_by_lab.values())
         if changed or not quiet:

@@ -58,6 +58,7 @@ class Command(BaseCommand):
                 batch_wait=max(0.0, options["batch_wait"]) / 1000,
                 progress_every=options["progress_every"], stop=stop,
                 ready=options.get("ready_event"), share=options["share"],
+                named_publishers=bool(settings.MQTT_PUBLISHER_PLUGIN),
                 **({"session_expiry": options["session_expiry"]}
                    if options["session_expiry"] is not None else {}))
         except ValueError as error:
