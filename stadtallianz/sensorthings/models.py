@@ -282,6 +282,29 @@ class DeliveryReceipt(models.Model):
         return f"{self.datastream_id}: {self.message_key}"
 
 
+class PendingAnnouncement(models.Model):
+    """Notifications of new entities the MQTT bridge owes its subscribers (an outbox): written
+    in the transaction that stores the entities, deleted once the broker has taken every
+    message of them (QoS 2 complete). A bridge killed between the two announces what it left
+    when it starts again with the same client id (mqtt/notify.py), so a crash loses no
+    notification; one killed after the broker took them but before the row was deleted
+    announces them once more (at least once, in that narrow window)."""
+
+    id = models.BigAutoField(primary_key=True)
+    # The MQTT client id of the bridge that owes them: only that bridge sends them on restart
+    # (another bridge of a shared subscription is still announcing its own).
+    bridge = models.CharField(max_length=200)
+    entity = models.CharField(max_length=40)
+    ids = models.JSONField()
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["bridge", "id"], name="sta_pendingann_bridge")]
+
+    def __str__(self):
+        return f"{self.entity} {self.ids[:3]}… ({self.bridge})"
+
+
 class RejectedMessage(models.Model):
     """A device message the MQTT bridge could not store (a dead letter): not JSON, over an input
     limit, an unknown datastream, a value the datastream refuses. The bridge acknowledges it

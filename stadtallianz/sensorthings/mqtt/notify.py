@@ -16,7 +16,10 @@ The bridge announces what it stores from a thread of its own, at QoS 2 on a sess
 (mqtt/wire.py), and never gives up on a notification: when the database is away while the
 notification is built, the thread replaces its connection and tries again (core/recovery.py);
 when the broker is away or restarts in the middle of a batch, the batch goes on from where it
-was once the broker is back, so nothing is lost and nothing is delivered twice. Meanwhile the
+was once the broker is back, so nothing is lost and nothing is delivered twice. What it owes is
+also written to the database in the transaction that stores the entities (PendingAnnouncement,
+deleted once the broker took every message): a bridge killed between its commit and its
+announcement sends the rest when it starts again. Meanwhile the
 bridge waits (the backlog is small), so storing and announcing resume together. Subscribers
 that must not miss a notification across a broker restart subscribe at QoS 1 or 2 with a
 persistent session (docs/deployment.md).
@@ -75,6 +78,8 @@ class Publisher:
         self._released = threading.Event()
         self._flow_connection = None  # the background thread's own (QoS 2, kept session)
         self._flow_client_id = "stadtallianz-bridge-notify"
+        self._bridge_id = None  # the bridge's client id, whose outbox rows this process owns
+        self._owed_here: set[int] = set()  # outbox rows written by this process
         self.last_failure = ""
 
     def use(self, url: str, *, background: bool = False, client_id: str = "") -> None:
@@ -86,6 +91,7 @@ class Publisher:
             # The session of the bridge's notifications (QoS 2 flows resume in it).
             self._flow_client_id = f"{client_id or 'stadtallianz-bridge'}-notify"
             if background and self._worker is None:
+                self._bridge_id = client_id or "stadtallianz-bridge"
                 self._released = threading.Event()
                 self._queue = queue.Queue(maxsize=BACKGROUND_BACKLOG)
                 self._worker = threading.Thread(target=self._work, args=(self._queue,),
@@ -103,31 +109,88 @@ class Publisher:
             worker.join(RELEASE_GRACE + 30)
         with self._lock:
             self.bridge_url = None
+            self._bridge_id = None
+
+    def owe(self, entity_name: str, ids: list[int]) -> int | None:
+        """In the bridge: writes the creations to announce into the outbox, in the transaction
+        that stores them; returns the row's id (None outside the bridge)."""
+        from ..models import PendingAnnouncement
+
+        if self._queue is None or self._bridge_id is None:
+            return None
+        owed = PendingAnnouncement.objects.create(bridge=self._bridge_id, entity=entity_name,
+                                                  ids=ids).pk
+        self._owed_here.add(owed)
+        return owed
 
     def submit(self, entity_name: str, ids: list[int], created: bool,
-               changed: dict[int, set[str]] | None = None) -> None:
+               changed: dict[int, set[str]] | None = None, owed: int | None = None) -> None:
         """Called after the commit: in the background thread if there is one, else here."""
         work = self._queue
         if work is not None:
             # Waits when far behind: nothing is dropped.
-            work.put((entity_name, ids, created, changed))
+            work.put((entity_name, ids, created, changed, owed))
         else:
             _publish_safely(entity_name, ids, created, changed)
 
     def _work(self, work: "queue.Queue") -> None:
         try:
+            self._announce_leftovers()
             while (item := work.get()) is not None:
-                self._announce_until_done(*item)
+                *notification, owed = item
+                if self._announce_until_done(*notification) and owed is not None:
+                    self._forget(owed)
         finally:
             recovery.drop_connection()
             if self._flow_connection is not None:
                 self._flow_connection.close()
                 self._flow_connection = None
 
+    def _announce_leftovers(self) -> None:
+        """Announces what an earlier run of this bridge committed but did not announce (it was
+        killed in between): the outbox rows of its client id that this process did not write."""
+        from ..models import PendingAnnouncement
+
+        def leftovers():
+            return list(PendingAnnouncement.objects.filter(bridge=self._bridge_id)
+                        .exclude(pk__in=self._owed_here).order_by("pk")
+                        .values_list("pk", "entity", "ids"))
+
+        try:
+            rows = recovery.with_database(leftovers, self._released, what="the outbox")
+        except recovery.Stopping:
+            return
+        except Exception:  # noqa: BLE001 - the thread must go on announcing the new ones
+            log.exception("reading the notifications an earlier run owes failed")
+            return
+        if rows:
+            log.info("announcing %d batch(es) an earlier run stored but did not announce",
+                     len(rows))
+        for pk, entity_name, ids in rows:
+            if self._announce_until_done(entity_name, ids, True, None):
+                self._forget(pk)
+
+    def _forget(self, owed: int) -> None:
+        """Deletes an outbox row once its notifications went out."""
+        from ..models import PendingAnnouncement
+
+        try:
+            recovery.with_database(
+                lambda: PendingAnnouncement.objects.filter(pk=owed).delete(), self._released,
+                what="the outbox")
+        except recovery.Stopping:
+            return  # announced again by the next run: at least once
+        except Exception:  # noqa: BLE001 - the thread must go on announcing
+            log.exception("deleting the announced outbox row %s failed", owed)
+            return
+        self._owed_here.discard(owed)
+
     def _announce_until_done(self, entity_name: str, ids: list[int], created: bool,
-                             changed: dict[int, set[str]] | None) -> None:
+                             changed: dict[int, set[str]] | None) -> bool:
         """Builds and publishes the notifications, trying again while the database or the
-        broker is away; gives up only when the bridge stops and they still cannot go out."""
+        broker is away; gives up only when the bridge stops and they still cannot go out.
+        True when done (sent, or impossible to build: never tried again), False when given
+        up."""
         built, delay, given_up_at = None, 0.1, None
         while True:
             try:
@@ -137,20 +200,20 @@ class Publisher:
                 while built and self.deliver(built[0]):
                     built.pop(0)
                 if not built:
-                    return
+                    return True
                 reason = f"the MQTT broker is unreachable ({self.last_failure})"
             except recovery.DATABASE_UNAVAILABLE as error:
                 reason = f"the database is unavailable ({recovery.first_line(error)})"
                 recovery.drop_connection()
             except Exception:  # noqa: BLE001 - a notification that cannot be built
                 log.exception("MQTT notification of %s %s failed", entity_name, ids[:10])
-                return
+                return True
             if self._released.is_set():
                 given_up_at = given_up_at or time.monotonic() + RELEASE_GRACE
                 if time.monotonic() > given_up_at:
-                    log.error("stopping: %s, notifications of %d %s not announced", reason,
-                              len(ids), entity_name)
-                    return
+                    log.error("stopping: %s, notifications of %d %s not announced (the next "
+                              "run announces them)", reason, len(ids), entity_name)
+                    return False
             log.warning("announcing %d %s: %s; trying again in %.1f s", len(ids), entity_name,
                         reason, delay)
             time.sleep(delay)
@@ -247,7 +310,8 @@ def announce(entity_name: str, ids, *, created: bool = True,
     ids = [pk for pk in ids if pk is not None]
     if not ids:
         return
-    transaction.on_commit(lambda: PUBLISHER.submit(entity_name, ids, created, changed),
+    owed = PUBLISHER.owe(entity_name, ids) if created and changed is None else None
+    transaction.on_commit(lambda: PUBLISHER.submit(entity_name, ids, created, changed, owed),
                           robust=True)
 
 
