@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 
 from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.models import FocusArea
@@ -28,7 +29,8 @@ def focus_area_create(*, by, data: dict) -> FocusArea:
 def focus_area_update(*, focus_area: FocusArea, by, data: dict) -> FocusArea:
     if not can_use_backoffice(by):
         raise PermissionDenied
-    focus_area = FocusArea.objects.select_for_update().get(pk=focus_area.pk)
+    # Deleted by another request meanwhile: a 404, and not brought back by the save below.
+    focus_area = get_object_or_404(FocusArea.objects.select_for_update(), pk=focus_area.pk)
     before = snapshot(focus_area, FOCUS_AREA_FIELDS)
     for field in FOCUS_AREA_FIELDS:
         if field in data:

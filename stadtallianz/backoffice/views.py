@@ -59,8 +59,9 @@ def applications(request):
 
 
 def _application_page(request, signature, reject_form=None, status=200):
-    signature = (Signature.objects.select_related("organisation", "version", "signed_by",
-                                                  "reviewed_by").get(pk=signature.pk))
+    # Read again for the page (after a refused rejection, too): deleted meanwhile, a 404.
+    signature = get_object_or_404(Signature.objects.select_related(
+        "organisation", "version", "signed_by", "reviewed_by"), pk=signature.pk)
     history = (signature.organisation.signatures.exclude(pk=signature.pk)
                .select_related("version").order_by("-signed_at"))
     return render(request, "backoffice/application.html", {
@@ -83,7 +84,7 @@ def application(request, pk: int):
 def application_confirm(request, pk: int):
     signature = get_object_or_404(Signature, pk=pk)
     try:
-        letter_services.signature_confirm(signature=signature, by=request.user)
+        signature = letter_services.signature_confirm(signature=signature, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("backoffice:application", pk=pk)
@@ -99,8 +100,8 @@ def application_reject(request, pk: int):
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
-            letter_services.signature_reject(signature=signature, by=request.user,
-                                             reason=form.cleaned_data["reason"])
+            signature = letter_services.signature_reject(
+                signature=signature, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -13,6 +13,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,27 @@ EMAIL_MENTION = re.compile(r"(?<![\w@.+-])@([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A
 
 def _deny(message) -> None:
     raise PermissionDenied(message)
+
+
+# Each change re-reads what it changes (or adds to) under a row lock, inside its transaction:
+# something another request deleted meanwhile is a 404 (issue 11, item 5, "objects deleted
+# between read and write"), not a DoesNotExist, an update of no row, or a post, report or
+# thread pointing at a row that is gone; and a deletion that runs at the same time waits for
+# the change (or the change for it).
+
+
+def _locked_group(group: WorkingGroup) -> WorkingGroup:
+    return get_object_or_404(WorkingGroup.objects.select_for_update(), pk=group.pk)
+
+
+def _locked_thread(thread: Thread) -> Thread:
+    return get_object_or_404(
+        Thread.objects.select_for_update(of=("self",)).select_related("group"), pk=thread.pk)
+
+
+def _locked_post(post: Post) -> Post:
+    return get_object_or_404(Post.objects.select_for_update(of=("self",))
+                             .select_related("thread__group", "author"), pk=post.pk)
 
 
 def _required(field: str, value: str, message) -> str:
@@ -100,6 +122,7 @@ def _notify_participants(post: Post, by, skip: set[int]) -> None:
 def thread_create(*, group: WorkingGroup, title: str, body: str, visibility: str,
                   by) -> Thread:
     """A member, lead or the coordinator opens a thread with its first post."""
+    group = _locked_group(group)
     if not permissions.can_create_thread(by, group):
         _deny(_("Only members of an active working group start discussions."))
     title = _required("title", title, _("Give the thread a title."))
@@ -119,6 +142,7 @@ def thread_create(*, group: WorkingGroup, title: str, body: str, visibility: str
 @transaction.atomic
 def post_reply(*, thread: Thread, body: str, by) -> Post:
     """A member answers in a thread of an active group."""
+    thread = _locked_thread(thread)
     if not permissions.can_view_thread(by, thread) or not permissions.can_reply(by, thread):
         _deny(_("Only members of an active working group reply."))
     body = _required("body", body, _("Write a text."))
@@ -133,7 +157,7 @@ def post_reply(*, thread: Thread, body: str, by) -> Post:
 @transaction.atomic
 def post_edit(*, post: Post, body: str, by) -> Post:
     """The author changes a post; the previous text is kept as a revision."""
-    post = Post.objects.select_for_update().select_related("thread__group").get(pk=post.pk)
+    post = _locked_post(post)
     if not permissions.can_edit_post(by, post):
         _deny(_("Only the author changes a post."))
     body = _required("body", body, _("Write a text."))
@@ -153,6 +177,7 @@ def post_edit(*, post: Post, body: str, by) -> Post:
 @transaction.atomic
 def thread_pin(*, thread: Thread, pinned: bool, by) -> Thread:
     """A lead or the coordinator pins a thread to the top of the list, or unpins it."""
+    thread = _locked_thread(thread)
     if not permissions.can_moderate(by, thread.group):
         _deny(_("Only the group's leads and the coordination office pin threads."))
     if thread.pinned != pinned:
@@ -167,6 +192,7 @@ def thread_pin(*, thread: Thread, pinned: bool, by) -> Thread:
 @transaction.atomic
 def post_hide(*, post: Post, reason: str, by) -> Post:
     """A lead or the coordinator hides a post, giving a reason; its open reports are closed."""
+    post = _locked_post(post)
     if not permissions.can_moderate(by, post.thread.group):
         _deny(_("Only the group's leads and the coordination office hide posts."))
     reason = _required("reason", reason, _("Give a reason for hiding the post."))[:500]
@@ -182,6 +208,7 @@ def post_hide(*, post: Post, reason: str, by) -> Post:
 @transaction.atomic
 def post_report(*, post: Post, reason: str, by) -> Report:
     """Anyone logged in who can see a post reports it to the group's moderators."""
+    post = _locked_post(post)
     if not permissions.can_report(by, post):
         _deny(_("This post cannot be reported."))
     reason = _required("reason", reason, _("Say what is wrong with the post."))[:2000]
@@ -194,6 +221,8 @@ def post_report(*, post: Post, reason: str, by) -> Report:
 @transaction.atomic
 def report_close(*, report: Report, by) -> Report:
     """A moderator closes a report without hiding the post."""
+    report = get_object_or_404(Report.objects.select_for_update(of=("self",))
+                               .select_related("post__thread__group"), pk=report.pk)
     if not permissions.can_moderate(by, report.post.thread.group):
         _deny(_("Only the group's leads and the coordination office handle reports."))
     if report.state == Report.State.OPEN:

@@ -11,12 +11,14 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
 from stadtallianz.notifications.services import notify
+from stadtallianz.workinggroups.models import WorkingGroup
 
 from . import permissions
 from .models import Event, Registration
@@ -34,6 +36,13 @@ State = Registration.State
 
 def _deny(message) -> None:
     raise PermissionDenied(message)
+
+
+def _locked(event: Event) -> Event:
+    """The event as it is now, under its row lock. Deleted by another request meanwhile, the
+    change is a 404 and writes nothing (issue 11, item 5, "objects deleted between read and
+    write"); a deletion at the same moment waits for the change, or the change for it."""
+    return get_object_or_404(Event.objects.select_for_update(), pk=event.pk)
 
 
 def unique_slug(title: str, starts_at) -> str:
@@ -64,6 +73,9 @@ def _check_fields(data: dict) -> None:
 @transaction.atomic
 def event_create(*, by, group=None, data: dict) -> Event:
     """A lead plans an event of their group; the coordinator any, also alliance-wide ones."""
+    if group is not None:
+        # Locked: a group deleted meanwhile is a 404, not an event pointing at nothing.
+        group = get_object_or_404(WorkingGroup.objects.select_for_update(), pk=group.pk)
     if not permissions.can_create_for(by, group):
         _deny(_("Only the group's leads and the coordination office plan its events."))
     _check_fields(data)
@@ -88,7 +100,7 @@ def event_create(*, by, group=None, data: dict) -> Event:
 
 @transaction.atomic
 def event_update(*, event: Event, by, data: dict) -> Event:
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = _locked(event)
     if not permissions.can_edit(by, event):
         _deny(_("Only the group's leads and the coordination office change its events."))
     _check_fields(data)
@@ -114,7 +126,7 @@ def event_update(*, event: Event, by, data: dict) -> Event:
 
 @transaction.atomic
 def event_cancel(*, event: Event, by) -> Event:
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = _locked(event)
     if not permissions.can_edit(by, event):
         _deny(_("Only the group's leads and the coordination office cancel its events."))
     if event.is_cancelled:
@@ -136,7 +148,7 @@ def event_cancel(*, event: Event, by) -> Event:
 @transaction.atomic
 def registration_register(*, event: Event, by) -> Registration:
     """A place if one is free, else the end of the waiting list."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = _locked(event)
     if not permissions.can_register(by, event):
         # Not visible is the same as not there.
         raise Event.DoesNotExist
@@ -184,7 +196,7 @@ def _move_up(event: Event, by) -> None:
 @transaction.atomic
 def registration_cancel(*, event: Event, by, user=None) -> Registration:
     """The person cancels (a lead or the coordinator may cancel someone's registration too)."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = _locked(event)
     user = user or by
     if user.pk != by.pk and not permissions.can_edit(by, event):
         _deny(_("Only the group's leads and the coordination office cancel others' places."))

@@ -112,7 +112,7 @@ def edit(request, slug):
     event = _event(request, slug)
     if not permissions.can_edit(request.user, event):
         raise PermissionDenied
-    form = EventForm(request.POST or None, instance=Event.objects.get(pk=event.pk))
+    form = EventForm(request.POST or None, instance=get_object_or_404(Event, pk=event.pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.event_update(event=event, by=request.user,

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,8 +40,11 @@ def _state(organisation: Organisation, signature: Signature | None = None) -> di
 
 
 def _locked(organisation: Organisation) -> Organisation:
-    """Re-reads the organisation under a row lock, so two requests cannot both change it."""
-    return Organisation.objects.select_for_update().get(pk=organisation.pk)
+    """Re-reads the organisation under a row lock, so two requests cannot both change it.
+    Deleted by another request meanwhile, the change is a 404 and writes nothing (issue 11,
+    item 5, "objects deleted between read and write"); so are the signatures and versions
+    below."""
+    return get_object_or_404(Organisation.objects.select_for_update(), pk=organisation.pk)
 
 
 def refusal_to_sign(organisation: Organisation, version: Version | None) -> str | None:
@@ -62,12 +66,13 @@ def signature_create(*, organisation: Organisation, version: Version, by, signat
 
     A partner that re-signs a newer version stays public while its signature waits for review.
     """
+    # Read first: an organisation deleted meanwhile is a 404, not "you are not its admin".
+    organisation = _locked(organisation)
     if not can_sign(by, organisation):
         raise PermissionDenied
     if not authority_confirmed:
         raise ValidationError({"authority_confirmed": _(
             "Please confirm that the signatory is authorised to sign.")})
-    organisation = _locked(organisation)
     current = Version.objects.current()
     if current is None or version.pk != current.pk:
         raise TransitionError(_("A newer version of the letter of intent has been published. "
@@ -93,8 +98,9 @@ def signature_create(*, organisation: Organisation, version: Version, by, signat
 
 
 def _pending_locked(signature: Signature) -> Signature:
-    signature = (Signature.objects.select_for_update().select_related("version", "organisation")
-                 .get(pk=signature.pk))
+    signature = get_object_or_404(
+        Signature.objects.select_for_update().select_related("version", "organisation"),
+        pk=signature.pk)
     if signature.state != Signature.State.PENDING:
         raise TransitionError(_("Only a signature awaiting review can be confirmed or rejected."))
     return signature
@@ -168,9 +174,9 @@ def organisation_withdraw(*, organisation: Organisation, by) -> Organisation:
     Its confirmed and pending signatures are marked withdrawn (kept as the record) and it leaves
     the public directory at once.
     """
+    organisation = _locked(organisation)  # first: deleted meanwhile is a 404, not a 403
     if not can_withdraw(by, organisation):
         raise PermissionDenied
-    organisation = _locked(organisation)
     if organisation.status not in WITHDRAWABLE:
         raise TransitionError(_("This organisation has no signature that could be withdrawn."))
     before = _state(organisation)
@@ -228,7 +234,7 @@ def version_update(*, version: Version, by, title_de: str, title_en: str, text_d
     """Changes a draft. A published version is the record of what partners signed: never changed."""
     if not can_manage_versions(by):
         raise PermissionDenied
-    version = Version.objects.select_for_update().get(pk=version.pk)
+    version = get_object_or_404(Version.objects.select_for_update(), pk=version.pk)
     if version.is_published:
         raise TransitionError(_("A published version cannot be changed."))
     before = _version_state(version)
@@ -249,7 +255,7 @@ def version_publish(*, version: Version, by) -> list[int]:
     """
     if not can_manage_versions(by):
         raise PermissionDenied
-    version = Version.objects.select_for_update().get(pk=version.pk)
+    version = get_object_or_404(Version.objects.select_for_update(), pk=version.pk)
     if version.is_published:
         raise TransitionError(_("This version is already published."))
     current = Version.objects.current()
