@@ -240,7 +240,7 @@ def test_an_event_of_a_group_deleted_before_is_a_404(group, request, who):
 
 
 @pytest.mark.django_db
-def test_an_event_that_is_only_invisible_is_still_does_not_exist(make_event, group, citizen):
+def test_an_invisible_event_still_does_not_exist(make_event, group, citizen):
     """Unchanged: a members-only event that exists does not exist for an outsider either."""
     hidden = make_event(group, visibility=Event.Visibility.MEMBERS)
     with pytest.raises(Event.DoesNotExist):
@@ -278,9 +278,8 @@ def test_the_api_answers_404_for_a_change_of_an_event_deleted_meanwhile(monkeypa
 
 
 @pytest.mark.django_db
-def test_the_api_answers_404_for_registering_for_an_event_deleted_meanwhile(monkeypatch, client,
-                                                                            api_key, event,
-                                                                            member):
+def test_the_api_answers_404_for_unregistering_from_an_event_deleted_meanwhile(
+        monkeypatch, client, api_key, event, member):
     _deleted_before_the_service(monkeypatch, event_services, "registration_cancel", event)
     key = api_key(member)
     response = client.delete(f"/api/v1/events/{event.slug}/registration",
