@@ -10,9 +10,22 @@ from the compiled SQL of the ORM query and its parameters, so each parent is one
 
 Every queryset starts from filter.visible_queryset, so the privacy rules apply to expanded
 datastreams and observations exactly as to the top level.
+
+What a read fetches is bounded in bytes as well as in rows: a row may carry large JSON
+(results, parameters, properties, geometries within the input limits), and 20,000 such rows
+would be gigabytes before the encoder's byte bound (encode.py) is ever reached. So a read
+fetches at most STA_MAX_RESPONSE_BYTES of text across all its queries (`fetch_budget`): every
+value fetched is written into the answer at least once, so a read that needs more could not be
+answered within that bound anyway. On PostgreSQL the rows are received in chunks and the query
+is cancelled at the bound, so the worker never holds more. The top-level page is cut there (its
+nextLink continues it; it gets half the budget when entities are expanded into it), an expanded
+collection that does not fit is a 400, as the encoder's bound is.
 """
 
+import contextlib
+import contextvars
 import json
+import time
 from urllib.parse import quote
 
 from django.conf import settings
@@ -29,7 +42,7 @@ except ImportError:  # no PostgreSQL driver: the lateral join is never used
 
 from ..entities import ENTITY_TYPES, EntityType
 from ..errors import StaError
-from .encode import EntityList, Expanded
+from .encode import EntityList, Expanded, max_bytes, too_large
 from .filter import compile_filter, compile_orderby, visible_queryset
 from .options import Expand, Options, selected
 from .serialize import model_fields, row_json
@@ -97,7 +110,9 @@ def expand(entity: EntityType, rows: list[dict], outs: list[dict], item: Expand,
     if not navigation.to_many:
         key = f"{navigation.accessor}_id"
         wanted = {row[key] for row in rows if row.get(key) is not None}
-        children = fetch(queryset.filter(id__in=wanted).values(*fields))
+        children, cut = fetch(queryset.filter(id__in=wanted).values(*fields))
+        if cut:
+            raise too_large(max_bytes())
         child_outs = serialize_rows(target, children, options, caller, base_url)
         by_id = {child["id"]: out for child, out in zip(children, child_outs, strict=True)}
         for row, out in zip(rows, outs, strict=True):
@@ -225,7 +240,10 @@ def first_rows_per_parent(queryset, reverse: str, parent_ids: list, order: list,
     result: dict = {}
     more = set()
     allowed = _allowed_rows(parent_ids, limit)
-    rows = list(numbered.values(*fields, "_parent", "_row")[:allowed + 1])
+    rows, cut = _bounded_rows(numbered.values(*fields, "_parent", "_row")[:allowed + 1],
+                              _text_fields(queryset.model, fields))
+    if cut:
+        raise too_large(max_bytes())
     _check_size(len(rows), allowed)
     for row in sorted(rows, key=lambda r: (r["_parent"], r["_row"])):
         parent = row.pop("_parent")
@@ -242,27 +260,144 @@ def _allowed_rows(parent_ids: list, limit: int) -> int:
     return min(len(parent_ids) * (limit + 1), max_entities() + len(parent_ids))
 
 
-def fetch(values_queryset) -> list[dict]:
-    """The rows of a `.values(...)` queryset. On PostgreSQL the compiled SQL runs on a cursor
-    with psycopg's C timestamp loader, which for large pages of observations is several times
-    faster than Django's per-value converters (same SQL, same parameters)."""
+# The bytes of text the current read may still fetch (a one-item list, so that every level of
+# the read draws from the same budget); None outside a SensorThings read: no bound.
+_budget: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("sta_fetch_budget",
+                                                                        default=None)
+# Rows received from PostgreSQL at a time while a budget applies.
+FETCH_CHUNK = 200
+# What a fixed-size value (a number, a time, a boolean) counts, roughly its text.
+FIXED_VALUE_BYTES = 8
+
+
+@contextlib.contextmanager
+def fetch_budget(limit: int):
+    """Bounds what the reads in this block fetch, together, to `limit` bytes of text."""
+    token = _budget.set([limit])
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
+
+def fetch(values_queryset, *, share: float = 1.0) -> tuple[list[dict], bool]:
+    """(the rows of a `.values(...)` queryset, whether they were cut at the fetch budget; at
+    most `share` of what is left of it is used, the first row is always kept). On PostgreSQL
+    the compiled SQL runs on a cursor with psycopg's C timestamp loader, which for large pages
+    of observations is several times faster than Django's per-value converters (same SQL,
+    same parameters)."""
+    text = _text_fields(values_queryset.model, list(values_queryset.query.values_select))
     if connection.vendor != "postgresql":
-        return list(values_queryset)
+        return _bounded_rows(values_queryset, text, share)
     try:
         sql, params = values_queryset.query.sql_with_params()
     except EmptyResultSet:
-        return []
-    names, rows = _execute(sql, params)
-    return _dicts(values_queryset.model, names, rows)
+        return [], False
+    names, rows, cut = _execute(sql, params, text, share)
+    return _dicts(values_queryset.model, names, rows), cut
 
 
-def _execute(sql: str, params) -> tuple[list[str], list[tuple]]:
+def _text_fields(model, names) -> set[str]:
+    """The fields among `names` whose values vary in size (text, JSON, geometry): the ones the
+    budget counts by their length."""
+    fixed = {"AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "FloatField",
+             "DateTimeField", "DateField", "BooleanField", "ForeignKey", "PositiveIntegerField",
+             "SmallIntegerField", "PositiveSmallIntegerField", "DecimalField", "UUIDField"}
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    return {name for name in names
+            if name in fields and fields[name].get_internal_type() not in fixed}
+
+
+def _take(budget: list[int] | None, share: float):
+    """A function that counts a row's bytes and says whether it still fits."""
+    if budget is None:
+        return lambda _size: True
+    allowed = int(budget[0] * share)
+    used = [0]
+
+    def fits(size: int) -> bool:
+        if used[0] and used[0] + size > allowed:
+            return False
+        used[0] += size
+        budget[0] -= size
+        return True
+
+    return fits
+
+
+def _size(value) -> int:
+    if isinstance(value, str | bytes):
+        return len(value)
+    if isinstance(value, dict | list):
+        return len(json.dumps(value, ensure_ascii=False, default=str))
+    return FIXED_VALUE_BYTES
+
+
+def _bounded_rows(values_queryset, text: set[str], share: float = 1.0
+                  ) -> tuple[list[dict], bool]:
+    """The rows of a queryset (SQLite's path), until the budget is spent."""
+    fits = _take(_budget.get(), share)
+    rows = []
+    for row in values_queryset.iterator(chunk_size=FETCH_CHUNK):
+        if not fits(sum(_size(row[name]) for name in text if name in row)
+                    + FIXED_VALUE_BYTES * len(row)):
+            return rows, True
+        rows.append(row)
+    return rows, False
+
+
+def _execute(sql: str, params, text: set[str] | None = None, share: float = 1.0,
+             *, skip_columns: int = 0) -> tuple[list[str], list[tuple], bool]:
+    """(column names, rows, whether they were cut at the fetch budget). `skip_columns`: leading
+    columns that are not the model's (the lateral join's parent id)."""
+    budget = _budget.get()
     with connection.cursor() as cursor:
         # psycopg's own (C) loader of timestamptz instead of Django's Python one, which only
         # forces the time zone: the session's zone is UTC already.
         cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
-        cursor.execute(sql, params)
-        return [column.name for column in cursor.description], cursor.fetchall()
+        if budget is None:
+            cursor.execute(sql, params)
+            return [column.name for column in cursor.description], cursor.fetchall(), False
+        return _stream(cursor, sql, params, text or set(), _take(budget, share), skip_columns)
+
+
+def _stream(cursor, sql: str, params, text: set[str], fits, skip_columns: int):
+    """Receives the rows FETCH_CHUNK at a time and stops at the budget: psycopg then cancels
+    the query, which aborts the transaction the read runs in (query_time_limit), so the query
+    runs under a savepoint of its own that is rolled back after a cancel."""
+    raw = cursor.cursor
+    savepoint = connection.in_atomic_block
+    if savepoint:
+        raw.execute("SAVEPOINT sta_fetch")
+    started = time.monotonic()
+    rows, cut, names, sized = [], False, [], []
+    # Errors as Django's (a statement timeout must stay recognisable to read.py).
+    with connection.wrap_database_errors:
+        stream = raw.stream(sql, params, size=FETCH_CHUNK)
+        try:
+            for values in stream:
+                if not names:
+                    names = [column.name for column in raw.description]
+                    sized = [i for i, name in enumerate(names)
+                             if i >= skip_columns and name in text]
+                size = FIXED_VALUE_BYTES * len(values) + sum(
+                    len(values[i]) for i in sized if isinstance(values[i], str | bytes))
+                if not fits(size):
+                    cut = True
+                    break
+                rows.append(values)
+        finally:
+            stream.close()  # cancels what is left of a query that was cut
+        if savepoint:
+            raw.execute("ROLLBACK TO SAVEPOINT sta_fetch" if cut
+                        else "RELEASE SAVEPOINT sta_fetch")
+    # Counted like every query Django runs (the tests count the queries of a read).
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": connection.ops.compose_sql(sql, params),
+                                       "time": f"{time.monotonic() - started:.3f}"})
+    if not names and raw.description:
+        names = [column.name for column in raw.description]
+    return names, rows, cut
 
 
 def _json_indexes(model, names: list[str]) -> list[int]:
@@ -299,7 +434,10 @@ def _lateral(queryset, reverse, parent_ids, order, fields, skip, limit) -> tuple
     statement = (f'SELECT "sta_parent"."id", "sta_rows".* FROM unnest(%s::bigint[]) '  # noqa: S608
                  f'AS "sta_parent"("id") CROSS JOIN LATERAL ({sql}) AS "sta_rows" LIMIT %s')
     allowed = _allowed_rows(parent_ids, limit)
-    names, rows = _execute(statement, [parent_ids, *params, allowed + 1])
+    names, rows, cut = _execute(statement, [parent_ids, *params, allowed + 1],
+                                _text_fields(queryset.model, fields), skip_columns=1)
+    if cut:
+        raise too_large(max_bytes())
     _check_size(len(rows), allowed)
     grouped: dict = {}
     for values in rows:

@@ -19,11 +19,12 @@ from django.http import HttpResponse, StreamingHttpResponse
 from ..entities import ENTITY_TYPES
 from ..errors import StaError, bad_request, not_found
 from ..paths import ResourcePath
-from .encode import encode_entity, encode_page
+from .encode import encode_entity, encode_page, max_bytes
 from .expand import (
     bound_work,
     entity_cost,
     fetch,
+    fetch_budget,
     filtered,
     needed_fields,
     next_link,
@@ -89,7 +90,7 @@ def _was_canceled(error: BaseException) -> bool:
 
 
 def handle(request, caller, path: ResourcePath):
-    with cyclic_gc_paused(), query_time_limit():
+    with cyclic_gc_paused(), query_time_limit(), fetch_budget(max_bytes()):
         return _handle(request, caller, path)
 
 
@@ -149,10 +150,12 @@ def collection_page(path_entity, queryset, options, caller, fields, page=None):
     queryset = filtered(path_entity, queryset, options, caller)
     count = queryset.count() if options.count else None
     limit = options.limit if page is None else page
-    rows = fetch(queryset.order_by(*ordering(path_entity, options, caller))
-                 .values(*fields)[options.skip:options.skip + limit + 1])
+    # Half of the fetch budget when expanded entities still have to be fetched into the page.
+    rows, cut = fetch(queryset.order_by(*ordering(path_entity, options, caller))
+                      .values(*fields)[options.skip:options.skip + limit + 1],
+                      share=0.5 if options.expand else 1.0)
     # $top=0 asks for the count only (QGIS does): a next link would repeat the same empty page.
-    more = limit > 0 and len(rows) > limit
+    more = limit > 0 and (len(rows) > limit or cut)
     return rows[:limit], count, more
 
 
