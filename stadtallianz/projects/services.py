@@ -302,6 +302,10 @@ def delete_part(*, project: Project, actor, instance) -> None:
         raise PermissionDenied
     kind = CHILD_ACTIONS[type(instance)]
     _lock(project)
+    if not type(instance).objects.filter(pk=instance.pk).exists():
+        # Deleted by a change that ran meanwhile (it took the same lock): a 404, and no
+        # second record of a deletion that this request did not make.
+        raise Http404
     audit_log(actor=actor, action=f"project.{kind}.deleted", target=project,
               before={"id": instance.pk, "name": str(instance)})
     instance.delete()

@@ -109,6 +109,26 @@ def test_a_project_part_deleted_before_it_is_changed_is_not_brought_back(project
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("part", ["milestone", "result"])
+def test_a_project_part_deleted_meanwhile_is_not_deleted_and_recorded_twice(
+        project, partner_admin, part):
+    from stadtallianz.core.models import AuditEntry
+    from stadtallianz.projects.models import Result
+
+    instance, data = {"milestone": (Milestone(), {"title": "Start", "due": date(2026, 6, 1)}),
+                      "result": (Result(), {"title": "Fahrgäste", "progress": 10})}[part]
+    instance = project_services.save_part(project=project, actor=partner_admin,
+                                          instance=instance, data=data)
+    project_services.delete_part(project=project, actor=partner_admin, instance=instance)
+    recorded = AuditEntry.objects.filter(action__endswith=".deleted").count()
+    with pytest.raises(Http404):  # a second request that read the part before it went
+        project_services.delete_part(project=project, actor=partner_admin, instance=instance)
+    assert AuditEntry.objects.filter(action__endswith=".deleted").count() == recorded == 1
+    assert not type(instance).objects.filter(pk=instance.pk).exists()
+    assert Result.objects.filter(project=project).count() == 0
+
+
+@pytest.mark.django_db
 def test_a_coauthor_invitation_withdrawn_before_is_a_404(citizen, make_user):
     from stadtallianz.ideas import services as idea_services
     from stadtallianz.ideas.models import CoAuthor
