@@ -16,16 +16,19 @@ What a read fetches is bounded in bytes as well as in rows: a row may carry larg
 would be gigabytes before the encoder's byte bound (encode.py) is ever reached. So a read
 fetches at most STA_MAX_RESPONSE_BYTES of text across all its queries (`fetch_budget`): every
 value fetched is written into the answer at least once, so a read that needs more could not be
-answered within that bound anyway. On PostgreSQL the rows are received in chunks and the query
-is cancelled at the bound, so the worker never holds more. The top-level page is cut there (its
+answered within that bound anyway. On PostgreSQL the rows are FETCHed from a server-side cursor in
+chunks sized to what is left of the budget, and the cursor is closed at the bound, so the worker
+never holds more. The top-level page is cut there (its
 nextLink continues it; it gets half the budget when entities are expanded into it), an expanded
 collection that does not fit is a 400, as the encoder's bound is.
 """
 
 import contextlib
 import contextvars
+import itertools
 import json
 import time
+from operator import itemgetter
 from urllib.parse import quote
 
 from django.conf import settings
@@ -264,7 +267,7 @@ def _allowed_rows(parent_ids: list, limit: int) -> int:
 # the read draws from the same budget); None outside a SensorThings read: no bound.
 _budget: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("sta_fetch_budget",
                                                                         default=None)
-# Rows received from PostgreSQL at a time while a budget applies.
+# Rows SQLite's path reads at a time while a budget applies.
 FETCH_CHUNK = 200
 # What a fixed-size value (a number, a time, a boolean) counts, roughly its text.
 FIXED_VALUE_BYTES = 8
@@ -351,53 +354,72 @@ def _execute(sql: str, params, text: set[str] | None = None, share: float = 1.0,
     """(column names, rows, whether they were cut at the fetch budget). `skip_columns`: leading
     columns that are not the model's (the lateral join's parent id)."""
     budget = _budget.get()
+    if budget is not None:
+        return _through_cursor(sql, params, text or set(), budget, share, skip_columns)
     with connection.cursor() as cursor:
         # psycopg's own (C) loader of timestamptz instead of Django's Python one, which only
         # forces the time zone: the session's zone is UTC already.
         cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
-        if budget is None:
-            cursor.execute(sql, params)
-            return [column.name for column in cursor.description], cursor.fetchall(), False
-        return _stream(cursor, sql, params, text or set(), _take(budget, share), skip_columns)
+        cursor.execute(sql, params)
+        return [column.name for column in cursor.description], cursor.fetchall(), False
 
 
-def _stream(cursor, sql: str, params, text: set[str], fits, skip_columns: int):
-    """Receives the rows FETCH_CHUNK at a time and stops at the budget: psycopg then cancels
-    the query, which aborts the transaction the read runs in (query_time_limit), so the query
-    runs under a savepoint of its own that is rolled back after a cancel."""
-    raw = cursor.cursor
-    savepoint = connection.in_atomic_block
-    if savepoint:
-        raw.execute("SAVEPOINT sta_fetch")
+# Rows of the first FETCH of a bounded read; later ones are sized from the rows seen so far, so
+# that a chunk holds about what is left of the budget (between the two bounds).
+FIRST_CHUNK, LARGEST_CHUNK = 100, 5000
+
+
+def _through_cursor(sql: str, params, text: set[str], budget: list[int], share: float,
+                    skip_columns: int) -> tuple[list[str], list[tuple], bool]:
+    """Runs the query on a server-side cursor and FETCHes it in chunks until the budget is
+    spent; then closes the cursor (nothing is cancelled, the read's transaction goes on)."""
+    allowed = int(budget[0] * share)
     started = time.monotonic()
-    rows, cut, names, sized = [], False, [], []
+    rows, used, cut = [], 0, False
     # Errors as Django's (a statement timeout must stay recognisable to read.py).
     with connection.wrap_database_errors:
-        stream = raw.stream(sql, params, size=FETCH_CHUNK)
+        cursor = connection.connection.cursor(
+            name=f"sta_fetch_{next(_cursor_names)}",
+            withhold=not connection.in_atomic_block)  # DECLARE needs a transaction otherwise
         try:
-            for values in stream:
-                if not names:
-                    names = [column.name for column in raw.description]
-                    sized = [i for i, name in enumerate(names)
-                             if i >= skip_columns and name in text]
-                size = FIXED_VALUE_BYTES * len(values) + sum(
-                    len(values[i]) for i in sized if isinstance(values[i], str | bytes))
-                if not fits(size):
-                    cut = True
+            cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+            cursor.execute(sql, params)
+            names = [column.name for column in cursor.description]
+            sized = [index for index, name in enumerate(names)
+                     if index >= skip_columns and name in text]
+            fixed = FIXED_VALUE_BYTES * len(names)
+            chunk_size = FIRST_CHUNK
+            while chunk := cursor.fetchmany(chunk_size):
+                size = fixed * len(chunk) + sum(
+                    sum(map(len, filter(None, map(itemgetter(index), chunk))))
+                    for index in sized)
+                if used + size > allowed:  # the row that passes the bound, and none after it
+                    for values in chunk:
+                        row_size = fixed + sum(len(values[index]) for index in sized
+                                               if values[index])
+                        if rows and used + row_size > allowed:
+                            cut = True
+                            break
+                        rows.append(values)
+                        used += row_size
                     break
-                rows.append(values)
+                rows.extend(chunk)
+                used += size
+                if len(chunk) < chunk_size:
+                    break  # the last rows: no further FETCH
+                chunk_size = max(10, min(LARGEST_CHUNK,
+                                         (allowed - used) * len(rows) // max(used, 1)))
         finally:
-            stream.close()  # cancels what is left of a query that was cut
-        if savepoint:
-            raw.execute("ROLLBACK TO SAVEPOINT sta_fetch" if cut
-                        else "RELEASE SAVEPOINT sta_fetch")
+            cursor.close()
+    budget[0] -= used
     # Counted like every query Django runs (the tests count the queries of a read).
     if connection.queries_logged:
         connection.queries_log.append({"sql": connection.ops.compose_sql(sql, params),
                                        "time": f"{time.monotonic() - started:.3f}"})
-    if not names and raw.description:
-        names = [column.name for column in raw.description]
     return names, rows, cut
+
+
+_cursor_names = itertools.count()
 
 
 def _json_indexes(model, names: list[str]) -> list[int]:

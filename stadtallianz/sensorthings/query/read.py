@@ -78,7 +78,10 @@ def query_time_limit():
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)",
+            # The rows are read through a server-side cursor (expand.fetch): planned for all of
+            # them, as a plain query would be, not for the first tenth.
+            cursor.execute("SELECT set_config('statement_timeout', %s, true), "
+                           "set_config('cursor_tuple_fraction', '1', true)",
                            [str(milliseconds)])
         yield
 

@@ -219,7 +219,11 @@ def test_a_bridge_process_killed_under_load_loses_and_repeats_nothing(tmp_path, 
                    message=f"{N} stored (have {stored(datastream)})")
         time.sleep(2)
         process.send_signal(signal.SIGTERM)
-        assert process.wait(30) == 0
+        try:
+            assert process.wait(30) == 0
+        except subprocess.TimeoutExpired:
+            pytest.fail("the bridge did not stop within 30 s of SIGTERM:\n"
+                        + "".join(lines[-30:]))
         reader.join(10)
         assert any(line.startswith("Stopped:") for line in lines), lines[-5:]
     finally:
