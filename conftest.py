@@ -60,6 +60,43 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(scope="session")
+def contract():
+    """The published OpenAPI document as a checker of answers (tests/api/contract.py)."""
+    from tests.api.contract import published_contract
+
+    return published_contract()
+
+
+@pytest.fixture(autouse=True)
+def _answers_follow_the_contract(monkeypatch):
+    """Every answer of /api/v1/ that a test receives through Django's test client is checked
+    against the published document: a documented status, content type and body schema
+    (tests/api/contract.py). The test fails at teardown with each answer that breaks it. The
+    checker is built once per session, on the first answer of /api/v1/; other answers cost
+    nothing. Yields the list of problems found so far (a test of the check itself may read and
+    empty it)."""
+    from django.test.client import Client
+
+    from tests.api.contract import API_PREFIX, published_contract
+
+    problems = []
+    send = Client.request
+
+    def checked(self, **request):
+        response = send(self, **request)
+        if (request.get("PATH_INFO", "").startswith(API_PREFIX)
+                and not getattr(response, "streaming", False)):
+            problems.extend(published_contract().problems(
+                request["REQUEST_METHOD"], request["PATH_INFO"], response.status_code,
+                response.get("Content-Type", ""), response.content))
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)
+    yield problems
+    assert not problems, "answers that break the published contract:\n" + "\n".join(problems)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (cached pages, throttles)."""

@@ -30,38 +30,3 @@ def call(client):
         return getattr(via or client, method.lower())(path, **kwargs)
 
     return send
-
-
-
-@pytest.fixture(scope="session")
-def contract():
-    """The published OpenAPI document as a checker of answers (tests/api/contract.py)."""
-    from config.api import api
-
-    from .contract import ContractChecker
-
-    # Through JSON, as clients receive it (enums and other Python values become plain values).
-    document = json.loads(json.dumps(api.get_openapi_schema(path_prefix="api/v1/")))
-    return ContractChecker(document)
-
-
-@pytest.fixture(autouse=True)
-def _answers_follow_the_contract(contract, monkeypatch):
-    """Every answer of /api/v1/ that a test in tests/api receives is checked against the
-    document: a documented status, content type and body schema (see contract.py)."""
-    from django.test.client import Client
-
-    problems = []
-    send = Client.request
-
-    def checked(self, **request):
-        response = send(self, **request)
-        if not getattr(response, "streaming", False):
-            problems.extend(contract.problems(
-                request["REQUEST_METHOD"], request["PATH_INFO"], response.status_code,
-                response.get("Content-Type", ""), response.content))
-        return response
-
-    monkeypatch.setattr(Client, "request", checked)
-    yield
-    assert not problems, "answers that break the published contract:\n" + "\n".join(problems)

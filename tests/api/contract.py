@@ -3,12 +3,15 @@
 A client generated from the document trusts three things: the status code is one the operation
 lists, the content type is the one listed for it, and a JSON body validates against the listed
 schema. `ContractChecker.problems(method, path, response)` names every way an answer breaks that
-trust; the API tests run it on every answer they receive (tests/api/conftest.py), and the fuzzing
-pass (fuzz/) checks the same on a live server through schemathesis.
+trust. Every test of the project runs it on each answer of /api/v1/ it receives through Django's
+test client (the autouse fixture `_answers_follow_the_contract` of the root conftest.py, with the
+checker of `published_contract()`, built once per test session); the fuzzing pass (fuzz/) checks
+the same on a live server through schemathesis.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from functools import cached_property
@@ -43,6 +46,14 @@ class ContractChecker:
                     return template, operation
         return None
 
+    @functools.cache  # noqa: B019 - one checker per session, kept for the whole run anyway
+    def _validator(self, template: str, method: str, status: str,
+                   media_type: str) -> Draft202012Validator:
+        responses = self.document["paths"][template][method]["responses"]
+        schema = (responses.get(status) or responses["default"])["content"][media_type]["schema"]
+        # With the document's components beside it, every `#/components/schemas/X` resolves.
+        return Draft202012Validator({**schema, "components": self.document["components"]})
+
     def problems(self, method: str, url: str, status: int, content_type: str,
                  body: bytes) -> list[str]:
         path = urlsplit(url).path
@@ -72,7 +83,17 @@ class ContractChecker:
             value = json.loads(body)
         except ValueError:
             return [f"{where}: body is not JSON"]
-        # With the document's components beside it, every `#/components/schemas/X` resolves.
-        validator = Draft202012Validator({**schema, "components": self.document["components"]})
+        validator = self._validator(template, method.lower(), str(status), media_type)
         return [f"{where}: {'/'.join(map(str, error.absolute_path)) or '(body)'}: "
                 f"{error.message[:300]}" for error in validator.iter_errors(value)]
+
+
+@functools.cache
+def published_contract() -> ContractChecker:
+    """The checker of the document /api/v1/openapi.json serves, built on first use (once per test
+    session, or per xdist worker): building the document imports every app's API."""
+    from config.api import api
+
+    # Through JSON, as clients receive it (enums and other Python values become plain values).
+    document = json.loads(json.dumps(api.get_openapi_schema(path_prefix="api/v1/")))
+    return ContractChecker(document)
