@@ -47,19 +47,20 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: sudo apt-get install chromium"; exit 1; fi; }
 
-# Mosquitto's publisher plugin (contrib/mosquitto/, docs/deployment.md "MQTT"), built with
-# Debian's Mosquitto headers, which are installed where they are missing.
+# Mosquitto's plugin (contrib/mosquitto/, docs/deployment.md "MQTT"), built with Debian's
+# Mosquitto and OpenSSL headers, which are installed where they are missing.
 PUBLISHER_PLUGIN := var/mosquitto/stadtallianz_publisher.so
 mosquitto-plugin: $(PUBLISHER_PLUGIN)
 
 $(PUBLISHER_PLUGIN): contrib/mosquitto/stadtallianz_publisher.c
-	@test -f /usr/include/mosquitto_plugin.h -a -f /usr/include/mosquitto.h || { \
+	@test -f /usr/include/mosquitto_plugin.h -a -f /usr/include/mosquitto.h \
+	    -a -f /usr/include/openssl/evp.h || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
-	    apt-get install -y -qq gcc mosquitto-dev libmosquitto-dev >/dev/null; \
-	  else echo "Mosquitto's headers are missing: sudo apt-get install gcc mosquitto-dev" \
-	    "libmosquitto-dev"; exit 1; fi; }
+	    apt-get install -y -qq gcc mosquitto-dev libmosquitto-dev libssl-dev >/dev/null; \
+	  else echo "Headers are missing: sudo apt-get install gcc mosquitto-dev" \
+	    "libmosquitto-dev libssl-dev"; exit 1; fi; }
 	mkdir -p $(@D)
-	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o $@ $<
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o $@ $< -lcrypto
 
 demo: setup
 	DEBUG=true $(MANAGE) migrate --noinput

@@ -3,9 +3,9 @@
 
 - Each active lab token is a broker user (its username, the `$7$` PBKDF2 hash stored with the
   token): it may write the ingest topics of its lab's datastreams and nothing else. With the
-  publisher plugin (`named_publishers`), which names the token in every message's topic, it may
-  write every ingest topic of §14.1 and the bridge checks the lab: the ACL then no longer
-  changes when a datastream is created, so a new datastream can receive at once.
+  platform's plugin (MQTT_PUBLISHER_PLUGIN) there is no ACL file: the plugin lets a token write
+  every create topic of §14.1 and names it in each message, and the bridge checks the lab, so
+  nothing changes when a datastream is created and a new datastream receives at once.
 - The bridge's own user reads the ingest prefix and writes the notifications (`v1.1/#`).
 - Anonymous clients read the notifications only.
 
@@ -69,7 +69,7 @@ def password_file(tokens, bridge_user: str | None, bridge_password: str | None,
 
 
 def acl_file(tokens, streams_by_lab: dict[int, list[int]], *, prefix: str,
-             bridge_user: str | None, named_publishers: bool = False) -> str:
+             bridge_user: str | None) -> str:
     lines = [HEADER,
              "# Anonymous clients: the notifications only.",
              f"topic read {topics.VERSION}/#", ""]
@@ -83,31 +83,40 @@ def acl_file(tokens, streams_by_lab: dict[int, list[int]], *, prefix: str,
         name = "".join(c if c.isprintable() else " " for c in token.name)[:100]
         lines.append(f"# lab {token.lab_id}: {name}")
         lines.append(f"user {token.username}")
-        if named_publishers:
-            lines.extend(f"topic write {prefix}{topic}" for topic in topics.DEVICE_TOPIC_FILTERS)
-        else:
-            lines.extend(f"topic write {prefix}{topics.device_topic(pk)}"
-                         for pk in streams_by_lab.get(token.lab_id, []))
+        lines.extend(f"topic write {prefix}{topics.device_topic(pk)}"
+                     for pk in streams_by_lab.get(token.lab_id, []))
         lines.append("")
     return "\n".join(lines) + "\n"
 
 
-def mosquitto_conf(*, password_path, acl_path, public_port: int = 1883,
+def mosquitto_conf(*, password_path, acl_path=None, public_port: int = 1883,
                    device_port: int = 1884, prefix: str = "ingest/",
                    persistence_dir: str = "/var/lib/mosquitto/", bind: str = "",
-                   log_dest: str = "syslog", publisher_plugin: str = "") -> str:
-    """The Mosquitto configuration the documentation recommends (also what the tests start)."""
+                   log_dest: str = "syslog", publisher_plugin: str = "",
+                   bridge_user: str = "stadtallianz-bridge") -> str:
+    """The Mosquitto configuration the documentation recommends (also what the tests start).
+    With `publisher_plugin` the plugin reads the password file and decides who may do what,
+    failing closed (contrib/mosquitto/stadtallianz_publisher.c); Mosquitto's own password_file
+    would let anyone in after a reload that cannot read it, so it is not used. Without it,
+    Mosquitto's password_file and acl_file."""
     host = f" {bind}" if bind else ""
-    plugin = (f"\n# Names the token that sent each device message in its topic "
-              f"(MQTT_PUBLISHER_PLUGIN).\nplugin {publisher_plugin}\n"
-              f"plugin_opt_ingest_prefix {prefix}\n" if publisher_plugin else "")
+    if publisher_plugin:
+        security = f"""\
+# Logins, permissions and the publisher's name in each device message: the platform's plugin
+# (MQTT_PUBLISHER_PLUGIN). It refuses every login with a user name while it cannot read the
+# password file, where Mosquitto's own password_file would let anyone in.
+plugin {publisher_plugin}
+plugin_opt_ingest_prefix {prefix}
+plugin_opt_password_file {password_path}
+plugin_opt_bridge_user {bridge_user}
+"""
+    else:
+        security = f"password_file {password_path}\nacl_file {acl_path}\n"
     return f"""\
 # Stadtallianz: notifications for everyone, ingest for devices (docs/deployment.md "MQTT").
 per_listener_settings false
 allow_anonymous true
-password_file {password_path}
-acl_file {acl_path}
-{plugin}
+{security}
 # Keep what was accepted across restarts (the bridge's session and its unacknowledged messages).
 persistence true
 persistence_location {persistence_dir}

@@ -112,3 +112,50 @@ def observe():
         return sta.Observation.objects.bulk_create(rows)
 
     return make
+
+
+@pytest.fixture
+def broker_with_plugin(tmp_path, monkeypatch, settings):
+    """A Mosquitto of the test's own with the recommended configuration and the platform's
+    plugin (contrib/mosquitto/, built by `make mosquitto-plugin`): (write, broker, public port,
+    device port, the bridge's URL); write() runs mosquitto-config, which signals a reload."""
+    import os
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from stadtallianz.sensorthings.mqtt import brokerconfig
+
+    from .mqtt_support import Broker, free_port, port_open, wait_until
+    from .test_mqtt_broker import BRIDGE_PASSWORD, BRIDGE_USER
+
+    plugin = Path(settings.BASE_DIR) / "var" / "mosquitto" / "stadtallianz_publisher.so"
+    if not plugin.exists():
+        pytest.fail(f"{plugin} is missing: `make mosquitto-plugin` builds it (make test does)")
+    settings.MQTT_PUBLISHER_PLUGIN = str(plugin)
+    monkeypatch.setenv("MQTT_BRIDGE_PASSWORD", BRIDGE_PASSWORD)
+    password_file = tmp_path / "passwd"
+    pid_file = tmp_path / "mosquitto.pid"
+
+    def write():
+        call_command("mosquitto-config", password_file=password_file, bridge_user=BRIDGE_USER,
+                     prefix="ingest/", pid_file=pid_file,
+                     stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    public_port, device_port = free_port(), free_port()
+    conf = brokerconfig.mosquitto_conf(
+        password_path=password_file, public_port=public_port, device_port=device_port,
+        prefix="ingest/", persistence_dir=str(tmp_path), bind="127.0.0.1", log_dest="stderr",
+        publisher_plugin=str(plugin), bridge_user=BRIDGE_USER)
+    assert (f"plugin {plugin}\nplugin_opt_ingest_prefix ingest/\n"
+            f"plugin_opt_password_file {password_file}\nplugin_opt_bridge_user {BRIDGE_USER}\n"
+            in conf)
+    # The plugin decides logins and permissions: Mosquitto's own files are not used.
+    assert "\npassword_file " not in conf and "acl_file" not in conf
+    password_file.write_text("")
+    broker = Broker(tmp_path, conf, public_port).start()
+    pid_file.write_text(str(broker.process.pid))
+    wait_until(lambda: port_open(device_port), 10)
+    url = f"mqtt://{BRIDGE_USER}:{BRIDGE_PASSWORD}@127.0.0.1:{public_port}"
+    yield write, broker, public_port, device_port, url
+    broker.stop()

@@ -1,5 +1,7 @@
-"""`stadtallianz mosquitto-config --password-file F --acl-file G`: writes Mosquitto's password
+"""`stadtallianz mosquitto-config --password-file F [--acl-file G]`: writes Mosquitto's password
 and ACL files from the active lab tokens and their labs' datastreams (mqtt/brokerconfig.py).
+With the platform's broker plugin (MQTT_PUBLISHER_PLUGIN) only the password file: the plugin
+reads it and decides permissions itself, so no ACL file is written (--acl-file is ignored).
 
 A file is rewritten only when its content changes, atomically (the broker never reads half a
 file), and keeps the owner, group and mode of the file it replaces: Mosquitto runs as its own
@@ -95,7 +97,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password-file", required=True, type=Path)
-        parser.add_argument("--acl-file", required=True, type=Path)
+        parser.add_argument("--acl-file", type=Path, default=None,
+                            help="Mosquitto's ACL file (needed without MQTT_PUBLISHER_PLUGIN).")
         parser.add_argument("--bridge-user", default=None,
                             help="The bridge's broker user (default: MQTT_BRIDGE_USER, else "
                                  "the user name in MQTT_URL).")
@@ -129,6 +132,10 @@ class Command(BaseCommand):
             raise CommandError(f"The bridge user must not start with {LabToken.PREFIX!r}.")
         self.prefix = (options["prefix"] if options["prefix"] is not None
                        else settings.MQTT_INGEST_PREFIX)
+        self.plugin = bool(settings.MQTT_PUBLISHER_PLUGIN)
+        if not self.plugin and options["acl_file"] is None:
+            raise CommandError("--acl-file is needed: without MQTT_PUBLISHER_PLUGIN the broker's "
+                               "ACL file decides what each token may write.")
         if not self.prefix:
             raise CommandError("The ingest prefix must not be empty.")
         self.options = options
@@ -160,21 +167,24 @@ class Command(BaseCommand):
                            .order_by("pk").values_list("lab_id", "pk")):
             streams_by_lab.setdefault(lab_id, []).append(pk)
 
-        password_path, acl_path = Path(options["password_file"]), Path(options["acl_file"])
+        password_path = Path(options["password_file"])
+        files = [password_path]
         changed = _write_if_changed(password_path, brokerconfig.password_file(
             tokens, self.bridge_user, self.bridge_password,
             brokerconfig.existing_hashes(password_path)), options["group"])
-        changed |= _write_if_changed(acl_path, brokerconfig.acl_file(
-            tokens, streams_by_lab, prefix=self.prefix, bridge_user=self.bridge_user,
-            named_publishers=bool(settings.MQTT_PUBLISHER_PLUGIN)),
-            options["group"])
+        if not self.plugin:
+            acl_path = Path(options["acl_file"])
+            files.append(acl_path)
+            changed |= _write_if_changed(acl_path, brokerconfig.acl_file(
+                tokens, streams_by_lab, prefix=self.prefix, bridge_user=self.bridge_user),
+                options["group"])
         streams = sum(len(pks) for pks in streams_by_lab.values())
         if changed or not quiet:
             self.stdout.write(f"{len(tokens)} token(s), {streams} datastream(s): "
                               f"{'written' if changed else 'unchanged'}.")
         if (changed or self.reload_pending) and options["pid_file"]:
             self.reload_pending = True
-            self._reload(password_path, acl_path)
+            self._reload(*files)
             self.reload_pending = False
 
     def _reload(self, *paths: Path) -> None:
