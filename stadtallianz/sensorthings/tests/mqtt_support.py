@@ -151,6 +151,28 @@ class Subscriber:
         self.client.loop_stop()
 
 
+def login(port: int, username: str | None = None, password: str | None = None):
+    """A connected MQTT 3.1.1 client, or the CONNACK reason code (equal to a string like "Not
+    authorized") when the broker refuses it."""
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
+    if username:
+        client.username_pw_set(username, password)
+    result, done = {}, threading.Event()
+
+    def on_connect(_client, _userdata, _flags, reason_code, _properties):
+        result["reason"] = reason_code
+        done.set()
+
+    client.on_connect = on_connect
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    wait_until(done.is_set, 10, message="CONNACK")
+    if result["reason"].is_failure:
+        client.loop_stop()
+        return result["reason"]
+    return client
+
+
 def publisher(port: int = 1883, username=None, password=None, client_id: str = "",
               clean_session: bool = True):
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,

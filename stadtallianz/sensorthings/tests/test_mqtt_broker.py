@@ -5,7 +5,6 @@ token and datastream changes into effect."""
 
 import json
 import os
-import threading
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -16,7 +15,15 @@ from stadtallianz.livinglabs.models import LabToken, PrivacyLevel
 from stadtallianz.sensorthings import models as sta
 from stadtallianz.sensorthings.mqtt import brokerconfig
 
-from .mqtt_support import Broker, Subscriber, free_port, port_open, running_bridge, wait_until
+from .mqtt_support import (
+    Broker,
+    Subscriber,
+    free_port,
+    login,
+    port_open,
+    running_bridge,
+    wait_until,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,25 +60,10 @@ def configured(tmp_path, monkeypatch):
 
 def device(port: int, key: str | None, *, wrong_password: bool = False):
     """A connected device client, or the CONNACK reason when the broker refuses it."""
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
-    if key:
-        username, secret = credentials(key)
-        client.username_pw_set(username, secret + ("x" if wrong_password else ""))
-    result = {}
-    done = threading.Event()
-
-    def on_connect(_client, _userdata, _flags, reason_code, _properties):
-        result["reason"] = reason_code
-        done.set()
-
-    client.on_connect = on_connect
-    client.connect("127.0.0.1", port)
-    client.loop_start()
-    wait_until(done.is_set, 10, message="CONNACK")
-    if result["reason"].is_failure:
-        client.loop_stop()
-        return result["reason"]
-    return client
+    if not key:
+        return login(port)
+    username, secret = credentials(key)
+    return login(port, username, secret + ("x" if wrong_password else ""))
 
 
 def send(client, datastream_id: int, body: dict):

@@ -6,7 +6,6 @@ rewrites and reloads, and what each kind of client may read and write does not d
 file. Against a real Mosquitto started on free ports."""
 
 import json
-import threading
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -15,37 +14,15 @@ from django.utils import timezone
 from stadtallianz.livinglabs.models import LabToken, PrivacyLevel
 from stadtallianz.sensorthings import models as sta
 
-from .mqtt_support import Subscriber, running_bridge, wait_until
+from .mqtt_support import Subscriber, login, running_bridge, wait_until
 from .test_mqtt_broker import BRIDGE_PASSWORD, BRIDGE_USER, credentials
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def login(port: int, username: str | None, password: str | None = None):
-    """A connected client, or the CONNACK reason code (a string like "Not authorized") when
-    the broker refuses it."""
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
-    if username:
-        client.username_pw_set(username, password)
-    result, done = {}, threading.Event()
-
-    def on_connect(_client, _userdata, _flags, reason_code, _properties):
-        result["reason"] = reason_code
-        done.set()
-
-    client.on_connect = on_connect
-    client.connect("127.0.0.1", port)
-    client.loop_start()
-    wait_until(done.is_set, 10, message="CONNACK")
-    if result["reason"].is_failure:
-        client.loop_stop()
-        return str(result["reason"])
-    return client
-
-
 def accepted(port: int, username: str | None, password: str | None = None) -> bool:
     client = login(port, username, password)
-    if isinstance(client, str):
+    if isinstance(client, mqtt.ReasonCode):
         assert client == "Not authorized", client
         return False
     client.disconnect()
