@@ -190,9 +190,11 @@ class Bridge:
                 if batch:
                     self._handle_safely(batch)
                 if time.monotonic() - last_progress >= self.progress_every:
-                    elapsed = time.monotonic() - last_progress
-                    rate = (self.counters.received - last_received) / elapsed
-                    log.info("%.0f messages/s; %s", rate, self.summary())
+                    # Quiet while idle: a line only for a period in which messages arrived.
+                    if self.counters.received != last_received:
+                        elapsed = time.monotonic() - last_progress
+                        rate = (self.counters.received - last_received) / elapsed
+                        log.info("%.0f messages/s; %s", rate, self.summary())
                     last_progress, last_received = time.monotonic(), self.counters.received
         finally:
             notify.PUBLISHER.release()

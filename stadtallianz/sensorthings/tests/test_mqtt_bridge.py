@@ -234,3 +234,29 @@ def test_a_message_delivered_twice_to_an_aggregated_datastream_is_counted_once(
         device.disconnect()
     window = sta.Observation.objects.get(datastream=datastream)
     assert (window.bucket_count, window.bucket_sum) == (2, 8)
+
+
+def test_the_bridge_is_quiet_while_idle_and_reports_its_rate_while_busy(lab, make_datastream,
+                                                                       caplog):
+    """Issue 12, item 6: no log line every few seconds when nothing arrives."""
+    datastream = make_datastream(lab, privacy_level=PrivacyLevel.PUBLIC)
+    prefix = unique_prefix()
+    device = publisher()
+    caplog.set_level("INFO", logger="stadtallianz.mqtt.bridge")
+
+    def progress_lines() -> int:
+        return sum("messages/s" in record.getMessage() for record in caplog.records)
+
+    try:
+        with running_bridge(URL, prefix):  # a progress line every 2 s at most
+            time.sleep(4.5)
+            assert progress_lines() == 0
+            device.publish(f"{prefix}v1.1/Datastreams({datastream.pk})/Observations",
+                           json.dumps({"phenomenonTime": "2026-11-26T10:00:00Z", "result": 1}),
+                           qos=1).wait_for_publish(10)
+            wait_until(lambda: progress_lines() == 1, 10)
+            time.sleep(4.5)
+            assert progress_lines() == 1
+    finally:
+        device.disconnect()
+        device.loop_stop()
