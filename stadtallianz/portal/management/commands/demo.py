@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -33,6 +33,9 @@ DEMO_PASSWORD = "Allianz-Demo-2025"  # noqa: S105 - public on purpose, set only 
 HOME_ORGANISATION = "stadtwerke-muensterland-nord"
 DRAFT_ORGANISATION = "parkplatzpilot"
 SYNTHETIC_PREFIX = "synthetic-"
+# Addresses that belong to no real person (RFC 2606 reserves the example domains): accounts
+# with them are demo, synthetic or test accounts. Any other account is someone's real one.
+NOT_REAL_DOMAINS = (DEMO_DOMAIN, "example.org", "example.com", "example.net")
 BATCH = 1000
 
 # (e-mail local part, name, role shown in the table, user fields, organisation slug, membership)
@@ -57,6 +60,14 @@ V2_SENTENCE_EN = (
 )
 
 
+def real_accounts():
+    """The accounts of real people: every address outside the demo and example domains."""
+    accounts = User.objects.exclude(email__iendswith=".example")
+    for domain in NOT_REAL_DOMAINS:
+        accounts = accounts.exclude(email__iendswith=f"@{domain}")
+    return accounts
+
+
 def _email_part(text: str) -> str:
     for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         text = text.lower().replace(umlaut, plain)
@@ -66,11 +77,26 @@ def _email_part(text: str) -> str:
 class Command(BaseCommand):
     help = "Loads a fictional demo alliance (idempotent); --scale N adds N synthetic organisations."
 
+    def refuse_real_data(self) -> None:
+        """The demo publishes a Münster letter of intent, signs it for fictional partners and
+        back-dates versions: in an alliance that is running it would ask real partners to sign
+        again and mix fiction into their data. So it runs only where nobody real has an
+        account (a new instance for a trial, a development or benchmark database)."""
+        real = real_accounts()
+        count = real.count()
+        if count:
+            raise CommandError(
+                f"This database holds {count} real account(s) (e.g. {real.first().email}); "
+                "the demo would publish a new version of the letter of intent and fictional "
+                "partners into it. Load the demo only into an empty database, e.g. a new "
+                "instance for a trial (docs/deployment.md, \"Install\").")
+
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=0, metavar="N",
                             help="Also make sure N synthetic organisations exist (benchmarks).")
 
     def handle(self, *args, scale: int = 0, **options):
+        self.refuse_real_data()
         self.now = timezone.now()
         self.random = random.Random(2030)
         self.created = {"accounts": 0, "organisations": 0, "people": 0, "offers": 0,
