@@ -8,13 +8,14 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.cache import cache
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from stadtallianz.core.audit import audit_log, snapshot
+from stadtallianz.core.mail import send_or_keep
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.ratelimit import client_address, hit, parse_rate
 from stadtallianz.core.text import single_line
@@ -49,7 +50,9 @@ def send_templated_mail(*, to: User, template: str, context: dict) -> None:
     with translation.override(to.preferred_language):
         subject = render_to_string(f"accounts/emails/{template}_subject.txt", context)
         body = render_to_string(f"accounts/emails/{template}.txt", context)
-    send_mail(single_line(subject), body, settings.DEFAULT_FROM_EMAIL, [to.email])
+    # Sent, or kept and sent again later: a mail server that is down never fails the request.
+    send_or_keep([EmailMessage(single_line(subject), body, settings.DEFAULT_FROM_EMAIL,
+                               [to.email])])
 
 
 def absolute_url(path: str) -> str:

@@ -131,3 +131,29 @@ class AuditEntry(models.Model):
     def __str__(self):
         return (f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} "
                 f"{self.object_repr}")
+
+
+class KeptMail(models.Model):
+    """An e-mail that could not be sent when the platform wrote it (the mail server down, the
+    mail folder not writable): kept here and sent again with back-off by
+    `send_pending_notifications` (core/mail.py), so that a mail that fails never turns the
+    request that wrote it into an error, and is not lost."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    subject = models.TextField()
+    body = models.TextField()
+    from_email = models.TextField(blank=True)
+    to = models.JSONField()
+    headers = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    # None once sent, or once it failed too often (last_error says why).
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("kept e-mail")
+        verbose_name_plural = _("kept e-mails")
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.to)}"

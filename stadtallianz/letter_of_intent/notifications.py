@@ -7,12 +7,13 @@ was rolled back.
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from stadtallianz.accounts.models import User
+from stadtallianz.core.mail import send_or_keep
 from stadtallianz.core.text import single_line
 from stadtallianz.partners.models import Membership
 
@@ -38,9 +39,7 @@ def _message(user, template: str, context: dict) -> EmailMessage:
 
 
 def send(recipients: Iterable[User], template: str, context: dict) -> None:
-    messages = [_message(user, template, context) for user in recipients]
-    if messages:
-        get_connection().send_messages(messages)
+    send_or_keep([_message(user, template, context) for user in recipients])
 
 
 def notify_signature_submitted(signature) -> None:
@@ -70,5 +69,4 @@ def notify_resign_required(version, organisation_ids: list[int]) -> None:
                      {"version": version, "organisation": membership.organisation})
             for membership in admins_of(organisation_ids[start:start + 500])
         ]
-        if messages:
-            get_connection().send_messages(messages)
+        send_or_keep(messages)

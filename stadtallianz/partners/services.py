@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
+from stadtallianz.core.mail import send_or_keep
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
 from stadtallianz.core.text import single_line
 
@@ -167,7 +168,7 @@ def _send_invitation(invitation: Invitation, language: str) -> None:
         }
         subject = render_to_string("partners/emails/invitation_subject.txt", context)
         body = render_to_string("partners/emails/invitation_body.txt", context)
-    send_mail(single_line(subject), body, None, [invitation.email])
+    send_or_keep([EmailMessage(single_line(subject), body, None, [invitation.email])])
 
 
 @transaction.atomic

@@ -1,8 +1,11 @@
 """Run every few minutes (timer or cron): sends notification e-mails that are due: a first try
-that failed (SMTP down) or was never queued, with back-off between attempts, and failed digests."""
+that failed (SMTP down) or was never queued, with back-off between attempts, and failed digests;
+and the platform's other e-mails (confirmations, resets, invitations, letter of intent) whose
+first try failed (core/mail.py)."""
 
 from django.core.management.base import BaseCommand
 
+from stadtallianz.core import mail
 from stadtallianz.notifications import services
 
 
@@ -16,3 +19,5 @@ class Command(BaseCommand):
 
         sent = services.send_pending(progress=progress)
         self.stdout.write(f"{sent} e-mail(s) sent.")
+        kept = mail.send_kept()
+        self.stdout.write(f"{kept} kept e-mail(s) sent.")
