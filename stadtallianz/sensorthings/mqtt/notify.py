@@ -55,7 +55,8 @@ RECONNECT_DELAY = 5.0
 BACKGROUND_BACKLOG = 4
 # The longest wait between two attempts of the background thread (database or broker away).
 MAX_RETRY_DELAY = 2.0
-# When the bridge stops, notifications still waiting get this long for a broker that is away.
+# When the bridge stops, the notifications still waiting get this long together for a broker
+# that is away; what is left stays in the outbox for the next run.
 RELEASE_GRACE = 10.0
 
 
@@ -76,6 +77,7 @@ class Publisher:
         self._worker = None
         self._queue = None
         self._released = threading.Event()
+        self._give_up_at = 0.0  # when the bridge stops: the end of RELEASE_GRACE
         self._flow_connection = None  # the background thread's own (QoS 2, kept session)
         self._flow_client_id = "stadtallianz-bridge-notify"
         self._bridge_id = None  # the bridge's client id, whose outbox rows this process owns
@@ -104,6 +106,7 @@ class Publisher:
             worker, work = self._worker, self._queue
             self._worker = self._queue = None
         if worker is not None:
+            self._give_up_at = time.monotonic() + RELEASE_GRACE
             self._released.set()
             work.put(None)
             worker.join(RELEASE_GRACE + 30)
@@ -191,8 +194,15 @@ class Publisher:
         broker is away; gives up only when the bridge stops and they still cannot go out.
         True when done (sent, or impossible to build: never tried again), False when given
         up."""
-        built, delay, given_up_at = None, 0.1, None
+        built, delay, reason = None, 0.1, "the bridge is stopping"
         while True:
+            # One deadline for everything still waiting once the bridge stops, checked before
+            # each attempt (one may wait seconds for a broker that does not answer): what is
+            # left stays in the outbox and the next run announces it.
+            if self._released.is_set() and time.monotonic() > self._give_up_at:
+                log.error("stopping: %s, notifications of %d %s not announced (the next run "
+                          "announces them)", reason, len(ids), entity_name)
+                return False
             try:
                 if built is None:
                     built = wire.flows(messages(entity_name, ids, created=created,
@@ -208,12 +218,6 @@ class Publisher:
             except Exception:  # noqa: BLE001 - a notification that cannot be built
                 log.exception("MQTT notification of %s %s failed", entity_name, ids[:10])
                 return True
-            if self._released.is_set():
-                given_up_at = given_up_at or time.monotonic() + RELEASE_GRACE
-                if time.monotonic() > given_up_at:
-                    log.error("stopping: %s, notifications of %d %s not announced (the next "
-                              "run announces them)", reason, len(ids), entity_name)
-                    return False
             log.warning("announcing %d %s: %s; trying again in %.1f s", len(ids), entity_name,
                         reason, delay)
             time.sleep(delay)
