@@ -179,7 +179,8 @@ class Bridge:
         self.client = self._make_client()
         # Notifications of what we store go to our broker with our credentials, built and sent
         # by a thread of their own while the next batch is stored.
-        notify.PUBLISHER.use(self.url, background=True, client_id=self.client_id)
+        notify.PUBLISHER.use(self.url, background=True, client_id=self.client_id,
+                             stop=self.stop)
         self.client.loop_start()
         log.info("MQTT bridge %s reading %s", self.client_id,
                  ", ".join(self._subscriptions()))

@@ -25,6 +25,7 @@ that must not miss a notification across a broker restart subscribe at QoS 1 or 
 persistent session (docs/deployment.md).
 """
 
+import contextlib
 import json
 import logging
 import os
@@ -78,17 +79,22 @@ class Publisher:
         self._queue = None
         self._released = threading.Event()
         self._give_up_at = 0.0  # when the bridge stops: the end of RELEASE_GRACE
+        self._stop = threading.Event()  # the bridge's stop signal (use())
         self._flow_connection = None  # the background thread's own (QoS 2, kept session)
         self._flow_client_id = "stadtallianz-bridge-notify"
         self._bridge_id = None  # the bridge's client id, whose outbox rows this process owns
         self._owed_here: set[int] = set()  # outbox rows written by this process
         self.last_failure = ""
 
-    def use(self, url: str, *, background: bool = False, client_id: str = "") -> None:
+    def use(self, url: str, *, background: bool = False, client_id: str = "",
+            stop: threading.Event | None = None) -> None:
         """The bridge's broker (its --url, with its credentials) instead of MQTT_URL. With
         `background`, notifications are built and sent by a thread of their own (with its own
-        database connection), so the bridge goes on storing meanwhile."""
+        database connection), so the bridge goes on storing meanwhile. `stop`: the bridge's own
+        stop signal; once it is set, a notification that finds the thread's queue full is left
+        to the outbox rather than waited for."""
         with self._lock:
+            self._stop = stop or threading.Event()
             self.bridge_url = url
             # The session of the bridge's notifications (QoS 2 flows resume in it).
             self._flow_client_id = f"{client_id or 'stadtallianz-bridge'}-notify"
@@ -108,8 +114,12 @@ class Publisher:
         if worker is not None:
             self._give_up_at = time.monotonic() + RELEASE_GRACE
             self._released.set()
-            work.put(None)
-            worker.join(RELEASE_GRACE + 30)
+            # A thread stuck in an attempt leaves the queue full: what it owes stays in the
+            # outbox for the next run.
+            with contextlib.suppress(queue.Full):
+                work.put(None, timeout=RELEASE_GRACE)
+            # A daemon thread: one stuck in an attempt does not keep the process alive.
+            worker.join(RELEASE_GRACE + 5)
         with self._lock:
             self.bridge_url = None
             self._bridge_id = None
@@ -131,8 +141,16 @@ class Publisher:
         """Called after the commit: in the background thread if there is one, else here."""
         work = self._queue
         if work is not None:
-            # Waits when far behind: nothing is dropped.
-            work.put((entity_name, ids, created, changed, owed))
+            # Waits when far behind: nothing is dropped. Once the bridge is stopping, a
+            # notification that is owed (in the outbox) is not waited for: the next run sends it.
+            while True:
+                try:
+                    work.put((entity_name, ids, created, changed, owed), timeout=1)
+                    return
+                except queue.Full:
+                    if owed is not None and self._stop.is_set():
+                        log.warning("stopping: %d %s left to the outbox", len(ids), entity_name)
+                        return
         else:
             _publish_safely(entity_name, ids, created, changed)
 
