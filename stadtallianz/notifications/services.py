@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
+from stadtallianz.core.mail import CLAIM_TIME, FIRST_RETRY, MAX_ATTEMPTS, retry_delay  # noqa: F401
 from stadtallianz.core.text import single_line
 
 from .models import Notification, NotificationSettings
@@ -36,13 +37,10 @@ logger = logging.getLogger(__name__)
 Mode = NotificationSettings.EmailMode
 
 UNSUBSCRIBE_SALT = "stadtallianz.notifications.unsubscribe"
-# How long a sender may hold a row before another may take it over (a crashed worker).
-CLAIM_TIME = timedelta(minutes=10)
-# Back-off: 5 min, 10, 20, … at most 6 hours apart; after MAX_ATTEMPTS the row stays in the
-# app, un-emailed, with its last error (visible in the admin).
-FIRST_RETRY = timedelta(minutes=5)
-LONGEST_RETRY = timedelta(hours=6)
-MAX_ATTEMPTS = 12
+# One back-off rule for every e-mail the platform sends (core/mail.py): 5 min, 10, 20, … at
+# most 6 hours apart; after MAX_ATTEMPTS the row stays in the app, un-emailed, with its last
+# error (visible in the admin). CLAIM_TIME: how long a sender may hold a row before another
+# may take it over (a crashed worker).
 DIGEST_PERIOD = timedelta(days=1)
 
 
@@ -116,10 +114,6 @@ def _enqueue(pk: int) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Sending
-
-
-def retry_delay(attempts: int) -> timedelta:
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
 
 
 def unsubscribe_token(user) -> str:
