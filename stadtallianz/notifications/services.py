@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
-from stadtallianz.core.mail import CLAIM_TIME, FIRST_RETRY, MAX_ATTEMPTS, retry_delay  # noqa: F401
+from stadtallianz.core.mail import CLAIM_TIME, MAX_ATTEMPTS, retry_delay
 from stadtallianz.core.text import single_line
 
 from .models import Notification, NotificationSettings
