@@ -160,13 +160,19 @@ class InProcess:
     validation, privacy) without a running server."""
 
     def __init__(self, key: str):
+        from django.conf import settings
         from django.test import Client
 
-        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {key}", HTTP_HOST="localhost")
+        # As a request through the site's own proxy would arrive (`stadtallianz demo` in
+        # production mode): one of ALLOWED_HOSTS, over HTTPS, or SECURE_SSL_REDIRECT answers 301
+        # and an unknown host is refused.
+        host = next((name.lstrip(".") for name in settings.ALLOWED_HOSTS
+                     if name.lstrip(".") and "*" not in name), "localhost")
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {key}", HTTP_HOST=host)
 
     def post(self, path: str, payload) -> tuple[int, str, str]:
         response = self.client.post(STA + path, json.dumps(payload),
-                                    content_type="application/json")
+                                    content_type="application/json", secure=True)
         return response.status_code, response.get("Location", ""), response.content.decode()
 
 
