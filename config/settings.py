@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "stadtallianz.search",
     "stadtallianz.backoffice",
     "stadtallianz.portal",
+    "stadtallianz.operations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -90,6 +91,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it times and counts every answer, whatever the middleware below decides.
+    "stadtallianz.operations.metrics.RequestMetrics",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -362,10 +365,59 @@ OBSERVATION_FUTURE_MARGIN_SECONDS = int(env("OBSERVATION_FUTURE_MARGIN_SECONDS",
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
+# The operator's endpoints (docs/monitoring.md): /healthz/processes and /metrics answer a
+# request with `Authorization: Bearer <OPS_TOKEN>` or a superuser's session. Empty: superusers
+# only. At least 32 characters: python -c "import secrets; print(secrets.token_urlsafe(32))".
+OPS_TOKEN = env("OPS_TOKEN", "")
+if OPS_TOKEN and len(OPS_TOKEN) < 32:
+    raise ImproperlyConfigured("OPS_TOKEN must be at least 32 characters long.")
+
+
+def expected_processes(overrides: str) -> dict[str, int]:
+    """The processes /healthz/processes expects, with the seconds after which each is stale (a
+    long-running one: since its last heartbeat; a job, "job:<command>": since its last success):
+    what the configuration implies, changed by OPS_EXPECTED_PROCESSES, "name=seconds" to add or
+    change one, "-name" to drop one, separated by commas."""
+    expected = {
+        # the schedules of docs/deployment.md "Scheduled jobs", with room for one late run
+        "job:send_pending_notifications": 15 * 60,
+        "job:send_event_reminders": 2 * 3600,
+        "job:send_notification_digests": 26 * 3600,
+        "job:apply_retention": 26 * 3600,
+    }
+    if TASKS_BACKEND == "database":
+        expected["worker"] = 120
+    if MQTT_URL:
+        expected[f"mqtt-bridge:{MQTT_CLIENT_ID}"] = 120
+        expected["mosquitto-config"] = 120
+    for item in (part.strip() for part in overrides.split(",")):
+        if item.startswith("-"):
+            expected.pop(item[1:].strip(), None)
+        elif item:
+            name, sep, seconds = item.rpartition("=")
+            if not sep or not name.strip() or not seconds.strip().isdigit():
+                raise ImproperlyConfigured(f"OPS_EXPECTED_PROCESSES: {item!r} is neither "
+                                           "name=seconds nor -name.")
+            expected[name.strip()] = int(seconds)
+    return expected
+
+
+OPS_EXPECTED_PROCESSES = expected_processes(env("OPS_EXPECTED_PROCESSES", ""))
+# Tasks waiting longer than this (seconds) make /healthz/processes unhealthy even while the
+# worker's heartbeat is fresh (a worker that turns but does not get through its queue).
+OPS_TASK_MAX_WAIT = int(env("OPS_TASK_MAX_WAIT", "600"))
+
+# Logs go to standard error (journald under systemd, docs/monitoring.md "Logs"). LOG_FORMAT=json:
+# one JSON object per line, with the fields a message carries (`extra=`).
+LOG_FORMAT = env("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "stadtallianz.operations.logformat.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             **({"formatter": "json"} if LOG_FORMAT == "json" else {})}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -12,6 +12,8 @@ from stadtallianz.portal.sitemaps import sitemaps
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The operator's endpoints, not public (docs/monitoring.md).
+    path("", include("stadtallianz.operations.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>.*)$", not_found_under_the_api),
     # OGC SensorThings API 1.1: outside the language prefix, as clients build its URLs.

@@ -157,3 +157,30 @@ class KeptMail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class ProcessHeartbeat(models.Model):
+    """The last sign of life of one process beside the web servers (the task worker, an MQTT
+    bridge, the broker-configuration watcher, a periodic job), written by core/heartbeat.py and
+    read by the operator's health and metrics endpoints (stadtallianz/operations). One row per
+    process name, overwritten: it says how the process is now, not what it did."""
+
+    # e.g. "worker", "mqtt-bridge:<client id>", "mosquitto-config", "job:apply_retention"
+    name = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField()  # this run of the process (a job: this run)
+    last_seen = models.DateTimeField()
+    # A job's or a check's last run that did its work; None while it never did.
+    last_success = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    # Small counters and facts of the run (the bridge's received/stored/…, its lag).
+    state = models.JSONField(default=dict, blank=True)
+
+    def __str__(self):
+        return f"{self.name} ({self.last_seen:%Y-%m-%d %H:%M:%S})"
+
+    @property
+    def failing(self) -> bool:
+        """The last thing it reported was an error (no success since)."""
+        return self.last_error_at is not None and (
+            self.last_success is None or self.last_error_at > self.last_success)

@@ -25,6 +25,11 @@ How:
   message carries the user name of the token that sent it in its topic: it is stored only when
   that token is active and its lab may write the datastream (and know the feature) it names, as
   over HTTP; otherwise it is rejected and recorded under that token's lab.
+- Its heartbeat (`mqtt-bridge:<client id>`, core/heartbeat.py) carries its counters, whether it
+  is connected to the broker, its lag (from a message's arrival to its commit, last batch) and
+  the age of the oldest notification it still owes; written from the loop between batches, at
+  most every 20 s (at once when the broker connection comes or goes), never inside a batch's
+  transaction (docs/monitoring.md).
 """
 
 import logging
@@ -36,7 +41,7 @@ from dataclasses import dataclass, field, replace
 from django.db import DataError, IntegrityError, connection
 from django.utils import timezone
 
-from stadtallianz.core import recovery
+from stadtallianz.core import heartbeat, recovery
 
 from . import notify, topics
 from .payload import BadMessage, parse
@@ -45,6 +50,9 @@ log = logging.getLogger("stadtallianz.mqtt.bridge")
 
 NEVER_EXPIRES = 0xFFFFFFFF  # MQTT 5 session expiry interval: the broker keeps the session
 RECEIVE_MAXIMUM = 10_000  # unacknowledged messages the broker may send (its default is 20)
+# A bridge without a broker connection for longer than this reports a failure in its heartbeat
+# (shorter gaps are the reconnects after a broker restart).
+BROKER_GRACE = 30.0
 
 
 # The database is away or not ready: the batch waits and is tried again, never dropped.
@@ -61,6 +69,7 @@ class Received:
     qos: int
     topic: str
     payload: bytes
+    arrived: float = field(default_factory=time.monotonic)  # for the bridge's lag
 
 
 @dataclass
@@ -71,6 +80,7 @@ class Counters:
     bad: int = 0
     database_retries: int = 0
     connections: int = 0
+    batches: int = 0
     since: float = field(default_factory=time.monotonic)
 
 
@@ -98,6 +108,10 @@ class Bridge:
         self.ready = ready or threading.Event()  # set once subscribed
         self.client = None
         self._rejected: list = []  # the current batch's rejected messages (deadletters.py)
+        self.heartbeat = heartbeat.Heartbeat(f"mqtt-bridge:{client_id}")
+        self.lag: float | None = None  # seconds from arrival to commit, oldest of last batch
+        self._disconnected_since: float | None = time.monotonic()  # None while connected
+        self._beat_connected: bool | None = None  # the broker connection last reported
 
     # -- MQTT ------------------------------------------------------------------------------
 
@@ -132,6 +146,7 @@ class Bridge:
         with self._ack_lock:
             self._connection += 1
         self.counters.connections += 1
+        self._disconnected_since = None
         log.info("connected to the MQTT broker (session kept: %s)", flags.session_present)
         from paho.mqtt.subscribeoptions import SubscribeOptions
 
@@ -153,6 +168,7 @@ class Bridge:
         with self._ack_lock:
             self._connection += 1
         self.connected.clear()
+        self._disconnected_since = time.monotonic()
         if not self.stop.is_set():
             log.warning("disconnected from the MQTT broker (%s); reconnecting", reason_code)
 
@@ -190,20 +206,70 @@ class Bridge:
                 batch = self._next_batch()
                 if batch:
                     self._handle_safely(batch)
+                    self.counters.batches += 1
+                    self.lag = time.monotonic() - min(item.arrived for item in batch)
+                # Between batches, never inside one's transaction; throttled.
+                self._beat()
                 if time.monotonic() - last_progress >= self.progress_every:
                     # Quiet while idle: a line only for a period in which messages arrived.
                     if self.counters.received != last_received:
                         elapsed = time.monotonic() - last_progress
                         rate = (self.counters.received - last_received) / elapsed
-                        log.info("%.0f messages/s; %s", rate, self.summary())
+                        log.info("%.0f messages/s; %s", rate, self.summary(),
+                                 extra={"bridge": self.client_id,
+                                        "messages_per_second": round(rate, 1),
+                                        **self._figures()})
                     last_progress, last_received = time.monotonic(), self.counters.received
         finally:
             notify.PUBLISHER.release()
             self.client.disconnect()
             self.client.loop_stop()
+            self._beat(force=True)
             connection.close()
-            log.info("MQTT bridge stopped; %s", self.summary())
+            log.info("MQTT bridge stopped; %s", self.summary(),
+                     extra={"bridge": self.client_id, **self._figures()})
         return self.counters
+
+    def _figures(self) -> dict:
+        c = self.counters
+        return {"received": c.received, "stored": c.stored, "duplicates": c.duplicates,
+                "rejected": c.bad, "batches": c.batches, "database_retries": c.database_retries,
+                "connections": c.connections,
+                "lag_seconds": round(self.lag, 3) if self.lag is not None else None}
+
+    def _beat(self, *, force: bool = False) -> None:
+        """The heartbeat, when due or when the broker connection changed since the last one."""
+        connected = self.connected.is_set()
+        if not (force or connected != self._beat_connected or self.heartbeat.due()):
+            return
+        self._beat_connected = connected
+        state = {**self._figures(), "broker_connected": connected, **self._outbox()}
+        since = self._disconnected_since
+        if since is not None and time.monotonic() - since > BROKER_GRACE:
+            self.heartbeat.failed(f"not connected to the MQTT broker for more than "
+                                  f"{BROKER_GRACE:.0f} s", state=state)
+        else:
+            self.heartbeat.beat(state=state, success=connected, force=True)
+
+    def _outbox(self) -> dict:
+        """How many notifications this bridge still owes, and the age of the oldest."""
+        from django.db.models import Count, Min
+
+        from ..models import PendingAnnouncement
+
+        try:
+            owed = PendingAnnouncement.objects.filter(bridge=self.client_id).aggregate(
+                rows=Count("pk"), oldest=Min("queued_at"))
+        except Exception as error:  # noqa: BLE001 - the heartbeat goes without it
+            log.warning("reading the notification outbox failed: %s",
+                        recovery.first_line(error), extra={"bridge": self.client_id})
+            if isinstance(error, RETRY):
+                recovery.drop_connection()
+            return {}
+        oldest = owed["oldest"]
+        return {"outbox_rows": owed["rows"],
+                "outbox_oldest_age_seconds": (round((timezone.now() - oldest).total_seconds(), 1)
+                                              if oldest else None)}
 
     def summary(self) -> str:
         c = self.counters

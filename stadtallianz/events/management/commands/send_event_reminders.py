@@ -5,6 +5,7 @@ notification's key (registration and start time) is unique per person."""
 
 from django.core.management.base import BaseCommand
 
+from stadtallianz.core import heartbeat
 from stadtallianz.events import services
 
 
@@ -12,5 +13,7 @@ class Command(BaseCommand):
     help = "Reminds registered people of events starting in the next 24 hours (once each)."
 
     def handle(self, *args, **options):
-        sent = services.send_reminders()
-        self.stdout.write(f"{sent} reminder(s) sent.")
+        # Its last success (or error) is what docs/monitoring.md's health endpoint reports.
+        with heartbeat.job("send_event_reminders"):
+            sent = services.send_reminders()
+            self.stdout.write(f"{sent} reminder(s) sent.")

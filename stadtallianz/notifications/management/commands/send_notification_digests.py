@@ -3,6 +3,7 @@ e-mail with their un-emailed notifications of the past day. A second run sends n
 
 from django.core.management.base import BaseCommand
 
+from stadtallianz.core import heartbeat
 from stadtallianz.notifications import services
 
 
@@ -10,9 +11,11 @@ class Command(BaseCommand):
     help = "Sends the daily notification digest to everyone who chose it (idempotent)."
 
     def handle(self, *args, **options):
-        def progress(done, total):
-            if options["verbosity"] > 1 or done == total or done % 100 == 0:
-                self.stdout.write(f"{done}/{total} people")
+        # Its last success (or error) is what docs/monitoring.md's health endpoint reports.
+        with heartbeat.job("send_notification_digests"):
+            def progress(done, total):
+                if options["verbosity"] > 1 or done == total or done % 100 == 0:
+                    self.stdout.write(f"{done}/{total} people")
 
-        emails, carried = services.send_digests(progress=progress)
-        self.stdout.write(f"{emails} digest(s) sent with {carried} notification(s).")
+            emails, carried = services.send_digests(progress=progress)
+            self.stdout.write(f"{emails} digest(s) sent with {carried} notification(s).")

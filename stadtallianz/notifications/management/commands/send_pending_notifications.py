@@ -5,7 +5,7 @@ first try failed (core/mail.py)."""
 
 from django.core.management.base import BaseCommand
 
-from stadtallianz.core import mail
+from stadtallianz.core import heartbeat, mail
 from stadtallianz.notifications import services
 
 
@@ -13,11 +13,13 @@ class Command(BaseCommand):
     help = "Sends due notification e-mails again (retries with back-off)."
 
     def handle(self, *args, **options):
-        def progress(done, total):
-            if options["verbosity"] > 1 or done == total or done % 100 == 0:
-                self.stdout.write(f"{done}/{total} people")
+        # Its last success (or error) is what docs/monitoring.md's health endpoint reports.
+        with heartbeat.job("send_pending_notifications"):
+            def progress(done, total):
+                if options["verbosity"] > 1 or done == total or done % 100 == 0:
+                    self.stdout.write(f"{done}/{total} people")
 
-        sent = services.send_pending(progress=progress)
-        self.stdout.write(f"{sent} e-mail(s) sent.")
-        kept = mail.send_kept()
-        self.stdout.write(f"{kept} kept e-mail(s) sent.")
+            sent = services.send_pending(progress=progress)
+            self.stdout.write(f"{sent} e-mail(s) sent.")
+            kept = mail.send_kept()
+            self.stdout.write(f"{kept} kept e-mail(s) sent.")

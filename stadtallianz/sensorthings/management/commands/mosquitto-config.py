@@ -12,7 +12,11 @@ the broker without its users.
 
 Run it again whenever tokens or datastreams change; `--watch 1` keeps it running and applies a
 change within about a second (a datastream created over HTTP can receive at once, a revoked
-token is refused at once). The watcher outlives database restarts (core/recovery.py)."""
+token is refused at once). The watcher outlives database restarts (core/recovery.py).
+
+Each successful check (and each error, with its text) is recorded in the heartbeat
+`mosquitto-config` (core/heartbeat.py; at most every 20 s while nothing changes), which the
+operator's health endpoint reports (docs/monitoring.md)."""
 
 import contextlib
 import grp
@@ -26,7 +30,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from stadtallianz.core import recovery
+from stadtallianz.core import heartbeat, recovery
 from stadtallianz.livinglabs.models import LabToken
 from stadtallianz.sensorthings.models import Datastream
 from stadtallianz.sensorthings.mqtt import brokerconfig, topics
@@ -139,8 +143,14 @@ class Command(BaseCommand):
         if not self.prefix:
             raise CommandError("The ingest prefix must not be empty.")
         self.options = options
+        self.heartbeat = heartbeat.Heartbeat("mosquitto-config")
         if options["watch"] is None:
-            self.write_once()
+            try:
+                self.write_once()
+            except CommandError as error:
+                self.heartbeat.failed(str(error), state=self.figures)
+                raise
+            self.heartbeat.beat(state=self.figures, force=True)
             return
         stop = options.get("stop_event") or threading.Event()
         if threading.current_thread() is threading.main_thread():
@@ -153,11 +163,15 @@ class Command(BaseCommand):
                                            what="mosquitto-config")
                 except CommandError as error:  # tried again on the next round
                     self.stderr.write(str(error))
+                    self.heartbeat.failed(str(error), state=self.figures)
+                else:
+                    self.heartbeat.beat(state=self.figures)
                 stop.wait(max(0.1, options["watch"]))
         recovery.drop_connection()
 
     stealth_options = ("stop_event",)
     reload_pending = False  # a change the broker has not been told about (its reload failed)
+    figures: dict | None = None  # what the last check found, for the heartbeat
 
     def write_once(self, quiet: bool = False) -> None:
         options = self.options
@@ -179,6 +193,7 @@ class Command(BaseCommand):
                 tokens, streams_by_lab, prefix=self.prefix, bridge_user=self.bridge_user),
                 options["group"])
         streams = sum(len(pks) for pks in streams_by_lab.values())
+        self.figures = {"tokens": len(tokens), "datastreams": streams}
         if changed or not quiet:
             self.stdout.write(f"{len(tokens)} token(s), {streams} datastream(s): "
                               f"{'written' if changed else 'unchanged'}.")
