@@ -1,0 +1,603 @@
+"""Backups that restore: the database, MEDIA_ROOT and PRIVATE_MEDIA_ROOT, and a manifest.
+
+`stadtallianz backup <directory>` and `stadtallianz restore <directory>` (docs/backup.md) are thin
+commands over this module. A backup directory holds
+
+- `database.dump` (PostgreSQL, `pg_dump --format=custom`) or `database.sqlite3` (SQLite, a copy
+  made with SQLite's online backup API),
+- `media.tar` (MEDIA_ROOT: logos, idea images) and `private-media.tar` (PRIVATE_MEDIA_ROOT: the
+  knowledge exchange's documents, some members-only),
+- `manifest.json`: when, which database vendor, the applied migrations' leaf per app, the rows
+  per model, files and bytes per folder, the files the database names that were missing, and the
+  sha256 of each part.
+
+Row counts and migrations are read from the very state that is dumped (PostgreSQL: the snapshot
+pg_dump is given; SQLite: the copy), so a restore compares like with like while the platform
+keeps running during the backup. The database is dumped before the folders are archived: a
+document uploaded in between is an extra file in the archive (harmless), never a row whose file
+is missing.
+
+The environment file is not part of a backup: it holds the database password and SECRET_KEY,
+which API token hashes, dedupe keys, signed links and sessions depend on. It is kept separately.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.migrations.loader import MigrationLoader
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+DATABASE_PARTS = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
+# Folder key -> (setting naming the folder, archive name).
+FOLDERS = {
+    "media": ("MEDIA_ROOT", "media.tar"),
+    "private_media": ("PRIVATE_MEDIA_ROOT", "private-media.tar"),
+}
+ENVIRONMENT_REMINDER = (
+    "The environment file (e.g. /etc/stadtallianz.env) is NOT in this backup. Keep a copy of it "
+    "separately and safely: its SECRET_KEY must be the same on a restored instance, or API token "
+    "hashes, dedupe keys, signed links and sessions stop working; it also holds the database "
+    "password.")
+
+Progress = Callable[[str], None]
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot go on; the message says why and what to do."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def vendor(alias: str = DEFAULT_DB_ALIAS) -> str:
+    name = connections[alias].vendor
+    if name not in DATABASE_PARTS:
+        raise BackupError(f"Backups support PostgreSQL and SQLite, not {name}.")
+    return name
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def human_bytes(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TB"
+
+
+def counted_models() -> list[type[models.Model]]:
+    """Every concrete table of the installed apps, many-to-many tables included."""
+    return [model for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy]
+
+
+def code_leaves() -> dict[str, list[str]]:
+    """The migrations each app of this checkout ends in (normally one per app)."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    leaves: dict[str, list[str]] = {}
+    for app_label, name in loader.graph.leaf_nodes():
+        leaves.setdefault(app_label, []).append(name)
+    return {label: sorted(names) for label, names in sorted(leaves.items())}
+
+
+def applied_leaves(applied: set[tuple[str, str]]) -> dict[str, str]:
+    """Per app, the applied migration no other applied migration of the app depends on. Read
+    from the migration graph of this checkout; a migration it does not know (a newer release's)
+    is compared by name, as Django names them in order."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    per_app: dict[str, set[str]] = {}
+    for app_label, name in applied:
+        per_app.setdefault(app_label, set()).add(name)
+    leaves = {}
+    for app_label, names in sorted(per_app.items()):
+        known = {name for name in names if (app_label, name) in loader.graph.nodes}
+        unknown = names - known
+        if unknown:
+            leaves[app_label] = max(unknown)
+            continue
+        # A leaf among the applied: none of the app's other applied migrations has it as an
+        # ancestor below itself.
+        candidates = [name for name in known
+                      if not any((app_label, name) in loader.graph.forwards_plan((app_label, other))
+                                 and other != name for other in known)]
+        leaves[app_label] = max(candidates)
+    return leaves
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+
+
+def _seal(root: Path) -> None:
+    """Readable by the owner only (password hashes, members-only documents), and on disk."""
+    for path in [*root.iterdir(), root]:
+        path.chmod(0o700 if path.is_dir() else 0o600)
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def postgres_environment(alias: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
+    """libpq's variables for the database of DATABASE_URL: the password travels in PGPASSWORD,
+    never on a command line that `ps` shows to every user of the machine."""
+    database = settings.DATABASES[alias]
+    environment = dict(os.environ)
+    for key, value in (("PGHOST", database.get("HOST")), ("PGPORT", database.get("PORT")),
+                       ("PGUSER", database.get("USER")),
+                       ("PGPASSWORD", database.get("PASSWORD")),
+                       ("PGDATABASE", database.get("NAME"))):
+        if value:
+            environment[key] = str(value)
+        else:
+            environment.pop(key, None)
+    options = database.get("OPTIONS") or {}
+    for option, variable in (("sslmode", "PGSSLMODE"), ("sslrootcert", "PGSSLROOTCERT"),
+                             ("sslcert", "PGSSLCERT"), ("sslkey", "PGSSLKEY")):
+        if options.get(option):
+            environment[variable] = str(options[option])
+    return environment
+
+
+def _run(command: list[str], *, environment: dict[str, str], what: str) -> None:
+    if shutil.which(command[0]) is None:
+        raise BackupError(f"{command[0]} is not installed (Debian: apt-get install "
+                          "postgresql-client, of the server's major version or newer).")
+    result = subprocess.run(command, env=environment, capture_output=True, text=True,  # noqa: S603
+                            check=False)
+    if result.returncode != 0:
+        raise BackupError(f"{what} failed (exit {result.returncode}):\n"
+                          f"{(result.stderr or result.stdout).strip()}")
+
+
+def _sqlite_path(alias: str = DEFAULT_DB_ALIAS) -> Path:
+    name = str(settings.DATABASES[alias]["NAME"])
+    if name == ":memory:" or "mode=memory" in name:
+        raise BackupError("An in-memory SQLite database cannot be backed up or restored.")
+    return Path(name)
+
+
+def file_fields() -> list[tuple[str, str, str, str]]:
+    """(label, table, column, folder key) of each file field: which folder its files are in."""
+    roots = {key: os.path.abspath(getattr(settings, setting))
+             for key, (setting, _archive) in FOLDERS.items()}
+    fields = []
+    for model in counted_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField):
+                location = os.path.abspath(field.storage.location)
+                folder = next((key for key, root in roots.items() if root == location), None)
+                fields.append((f"{model._meta.label}.{field.name}", model._meta.db_table,
+                               field.column, folder))
+    return fields
+
+
+@dataclass
+class Facts:
+    """What a database holds, as the manifest records it and a restore compares it."""
+
+    rows: dict[str, int]
+    applied: set[tuple[str, str]]
+    # file field label -> the names its rows hold
+    files: dict[str, set[str]]
+
+
+def _facts(query: Callable[[str], list], tables: set[str], quote: Callable[[str], str]) -> Facts:
+    rows = {}
+    for model in counted_models():
+        if model._meta.db_table in tables:
+            rows[model._meta.label] = query(
+                f"SELECT COUNT(*) FROM {quote(model._meta.db_table)}")[0][0]  # noqa: S608
+    applied = ({(app, name) for app, name in query("SELECT app, name FROM django_migrations")}
+               if "django_migrations" in tables else set())
+    files = {}
+    for label, table, column, _folder in file_fields():
+        if table in tables:
+            files[label] = {name for (name,) in query(
+                f"SELECT {quote(column)} FROM {quote(table)} "  # noqa: S608 - our own names
+                f"WHERE {quote(column)} <> ''")}
+    return Facts(rows, applied, files)
+
+
+def sqlite_facts(path: Path) -> Facts:
+    """The facts of a SQLite file (the backup's copy), read only."""
+    database = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = {row[0] for row in database.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return _facts(lambda sql: database.execute(sql).fetchall(), tables,
+                      lambda name: '"' + name.replace('"', '""') + '"')
+    finally:
+        database.close()
+
+
+def live_facts(alias: str = DEFAULT_DB_ALIAS) -> Facts:
+    """The facts of the database Django is connected to (inside a snapshot, if one is open)."""
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
+
+        def query(sql):
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+        return _facts(query, tables, connection.ops.quote_name)
+
+
+def missing_files(facts: Facts, present: dict[str, set[str]]) -> dict[str, int]:
+    """Per file field, how many of the names the database holds are not among the files
+    `present` in its folder (folder key -> relative names)."""
+    missing = {}
+    for label, _table, _column, folder in file_fields():
+        names = facts.files.get(label, set())
+        missing[label] = len(names - present.get(folder, set())) if folder else 0
+    return missing
+
+
+def files_in(root: Path) -> set[str]:
+    names = set()
+    if root.is_dir():
+        for directory, _dirs, found in os.walk(root):
+            for name in found:
+                path = Path(directory, name)
+                if path.is_file() and not path.is_symlink():
+                    names.add(path.relative_to(root).as_posix())
+    return names
+
+
+# ---------------------------------------------------------------------------------------------
+# Backup
+
+
+@dataclass
+class BackupResult:
+    directory: Path
+    manifest: dict
+    seconds: float
+
+
+def _dump_postgresql(target: Path, progress: Progress, alias: str) -> Facts:
+    """pg_dump of an exported snapshot; the facts are read in that same snapshot."""
+    connection = connections[alias]
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+        facts = live_facts(alias)
+        progress(f"  {sum(facts.rows.values())} rows in {len(facts.rows)} tables; "
+                 "running pg_dump …")
+        _run(["pg_dump", "--format=custom", f"--snapshot={snapshot}", "--no-password",
+              f"--file={target}"],
+             environment=postgres_environment(alias), what="pg_dump")
+    return facts
+
+
+def _copy_sqlite(target: Path, alias: str) -> Facts:
+    """SQLite's online backup API: a consistent copy while the platform goes on writing."""
+    source_path = _sqlite_path(alias)
+    if not source_path.is_file():
+        raise BackupError(f"The SQLite database {source_path} does not exist.")
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    copy = sqlite3.connect(target)
+    try:
+        # All pages in one step: one read transaction, so one consistent state.
+        source.backup(copy, pages=-1)
+        # A self-contained file: no write-ahead log beside it (the restored database goes back
+        # to WAL when the platform opens it).
+        copy.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        copy.close()
+        source.close()
+    return sqlite_facts(target)
+
+
+def _archive(root: Path, target: Path, progress: Progress) -> set[str]:
+    """A tar of the folder's regular files (names relative to it); returns their names."""
+    last = time.monotonic()
+    names: set[str] = set()
+    with tarfile.open(target, "w", format=tarfile.PAX_FORMAT) as archive:
+        if not root.is_dir():
+            return names
+        for directory, dirs, found in os.walk(root):
+            dirs.sort()
+            for name in sorted(found):
+                path = Path(directory, name)
+                if path.is_symlink() or not path.is_file():
+                    continue
+                relative = path.relative_to(root).as_posix()
+                try:
+                    archive.add(path, arcname=relative, recursive=False)
+                except FileNotFoundError:
+                    continue  # deleted meanwhile (the platform runs on)
+                names.add(relative)
+                if time.monotonic() - last > 5:
+                    progress(f"  {len(names)} files so far …")
+                    last = time.monotonic()
+    return names
+
+
+def make_backup(directory: Path, *, progress: Progress = print,
+                alias: str = DEFAULT_DB_ALIAS) -> BackupResult:
+    """Writes a complete backup to `directory`, which must not exist or be empty. Everything is
+    written into a temporary folder beside it and renamed at the end: a failed backup leaves no
+    half-written directory that looks like a backup."""
+    started = time.monotonic()
+    directory = Path(directory).absolute()
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise BackupError(f"{directory} exists and is not empty; choose a new directory "
+                          "(a backup never overwrites another).")
+    database_vendor = vendor(alias)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    # mkdtemp makes it 0700: the backup holds password hashes and members-only documents.
+    work = Path(tempfile.mkdtemp(prefix=f".{directory.name}.partial-", dir=directory.parent))
+    try:
+        manifest: dict = {
+            "format": FORMAT,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "site_name": settings.SITE_NAME,
+            "environment_file_included": False,
+        }
+        database_part = DATABASE_PARTS[database_vendor]
+        progress(f"· Database ({database_vendor}) …")
+        database_started = time.monotonic()
+        if database_vendor == "postgresql":
+            facts = _dump_postgresql(work / database_part, progress, alias)
+        else:
+            facts = _copy_sqlite(work / database_part, alias)
+        size = (work / database_part).stat().st_size
+        progress(f"  {human_bytes(size)} in {time.monotonic() - database_started:.1f} s")
+        manifest["database"] = {"vendor": database_vendor, "file": database_part,
+                                "bytes": size, "sha256": sha256_of(work / database_part)}
+        manifest["migrations"] = applied_leaves(facts.applied)
+        manifest["rows"] = dict(sorted(facts.rows.items()))
+        manifest["folders"] = {}
+        archived = {}
+        # After the database: a file uploaded meanwhile is an extra file in the archive, never
+        # a row whose file is missing.
+        for key, (setting, archive_name) in FOLDERS.items():
+            root = Path(getattr(settings, setting))
+            progress(f"· {setting} ({root}) …")
+            folder_started = time.monotonic()
+            archived[key] = _archive(root, work / archive_name, progress)
+            with tarfile.open(work / archive_name) as archive:
+                files = [member for member in archive.getmembers() if member.isfile()]
+            manifest["folders"][key] = {
+                "setting": setting, "archive": archive_name, "files": len(files),
+                "bytes": sum(member.size for member in files),
+                "sha256": sha256_of(work / archive_name)}
+            progress(f"  {len(files)} files, "
+                     f"{human_bytes(manifest['folders'][key]['bytes'])} in "
+                     f"{time.monotonic() - folder_started:.1f} s")
+        # Files the database names that the archives lack (already lost on the original):
+        # a restore may not lose more.
+        manifest["missing_files"] = missing_files(facts, archived)
+        if any(manifest["missing_files"].values()):
+            progress("  warning: the database names files that are not in their folder: "
+                     + ", ".join(f"{label} {count}" for label, count
+                                 in manifest["missing_files"].items() if count))
+        _write_json(work / MANIFEST, manifest)
+        _seal(work)
+        if directory.exists():
+            directory.rmdir()  # empty, checked above; rename cannot replace a directory
+        work.rename(directory)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return BackupResult(directory, manifest, time.monotonic() - started)
+
+
+# ---------------------------------------------------------------------------------------------
+# Restore
+
+
+@dataclass
+class RestoreResult:
+    problems: list[str]
+    report: list[str]
+    # This checkout has migrations the backup's database had not applied: run `migrate`.
+    migrate_needed: bool
+    # Migrations applied in the backup that this checkout does not have (a newer release).
+    unknown_migrations: list[str]
+
+
+def read_manifest(directory: Path) -> dict:
+    path = Path(directory) / MANIFEST
+    if not path.is_file():
+        raise BackupError(f"{path} is missing: {directory} is not a complete backup.")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"Backup format {manifest.get('format')!r} is not the one this "
+                          f"release reads ({FORMAT}).")
+    return manifest
+
+
+def verify_checksums(directory: Path, manifest: dict, progress: Progress) -> None:
+    parts = [(manifest["database"]["file"], manifest["database"]["sha256"])] + [
+        (folder["archive"], folder["sha256"]) for folder in manifest["folders"].values()]
+    for name, expected in parts:
+        path = Path(directory) / name
+        if not path.is_file():
+            raise BackupError(f"{name} is missing from the backup.")
+        if sha256_of(path) != expected:
+            raise BackupError(f"{name} does not match its checksum in the manifest: the backup "
+                              "is damaged; use another copy.")
+    progress(f"· Checksums of {len(parts)} parts verified")
+
+
+def database_tables(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
+    connection = connections[alias]
+    if connection.vendor == "sqlite":
+        # Read without Django's connection, which would create the file.
+        path = _sqlite_path(alias)
+        if not path.exists():
+            return []
+        database = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return sorted(row[0] for row in database.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%'"))
+        finally:
+            database.close()
+    with connection.cursor() as cursor:
+        return sorted(connection.introspection.table_names(cursor))
+
+
+def _folder_is_empty(root: Path) -> bool:
+    return not root.exists() or (root.is_dir() and not any(root.iterdir()))
+
+
+def check_targets(manifest: dict, *, replace: bool, alias: str = DEFAULT_DB_ALIAS) -> None:
+    """Refuses a database with tables and non-empty folders, unless `replace`."""
+    database_vendor = vendor(alias)
+    if manifest["database"]["vendor"] != database_vendor:
+        raise BackupError(f"This is a {manifest['database']['vendor']} backup; DATABASE_URL "
+                          f"names a {database_vendor} database. Restore into the same kind.")
+    problems = []
+    tables = database_tables(alias)
+    if tables:
+        name = settings.DATABASES[alias]["NAME"]
+        problems.append(f"the database {name} has {len(tables)} tables "
+                        f"({', '.join(tables[:3])}{', …' if len(tables) > 3 else ''})")
+    for setting, _archive_name in FOLDERS.values():
+        root = Path(getattr(settings, setting))
+        if not _folder_is_empty(root):
+            problems.append(f"{setting} ({root}) is not empty")
+    if problems and not replace:
+        raise BackupError(
+            "Restore needs an empty database and empty folders, but " + "; ".join(problems)
+            + ". Point DATABASE_URL, MEDIA_ROOT and PRIVATE_MEDIA_ROOT at new ones, or pass "
+            "--replace-existing to replace the database's content and overwrite the files "
+            "(files the backup does not have stay).")
+
+
+def _restore_postgresql(path: Path, replace: bool, alias: str) -> None:
+    # One transaction that stops at the first error: a failed restore leaves the database as it
+    # was. Owners and grants of the original server's roles are not carried over.
+    command = ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
+               "--single-transaction", "--no-password",
+               f"--dbname={settings.DATABASES[alias]['NAME']}"]
+    if replace:
+        command += ["--clean", "--if-exists"]
+    connections[alias].close()
+    _run([*command, str(path)], environment=postgres_environment(alias), what="pg_restore")
+
+
+def _restore_sqlite(path: Path, alias: str) -> None:
+    target = _sqlite_path(alias).absolute()
+    connections[alias].close()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Copied beside the target and renamed over it: the target is never half written.
+    partial = target.with_name(f".{target.name}.restoring")
+    shutil.copyfile(path, partial)
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    # A leftover write-ahead log of the database being replaced must not be applied to the
+    # restored one.
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    os.replace(partial, target)
+
+
+def _extract(archive_path: Path, root: Path) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive_path) as archive:
+        # The "data" filter refuses absolute paths, links out of the folder and devices.
+        archive.extractall(root, filter="data")
+
+
+def compare(manifest: dict, *, alias: str = DEFAULT_DB_ALIAS) -> tuple[list[str], list[str]]:
+    """The restored database and folders against the manifest: (problems, report lines)."""
+    problems, report = [], []
+    facts = live_facts(alias)
+    expected_rows = manifest["rows"]
+    differing = {label: (expected, facts.rows.get(label))
+                 for label, expected in expected_rows.items()
+                 if facts.rows.get(label) != expected}
+    for label, (expected, found) in sorted(differing.items()):
+        problems.append(f"{label}: {found} rows restored, {expected} in the backup")
+    report.append(f"rows: {sum(facts.rows.get(label, 0) for label in expected_rows)} of "
+                  f"{sum(expected_rows.values())} in {len(expected_rows)} tables "
+                  f"({len(expected_rows) - len(differing)} tables match)")
+    restored_leaves = applied_leaves(facts.applied)
+    if restored_leaves != manifest["migrations"]:
+        problems.append(f"applied migrations differ: backup {manifest['migrations']}, "
+                        f"restored {restored_leaves}")
+    present = {}
+    for key, folder in manifest["folders"].items():
+        root = Path(getattr(settings, folder["setting"]))
+        present[key] = files_in(root)
+        size = sum((root / name).stat().st_size for name in present[key])
+        report.append(f"{folder['setting']}: {len(present[key])} files, {human_bytes(size)} "
+                      f"(backup: {folder['files']} files, {human_bytes(folder['bytes'])})")
+        if len(present[key]) < folder["files"] or size < folder["bytes"]:
+            problems.append(f"{folder['setting']} ({root}) has fewer files or bytes than the "
+                            "backup")
+    missing = missing_files(facts, present)
+    for label, count in sorted(missing.items()):
+        before = manifest["missing_files"].get(label, 0)
+        if count > before:
+            problems.append(f"{count} files named by {label} are missing ({before} were "
+                            "missing at backup time)")
+    report.append(f"files named by the database and missing: {sum(missing.values())} "
+                  f"(at backup time: {sum(manifest['missing_files'].values())})")
+    return problems, report
+
+
+def restore_backup(directory: Path, *, replace: bool = False, progress: Progress = print,
+                   alias: str = DEFAULT_DB_ALIAS) -> RestoreResult:
+    directory = Path(directory).absolute()
+    manifest = read_manifest(directory)
+    progress(f"Backup of {manifest['created_at']} ({manifest['database']['vendor']}, "
+             f"{sum(manifest['rows'].values())} rows, "
+             + ", ".join(f"{folder['files']} files in {folder['setting']}"
+                         for folder in manifest["folders"].values()) + ")")
+    check_targets(manifest, replace=replace, alias=alias)
+    verify_checksums(directory, manifest, progress)
+    database_part = directory / manifest["database"]["file"]
+    progress(f"· Database ({human_bytes(manifest['database']['bytes'])}) …")
+    started = time.monotonic()
+    if manifest["database"]["vendor"] == "postgresql":
+        _restore_postgresql(database_part, replace, alias)
+    else:
+        _restore_sqlite(database_part, alias)
+    progress(f"  restored in {time.monotonic() - started:.1f} s")
+    for folder in manifest["folders"].values():
+        root = Path(getattr(settings, folder["setting"]))
+        progress(f"· {folder['setting']} ({root}): {folder['files']} files …")
+        _extract(directory / folder["archive"], root)
+    progress("· Comparing with the manifest …")
+    problems, report = compare(manifest, alias=alias)
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    unknown = [f"{label}.{name}" for label, name in sorted(manifest["migrations"].items())
+               if (label, name) not in loader.graph.nodes]
+    migrate_needed = any(manifest["migrations"].get(label) not in names
+                         for label, names in code_leaves().items())
+    return RestoreResult(problems, report, migrate_needed and not unknown, unknown)
