@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/stadtallianz
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup demo bench lint messages clean fuzz fuzz-ci chromium mosquitto-plugin
+.PHONY: run test setup demo bench lint messages clean fuzz fuzz-ci chromium mosquitto-plugin \
+	deploy-smoke nginx
 
 run: setup
 	DEBUG=true $(MANAGE) migrate --noinput
@@ -78,6 +79,19 @@ fuzz: setup
 
 fuzz-ci: setup
 	$(BIN)/python fuzz/run.py --short $(FUZZ_ARGS)
+
+# The deployment smoke test (deploy/smoke/run.py, docs/deployment.md "Tested in CI"): the stack
+# of deploy/ (nginx, Mosquitto with the plugin, gunicorn, worker, bridge, mosquitto-config, the
+# timers' jobs) brought up as background processes on PostgreSQL (deploy_smoke) and Redis (db 3),
+# and used through nginx. A few minutes.
+deploy-smoke: setup mosquitto-plugin nginx
+	$(BIN)/python deploy/smoke/run.py $(SMOKE_ARGS)
+
+# Debian's nginx for the smoke test; installed where it is missing.
+nginx:
+	@test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
+	  else echo "nginx is missing: sudo apt-get install nginx"; exit 1; fi; }
 
 lint: setup
 	$(BIN)/ruff check .
