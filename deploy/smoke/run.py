@@ -206,6 +206,7 @@ class Stack:
                                            "postgres://postgres@127.0.0.1:5432/deploy_smoke")
         self.redis_url = os.environ.get("SMOKE_REDIS_URL", "redis://127.0.0.1:6379/3")
         self.bridge_password = secrets.token_urlsafe(24)
+        self.ops_token = secrets.token_urlsafe(32)
         self.base = f"https://{HOST}:{self.ports['https']}"
         self.plain = f"http://{HOST}:{self.ports['http']}"
         self.cert = self.tmp / "tls" / "fullchain.pem"
@@ -213,6 +214,10 @@ class Stack:
         self.mosquitto_etc = self.tmp / "etc-mosquitto"
         self.mosquitto_pid = self.tmp / "run-mosquitto" / "mosquitto.pid"
         self.run_as = None  # (user name, uid, gid, groups) of the units' User=stadtallianz
+        # Called through a link, as /usr/local/sbin/stadtallianz-manage is (docs "Install").
+        self.wrapper = self.tmp / "sbin" / "stadtallianz-manage"
+        self.wrapper.parent.mkdir()
+        self.wrapper.symlink_to(DEPLOY / "stadtallianz-manage")
 
     # -- substitutions ------------------------------------------------------------------------
 
@@ -304,6 +309,7 @@ class Stack:
             "MQTT_PUBLIC_URL": f"mqtt://{HOST}:{ports['device']}",
             "MQTT_SUBSCRIBE_URL": f"mqtt://{HOST}:{ports['public']}",
             "MQTT_PUBLISHER_PLUGIN": str(PLUGIN),
+            "OPS_TOKEN": self.ops_token,
         })
         left = [line for line in text.splitlines()
                 if "CHANGE-ME" in line and not line.startswith("#")]
@@ -412,8 +418,7 @@ http {{
     def manage(self, *arguments: str, as_root: bool = False, quiet: bool = True,
                timeout: float = 300) -> str:
         """deploy/stadtallianz-manage, as docs/deployment.md runs it (with sudo: as root)."""
-        command = [str(DEPLOY / "stadtallianz-manage"), *(["--as-root"] if as_root else []),
-                   *arguments]
+        command = [str(self.wrapper), *(["--as-root"] if as_root else []), *arguments]
         completed = subprocess.run(command, env=self.manage_environment(), capture_output=True,
                                    text=True, timeout=timeout, cwd="/")
         if completed.returncode != 0:
@@ -521,11 +526,13 @@ def bring_up(stack: Stack) -> dict:
     stack.recreate_database()
 
     log("install steps through deploy/stadtallianz-manage (migrate, collectstatic, "
-        "compilemessages, check --deploy, demo, mosquitto-config)")
-    stack.manage("migrate", "--noinput", "-v0")
-    stack.manage("collectstatic", "--noinput", "-v0")
+        "compilemessages, rebuild_search_index, check --deploy, demo, mosquitto-config)")
+    # docs/deployment.md "Install", step 6 (createsuperuser aside: the demo's coordinator below).
     stack.manage("compilemessages", "--ignore=.venv", "--ignore=node_modules", "-v0",
                  as_root=True)
+    stack.manage("migrate", "--noinput", "-v0")
+    stack.manage("rebuild_search_index")
+    stack.manage("collectstatic", "--noinput", "-v0")
     stack.manage("check", "--deploy", "--fail-level", "WARNING")
     stack.manage("demo")
     facts = json.loads(stack.manage("shell", "-c", FACTS_SCRIPT).strip().splitlines()[-1])
@@ -941,6 +948,45 @@ def check_jobs(stack: Stack, facts: dict, browser: Browser) -> str:
     return f"{len(running)} timer services ran once and succeeded"
 
 
+def check_operator_endpoints(stack: Stack, facts: dict, browser: Browser) -> str:
+    """/healthz/processes and /metrics: refused without OPS_TOKEN, never over plain HTTP, and
+    every process the configuration implies (worker, bridge, mosquitto-config, the jobs just
+    run) healthy through nginx."""
+    import requests
+
+    bearer = {"Authorization": f"Bearer {stack.ops_token}"}
+    for path in ("/healthz/processes", "/metrics"):
+        anonymous = requests.get(stack.base + path, verify=stack.cert, timeout=30)
+        check(anonymous.status_code in (401, 403),
+              f"{path} answers {anonymous.status_code} without the token")
+        plain = requests.get(stack.plain + path, headers=bearer, allow_redirects=False,
+                             timeout=30)
+        check(plain.status_code == 301, f"{path} over plain HTTP: {plain.status_code}, "
+                                        "not the redirect to HTTPS")
+    last = {}
+
+    def healthy():
+        answer = requests.get(stack.base + "/healthz/processes", headers=bearer,
+                              verify=stack.cert, timeout=30)
+        last["answer"] = answer.text[:600]
+        return answer.status_code == 200 and answer.json()["status"] == "ok"
+
+    try:
+        wait_for("/healthz/processes reports every process healthy", healthy, timeout=60,
+                 interval=1)
+    except SmokeFailure as failure:
+        raise SmokeFailure(f"{failure}: {last.get('answer')}") from None
+    names = [process["name"] for process in requests.get(
+        stack.base + "/healthz/processes", headers=bearer, verify=stack.cert,
+        timeout=30).json()["processes"]]
+    metrics = requests.get(stack.base + "/metrics", headers=bearer, verify=stack.cert,
+                           timeout=30)
+    check(metrics.status_code == 200 and "# TYPE" in metrics.text,
+          f"/metrics with the token: {metrics.status_code}")
+    return (f"401/403 without OPS_TOKEN, 301 over HTTP; healthy: {', '.join(names)}; "
+            f"/metrics {len(metrics.text.splitlines())} lines")
+
+
 def check_reload(stack: Stack, facts: dict, browser: Browser) -> str:
     """`systemctl reload stadtallianz` (ExecReload, HUP) under requests: none is dropped."""
     import requests
@@ -990,7 +1036,21 @@ def check_reload(stack: Stack, facts: dict, browser: Browser) -> str:
 def check_still_running(stack: Stack, facts: dict, browser: Browser) -> str:
     for label in ("mosquitto", "gunicorn", "worker", "mqtt-bridge", "mosquitto-config", "nginx"):
         stack.alive(label)
+    if stack.is_root:
+        broker = process_user(stack.processes["mosquitto"].pid)
+        check(broker == "mosquitto", f"Mosquitto runs as {broker}, not mosquitto")
+        master = stack.processes["nginx"].pid
+        workers = {process_user(int(pid)) for pid in
+                   Path(f"/proc/{master}/task/{master}/children").read_text().split()}
+        check(workers == {"www-data"}, f"nginx's workers run as {workers}, not www-data")
     return "Mosquitto, gunicorn, worker, bridge, mosquitto-config --watch and nginx still running"
+
+
+def process_user(pid: int) -> str:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Uid:"):
+            return pwd.getpwuid(int(line.split()[2])).pw_name
+    raise SmokeFailure(f"no user for process {pid}")
 
 
 def post_to(self, path: str, form_page: str, data: dict | None = None):
@@ -1013,6 +1073,7 @@ CHECKS = [
     ("mail and worker", check_mail_and_worker),
     ("MQTT device to API, lab page and subscriber; revocation", check_mqtt),
     ("periodic jobs", check_jobs),
+    ("operator endpoints", check_operator_endpoints),
     ("graceful reload", check_reload),
     ("all services still running", check_still_running),
 ]
