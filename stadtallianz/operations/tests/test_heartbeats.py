@@ -18,8 +18,12 @@ from stadtallianz.core import heartbeat
 from stadtallianz.core.models import ProcessHeartbeat
 from stadtallianz.operations.logformat import JsonFormatter
 from stadtallianz.sensorthings.tests.conftest import lab, make_datastream  # noqa: F401
-from stadtallianz.sensorthings.tests.mqtt_support import (publisher, running_bridge,
-                                                          unique_prefix, wait_until)
+from stadtallianz.sensorthings.tests.mqtt_support import (
+    publisher,
+    running_bridge,
+    unique_prefix,
+    wait_until,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 
