@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import pytest
 from django.conf import settings
@@ -383,3 +383,30 @@ def test_restore_refuses_a_used_database_and_a_damaged_backup(scratch, tmp_path)
     result = intact.run("restore", str(tampered), check=False)
     assert result.returncode != 0
     assert "PRIVATE_MEDIA_ROOT" in result.stderr and "fewer files" in result.stderr
+
+
+def test_pg_dump_gets_the_password_from_the_environment_never_the_command_line(scratch, tmp_path):
+    """`ps` shows every process's command line to every user of the machine: the database
+    password reaches pg_dump in PGPASSWORD only. pg_dump runs through a wrapper that records
+    what it was given (the test server trusts local connections, so the password is ignored
+    there)."""
+    if not scratch.is_postgresql:
+        pytest.skip("PostgreSQL's pg_dump; SQLite is copied in-process without a password")
+    url = urlsplit(scratch.new("password_source"))
+    # The server's own password where it asks for one; otherwise one it ignores.
+    password = unquote(url.password) if url.password else "h5-secret-/-word"
+    url = url._replace(netloc=f"{quote(url.username or '', safe='')}:{quote(password, safe='')}"
+                              f"@{url.hostname}:{url.port or 5432}").geturl()
+    source = Instance("the original", url, tmp_path / "source")
+    source.run("migrate", "contenttypes", "--noinput", "-v0")
+    wrappers = tmp_path / "bin"
+    wrappers.mkdir()
+    wrapper = wrappers / "pg_dump"
+    wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{tmp_path}/argv"\n'
+                       f'printf "%s" "$PGPASSWORD" > "{tmp_path}/password"\n'
+                       f'exec {shutil.which("pg_dump")} "$@"\n')
+    wrapper.chmod(0o755)
+    source.environment["PATH"] = f"{wrappers}:{source.environment['PATH']}"
+    source.run("backup", str(tmp_path / "backup"))
+    assert password not in (tmp_path / "argv").read_text()
+    assert (tmp_path / "password").read_text() == password

@@ -5,6 +5,7 @@ The environment file is not part of it; the command ends by saying so."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import Error as DatabaseError
 
 from stadtallianz.core import backup
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, directory: Path, **options):
         try:
             result = backup.make_backup(directory, progress=self.stdout.write)
-        except (backup.BackupError, OSError) as error:
+        except (backup.BackupError, DatabaseError, OSError) as error:
             raise CommandError(f"Backup failed, nothing was written to {directory}: {error}") \
                 from error
         manifest = result.manifest

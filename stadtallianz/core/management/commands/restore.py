@@ -6,6 +6,7 @@ with the manifest, and any difference is a non-zero exit (docs/backup.md)."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import Error as DatabaseError
 
 from stadtallianz.core import backup
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         try:
             result = backup.restore_backup(directory, replace=replace_existing,
                                            progress=self.stdout.write)
-        except (backup.BackupError, OSError) as error:
+        except (backup.BackupError, DatabaseError, OSError) as error:
             raise CommandError(f"Restore failed: {error}") from error
         for line in result.report:
             self.stdout.write(f"  {line}")
