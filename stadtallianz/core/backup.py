@@ -139,11 +139,16 @@ def _seal(root: Path) -> None:
     """Readable by the owner only (password hashes, members-only documents), and on disk."""
     for path in [*root.iterdir(), root]:
         path.chmod(0o700 if path.is_dir() else 0o600)
-        descriptor = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+        _fsync(path)
+
+
+def _fsync(path: Path) -> None:
+    """fsync of a file or directory."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def postgres_environment(alias: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
@@ -408,6 +413,7 @@ def make_backup(directory: Path, *, progress: Progress = print,
         if directory.exists():
             directory.rmdir()  # empty, checked above; rename cannot replace a directory
         work.rename(directory)
+        _fsync(directory.parent)  # the rename itself on disk
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
