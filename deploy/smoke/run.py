@@ -419,6 +419,7 @@ http {{
                timeout: float = 300) -> str:
         """deploy/stadtallianz-manage, as docs/deployment.md runs it (with sudo: as root)."""
         command = [str(self.wrapper), *(["--as-root"] if as_root else []), *arguments]
+        began = time.monotonic()
         completed = subprocess.run(command, env=self.manage_environment(), capture_output=True,
                                    text=True, timeout=timeout, cwd="/")
         if completed.returncode != 0:
@@ -426,6 +427,8 @@ http {{
                                f"({completed.returncode}):\n{completed.stdout}\n{completed.stderr}")
         if not quiet:
             log(completed.stdout.strip())
+        shown = " ".join(arguments).strip().splitlines()[0][:60]
+        log(f"  stadtallianz-manage {shown} ({time.monotonic() - began:.1f} s)")
         return completed.stdout
 
     def unit_command(self, name: str):
@@ -1111,7 +1114,9 @@ def main(argv=None) -> int:
         traceback.print_exc()
         log(f"FAIL {error!r}")
     finally:
+        stopping = time.monotonic()
         stack.stop()
+        log(f"stopped every process in {time.monotonic() - stopping:.1f} s")
         if failed:
             stack.print_logs()
         stack.drop_database()

@@ -191,3 +191,20 @@ def test_docs_refer_to_every_deploy_file_and_carry_no_copy_of_a_unit():
     assert "[Service]" not in DOCS, "docs/deployment.md copies a unit: refer to deploy/systemd/"
     assert "proxy_pass" not in DOCS, "docs/deployment.md copies the nginx site"
     assert "deploy/smoke/run.py" in DOCS and "make deploy-smoke" in DOCS
+
+
+def test_systemd_accepts_every_unit(tmp_path):
+    """`systemd-analyze verify` (offline): no unknown key or section, every command executable
+    (with the checkout in place of /srv/stadtallianz), every timer's service there."""
+    import shutil
+    import subprocess
+
+    analyze = shutil.which("systemd-analyze")
+    assert analyze, "systemd-analyze is missing (Debian's systemd package)"
+    for path in UNITS.iterdir():
+        name = path.name.replace("@.service", "@1.service")  # an instance of the template
+        (tmp_path / name).write_text(path.read_text().replace("/srv/stadtallianz", str(ROOT)))
+    units = sorted(str(path) for path in tmp_path.iterdir())
+    result = subprocess.run([analyze, "verify", "--man=no", *units], capture_output=True,  # noqa: S603
+                            text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
