@@ -154,6 +154,20 @@ def test_web_unit_reloads_gracefully_and_nginx_proxies_to_it():
     assert f"server {_option(arguments, '--bind')};" in site
 
 
+def test_only_the_web_unit_keeps_metrics_files_in_its_own_runtime_folder():
+    """PROMETHEUS_MULTIPROC_DIR: the web service's own folder, empty at each start
+    (docs/monitoring.md "Metrics under gunicorn"), never in the shared environment file."""
+    unit = _unit("stadtallianz.service")
+    folder = smoke.unit_value(unit, "Service", "RuntimeDirectory")
+    assert smoke.unit_value(unit, "Service", "Environment") == \
+        f"PROMETHEUS_MULTIPROC_DIR=/run/{folder}"
+    assert smoke.unit_value(unit, "Service", "RuntimeDirectoryMode") == "0700"
+    assert "PROMETHEUS_MULTIPROC_DIR" not in TEMPLATE_TEXT
+    for path in UNITS.glob("*.service"):
+        if path.name != "stadtallianz.service":
+            assert "PROMETHEUS_MULTIPROC_DIR" not in path.read_text(), path.name
+
+
 def test_templated_bridge_shares_the_subscription_with_a_client_id_per_instance():
     arguments = _exec_start("stadtallianz-mqtt@.service")
     assert _option(arguments, "--share") == "ingest"
