@@ -113,10 +113,14 @@ def check(condition, message: str) -> None:
 
 def parse_unit(path: Path) -> dict[str, list[tuple[str, str]]]:
     """A systemd unit file as {section: [(key, value), ...]}, continuation lines joined."""
+    return parse_unit_text(path.read_text())
+
+
+def parse_unit_text(text: str) -> dict[str, list[tuple[str, str]]]:
     sections: dict[str, list[tuple[str, str]]] = {}
     current = None
     pending = ""
-    for raw in path.read_text().splitlines():
+    for raw in text.splitlines():
         line = pending + raw.strip() if pending else raw.strip()
         if line.endswith("\\"):
             pending = line[:-1] + " "
@@ -519,15 +523,6 @@ http {{
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def parse_unit_text(text: str) -> dict:
-    with tempfile.NamedTemporaryFile("w", suffix=".service", delete=False) as handle:
-        handle.write(text)
-    try:
-        return parse_unit(Path(handle.name))
-    finally:
-        os.unlink(handle.name)
-
-
 # ---------------------------------------------------------------------------------------------
 # Bringing it up
 
@@ -662,6 +657,15 @@ class Browser:
                                  data={"csrfmiddlewaretoken": token, **data}, files=files,
                                  headers={"Referer": self.stack.base + path},
                                  allow_redirects=False, **kwargs)
+
+
+    def post_to(self, path: str, form_page: str, data: dict | None = None):
+        """A form whose action is another page than the one showing it (a revoke button)."""
+        token = self.csrf(form_page)
+        return self.session.post(self.stack.base + path,
+                                 data={"csrfmiddlewaretoken": token, **(data or {})},
+                                 headers={"Referer": self.stack.base + form_page},
+                                 allow_redirects=False, timeout=60)
 
 
 def set_cookies(response) -> list[str]:
@@ -1080,15 +1084,6 @@ def process_user(pid: int) -> str:
     raise SmokeFailure(f"no user for process {pid}")
 
 
-def post_to(self, path: str, form_page: str, data: dict | None = None):
-    token = self.csrf(form_page)
-    return self.session.post(self.stack.base + path,
-                             data={"csrfmiddlewaretoken": token, **(data or {})},
-                             headers={"Referer": self.stack.base + form_page},
-                             allow_redirects=False, timeout=60)
-
-
-Browser.post_to = post_to
 
 CHECKS = [
     ("pages over HTTPS", check_pages),
