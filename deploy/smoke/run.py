@@ -3,15 +3,16 @@
 It brings up the stack docs/deployment.md describes FROM THE FILES IN deploy/ on this machine
 and uses it through nginx as a city's people would. Where systemd is not running (CI), the
 services are started as background processes from the unit files themselves: `ExecStart`,
-`User`, `WorkingDirectory`, `UMask`, `Environment` and `EnvironmentFile` are read from
-deploy/systemd/*.service, so the command lines tested are the shipped ones. Only paths, ports
-and the host name are substituted (each substitution must match, or the run fails: a changed
-deploy file cannot silently escape the test):
+`User`, `WorkingDirectory`, `UMask`, `Environment`, `EnvironmentFile` and `RuntimeDirectory`
+are read from deploy/systemd/*.service, so the command lines tested are the shipped ones. Only
+paths, ports and the host name are substituted (each substitution must match, or the run
+fails: a changed deploy file cannot silently escape the test):
 
     /srv/stadtallianz/var/   -> <temp>/var/          (the folders the service user writes)
     /srv/stadtallianz        -> this checkout         (code and .venv)
     /etc/stadtallianz.env    -> <temp>/stadtallianz.env, filled from deploy/stadtallianz.env.example
-    /etc/mosquitto/, /run/mosquitto/, /var/lib/mosquitto/ -> <temp>/...
+    /etc/mosquitto/, /run/mosquitto/, /var/lib/mosquitto/, /run/<RuntimeDirectory> -> <temp>/...
+    Mosquitto's `log_dest syslog` -> `log_dest stdout` (no syslog here; the run keeps the log)
     the plugin               -> var/mosquitto/stadtallianz_publisher.so (`make mosquitto-plugin`)
     allianz.example.org      -> localhost, with a self-signed certificate made by openssl
     ports 443, 80, 8001, 1883, 1884 -> free ports on the loopback interface
