@@ -9,6 +9,7 @@ paths, ports and the host name are substituted (each substitution must match, or
 fails: a changed deploy file cannot silently escape the test):
 
     /srv/stadtallianz/var/   -> <temp>/var/          (the folders the service user writes)
+    /var/backups/stadtallianz -> <temp>/backups       (the nightly backup's folder)
     /srv/stadtallianz        -> this checkout         (code and .venv)
     /etc/stadtallianz.env    -> <temp>/stadtallianz.env, filled from deploy/stadtallianz.env.example
     /etc/mosquitto/, /run/mosquitto/, /var/lib/mosquitto/, /run/<RuntimeDirectory> -> <temp>/...
@@ -27,7 +28,8 @@ process's log is printed.
     python deploy/smoke/run.py [--keep]
 
 Environment: SMOKE_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/deploy_smoke, dropped
-and created again), SMOKE_REDIS_URL (default redis://127.0.0.1:6379/3, emptied).
+and created again; the backup is restored into <its name>_restore, dropped too), SMOKE_REDIS_URL
+(default redis://127.0.0.1:6379/3, emptied).
 """
 
 # The script's purpose is to start the shipped command lines and the system's tools (openssl,
@@ -202,6 +204,7 @@ class Stack:
         # Mosquitto (user mosquitto) and nginx's workers (www-data) must reach their files.
         self.tmp.chmod(0o755)
         self.var = self.tmp / "var"
+        self.backups = self.tmp / "backups"
         self.logs = self.tmp / "logs"
         self.logs.mkdir()
         self.processes: dict[str, subprocess.Popen] = {}
@@ -229,6 +232,7 @@ class Stack:
     def paths(self) -> list[tuple[str, str]]:
         return [("/srv/stadtallianz/var/", f"{self.var}/"),
                 ("/srv/stadtallianz", str(ROOT)),
+                ("/var/backups/stadtallianz", str(self.backups)),
                 ("/etc/stadtallianz.env", str(self.env_file)),
                 ("/etc/mosquitto/", f"{self.mosquitto_etc}/"),
                 ("/run/mosquitto/", f"{self.mosquitto_pid.parent}/")]
@@ -281,7 +285,7 @@ class Stack:
         subprocess.run(["install", "-d", *owner, "-m", "0755", str(self.var),
                         str(self.var / "static"), str(self.var / "media")], check=True)
         subprocess.run(["install", "-d", *owner, "-m", "0700", str(self.var / "private"),
-                        str(self.var / "mail")], check=True)
+                        str(self.var / "mail"), str(self.backups)], check=True)
         # What Debian's mosquitto package and unit prepare (/var/lib/mosquitto, /run/mosquitto).
         self.mosquitto_etc.mkdir(mode=0o755)
         (self.mosquitto_etc / "conf.d").mkdir(mode=0o755)
@@ -405,33 +409,52 @@ http {{
         # Rate limits and login throttling count in Redis: a fresh count for each run.
         redis.Redis.from_url(self.redis_url).flushdb()
 
+    def restore_database_url(self) -> str:
+        """The scratch database the backup is restored into: the smoke's own name + _restore."""
+        parsed = urlparse(self.database_url)
+        return parsed._replace(path=f"{parsed.path}_restore").geturl()
+
+    def create_restore_database(self) -> str:
+        import psycopg
+
+        url = self.restore_database_url()
+        name = urlparse(url).path.lstrip("/")
+        check(name.startswith("deploy_") and name.replace("_", "").isalnum() and len(name) <= 63,
+              f"refusing the database {name!r}: the smoke test drops it (deploy_… only)")
+        admin = urlparse(url)._replace(path="/postgres").geturl()
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return url
+
     def drop_database(self) -> None:
         import psycopg
 
-        parsed = urlparse(self.database_url)
-        admin = parsed._replace(path="/postgres").geturl()
-        try:
-            with psycopg.connect(admin, autocommit=True) as connection:
-                connection.execute(
-                    f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
-        except Exception as error:  # noqa: BLE001 - the next run drops it anyway
-            log(f"could not drop the database: {error}")
+        for url in (self.database_url, self.restore_database_url()):
+            parsed = urlparse(url)
+            admin = parsed._replace(path="/postgres").geturl()
+            try:
+                with psycopg.connect(admin, autocommit=True) as connection:
+                    connection.execute(
+                        f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
+            except Exception as error:  # noqa: BLE001 - the next run drops it anyway
+                log(f"could not drop the database: {error}")
 
     # -- running ------------------------------------------------------------------------------
 
-    def manage_environment(self) -> dict:
+    def manage_environment(self, env_file: Path | None = None) -> dict:
         env = {"PATH": SYSTEMD_PATH, "LANG": "C.UTF-8",
-               "STADTALLIANZ_ENV_FILE": str(self.env_file),
+               "STADTALLIANZ_ENV_FILE": str(env_file or self.env_file),
                "STADTALLIANZ_USER": self.run_as[0] if self.run_as else "root"}
         return env
 
     def manage(self, *arguments: str, as_root: bool = False, quiet: bool = True,
-               timeout: float = 300) -> str:
+               timeout: float = 300, env_file: Path | None = None) -> str:
         """deploy/stadtallianz-manage, as docs/deployment.md runs it (with sudo: as root)."""
         command = [str(self.wrapper), *(["--as-root"] if as_root else []), *arguments]
         began = time.monotonic()
-        completed = subprocess.run(command, env=self.manage_environment(), capture_output=True,
-                                   text=True, timeout=timeout, cwd="/")
+        completed = subprocess.run(command, env=self.manage_environment(env_file),
+                                   capture_output=True, text=True, timeout=timeout, cwd="/")
         if completed.returncode != 0:
             raise SmokeFailure(f"stadtallianz-manage {' '.join(arguments)} failed "
                                f"({completed.returncode}):\n{completed.stdout}\n{completed.stderr}")
@@ -969,6 +992,65 @@ def check_jobs(stack: Stack, facts: dict, browser: Browser) -> str:
     return f"{len(running)} timer services ran once and succeeded"
 
 
+def check_backup(stack: Stack, facts: dict, browser: Browser) -> str:
+    """The nightly backup unit ran once (periodic jobs, above): its folder holds one complete
+    backup with the members-only document's file, and that backup restores with
+    `stadtallianz-manage restore` into a new database and new folders (docs/backup.md
+    "Restoring", steps 2 to 4)."""
+    import tarfile
+
+    made = [path for path in stack.backups.iterdir()]
+    check(len(made) == 1 and made[0].is_dir() and not made[0].name.startswith("."),
+          f"the backup folder holds {sorted(path.name for path in made)}, not one backup")
+    backup = made[0]
+    check(re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{6}Z", backup.name),
+          f"the backup's name {backup.name!r} is not the time in UTC")
+    manifest = json.loads((backup / "manifest.json").read_text())
+    private = manifest["folders"]["private_media"]
+    on_disk = [path for path in (stack.var / "private").rglob("*") if path.is_file()]
+    check(private["files"] == len(on_disk) > 0,
+          f"the backup's manifest counts {private['files']} files of PRIVATE_MEDIA_ROOT, the "
+          f"folder holds {len(on_disk)}")
+    # The members-only document uploaded in "upload limits".
+    names = json.loads(stack.manage("shell", "-c", f"""
+import json
+from stadtallianz.knowledge.models import DocumentVersion
+print(json.dumps([version.file.name for version in
+                  DocumentVersion.objects.filter(document_id={facts['document']})]))
+""").strip().splitlines()[-1])
+    check(names, f"no file for the members-only document {facts['document']}")
+    with tarfile.open(backup / private["archive"]) as archive:
+        archived = set(archive.getnames())
+    check(set(names) <= archived,
+          f"the members-only document's file {names} is not in {private['archive']}")
+    check(backup.stat().st_mode & 0o777 == 0o700, "the backup is readable by others")
+
+    # Restored on "another machine": the environment file with a new database and folders.
+    began = time.monotonic()
+    target = stack.tmp / "restored"
+    owner = ["-o", SERVICE_USER, "-g", SERVICE_USER] if stack.is_root else []
+    subprocess.run(["install", "-d", *owner, "-m", "0700", str(target)], check=True)
+    env_file = stack.tmp / "stadtallianz-restored.env"
+    env_file.write_text(fill_environment(stack.env_file.read_text(), {
+        "DATABASE_URL": stack.create_restore_database(),
+        "MEDIA_ROOT": str(target / "media"),
+        "PRIVATE_MEDIA_ROOT": str(target / "private"),
+    }))
+    env_file.chmod(0o640)
+    if stack.is_root:
+        shutil.chown(env_file, "root", SERVICE_USER)
+    output = stack.manage("restore", str(backup), env_file=env_file)
+    check("Restored; rows and files match the backup." in output,
+          f"restore did not confirm the backup: {output[-500:]}")
+    for name in names:
+        check((target / "private" / name).read_bytes() == (stack.var / "private" / name)
+              .read_bytes(), f"the restored {name} differs from the original")
+    return (f"{backup.name}: {sum(manifest['rows'].values())} rows, {private['files']} private "
+            f"files with the members-only document; restored into "
+            f"{urlparse(stack.restore_database_url()).path.lstrip('/')} and new folders in "
+            f"{time.monotonic() - began:.1f} s")
+
+
 def check_operator_endpoints(stack: Stack, facts: dict, browser: Browser) -> str:
     """/healthz/processes and /metrics: refused without OPS_TOKEN, never over plain HTTP, and
     every process the configuration implies (worker, bridge, mosquitto-config, the jobs just
@@ -1096,6 +1178,7 @@ CHECKS = [
     ("mail and worker", check_mail_and_worker),
     ("MQTT device to API, lab page and subscriber; revocation", check_mqtt),
     ("periodic jobs", check_jobs),
+    ("nightly backup and its restore", check_backup),
     ("operator endpoints", check_operator_endpoints),
     ("graceful reload", check_reload),
     ("all services still running", check_still_running),

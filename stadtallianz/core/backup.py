@@ -1,7 +1,9 @@
 """Backups that restore: the database, MEDIA_ROOT and PRIVATE_MEDIA_ROOT, and a manifest.
 
 `stadtallianz backup <directory>` and `stadtallianz restore <directory>` (docs/backup.md) are thin
-commands over this module. A backup directory holds
+commands over this module; `stadtallianz backup --into <folder> --keep-days N` (the nightly
+deploy/systemd/stadtallianz-backup.service) writes a timestamped backup inside the folder and then
+removes the complete backups it made there more than N days ago. A backup directory holds
 
 - `database.dump` (PostgreSQL, `pg_dump --format=custom`) or `database.sqlite3` (SQLite, a copy
   made with SQLite's online backup API),
@@ -26,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -34,7 +37,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.apps import apps
@@ -418,6 +421,106 @@ def make_backup(directory: Path, *, progress: Progress = print,
         shutil.rmtree(work, ignore_errors=True)
         raise
     return BackupResult(directory, manifest, time.monotonic() - started)
+
+
+# ---------------------------------------------------------------------------------------------
+# Nightly backups in one folder: a new timestamped backup, then the expired ones removed
+
+
+# The name `backup --into` gives each backup (UTC, so a change of daylight saving time never
+# makes two alike), optionally with a counter when two start in the same second.
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H%M%SZ"
+TIMESTAMPED_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{6}Z(?:-\d+)?$")
+
+
+class RotationError(BackupError):
+    """The new backup is complete, but removing an expired one failed (the folder fills up)."""
+
+    def __init__(self, result: BackupResult, error: OSError):
+        super().__init__(f"Backup written to {result.directory}, but removing the expired "
+                         f"backups failed: {error}")
+        self.result = result
+
+
+@dataclass
+class RotationResult:
+    removed: list[Path]
+    # Left alone although they are in the folder: not a complete backup of `--into`.
+    ignored: list[Path]
+
+
+def new_backup_directory(folder: Path, now: datetime | None = None) -> Path:
+    """A name in `folder` that no backup has yet, from the time in UTC."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime(TIMESTAMP_FORMAT)
+    candidate = folder / stamp
+    counter = 1
+    while candidate.exists() or candidate.is_symlink():
+        counter += 1
+        candidate = folder / f"{stamp}-{counter}"
+    return candidate
+
+
+def made_by_into(path: Path) -> datetime | None:
+    """When the complete backup `path` was made, if `backup --into` made it; otherwise None. A
+    complete backup has its manifest (written last, before the rename from the partial name)
+    in this release's format with its creation time; a symbolic link, a partial folder, a
+    backup named by hand or any other file is never one."""
+    if path.is_symlink() or not path.is_dir() or not TIMESTAMPED_NAME.match(path.name):
+        return None
+    try:
+        manifest = read_manifest(path)
+        created = datetime.fromisoformat(manifest["created_at"])
+    except (BackupError, OSError, ValueError, KeyError, TypeError):
+        return None
+    if created.tzinfo is None or not manifest.get("database", {}).get("file"):
+        return None
+    return created
+
+
+def remove_expired(folder: Path, keep_days: int, *, keep: Path, progress: Progress = print,
+                   now: datetime | None = None) -> RotationResult:
+    """Removes the backups `backup --into` made in `folder` more than `keep_days` days ago,
+    judged by the creation time in their manifest (a copy or `touch` changes a folder's mtime,
+    not its manifest). `keep` (the backup just made) stays whatever its age."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=keep_days)
+    removed, ignored = [], []
+    for path in sorted(folder.iterdir()):
+        if path == keep:
+            continue
+        created = made_by_into(path)
+        if created is None:
+            ignored.append(path)
+            continue
+        if created < cutoff:
+            shutil.rmtree(path)
+            removed.append(path)
+            progress(f"· Removed the backup {path.name} (made {created:%Y-%m-%d %H:%M} UTC, "
+                     f"more than {keep_days} days ago)")
+    if removed:
+        _fsync(folder)
+    return RotationResult(removed, ignored)
+
+
+def backup_into(folder: Path, *, keep_days: int | None = None, progress: Progress = print,
+                alias: str = DEFAULT_DB_ALIAS, now: datetime | None = None,
+                ) -> tuple[BackupResult, RotationResult | None]:
+    """A new backup in a timestamped directory inside `folder`; then, only once it is complete,
+    the backups of `--into` older than `keep_days` days are removed (none when it is None)."""
+    folder = Path(folder).absolute()
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise BackupError(f"{folder} is not a directory.")
+    # 0700 when the command creates it (the installation creates it so, owned by the service
+    # user: docs/deployment.md "Install", step 3).
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    result = make_backup(new_backup_directory(folder, now), progress=progress, alias=alias)
+    if keep_days is None:
+        return result, None
+    try:
+        rotation = remove_expired(folder, keep_days, keep=result.directory, progress=progress,
+                                  now=now)
+    except OSError as error:
+        raise RotationError(result, error) from error
+    return result, rotation
 
 
 # ---------------------------------------------------------------------------------------------

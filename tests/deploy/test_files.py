@@ -114,6 +114,9 @@ SCHEDULES = {  # docs/deployment.md "Scheduled jobs"
     "stadtallianz-retention": ("*-*-* 03:00:00", ["apply_retention"]),
     "stadtallianz-prune-tasks": ("Sun *-*-* 03:30:00",
                                  ["prune_db_task_results", "--min-age-days", "7"]),
+    # docs/backup.md "Nightly backups": before the retention deletes the day's old observations.
+    "stadtallianz-backup": ("*-*-* 02:30:00",
+                            ["backup", "--into", "/var/backups/stadtallianz", "--keep-days", "14"]),
 }
 
 
@@ -128,6 +131,27 @@ def test_each_periodic_job_is_a_persistent_timer_with_a_oneshot_service(name):
     assert _exec_start(f"{name}.service")[1:] == command
     assert f"`{name}.timer`" in DOCS or name in DOCS
     assert {path.stem for path in UNITS.glob("*.timer")} == set(SCHEDULES)
+
+
+def test_nightly_backup_writes_into_the_private_folder_the_install_creates():
+    """The backup unit's folder is the one step 3 of "Install" creates for the service user with
+    0700 (password hashes, members-only documents), and docs/backup.md refers to the shipped
+    unit instead of carrying a copy of it."""
+    arguments = _exec_start("stadtallianz-backup.service")
+    folder = _option(arguments, "--into")
+    created = re.findall(r"^install -d -o stadtallianz -g stadtallianz -m (\d+) ((?:.*\\\n)*.*)$",
+                         DOCS, re.MULTILINE)
+    modes = {path: mode for mode, paths in created for path in paths.replace("\\", " ").split()}
+    assert modes.get(folder) == "0700", f"docs/deployment.md step 3 does not create {folder} 0700"
+    assert int(_option(arguments, "--keep-days")) >= 1
+    unit = _unit("stadtallianz-backup.service")
+    assert smoke.unit_value(unit, "Service", "User") == "stadtallianz"
+    assert smoke.unit_value(unit, "Service", "UMask") == "0077"
+    assert "stadtallianz-backup.timer" in DOCS
+    backup_docs = (ROOT / "docs" / "backup.md").read_text()
+    assert "deploy/systemd/stadtallianz-backup.service" in backup_docs
+    assert "[Service]" not in backup_docs and "ExecStartPost" not in backup_docs, \
+        "docs/backup.md copies the backup unit: refer to deploy/systemd/"
 
 
 @pytest.mark.parametrize("path", sorted(UNITS.glob("*.service")), ids=lambda path: path.name)
