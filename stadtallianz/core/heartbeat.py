@@ -44,9 +44,13 @@ def record(name: str, *, started_at: datetime, state: dict | None = None,
         fields["last_error"] = error[:ERROR_LENGTH]
         fields["last_error_at"] = now
     try:
+        # One statement (INSERT … ON CONFLICT DO UPDATE): two writers of one name at once — a
+        # job started by hand while its timer runs it — both land instead of one failing on
+        # the unique name.
         with transaction.atomic():
-            if not ProcessHeartbeat.objects.filter(name=name).update(**fields):
-                ProcessHeartbeat.objects.create(name=name, **fields)
+            ProcessHeartbeat.objects.bulk_create(
+                [ProcessHeartbeat(name=name, **fields)], update_conflicts=True,
+                unique_fields=["name"], update_fields=list(fields))
     except Exception as failure:  # noqa: BLE001 - a heartbeat must never stop its process
         log.warning("heartbeat of %s not recorded: %s", name, recovery.first_line(failure),
                     extra={"heartbeat": name, "error": type(failure).__name__})
@@ -64,11 +68,14 @@ class Heartbeat:
     def __init__(self, name: str, *, every: float = EVERY):
         self.name, self.every = name, every
         self.started_at = timezone.now()
-        self._written_at: float | None = None  # time.monotonic() of the last write
-        self._last_error: str | None = None  # what the last write reported, None: a success
+        # time.monotonic() of the last attempt to write, written or not: with the database
+        # away, an idle loop that ticks several times a second still tries (and logs) only
+        # once every `every` seconds.
+        self._attempted_at: float | None = None
+        self._last_error: str | None = None  # the error last written, None: a success
 
     def due(self) -> bool:
-        return self._written_at is None or time.monotonic() - self._written_at >= self.every
+        return self._attempted_at is None or time.monotonic() - self._attempted_at >= self.every
 
     def beat(self, *, state: dict | None = None, success: bool = True,
              force: bool = False) -> bool:
@@ -86,10 +93,12 @@ class Heartbeat:
         return self._write(state=state, error=error)
 
     def _write(self, *, state, success: bool = False, error: str | None = None) -> bool:
+        self._attempted_at = time.monotonic()
         written = record(self.name, started_at=self.started_at, state=state, success=success,
                          error=error)
-        if written:
-            self._written_at = time.monotonic()
+        if written and (success or error is not None):
+            # Alive without success (success=False, no error) leaves the last error standing,
+            # so the next success is still written at once.
             self._last_error = error
         return written
 

@@ -60,6 +60,36 @@ def test_a_heartbeat_that_cannot_be_written_never_breaks_its_process(caplog):
 
 
 @pytest.mark.django_db
+def test_a_loop_whose_heartbeat_cannot_be_written_tries_once_per_period(caplog):
+    """With the database away an idle bridge ticks several times a second: it must not try
+    (and log) on every tick."""
+    beat = heartbeat.Heartbeat("unwritable", every=3600)
+    with caplog.at_level(logging.WARNING, logger="stadtallianz.heartbeat"):
+        for _ in range(5):
+            beat.beat(state={"not json": object()})
+    assert len([r for r in caplog.records if r.heartbeat == "unwritable"]) == 1
+    assert not beat.due()
+
+
+@pytest.mark.django_db
+def test_alive_without_success_keeps_the_error_so_the_recovery_is_written_at_once():
+    beat = heartbeat.Heartbeat("flaky", every=3600)
+    assert beat.failed("the database is away")
+    assert beat.beat(success=False, force=True)  # alive, its work not done yet
+    assert beat.beat()  # the recovery: written at once, not after the period
+    assert not row("flaky").failing
+
+
+@pytest.mark.django_db
+def test_two_writers_of_one_name_leave_one_row_with_the_last_write():
+    first, second = heartbeat.Heartbeat("job:twice"), heartbeat.Heartbeat("job:twice")
+    assert first.beat(state={"by": "timer"})
+    assert second.beat(state={"by": "hand"})
+    assert ProcessHeartbeat.objects.filter(name="job:twice").count() == 1
+    assert row("job:twice").state == {"by": "hand"}
+
+
+@pytest.mark.django_db
 def test_each_periodic_job_records_its_success():
     for command in ("send_pending_notifications", "send_event_reminders",
                     "send_notification_digests", "apply_retention"):

@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 
+from django.db import close_old_connections
 from django_tasks_db.management.commands import db_worker
 
 from stadtallianz.core import heartbeat, recovery
@@ -30,6 +31,9 @@ class Worker(db_worker.Worker):
     @property
     def running(self) -> bool:
         if self._running and not self._in_signal_handler:
+            # The loop closes a connection the server dropped only after this read: close it
+            # first, or the heartbeat's write fails on it and logs a spurious warning.
+            close_old_connections()
             self._heartbeat.beat(state={"worker_id": self.worker_id,
                                         "tasks_run": self._run_tasks})
         return self._running
