@@ -1012,12 +1012,17 @@ def check_backup(stack: Stack, facts: dict, browser: Browser) -> str:
           f"the backup's manifest counts {private['files']} files of PRIVATE_MEDIA_ROOT, the "
           f"folder holds {len(on_disk)}")
     # The members-only document uploaded in "upload limits".
-    names = json.loads(stack.manage("shell", "-c", f"""
+    names, recorded = json.loads(stack.manage("shell", "-c", f"""
 import json
+from stadtallianz.core.models import ProcessHeartbeat
 from stadtallianz.knowledge.models import DocumentVersion
-print(json.dumps([version.file.name for version in
-                  DocumentVersion.objects.filter(document_id={facts['document']})]))
+beat = ProcessHeartbeat.objects.filter(name="job:backup").first()
+print(json.dumps([[version.file.name for version in
+                   DocumentVersion.objects.filter(document_id={facts['document']})],
+                  bool(beat and beat.last_success and not beat.last_error)]))
 """).strip().splitlines()[-1])
+    # What /healthz/processes reports of the nightly run (OPS_EXPECTED_PROCESSES job:backup).
+    check(recorded, "the backup's success is not recorded as the heartbeat job:backup")
     check(names, f"no file for the members-only document {facts['document']}")
     with tarfile.open(backup / private["archive"]) as archive:
         archived = set(archive.getnames())

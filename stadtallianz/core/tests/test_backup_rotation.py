@@ -28,10 +28,10 @@ def scratch(django_db_setup, django_db_blocker, tmp_path):
         databases.drop_all()
 
 
-def _source(scratch, tmp_path) -> Instance:
+def _source(scratch, tmp_path, app: str = "contenttypes") -> Instance:
     source = Instance("the original", scratch.new("rotate_source"), tmp_path / "source")
-    # One app's tables are enough (test_backup_restore.py restores a whole instance).
-    source.run("migrate", "contenttypes", "--noinput", "-v0")
+    # Some apps' tables are enough (test_backup_restore.py restores a whole instance).
+    source.run("migrate", app, "--noinput", "-v0")
     source.private.mkdir(parents=True)
     (source.private / "members-only.pdf").write_bytes(b"%PDF- a members-only document")
     return source
@@ -55,7 +55,8 @@ def _copy_made(backup, target, *, days_ago: float, format_=None):
 
 def test_nightly_backups_are_timestamped_and_only_expired_ones_of_into_are_removed(
         scratch, tmp_path):
-    source = _source(scratch, tmp_path)
+    # core: its heartbeat table records each nightly run for /healthz/processes.
+    source = _source(scratch, tmp_path, "core")
     folder = tmp_path / "backups"
 
     first = source.run("backup", "--into", str(folder), "--keep-days", "14")
@@ -96,6 +97,12 @@ def test_nightly_backups_are_timestamped_and_only_expired_ones_of_into_are_remov
     newest = max(set(_stamped(folder)) - {made.name, recent.name, other_format.name,
                                            half_written.name, link.name})
     assert newest > made.name
+
+    # /healthz/processes sees the nightly runs (job:backup), the last one successful.
+    beat = source.run("shell", "-c", "from stadtallianz.core.models import ProcessHeartbeat; "
+                                     "beat = ProcessHeartbeat.objects.get(name='job:backup'); "
+                                     "print(bool(beat.last_success), repr(beat.last_error))")
+    assert beat.stdout.strip().splitlines()[-1] == "True ''"
 
     # The newest of them restores like any other backup.
     target = Instance("the restored instance", scratch.new("rotate_target"), tmp_path / "target")

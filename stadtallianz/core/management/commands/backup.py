@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import Error as DatabaseError
 
-from stadtallianz.core import backup
+from stadtallianz.core import backup, heartbeat
 
 
 def _days(value: str) -> int:
@@ -51,8 +51,12 @@ class Command(BaseCommand):
         rotation = None
         try:
             if into is not None:
-                result, rotation = backup.backup_into(into, keep_days=keep_days,
-                                                      progress=self.stdout.write)
+                # The nightly run: its success or error is what /healthz/processes reports as
+                # "job:backup" (OPS_EXPECTED_PROCESSES=job:backup=93600 makes a missed night
+                # unhealthy).
+                with heartbeat.job("backup"):
+                    result, rotation = backup.backup_into(into, keep_days=keep_days,
+                                                          progress=self.stdout.write)
             else:
                 result = backup.make_backup(directory, progress=self.stdout.write)
         except backup.RotationError as error:
