@@ -384,6 +384,10 @@ def expected_processes(overrides: str) -> dict[str, int]:
         "job:send_event_reminders": 2 * 3600,
         "job:send_notification_digests": 26 * 3600,
         "job:apply_retention": 26 * 3600,
+        # the nightly backup (deploy/systemd/stadtallianz-backup.timer, docs/backup.md): a
+        # night without one is something to act on; "-job:backup" where backups are made
+        # otherwise
+        "job:backup": 26 * 3600,
     }
     if TASKS_BACKEND == "database":
         expected["worker"] = 120
