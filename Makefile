@@ -84,7 +84,9 @@ fuzz-ci: setup
 # of deploy/ (nginx, Mosquitto with the plugin, gunicorn, worker, bridge, mosquitto-config, the
 # timers' jobs) brought up as background processes on PostgreSQL (deploy_smoke) and Redis (db 3),
 # and used through nginx. A few minutes.
-deploy-smoke: setup mosquitto-plugin nginx
+# The smoke installs its own copy of HEAD as docs/deployment.md "Install" does (its own venv,
+# npm packages and broker plugin); this checkout's .venv only runs the test script.
+deploy-smoke: setup nginx
 	$(BIN)/python deploy/smoke/run.py $(SMOKE_ARGS)
 
 # Debian's nginx for the smoke test; installed where it is missing.

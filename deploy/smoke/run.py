@@ -1,24 +1,33 @@
 """The deployment smoke test (issue 12, item 4; `make deploy-smoke`, run by .ci/run).
 
-It brings up the stack docs/deployment.md describes FROM THE FILES IN deploy/ on this machine
-and uses it through nginx as a city's people would. Where systemd is not running (CI), the
-services are started as background processes from the unit files themselves: `ExecStart`,
-`User`, `WorkingDirectory`, `UMask`, `Environment`, `EnvironmentFile` and `RuntimeDirectory`
-are read from deploy/systemd/*.service, so the command lines tested are the shipped ones. Only
+It installs the platform as docs/deployment.md "Install" does and brings up the stack it
+describes FROM THE FILES IN deploy/ on this machine, then uses it through nginx as a city's people
+would. Steps 2 and 3 of "Install" run as written, in a temporary folder under /tmp (each parent
+open to the service user) standing for /srv: the COMMITTED tree (HEAD, `git clone` of this
+checkout and `git checkout` of its commit; uncommitted changes are not tested) owned by root,
+`python3 -m venv .venv` with Debian's /usr/bin/python3, `.venv/bin/pip install -e .`,
+`npm ci --omit=dev`, `make mosquitto-plugin`, the plugin installed and the wrapper linked (into
+the temporary folder, on PATH), the user `stadtallianz` created where it is missing, and the
+folders it writes. Every file read below comes from that copy. Where systemd is not running
+(CI), the services are started as background processes from the unit files themselves:
+`ExecStart`, `User`, `WorkingDirectory`, `UMask`, `Environment`, `EnvironmentFile` and
+`RuntimeDirectory` are read from deploy/systemd/*.service, so the command lines tested are the
+shipped ones. Only
 paths, ports and the host name are substituted (each substitution must match, or the run
 fails: a changed deploy file cannot silently escape the test):
 
-    /srv/stadtallianz/var/   -> <temp>/var/          (the folders the service user writes)
+    /srv/stadtallianz        -> <temp>/srv/stadtallianz (the copy: code, .venv, var/)
     /var/backups/stadtallianz -> <temp>/backups       (the nightly backup's folder)
-    /srv/stadtallianz        -> this checkout         (code and .venv)
+    /usr/local/lib/stadtallianz/ -> <temp>/usr-local-lib/stadtallianz/ (the broker plugin)
     /etc/stadtallianz.env    -> <temp>/stadtallianz.env, filled from deploy/stadtallianz.env.example
     /etc/mosquitto/, /run/mosquitto/, /var/lib/mosquitto/, /run/<RuntimeDirectory> -> <temp>/...
     Mosquitto's `log_dest syslog` -> `log_dest stdout` (no syslog here; the run keeps the log)
-    the plugin               -> var/mosquitto/stadtallianz_publisher.so (`make mosquitto-plugin`)
     allianz.example.org      -> localhost, with a self-signed certificate made by openssl
     ports 443, 80, 8001, 1883, 1884 -> free ports on the loopback interface
 
-Commands run through deploy/stadtallianz-manage, as the docs say. Debian's Mosquitto
+Commands run through the copy's deploy/stadtallianz-manage, as the docs say; as root, every
+platform process runs as the units' User= (gunicorn, worker, bridge and jobs as `stadtallianz`,
+mosquitto-config as root), which the checks verify. Debian's Mosquitto
 (`/usr/sbin/mosquitto -c`, as root it drops to the user mosquitto, which tests the password
 file's group and mode) and nginx (its own main configuration and prefix in the temporary
 folder, never /etc/nginx) serve in front. Then the checks (see CHECKS below). Everything is
@@ -60,11 +69,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
+# The checkout whose HEAD is installed; nothing else of it is used.
 ROOT = Path(__file__).resolve().parents[2]
-DEPLOY = ROOT / "deploy"
-UNITS = DEPLOY / "systemd"
-VENV_BIN = ROOT / ".venv" / "bin"
-PLUGIN = ROOT / "var" / "mosquitto" / "stadtallianz_publisher.so"
 SERVICE_USER = "stadtallianz"  # the units' User=
 HOST = "localhost"
 # The demo's coordination office: it may upload everywhere and manage every lab's tokens.
@@ -73,6 +79,14 @@ LAB = "reallabor-aasee"
 # Generous: CI runs this beside the SQLite test pass on two cores.
 WAIT = 90.0
 SYSTEMD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# The administrator's shell of "Install": Debian's tools first (python3 is /usr/bin/python3, never
+# a developer's pyenv or virtual environment).
+INSTALL_PATH = "/usr/bin:/bin:/usr/sbin:/sbin"
+# What the machine's administrator has configured for pip and npm (mirrors, certificates, a
+# proxy) is kept for the install steps; nothing else of the caller's environment.
+INSTALL_ENVIRONMENT = ("PIP_", "NPM_CONFIG_", "npm_config_", "NODE_EXTRA_CA_CERTS", "HTTP_PROXY",
+                       "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+                       "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 
 
 class SmokeFailure(Exception):
@@ -200,10 +214,16 @@ def fill_environment(template: str, values: dict[str, str]) -> str:
 class Stack:
     def __init__(self, keep: bool):
         self.keep = keep
-        self.tmp = Path(tempfile.mkdtemp(prefix="stadtallianz-deploy-smoke-"))
-        # Mosquitto (user mosquitto) and nginx's workers (www-data) must reach their files.
+        # Under /tmp, not $TMPDIR: the service user, Mosquitto (user mosquitto) and nginx's
+        # workers (www-data) must pass through every parent folder to reach their files.
+        self.tmp = Path(tempfile.mkdtemp(prefix="stadtallianz-deploy-smoke-", dir="/tmp"))
         self.tmp.chmod(0o755)
-        self.var = self.tmp / "var"
+        # /srv/stadtallianz of the docs: the installed copy, and var/ in it.
+        self.srv = self.tmp / "srv" / "stadtallianz"
+        self.deploy = self.srv / "deploy"
+        self.units = self.deploy / "systemd"
+        self.var = self.srv / "var"
+        self.plugin = self.tmp / "usr-local-lib" / "stadtallianz" / "stadtallianz_publisher.so"
         self.backups = self.tmp / "backups"
         self.logs = self.tmp / "logs"
         self.logs.mkdir()
@@ -222,23 +242,24 @@ class Stack:
         self.mosquitto_etc = self.tmp / "etc-mosquitto"
         self.mosquitto_pid = self.tmp / "run-mosquitto" / "mosquitto.pid"
         self.run_as = None  # (user name, uid, gid, groups) of the units' User=stadtallianz
-        # Called through a link, as /usr/local/sbin/stadtallianz-manage is (docs "Install").
-        self.wrapper = self.tmp / "sbin" / "stadtallianz-manage"
-        self.wrapper.parent.mkdir()
-        self.wrapper.symlink_to(DEPLOY / "stadtallianz-manage")
+        self.install_seconds = 0.0
+        # Called by name through a link on PATH, as /usr/local/sbin/stadtallianz-manage is.
+        self.sbin = self.tmp / "sbin"
+        self.installed_commit = None
+        self.job_users: dict[str, str] = {}  # each timer's service: the user its process ran as
 
     # -- substitutions ------------------------------------------------------------------------
 
     def paths(self) -> list[tuple[str, str]]:
-        return [("/srv/stadtallianz/var/", f"{self.var}/"),
-                ("/srv/stadtallianz", str(ROOT)),
+        return [("/srv/stadtallianz", str(self.srv)),
+                ("/usr/local/lib/stadtallianz/", f"{self.plugin.parent}/"),
                 ("/var/backups/stadtallianz", str(self.backups)),
                 ("/etc/stadtallianz.env", str(self.env_file)),
                 ("/etc/mosquitto/", f"{self.mosquitto_etc}/"),
                 ("/run/mosquitto/", f"{self.mosquitto_pid.parent}/")]
 
     def unit_text(self, name: str) -> str:
-        text = (UNITS / name).read_text()
+        text = (self.units / name).read_text()
         present = [(old, new) for old, new in self.paths() if old in text]
         text = substitute(text, present, name)
         if name == "stadtallianz.service":
@@ -252,10 +273,54 @@ class Stack:
 
     # -- preparing ----------------------------------------------------------------------------
 
+    # -- installing (docs/deployment.md "Install", steps 2 and 3) -----------------------------
+
+    def install_environment(self) -> dict:
+        env = {"PATH": f"{INSTALL_PATH}:{self.sbin}", "LANG": "C.UTF-8",
+               "HOME": pwd.getpwuid(os.geteuid()).pw_dir}
+        env.update({key: value for key, value in os.environ.items()
+                    if key.startswith(INSTALL_ENVIRONMENT)})
+        return env
+
+    def install_step(self, *command: str, cwd: Path | None = None) -> None:
+        """One command of "Install", in the administrator's shell; its output shown on failure."""
+        began = time.monotonic()
+        completed = subprocess.run(command, cwd=cwd or self.srv, env=self.install_environment(),
+                                   capture_output=True, text=True, umask=0o022)
+        if completed.returncode != 0:
+            raise SmokeFailure(f"Install: {' '.join(command)} failed ({completed.returncode}):\n"
+                               f"{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
+        log(f"  {' '.join(command)} ({time.monotonic() - began:.1f} s)")
+
+    def install_code(self) -> None:
+        """Step 2: the code owned by root, its venv made with Debian's Python."""
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], check=True,
+                                capture_output=True, text=True).stdout.strip()
+        changed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain",
+                                  "--untracked-files=no"], check=True, capture_output=True,
+                                 text=True).stdout
+        log(f"installing commit {commit[:12]} (HEAD of {ROOT})"
+            + ("; this checkout's uncommitted changes are not part of it" if changed else ""))
+        self.installed_commit = commit
+        self.srv.parent.mkdir(mode=0o755)
+        self.sbin.mkdir(mode=0o755)
+        self.install_step("git", "clone", "--quiet", str(ROOT), str(self.srv), cwd=self.tmp)
+        self.install_step("git", "checkout", "--quiet", "--detach", commit)
+        self.install_step("python3", "-m", "venv", ".venv")
+        self.install_step(".venv/bin/pip", "install", "-e", ".")
+        self.install_step("npm", "ci", "--omit=dev")
+        self.install_step("make", "mosquitto-plugin")
+        self.install_step("install", "-D", "-m", "0644", "var/mosquitto/stadtallianz_publisher.so",
+                          str(self.plugin))
+        self.install_step("ln", "-s", str(self.deploy / "stadtallianz-manage"),
+                          str(self.sbin / "stadtallianz-manage"))
+        python = (self.srv / ".venv" / "bin" / "python").resolve()
+        check(python == Path("/usr/bin/python3.11"),
+              f"the installed venv runs {python}, not Debian's /usr/bin/python3.11")
+
     def service_identity(self):
-        """The user the units' User=stadtallianz runs as here: the service user created as the
-        docs say when this runs as root and that user can run the checkout's Python; otherwise
-        (no root, or a Python under a home only root may enter, as in CI) the current user."""
+        """Step 3's user, which the units' User=stadtallianz runs as: created as the docs say
+        where it is missing. Not root: the current user (nothing can switch users)."""
         if not self.is_root:
             log("not root: services run as the current user, Mosquitto and nginx do not switch "
                 "users (run as root to test the service user and the broker's file permissions)")
@@ -263,29 +328,29 @@ class Stack:
         try:
             pwd.getpwnam(SERVICE_USER)
         except KeyError:
-            # docs/deployment.md "Install", step 1.
-            subprocess.run(["adduser", "--system", "--group", "--home", "/srv/stadtallianz",
-                            "--no-create-home", SERVICE_USER], check=True,
-                           stdout=subprocess.DEVNULL)
-        python = VENV_BIN / "python"
-        probe = subprocess.run(["runuser", "-u", SERVICE_USER, "--", str(python), "-c", "pass"],
-                               capture_output=True)
-        if probe.returncode != 0:
-            log(f"the user {SERVICE_USER} cannot run {python.resolve()} (its folders are closed "
-                f"to other users here): services run as root; the folders still get the owners "
-                f"and modes of the docs, and Mosquitto and nginx still switch users")
-            return None
+            self.install_step("adduser", "--system", "--group", "--home", "/srv/stadtallianz",
+                              "--no-create-home", SERVICE_USER)
+        probe = subprocess.run(["runuser", "-u", SERVICE_USER, "--",
+                                str(self.srv / ".venv" / "bin" / "python"), "-c",
+                                "import stadtallianz"], capture_output=True, text=True,
+                               cwd=self.srv)
+        check(probe.returncode == 0, f"the user {SERVICE_USER} cannot run the installed "
+                                     f"platform: {probe.stderr[-500:]}")
         entry = pwd.getpwnam(SERVICE_USER)
         return (SERVICE_USER, entry.pw_uid, entry.pw_gid,
                 os.getgrouplist(SERVICE_USER, entry.pw_gid))
 
+    def service_user_name(self) -> str:
+        """Who the units' User=stadtallianz processes must run as here."""
+        return self.run_as[0] if self.run_as else pwd.getpwuid(os.geteuid()).pw_name
+
     def make_folders(self) -> None:
-        # docs/deployment.md "Install": the folders the service user writes.
+        # docs/deployment.md "Install", step 3: the folders the service user writes.
         owner = ["-o", SERVICE_USER, "-g", SERVICE_USER] if self.is_root else []
-        subprocess.run(["install", "-d", *owner, "-m", "0755", str(self.var),
-                        str(self.var / "static"), str(self.var / "media")], check=True)
-        subprocess.run(["install", "-d", *owner, "-m", "0700", str(self.var / "private"),
-                        str(self.var / "mail"), str(self.backups)], check=True)
+        self.install_step("install", "-d", *owner, "-m", "0755", str(self.var),
+                          str(self.var / "static"), str(self.var / "media"))
+        self.install_step("install", "-d", *owner, "-m", "0700", str(self.var / "private"),
+                          str(self.var / "mail"), str(self.backups))
         # What Debian's mosquitto package and unit prepare (/var/lib/mosquitto, /run/mosquitto).
         self.mosquitto_etc.mkdir(mode=0o755)
         (self.mosquitto_etc / "conf.d").mkdir(mode=0o755)
@@ -305,8 +370,10 @@ class Stack:
                        check=True, capture_output=True)
 
     def environment_file(self) -> None:
-        template = (DEPLOY / "stadtallianz.env.example").read_text()
-        template = substitute(template, [("/srv/stadtallianz/var/", f"{self.var}/")],
+        template = (self.deploy / "stadtallianz.env.example").read_text()
+        template = substitute(template, [("/srv/stadtallianz/", f"{self.srv}/"),
+                                         ("/usr/local/lib/stadtallianz/",
+                                          f"{self.plugin.parent}/")],
                               "stadtallianz.env.example")
         ports = self.ports
         text = fill_environment(template, {
@@ -322,7 +389,6 @@ class Stack:
                         f"{ports['public']}",
             "MQTT_PUBLIC_URL": f"mqtt://{HOST}:{ports['device']}",
             "MQTT_SUBSCRIBE_URL": f"mqtt://{HOST}:{ports['public']}",
-            "MQTT_PUBLISHER_PLUGIN": str(PLUGIN),
             "OPS_TOKEN": self.ops_token,
         })
         left = [line for line in text.splitlines()
@@ -343,12 +409,12 @@ class Stack:
 
     def mosquitto_files(self) -> None:
         ports = self.ports
-        main = substitute((DEPLOY / "mosquitto" / "mosquitto.conf").read_text(),
+        main = substitute((self.deploy / "mosquitto" / "mosquitto.conf").read_text(),
                           [("/run/mosquitto/", f"{self.mosquitto_pid.parent}/"),
                            ("/etc/mosquitto/", f"{self.mosquitto_etc}/")], "mosquitto.conf")
         (self.mosquitto_etc / "mosquitto.conf").write_text(main)
-        site = substitute((DEPLOY / "mosquitto" / "stadtallianz.conf").read_text(), [
-            ("/usr/local/lib/stadtallianz/stadtallianz_publisher.so", str(PLUGIN)),
+        site = substitute((self.deploy / "mosquitto" / "stadtallianz.conf").read_text(), [
+            ("/usr/local/lib/stadtallianz/", f"{self.plugin.parent}/"),
             ("/etc/mosquitto/", f"{self.mosquitto_etc}/"),
             ("/var/lib/mosquitto/", f"{self.tmp / 'mosquitto-data'}/"),
             ("\nlistener 1883\n", f"\nlistener {ports['public']} 127.0.0.1\n"),
@@ -360,7 +426,7 @@ class Stack:
 
     def nginx_files(self) -> None:
         ports = self.ports
-        site = substitute((DEPLOY / "nginx" / "stadtallianz.conf").read_text(), [
+        site = substitute((self.deploy / "nginx" / "stadtallianz.conf").read_text(), [
             ("/srv/stadtallianz/var/", f"{self.var}/"),
             ("/etc/letsencrypt/live/allianz.example.org/", f"{self.cert.parent}/"),
             ("allianz.example.org", HOST),
@@ -443,7 +509,7 @@ http {{
     # -- running ------------------------------------------------------------------------------
 
     def manage_environment(self, env_file: Path | None = None) -> dict:
-        env = {"PATH": SYSTEMD_PATH, "LANG": "C.UTF-8",
+        env = {"PATH": f"{SYSTEMD_PATH}:{self.sbin}", "LANG": "C.UTF-8",
                "STADTALLIANZ_ENV_FILE": str(env_file or self.env_file),
                "STADTALLIANZ_USER": self.run_as[0] if self.run_as else "root"}
         return env
@@ -451,7 +517,7 @@ http {{
     def manage(self, *arguments: str, as_root: bool = False, quiet: bool = True,
                timeout: float = 300, env_file: Path | None = None) -> str:
         """deploy/stadtallianz-manage, as docs/deployment.md runs it (with sudo: as root)."""
-        command = [str(self.wrapper), *(["--as-root"] if as_root else []), *arguments]
+        command = ["stadtallianz-manage", *(["--as-root"] if as_root else []), *arguments]
         began = time.monotonic()
         completed = subprocess.run(command, env=self.manage_environment(env_file),
                                    capture_output=True, text=True, timeout=timeout, cwd="/")
@@ -476,7 +542,7 @@ http {{
             identity = self.run_as
         elif user != "root":
             raise SmokeFailure(f"{name}: unexpected User={user}")
-        home = "/srv/stadtallianz" if user == SERVICE_USER else "/root"
+        home = str(self.srv) if user == SERVICE_USER else "/root"
         env = {"PATH": SYSTEMD_PATH, "LANG": "C.UTF-8", "HOME": home, "USER": user,
                "LOGNAME": user}
         for _key, value in [item for item in unit["Service"] if item[0] == "EnvironmentFile"]:
@@ -552,8 +618,13 @@ http {{
 
 
 def bring_up(stack: Stack) -> dict:
+    began = time.monotonic()
+    log('docs/deployment.md "Install", steps 2 and 3, in ' + str(stack.srv))
+    stack.install_code()
     stack.run_as = stack.service_identity()
     stack.make_folders()
+    stack.install_seconds = time.monotonic() - began
+    log(f"installed in {stack.install_seconds:.0f} s")
     stack.certificate()
     stack.environment_file()
     stack.mosquitto_files()
@@ -976,13 +1047,16 @@ def login_client(port: int, username: str, secret: str):
 
 def check_jobs(stack: Stack, facts: dict, browser: Browser) -> str:
     """Each periodic job's service, started once as its timer would."""
-    timers = sorted(UNITS.glob("*.timer"))
+    timers = sorted(stack.units.glob("*.timer"))
     running = {}
     for timer in timers:
         service = timer.with_suffix(".service").name
         argv, env, cwd, identity, umask, unit = stack.unit_command(service)
         check(unit_value(unit, "Service", "Type") == "oneshot", f"{service} is not oneshot")
         running[service] = stack.spawn(f"job-{timer.stem}", argv, env, cwd, identity, umask)
+        # Read before the process is reaped: until process.wait() a finished job stays a zombie
+        # whose status still names its user.
+        stack.job_users[service] = process_user(running[service].pid)
     for service, process in running.items():
         try:
             code = process.wait(timeout=180)
@@ -1165,6 +1239,53 @@ def check_still_running(stack: Stack, facts: dict, browser: Browser) -> str:
     return "Mosquitto, gunicorn, worker, bridge, mosquitto-config --watch and nginx still running"
 
 
+def check_service_user(stack: Stack, facts: dict, browser: Browser) -> str:
+    """Each platform process as its unit's User= (docs "Install", step 3), the code the service
+    user cannot change, and the folders with the owners and modes of step 3."""
+    expected = stack.service_user_name()
+    users = {}
+    for label, unit in (("gunicorn", "stadtallianz.service"),
+                        ("worker", "stadtallianz-worker.service"),
+                        ("mqtt-bridge", "stadtallianz-mqtt.service"),
+                        ("mosquitto-config", "stadtallianz-mosquitto-config.service")):
+        wanted = unit_value(parse_unit_text(stack.unit_text(unit)), "Service", "User")
+        wanted = expected if wanted == SERVICE_USER else wanted
+        pid = stack.processes[label].pid
+        actual = process_user(pid)
+        check(actual == wanted, f"{label} ({unit}) runs as {actual}, not {wanted}")
+        users[label] = actual
+        if label == "gunicorn":
+            workers = {process_user(int(child)) for child in
+                       Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+            check(workers == {expected}, f"gunicorn's workers run as {workers}, not {expected}")
+    check(stack.job_users and set(stack.job_users.values()) == {expected},
+          f"the timers' services ran as {stack.job_users}, not {expected}")
+    if stack.is_root:
+        check(users["mosquitto-config"] == "root", "mosquitto-config does not run as root")
+    for folder, mode in ((stack.var / "private", 0o700), (stack.var / "mail", 0o700),
+                         (stack.backups, 0o700), (stack.var / "media", 0o755),
+                         (stack.var / "static", 0o755)):
+        info = folder.stat()
+        owner = pwd.getpwuid(info.st_uid).pw_name
+        check(owner == expected and info.st_mode & 0o777 == mode,
+              f"{folder} is {oct(info.st_mode & 0o777)} owned by {owner}, not {oct(mode)} "
+              f"owned by {expected}")
+    written = [path for path in (stack.var / "private").rglob("*")]
+    check(written and {pwd.getpwuid(path.stat().st_uid).pw_name for path in written}
+          == {expected}, f"the private files are not all written by {expected}")
+    if stack.is_root:
+        code = stack.srv.stat()
+        check(code.st_uid == 0 and not code.st_mode & 0o022,
+              f"the code folder {stack.srv} is not root's or is writable by others")
+        probe = subprocess.run(["runuser", "-u", SERVICE_USER, "--", "test", "-w",
+                                str(stack.srv / "stadtallianz")])
+        check(probe.returncode != 0, f"{SERVICE_USER} may write the code")
+    return (f"gunicorn and its workers, worker, bridge and {len(stack.job_users)} timer services "
+            f"as {expected}, mosquitto-config as {users['mosquitto-config']}; var/private, "
+            f"var/mail and the backups 0700, var/static and var/media 0755, owned by {expected}"
+            + ("; the code root's, not writable by it" if stack.is_root else ""))
+
+
 def process_user(pid: int) -> str:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("Uid:"):
@@ -1187,6 +1308,7 @@ CHECKS = [
     ("operator endpoints", check_operator_endpoints),
     ("graceful reload", check_reload),
     ("all services still running", check_still_running),
+    ("platform processes as the service user", check_service_user),
 ]
 
 
@@ -1194,10 +1316,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
-    for needed in ("/usr/sbin/nginx", "/usr/sbin/mosquitto", "/usr/bin/openssl", PLUGIN):
+    for needed in ("/usr/sbin/nginx", "/usr/sbin/mosquitto", "/usr/bin/openssl",
+                   "/usr/bin/python3", "/usr/bin/git", "/usr/bin/npm", "/usr/bin/make"):
         if not Path(needed).exists():
-            print(f"deploy-smoke: {needed} is missing (make deploy-smoke installs nginx and "
-                  f"builds the plugin)", file=sys.stderr)
+            print(f"deploy-smoke: {needed} is missing (make deploy-smoke installs nginx; the "
+                  f"rest comes with step 1 of docs/deployment.md \"Install\")", file=sys.stderr)
             return 1
     started = time.monotonic()
     stack = Stack(keep=args.keep)
@@ -1229,7 +1352,8 @@ def main(argv=None) -> int:
             stack.print_logs()
         stack.drop_database()
         stack.remove()
-    log(f"{'FAILED' if failed else 'passed'} in {time.monotonic() - started:.0f} s")
+    log(f"{'FAILED' if failed else 'passed'} in {time.monotonic() - started:.0f} s"
+        + (f" (the install {stack.install_seconds:.0f} s of it)" if stack.install_seconds else ""))
     return 1 if failed else 0
 
 

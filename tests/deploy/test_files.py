@@ -107,6 +107,18 @@ def test_environment_template_is_read_alike_by_systemd_and_the_shell(tmp_path):
     assert TEMPLATE["PROXY_COUNT"] == "1"
 
 
+
+def test_environment_template_header_installs_it_as_the_docs_do():
+    """An administrator may follow the template's header instead of the docs: its commands are
+    step 5's, and it names the placeholder the file really uses (CHANGE-ME)."""
+    header = TEMPLATE_TEXT.split("\n\n", 1)[0]
+    commands = [line.removeprefix("#").strip() for line in header.splitlines()
+                if line.startswith("#   ")]
+    step5 = DOCS.split("**5. The environment file**", 1)[1].split("**6.", 1)[0]
+    assert commands and all(command in step5 for command in commands), commands
+    assert "CHANGE-ME" in header and "<...>" not in header
+    assert "SECRET_KEY=CHANGE-ME" in TEMPLATE_TEXT
+
 SCHEDULES = {  # docs/deployment.md "Scheduled jobs"
     "stadtallianz-reminders": ("hourly", ["send_event_reminders"]),
     "stadtallianz-notifications": ("*:0/5", ["send_pending_notifications"]),
