@@ -509,7 +509,9 @@ http {{
     # -- running ------------------------------------------------------------------------------
 
     def manage_environment(self, env_file: Path | None = None) -> dict:
-        env = {"PATH": f"{SYSTEMD_PATH}:{self.sbin}", "LANG": "C.UTF-8",
+        # The link stands for /usr/local/sbin/stadtallianz-manage: first, so that a real
+        # installation's wrapper on this machine is never the one called.
+        env = {"PATH": f"{self.sbin}:{SYSTEMD_PATH}", "LANG": "C.UTF-8",
                "STADTALLIANZ_ENV_FILE": str(env_file or self.env_file),
                "STADTALLIANZ_USER": self.run_as[0] if self.run_as else "root"}
         return env
