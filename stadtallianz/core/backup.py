@@ -10,8 +10,12 @@ removes the complete backups it made there more than N days ago. A backup direct
 - `media.tar` (MEDIA_ROOT: logos, idea images) and `private-media.tar` (PRIVATE_MEDIA_ROOT: the
   knowledge exchange's documents, some members-only),
 - `manifest.json`: when, which database vendor, the applied migrations' leaf per app, the rows
-  per model, files and bytes per folder, the files the database names that were missing, and the
-  sha256 of each part.
+  per model, files and bytes per folder, the files the database names that were missing, the
+  sha256 of each part, and an HMAC of all that keyed from SECRET_KEY (a restore refuses a
+  manifest another key signed or someone changed).
+
+A restore checks the whole backup before it touches the database, and takes where each part
+goes only from this module (DATABASE_PARTS, FOLDERS), never from the manifest.
 
 Row counts and migrations are read from the very state that is dumped (PostgreSQL: the snapshot
 pg_dump is given; SQLite: the copy), so a restore compares like with like while the platform
@@ -25,12 +29,15 @@ which API token hashes, dedupe keys, signed links and sessions depend on. It is 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
 import json
 import os
 import re
 import shutil
 import sqlite3
+import stat
 import subprocess
 import tarfile
 import tempfile
@@ -411,6 +418,8 @@ def make_backup(directory: Path, *, progress: Progress = print,
             progress("  warning: the database names files that are not in their folder: "
                      + ", ".join(f"{label} {count}" for label, count
                                  in manifest["missing_files"].items() if count))
+        # Last: it covers every key above, the parts' checksums included.
+        manifest["signature"] = manifest_signature(manifest)
         _write_json(work / MANIFEST, manifest)
         _seal(work)
         if directory.exists():
@@ -537,23 +546,138 @@ class RestoreResult:
     unknown_migrations: list[str]
 
 
+class RestoreError(BackupError):
+    """A restore that failed after the database was already replaced: the message says so."""
+
+
+# The manifest describes a backup, it never directs a restore: where each part goes and under
+# which name it is read come only from DATABASE_PARTS and FOLDERS above. A value in the manifest
+# that differs from them is a damaged or forged backup.
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# A manifest is a few kilobytes (one line per table); more is not one of ours.
+MANIFEST_MAX_BYTES = 16 * 1024 * 1024
+# Restored folders and files: PRIVATE_MEDIA_ROOT for the platform's user only (members-only
+# documents), MEDIA_ROOT readable by nginx (docs/deployment.md "Install", step 3).
+FOLDER_MODES = {"media": (0o755, 0o644), "private_media": (0o700, 0o600)}
+# Linux's limit for one name in a path (bytes).
+NAME_MAX = 255
+
+
+def manifest_signature(manifest: dict, *, secret: str | None = None) -> str:
+    """HMAC-SHA256 of the manifest (without its signature), keyed from SECRET_KEY. The manifest
+    names the sha256 of each part, so the signature authenticates the whole backup: only an
+    instance with the same SECRET_KEY made it (and only such an instance can use it fully)."""
+    from django.utils.crypto import salted_hmac
+
+    unsigned = {key: value for key, value in manifest.items() if key != "signature"}
+    canonical = json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return salted_hmac("stadtallianz.core.backup.manifest", canonical, secret=secret,
+                       algorithm="sha256").hexdigest()
+
+
 def read_manifest(directory: Path) -> dict:
     path = Path(directory) / MANIFEST
     if not path.is_file():
         raise BackupError(f"{path} is missing: {directory} is not a complete backup.")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if path.stat().st_size > MANIFEST_MAX_BYTES:
+        raise BackupError(f"{path} is larger than any manifest of a backup: not a backup.")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:  # not UTF-8, not JSON
+        raise BackupError(f"{path} is damaged (not JSON: {error}).") from error
+    if not isinstance(manifest, dict):
+        raise BackupError(f"{path} is damaged (not a JSON object).")
     if manifest.get("format") != FORMAT:
         raise BackupError(f"Backup format {manifest.get('format')!r} is not the one this "
                           f"release reads ({FORMAT}).")
     return manifest
 
 
+def authenticate_manifest(manifest: dict) -> None:
+    signature = manifest.get("signature")
+    if not isinstance(signature, str) or not hmac.compare_digest(
+            signature.encode(), manifest_signature(manifest).encode()):
+        raise BackupError(
+            "The backup's manifest is not signed with this instance's SECRET_KEY: either the "
+            "backup was made with another SECRET_KEY (put the original environment file back, "
+            "docs/backup.md) or the manifest was altered. Nothing was written. Only if the "
+            "original SECRET_KEY is lost for good and you trust this copy: "
+            "--skip-signature-check.")
+
+
+def _damaged(where: str, should: str, value) -> BackupError:
+    shown = repr(value)
+    shown = shown if len(shown) <= 80 else shown[:77] + "…"
+    return BackupError(f"The manifest is damaged: {where} should be {should}, not {shown}. "
+                       "Nothing was written.")
+
+
+def _field(mapping: dict, key: str, where: str, kind: type, should: str):
+    if key not in mapping:
+        raise BackupError(f"The manifest is damaged: {where}.{key} is missing. Nothing was "
+                          "written.")
+    value = mapping[key]
+    if kind is int:
+        # bool is an int in Python; a count is never true or false.
+        valid = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    else:
+        valid = isinstance(value, kind)
+    if not valid:
+        raise _damaged(f"{where}.{key}", should, value)
+    return value
+
+
+def _counts(mapping: dict, key: str, where: str, value_kind: type, should: str) -> None:
+    entries = _field(mapping, key, where, dict, "an object")
+    for name in entries:
+        _field(entries, name, f"{where}.{key}", value_kind, should)
+
+
+def validate_manifest(manifest: dict) -> None:
+    """Every key a restore reads, with its type; the parts' names and folders as this release
+    writes them. Raises BackupError before anything is written."""
+    created = _field(manifest, "created_at", "manifest", str, "a time")
+    try:
+        datetime.fromisoformat(created)
+    except ValueError:
+        raise _damaged("manifest.created_at", "an ISO 8601 time", created) from None
+    database = _field(manifest, "database", "manifest", dict, "an object")
+    database_vendor = _field(database, "vendor", "database", str, "a vendor")
+    if database_vendor not in DATABASE_PARTS:
+        raise _damaged("database.vendor", " or ".join(DATABASE_PARTS), database_vendor)
+    name = _field(database, "file", "database", str, "a file name")
+    if name != DATABASE_PARTS[database_vendor]:
+        raise _damaged("database.file", repr(DATABASE_PARTS[database_vendor]), name)
+    _field(database, "bytes", "database", int, "a size")
+    if not SHA256.match(_field(database, "sha256", "database", str, "a sha256")):
+        raise _damaged("database.sha256", "a sha256", database["sha256"])
+    _counts(manifest, "migrations", "manifest", str, "a migration's name")
+    _counts(manifest, "rows", "manifest", int, "a number of rows")
+    _counts(manifest, "missing_files", "manifest", int, "a number of files")
+    folders = _field(manifest, "folders", "manifest", dict, "an object")
+    if sorted(folders) != sorted(FOLDERS):
+        raise _damaged("folders", f"exactly {', '.join(sorted(FOLDERS))}", sorted(folders))
+    for key, (setting, archive_name) in FOLDERS.items():
+        folder = _field(folders, key, "folders", dict, "an object")
+        where = f"folders.{key}"
+        for field, expected in (("setting", setting), ("archive", archive_name)):
+            value = _field(folder, field, where, str, repr(expected))
+            if value != expected:
+                # E.g. "STATIC_ROOT": a restore writes each archive only into its own folder.
+                raise _damaged(f"{where}.{field}", repr(expected), value)
+        _field(folder, "files", where, int, "a number of files")
+        _field(folder, "bytes", where, int, "a size")
+        if not SHA256.match(_field(folder, "sha256", where, str, "a sha256")):
+            raise _damaged(f"{where}.sha256", "a sha256", folder["sha256"])
+
+
 def verify_checksums(directory: Path, manifest: dict, progress: Progress) -> None:
-    parts = [(manifest["database"]["file"], manifest["database"]["sha256"])] + [
-        (folder["archive"], folder["sha256"]) for folder in manifest["folders"].values()]
+    parts = [(DATABASE_PARTS[manifest["database"]["vendor"]], manifest["database"]["sha256"])]
+    parts += [(archive_name, manifest["folders"][key]["sha256"])
+              for key, (_setting, archive_name) in FOLDERS.items()]
     for name, expected in parts:
         path = Path(directory) / name
-        if not path.is_file():
+        if path.is_symlink() or not path.is_file():
             raise BackupError(f"{name} is missing from the backup.")
         if sha256_of(path) != expected:
             raise BackupError(f"{name} does not match its checksum in the manifest: the backup "
@@ -597,6 +721,8 @@ def check_targets(manifest: dict, *, replace: bool, alias: str = DEFAULT_DB_ALIA
                         f"({', '.join(tables[:3])}{', …' if len(tables) > 3 else ''})")
     for setting, _archive_name in FOLDERS.values():
         root = Path(getattr(settings, setting))
+        if root.exists() and not root.is_dir():
+            raise BackupError(f"{setting} ({root}) is not a directory.")
         if not _folder_is_empty(root):
             problems.append(f"{setting} ({root}) is not empty")
     if problems and not replace:
@@ -605,6 +731,196 @@ def check_targets(manifest: dict, *, replace: bool, alias: str = DEFAULT_DB_ALIA
             + ". Point DATABASE_URL, MEDIA_ROOT and PRIVATE_MEDIA_ROOT at new ones, or pass "
             "--replace-existing to replace the database's content and overwrite the files "
             "(files the backup does not have stay).")
+
+
+# ---------------------------------------------------------------------------------------------
+# The archives: every member checked before the database is touched, then each file written by
+# this code. Neither TarFile.extract nor extractall is used: Debian 12's Python 3.11.2 has no
+# `filter=` (a TypeError after the database was replaced), and the "data" filter had bypasses
+# until 3.11.13 (CVE-2025-4517, CVE-2025-4138, CVE-2025-4330). Only tarfile.open, iterating the
+# members and extractfile are used, which every Python 3 has.
+
+
+@dataclass
+class ArchivePlan:
+    """A checked archive, kept open until its files are written."""
+
+    key: str
+    root: Path
+    archive: tarfile.TarFile
+    # Members in archive order: regular files and directories with checked names only.
+    members: list[tarfile.TarInfo]
+
+
+def checked_member_name(name: str) -> str:
+    """The member's name if it is a plain relative path inside the folder; else BackupError."""
+    if not name or "\x00" in name:
+        raise BackupError(f"an empty name or one with a NUL byte ({name!r})")
+    if name.startswith("/"):
+        raise BackupError(f"an absolute path ({name!r})")
+    parts = name.split("/")
+    if any(part in ("", ".", "..") for part in parts) or "\\" in name:
+        # "a//b", "./a", "a/../b", a trailing "/": not what `backup` writes; ".." leaves the folder.
+        raise BackupError(f"a name that is not a plain relative path ({name!r})")
+    if any(len(os.fsencode(part)) > NAME_MAX for part in parts) or len(os.fsencode(name)) > 4000:
+        raise BackupError(f"a name too long for the file system ({name[:60]!r}…)")
+    return name
+
+
+def _existing_conflict(root: Path, name: str, *, is_directory: bool) -> str | None:
+    """With --replace-existing: what in the folder is in the way of `name` (a link, a file
+    where a directory must go, or the reverse), without following any link."""
+    path = root
+    parts = name.split("/")
+    for index, part in enumerate(parts):
+        path = path / part
+        try:
+            mode = path.lstat().st_mode
+        except FileNotFoundError:
+            return None
+        last = index == len(parts) - 1
+        if stat.S_ISLNK(mode):
+            return f"{path} is a symbolic link"
+        if (not last or is_directory) and not stat.S_ISDIR(mode):
+            return f"{path} is not a directory"
+        if last and not is_directory and not stat.S_ISREG(mode):
+            return f"{path} is not a regular file"
+    return None
+
+
+def inspect_archive(key: str, path: Path, described: dict) -> ArchivePlan:
+    """Opens the archive of folder `key` and checks every member; raises BackupError naming the
+    archive and the member. Refused: anything but regular files and directories (links, hard
+    links, devices, FIFOs, sparse files), names that are absolute, contain "..", "." or NUL or
+    repeat, a file where another member needs a directory, data beyond the archive's end (a
+    truncated copy), and files or bytes that differ from the manifest."""
+    setting, archive_name = FOLDERS[key]
+    root = Path(getattr(settings, setting))
+    size = path.stat().st_size
+    try:
+        # "r:": uncompressed only, as `backup` writes it, so member offsets are file offsets.
+        archive = tarfile.open(path, "r:")  # noqa: SIM115 - kept open until written
+    except tarfile.TarError as error:
+        raise BackupError(f"{archive_name} is not a readable tar archive ({error}).") from error
+    try:
+        try:
+            members = archive.getmembers()
+        except tarfile.TarError as error:
+            raise BackupError(f"{archive_name} is cut short or damaged ({error}): refused, "
+                              "nothing was written.") from error
+        files: set[str] = set()
+        directories: set[str] = set()
+        needed_directories: set[str] = set()
+        total = 0
+        for member in members:
+            try:
+                name = checked_member_name(member.name)
+                if member.issparse() or not (member.isreg() or member.isdir()):
+                    kind = ("a symbolic link" if member.issym() else "a hard link"
+                            if member.islnk() else "a FIFO" if member.isfifo() else "a device"
+                            if member.isdev() else "a sparse file" if member.issparse() else
+                            "not a regular file")
+                    raise BackupError(f"{kind} ({name})")
+                if name in files or name in directories:
+                    raise BackupError(f"a name that appears twice ({name})")
+                parts = name.split("/")
+                needed_directories.update("/".join(parts[:end]) for end in range(1, len(parts)))
+                if member.isdir():
+                    directories.add(name)
+                else:
+                    if member.offset_data + member.size > size:
+                        raise BackupError(f"the archive ends inside {name} (a truncated copy)")
+                    files.add(name)
+                    total += member.size
+                if replace_conflict := _existing_conflict(root, name,
+                                                          is_directory=member.isdir()):
+                    raise BackupError(f"{replace_conflict} ({setting})")
+            except BackupError as error:
+                raise BackupError(f"{archive_name}: {error}: refused, nothing was "
+                                  "written.") from None
+        if clash := sorted(files & needed_directories):
+            raise BackupError(f"{archive_name}: {clash[0]} is a file and a directory: refused, "
+                              "nothing was written.")
+        if (len(files), total) != (described["files"], described["bytes"]):
+            raise BackupError(
+                f"{archive_name} holds {len(files)} files ({total} bytes), the manifest says "
+                f"{described['files']} files ({described['bytes']} bytes): the backup is "
+                "damaged; use another copy. Nothing was written.")
+    except BaseException:
+        archive.close()
+        raise
+    return ArchivePlan(key, root, archive, members)
+
+
+def _open_directory(parent: int, name: str, mode: int) -> int:
+    """The directory `name` inside the directory `parent` (created with `mode` if missing),
+    opened without following a link."""
+    try:
+        os.mkdir(name, mode, dir_fd=parent)
+        created = True
+    except FileExistsError:
+        created = False
+    descriptor = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent)
+    if created:
+        os.fchmod(descriptor, mode)  # mkdir's mode is reduced by the umask
+    return descriptor
+
+
+def write_folder(plan: ArchivePlan, *, replace: bool, progress: Progress) -> None:
+    """Writes the checked members below the folder's root, each component opened relative to
+    its parent with O_NOFOLLOW and each file created with O_CREAT|O_EXCL|O_NOFOLLOW, so nothing
+    is written through a link or outside the root."""
+    directory_mode, file_mode = FOLDER_MODES[plan.key]
+    created = not plan.root.exists()
+    plan.root.mkdir(mode=directory_mode, parents=True, exist_ok=True)
+    if created or plan.key == "private_media":
+        # Members-only documents: the folder is the platform user's alone, whatever it was.
+        plan.root.chmod(directory_mode)
+    root = os.open(plan.root, os.O_RDONLY | os.O_DIRECTORY)
+    last = time.monotonic()
+    written = 0
+    try:
+        for member in plan.members:
+            parts = member.name.split("/")
+            parents = parts if member.isdir() else parts[:-1]
+            descriptor = os.dup(root)
+            try:
+                for part in parents:
+                    child = _open_directory(descriptor, part, directory_mode)
+                    os.close(descriptor)
+                    descriptor = child
+                if member.isdir():
+                    continue
+                if replace:
+                    # A file of the same name (checked to be a regular file) is replaced;
+                    # O_EXCL then refuses anything that appeared meanwhile.
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(parts[-1], dir_fd=descriptor)
+                output = os.open(parts[-1], os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+                                 file_mode, dir_fd=descriptor)
+                with os.fdopen(output, "wb") as target:
+                    os.fchmod(output, file_mode)  # os.open's mode is reduced by the umask
+                    source = plan.archive.extractfile(member)
+                    copied = 0
+                    while chunk := source.read(1024 * 1024):
+                        target.write(chunk)
+                        copied += len(chunk)
+                    if copied != member.size:
+                        raise BackupError(f"{member.name}: {copied} of {member.size} bytes read")
+                    target.flush()
+                    os.fsync(output)
+                written += 1
+                if time.monotonic() - last > 5:
+                    progress(f"  {written} files so far …")
+                    last = time.monotonic()
+            finally:
+                os.close(descriptor)
+    finally:
+        os.close(root)
+    _fsync(plan.root)
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def _restore_postgresql(path: Path, replace: bool, alias: str) -> None:
@@ -623,23 +939,21 @@ def _restore_sqlite(path: Path, alias: str) -> None:
     target = _sqlite_path(alias).absolute()
     connections[alias].close()
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Copied beside the target and renamed over it: the target is never half written.
+    # Copied beside the target and renamed over it: the target is never half written. 0600 from
+    # the start: it holds password hashes and personal data.
     partial = target.with_name(f".{target.name}.restoring")
-    shutil.copyfile(path, partial)
-    with partial.open("rb") as handle:
-        os.fsync(handle.fileno())
+    partial.unlink(missing_ok=True)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(descriptor, "wb") as copy, path.open("rb") as source:
+        os.fchmod(descriptor, 0o600)
+        shutil.copyfileobj(source, copy, 1024 * 1024)
+        copy.flush()
+        os.fsync(descriptor)
     # A leftover write-ahead log of the database being replaced must not be applied to the
     # restored one.
     for suffix in ("-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     os.replace(partial, target)
-
-
-def _extract(archive_path: Path, root: Path) -> None:
-    root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(archive_path) as archive:
-        # The "data" filter refuses absolute paths, links out of the folder and devices.
-        archive.extractall(root, filter="data")
 
 
 def compare(manifest: dict, *, alias: str = DEFAULT_DB_ALIAS) -> tuple[list[str], list[str]]:
@@ -660,15 +974,15 @@ def compare(manifest: dict, *, alias: str = DEFAULT_DB_ALIAS) -> tuple[list[str]
         problems.append(f"applied migrations differ: backup {manifest['migrations']}, "
                         f"restored {restored_leaves}")
     present = {}
-    for key, folder in manifest["folders"].items():
-        root = Path(getattr(settings, folder["setting"]))
+    for key, (setting, _archive_name) in FOLDERS.items():
+        folder = manifest["folders"][key]
+        root = Path(getattr(settings, setting))
         present[key] = files_in(root)
         size = sum((root / name).stat().st_size for name in present[key])
-        report.append(f"{folder['setting']}: {len(present[key])} files, {human_bytes(size)} "
+        report.append(f"{setting}: {len(present[key])} files, {human_bytes(size)} "
                       f"(backup: {folder['files']} files, {human_bytes(folder['bytes'])})")
         if len(present[key]) < folder["files"] or size < folder["bytes"]:
-            problems.append(f"{folder['setting']} ({root}) has fewer files or bytes than the "
-                            "backup")
+            problems.append(f"{setting} ({root}) has fewer files or bytes than the backup")
     missing = missing_files(facts, present)
     for label, count in sorted(missing.items()):
         before = manifest["missing_files"].get(label, 0)
@@ -680,30 +994,58 @@ def compare(manifest: dict, *, alias: str = DEFAULT_DB_ALIAS) -> tuple[list[str]
     return problems, report
 
 
-def restore_backup(directory: Path, *, replace: bool = False, progress: Progress = print,
-                   alias: str = DEFAULT_DB_ALIAS) -> RestoreResult:
+def restore_backup(directory: Path, *, replace: bool = False, check_signature: bool = True,
+                   progress: Progress = print, alias: str = DEFAULT_DB_ALIAS) -> RestoreResult:
+    """Everything is checked before the database is touched: the manifest (signature, every
+    key and type), the targets, the checksums and every member of every archive. A failure
+    after that raises RestoreError, which says that the database was already replaced."""
     directory = Path(directory).absolute()
-    manifest = read_manifest(directory)
-    progress(f"Backup of {manifest['created_at']} ({manifest['database']['vendor']}, "
-             f"{sum(manifest['rows'].values())} rows, "
-             + ", ".join(f"{folder['files']} files in {folder['setting']}"
-                         for folder in manifest["folders"].values()) + ")")
-    check_targets(manifest, replace=replace, alias=alias)
-    verify_checksums(directory, manifest, progress)
-    database_part = directory / manifest["database"]["file"]
-    progress(f"· Database ({human_bytes(manifest['database']['bytes'])}) …")
-    started = time.monotonic()
-    if manifest["database"]["vendor"] == "postgresql":
-        _restore_postgresql(database_part, replace, alias)
-    else:
-        _restore_sqlite(database_part, alias)
-    progress(f"  restored in {time.monotonic() - started:.1f} s")
-    for folder in manifest["folders"].values():
-        root = Path(getattr(settings, folder["setting"]))
-        progress(f"· {folder['setting']} ({root}): {folder['files']} files …")
-        _extract(directory / folder["archive"], root)
-    progress("· Comparing with the manifest …")
-    problems, report = compare(manifest, alias=alias)
+    plans: list[ArchivePlan] = []
+    try:
+        manifest = read_manifest(directory)
+        if check_signature:
+            authenticate_manifest(manifest)
+        validate_manifest(manifest)
+        progress(f"Backup of {manifest['created_at']} ({manifest['database']['vendor']}, "
+                 f"{sum(manifest['rows'].values())} rows, "
+                 + ", ".join(f"{manifest['folders'][key]['files']} files in {setting}"
+                             for key, (setting, _archive) in FOLDERS.items()) + ")")
+        check_targets(manifest, replace=replace, alias=alias)
+        verify_checksums(directory, manifest, progress)
+        for key, (_setting, archive_name) in FOLDERS.items():
+            plans.append(inspect_archive(key, directory / archive_name,
+                                         manifest["folders"][key]))
+        progress(f"· Archives checked: {sum(len(plan.members) for plan in plans)} members, "
+                 "only files and folders inside their folder")
+        database_part = directory / DATABASE_PARTS[manifest["database"]["vendor"]]
+        progress(f"· Database ({human_bytes(manifest['database']['bytes'])}) …")
+        started = time.monotonic()
+        if manifest["database"]["vendor"] == "postgresql":
+            _restore_postgresql(database_part, replace, alias)
+        else:
+            _restore_sqlite(database_part, alias)
+        progress(f"  restored in {time.monotonic() - started:.1f} s")
+        # From here on the database is the backup's: a failure must say so.
+        try:
+            for plan in plans:
+                setting = FOLDERS[plan.key][0]
+                progress(f"· {setting} ({plan.root}): {manifest['folders'][plan.key]['files']} "
+                         "files …")
+                write_folder(plan, replace=replace, progress=progress)
+            progress("· Comparing with the manifest …")
+            problems, report = compare(manifest, alias=alias)
+        except Exception as error:
+            raise RestoreError(
+                f"The database WAS restored (replaced), but then: {error}. The files are "
+                "incomplete: restore again into a new empty database and empty folders, or "
+                "with --replace-existing.") from error
+    except (tarfile.TarError, ValueError, KeyError, TypeError, UnicodeError) as error:
+        # Checked above; this is a backstop so that no damaged backup ends in a traceback.
+        raise BackupError(f"The backup is damaged ({type(error).__name__}: {error}); "
+                          "nothing was written.") from error
+    finally:
+        for plan in plans:
+            plan.archive.close()
     loader = MigrationLoader(None, ignore_no_migrations=True)
     unknown = [f"{label}.{name}" for label, name in sorted(manifest["migrations"].items())
                if (label, name) not in loader.graph.nodes]

@@ -105,13 +105,15 @@ class Instance:
                             "PRIVATE_MEDIA_ROOT": str(self.private), "DEBUG": "false",
                             "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"})
         self.environment = environment
+        # The umask of the commands: inherited unless a test sets one (-1).
+        self.umask = -1
 
     def run(self, *arguments: str, debug: bool = False, check: bool = True,
             ) -> subprocess.CompletedProcess:
         environment = {**self.environment, "DEBUG": "true" if debug else "false"}
         result = subprocess.run(  # noqa: S603
             [str(BIN / "stadtallianz"), *arguments], env=environment, cwd=settings.BASE_DIR,
-            capture_output=True, text=True, timeout=180, check=False)
+            capture_output=True, text=True, timeout=180, check=False, umask=self.umask)
         if check and result.returncode != 0:
             pytest.fail(f"stadtallianz {' '.join(arguments)} on {self.name} failed "
                         f"({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
@@ -372,8 +374,9 @@ def test_restore_refuses_a_used_database_and_a_damaged_backup(scratch, tmp_path)
     if not scratch.is_postgresql:
         assert not Path(target.environment["DATABASE_URL"].removeprefix("sqlite:///")).exists()
 
-    # A file lost after the backup (a restore missing PRIVATE_MEDIA_ROOT's archive, in effect)
-    # is a mismatch with a non-zero exit.
+    # A manifest changed without SECRET_KEY is refused, naming the key.
+    from stadtallianz.core.backup import manifest_signature
+
     intact = Instance("the intact target", scratch.new("refuse_intact"), tmp_path / "intact")
     intact.private.mkdir(parents=True)
     manifest = json.loads((backup_dir / "manifest.json").read_text())
@@ -382,8 +385,20 @@ def test_restore_refuses_a_used_database_and_a_damaged_backup(scratch, tmp_path)
     shutil.copytree(backup_dir, tampered)
     (tampered / "manifest.json").write_text(json.dumps(manifest))
     result = intact.run("restore", str(tampered), check=False)
-    assert result.returncode != 0
-    assert "PRIVATE_MEDIA_ROOT" in result.stderr and "fewer files" in result.stderr
+    assert result.returncode == 1
+    assert "SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
+    # Signed, a file the archive lacks (a restore missing part of PRIVATE_MEDIA_ROOT, in effect)
+    # is found before anything is written.
+    manifest["signature"] = manifest_signature(manifest,
+                                               secret=intact.environment["SECRET_KEY"])
+    (tampered / "manifest.json").write_text(json.dumps(manifest))
+    result = intact.run("restore", str(tampered), check=False)
+    assert result.returncode == 1
+    assert "private-media.tar holds 1 files" in result.stderr
+    assert "the manifest says 2 files" in result.stderr
+    assert list(intact.private.iterdir()) == []
+    if not scratch.is_postgresql:
+        assert not Path(intact.environment["DATABASE_URL"].removeprefix("sqlite:///")).exists()
 
 
 def test_pg_dump_gets_the_password_from_the_environment_never_the_command_line(scratch, tmp_path):
