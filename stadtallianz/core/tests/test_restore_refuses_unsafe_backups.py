@@ -286,6 +286,20 @@ def test_a_restore_keeps_members_only_documents_to_the_platform_user(
     assert mode(lost.private / PRIVATE_DOCUMENT) == 0o600
 
 
+def test_replace_existing_never_writes_through_a_link_in_the_folder(scratch, genuine, tmp_path):
+    target = Instance("the target", scratch.new("unsafe_target"), tmp_path / "target")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target.private.mkdir(parents=True)
+    (target.private / "group-7").symlink_to(outside, target_is_directory=True)
+    result = target.run("restore", str(genuine), "--replace-existing", check=False)
+    assert result.returncode == 1, result.stdout
+    assert f"{target.private / 'group-7'} is a symbolic link" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(outside.iterdir()) == []
+    assert _tables(target) == []
+
+
 # Run in the target (`stadtallianz shell`): the restore as the command runs it, but once the
 # database is replaced a file appears where the document's folder must go (a disk error or
 # another process, in effect).
