@@ -1352,8 +1352,11 @@ def main(argv=None) -> int:
         log(f"stopped every process in {time.monotonic() - stopping:.1f} s")
         if failed:
             stack.print_logs()
+        removing = time.monotonic()
         stack.drop_database()
         stack.remove()
+        log(f"dropped the databases and removed the temporary folder in "
+            f"{time.monotonic() - removing:.1f} s")
     log(f"{'FAILED' if failed else 'passed'} in {time.monotonic() - started:.0f} s"
         + (f" (the install {stack.install_seconds:.0f} s of it)" if stack.install_seconds else ""))
     return 1 if failed else 0
