@@ -252,18 +252,6 @@ def observe(server: Server, content: dict) -> dict:
     return seen
 
 
-@pytest.fixture
-def scratch(django_db_setup, django_db_blocker, tmp_path):
-    # Imported here: `stadtallianz shell` imports this module (add_drill_content) without the
-    # checkout's `tests` package on its path.
-    from tests.upgrade.scratch_databases import ScratchDatabases
-
-    databases = ScratchDatabases(tmp_path)
-    yield databases
-    with django_db_blocker.unblock():
-        databases.drop_all()
-
-
 def test_a_restored_instance_serves_everything_the_original_did(scratch, tmp_path):
     timings = {}
     started = time.monotonic()

@@ -11,21 +11,9 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-import pytest
-
 from stadtallianz.core.tests.test_backup_restore import Instance
 
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$")
-
-
-@pytest.fixture
-def scratch(django_db_setup, django_db_blocker, tmp_path):
-    from tests.upgrade.scratch_databases import ScratchDatabases
-
-    databases = ScratchDatabases(tmp_path)
-    yield databases
-    with django_db_blocker.unblock():
-        databases.drop_all()
 
 
 def _source(scratch, tmp_path, app: str = "contenttypes") -> Instance:

@@ -33,17 +33,6 @@ PRIVATE_BYTES = b"%PDF-1.7 members only"
 
 
 @pytest.fixture
-def scratch(django_db_setup, django_db_blocker, tmp_path):
-    from tests.upgrade.scratch_databases import ScratchDatabases
-
-    databases = ScratchDatabases(tmp_path / "databases")
-    databases.folder.mkdir()
-    yield databases
-    with django_db_blocker.unblock():
-        databases.drop_all()
-
-
-@pytest.fixture
 def genuine(scratch, tmp_path) -> Path:
     """A real backup: contenttypes' tables, a members-only document in a group's subfolder and
     a logo."""
