@@ -95,8 +95,11 @@ nginx:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
 	  else echo "nginx is missing: sudo apt-get install nginx"; exit 1; fi; }
 
+# lint-imports checks the layers of .importlinter (docs/architecture.md, "Layers"); without its
+# cache, so a run never reads a stale graph or leaves a cache folder in the checkout.
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
 clean:
