@@ -32,9 +32,12 @@ def say(line: str = "") -> None:
 
 
 def parse_arguments(doc: str, options: dict[str, tuple[Any, str]],
-                    per: str = "requests per URL") -> argparse.Namespace:
+                    per: str = "requests per URL",
+                    smoke: dict[str, Any] | None = None) -> argparse.Namespace:
     """The script's own options ({"--ideas": (default, help)}; a bool default is a flag),
-    then --requests and --warmup, which every benchmark has."""
+    then --requests, --warmup and --smoke, which every benchmark has. With --smoke the
+    options in `smoke` ({"ideas": 300}) take these tiny sizes unless given on the command
+    line, and every URL is requested once (checked) and timed once."""
     parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     for flag, (default, description) in options.items():
         if isinstance(default, bool):
@@ -43,16 +46,29 @@ def parse_arguments(doc: str, options: dict[str, tuple[Any, str]],
             parser.add_argument(flag, type=type(default), default=default, help=description)
     parser.add_argument("--requests", type=int, default=200, help=f"timed {per}")
     parser.add_argument("--warmup", type=int, default=20, help=f"untimed {per} first")
+    if "--smoke" not in options:
+        parser.add_argument("--smoke", action="store_true",
+                            help="CI: tiny data in a database of its own (…_smoke), every "
+                                 "request once, non-zero exit on an error; no figures asserted")
     # make bench passes the same options to every benchmark; the others' are not ours.
     arguments, _others = parser.parse_known_args()
+    if arguments.smoke:
+        given = {argument.split("=")[0] for argument in sys.argv[1:]}
+        for name, value in {"requests": 1, "warmup": 0, **(smoke or {})}.items():
+            if f"--{name.replace('_', '-')}" not in given:
+                setattr(arguments, name, value)
     return arguments
 
 
-def own_database(url: str, suffix: str) -> str:
+def own_database(url: str, suffix: str, smoke: bool = False) -> str:
     """A database of the benchmark's own next to the one given, so that one benchmark's data
     does not change another's figures: `…_<suffix>` on PostgreSQL, `<stem>-<suffix>.sqlite3`
     on SQLite, var/bench-<suffix>.sqlite3 if none is given. A name that already contains the
-    suffix is used as it is."""
+    suffix is used as it is. `smoke` adds `_smoke` (`-smoke`): the smoke run's tiny data never
+    mixes with a benchmark's full-size data (each generator reuses what it finds)."""
+    if smoke:
+        suffix = f"{suffix}_smoke" if url.startswith(("postgres://", "postgresql://")) \
+            else f"{suffix}-smoke"
     if not url:
         return f"sqlite:///{ROOT / 'var' / f'bench-{suffix}.sqlite3'}"
     parsed = urlparse(url)
@@ -128,13 +144,24 @@ def create_postgres_database(url: str) -> None:
             print(f"created PostgreSQL database {database}")
 
 
-def setup(suffix: str | None = None) -> float:
-    """Environment, database (`own_database(…, suffix)`, or the one given if no suffix),
-    django.setup() and migrate. Returns when the migration started: the set-up time the
-    script prints includes it."""
-    if suffix:
-        os.environ["DATABASE_URL"] = own_database(os.environ.get("DATABASE_URL", ""), suffix)
-    configure_environment()
+def setup(suffix: str | None = None, smoke: bool = False) -> float:
+    """Environment, database (`own_database(…, suffix, smoke)`, or the one given if no suffix
+    and no smoke), django.setup() and migrate. Returns when the migration started: the set-up
+    time the script prints includes it."""
+    given = os.environ.get("DATABASE_URL", "")
+    if suffix or smoke:
+        # No suffix: the smoke run's database is `…_smoke` (var/bench-smoke.sqlite3).
+        os.environ["DATABASE_URL"] = own_database(given, suffix or "smoke", smoke and bool(suffix))
+    url = configure_environment()
+    template = None
+    if smoke:
+        # A smoke run starts from an empty, migrated database, so that the data generation runs
+        # every time (it reuses what it finds); a copy of a migrated template is quicker than
+        # migrating each benchmark's database afresh (seconds each).
+        template = own_database(given, "smoke_template" if url.startswith("postgres")
+                                else "smoke-template")
+        started = time.perf_counter()
+        fresh_copy(template, url)
     # WhiteNoise warns that collectstatic has not run; the benchmark serves no static files.
     warnings.filterwarnings("ignore", message="No directory at")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -142,10 +169,46 @@ def setup(suffix: str | None = None) -> float:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
-    started = time.perf_counter()
+    if not smoke:
+        started = time.perf_counter()
+    executor = MigrationExecutor(connection)
+    stale = bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
     call_command("migrate", verbosity=0)
+    if template and stale:  # the template was missing or lacked a migration: now it has all
+        connection.close()
+        fresh_copy(url, template)
     return started
+
+
+def fresh_copy(source: str, target: str) -> None:
+    """Replaces the smoke database `target` by a copy of `source` (if it exists; else by an
+    empty one). Only names with both "bench" and "smoke" in them are dropped."""
+    name = Path(urlparse(target).path).name
+    if "bench" not in name or "smoke" not in name:
+        sys.exit(f"Refusing to replace {name!r}: only a benchmark's smoke database is replaced")
+    if not target.startswith(("postgres://", "postgresql://")):
+        import shutil
+
+        Path(urlparse(target).path).unlink(missing_ok=True)
+        if Path(urlparse(source).path).exists():
+            shutil.copyfile(urlparse(source).path, urlparse(target).path)
+        return
+    import psycopg
+    from psycopg import sql
+
+    maintenance = urlparse(target)._replace(path="/postgres").geturl()
+    source_name = Path(urlparse(source).path).name
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                              [source_name]).fetchone():
+            connection.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(source_name)))
+        else:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def describe_run(arguments: argparse.Namespace, data: str,
@@ -228,6 +291,8 @@ def status_check(url: str, statuses=(200,)):
 def time_request(client, url: str, arguments: argparse.Namespace, *, headers=None,
                  statuses=(200,), requests: int | None = None, before_each=None) -> Timing:
     """A GET through the whole middleware stack; any other status than `statuses` stops."""
+    if arguments.smoke:  # every request once: what is checked, not how long it takes
+        requests = None
     return measure(lambda: client.get(url, **(headers or {})),
                    requests=requests or arguments.requests,
                    warmup=min(arguments.warmup, requests or arguments.requests),

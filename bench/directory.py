@@ -41,9 +41,20 @@ SCENARIOS = [
 ]
 
 
+def check_answers(rows: list, public: int) -> None:
+    """--smoke: the pages are not only 200 but say what they should (a wrong answer fails)."""
+    answers = {url: timing.result for _label, url, timing in rows}
+    if not answers["/api/v1/partners"].json()["items"]:
+        sys.exit(f"/api/v1/partners lists no partner ({public} public)")
+    if answers["/sitemap.xml"].content.count(b"/partners/") < public:
+        sys.exit(f"/sitemap.xml lists fewer than the {public} public partners")
+
+
 def main() -> int:
-    arguments = parse_arguments(__doc__, {"--partners": (5000, "synthetic organisations")})
-    started = setup()  # the database given, or var/bench.sqlite3
+    arguments = parse_arguments(__doc__, {"--partners": (5000, "synthetic organisations")},
+                                smoke={"partners": 50})
+    # The database given, or var/bench.sqlite3; with --smoke `…_smoke` (var/bench-smoke.sqlite3).
+    started = setup(smoke=arguments.smoke)
     from django.core.cache import cache
     from django.core.management import call_command
     from django.test import Client
@@ -63,6 +74,8 @@ def main() -> int:
         timing = time_request(client, url, arguments, requests=requests,
                               before_each=cache.clear if uncached else None)
         rows.append((f"{label} [{requests or arguments.requests}]", url, timing))
+    if arguments.smoke:
+        check_answers(rows, Organisation.objects.public().count())
 
     say(f"{'scenario [timed requests]':<46} {'median ms':>9} {'p95 ms':>7} {'CPU ms':>7} "
         f"{'queries':>7} {'bytes':>6}  URL")

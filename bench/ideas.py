@@ -126,8 +126,9 @@ def generate_ideas(n: int, comments: int, *, progress=print, seed: int = 2030) -
 
 def main() -> int:
     arguments = parse_arguments(__doc__, {"--ideas": (20_000, "synthetic ideas"),
-                                          "--comments": (200_000, "synthetic comments")})
-    started = setup("ideas")
+                                          "--comments": (200_000, "synthetic comments")},
+                                smoke={"ideas": 300, "comments": 3000})
+    started = setup("ideas", smoke=arguments.smoke)
     from django.test import Client
 
     from stadtallianz.ideas.models import Comment, Idea
@@ -160,7 +161,14 @@ def main() -> int:
         (f"idea page ({hot.comment_count} comments)", f"/de/ideas/{hot.pk}/"),
         ("API idea", f"/api/v1/ideas/{hot.pk}"),
     ]
-    print_table(time_pages(Client(), urls, arguments))
+    rows = time_pages(Client(), urls, arguments)
+    if arguments.smoke:  # the API's answers hold the ideas, not only a 200
+        answers = {url: timing.result for _label, url, timing in rows}
+        if not answers["/api/v1/ideas"].json()["items"]:
+            sys.exit("/api/v1/ideas lists no idea")
+        if len(answers[f"/api/v1/ideas/{hot.pk}"].json()["title"]) == 0:
+            sys.exit(f"/api/v1/ideas/{hot.pk} has no title")
+    print_table(rows)
     return 0
 
 

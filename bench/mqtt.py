@@ -175,8 +175,8 @@ def main():
         "--without-notifications": (False, "the bridge publishes no notifications"),
         "--bridges": (1, "bridge processes sharing the subscription (MQTT 5 $share)"),
         "--paho-publishers": (False, "publish with paho in Python instead of mosquitto_pub"),
-    }, per="runs")
-    setup("mqtt")
+    }, per="runs", smoke={"messages": 600, "publishers": 2, "streams": 6})
+    setup("mqtt", smoke=arguments.smoke)
     from django.db import connection
 
     from stadtallianz.sensorthings import models as sta

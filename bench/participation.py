@@ -29,8 +29,9 @@ REPORTS = 500
 
 def main() -> int:
     arguments = parse_arguments(__doc__, {"--ideas": (20_000, "synthetic ideas"),
-                                          "--comments": (200_000, "synthetic comments")})
-    started = setup("ideas")  # the database of bench/ideas.py
+                                          "--comments": (200_000, "synthetic comments")},
+                                smoke={"ideas": 300, "comments": 3000})
+    started = setup("ideas", smoke=arguments.smoke)  # the database of bench/ideas.py
     from django.test import Client
     from django.utils import timezone
     from ideas import PREFIX, generate_ideas

@@ -88,8 +88,9 @@ def generate_assessments(*, progress=print, seed: int = 2031) -> int:
 
 
 def main() -> int:
-    arguments = parse_arguments(__doc__, {"--projects": (3000, "synthetic projects")})
-    started = setup("portfolio")
+    arguments = parse_arguments(__doc__, {"--projects": (3000, "synthetic projects")},
+                                smoke={"projects": 60})
+    started = setup("portfolio", smoke=arguments.smoke)
     from django.contrib.auth.models import AnonymousUser
     from django.template import Context, Template
     from django.test import Client, RequestFactory

@@ -141,8 +141,9 @@ def sample_project(n: int):
 
 
 def main() -> int:
-    arguments = parse_arguments(__doc__, {"--projects": (3000, "synthetic projects")})
-    started = setup("projects")
+    arguments = parse_arguments(__doc__, {"--projects": (3000, "synthetic projects")},
+                                smoke={"projects": 60})
+    started = setup("projects", smoke=arguments.smoke)
     from django.test import Client
 
     from stadtallianz.projects.models import Project
@@ -165,7 +166,14 @@ def main() -> int:
         ("project page", f"/de/projects/{sample.slug}/"),
         ("API project", f"/api/v1/projects/{sample.slug}"),
     ]
-    print_table(time_pages(Client(), urls, arguments))
+    rows = time_pages(Client(), urls, arguments)
+    if arguments.smoke:  # the API's answers hold the projects, not only a 200
+        answers = {url: timing.result for _label, url, timing in rows}
+        if not answers["/api/v1/projects"].json()["items"]:
+            sys.exit("/api/v1/projects lists no project")
+        if answers[f"/api/v1/projects/{sample.slug}"].json()["slug"] != sample.slug:
+            sys.exit(f"/api/v1/projects/{sample.slug} answered another project")
+    print_table(rows)
     return 0
 
 

@@ -196,10 +196,10 @@ def main() -> int:
     arguments = parse_arguments(__doc__, {
         "--items": (100_000, "searchable items"),
         "--rebuild": (False, "rebuild the index even if it exists (after a change of the "
-                             "indexers)")}, per=per)
+                             "indexers)")}, per=per, smoke={"items": 500})
     # The 100,000 items go into a database of their own, so that `make bench` with the
     # directory benchmark's database does not change that benchmark's figures.
-    started = setup("search")
+    started = setup("search", smoke=arguments.smoke)
     from django.contrib.auth.models import AnonymousUser
     from django.core.management import call_command
     from django.test import Client
@@ -239,6 +239,9 @@ def main() -> int:
                          requests=arguments.requests, warmup=arguments.warmup)
         count, _items = timing.result
         rows.append((label, q, role, count, timing))
+    # --smoke: a word in about every item must be found (the index was built and is searched).
+    if arguments.smoke and rows[0][3] in ("0", "0+"):
+        sys.exit(f"no results for {rows[0][1]!r} in {entries} index entries")
 
     # The same through HTTP, as a visitor: the whole middleware stack, template or JSON.
     client = Client()

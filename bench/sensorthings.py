@@ -63,10 +63,12 @@ def database_url() -> str:
     return url[:-len(name)] + f"{Path(name).stem}-sta{Path(name).suffix}"
 
 
-def generate(streams: int, observations: int, progress=say) -> None:
+def generate(streams: int, observations: int, progress=say, *, lab_count: int = LABS,
+             focus_streams: int = FOCUS_STREAMS, focus_minutes: int = FOCUS_MINUTES) -> None:
     """5,000 datastreams (50 per lab, one thing with a location each, a sensor and observed
-    property per lab) and their minute data: the first FOCUS_STREAMS have 30 days, the others
-    share the rest of `observations`. Plus INGEST_STREAMS empty ones for the ingest run."""
+    property per lab) and their minute data: the first `focus_streams` have 30 days
+    (`focus_minutes`), the others share the rest of `observations`. Plus INGEST_STREAMS empty
+    ones for the ingest run. --smoke makes fewer labs and focus minutes."""
     from django.db import connection, transaction
 
     from stadtallianz.livinglabs.models import LivingLab, PrivacyLevel
@@ -87,11 +89,11 @@ def generate(streams: int, observations: int, progress=say) -> None:
             area={"type": "Point", "coordinates": [7 + i / 100, 51.5]},
             starts_on=END.date(), state=LivingLab.State.RUNNING, operator=operator,
             contact_name="Team", contact_email="team@example.org",
-            default_privacy_level=PrivacyLevel.PUBLIC) for i in range(LABS + 1)])
-        per_lab = streams // LABS
+            default_privacy_level=PrivacyLevel.PUBLIC) for i in range(lab_count + 1)])
+        per_lab = streams // lab_count
         stream_rows = []
         for number, lab in enumerate(labs):
-            count = INGEST_STREAMS if number == LABS else per_lab
+            count = INGEST_STREAMS if number == lab_count else per_lab
             sensor = sta.Sensor.objects.create(lab=lab, name="Sensor", description="d",
                                                encoding_type="text/html", metadata="m")
             observed = sta.ObservedProperty.objects.create(
@@ -110,7 +112,7 @@ def generate(streams: int, observations: int, progress=say) -> None:
                 generated_from=loc) for loc in locations])
             stream_rows += [sta.Datastream(
                 lab=lab, thing=t, sensor=sensor, observed_property=observed,
-                name=f"{PREFIX}{'ingest' if number == LABS else 'data'} {lab.pk}-{k}",
+                name=f"{PREFIX}{'ingest' if number == lab_count else 'data'} {lab.pk}-{k}",
                 description="d", observation_type="OM_Measurement",
                 unit_of_measurement={"name": "Grad Celsius", "symbol": "°C", "definition": "u"},
                 # every 20th restricted: the visitor's list leaves them out
@@ -121,17 +123,18 @@ def generate(streams: int, observations: int, progress=say) -> None:
     progress(f"  {len(stream_rows)} datastreams ({time.perf_counter() - started:.1f} s)")
     data = list(sta.Datastream.objects.filter(name__startswith=f"{PREFIX}data").order_by("pk")
                 .values_list("pk", flat=True))
-    rest = max(1, (observations - FOCUS_STREAMS * FOCUS_MINUTES) // (len(data) - FOCUS_STREAMS))
+    rest = max(1, (observations - focus_streams * focus_minutes)
+               // (len(data) - focus_streams))
     if connection.vendor != "postgresql":
-        generate_sqlite(data, rest, progress, started)
+        generate_sqlite(data, rest, progress, started, focus_streams, focus_minutes)
         return
-    focus = set(data[:FOCUS_STREAMS])
+    focus = set(data[:focus_streams])
     chunk = 250
     for start in range(0, len(data), chunk):
         ids = data[start:start + chunk]
         with transaction.atomic(), connection.cursor() as cursor:
             for datastream_id in ids:
-                minutes = FOCUS_MINUTES if datastream_id in focus else rest
+                minutes = focus_minutes if datastream_id in focus else rest
                 # Server-side: one INSERT … SELECT per datastream, its feature from the thing's
                 # location; values a daily curve with noise.
                 cursor.execute(
@@ -160,13 +163,14 @@ def generate(streams: int, observations: int, progress=say) -> None:
                  f"({time.perf_counter() - started:.1f} s)")
 
 
-def generate_sqlite(data: list[int], rest: int, progress, started: float) -> None:
+def generate_sqlite(data: list[int], rest: int, progress, started: float,
+                    focus_streams: int, focus_minutes: int) -> None:
     """SQLite (small runs only): the same minute data through ingest.store, which keeps the
     hourly aggregates and spans."""
     from stadtallianz.sensorthings import ingest
 
     for number, datastream_id in enumerate(data, start=1):
-        minutes = FOCUS_MINUTES if number <= FOCUS_STREAMS else rest
+        minutes = focus_minutes if number <= focus_streams else rest
         ingest.store([ingest.NewObservation(datastream_id, END - timedelta(minutes=m),
                                             round(15 + (m % 600) / 100, 2))
                       for m in range(1, minutes + 1)], lab_id=None)
@@ -291,15 +295,21 @@ def main() -> int:
         "--ingest": (500_000, "observations sent through POST /CreateObservations"),
         "--batch": (10_000, "observations per CreateObservations request"),
         "--skip-ingest": (False, "leave out (a)"),
-    })
-    os.environ["DATABASE_URL"] = database_url()
-    started = setup()
+    }, smoke={"streams": 40, "observations": 20_000, "ingest": 2000, "batch": 500})
+    if arguments.smoke:  # …_sta_smoke, from an empty migrated copy each time
+        started = setup("sta", smoke=True)
+    else:
+        os.environ["DATABASE_URL"] = database_url()
+        started = setup()
     from django.db import connection
     from django.test import Client
 
     from stadtallianz.sensorthings import models as sta
 
-    generate(arguments.streams, arguments.observations)
+    # --smoke: 4 labs, and 4 days of minute data in 2 datastreams instead of 30 days in 10.
+    shape = {"lab_count": 4, "focus_streams": 2, "focus_minutes": 4 * 24 * 60} if arguments.smoke \
+        else {}
+    generate(arguments.streams, arguments.observations, **shape)
     say(f"data: {time.perf_counter() - started:.1f} s")
     describe_run(arguments, f"{sta.Datastream.objects.count()} datastreams, "
                  f"{sta.Observation.objects.count():,} observations, "
@@ -323,7 +333,18 @@ def main() -> int:
     ]
     rows = time_pages(Client(), urls, arguments)
     since = END - timedelta(days=30)
-    assert len(hourly_means(focus.pk, since)) == 30 * 24
+    hours = shape.get("focus_minutes", FOCUS_MINUTES) // 60
+    if len(hourly_means(focus.pk, since)) != hours:
+        sys.exit(f"hourly aggregates: {len(hourly_means(focus.pk, since))} hours, not {hours}")
+    if arguments.smoke:  # the answers hold the data, not only a 200
+        day = rows[0][2].result.json()["value"]
+        if len(day) != 1000:  # $top=1000 of the day's 1,440
+            sys.exit(f"a day of one datastream: {len(day)} observations, not 1000")
+        latest = rows[1][2].result.json()["value"]
+        if not any(stream["Observations"] for stream in latest):
+            sys.exit("latest observations: no datastream has one")
+        if len(hourly_means_from_raw(focus.pk, since)) != hours:
+            sys.exit("hourly means from the raw rows disagree with the hourly aggregates")
     for label, call in [
             ("(d) hourly means, 30 days (hourly aggregates)",
              lambda: hourly_means(focus.pk, since)),
