@@ -192,7 +192,9 @@ def fresh_copy(source: str, target: str) -> None:
     if not target.startswith(("postgres://", "postgresql://")):
         import shutil
 
-        Path(urlparse(target).path).unlink(missing_ok=True)
+        # WAL mode: a -wal or -shm file left by a stopped run must not meet the new copy.
+        for ending in ("", "-wal", "-shm"):
+            Path(urlparse(target).path + ending).unlink(missing_ok=True)
         if Path(urlparse(source).path).exists():
             shutil.copyfile(urlparse(source).path, urlparse(target).path)
         return
