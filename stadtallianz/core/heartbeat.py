@@ -106,7 +106,8 @@ class Heartbeat:
 @contextlib.contextmanager
 def job(command: str):
     """Records one run of a periodic job (`job:<command>`): its success when the block ends,
-    or, when it raises, the error (and no success), which is logged and raised on."""
+    or, when it raises, the error (and no success), which is logged and raised on. A block or,
+    as the commands use it, a decorator of their `handle`."""
     name = f"job:{command}"
     started_at, started = timezone.now(), time.monotonic()
     try:

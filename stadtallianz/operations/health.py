@@ -9,9 +9,13 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from stadtallianz.core.mail import MAX_ATTEMPTS
 from stadtallianz.core.models import KeptMail, ProcessHeartbeat
+from stadtallianz.livinglabs.models import LabToken
+from stadtallianz.notifications.models import Notification
+from stadtallianz.sensorthings.models import PendingAnnouncement
 
 BRIDGE_PREFIX = "mqtt-bridge:"
 JOB_PREFIX = "job:"
@@ -110,12 +114,6 @@ class Snapshot:
 
 def take(now: datetime | None = None) -> Snapshot:
     """Six queries, whatever is stored."""
-    from django_tasks_db.models import DBTaskResult
-
-    from stadtallianz.livinglabs.models import LabToken
-    from stadtallianz.notifications.models import Notification
-    from stadtallianz.sensorthings.models import PendingAnnouncement
-
     now = now or timezone.now()
     beats = {beat.name: beat for beat in ProcessHeartbeat.objects.all()}
     expected = settings.OPS_EXPECTED_PROCESSES

@@ -21,7 +21,12 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_") and key not in entry:
+            if key == "request":
+                # Django's request loggers pass the request: its method and path only. Its text
+                # would carry the query string, where links put tokens (unsubscribe, reset).
+                entry["method"] = getattr(value, "method", None)
+                entry["path"] = getattr(value, "path", None)
+            elif key not in _STANDARD and not key.startswith("_") and key not in entry:
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

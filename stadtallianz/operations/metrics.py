@@ -144,36 +144,37 @@ class DatabaseMetrics:
         yield from counters.values()
         yield from (lag, connected)
 
-    @staticmethod
-    def _backlog(snapshot):
-        backlog = snapshot.backlog
-        yield _gauge("stadtallianz_tasks_queued", "Background tasks due and not yet started.",
-                     backlog["tasks"]["queued"])
-        yield _gauge("stadtallianz_tasks_oldest_age_seconds",
-                     "Seconds the oldest due background task has waited.",
-                     backlog["tasks"]["oldest_age_seconds"] or 0)
-        yield _gauge("stadtallianz_notification_emails_due",
-                     "Notification e-mails due to be sent (first try failed or not yet sent).",
-                     backlog["notification_emails"]["due"])
-        yield _gauge("stadtallianz_notification_emails_failed",
-                     "Notification e-mails given up after every attempt failed.",
-                     backlog["notification_emails"]["failed"])
-        yield _gauge("stadtallianz_kept_mails_waiting",
-                     "E-mails that could not be sent and wait for their next attempt.",
-                     backlog["kept_mails"]["waiting"])
-        yield _gauge("stadtallianz_kept_mails_failed",
-                     "Kept e-mails given up after every attempt failed.",
-                     backlog["kept_mails"]["failed"])
-        yield _gauge("stadtallianz_kept_mails_oldest_age_seconds",
-                     "Seconds the oldest waiting kept e-mail has waited.",
-                     backlog["kept_mails"]["oldest_age_seconds"] or 0)
-        yield _gauge("stadtallianz_mqtt_outbox_rows",
-                     "MQTT notifications the bridges still owe (PendingAnnouncement).",
-                     backlog["pending_announcements"]["rows"])
-        yield _gauge("stadtallianz_mqtt_outbox_oldest_age_seconds",
-                     "Seconds the oldest owed MQTT notification has waited.",
-                     backlog["pending_announcements"]["oldest_age_seconds"] or 0)
+    # (metric, help, where in Snapshot.backlog); an age that is None (nothing waiting) is 0.
+    BACKLOG_GAUGES = (
+        ("stadtallianz_tasks_queued", "Background tasks due and not yet started.",
+         ("tasks", "queued")),
+        ("stadtallianz_tasks_oldest_age_seconds",
+         "Seconds the oldest due background task has waited.", ("tasks", "oldest_age_seconds")),
+        ("stadtallianz_notification_emails_due",
+         "Notification e-mails due to be sent (first try failed or not yet sent).",
+         ("notification_emails", "due")),
+        ("stadtallianz_notification_emails_failed",
+         "Notification e-mails given up after every attempt failed.",
+         ("notification_emails", "failed")),
+        ("stadtallianz_kept_mails_waiting",
+         "E-mails that could not be sent and wait for their next attempt.",
+         ("kept_mails", "waiting")),
+        ("stadtallianz_kept_mails_failed", "Kept e-mails given up after every attempt failed.",
+         ("kept_mails", "failed")),
+        ("stadtallianz_kept_mails_oldest_age_seconds",
+         "Seconds the oldest waiting kept e-mail has waited.",
+         ("kept_mails", "oldest_age_seconds")),
+        ("stadtallianz_mqtt_outbox_rows",
+         "MQTT notifications the bridges still owe (PendingAnnouncement).",
+         ("pending_announcements", "rows")),
+        ("stadtallianz_mqtt_outbox_oldest_age_seconds",
+         "Seconds the oldest owed MQTT notification has waited.",
+         ("pending_announcements", "oldest_age_seconds")),
+    )
 
+    def _backlog(self, snapshot):
+        for name, documentation, (queue, figure) in self.BACKLOG_GAUGES:
+            yield _gauge(name, documentation, snapshot.backlog[queue][figure] or 0)
 
 def render() -> bytes:
     """The exposition text: the requests of every web process, then the database's gauges."""

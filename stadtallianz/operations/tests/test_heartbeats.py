@@ -216,3 +216,14 @@ def test_the_json_format_carries_the_exception_text():
     entry = json.loads(JsonFormatter().format(record))
     assert entry["message"] == "failed: job" and entry["heartbeat"] == "job:x"
     assert "ZeroDivisionError: division by zero" in entry["exception"]
+
+
+def test_the_json_format_names_a_request_without_its_query_string(rf):
+    request = rf.get("/de/notifications/unsubscribe/", {"token": "secret-token-value"})
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s",
+                               (request.path,), None)
+    record.request, record.status_code = request, 404
+    entry = json.loads(JsonFormatter().format(record))
+    assert (entry["method"], entry["path"], entry["status_code"]) == (
+        "GET", "/de/notifications/unsubscribe/", 404)
+    assert "secret-token-value" not in json.dumps(entry)

@@ -10,12 +10,13 @@ from stadtallianz.notifications import services
 class Command(BaseCommand):
     help = "Sends the daily notification digest to everyone who chose it (idempotent)."
 
+    # Its last success (or error) is what the operator's health endpoint reports
+    # (docs/monitoring.md).
+    @heartbeat.job("send_notification_digests")
     def handle(self, *args, **options):
-        # Its last success (or error) is what docs/monitoring.md's health endpoint reports.
-        with heartbeat.job("send_notification_digests"):
-            def progress(done, total):
-                if options["verbosity"] > 1 or done == total or done % 100 == 0:
-                    self.stdout.write(f"{done}/{total} people")
+        def progress(done, total):
+            if options["verbosity"] > 1 or done == total or done % 100 == 0:
+                self.stdout.write(f"{done}/{total} people")
 
-            emails, carried = services.send_digests(progress=progress)
-            self.stdout.write(f"{emails} digest(s) sent with {carried} notification(s).")
+        emails, carried = services.send_digests(progress=progress)
+        self.stdout.write(f"{emails} digest(s) sent with {carried} notification(s).")

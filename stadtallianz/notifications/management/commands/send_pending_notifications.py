@@ -12,14 +12,15 @@ from stadtallianz.notifications import services
 class Command(BaseCommand):
     help = "Sends due notification e-mails again (retries with back-off)."
 
+    # Its last success (or error) is what the operator's health endpoint reports
+    # (docs/monitoring.md).
+    @heartbeat.job("send_pending_notifications")
     def handle(self, *args, **options):
-        # Its last success (or error) is what docs/monitoring.md's health endpoint reports.
-        with heartbeat.job("send_pending_notifications"):
-            def progress(done, total):
-                if options["verbosity"] > 1 or done == total or done % 100 == 0:
-                    self.stdout.write(f"{done}/{total} people")
+        def progress(done, total):
+            if options["verbosity"] > 1 or done == total or done % 100 == 0:
+                self.stdout.write(f"{done}/{total} people")
 
-            sent = services.send_pending(progress=progress)
-            self.stdout.write(f"{sent} e-mail(s) sent.")
-            kept = mail.send_kept()
-            self.stdout.write(f"{kept} kept e-mail(s) sent.")
+        sent = services.send_pending(progress=progress)
+        self.stdout.write(f"{sent} e-mail(s) sent.")
+        kept = mail.send_kept()
+        self.stdout.write(f"{kept} kept e-mail(s) sent.")

@@ -17,25 +17,26 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=10000,
                             help="rows deleted per transaction (default 10000)")
 
+    # Its last success (or error) is what the operator's health endpoint reports
+    # (docs/monitoring.md).
+    @heartbeat.job("apply_retention")
     def handle(self, *args, **options):
-        # Its last success (or error) is what docs/monitoring.md's health endpoint reports.
-        with heartbeat.job("apply_retention"):
-            streams: dict[int, tuple[str, int]] = {}
+        streams: dict[int, tuple[str, int]] = {}
 
-            def progress(datastream, deleted):
-                streams[datastream.pk] = (datastream.name, deleted)
-                # Long runs show that they advance; every batch at -v 2.
-                if options["verbosity"] > 1 or deleted % (options["batch_size"] * 10) == 0:
-                    self.stdout.write(f"Datastream {datastream.pk} ({datastream.name}): "
-                                      f"{deleted} deleted so far …")
+        def progress(datastream, deleted):
+            streams[datastream.pk] = (datastream.name, deleted)
+            # Long runs show that they advance; every batch at -v 2.
+            if options["verbosity"] > 1 or deleted % (options["batch_size"] * 10) == 0:
+                self.stdout.write(f"Datastream {datastream.pk} ({datastream.name}): "
+                                  f"{deleted} deleted so far …")
 
-            total = ingest.apply_retention(batch_size=options["batch_size"], progress=progress)
-            for datastream_id, (name, deleted) in sorted(streams.items()):
-                self.stdout.write(f"Datastream {datastream_id} ({name}): {deleted} raw "
-                                  "observation(s) deleted.")
-            self.stdout.write(f"{total} raw observation(s) deleted in {len(streams)} "
-                              "datastream(s); hourly aggregates kept.")
-            pruned = deadletters.prune()
-            self.stdout.write(f"{pruned} record(s) of rejected device messages deleted (older than "
-                              f"{deadletters.RejectedMessage.KEEP_DAYS} days or beyond the newest "
-                              f"{deadletters.RejectedMessage.KEEP_PER_LAB} of their lab).")
+        total = ingest.apply_retention(batch_size=options["batch_size"], progress=progress)
+        for datastream_id, (name, deleted) in sorted(streams.items()):
+            self.stdout.write(f"Datastream {datastream_id} ({name}): {deleted} raw "
+                              "observation(s) deleted.")
+        self.stdout.write(f"{total} raw observation(s) deleted in {len(streams)} "
+                          "datastream(s); hourly aggregates kept.")
+        pruned = deadletters.prune()
+        self.stdout.write(f"{pruned} record(s) of rejected device messages deleted (older than "
+                          f"{deadletters.RejectedMessage.KEEP_DAYS} days or beyond the newest "
+                          f"{deadletters.RejectedMessage.KEEP_PER_LAB} of their lab).")
