@@ -52,9 +52,8 @@ def send_kept(*, now=None) -> int:
     """Sends the kept e-mails that are due; returns how many went out."""
     now = now or timezone.now()
     sent = 0
-    for pk in (KeptMail.objects.filter(next_attempt_at__lte=now).order_by("pk")
-               .values_list("pk", flat=True)):
-        claimed = KeptMail.objects.filter(pk=pk, next_attempt_at__lte=now).update(
+    for pk in KeptMail.objects.due(now).order_by("pk").values_list("pk", flat=True):
+        claimed = KeptMail.objects.due(now).filter(pk=pk).update(
             next_attempt_at=now + CLAIM_TIME)
         if not claimed:
             continue  # another sender has it

@@ -133,6 +133,17 @@ class AuditEntry(models.Model):
                 f"{self.object_repr}")
 
 
+class KeptMailQuerySet(models.QuerySet):
+    def due(self, now):
+        return self.filter(next_attempt_at__lte=now)
+
+
+# Kept mails waiting for their next attempt, and those given up after every attempt failed
+# (core/mail.py); Q objects, so that the health endpoint counts both in one aggregate.
+KEPT_MAIL_WAITING = models.Q(sent_at__isnull=True, next_attempt_at__isnull=False)
+KEPT_MAIL_GIVEN_UP = models.Q(sent_at__isnull=True, next_attempt_at__isnull=True)
+
+
 class KeptMail(models.Model):
     """An e-mail that could not be sent when the platform wrote it (the mail server down, the
     mail folder not writable): kept here and sent again with back-off by
@@ -150,6 +161,8 @@ class KeptMail(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+
+    objects = KeptMailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kept e-mail")

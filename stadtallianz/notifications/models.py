@@ -6,8 +6,24 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.mail import MAX_ATTEMPTS
+
+
+def email_due(now) -> models.Q:
+    """The outbox rule: not e-mailed yet and its (next) attempt is due. Also for counting
+    (the operator's health endpoint counts with it inside one aggregate)."""
+    return models.Q(emailed_at__isnull=True, next_attempt_at__lte=now)
+
+
+# Given up: every attempt failed, and no further attempt is planned.
+EMAIL_GIVEN_UP = models.Q(emailed_at__isnull=True, next_attempt_at__isnull=True,
+                          email_attempts__gte=MAX_ATTEMPTS)
+
 
 class NotificationQuerySet(models.QuerySet):
+    def email_due(self, now):
+        return self.filter(email_due(now))
+
     def for_reader(self, user):
         """The person's own notifications that they may still read: one about a members-only
         thing only while they are in that group (or in the coordination office). Leaving the

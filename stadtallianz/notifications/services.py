@@ -159,9 +159,8 @@ def send_email(pk: int, *, now=None) -> bool:
     """Sends one notification's e-mail if it is due and the person wants it immediately.
     True when it was sent by this call."""
     now = now or timezone.now()
-    claimed = Notification.objects.filter(
-        pk=pk, emailed_at__isnull=True, next_attempt_at__lte=now,
-    ).update(next_attempt_at=now + CLAIM_TIME)
+    claimed = Notification.objects.email_due(now).filter(pk=pk).update(
+        next_attempt_at=now + CLAIM_TIME)
     if not claimed:
         return False  # sent already, not due, or another sender holds it
     notification = Notification.objects.select_related("recipient").get(pk=pk)
@@ -260,7 +259,7 @@ def send_pending(*, now=None, progress=None) -> int:
     """Everything due: immediate e-mails whose first try failed or was never queued, and
     digests that failed. Returns how many e-mails went out."""
     now = now or timezone.now()
-    due = (Notification.objects.filter(emailed_at__isnull=True, next_attempt_at__lte=now)
+    due = (Notification.objects.email_due(now)
            .values("recipient_id").annotate(first=Min("created_at")).order_by("recipient_id"))
     due = list(due)
     modes = dict(NotificationSettings.objects.filter(user_id__in=[d["recipient_id"] for d in due])
@@ -273,9 +272,7 @@ def send_pending(*, now=None, progress=None) -> int:
             user = User.objects.get(pk=recipient_id)
             sent += bool(send_digest(user, now=now, since=row["first"]))
         else:
-            for pk in (Notification.objects.filter(recipient_id=recipient_id,
-                                                   emailed_at__isnull=True,
-                                                   next_attempt_at__lte=now)
+            for pk in (Notification.objects.email_due(now).filter(recipient_id=recipient_id)
                        .values_list("pk", flat=True)):
                 sent += send_email(pk, now=now)
         if progress:

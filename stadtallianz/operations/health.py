@@ -7,14 +7,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from stadtallianz.core.mail import MAX_ATTEMPTS
-from stadtallianz.core.models import KeptMail, ProcessHeartbeat
+from stadtallianz.core.models import (
+    KEPT_MAIL_GIVEN_UP,
+    KEPT_MAIL_WAITING,
+    KeptMail,
+    ProcessHeartbeat,
+)
 from stadtallianz.livinglabs.models import LabToken
-from stadtallianz.notifications.models import Notification
+from stadtallianz.notifications.models import EMAIL_GIVEN_UP, Notification, email_due
 from stadtallianz.sensorthings.models import PendingAnnouncement
 
 BRIDGE_PREFIX = "mqtt-bridge:"
@@ -125,14 +129,11 @@ def take(now: datetime | None = None) -> Snapshot:
     tasks = DBTaskResult.objects.ready().aggregate(queued=Count("pk"),
                                                    oldest=Min("enqueued_at"))
     emails = Notification.objects.filter(emailed_at__isnull=True).aggregate(
-        due=Count("pk", filter=Q(next_attempt_at__lte=now)),
-        failed=Count("pk", filter=Q(next_attempt_at__isnull=True,
-                                    email_attempts__gte=MAX_ATTEMPTS)))
-    waiting = Q(sent_at__isnull=True, next_attempt_at__isnull=False)
+        due=Count("pk", filter=email_due(now)), failed=Count("pk", filter=EMAIL_GIVEN_UP))
     kept = KeptMail.objects.filter(sent_at__isnull=True).aggregate(
-        waiting=Count("pk", filter=waiting),
-        failed=Count("pk", filter=Q(next_attempt_at__isnull=True)),
-        oldest=Min("created_at", filter=waiting))
+        waiting=Count("pk", filter=KEPT_MAIL_WAITING),
+        failed=Count("pk", filter=KEPT_MAIL_GIVEN_UP),
+        oldest=Min("created_at", filter=KEPT_MAIL_WAITING))
     announcements = PendingAnnouncement.objects.aggregate(rows=Count("pk"),
                                                           oldest=Min("queued_at"))
     return Snapshot(
