@@ -3,6 +3,7 @@ balancers, stays in core and never depends on what these report."""
 
 import logging
 
+from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -21,7 +22,13 @@ log = logging.getLogger("stadtallianz.operations")
 def processes(request):
     """Every expected process (heartbeat, age, stale or failing) and the queues' backlogs:
     200 when all are well, 503 naming what is not."""
-    snapshot = health.take()
+    try:
+        snapshot = health.take()
+    except DatabaseError as error:
+        # Nothing can be said about the processes: say that, in the endpoint's own format.
+        problem = f"database: unavailable ({type(error).__name__})"
+        log.warning("unhealthy: %s", problem, extra={"problem": problem})
+        return JsonResponse({"status": "unhealthy", "problems": [problem]}, status=503)
     problems = snapshot.problems
     for problem in problems:
         log.warning("unhealthy: %s", problem, extra={"problem": problem})

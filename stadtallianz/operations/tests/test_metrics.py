@@ -1,6 +1,7 @@
 """/metrics: Prometheus's view of the platform, for the operator only, and correct when gunicorn
 runs several worker processes."""
 
+import json
 import os
 import signal
 import socket
@@ -161,6 +162,10 @@ def test_under_gunicorn_every_worker_process_is_counted(tmp_path):
         request = urllib.request.Request(  # noqa: S310 - http to the test's own server
             f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
         text = urllib.request.urlopen(request, timeout=10).read().decode()  # noqa: S310
+        request = urllib.request.Request(  # noqa: S310 - http to the test's own server
+            f"{base}/healthz/processes", headers={"Authorization": f"Bearer {TOKEN}"})
+        with pytest.raises(urllib.error.HTTPError) as unhealthy:
+            urllib.request.urlopen(request, timeout=10)  # noqa: S310
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
@@ -171,3 +176,7 @@ def test_under_gunicorn_every_worker_process_is_counted(tmp_path):
     assert len(list(metrics_dir.glob("counter_*.db"))) >= 5
     # The database of this instance is not migrated: the scrape says so instead of failing.
     assert value(found, "stadtallianz_database_up") == 0
+    # And the health endpoint answers in its own format, not with an error page.
+    assert unhealthy.value.code == 503
+    assert json.loads(unhealthy.value.read()) == {
+        "status": "unhealthy", "problems": ["database: unavailable (OperationalError)"]}
