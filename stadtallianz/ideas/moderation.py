@@ -22,9 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log
+from stadtallianz.core.signals import content_changed
 from stadtallianz.notifications.models import Notification
-from stadtallianz.search.models import SearchEntry
-from stadtallianz.search.signals import schedule as schedule_reindex
 
 from . import permissions
 from .models import CoAuthor, Comment, Idea, Report
@@ -130,8 +129,8 @@ def hide_idea(*, idea: Idea, by, reason: str) -> Idea:
     _close_reports(Report.objects.filter(idea=idea, comment=None), by, now)
     idea.refresh_from_db()
     _withdraw_notifications(idea)
-    # update() sends no signal: the search index is told here (it drops a hidden idea).
-    schedule_reindex(SearchEntry.Type.IDEA, idea.pk)
+    # update() sends no post_save: listeners (the search index drops a hidden idea) learn here.
+    content_changed.send(sender=Idea, pks=[idea.pk])
     audit_log(actor=by, action="idea.hidden", target=idea, after={"reason": reason})
     return idea
 
@@ -145,7 +144,7 @@ def unhide_idea(*, idea: Idea, by) -> Idea:
             hidden_at=None, hidden_by=None, hidden_reason=""):
         raise ValidationError(_("The idea is not hidden."), code="state")
     idea.refresh_from_db()
-    schedule_reindex(SearchEntry.Type.IDEA, idea.pk)
+    content_changed.send(sender=Idea, pks=[idea.pk])
     audit_log(actor=by, action="idea.unhidden", target=idea, before=before)
     return idea
 

@@ -17,11 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
+from stadtallianz.core.signals import content_changed
 from stadtallianz.core.slugs import unique_slug
 from stadtallianz.notifications.services import notify
 from stadtallianz.partners.models import Membership, Organisation
-from stadtallianz.search.models import SearchEntry
-from stadtallianz.search.signals import schedule as schedule_reindex
 
 from . import permissions
 from .models import (
@@ -194,8 +193,8 @@ def update_project(*, project: Project, actor, data: dict, version: int,
         _record_phase_change(current, before["phase"], fields["phase"])
     for name, values in (relations or {}).items():
         getattr(current, name).set(values)
-    # update() sends no post_save: the search index learns of the new texts here.
-    schedule_reindex(SearchEntry.Type.PROJECT, current.pk)
+    # update() sends no post_save: listeners (the search index) learn of the new texts here.
+    content_changed.send(sender=Project, pks=[current.pk])
     current.refresh_from_db()
     audit_log(actor=actor, action="project.changed", target=current, before=before,
               after=_project_snapshot(current))

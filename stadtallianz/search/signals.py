@@ -2,7 +2,11 @@
 
 After commit, so that a rolled-back change never reaches the index and an error in the index
 never fails a person's change (`robust`: it is logged; `rebuild_search_index` repairs).
-Writes with `bulk_create` or `update()` send no signals: run `rebuild_search_index` after them.
+
+Search listens; the content apps do not know it. Saves arrive as Django's model signals; a
+write with `update()` that a service makes (hiding an idea, a versioned project edit) arrives
+as `core.signals.content_changed`, which the service sends. Other writes with `bulk_create` or
+`update()` send nothing: run `rebuild_search_index` after them (the demo command does).
 """
 
 from functools import partial
@@ -10,6 +14,7 @@ from functools import partial
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from stadtallianz.core.signals import content_changed
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event
 from stadtallianz.ideas.models import Idea
@@ -75,6 +80,26 @@ FOCUS_AREAS = [
 _handlers = []  # signals keep weak references
 
 
+def _on_content_changed(changes):
+    """`content_changed` of a model in `changes`: its rows' entries (or their owners', e.g. an
+    offer's organisation) are reindexed after commit; other models are not in the index."""
+    by_model = {model: (type_, attribute, dependents)
+                for model, type_, attribute, dependents in changes}
+
+    def handler(sender, pks, **kwargs):
+        if sender not in by_model:
+            return
+        type_, attribute, dependents = by_model[sender]
+        pks = list(pks)
+        if attribute != "pk":
+            pks = sorted(set(sender._default_manager.filter(pk__in=pks)
+                             .values_list(attribute, flat=True)))
+        for pk in pks:
+            schedule(type_, pk, dependents=dependents)
+
+    return handler
+
+
 def connect(changes=CHANGES, focus_areas=FOCUS_AREAS) -> None:
     for model, type_, attribute, dependents in changes:
         handler = _on_change(type_, attribute=attribute, dependents=dependents)
@@ -87,3 +112,6 @@ def connect(changes=CHANGES, focus_areas=FOCUS_AREAS) -> None:
         _handlers.append(handler)
         m2m_changed.connect(handler, sender=through,
                             dispatch_uid=f"search-focus-{through._meta.label}")
+    handler = _on_content_changed(changes)
+    _handlers.append(handler)
+    content_changed.connect(handler, dispatch_uid="search-content-changed")
