@@ -19,9 +19,9 @@ from stadtallianz.core.mail import send_or_keep
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.ratelimit import client_address, hit, parse_rate
 from stadtallianz.core.text import single_line
-from stadtallianz.partners.models import Membership
 
 from .models import ApiToken, User
+from .signals import account_deletion_check
 
 CONFIRMATION_SALT = "stadtallianz.accounts.email-confirmation"
 CONFIRMATION_MAX_AGE = timedelta(days=3)
@@ -31,7 +31,8 @@ RESEND_INTERVAL_SECONDS = 120
 
 
 class AccountDeletionRefused(Exception):
-    """The person is the last admin of organisations that still have other people."""
+    """Other apps keep the account (account_deletion_check): today, the person is the last
+    admin of organisations that still have other people."""
 
     def __init__(self, organisations):
         self.organisations = list(organisations)
@@ -202,6 +203,26 @@ def account_update_profile(*, user: User, by: User, full_name: str,
     return user
 
 
+# Writing last_used_at on every call would turn each read into a write; a minute is precise
+# enough for a person deciding whether a token is still in use.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def api_token_owner(key: str) -> User | None:
+    """The active person a token key belongs to, or None for an unknown or revoked key; notes
+    when the token was last used. The REST API asks through core.api_auth (accounts.apps)."""
+    if not key.startswith("sta_"):
+        return None
+    token = (ApiToken.objects.active().select_related("user")
+             .filter(key_hash=ApiToken.hash_key(key)).first())
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
 @transaction.atomic
 def api_token_create(*, user: User, name: str, by: User) -> tuple[ApiToken, str]:
     """Issues a token; the key is returned once and never stored in clear."""
@@ -221,16 +242,14 @@ def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     return token
 
 
-def organisations_blocking_deletion(user: User):
-    """Organisations where the person is the only admin while other people remain."""
-    blocking = []
-    admin_of = (Membership.objects.filter(user=user, role=Membership.Role.ADMIN)
-                .select_related("organisation"))
-    for membership in admin_of:
-        others = Membership.objects.filter(organisation=membership.organisation).exclude(user=user)
-        if others.exists() and not others.filter(role=Membership.Role.ADMIN).exists():
-            blocking.append(membership.organisation)
-    return blocking
+def organisations_blocking_deletion(user: User, *, lock: bool = False) -> list:
+    """What keeps the person's account from being deleted, as the apps above accounts answer
+    account_deletion_check: the organisations where they are the only admin while other people
+    remain. `lock` (inside a transaction) locks what the answers rest on."""
+    return [blocker
+            for _receiver, blockers in account_deletion_check.send(sender=User, user=user,
+                                                                    lock=lock)
+            for blocker in blockers or ()]
 
 
 @transaction.atomic
@@ -240,12 +259,8 @@ def account_delete(*, user: User, by: User) -> None:
     Refuses (AccountDeletionRefused) while the person is the last admin of an organisation with
     other people: they would be left with nobody who can manage it.
     """
-    # Lock the person's admin memberships' organisations, so two admins deleting their accounts
-    # at the same time cannot both pass the check.
-    list(Membership.objects.select_for_update().filter(
-        organisation__memberships__user=user, organisation__memberships__role=Membership.Role.ADMIN,
-    ).values_list("pk", flat=True))
-    blocking = organisations_blocking_deletion(user)
+    # Locked, so two admins deleting their accounts at the same time cannot both pass the check.
+    blocking = organisations_blocking_deletion(user, lock=True)
     if blocking:
         raise AccountDeletionRefused(blocking)
     user_id = user.pk

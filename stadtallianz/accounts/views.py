@@ -14,8 +14,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from stadtallianz.partners.models import Membership
-
 from . import services
 from .forms import (
     AccountDeleteForm,
@@ -178,8 +176,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 def profile(request):
     user = request.user
-    memberships = (Membership.objects.filter(user=user).select_related("organisation")
-                   .order_by("organisation__name"))
+    # The memberships partners keeps, through their relation to the person (accounts imports
+    # no app above it).
+    memberships = user.memberships.select_related("organisation").order_by("organisation__name")
     return render(request, "accounts/profile.html", {
         "memberships": memberships,
         "tokens": tokens_of(user).active(),

@@ -6,3 +6,11 @@ class PartnersConfig(AppConfig):
     name = "stadtallianz.partners"
     label = "partners"
     verbose_name = _("Partners")
+
+    def ready(self):
+        from stadtallianz.accounts.signals import account_deletion_check
+
+        from .services import organisations_left_without_admin
+
+        account_deletion_check.connect(organisations_left_without_admin,
+                                       dispatch_uid="partners.organisations_left_without_admin")

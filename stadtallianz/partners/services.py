@@ -310,3 +310,23 @@ def membership_change_role(*, membership: Membership, by, role: str) -> Membersh
               before={"user": membership.user_id, "role": before},
               after={"user": membership.user_id, "role": role})
     return membership
+
+
+def organisations_left_without_admin(*, user, lock: bool = False, **_signal) -> list[Organisation]:
+    """The organisations where `user` is the only admin while other people remain: deleting the
+    account would leave nobody who can manage them. Answers accounts' account_deletion_check
+    (partners.apps); `lock` locks the memberships of those organisations first, so that two
+    admins deleting their accounts at the same time cannot both pass."""
+    if lock:
+        list(Membership.objects.select_for_update().filter(
+            organisation__memberships__user=user,
+            organisation__memberships__role=Membership.Role.ADMIN,
+        ).values_list("pk", flat=True))
+    blocking = []
+    admin_of = (Membership.objects.filter(user=user, role=Membership.Role.ADMIN)
+                .select_related("organisation"))
+    for membership in admin_of:
+        others = Membership.objects.filter(organisation=membership.organisation).exclude(user=user)
+        if others.exists() and not others.filter(role=Membership.Role.ADMIN).exists():
+            blocking.append(membership.organisation)
+    return blocking
