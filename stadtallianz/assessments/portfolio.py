@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from stadtallianz.backoffice.exports import safe_cell
+from stadtallianz.core.exports import safe_cell
 from stadtallianz.core.models import Principle
 
 from .models import MAX_SCORE, MIN_SCORE, Assessment, Score, score_words

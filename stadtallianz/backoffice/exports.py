@@ -1,36 +1,15 @@
-"""The organisation and audit-log queries of the back office, and their CSV and XLSX exports.
+"""The organisation and audit-log queries of the back office, and the rows of their CSV and
+XLSX exports (written, formula-safe, by core/exports.py)."""
 
-Exports are read by spreadsheet programs, which run a cell starting with =, +, - or @ as a
-formula; every text cell is therefore defused with a leading apostrophe (OWASP "CSV injection").
-"""
-
-import csv
-import io
 import json
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from stadtallianz.core.text import attachment_header, without_controls
 from stadtallianz.letter_of_intent.models import Signature
 from stadtallianz.partners.models import Offer, Organisation
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A cell as spreadsheet programs may read it: no control characters (XLSX cannot hold
-    them; core/text.py), and a text that would start a formula defused."""
-    if not isinstance(value, str):
-        return value
-    value = without_controls(value)
-    if value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _count_of(kind: str):
@@ -129,47 +108,3 @@ def audit_rows(queryset):
             _json(entry.before),
             _json(entry.after),
         ]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_text(value):
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ", timespec="seconds")
-    return safe_cell(value)
-
-
-def csv_response(filename: str, headers: list[str], rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines():
-        # A byte-order mark, so spreadsheet programs read the UTF-8 umlauts correctly.
-        yield "\ufeff" + writer.writerow([safe_cell(header) for header in headers])
-        for row in rows:
-            yield writer.writerow([_csv_text(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = attachment_header(filename)
-    return response
-
-
-def xlsx_response(filename: str, title: str, headers: list[str], rows) -> HttpResponse:
-    # Write-only mode keeps only the current row in memory.
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([safe_cell(header) for header in headers])
-    for row in rows:
-        sheet.append([safe_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = attachment_header(filename)
-    return response

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stadtallianz.core.exports import csv_response, xlsx_response
 from stadtallianz.core.forms import add_service_errors
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.core.models import AuditEntry, FocusArea
@@ -132,8 +133,8 @@ def partners_export(request):
     headers = exports.partner_headers()
     rows = exports.partner_rows(organisations)
     if request.GET.get("format") == "xlsx":
-        return exports.xlsx_response(f"partners-{stamp}.xlsx", _("Partners"), headers, rows)
-    return exports.csv_response(f"partners-{stamp}.csv", headers, rows)
+        return xlsx_response(f"partners-{stamp}.xlsx", _("Partners"), headers, rows)
+    return csv_response(f"partners-{stamp}.csv", headers, rows)
 
 
 def _audit_entries(request):
@@ -155,7 +156,7 @@ def audit(request):
 def audit_export(request):
     _form, entries = _audit_entries(request)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
-    return exports.csv_response(f"audit-log-{stamp}.csv", exports.audit_headers(),
+    return csv_response(f"audit-log-{stamp}.csv", exports.audit_headers(),
                                 exports.audit_rows(entries))
 
 

@@ -1,7 +1,6 @@
 """Ideas as CSV and JSON, streamed in chunks so that 20,000 ideas (or more) never sit in memory
 at once. Author names are left out: the export is public like the list."""
 
-import csv
 import json
 
 from django.conf import settings
@@ -9,7 +8,7 @@ from django.db.models import F
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from stadtallianz.backoffice.exports import safe_cell
+from stadtallianz.core import exports
 
 CHUNK = 1000
 COLUMNS = ["id", "title", "state", "state_reason", "description", "focus_areas", "principles",
@@ -41,20 +40,10 @@ def _rows(ideas, show_hidden):
         }
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_lines(ideas, show_hidden):
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
-    yield writer.writerow(COLUMNS)
+def _csv_rows(ideas, show_hidden):
     for row in _rows(ideas, show_hidden):
-        yield writer.writerow([
-            safe_cell(" ".join(map(str, value)) if isinstance(value, list) else
-                      "" if value is None else value)
-            for value in (row[column] for column in COLUMNS)])
+        yield [" ".join(map(str, value)) if isinstance(value, list) else value
+               for value in (row[column] for column in COLUMNS)]
 
 
 def _json_chunks(ideas, show_hidden):
@@ -71,10 +60,7 @@ def _filename(extension: str) -> str:
 
 
 def csv_response(ideas, *, show_hidden: bool = False) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_csv_lines(ideas, show_hidden),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    return exports.csv_response(_filename("csv"), COLUMNS, _csv_rows(ideas, show_hidden))
 
 
 def json_response(ideas, *, show_hidden: bool = False) -> StreamingHttpResponse:

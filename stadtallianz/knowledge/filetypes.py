@@ -13,6 +13,8 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.exports import check_csv_upload
+
 # Office packages name their kind in the first entry (ODF) or by their main folder (OOXML).
 ODF_TYPES = {
     "application/vnd.oasis.opendocument.text": ".odt",
@@ -144,6 +146,10 @@ def check_upload(upload, *, max_bytes: int) -> str:
         _refuse(_("The file's content does not match its name or is of a kind that is not "
                   "accepted (for example a program)."), "content_mismatch")
     if detected.content_type.startswith("text/plain"):
+        charset = detected.content_type.removeprefix("text/plain")
+        if extension == ".csv":
+            # A CSV file is opened in a spreadsheet program, which would run its formulas.
+            check_csv_upload(upload, encoding=charset.removeprefix("; charset="))
         # The extension tells plain text from CSV; the charset was found in the content.
-        return TEXT_TYPES[extension] + detected.content_type.removeprefix("text/plain")
+        return TEXT_TYPES[extension] + charset
     return detected.content_type

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from stadtallianz.backoffice.exports import csv_response
+from stadtallianz.core.exports import csv_response
 from stadtallianz.core.forms import add_service_errors
 from stadtallianz.core.markdown import render_markdown
 

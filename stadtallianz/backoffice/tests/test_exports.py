@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from stadtallianz.backoffice.exports import safe_cell
+from stadtallianz.core.exports import safe_cell
 from stadtallianz.core.models import FocusArea
 from stadtallianz.core.testing import query_count
 from stadtallianz.letter_of_intent import services as letter_services
