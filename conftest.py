@@ -1,6 +1,8 @@
-"""Fixtures every app's tests share: people in each role, a partner organisation, and the check
-that the services CI requires are really there (a missing service fails the run, never skips)."""
+"""Fixtures every app's tests share: people in each role, a partner organisation, API tokens and
+JSON calls (`token_for`, `call`), and the check that the services CI requires are really there (a
+missing service fails the run, never skips)."""
 
+import json
 import os
 import socket
 from urllib.parse import urlparse
@@ -188,6 +190,34 @@ def superuser(db):
     from stadtallianz.accounts.models import User
 
     return User.objects.create_superuser("root@example.org", DEMO_PASSWORD, full_name="Root")
+
+
+@pytest.fixture
+def token_for(db):
+    """token_for(user) issues an API token for that person and returns its key."""
+    from stadtallianz.accounts.models import ApiToken
+
+    def make(user, name: str = "test"):
+        _token, key = ApiToken.issue(user=user, name=name)
+        return key
+
+    return make
+
+
+@pytest.fixture
+def call(client):
+    """call(method, path, body, key=…, **headers) sends JSON to the API, with a bearer token if
+    given (`via`: another test client, e.g. a logged-in one)."""
+
+    def send(method: str, path: str, body=None, *, key: str | None = None, via=None, **headers):
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        kwargs = {"headers": headers}
+        if body is not None:
+            kwargs.update(data=json.dumps(body), content_type="application/json")
+        return getattr(via or client, method.lower())(path, **kwargs)
+
+    return send
 
 
 @pytest.fixture

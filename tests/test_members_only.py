@@ -31,7 +31,7 @@ from stadtallianz.discussions.models import Thread
 from stadtallianz.events import services as events
 from stadtallianz.events.models import Event
 from stadtallianz.workinggroups.models import GroupMembership, GroupOrganisation, WorkingGroup
-from tests.api.group_fixtures import *  # noqa: F403 - lead, member, outsider
+from stadtallianz.workinggroups.tests.api_fixtures import *  # noqa: F403 - lead, member, outsider
 
 pytestmark = pytest.mark.django_db
 

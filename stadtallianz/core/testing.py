@@ -14,6 +14,12 @@ def query_count(callable_, *args, **kwargs) -> int:
     return len(context.captured_queries)
 
 
+def field_errors(response) -> set[str]:
+    """The field names a 422 answer of the API names (the last part of each `loc`)."""
+    assert response.status_code == 422, response.content
+    return {str(item["loc"][-1]) for item in response.json()["detail"]}
+
+
 def in_open_transaction(work):
     """Runs `work` on a second connection (a thread) and keeps its transaction open for half a
     second after the caller was told it has run, so that the caller's own attempt overlaps with

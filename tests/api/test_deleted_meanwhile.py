@@ -19,8 +19,7 @@ from stadtallianz.projects import services as project_services
 from stadtallianz.projects.models import ConsortiumMember, Milestone, Project
 from stadtallianz.workinggroups import services as group_services
 from stadtallianz.workinggroups.models import GroupMembership
-
-from .group_fixtures import *  # noqa: F403
+from stadtallianz.workinggroups.tests.api_fixtures import *  # noqa: F403
 
 Role = GroupMembership.Role
 State = GroupMembership.State

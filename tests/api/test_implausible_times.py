@@ -12,10 +12,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from stadtallianz.core.testing import field_errors
 from stadtallianz.events.models import Event
-
-from .group_fixtures import *  # noqa: F403 - the shared people and group
-from .helpers import field_errors
+from stadtallianz.workinggroups.tests.api_fixtures import *  # noqa: F403 - the shared people and group
 
 pytestmark = pytest.mark.django_db
 EVENTS = "/api/v1/events"

@@ -2,9 +2,8 @@
 
 import pytest
 
+from stadtallianz.core.testing import field_errors
 from stadtallianz.partners.models import Offer
-
-from .helpers import field_errors
 
 pytestmark = pytest.mark.django_db
 

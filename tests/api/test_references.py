@@ -7,13 +7,12 @@ written. (`POST /projects/{slug}/consortium` with `{"organisation": ""}` was a 5
 import pytest
 from django.urls import reverse
 
+from stadtallianz.core.testing import field_errors
 from stadtallianz.ideas.models import Idea
 from stadtallianz.projects import services as project_services
 from stadtallianz.projects.models import ConsortiumMember, Project, ProjectSDG
 from stadtallianz.workinggroups.models import GroupOrganisation
-
-from .group_fixtures import *  # noqa: F403
-from .helpers import field_errors
+from stadtallianz.workinggroups.tests.api_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

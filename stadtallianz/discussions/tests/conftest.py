@@ -1,6 +1,6 @@
 import pytest
 
-# The threads shared with tests/api, and the working groups' shared people and group.
+# The threads shared with the API tests, and the working groups' shared people and group.
 from stadtallianz.discussions.tests.fixtures import *  # noqa: F403
 from stadtallianz.workinggroups.tests.fixtures import *  # noqa: F403
 

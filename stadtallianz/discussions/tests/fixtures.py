@@ -1,6 +1,6 @@
 """A public and a members-only thread in the working groups' `group`, started by its `member`.
 
-A plain module shared by the discussions' conftest and tests/api/test_discussions_write.py:
+A plain module shared by the discussions' conftest and test_api_threads_and_moderation.py:
 `from stadtallianz.discussions.tests.fixtures import *  # noqa: F403` (see
 stadtallianz/workinggroups/tests/fixtures.py for why a star import).
 """

@@ -6,15 +6,13 @@ import pytest
 from django.test import Client
 
 from stadtallianz.core.models import AuditEntry
-from stadtallianz.core.testing import query_count
+from stadtallianz.core.testing import field_errors, query_count
 from stadtallianz.discussions import services
 from stadtallianz.discussions.models import Post, PostRevision, Report, Thread
 from stadtallianz.discussions.tests.fixtures import *  # noqa: F403 - public and private thread
 from stadtallianz.workinggroups.models import WorkingGroup
-
-from .group_fixtures import *  # noqa: F403 - the shared people and group
-from .group_fixtures import ROLES
-from .helpers import field_errors
+from stadtallianz.workinggroups.tests.api_fixtures import *  # noqa: F403 - the shared people and group
+from stadtallianz.workinggroups.tests.api_fixtures import ROLES
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/discussions"

@@ -9,14 +9,12 @@ from django.test import Client
 from django.utils import timezone
 
 from stadtallianz.core.models import AuditEntry
-from stadtallianz.core.testing import query_count
+from stadtallianz.core.testing import field_errors, query_count
 from stadtallianz.events import services
 from stadtallianz.events.models import Event, Registration
 from stadtallianz.workinggroups.models import WorkingGroup
-
-from .group_fixtures import *  # noqa: F403 - the shared people and group
-from .group_fixtures import ROLES
-from .helpers import field_errors
+from stadtallianz.workinggroups.tests.api_fixtures import *  # noqa: F403 - the shared people and group
+from stadtallianz.workinggroups.tests.api_fixtures import ROLES
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/events"

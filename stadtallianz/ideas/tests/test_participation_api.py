@@ -5,11 +5,9 @@ counts of the lists."""
 import pytest
 
 from stadtallianz.core.models import AuditEntry
-from stadtallianz.core.testing import query_count
+from stadtallianz.core.testing import field_errors, query_count
 from stadtallianz.ideas import moderation, participation
 from stadtallianz.ideas.models import Comment, Follow, Idea, Report, Support
-from tests.api.conftest import call, token_for  # noqa: F401 - fixtures
-from tests.api.helpers import field_errors
 
 from .participation_fixtures import *  # noqa: F403
 
@@ -19,7 +17,7 @@ ROLES = ["citizen", "partner_member", "lead", "coordinator", "author"]
 
 
 @pytest.fixture
-def key_for(request, token_for):  # noqa: F811
+def key_for(request, token_for):
     def get(role):
         return None if role is None else token_for(request.getfixturevalue(role))
 

@@ -7,9 +7,8 @@ import pytest
 from django.test import Client
 
 from stadtallianz.core.models import AuditEntry, FocusArea
+from stadtallianz.core.testing import field_errors
 from stadtallianz.partners.models import Membership, Offer, Organisation
-
-from .helpers import field_errors
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,10 @@
-"""People and a working group for the API tests of groups, discussions and events.
+"""People of every role and a working group for the API tests of groups, discussions and events
+(and the cross-cutting API tests under tests/ that walk every role).
 
-Imported into a test module with `from .group_fixtures import *`. The roles: a visitor (None),
-`citizen`, `partner_member`, `partner_admin` (root conftest), and here `member` and `lead` of
-`group`, `outsider` (lead of another group) and `coordinator` (root conftest).
+Imported into a test module with
+`from stadtallianz.workinggroups.tests.api_fixtures import *  # noqa: F403`. The roles: a visitor
+(None), `citizen`, `partner_member`, `partner_admin` and `coordinator` (root conftest), and here
+`member` and `lead` of `group` and `outsider` (lead of another group).
 """
 
 import pytest

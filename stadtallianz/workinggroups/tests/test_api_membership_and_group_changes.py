@@ -5,12 +5,10 @@ import pytest
 from django.test import Client
 
 from stadtallianz.core.models import AuditEntry, FocusArea
-from stadtallianz.core.testing import query_count
+from stadtallianz.core.testing import field_errors, query_count
 from stadtallianz.workinggroups.models import GroupMembership, GroupOrganisation, WorkingGroup
-
-from .group_fixtures import *  # noqa: F403 - the shared people and group
-from .group_fixtures import ROLES
-from .helpers import field_errors
+from stadtallianz.workinggroups.tests.api_fixtures import *  # noqa: F403 - the shared people and group
+from stadtallianz.workinggroups.tests.api_fixtures import ROLES
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/working-groups"
