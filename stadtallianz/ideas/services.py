@@ -26,6 +26,7 @@ from stadtallianz.notifications.services import notify
 
 from . import permissions
 from .models import CoAuthor, Follow, Idea, IdeaImage, IdeaVersion
+from .signals import idea_accepted
 
 FIELDS = ["title", "description", "working_group", "latitude", "longitude", "place_name"]
 RELATIONS = ["focus_areas", "principles", "sdgs"]
@@ -476,9 +477,9 @@ def change_state(*, idea: Idea, by, state: str, reason: str = "",
                              "updated_at"])
     project = None
     if state == S.ACCEPTED:
-        from stadtallianz.projects.services import create_from_idea
-
-        project = create_from_idea(idea, by)
+        # The projects app makes the idea a project (signals.py).
+        answers = idea_accepted.send(sender=Idea, idea=idea, by=by)
+        project = next((answer for _receiver, answer in answers if answer is not None), None)
     audit_log(actor=by, action="idea.state_changed", target=idea, before=before,
               after={"state": idea.state, "state_reason": idea.state_reason,
                      "merged_into": idea.merged_into_id,

@@ -1,4 +1,9 @@
-"""Keeping the ideas' counters right when rows they count go away without our services.
+"""The ideas' signals: the hook an accepted idea calls, and keeping the counters right when
+rows they count go away without our services.
+
+`idea_accepted` is sent by `services.change_state` inside its transaction when an idea is
+accepted; the projects app answers it with the project the idea becomes (projects/apps.py).
+A hook, because projects build on ideas: ideas import no project code (.importlinter).
 
 Deleting an account (accounts.services.account_delete, or the admin) cascades to the person's
 Support rows, and no service runs for them: without this handler every idea they supported
@@ -11,8 +16,13 @@ author becomes empty), so `comment_count` is unaffected.
 """
 
 from django.db.models import F
+from django.dispatch import Signal
 
 from .models import Idea
+
+# Sent with `idea` (accepted, saved) and `by`; a receiver returns what the idea became (a
+# project) or None. A receiver that raises rolls the decision back.
+idea_accepted = Signal()
 
 
 def withdraw_supports_of_deleted_account(sender, instance, **kwargs) -> None:

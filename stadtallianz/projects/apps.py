@@ -6,3 +6,11 @@ class ProjectsConfig(AppConfig):
     name = "stadtallianz.projects"
     label = "projects"
     verbose_name = _("Projects")
+
+    def ready(self):
+        from stadtallianz.ideas.signals import idea_accepted
+
+        from .services import project_for_accepted_idea
+
+        idea_accepted.connect(project_for_accepted_idea,
+                              dispatch_uid="projects.project_for_accepted_idea")

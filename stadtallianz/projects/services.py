@@ -226,6 +226,12 @@ def create_from_idea(idea, actor) -> Project:
     return project
 
 
+def project_for_accepted_idea(sender, *, idea, by, **kwargs) -> Project:
+    """The answer to ideas' `idea_accepted` (connected in apps.py): the accepted idea becomes a
+    project in the decision's transaction."""
+    return create_from_idea(idea, by)
+
+
 # ---------------------------------------------------------------------------------------------
 # The parts of a project: milestones, updates, results, budget lines, places, SDGs, phases
 
