@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "stadtallianz.backoffice",
     "stadtallianz.portal",
     "stadtallianz.operations",
+    "stadtallianz.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "ninja",
+    "corsheaders",
     "axes",
     "csp",
     "django_htmx",
@@ -93,6 +95,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so it times and counts every answer, whatever the middleware below decides.
     "stadtallianz.operations.metrics.RequestMetrics",
+    # Before anything that may answer (the rate limit's 429 too), so every /sta/ answer has
+    # its CORS headers (CORS_* below).
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -162,6 +167,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
+# The living labs SensorThings entities belong to. SensorThings, the lower layer, names the
+# model only through this setting and asks livinglabs the rest through its hook
+# (stadtallianz/sensorthings/labs.py).
+SENSORTHINGS_LAB_MODEL = "livinglabs.LivingLab"
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out person is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
@@ -361,6 +370,20 @@ AGGREGATION_GRACE_SECONDS = int(env("AGGREGATION_GRACE_SECONDS", "900"))
 # An observation's time may lie at most this many seconds in the future (device clocks drift);
 # later, and before 1970, it is refused (core/timerange.py, docs/api.md "Dates and times").
 OBSERVATION_FUTURE_MARGIN_SECONDS = int(env("OBSERVATION_FUTURE_MARGIN_SECONDS", "86400"))
+
+# CORS (django-cors-headers): browser clients on other sites (Masterportal, web maps) use the
+# SensorThings API. Any origin, never with credentials: a foreign page's request carries no
+# session cookie, so it reads what a visitor reads, and writing needs the lab token in the
+# Authorization header. The REST API under /api/v1/ is for the platform's own pages and for
+# scripts with a token, so it sends no CORS headers.
+CORS_URLS_REGEX = r"^/sta/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["authorization", "content-type"]
+# Location: a created entity; Retry-After: a 429 (rate limit) or 503 (server busy).
+CORS_EXPOSE_HEADERS = ["Location", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

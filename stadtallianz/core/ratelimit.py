@@ -4,8 +4,9 @@ otherwise).
 
 `hit(key, limit, window)` is the one rule: it counts one event for `key` and says how long the
 caller must wait once more than `limit` events fell into the current window of `window` seconds.
-`AnonymousReadRateLimit` applies it to anonymous reads of the REST API and the SensorThings API,
-per client address (settings.ANON_READ_RATE, docs/api.md "Rate limits"). Other limits (e.g.
+`AnonymousReadRateLimit` applies it to anonymous reads of the REST API and of each API an app
+registers (`register_read_api`: SensorThings), per client address (settings.ANON_READ_RATE,
+docs/api.md "Rate limits"). Other limits (e.g.
 registrations) call `hit` with their own key.
 
 A fixed window lets a client send up to twice the limit around a window's edge; that is fine for
@@ -16,10 +17,12 @@ import ipaddress
 import math
 import re
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 
 def parse_rate(text: str | None) -> tuple[int, int] | None:
@@ -78,47 +81,62 @@ def client_address(request) -> str | None:
 
 
 READ_METHODS = ("GET", "HEAD")
-API_PREFIX = "/api/v1/"
-STA_PREFIX = "/sta/"
 
 
-def _is_authenticated(request) -> bool:
-    """A logged-in session, or valid credentials in the Authorization header (a personal API
-    token for /api/v1/, a lab token for /sta/). Credentials that are sent but wrong count as
-    anonymous: the view refuses them."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return True
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if not header:
-        return False
-    if request.path.startswith(STA_PREFIX):
-        from stadtallianz.sensorthings.auth import caller_of
-        from stadtallianz.sensorthings.errors import StaError
+@dataclass(frozen=True)
+class ReadApi:
+    """An API whose anonymous reads are limited: how it tells valid credentials in the
+    Authorization header (credentials that are sent but wrong count as anonymous: the API's
+    view refuses them), and how it answers an error (`message`, `status`) in its own shape."""
 
-        try:
-            return caller_of(request).token is not None
-        except StaError:
-            return False
+    has_valid_credentials: Callable[[HttpRequest], bool]
+    error_response: Callable[[str, int], HttpResponse]
+
+
+# Path prefix -> ReadApi. Core knows no app: an app with an API registers it when it is ready
+# (SensorThings in sensorthings.apps); the REST API of core.api_auth is registered below.
+_read_apis: dict[str, ReadApi] = {}
+
+
+def register_read_api(prefix: str, *, has_valid_credentials: Callable[[HttpRequest], bool],
+                      error_response: Callable[[str, int], HttpResponse]) -> None:
+    """Limits the anonymous reads under `prefix` by ANON_READ_RATE."""
+    _read_apis[prefix] = ReadApi(has_valid_credentials, error_response)
+
+
+def _has_api_token(request: HttpRequest) -> bool:
     from stadtallianz.core.api_auth import user_for_token
 
-    scheme, _sep, key = header.partition(" ")
+    scheme, _sep, key = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
     return scheme.lower() == "bearer" and user_for_token(key.strip()) is not None
 
 
-def too_many_requests(request, retry_after: int) -> JsonResponse:
-    """429 in the error shape of the API asked: SensorThings error JSON for /sta/, the REST
-    API's {"detail": …} otherwise."""
+API_PREFIX = "/api/v1/"
+register_read_api(API_PREFIX, has_valid_credentials=_has_api_token,
+                  error_response=lambda message, status: JsonResponse({"detail": message},
+                                                                       status=status))
+
+
+def _read_api_of(request: HttpRequest) -> ReadApi | None:
+    for prefix, read_api in _read_apis.items():
+        if request.path.startswith(prefix):
+            return read_api
+    return None
+
+
+def _is_authenticated(request: HttpRequest, read_api: ReadApi) -> bool:
+    """A logged-in session, or valid credentials in the Authorization header."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    return bool(request.META.get("HTTP_AUTHORIZATION")) and read_api.has_valid_credentials(request)
+
+
+def too_many_requests(read_api: ReadApi, retry_after: int) -> HttpResponse:
+    """429 with Retry-After in the error shape of the API asked."""
     message = (f"Too many requests from your address; try again in {retry_after} seconds, or "
                "authenticate.")
-    if request.path.startswith(STA_PREFIX):
-        response = JsonResponse({"code": 429, "type": "error", "message": message}, status=429)
-        # Browser clients on other sites read the API (sensorthings.views.cors): they must be
-        # able to read this answer too.
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Access-Control-Expose-Headers"] = "Retry-After"
-    else:
-        response = JsonResponse({"detail": message}, status=429)
+    response = read_api.error_response(message, 429)
     response["Retry-After"] = str(retry_after)
     return response
 
@@ -135,15 +153,19 @@ class AnonymousReadRateLimit:
         return anonymous_read_refused(request) or self.get_response(request)
 
 
-def anonymous_read_refused(request) -> JsonResponse | None:
-    """Counts an anonymous read of /api/v1/ or /sta/ against ANON_READ_RATE; the 429 answer
+def anonymous_read_refused(request) -> HttpResponse | None:
+    """Counts an anonymous read of a registered API against ANON_READ_RATE; the 429 answer
     when it is over. Also used for each read inside a SensorThings $batch, which the
     middleware sees as one POST."""
-    if request.method in READ_METHODS and request.path.startswith((API_PREFIX, STA_PREFIX)):
-        rate = parse_rate(getattr(settings, "ANON_READ_RATE", ""))
-        if rate is not None and not _is_authenticated(request):
-            address = client_address(request) or "unknown"
-            retry_after = hit(f"anon-read:{address}", *rate)
-            if retry_after is not None:
-                return too_many_requests(request, retry_after)
+    if request.method not in READ_METHODS:
+        return None
+    read_api = _read_api_of(request)
+    if read_api is None:
+        return None
+    rate = parse_rate(getattr(settings, "ANON_READ_RATE", ""))
+    if rate is not None and not _is_authenticated(request, read_api):
+        address = client_address(request) or "unknown"
+        retry_after = hit(f"anon-read:{address}", *rate)
+        if retry_after is not None:
+            return too_many_requests(read_api, retry_after)
     return None

@@ -2,9 +2,7 @@
 path and hands the request to the read side (query/) or the write side (write/). Every
 SensorThings error leaves here as the standard's error JSON."""
 
-from functools import wraps
-
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
 from . import paths
@@ -12,30 +10,6 @@ from .auth import caller_of, unauthorized
 from .errors import StaError
 
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
-
-
-def cors(view):
-    """Lets browser clients on other sites (Masterportal, web maps) use the API: every answer
-    allows any origin, and a preflight (OPTIONS) is answered with the methods and headers a
-    client may send. Never with credentials: a foreign page's request carries no session
-    cookie, so it reads what a visitor reads, and writing needs the lab token in the
-    Authorization header."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.method == "OPTIONS":
-            response = HttpResponse(status=204)
-            response["Access-Control-Allow-Methods"] = ", ".join(
-                ("GET", "HEAD", *WRITE_METHODS, "OPTIONS"))
-            response["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
-            response["Access-Control-Max-Age"] = "86400"
-        else:
-            response = view(request, *args, **kwargs)
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Access-Control-Expose-Headers"] = "Location"
-        return response
-
-    return wrapped
 
 
 def _error_response(error: StaError):
@@ -50,7 +24,6 @@ def _error_response(error: StaError):
 # No CSRF check: writes are accepted only with a lab token in the Authorization header, never
 # with the session cookie, so a foreign page cannot make a browser write here.
 @csrf_exempt
-@cors
 def service_root(request):
     from .query import root
 
@@ -60,7 +33,6 @@ def service_root(request):
 
 
 @csrf_exempt
-@cors
 def resource(request, path: str):
     from .query import read
     from .write import write
@@ -84,7 +56,6 @@ def resource(request, path: str):
 
 
 @csrf_exempt
-@cors
 def batch(request):
     """POST $batch: the inner requests go through `resource` (batch.py)."""
     from . import batch as batches

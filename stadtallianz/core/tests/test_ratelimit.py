@@ -47,12 +47,14 @@ def test_a_wrong_rate_is_an_error_at_once(text):
 
 def test_sensorthings_reads_over_the_limit_are_429_with_retry_after(client, three_per_minute):
     assert [client.get(STA).status_code for _ in range(3)] == [200, 200, 200]
-    response = client.get(STA)
+    # a browser client on another site reads the answer and its Retry-After (CORS)
+    response = client.get(STA, HTTP_ORIGIN="https://geoportal.example.org")
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 60
     body = response.json()
     assert body["code"] == 429 and body["type"] == "error" and "try again" in body["message"]
     assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Retry-After" in response["Access-Control-Expose-Headers"]
     # every read of the API counts, the service root and HEAD too
     assert client.get("/sta/v1.1").status_code == 429
     assert client.head(STA).status_code == 429
