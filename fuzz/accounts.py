@@ -5,7 +5,7 @@ Run inside the fuzz server's settings (fuzz/run.py does this after `stadtallianz
     DJANGO_SETTINGS_MODULE=config.settings python fuzz/accounts.py OUT.json
 
 It writes {"roles": {role: key}, "lab": {"slug": …, "key": …}} to OUT.json. The people are the
-demo's own accounts (portal/management/commands/demo.py), so each role is a real one with the
+demo's own accounts (demo/accounts.py and the demo command), so each role is a real one with the
 memberships, groups and projects the demo gives it; a new token is issued on every run, named
 "fuzz", and the tokens of earlier runs are revoked.
 """
@@ -29,8 +29,8 @@ def issue_tokens() -> dict:
     from django.utils import timezone
 
     from stadtallianz.accounts.models import ApiToken, User
+    from stadtallianz.demo.accounts import DEMO_DOMAIN
     from stadtallianz.livinglabs.models import LabToken, LivingLab
-    from stadtallianz.portal.management.commands.demo import DEMO_DOMAIN
 
     roles = {}
     for role, local in ROLES.items():

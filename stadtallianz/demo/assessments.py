@@ -13,49 +13,22 @@ Idempotent: a project that has any assessment is left alone. Seed data, written 
 from datetime import timedelta
 
 from stadtallianz.accounts.models import User
+from stadtallianz.assessments.models import Assessment, Evidence, Score, principle_masks
 from stadtallianz.core.models import Principle
 from stadtallianz.partners.models import Membership
 from stadtallianz.projects.models import ConsortiumMember, Project
 
-from .models import Assessment, Evidence, Score, principle_masks
+from . import datafiles
 
 State = Assessment.State
 
-POSITIVE = {
-    1: "„{title}“ verbessert den Alltag in den Quartieren spürbar und greift Anregungen "
-       "aus der Nachbarschaft auf.",
-    2: "Das Vorhaben ist für alle Gruppen der Stadtgesellschaft offen; Daten und Ergebnisse "
-       "werden öffentlich geteilt.",
-    3: "Die Bürgerinnen und Bürger wirken in Werkstätten mit; Angebote sind barrierefrei "
-       "und mehrsprachig geplant.",
-    4: "Messbare Einsparungen von Energie und CO₂ sind Teil der Ziele; der Ressourcenbedarf "
-       "wird bilanziert.",
-    5: "Lokale Unternehmen und Start-ups sind beteiligt; das Projekt stärkt den Standort "
-       "Münster.",
-    6: "Neue Technik wird im Reallabor erprobt, bevor sie in der ganzen Stadt eingesetzt "
-       "wird.",
-    7: "Die Lösung reagiert auf Rückmeldungen der Nutzenden und erhebt nur die Daten, die "
-       "sie wirklich braucht.",
-    8: "Der öffentliche Raum wird sicherer und bietet mehr Platz für Begegnung.",
-}
-NEUTRAL = {
-    1: "Auf die Lebensqualität wirkt das Projekt nur mittelbar.",
-    2: "Zur Offenheit und Vielfalt trägt das Projekt weder bei noch schadet es ihr.",
-    3: "Eine Beteiligung über die Projektpartner hinaus ist bisher nicht vorgesehen.",
-    4: "Das Projekt ist weitgehend klimaneutral; Einsparungen sind nicht sein Ziel.",
-    5: "Wirtschaftliche Effekte sind nicht zu erwarten.",
-    6: "Das Projekt setzt auf bewährte Lösungen.",
-    7: "Die Rückkopplung mit den Nutzenden ist in dieser Phase noch nicht geplant.",
-    8: "Auf Sicherheit und Freiraum hat das Projekt keinen erkennbaren Einfluss.",
-}
-NEGATIVE = {
-    4: "Der Betrieb der zusätzlichen Geräte verbraucht Strom; ein Ausgleich ist noch offen.",
-    7: "Es werden Bewegungsdaten erhoben; die Anonymisierung ist noch nicht abschließend "
-       "geprüft.",
-    8: "Für die Anlagen wird Fläche im öffentlichen Raum beansprucht.",
-}
-REVIEW_COMMENT = ("Bitte belegen Sie die Einschätzung zu Prinzip 4 mit Zahlen (z. B. aus der "
-                  "Energiebilanz) und begründen Sie, warum Prinzip 7 neutral bewertet ist.")
+# data/assessments.json: German justifications by principle number, "positive", "neutral" and
+# "negative" ({title} is the project's), and the "review_comment" of the one sent back.
+_TEXTS = datafiles.load("assessments")
+POSITIVE, NEUTRAL, NEGATIVE = (
+    {int(number): text for number, text in _TEXTS[kind].items()}
+    for kind in ("positive", "neutral", "negative"))
+REVIEW_COMMENT = _TEXTS["review_comment"]
 
 
 def _scores_for(project: Project, index: int, principles: dict[int, Principle]) -> dict:

@@ -6,11 +6,11 @@ from django.core.management import call_command
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.models import AuditEntry
+from stadtallianz.demo.accounts import DEMO_PASSWORD
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event, Registration
 from stadtallianz.letter_of_intent.models import Signature, Version
 from stadtallianz.partners.models import Membership, Offer, Organisation
-from stadtallianz.portal.management.commands.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

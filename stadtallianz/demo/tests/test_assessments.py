@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from stadtallianz.assessments import demo, permissions
+from stadtallianz.assessments import permissions
 from stadtallianz.assessments.models import Assessment, Score
+from stadtallianz.demo import assessments as demo
 from stadtallianz.projects.models import Project
 
 pytestmark = pytest.mark.django_db

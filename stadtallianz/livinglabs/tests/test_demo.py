@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from stadtallianz.livinglabs import demo, simulator
+from stadtallianz.demo import livinglabs as demo
+from stadtallianz.livinglabs import simulator
 from stadtallianz.livinglabs.models import LabToken, LivingLab
 from stadtallianz.sensorthings.models import Datastream, Observation, Thing
 

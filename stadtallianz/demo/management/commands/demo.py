@@ -14,29 +14,37 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from stadtallianz.accounts.models import User
-from stadtallianz.assessments import demo as assessments_demo
 from stadtallianz.core.audit import audit_log
 from stadtallianz.core.models import FocusArea
+from stadtallianz.demo import assessments as assessments_demo
+from stadtallianz.demo import datafiles
+from stadtallianz.demo import ideas as ideas_demo
+from stadtallianz.demo import knowledge as knowledge_demo
+from stadtallianz.demo import livinglabs as livinglabs_demo
+from stadtallianz.demo import projects as projects_demo
+from stadtallianz.demo.accounts import DEMO_DOMAIN, DEMO_PASSWORD, real_accounts
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event, Registration
-from stadtallianz.ideas import demo as ideas_demo
-from stadtallianz.knowledge import demo as knowledge_demo
 from stadtallianz.letter_of_intent.models import Signature, Version
-from stadtallianz.livinglabs import demo as livinglabs_demo
 from stadtallianz.partners.models import Membership, Offer, Organisation
-from stadtallianz.portal import demo_data
-from stadtallianz.projects import demo as projects_demo
 from stadtallianz.workinggroups.models import GroupMembership, GroupOrganisation, WorkingGroup
 
-DEMO_DOMAIN = "demo.stadtallianz.de"
-DEMO_PASSWORD = "Allianz-Demo-2025"  # noqa: S105 - public on purpose, set only when DEBUG
 HOME_ORGANISATION = "stadtwerke-muensterland-nord"
 DRAFT_ORGANISATION = "parkplatzpilot"
 SYNTHETIC_PREFIX = "synthetic-"
-# Addresses that belong to no real person (RFC 2606 reserves the example domains): accounts
-# with them are demo, synthetic or test accounts. Any other account is someone's real one.
-NOT_REAL_DOMAINS = (DEMO_DOMAIN, "example.org", "example.com", "example.net")
 BATCH = 1000
+
+# data/alliance.json, the fictional Münster-like alliance. Every organisation and person is
+# invented; streets are real Münster streets so the map looks right, with coordinates near them.
+# "streets" [{name, postal_code, latitude, longitude}] (others refer to them by index);
+# "organisations" [{slug, name, type, status, street, focus_areas, description_de/_en}];
+# "offers" and "needs" {category: a German text partners might write}; "first_names",
+# "last_names" of the generated people; "signatory_function" by organisation type;
+# "synthetic_words", "synthetic_stems", "synthetic_forms" (by type): the parts of the synthetic
+# organisations' names for benchmarks; "working_groups" [{slug, name_de/_en, focus_areas,
+# join_policy, state, organisations (their first person leads, the others are members),
+# description_de/_en}].
+ALLIANCE = datafiles.load("alliance")
 
 # (e-mail local part, name, role shown in the table, user fields, organisation slug, membership)
 DEMO_ACCOUNTS = [
@@ -58,14 +66,6 @@ V2_SENTENCE_EN = (
     "\n\nWherever possible, the alliance partners make their results accessible to everyone in "
     "Münster as open data and open-source software."
 )
-
-
-def real_accounts():
-    """The accounts of real people: every address outside the demo and example domains."""
-    accounts = User.objects.exclude(email__iendswith=".example")
-    for domain in NOT_REAL_DOMAINS:
-        accounts = accounts.exclude(email__iendswith=f"@{domain}")
-    return accounts
 
 
 def _email_part(text: str) -> str:
@@ -178,19 +178,22 @@ class Command(BaseCommand):
         return accounts
 
     def organisations(self) -> None:
+        rows = ALLIANCE["organisations"]
         existing = set(Organisation.objects.filter(
-            slug__in=[row[0] for row in demo_data.ORGANISATIONS]).values_list("slug", flat=True))
-        for index, row in enumerate(demo_data.ORGANISATIONS):
-            slug, name, type_, status, street, areas, description_de, description_en = row
+            slug__in=[row["slug"] for row in rows]).values_list("slug", flat=True))
+        for index, row in enumerate(rows):
+            slug, name, type_, status = row["slug"], row["name"], row["type"], row["status"]
             if slug in existing:
                 continue
-            street_name, postal_code, latitude, longitude = demo_data.STREETS[street]
+            street = ALLIANCE["streets"][row["street"]]
+            street_name, postal_code = street["name"], street["postal_code"]
+            latitude, longitude = street["latitude"], street["longitude"]
             rng = random.Random(slug)
             public = status in Organisation.PUBLIC_STATUSES
             joined = self.now - timedelta(days=700 - index * 12)
             organisation = Organisation.objects.create(
                 slug=slug, name=name, type=type_, status=status,
-                description_de=description_de, description_en=description_en,
+                description_de=row["description_de"], description_en=row["description_en"],
                 website=f"https://www.{slug}.example",
                 street=f"{street_name} {rng.randint(1, 120)}", postal_code=postal_code,
                 city="Münster",
@@ -199,19 +202,20 @@ class Command(BaseCommand):
                 partner_since=joined + timedelta(days=2) if public else None,
             )
             organisation.focus_areas.set(
-                [self.focus_areas[a] for a in areas if a in self.focus_areas])
+                [self.focus_areas[a] for a in row["focus_areas"] if a in self.focus_areas])
             people = self.people(organisation, rng)
             self.offers(organisation, index)
             self.signatures(organisation, people[0], joined)
             self.created["organisations"] += 1
-        self.stdout.write(f"  {self.created['organisations']} of {len(demo_data.ORGANISATIONS)} "
+        self.stdout.write(f"  {self.created['organisations']} of {len(rows)} "
                           f"created, {self.created['people']} people, {self.created['offers']} "
                           f"offers and needs, {self.created['signatures']} signatures")
 
     def people(self, organisation: Organisation, rng: random.Random) -> list[User]:
         people = []
         for position in range(rng.randint(1, 4)):
-            first, last = rng.choice(demo_data.FIRST_NAMES), rng.choice(demo_data.LAST_NAMES)
+            first = rng.choice(ALLIANCE["first_names"])
+            last = rng.choice(ALLIANCE["last_names"])
             email = f"{_email_part(first)}.{_email_part(last)}@{organisation.slug}.example"
             user, created = User.objects.get_or_create(email=email, defaults={
                 "full_name": f"{first} {last}", "email_confirmed_at": self.now,
@@ -228,14 +232,14 @@ class Command(BaseCommand):
         return people
 
     def offers(self, organisation: Organisation, index: int) -> None:
-        categories = list(demo_data.OFFERS)
+        categories = list(ALLIANCE["offers"])
         # Rotating through the categories gives every category offers and needs.
         chosen = [
             (Offer.Kind.OFFER, categories[index % len(categories)]),
             (Offer.Kind.OFFER, categories[(index + 3) % len(categories)]),
             (Offer.Kind.NEED, categories[(index + 5) % len(categories)]),
         ]
-        texts = {Offer.Kind.OFFER: demo_data.OFFERS, Offer.Kind.NEED: demo_data.NEEDS}
+        texts = {Offer.Kind.OFFER: ALLIANCE["offers"], Offer.Kind.NEED: ALLIANCE["needs"]}
         Offer.objects.bulk_create([
             Offer(organisation=organisation, kind=kind, category=category,
                   text=texts[kind][category])
@@ -248,7 +252,7 @@ class Command(BaseCommand):
         coordinator = self.accounts["koordination"]
         signatory = {
             "signed_by": admin, "signatory_name": admin.full_name, "authority_confirmed": True,
-            "signatory_function": demo_data.SIGNATORY_FUNCTION[organisation.type],
+            "signatory_function": ALLIANCE["signatory_function"][organisation.type],
         }
         reviewed = {"reviewed_by": coordinator}
         status = organisation.status
@@ -294,18 +298,22 @@ class Command(BaseCommand):
         """About ten groups along the focus areas. The people of each member organisation take
         part (the first one leads); the demo partner admin leads the first group, the demo
         member and citizen are members, so every role sees a group from the inside."""
+        rows = ALLIANCE["working_groups"]
         existing = set(WorkingGroup.objects.filter(
-            slug__in=[row[0] for row in demo_data.WORKING_GROUPS]).values_list("slug", flat=True))
-        for index, row in enumerate(demo_data.WORKING_GROUPS):
-            slug, name_de, name_en, areas, policy, state, org_slugs, text_de, text_en = row
-            if slug in existing:
+            slug__in=[row["slug"] for row in rows]).values_list("slug", flat=True))
+        for index, row in enumerate(rows):
+            if row["slug"] in existing:
                 continue
+            policy = row["join_policy"]
             group = WorkingGroup.objects.create(
-                slug=slug, name_de=name_de, name_en=name_en, description_de=text_de,
-                description_en=text_en, join_policy=policy, state=state)
-            group.focus_areas.set([self.focus_areas[a] for a in areas if a in self.focus_areas])
+                slug=row["slug"], name_de=row["name_de"], name_en=row["name_en"],
+                description_de=row["description_de"], description_en=row["description_en"],
+                join_policy=policy, state=row["state"])
+            group.focus_areas.set(
+                [self.focus_areas[a] for a in row["focus_areas"] if a in self.focus_areas])
             people = {}  # user -> role; the first person of the group leads
-            for organisation in Organisation.objects.filter(slug__in=org_slugs).order_by("slug"):
+            member_organisations = Organisation.objects.filter(slug__in=row["organisations"])
+            for organisation in member_organisations.order_by("slug"):
                 GroupOrganisation.objects.create(group=group, organisation=organisation)
                 for membership in organisation.memberships.select_related("user").order_by("pk"):
                     people.setdefault(membership.user, GroupMembership.Role.LEAD if not people
@@ -326,7 +334,7 @@ class Command(BaseCommand):
                         "message": "Ich fahre täglich Bus und teste gern neue Apps."})
             self.created["working_groups"] += 1
         self.stdout.write(f"  {self.created['working_groups']} of "
-                          f"{len(demo_data.WORKING_GROUPS)} created")
+                          f"{len(rows)} created")
 
     def meetings_and_discussions(self) -> None:
         """Each active group without meetings gets a past meeting with minutes, an upcoming one
@@ -392,9 +400,9 @@ class Command(BaseCommand):
         existing = Organisation.objects.filter(slug__startswith=SYNTHETIC_PREFIX).count()
         types = list(Organisation.Type.values)
         areas = list(self.focus_areas.values())
-        categories = list(demo_data.OFFERS)
-        words, stems = demo_data.SYNTHETIC_WORDS, demo_data.SYNTHETIC_STEMS
-        streets = demo_data.STREETS
+        categories = list(ALLIANCE["offers"])
+        words, stems = ALLIANCE["synthetic_words"], ALLIANCE["synthetic_stems"]
+        streets = ALLIANCE["streets"]
         for start in range(existing, scale, BATCH):
             numbers = range(start + 1, min(start + BATCH, scale) + 1)
             organisations = []
@@ -406,9 +414,11 @@ class Command(BaseCommand):
                           Organisation.Status.RESIGN_REQUIRED if roll < 0.94 else
                           Organisation.Status.PENDING if roll < 0.97 else
                           Organisation.Status.DRAFT)
-                street, postal_code, latitude, longitude = rng.choice(streets)
+                place = rng.choice(streets)
+                street, postal_code = place["name"], place["postal_code"]
+                latitude, longitude = place["latitude"], place["longitude"]
                 name = (f"{words[number % len(words)]}{stems[(number // len(words)) % len(stems)]} "
-                        f"{number} {demo_data.SYNTHETIC_FORMS[type_]}")
+                        f"{number} {ALLIANCE['synthetic_forms'][type_]}")
                 organisations.append(Organisation(
                     slug=f"{SYNTHETIC_PREFIX}{number:06d}", name=name, type=type_, status=status,
                     description_de=f"{name} ist ein erfundener Partner für Lasttests.",
@@ -431,7 +441,7 @@ class Command(BaseCommand):
                     links.append(through(organisation_id=pk, focusarea_id=area.pk))
                 category = categories[pk % len(categories)]
                 offers.append(Offer(organisation_id=pk, kind=Offer.Kind.OFFER, category=category,
-                                    text=demo_data.OFFERS[category]))
+                                    text=ALLIANCE["offers"][category]))
                 state = {
                     Organisation.Status.PARTNER: (self.current, Signature.State.CONFIRMED),
                     Organisation.Status.RESIGN_REQUIRED: (self.v1, Signature.State.CONFIRMED),
