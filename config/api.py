@@ -4,28 +4,21 @@ Version 1 only grows: new endpoints and new fields in answers may appear, nothin
 removed (docs/api.md). tests/api/openapi.snapshot.json pins the contract.
 """
 
-from functools import partial
-
-from django.core.exceptions import RequestDataTooBig
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
-from django.http.multipartparser import MultiPartParserError
+from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
 
 from stadtallianz.assessments.api import router as assessments_router
 from stadtallianz.core.api import (
-    AUTHENTICATION_REQUIRED,
     NOT_FOUND,
     ErrorOut,
     ValidationErrorOut,
     docs,
-    validation_error_detail,
     with_request_language,
 )
 from stadtallianz.core.api import router as reference_router
-from stadtallianz.core.api_parser import LimitedParser, body_too_large, http_error
+from stadtallianz.core.api_errors import add_error_handlers
+from stadtallianz.core.api_parser import LimitedParser
 from stadtallianz.discussions.api import router as discussions_router
 from stadtallianz.events.api import router as events_router
 from stadtallianz.ideas.api import router as ideas_router
@@ -117,27 +110,6 @@ api = StadtallianzAPI(
 api.add_decorator(with_request_language, mode="view")
 
 
-def _invalid_input(request, exc: DjangoValidationError, api: NinjaAPI):
-    return api.create_response(request, {"detail": validation_error_detail(exc)}, status=422)
-
-
-def _not_authenticated(request, exc: AuthenticationError, api: NinjaAPI):
-    response = api.create_response(request, {"detail": str(AUTHENTICATION_REQUIRED)}, status=401)
-    response["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
-
-
-def _not_found(request, exc: Http404, api: NinjaAPI):
-    # In the caller's language (the language decorator wraps the handlers too).
-    return api.create_response(request, {"detail": str(NOT_FOUND)}, status=404)
-
-
-def _unparseable_form(request, exc: MultiPartParserError, api: NinjaAPI):
-    # A multipart body Django cannot read (no boundary, cut off): the API's 400 like a JSON body
-    # that cannot be parsed, not Django's HTML page for it.
-    return api.create_response(request, {"detail": "Cannot parse request body"}, status=400)
-
-
 @csrf_exempt  # it changes nothing; the CSRF refusal would be the site's HTML page
 @with_request_language
 def not_found_under_the_api(request, path: str = ""):
@@ -146,12 +118,7 @@ def not_found_under_the_api(request, path: str = ""):
     return JsonResponse({"detail": str(NOT_FOUND)}, status=404)
 
 
-api.add_exception_handler(DjangoValidationError, partial(_invalid_input, api=api))
-api.add_exception_handler(Http404, partial(_not_found, api=api))
-api.add_exception_handler(AuthenticationError, partial(_not_authenticated, api=api))
-api.add_exception_handler(HttpError, partial(http_error, api=api))
-api.add_exception_handler(RequestDataTooBig, partial(body_too_large, api=api))
-api.add_exception_handler(MultiPartParserError, partial(_unparseable_form, api=api))
+add_error_handlers(api)  # core/api_errors.py: one error shape, in the caller's language
 
 api.add_router("/", reference_router)
 api.add_router("/partners", partners_router)

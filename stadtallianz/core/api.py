@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from ninja import Field, Query, Router, Schema
 from ninja.openapi.docs import Swagger
 from ninja.pagination import LimitOffsetPagination
@@ -27,7 +27,7 @@ from .models import FocusArea, Principle, SDGTarget, SustainableDevelopmentGoal
 # ---------------------------------------------------------------------------------------------
 # Shared by every app's API
 
-# The answers of config/api.py's error handlers (here, so that the core catalogue has them).
+# The answers of the API's error handlers (core/api_errors.py; config/api.py's 404 for a path).
 AUTHENTICATION_REQUIRED = gettext_lazy("Authentication required.")
 NOT_FOUND = gettext_lazy("Not found.")
 
@@ -59,7 +59,7 @@ class InputSchema(Schema):
     def _no_nul_characters(cls, value):
         texts = value if isinstance(value, list) else [value]
         if any(isinstance(text, str) and "\x00" in text for text in texts):
-            raise ValueError("Text must not contain NUL characters.")
+            raise ValueError(gettext("Text must not contain NUL characters."))
         return value
 
 
@@ -98,6 +98,13 @@ class ValidationErrorItem(Schema):
 
 class ValidationErrorOut(Schema):
     detail: list[ValidationErrorItem]
+
+
+# The error answers an endpoint declares (so the OpenAPI document lists them); the global handlers
+# (core/api_errors.py) produce them from the service's refusal. A write answers 403 for a refusal,
+# 404 for nothing at the path, 422 for wrong input; a change the thing's state can forbid, 409 too.
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+CHANGE_ERRORS = {**WRITE_ERRORS, 409: ErrorOut}
 
 
 def validation_error_detail(error: DjangoValidationError, *, body: str = "payload") -> list[dict]:
