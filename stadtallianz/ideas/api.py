@@ -470,6 +470,6 @@ def idea_state_change(request, idea_id: int, payload: StateIn):
 
 
 # Comments, supports, follows, reports and moderation.
-from .api_participation import router as participation_router  # noqa: E402
+from .participation.api import router as participation_router  # noqa: E402
 
 router.add_router("", participation_router)

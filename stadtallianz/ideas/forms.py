@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
 from stadtallianz.workinggroups.models import WorkingGroup
 
-from . import services
+from . import images, services
 from .listing import SORTS
 from .models import Idea
 
@@ -75,7 +75,7 @@ class NewIdeaForm(IdeaForm):
     def clean_image(self):
         image = self.cleaned_data.get("image")
         if image:
-            services.check_image(image)
+            images.check_image(image)
         return image
 
     def clean(self):
@@ -93,7 +93,7 @@ class ImageForm(forms.Form):
 
     def clean_image(self):
         image = self.cleaned_data["image"]
-        services.check_image(image)
+        images.check_image(image)
         return image
 
 

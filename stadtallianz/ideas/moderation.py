@@ -27,7 +27,7 @@ from stadtallianz.notifications.models import Notification
 
 from . import permissions
 from .models import CoAuthor, Comment, Idea, Report
-from .participation import required_text
+from .participation.services import required_text
 
 HIDE_REASON_LENGTH = Idea._meta.get_field("hidden_reason").max_length
 REPORT_REASON_LENGTH = Report._meta.get_field("reason").max_length

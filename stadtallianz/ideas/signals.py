@@ -8,7 +8,7 @@ A hook, because projects build on ideas: ideas import no project code (.importli
 Deleting an account (accounts.services.account_delete, or the admin) cascades to the person's
 Support rows, and no service runs for them: without this handler every idea they supported
 would keep counting them. A pre_delete handler on the user model (rather than a post_delete on
-Support) keeps the normal `participation.unsupport` as the only other place that decrements,
+Support) keeps `participation.services.unsupport` as the only other place that decrements,
 lets the cascade keep deleting supports in one statement, and fixes every idea the person
 supported with one UPDATE. It runs inside the deletion's transaction, so the counts and the
 deleted rows commit together. Follows and co-authorships have no counter; comments stay (their

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_participation
+from . import views
+from .participation import views as participation_views
 
 app_name = "ideas"
 urlpatterns = [
@@ -22,5 +23,5 @@ urlpatterns = [
          name="coauthor_remove"),
     path("ideas/<int:pk>/state/", views.idea_state, name="state"),
     # Comments, supports, follows, reports and moderation list their paths in their own module.
-    *getattr(views_participation, "urlpatterns", []),
+    *getattr(participation_views, "urlpatterns", []),
 ]

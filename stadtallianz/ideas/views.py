@@ -18,11 +18,12 @@ from stadtallianz.core.markdown import render_markdown
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
 from stadtallianz.workinggroups.models import WorkingGroup
 
-from . import exports, participation, permissions, services
+from . import exports, images, permissions, services
 from .diff import diff_html, list_diff
 from .forms import CoAuthorForm, IdeaFilterForm, IdeaForm, ImageForm, NewIdeaForm, StateForm
 from .listing import LateRowLookup, filter_ideas, listed_ideas, sort_ideas
 from .models import CoAuthor, Idea, IdeaImage
+from .participation import services as participation
 
 PAGE_SIZE = 20
 # The map shows at most this many ideas (the newest, or first by the chosen sort); the page says
@@ -174,7 +175,7 @@ def idea_create(request):
             with transaction.atomic():
                 idea = services.idea_create(by=request.user, data=form.idea_data())
                 if form.cleaned_data.get("image"):
-                    services.image_add(idea=idea, by=request.user,
+                    images.image_add(idea=idea, by=request.user,
                                        upload=form.cleaned_data["image"],
                                        alt_text=form.cleaned_data["image_alt"])
         except ValidationError as error:
@@ -310,7 +311,7 @@ def idea_images(request, pk):
     form = ImageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.image_add(idea=idea, by=request.user, upload=form.cleaned_data["image"],
+            images.image_add(idea=idea, by=request.user, upload=form.cleaned_data["image"],
                                alt_text=form.cleaned_data["alt_text"])
         except ValidationError as error:
             add_service_errors(form, error)
@@ -327,7 +328,7 @@ def idea_images(request, pk):
 def image_delete(request, pk, image):
     idea = get_idea(request, pk)
     image = get_object_or_404(IdeaImage, pk=image, idea=idea)
-    services.image_delete(image=image, by=request.user)
+    images.image_delete(image=image, by=request.user)
     messages.success(request, _("The image has been removed."))
     return redirect("ideas:images", pk=idea.pk)
 

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import DEMO_PASSWORD
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
-from stadtallianz.ideas import services
+from stadtallianz.ideas import images, services
 from stadtallianz.ideas.models import Idea
 from tests.browser.conftest import _reference_data, axe_violations, browser, login, page  # noqa: F401
 
@@ -26,7 +26,7 @@ def ideas(writer, group, coordinator, png):
         "longitude": "7.625600"})
     services.idea_update(idea=idea, by=writer, data={
         "description": "## Plan\n\nFrisches, kühles **Wasser** für alle."}, base_version=1)
-    services.image_add(idea=idea, by=writer, upload=png(), alt_text="Skizze des Brunnens")
+    images.image_add(idea=idea, by=writer, upload=png(), alt_text="Skizze des Brunnens")
     other = services.idea_create(by=writer, data={"title": "Bänke am Aasee",
                                                   "description": "Mehr Sitzplätze."})
     services.change_state(idea=other, by=coordinator, state=Idea.State.DECLINED,

@@ -5,8 +5,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from stadtallianz.core.models import AuditEntry
-from stadtallianz.ideas import moderation, participation
+from stadtallianz.ideas import moderation
 from stadtallianz.ideas.models import Idea, Report
+from stadtallianz.ideas.participation import services as participation
 from stadtallianz.notifications.models import Notification
 from stadtallianz.notifications.services import notify
 

@@ -11,9 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from stadtallianz.ideas import moderation, participation
+from stadtallianz.ideas import moderation
 from stadtallianz.ideas import services as idea_services
 from stadtallianz.ideas.models import Idea
+from stadtallianz.ideas.participation import services as participation
 from stadtallianz.notifications.services import send_pending
 from stadtallianz.search.index import reindex
 from stadtallianz.search.models import SearchEntry

@@ -5,8 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from stadtallianz.core.models import AuditEntry
-from stadtallianz.ideas import participation
 from stadtallianz.ideas.models import CoAuthor, Comment, Follow, Idea, Support
+from stadtallianz.ideas.participation import services as participation
 from stadtallianz.notifications.models import Notification
 
 from .participation_fixtures import *  # noqa: F403

@@ -6,8 +6,9 @@ import pytest
 
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.testing import field_errors, query_count
-from stadtallianz.ideas import moderation, participation
+from stadtallianz.ideas import moderation
 from stadtallianz.ideas.models import Comment, Follow, Idea, Report, Support
+from stadtallianz.ideas.participation import services as participation
 
 from .participation_fixtures import *  # noqa: F403
 

@@ -6,8 +6,9 @@ and English; commenting and supporting work by keyboard, with htmx swapping the 
 import pytest
 
 from conftest import DEMO_PASSWORD
-from stadtallianz.ideas import moderation, participation
+from stadtallianz.ideas import moderation
 from stadtallianz.ideas.models import Comment, Support
+from stadtallianz.ideas.participation import services as participation
 from tests.browser.conftest import axe_violations, browser, login, page  # noqa: F401
 
 from .participation_fixtures import *  # noqa: F403

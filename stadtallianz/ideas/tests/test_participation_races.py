@@ -5,8 +5,9 @@ import pytest
 from django.db import connection
 
 from stadtallianz.core.testing import in_open_transaction
-from stadtallianz.ideas import moderation, participation
+from stadtallianz.ideas import moderation
 from stadtallianz.ideas.models import Follow, Report, Support
+from stadtallianz.ideas.participation import services as participation
 
 from .participation_fixtures import *  # noqa: F403
 

@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 
 from stadtallianz.core.testing import query_count
-from stadtallianz.ideas import moderation, participation
+from stadtallianz.ideas import moderation
 from stadtallianz.ideas.models import Comment, Follow, Idea, Report, Support
+from stadtallianz.ideas.participation import services as participation
 
 from .participation_fixtures import *  # noqa: F403
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.testing import in_open_transaction
-from stadtallianz.ideas import services
+from stadtallianz.ideas import images, services
 from stadtallianz.ideas.models import CoAuthor, Follow, Idea, IdeaImage, IdeaVersion
 from stadtallianz.notifications.models import Notification
 from stadtallianz.projects.models import Project
@@ -287,18 +287,18 @@ def test_who_decides(idea, request, role, allowed):
 
 
 def test_images_are_checked_by_their_content(idea, writer, png, citizen):
-    image = services.image_add(idea=idea, by=writer, upload=png(), alt_text="Ein Radweg")
+    image = images.image_add(idea=idea, by=writer, upload=png(), alt_text="Ein Radweg")
     assert image.image.name.endswith(".png") and image.alt_text == "Ein Radweg"
     for upload, field in [(png("fake.png", b"not an image"), "image"),
                           (png(), "alt_text")]:
         with pytest.raises(ValidationError) as error:
-            services.image_add(idea=idea, by=writer, upload=upload,
+            images.image_add(idea=idea, by=writer, upload=upload,
                                alt_text="" if field == "alt_text" else "x")
         assert field in error.value.error_dict
     with pytest.raises(PermissionDenied):
-        services.image_add(idea=idea, by=citizen, upload=png(), alt_text="x")
+        images.image_add(idea=idea, by=citizen, upload=png(), alt_text="x")
     assert IdeaImage.objects.count() == 1
-    services.image_delete(image=image, by=writer)
+    images.image_delete(image=image, by=writer)
     assert not IdeaImage.objects.exists()
 
 
@@ -323,7 +323,7 @@ def test_images_are_stored_without_their_metadata_but_upright(idea, writer, png,
     original = photo_with_gps(image_format=image_format)
     with Image.open(io.BytesIO(original)) as check:  # the test photo has them
         assert check.getexif().get_ifd(0x8825) and check.getexif()[0x0112] == 6
-    image = services.image_add(idea=idea, by=writer, upload=png(f"foto.{extension}", original),
+    image = images.image_add(idea=idea, by=writer, upload=png(f"foto.{extension}", original),
                                alt_text="Ein Platz")
     assert image.image.name.endswith(f".{extension}")
     with image.image.open("rb") as stored_file:
@@ -336,19 +336,19 @@ def test_images_are_stored_without_their_metadata_but_upright(idea, writer, png,
 
 
 def test_images_with_too_many_pixels_are_refused(idea, writer, png, monkeypatch):
-    monkeypatch.setattr(services, "IMAGE_MAX_PIXELS", 3)
+    monkeypatch.setattr(images, "IMAGE_MAX_PIXELS", 3)
     with pytest.raises(ValidationError) as error:
-        services.image_add(idea=idea, by=writer, upload=png(), alt_text="x")
+        images.image_add(idea=idea, by=writer, upload=png(), alt_text="x")
     assert error.value.error_dict["image"][0].code == "too_many_pixels"
     # 2×2 pixels are fine
-    monkeypatch.setattr(services, "IMAGE_MAX_PIXELS", 4)
-    assert services.image_add(idea=idea, by=writer, upload=png(), alt_text="x")
+    monkeypatch.setattr(images, "IMAGE_MAX_PIXELS", 4)
+    assert images.image_add(idea=idea, by=writer, upload=png(), alt_text="x")
 
 
 def test_too_large_images_are_refused(idea, writer, png, monkeypatch):
-    monkeypatch.setattr(services, "IMAGE_MAX_BYTES", 10)
+    monkeypatch.setattr(images, "IMAGE_MAX_BYTES", 10)
     with pytest.raises(ValidationError) as error:
-        services.image_add(idea=idea, by=writer, upload=png(), alt_text="x")
+        images.image_add(idea=idea, by=writer, upload=png(), alt_text="x")
     assert error.value.error_dict["image"][0].code == "too_large"
 
 

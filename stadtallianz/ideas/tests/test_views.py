@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from stadtallianz.core.models import FocusArea
 from stadtallianz.core.testing import query_count
-from stadtallianz.ideas import services
+from stadtallianz.ideas import images, services
 from stadtallianz.ideas.models import CoAuthor, Idea, IdeaImage
 
 from .fixtures import *  # noqa: F403
@@ -152,7 +152,7 @@ def test_the_json_export_follows_the_filters_and_leaves_hidden_ideas_out(client,
 
 
 def test_the_detail_page_shows_everything(client_for, idea, writer, citizen, png):
-    services.image_add(idea=idea, by=writer, upload=png(), alt_text="Skizze")
+    images.image_add(idea=idea, by=writer, upload=png(), alt_text="Skizze")
     coauthor = services.coauthor_invite(idea=idea, by=writer, email=citizen.email)
     services.coauthor_respond(coauthor=coauthor, by=citizen, accept=True)
     Idea.objects.filter(pk=idea.pk).update(description="## Plan\n\n<script>x</script>**fett**",
@@ -417,7 +417,7 @@ def test_the_detail_and_versions_query_counts_do_not_grow(client_for, idea, writ
             person = make_user(f"co{n}@example.org")
             coauthor = services.coauthor_invite(idea=idea, by=writer, email=person.email)
             services.coauthor_respond(coauthor=coauthor, by=person, accept=True)
-            services.image_add(idea=idea, by=writer, upload=png(), alt_text=f"Bild {n}")
+            images.image_add(idea=idea, by=writer, upload=png(), alt_text=f"Bild {n}")
             services.idea_update(idea=idea, by=writer, data={"title": f"Titel {n}"},
                                  base_version=Idea.objects.get(pk=idea.pk).version)
             services.change_state(idea=submit(f"Doppelt {n}"), by=coordinator,

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_POST
 from stadtallianz.core.forms import add_service_errors
 from stadtallianz.core.markdown import render_markdown
 
-from . import moderation, participation, permissions
-from .forms_participation import CommentForm, HideForm, ReportForm
-from .models import Comment, Idea, Report
+from .. import moderation, permissions
+from ..models import Comment, Idea, Report
+from . import services
+from .forms import CommentForm, HideForm, ReportForm
 
 REPORTS_PER_PAGE = 25
 
@@ -53,7 +54,7 @@ def _back(idea: Idea, anchor: str = "participation"):
 def _participation_part(request, idea, template, **extra):
     """The part of the idea page that an htmx request swaps in."""
     idea.refresh_from_db(fields=["support_count", "comment_count"])
-    context = participation.detail_context(request, idea, **extra)
+    context = services.detail_context(request, idea, **extra)
     return render(request, template, context)
 
 
@@ -74,7 +75,7 @@ def comment_create(request, pk):
                 form.add_error("parent", _("Reply to a comment of this idea."))
         if not form.errors:
             try:
-                comment = participation.comment_create(
+                comment = services.comment_create(
                     idea=idea, body=form.cleaned_data["body"], parent=parent, by=request.user)
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -103,7 +104,7 @@ def comment_edit(request, pk, comment_pk):
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
-            participation.comment_edit(comment=comment, body=form.cleaned_data["body"],
+            services.comment_edit(comment=comment, body=form.cleaned_data["body"],
                                        by=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -140,27 +141,27 @@ def _toggle(request, pk, change, done_message):
 @login_required
 @require_POST
 def support(request, pk):
-    return _toggle(request, pk, participation.support, _("You support this idea."))
+    return _toggle(request, pk, services.support, _("You support this idea."))
 
 
 @login_required
 @require_POST
 def unsupport(request, pk):
-    return _toggle(request, pk, participation.unsupport,
+    return _toggle(request, pk, services.unsupport,
                    _("You no longer support this idea."))
 
 
 @login_required
 @require_POST
 def follow(request, pk):
-    return _toggle(request, pk, participation.follow,
+    return _toggle(request, pk, services.follow,
                    _("You follow this idea and will be told about its changes."))
 
 
 @login_required
 @require_POST
 def unfollow(request, pk):
-    return _toggle(request, pk, participation.unfollow, _("You no longer follow this idea."))
+    return _toggle(request, pk, services.unfollow, _("You no longer follow this idea."))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ moderation (queue, hide, unhide, close). Mounted into the ideas router (`/api/v1
 Visibility is the pages' rule: a hidden idea is a 404 for everyone but its authors and the
 coordination office, on every path below it too; a hidden comment keeps its place without its
 text (moderators get the text). Names are given to logged-in callers only. Changes go through
-participation.py and moderation.py: a refusal is 403, bad input 422 naming the field, a change
+services.py and ideas/moderation.py: a refusal is 403, bad input 422 naming the field, a change
 the current state forbids (supporting a declined idea, hiding twice, reporting twice) 409.
 """
 
@@ -23,8 +23,9 @@ from stadtallianz.core.api_refs import referenced_one
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.workinggroups.api import CHANGE_ERRORS, service_errors
 
-from . import moderation, participation, permissions
-from .models import Comment, Follow, Idea, Report, Support
+from .. import moderation, permissions
+from ..models import Comment, Follow, Idea, Report, Support
+from . import services
 
 router = Router(tags=["ideas"])
 
@@ -191,7 +192,7 @@ def comment_list(request, idea_id: int):
     caller = api_user(request)
     idea = _visible_idea(caller, idea_id)
     can_moderate = permissions.can_moderate_comments_of(caller, idea)
-    return _Page(participation.comments_with_replies(idea),
+    return _Page(services.comments_with_replies(idea),
                  lambda c: _comment_out(c, caller, can_moderate))
 
 
@@ -218,7 +219,7 @@ def comment_create(request, idea_id: int, payload: CommentIn):
         parent = referenced_one(Comment.objects.filter(idea=idea), payload.parent, "parent",
                                 lookup="pk", message=gettext("Reply to a comment of this idea."))
     with service_errors():
-        comment = participation.comment_create(idea=idea, body=payload.body, parent=parent,
+        comment = services.comment_create(idea=idea, body=payload.body, parent=parent,
                                                by=request.auth)
     return Status(201, _comment_out(comment, request.auth, False))
 
@@ -231,7 +232,7 @@ def comment_update(request, comment_id: int, payload: BodyIn):
     if comment.is_hidden and not permissions.can_hide_comment(request.auth, comment):
         raise Http404
     with service_errors():
-        comment = participation.comment_edit(comment=comment, body=payload.body,
+        comment = services.comment_edit(comment=comment, body=payload.body,
                                              by=request.auth)
     return _comment_out(_fresh(comment.pk), request.auth, False)
 
@@ -261,27 +262,27 @@ def _change(request, idea_id: int, change) -> dict:
 def support_add(request, idea_id: int):
     """Once per person (a repeated call changes nothing); while the idea is submitted or in
     discussion, else 409."""
-    return _change(request, idea_id, participation.support)
+    return _change(request, idea_id, services.support)
 
 
 @router.delete("/{int:idea_id}/support", auth=write_auth,
                response={200: ParticipationOut, **CHANGE_ERRORS},
                summary="Withdraw one's support")
 def support_remove(request, idea_id: int):
-    return _change(request, idea_id, participation.unsupport)
+    return _change(request, idea_id, services.unsupport)
 
 
 @router.post("/{int:idea_id}/follow", auth=write_auth,
              response={200: ParticipationOut, **CHANGE_ERRORS}, summary="Follow an idea")
 def follow_add(request, idea_id: int):
     """Followers are told about new comments and the idea's changes."""
-    return _change(request, idea_id, participation.follow)
+    return _change(request, idea_id, services.follow)
 
 
 @router.delete("/{int:idea_id}/follow", auth=write_auth,
                response={200: ParticipationOut, **CHANGE_ERRORS}, summary="Stop following")
 def follow_remove(request, idea_id: int):
-    return _change(request, idea_id, participation.unfollow)
+    return _change(request, idea_id, services.unfollow)
 
 
 # ---------------------------------------------------------------------------------------------

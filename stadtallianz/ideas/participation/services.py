@@ -7,7 +7,7 @@ an update; the unique constraints on Support and Follow decide which of two conc
 of one person wins (the other sees an IntegrityError and changes nothing).
 
 `comment_count` counts the visible comments and replies: hiding one takes it off, unhiding
-puts it back (moderation.py).
+puts it back (ideas/moderation.py).
 
 `detail_context(request, idea)` gives the idea page (views.idea_detail) everything the include
 `ideas/includes/participation.html` shows, in a constant number of queries however many
@@ -26,9 +26,9 @@ from stadtallianz.core.audit import audit_log
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.notifications.services import notify
 
-from . import permissions
-from .forms_participation import CommentForm
-from .models import CoAuthor, Comment, Follow, Idea, Support
+from .. import permissions
+from ..models import CoAuthor, Comment, Follow, Idea, Support
+from .forms import CommentForm
 
 COMMENTS_PER_PAGE = 20
 COMMENTS_PAGE_PARAM = "page"
