@@ -13,7 +13,6 @@ from django.core.validators import slug_re
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -191,8 +190,7 @@ def _visible_organisation(user, slug: str, *, with_offers: bool = False) -> Orga
 def _editable_organisation(request, slug: str) -> Organisation:
     organisation = _visible_organisation(request.auth, slug)
     if not can_edit(request.auth, organisation):
-        raise HttpError(403, gettext(
-            "Only the organisation's administrators and the coordination office may change it."))
+        raise HttpError(403, str(services.EDIT_DENIED))
     return organisation
 
 

@@ -1,6 +1,6 @@
 """Who may do what with an organisation: the one place the partners app decides it."""
 
-from .models import Membership, Organisation
+from .models import Invitation, Membership, Organisation
 
 
 def membership_of(user, organisation: Organisation) -> Membership | None:
@@ -26,6 +26,12 @@ def can_view(user, organisation: Organisation) -> bool:
     return user.is_coordination_office or membership_of(user, organisation) is not None
 
 
+def can_create(user) -> bool:
+    """Every active person with an account may register an organisation; they become its admin
+    and it starts as a draft, which the coordination office reviews."""
+    return user.is_authenticated and user.is_active
+
+
 def can_edit(user, organisation: Organisation) -> bool:
     """The organisation's admins edit its profile, offers and needs; so does the coordinator."""
     if not user.is_authenticated:
@@ -42,3 +48,8 @@ def can_view_members(user, organisation: Organisation) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_coordination_office or membership_of(user, organisation) is not None
+
+
+def can_accept(user, invitation: Invitation) -> bool:
+    """Only the account with the invited address accepts an invitation."""
+    return user.is_authenticated and user.email.lower() == invitation.email.lower()

@@ -5,7 +5,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
@@ -19,6 +19,7 @@ from stadtallianz.core.mail import send_or_keep
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
 from stadtallianz.core.text import single_line
 
+from . import permissions
 from .models import Invitation, Membership, Offer, Organisation
 
 PROFILE_FIELDS = [
@@ -27,6 +28,21 @@ PROFILE_FIELDS = [
 ]
 # Path segments under partners/ that are routes of their own, never an organisation's slug.
 RESERVED_SLUGS = frozenset({"new", "invitations"})
+
+
+# What a person is told when a service refuses them; the pages and the API check the same
+# permissions first, so that they can answer 404 or 403 before a form is validated.
+EDIT_DENIED = _("Only the organisation's administrators and the coordination office may change "
+                "it.")
+MANAGE_MEMBERS_DENIED = _("Only the organisation's administrators and the coordination office "
+                          "manage its people.")
+WRONG_ACCOUNT_MESSAGE = _("This invitation was sent to a different e-mail address. Log in with "
+                          "the account of that address to accept it.")
+
+
+def _require(allowed: bool, message) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
 
 
 def _check_coordinates(latitude, longitude) -> None:
@@ -63,6 +79,7 @@ def _save_with_free_slug(organisation: Organisation, attempts: int = 3) -> None:
 @transaction.atomic
 def organisation_create(*, by, name: str, type: str, data: dict | None = None) -> Organisation:
     """Registers an organisation (not yet a partner) and makes the person who did it its admin."""
+    _require(permissions.can_create(by), _("Log in to register an organisation."))
     data = dict(data or {})
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
@@ -95,6 +112,7 @@ def organisation_update(
     *, organisation: Organisation, by, data: dict, focus_areas=None
 ) -> Organisation:
     """Applies validated profile data (field name to value) and records what changed."""
+    _require(permissions.can_edit(by, organisation), EDIT_DENIED)
     before = snapshot(organisation, PROFILE_FIELDS)
     before["focus_areas"] = sorted(organisation.focus_areas.values_list("slug", flat=True))
     old_logo = organisation.logo.name if "logo" in data else ""
@@ -123,6 +141,7 @@ def organisation_update(
 
 @transaction.atomic
 def offer_create(*, organisation: Organisation, by, kind: str, category: str, text: str) -> Offer:
+    _require(permissions.can_edit(by, organisation), EDIT_DENIED)
     offer = Offer(organisation=organisation, kind=kind, category=category, text=text)
     offer.full_clean()
     offer.save()
@@ -133,6 +152,7 @@ def offer_create(*, organisation: Organisation, by, kind: str, category: str, te
 
 @transaction.atomic
 def offer_update(*, offer: Offer, by, category: str, text: str) -> Offer:
+    _require(permissions.can_edit(by, offer.organisation), EDIT_DENIED)
     before = {"category": offer.category, "text": offer.text}
     offer.category, offer.text = category, text
     offer.full_clean()
@@ -145,6 +165,7 @@ def offer_update(*, offer: Offer, by, category: str, text: str) -> Offer:
 
 @transaction.atomic
 def offer_delete(*, offer: Offer, by) -> None:
+    _require(permissions.can_edit(by, offer.organisation), EDIT_DENIED)
     audit_log(actor=by, action=f"partner.{offer.kind}.deleted", target=offer.organisation,
               before={"id": offer.pk, "category": offer.category, "text": offer.text})
     offer.delete()
@@ -174,6 +195,7 @@ def _send_invitation(invitation: Invitation, language: str) -> None:
 @transaction.atomic
 def membership_invite(*, organisation: Organisation, by, email: str, role: str) -> Invitation:
     """Invites a person by e-mail; the e-mail, in the inviter's language, has the accept link."""
+    _require(permissions.can_manage_members(by, organisation), MANAGE_MEMBERS_DENIED)
     email = email.strip().lower()
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a valid role.")}, code="invalid_role")
@@ -202,6 +224,7 @@ def membership_invite(*, organisation: Organisation, by, email: str, role: str) 
 def invitation_resend(*, invitation: Invitation, by) -> Invitation:
     """Sends a pending invitation again with a new link: the old link stops working and the
     validity period starts anew."""
+    _require(permissions.can_manage_members(by, invitation.organisation), MANAGE_MEMBERS_DENIED)
     # Locked and read again: cancelled meanwhile, it is a 404 (not a server error).
     invitation = get_object_or_404(Invitation.objects.select_for_update(), pk=invitation.pk)
     if invitation.accepted_at is not None:
@@ -222,6 +245,7 @@ def invitation_resend(*, invitation: Invitation, by) -> Invitation:
 
 @transaction.atomic
 def invitation_cancel(*, invitation: Invitation, by) -> None:
+    _require(permissions.can_manage_members(by, invitation.organisation), MANAGE_MEMBERS_DENIED)
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation has already been accepted."), code="accepted")
     audit_log(actor=by, action="partner.invitation.cancelled", target=invitation.organisation,
@@ -241,12 +265,7 @@ def invitation_accept(*, invitation: Invitation, by) -> Membership:
         raise ValidationError(_("This invitation has already been used."), code="used")
     if invitation.is_expired:
         raise ValidationError(INVITATION_EXPIRED_MESSAGE, code="expired")
-    if by.email.lower() != invitation.email.lower():
-        raise ValidationError(
-            _("This invitation was sent to a different e-mail address. Log in with the account "
-              "of that address to accept it."),
-            code="wrong_account",
-        )
+    _require(permissions.can_accept(by, invitation), WRONG_ACCOUNT_MESSAGE)
     membership = Membership.objects.filter(organisation=invitation.organisation, user=by).first()
     if membership is None:
         try:
@@ -279,6 +298,7 @@ def _other_admins(membership: Membership) -> int:
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, by) -> None:
+    _require(permissions.can_manage_members(by, membership.organisation), MANAGE_MEMBERS_DENIED)
     if membership.is_admin and _other_admins(membership) == 0:
         raise ValidationError(
             _("The last administrator cannot be removed. Make another member an administrator "
@@ -293,6 +313,7 @@ def membership_remove(*, membership: Membership, by) -> None:
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, by, role: str) -> Membership:
+    _require(permissions.can_manage_members(by, membership.organisation), MANAGE_MEMBERS_DENIED)
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a valid role.")}, code="invalid_role")
     if role == membership.role:

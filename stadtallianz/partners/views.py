@@ -335,9 +335,8 @@ def invitation_accept(request, token):
         error, gone = _("This invitation has already been used."), True
     elif invitation.is_expired:
         error, gone = services.INVITATION_EXPIRED_MESSAGE, True
-    elif invitation.email.lower() != request.user.email.lower():
-        error = _("This invitation was sent to a different e-mail address. Log in with the "
-                  "account of that address to accept it.")
+    elif not permissions.can_accept(request.user, invitation):
+        error = services.WRONG_ACCOUNT_MESSAGE
     if error is None and request.method == "POST":
         try:
             services.invitation_accept(invitation=invitation, by=request.user)

@@ -69,7 +69,8 @@ def add_drill_content() -> None:
     knowledge.version_add(document=document, by=member,
                           upload=SimpleUploadedFile("plan-v2.png", _png(5)))
     organisation = Organisation.objects.filter(memberships__user=member).first()
-    partners.organisation_update(organisation=organisation, by=member, data={
+    admin = organisation.memberships.filter(role="admin").first().user  # changes the logo
+    partners.organisation_update(organisation=organisation, by=admin, data={
         "logo": SimpleUploadedFile("logo.png", _png(11), content_type="image/png")})
     organisation.refresh_from_db()
     print(json.dumps({
