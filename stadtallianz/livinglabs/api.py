@@ -31,10 +31,11 @@ from stadtallianz.core.api_refs import referenced_all, referenced_one
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.models import Project
+from stadtallianz.sensorthings.models import PrivacyLevel
 from stadtallianz.workinggroups.api import CHANGE_ERRORS, WRITE_ERRORS, service_errors
 
 from . import permissions, readings, services
-from .models import LabToken, LivingLab, PrivacyLevel
+from .models import LabToken, LivingLab
 
 router = Router(tags=["living labs"])
 

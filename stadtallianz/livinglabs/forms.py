@@ -3,11 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from stadtallianz.partners.models import Membership, Organisation
+from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.forms import MARKDOWN_HELP, GeometryField
 from stadtallianz.projects.models import Project
+from stadtallianz.sensorthings.models import PrivacyLevel
 
-from .models import LivingLab, PrivacyLevel
+from . import permissions
+from .models import LivingLab
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT_FIELDS = ["name_de", "name_en", "description_de", "description_en", "trial_de", "trial_en",
@@ -20,16 +22,6 @@ LAB_RELATIONS = ["partners", "projects"]
 class LabFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False,
                               choices=[("", _("All states")), *LivingLab.State.choices])
-
-
-def operator_choices(user):
-    """Organisations a person may let operate a new lab: the coordination office any public
-    partner, an admin the public partners they administer."""
-    organisations = Organisation.objects.public().order_by("name")
-    if not user.is_coordination_office:
-        organisations = organisations.filter(memberships__user=user,
-                                             memberships__role=Membership.Role.ADMIN)
-    return organisations
 
 
 class LabForm(forms.ModelForm):
@@ -65,7 +57,7 @@ class LabForm(forms.ModelForm):
         self.fields["projects"].label_from_instance = lambda project: project.title
         if self.instance.pk is None:
             self.fields["operator"] = forms.ModelChoiceField(
-                label=_("Operator"), queryset=operator_choices(user),
+                label=_("Operator"), queryset=permissions.operators_for(user),
                 help_text=_("The partner organisation that runs the lab; its admins manage it."))
             self.order_fields(["operator", "name_de"])
 

@@ -5,7 +5,6 @@ A lab is run by one partner organisation (the operator), whose admins manage it 
 device tokens. Who may read a lab's restricted data is decided in permissions.py.
 """
 
-import base64
 import hashlib
 import hmac
 import re
@@ -21,14 +20,8 @@ from stadtallianz.core import timerange
 from stadtallianz.core.geo import validate_geometry
 from stadtallianz.core.i18n import TranslatedField
 from stadtallianz.core.timerange import PlausibleTime
-
-
-class PrivacyLevel(models.TextChoices):
-    """How much of a datastream's data leaves the platform (docs/privacy.md)."""
-
-    PUBLIC = "public", _("Public")
-    AGGREGATED = "aggregated", _("Aggregated only")
-    RESTRICTED = "restricted", _("Restricted to the lab's projects")
+from stadtallianz.sensorthings.models import PrivacyLevel
+from stadtallianz.sensorthings.mqtt import brokerconfig
 
 
 class LivingLab(models.Model):
@@ -142,8 +135,7 @@ class LabToken(models.Model):
 
     objects = LabTokenQuerySet.as_manager()
 
-    PREFIX = "lab_"
-    BROKER_ITERATIONS = 101  # mosquitto_passwd's default for the $7$ (PBKDF2-SHA512) form
+    PREFIX = brokerconfig.DEVICE_USER_PREFIX
 
     class Meta:
         verbose_name = _("lab token")
@@ -158,21 +150,13 @@ class LabToken(models.Model):
         return hashlib.sha256(secret.encode()).hexdigest()
 
     @classmethod
-    def broker_password_hash(cls, secret: str) -> str:
-        salt = secrets.token_bytes(12)
-        digest = hashlib.pbkdf2_hmac("sha512", secret.encode(), salt, cls.BROKER_ITERATIONS)
-        salt_text, digest_text = (base64.b64encode(salt).decode(),
-                                  base64.b64encode(digest).decode())
-        return f"$7${cls.BROKER_ITERATIONS}${salt_text}${digest_text}"
-
-    @classmethod
     def issue(cls, *, lab: LivingLab, name: str, created_by=None) -> tuple["LabToken", str]:
         """Creates a token and returns it with its key, which is shown once and never stored."""
         username = cls.PREFIX + secrets.token_hex(4)
         secret = secrets.token_urlsafe(32)
         token = cls.objects.create(
             lab=lab, name=name, username=username, secret_hash=cls.hash_secret(secret),
-            broker_hash=cls.broker_password_hash(secret), created_by=created_by)
+            broker_hash=brokerconfig.password_hash(secret), created_by=created_by)
         return token, f"{username}_{secret}"
 
     def matches(self, secret: str) -> bool:

@@ -32,6 +32,17 @@ def can_create(user) -> bool:
         organisation__in=Organisation.objects.public()).exists()
 
 
+def operators_for(user):
+    """Organisations a person may let operate a new lab: the coordination office any public
+    partner, an admin the public partners they administer (the form's choices and the rule the
+    service checks)."""
+    organisations = Organisation.objects.public().order_by("name")
+    if not user.is_coordination_office:
+        organisations = organisations.filter(memberships__user=user,
+                                             memberships__role=Membership.Role.ADMIN)
+    return organisations
+
+
 def insider_labs(user):
     """The ids of the labs whose restricted datastreams this person may read (a queryset of
     ids, so callers can filter with it in one query)."""
@@ -43,9 +54,7 @@ def insider_labs(user):
     organisations = Membership.objects.filter(user=user).values("organisation")
     project_teams = ConsortiumMember.objects.of_public_organisations().filter(
         state=ConsortiumMember.State.ACCEPTED, organisation__in=organisations).values("project")
-    led_groups = GroupMembership.objects.filter(
-        user=user, role=GroupMembership.Role.LEAD,
-        state=GroupMembership.State.ACTIVE).values("group")
+    led_groups = GroupMembership.objects.active().leads().of(user).group_ids()
     return labs.filter(
         Q(operator__in=organisations) | Q(projects__in=project_teams)
         | Q(projects__working_group__in=led_groups)).values("pk").distinct()

@@ -19,9 +19,15 @@ from django.utils import timezone
 
 from stadtallianz.sensorthings import privacy
 from stadtallianz.sensorthings.auth import Caller
-from stadtallianz.sensorthings.models import Datastream, HourlyAggregate, Observation, result_of
+from stadtallianz.sensorthings.models import (
+    Datastream,
+    HourlyAggregate,
+    Observation,
+    PrivacyLevel,
+    result_of,
+)
 
-from .models import LivingLab, PrivacyLevel
+from .models import LivingLab
 
 DAY = timedelta(days=1)
 MONTH = timedelta(days=30)

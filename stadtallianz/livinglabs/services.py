@@ -37,9 +37,7 @@ def create_lab(*, actor, operator, data: dict, relations: dict) -> LivingLab:
     if not permissions.can_create(actor):
         raise PermissionDenied(_("Only the coordination office and admins of partner "
                                  "organisations create living labs."))
-    from .forms import operator_choices  # the same rule as the form's choice
-
-    if operator is None or not operator_choices(actor).filter(pk=operator.pk).exists():
+    if operator is None or not permissions.operators_for(actor).filter(pk=operator.pk).exists():
         raise ValidationError({"operator": _("Choose a partner organisation you administer.")})
     lab = LivingLab(operator=operator, created_by=actor)
     lab.slug = unique_slug(LivingLab.objects.all(), data.get("name_de") or "",

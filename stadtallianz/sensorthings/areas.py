@@ -16,9 +16,7 @@ import json
 import shapely
 from django.db.models import Exists, OuterRef
 
-from stadtallianz.livinglabs.models import PrivacyLevel
-
-from .models import Datastream, FeatureOfInterest, Observation
+from .models import Datastream, FeatureOfInterest, Observation, PrivacyLevel
 from .privacy import served_windows
 from .query.geo import to_shape
 

@@ -15,9 +15,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from stadtallianz.core.jsonlimits import safe_excerpt
-from stadtallianz.livinglabs.models import LabToken, PrivacyLevel
 
-from .models import Datastream, RejectedMessage
+from . import labs
+from .models import Datastream, PrivacyLevel, RejectedMessage
 
 TOPIC_LENGTH = RejectedMessage._meta.get_field("topic").max_length
 USERNAME_LENGTH = RejectedMessage._meta.get_field("username").max_length
@@ -44,14 +44,12 @@ def record(rejections: list[Rejection]) -> list[RejectedMessage]:
     named = {r.datastream_id for r in rejections if r.datastream_id is not None}
     streams = {row[0]: row[1:] for row in Datastream.objects.filter(pk__in=named)
                .values_list("pk", "lab_id", "privacy_level")}
-    publishers = dict(LabToken.objects.filter(
-        username__in={r.publisher for r in rejections if r.publisher})
-        .values_list("username", "lab_id"))
+    directory = labs.directory()
+    publishers = directory.labs_of_tokens({r.publisher for r in rejections if r.publisher},
+                                          active_only=False)
     users: dict[int, list[str]] = {}
-    for lab_id, username in (LabToken.objects.active()
-                             .filter(lab_id__in={lab for lab, _level in streams.values()})
-                             .order_by("username").values_list("lab_id", "username")):
-        users.setdefault(lab_id, []).append(username)
+    for token in directory.active_tokens({lab for lab, _level in streams.values()}):
+        users.setdefault(token.lab_id, []).append(token.username)
     rows = []
     for rejection in rejections:
         stream_lab_id, level = streams.get(rejection.datastream_id, (None, None))

@@ -1,7 +1,8 @@
 """The entities of OGC SensorThings API 1.1, Part 1 Sensing, stored in plain PostgreSQL or SQLite.
 
-Every entity belongs to one living lab (`lab`), the unit of write access: a lab token creates and
-changes only its own lab's entities. Geometries are GeoJSON in JSON columns; the geospatial
+Every entity belongs to one living lab (`lab`, the model the setting SENSORTHINGS_LAB_MODEL
+names), the unit of write access: a lab token creates and changes only its own lab's entities
+(labs.py). Geometries are GeoJSON in JSON columns; the geospatial
 `$filter` functions are evaluated with Shapely (see query/geo.py), so no PostGIS is needed.
 
 Observations are the one big table (10 million rows at national scale). It is kept lean: a
@@ -14,19 +15,29 @@ index that matters is (datastream, phenomenon_time_start). Privacy (docs/privacy
   observation of its window (`bucket_count`, `bucket_sum`), and only closed windows are served.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from stadtallianz.livinglabs.models import LivingLab, PrivacyLevel
-
 GEOJSON = "application/geo+json"
 # Older clients (and the standard's own examples) use the vnd.geo+json media type.
 GEOJSON_TYPES = (GEOJSON, "application/vnd.geo+json")
+# The model of the living labs every entity belongs to (labs.py: SensorThings imports nothing
+# of the app that owns it).
+LAB_MODEL = settings.SENSORTHINGS_LAB_MODEL
+
+
+class PrivacyLevel(models.TextChoices):
+    """How much of a datastream's data leaves the platform (docs/privacy.md)."""
+
+    PUBLIC = "public", _("Public")
+    AGGREGATED = "aggregated", _("Aggregated only")
+    RESTRICTED = "restricted", _("Restricted to the lab's projects")
 
 
 class Thing(models.Model):
-    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE, related_name="things")
+    lab = models.ForeignKey(LAB_MODEL, on_delete=models.CASCADE, related_name="things")
     name = models.CharField(max_length=200)
     description = models.TextField(max_length=10000)
     properties = models.JSONField(null=True, blank=True)
@@ -40,7 +51,7 @@ class Thing(models.Model):
 
 
 class Location(models.Model):
-    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE, related_name="locations")
+    lab = models.ForeignKey(LAB_MODEL, on_delete=models.CASCADE, related_name="locations")
     name = models.CharField(max_length=200)
     description = models.TextField(max_length=10000)
     encoding_type = models.CharField(max_length=100, default=GEOJSON)
@@ -68,7 +79,7 @@ class HistoricalLocation(models.Model):
 
 
 class Sensor(models.Model):
-    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE, related_name="sensors")
+    lab = models.ForeignKey(LAB_MODEL, on_delete=models.CASCADE, related_name="sensors")
     name = models.CharField(max_length=200)
     description = models.TextField(max_length=10000)
     encoding_type = models.CharField(max_length=100)
@@ -83,7 +94,7 @@ class Sensor(models.Model):
 
 
 class ObservedProperty(models.Model):
-    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE,
+    lab = models.ForeignKey(LAB_MODEL, on_delete=models.CASCADE,
                             related_name="observed_properties")
     name = models.CharField(max_length=200)
     definition = models.CharField(max_length=500)
@@ -101,7 +112,7 @@ class ObservedProperty(models.Model):
 class Datastream(models.Model):
     # Always the thing's lab (kept by the write layer): privacy checks filter on it without a
     # second join.
-    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE, related_name="datastreams")
+    lab = models.ForeignKey(LAB_MODEL, on_delete=models.CASCADE, related_name="datastreams")
     thing = models.ForeignKey(Thing, on_delete=models.CASCADE, related_name="datastreams")
     sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="datastreams")
     observed_property = models.ForeignKey(ObservedProperty, on_delete=models.CASCADE,
@@ -111,7 +122,7 @@ class Datastream(models.Model):
     observation_type = models.CharField(max_length=200)
     unit_of_measurement = models.JSONField()
     observed_area = models.JSONField(null=True, blank=True)
-    # Kept up to date by ingest.py: the span of the stored observations.
+    # Kept up to date by ingest/spans.py: the span of the stored observations.
     phenomenon_time_start = models.DateTimeField(null=True, blank=True)
     phenomenon_time_end = models.DateTimeField(null=True, blank=True)
     result_time_start = models.DateTimeField(null=True, blank=True)
@@ -141,7 +152,7 @@ class Datastream(models.Model):
 
 
 class FeatureOfInterest(models.Model):
-    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE,
+    lab = models.ForeignKey(LAB_MODEL, on_delete=models.CASCADE,
                             related_name="features_of_interest")
     name = models.CharField(max_length=200)
     description = models.TextField(max_length=10000)
@@ -327,7 +338,7 @@ class RejectedMessage(models.Model):
     id = models.BigAutoField(primary_key=True)
     received_at = models.DateTimeField()
     # Null when the message names no datastream of a lab (an unknown topic or datastream).
-    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE, null=True, blank=True,
+    lab = models.ForeignKey(LAB_MODEL, on_delete=models.CASCADE, null=True, blank=True,
                             related_name="+")
     topic = models.CharField(max_length=300)
     username = models.CharField(max_length=200, blank=True)

@@ -3,16 +3,17 @@ reading. Every way data leaves the platform (SensorThings responses and $expand,
 notifications, charts, CSV downloads, search) filters through these functions.
 
 - public: every raw observation.
-- aggregated: no raw value is ever stored (ingest.py folds each value into its window); a
-  window is served only once it has closed and its grace period for late values has passed
-  (ingest.py refuses values for it from then on, so a served window never changes), and for
-  counts of people only when at least k were counted.
+- aggregated: no raw value is ever stored (ingest/windows.py folds each value into its
+  window); a window is served only once it has closed and its grace period for late values has
+  passed (ingest/windows.py refuses values for it from then on, so a served window never
+  changes), and for counts of people only when at least k were counted.
 - restricted: the datastream and its observations exist only for the lab's insiders
-  (livinglabs.permissions.insider_labs) and for the lab's own tokens.
+  (Caller.insider_labs, which asks the lab directory, labs.py) and for the lab's own tokens.
 - features of interest a device sent (not generated from a location) show only with a
   readable observation, or to insiders: they may be where one person was counted.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,10 +21,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from stadtallianz.livinglabs.models import LabToken, PrivacyLevel
-from stadtallianz.livinglabs.permissions import insider_labs
-
 from .auth import Caller
+from .models import PrivacyLevel
 
 
 def aggregation_grace() -> timedelta:
@@ -45,7 +44,7 @@ def served_windows(prefix: str = "", now=None) -> Q:
 
 
 def _insider(caller: Caller, lab_field: str) -> Q:
-    q = Q(**{f"{lab_field}__in": insider_labs(caller.user)})
+    q = Q(**{f"{lab_field}__in": caller.insider_labs})
     if caller.lab_id is not None:
         q |= Q(**{lab_field: caller.lab_id})
     return q
@@ -83,4 +82,11 @@ def features_of_lab(lab_id: int) -> Q:
     """Features of interest a device of lab `lab_id` may know of, and so the only ones it may
     link an observation to: linking a public observation to a feature it cannot see would
     otherwise make that feature (perhaps where one person was counted) readable by everyone."""
-    return features(Caller(AnonymousUser(), LabToken(lab_id=lab_id)))
+    return features(Caller(AnonymousUser(), _TokenOfLab(lab_id)))
+
+
+@dataclass(frozen=True)
+class _TokenOfLab:
+    """Any token of the lab: what the privacy rules know of a device is its lab."""
+
+    lab_id: int

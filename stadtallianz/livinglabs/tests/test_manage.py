@@ -240,3 +240,28 @@ def test_an_implausible_lab_period_is_an_error_next_to_the_field(client_for, par
     assert response.status_code == 400
     assert "starts_on" in response.context["form"].errors
     assert not LivingLab.objects.exists()
+
+
+def test_who_may_operate_a_new_lab_is_one_rule_for_form_and_service(
+        partner_admin, coordinator, organisation, other_admin, make_organisation):
+    """permissions.operators_for: an admin offers the public partners they administer, the
+    coordination office every public partner; the service refuses any other operator itself,
+    whatever form or client sent it."""
+    from django.core.exceptions import ValidationError
+
+    from stadtallianz.livinglabs import permissions, services
+    from stadtallianz.livinglabs.forms import LabForm
+    from stadtallianz.partners.models import Organisation
+
+    other = other_admin.memberships.get().organisation
+    applicant = make_organisation("Bewerber e.V.", status=Organisation.Status.DRAFT)
+    assert list(permissions.operators_for(partner_admin)) == [organisation]
+    everyone = set(permissions.operators_for(coordinator))
+    assert {organisation, other} <= everyone and applicant not in everyone
+    form = LabForm(user=partner_admin)
+    assert list(form.fields["operator"].queryset) == [organisation]
+    with pytest.raises(ValidationError) as refused:
+        services.create_lab(actor=partner_admin, operator=other,
+                            data={"name_de": "Reallabor Hafen"}, relations={})
+    assert "operator" in refused.value.message_dict
+    assert not LivingLab.objects.exists()

@@ -421,16 +421,15 @@ class Bridge:
 
     def _publishers_labs(self, items) -> dict[str, int]:
         """Topic -> the lab of the active token that published on it (named publishers)."""
-        from stadtallianz.livinglabs.models import LabToken
+        from .. import labs
 
         if not self.named_publishers or not items:
             return {}
         by_topic = {item.topic: topics.publisher_of(item.topic, self.prefix)
                     for item, _observation in items}
-        labs = self._with_database(lambda: dict(
-            LabToken.objects.active().filter(username__in=set(by_topic.values()))
-            .values_list("username", "lab_id")))
-        return {topic: labs[name] for topic, name in by_topic.items() if name in labs}
+        lab_of = self._with_database(lambda: labs.directory().labs_of_tokens(
+            set(by_topic.values()), active_only=True))
+        return {topic: lab_of[name] for topic, name in by_topic.items() if name in lab_of}
 
     @staticmethod
     def _existing_datastreams(ids) -> set[int]:

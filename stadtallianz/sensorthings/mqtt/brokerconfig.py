@@ -18,12 +18,28 @@ with Mosquitto 2.0.11): a device on the listener with `mount_point ingest/` publ
 import base64
 import hashlib
 import hmac
+import secrets
 from pathlib import Path
 
 from . import topics
 
+# A device's broker user name starts with this (the publisher plugin's default
+# plugin_opt_token_prefix, contrib/mosquitto); the bridge's user must not.
+DEVICE_USER_PREFIX = "lab_"
+PASSWORD_ITERATIONS = 101  # mosquitto_passwd's default for the $7$ (PBKDF2-SHA512) form
+
 HEADER = ("# Written by `stadtallianz mosquitto-config`: do not edit, run the command again "
           "(docs/deployment.md).\n")
+
+
+def password_hash(secret: str) -> str:
+    """mosquitto_passwd's `$7$<iterations>$<salt>$<digest>` form of a password, with a new
+    salt: what the password file holds."""
+    salt = secrets.token_bytes(12)
+    digest = hashlib.pbkdf2_hmac("sha512", secret.encode(), salt, PASSWORD_ITERATIONS)
+    salt_text, digest_text = (base64.b64encode(salt).decode(),
+                              base64.b64encode(digest).decode())
+    return f"$7${PASSWORD_ITERATIONS}${salt_text}${digest_text}"
 
 
 def verify_hash(broker_hash: str, password: str) -> bool:
@@ -56,14 +72,12 @@ def password_file(tokens, bridge_user: str | None, bridge_password: str | None,
                   previous: dict[str, str]) -> str:
     """The password file: the bridge (its hash kept from `previous` while the password is the
     same, so an unchanged configuration writes an unchanged file) and each token."""
-    from stadtallianz.livinglabs.models import LabToken
-
     lines = []
     if bridge_user:
         old = previous.get(bridge_user)
         keep = old is not None and verify_hash(old, bridge_password or "")
         lines.append(f"{bridge_user}:"
-                     f"{old if keep else LabToken.broker_password_hash(bridge_password or '')}")
+                     f"{old if keep else password_hash(bridge_password or '')}")
     lines.extend(f"{token.username}:{token.broker_hash}" for token in tokens)
     return "".join(f"{line}\n" for line in lines)
 

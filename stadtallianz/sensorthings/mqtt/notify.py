@@ -355,8 +355,6 @@ def base_url() -> str:
 
 def visible(entity: EntityType, ids):
     """The entities among `ids` that a visitor may read."""
-    from stadtallianz.livinglabs.models import PrivacyLevel
-
     ids = list(ids)
     low, high = min(ids), max(ids)
     if high - low < 4 * len(ids):
@@ -371,7 +369,7 @@ def visible(entity: EntityType, ids):
         # never announced, whatever the window (docs/privacy.md). The datastreams are checked
         # in a query of their own: joined to the id range, the planner may walk every row of
         # each datastream when its statistics lag behind a bulk load (250 ms instead of 1 ms).
-        from ..models import Datastream
+        from ..models import Datastream, PrivacyLevel
 
         streams = set(rows.values_list("datastream_id", flat=True).order_by().distinct())
         public = list(Datastream.objects.filter(

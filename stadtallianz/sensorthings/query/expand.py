@@ -46,9 +46,10 @@ except ImportError:  # no PostgreSQL driver: the lateral join is never used
 from ..entities import ENTITY_TYPES, EntityType
 from ..errors import StaError
 from .encode import EntityList, Expanded, max_bytes, too_large
-from .filter import compile_filter, compile_orderby, visible_queryset
+from .filter import compile_filter, compile_orderby
 from .options import Expand, Options, selected
 from .serialize import model_fields, row_json
+from .visibility import visible_queryset
 
 
 def needed_fields(entity: EntityType, options: Options) -> list[str]:

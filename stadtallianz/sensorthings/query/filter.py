@@ -1,5 +1,5 @@
-"""`$filter` and `$orderby` expressions: a hand-written tokenizer, a Pratt parser producing a
-small AST, and a compiler from the AST to Django ORM expressions and Q objects.
+"""`$filter` and `$orderby` expressions compiled to Django ORM expressions and Q objects, from
+the AST that filter_syntax.py parses.
 
 No SQL is ever built from strings: every literal becomes a query parameter.
 
@@ -21,10 +21,9 @@ Semantics worth knowing (docs/standards.md):
   PostGIS geometry column.
 """
 
-import re
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 
 from django.db.models import (
     BooleanField,
@@ -73,341 +72,28 @@ from django.db.models.lookups import (
 )
 from django.utils import timezone
 
-from .. import privacy
 from ..entities import ENTITY_TYPES, EntityType
 from ..errors import StaError
-from ..timefmt import parse_duration, parse_time
-
-# ---------------------------------------------------------------------------------- tokenizer
-
-
-def filter_error(message: str, position: int | None = None) -> StaError:
-    where = f" (at position {position + 1})" if position is not None else ""
-    return StaError(f"$filter: {message}{where}.", 400)
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # name | string | number | datetime | typed | punct | end
-    text: str
-    position: int
-    value: object = None
-
-
-_DATETIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|z|[+-]\d{2}:?\d{2})?)?")
-_TIME = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
-MAX_NUMBER = 2**63 - 1
-MAX_POSITION = 2**31 - 2  # substring positions and lengths (PostgreSQL's integer, plus one)
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
-_NAME = re.compile(r"[A-Za-z_@$][A-Za-z0-9_.@$]*(?:/[A-Za-z_@$][A-Za-z0-9_.@$]*)*")
-
-
-def tokenize(text: str) -> list[Token]:
-    tokens: list[Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char.isspace():
-            i += 1
-            continue
-        if char in "(),":
-            tokens.append(Token("punct", char, i))
-            i += 1
-            continue
-        if char == "'":
-            value, i = _read_string(text, i)
-            tokens.append(Token("string", value, i, value))
-            continue
-        match = _DATETIME.match(text, i)
-        if match and (match.end() == n or not text[match.end()].isalnum()):
-            raw = match.group()
-            try:
-                value = parse_time(raw if "T" in raw else raw + "T00:00:00Z")
-            except StaError:
-                raise filter_error(f"'{raw}' is not a valid date or time", i) from None
-            tokens.append(Token("datetime", raw, i, value))
-            i = match.end()
-            continue
-        match = _TIME.match(text, i)
-        if match and (match.end() == n or not text[match.end()].isalnum()):
-            raw = match.group()
-            try:
-                value = time.fromisoformat(raw)
-            except ValueError:
-                raise filter_error(f"'{raw}' is not a valid time of day", i) from None
-            tokens.append(Token("time", raw, i, value))
-            i = match.end()
-            continue
-        match = _NUMBER.match(text, i)
-        if match:
-            raw = match.group()
-            value = float(raw) if any(c in raw for c in ".eE") else int(raw)
-            if abs(value) > MAX_NUMBER:  # also infinity: the databases store 64-bit numbers
-                raise filter_error(f"the number {raw} is too large", i)
-            tokens.append(Token("number", raw, i, value))
-            i = match.end()
-            continue
-        match = _NAME.match(text, i)
-        if match:
-            raw = match.group()
-            end = match.end()
-            if end < n and text[end] == "'":  # a typed literal: geography'…', duration'…'
-                value, after = _read_string(text, end)
-                tokens.append(Token("typed", raw.lower(), i, value))
-                i = after
-                continue
-            tokens.append(Token("name", raw, i))
-            i = end
-            continue
-        raise filter_error(f"unexpected character '{char}'", i)
-    tokens.append(Token("end", "", n))
-    return tokens
-
-
-def _read_string(text: str, start: int) -> tuple[str, int]:
-    """The string literal starting at the quote at `start` ('' is a quote inside)."""
-    out, i = [], start + 1
-    while i < len(text):
-        if text[i] == "'":
-            if i + 1 < len(text) and text[i + 1] == "'":
-                out.append("'")
-                i += 2
-                continue
-            return "".join(out), i + 1
-        out.append(text[i])
-        i += 1
-    raise filter_error("a string is not closed", start)
-
-
-# -------------------------------------------------------------------------------------- AST
-
-
-@dataclass(frozen=True)
-class Literal:
-    value: object
-    type: str  # string | number | datetime | duration | bool | null | geometry
-    position: int
-
-
-@dataclass(frozen=True)
-class Path:
-    parts: tuple[str, ...]
-    position: int
-
-
-@dataclass(frozen=True)
-class Call:
-    name: str
-    args: tuple
-    position: int
-
-
-@dataclass(frozen=True)
-class Binary:
-    op: str
-    left: object
-    right: object
-    position: int
-
-
-@dataclass(frozen=True)
-class Not:
-    operand: object
-    position: int
-
-
-COMPARISONS = {"eq", "ne", "gt", "ge", "lt", "le"}
-ARITHMETIC = {"add", "sub", "mul", "div", "mod"}
-BINDING = {"or": 10, "and": 20, **dict.fromkeys(COMPARISONS, 30), "add": 40, "sub": 40,
-           "mul": 50, "div": 50, "mod": 50}
-KEYWORD_LITERALS = {"true": (True, "bool"), "false": (False, "bool"), "null": (None, "null")}
-
-
-class Parser:
-    """Pratt parser: parse(binding) reads a prefix expression and then every infix operator
-    that binds more tightly than `binding`."""
-
-    MAX_DEPTH = 100  # nested parentheses, calls and operators: deeper is refused, not a crash
-    # Operators (and, or, not, comparisons, arithmetic) in one expression. A long chain
-    # ("1 eq 1 or 1 eq 1 or …") parses flat but compiles into nested SQL, which Python and
-    # Django build recursively: more is refused, not a crash.
-    MAX_OPERATORS = 100
-    # Arithmetic nests in SQL (((a + b) + c) + …); SQLite's parser stops at about 25 levels.
-    MAX_ARITHMETIC = 20
-
-    def __init__(self, text: str):
-        self.text = text
-        self.tokens = tokenize(text)
-        self.index = 0
-        self.depth = 0
-        self.operators = 0
-        self.arithmetic = 0
-
-    def count_operator(self, token: Token) -> None:
-        self.operators += 1
-        if token.text.lower() in ARITHMETIC:
-            self.arithmetic += 1
-            if self.arithmetic > self.MAX_ARITHMETIC:
-                raise filter_error(f"the expression has more than {self.MAX_ARITHMETIC} "
-                                   "arithmetic operators", token.position)
-        if self.operators > self.MAX_OPERATORS:
-            raise filter_error(f"the expression has more than {self.MAX_OPERATORS} operators; "
-                               "split the query or use fewer conditions", token.position)
-
-    @property
-    def token(self) -> Token:
-        return self.tokens[self.index]
-
-    def advance(self) -> Token:
-        token = self.tokens[self.index]
-        self.index += 1
-        return token
-
-    def expect(self, text: str) -> Token:
-        if self.token.text != text:
-            found = self.token.text or "the end"
-            raise filter_error(f"expected '{text}' but found '{found}'", self.token.position)
-        return self.advance()
-
-    def parse_all(self):
-        if self.token.kind == "end":
-            raise filter_error("the expression is empty")
-        node = self.parse(0)
-        if self.token.kind != "end":
-            raise filter_error(f"unexpected '{self.token.text}'", self.token.position)
-        return node
-
-    def parse(self, binding: int):
-        self.depth += 1
-        if self.depth > self.MAX_DEPTH:
-            raise filter_error(f"the expression is nested more than {self.MAX_DEPTH} levels "
-                               "deep", self.token.position)
-        try:
-            return self._parse(binding)
-        finally:
-            self.depth -= 1
-
-    def _parse(self, binding: int):
-        left = self.prefix()
-        while True:
-            token = self.token
-            op = token.text.lower() if token.kind == "name" else None
-            if op not in BINDING or BINDING[op] <= binding:
-                return left
-            self.count_operator(token)
-            self.advance()
-            right = self.parse(BINDING[op])
-            left = Binary(op, left, right, token.position)
-
-    def prefix(self):
-        token = self.advance()
-        if token.kind == "punct" and token.text == "(":
-            node = self.parse(0)
-            self.expect(")")
-            return node
-        if token.kind == "string":
-            return Literal(token.value, "string", token.position)
-        if token.kind == "number":
-            return Literal(token.value, "number", token.position)
-        if token.kind == "datetime":
-            return Literal(token.value, "datetime", token.position)
-        if token.kind == "time":
-            return Literal(token.value, "time", token.position)
-        if token.kind == "typed":
-            return self.typed_literal(token)
-        if token.kind == "name":
-            lowered = token.text.lower()
-            if lowered == "not":
-                self.count_operator(token)
-                return Not(self.parse(55), token.position)
-            if lowered in KEYWORD_LITERALS:
-                value, kind = KEYWORD_LITERALS[lowered]
-                return Literal(value, kind, token.position)
-            if self.token.text == "(":
-                return self.call(token)
-            if lowered in BINDING:
-                raise filter_error(f"the operator '{token.text}' lacks its left operand",
-                                   token.position)
-            return Path(tuple(token.text.split("/")), token.position)
-        found = token.text or "the end"
-        raise filter_error(f"expected a value, property or function but found '{found}'",
-                           token.position)
-
-    def call(self, token: Token) -> Call:
-        name = token.text.lower()
-        if name not in FUNCTIONS:
-            raise filter_error(f"unknown function '{token.text}'", token.position)
-        self.expect("(")
-        args = []
-        if self.token.text != ")":
-            args.append(self.parse(0))
-            while self.token.text == ",":
-                self.advance()
-                args.append(self.parse(0))
-        self.expect(")")
-        low, high = FUNCTIONS[name]
-        if not low <= len(args) <= high:
-            count = str(low) if low == high else f"{low} to {high}"
-            raise filter_error(f"{name} takes {count} argument(s), not {len(args)}",
-                               token.position)
-        return Call(name, tuple(args), token.position)
-
-    def typed_literal(self, token: Token) -> Literal:
-        if token.text in ("geography", "geometry"):
-            from .geo import parse_wkt
-
-            return Literal(parse_wkt(token.value, token.position), "geometry", token.position)
-        if token.text == "duration":
-            try:
-                return Literal(parse_duration(token.value), "duration", token.position)
-            except StaError:
-                raise filter_error(f"'{token.value}' is not an ISO 8601 duration",
-                                   token.position) from None
-        raise filter_error(f"unknown literal type '{token.text}'", token.position)
-
-
-# name -> (fewest, most) arguments
-FUNCTIONS = {
-    "substringof": (2, 2), "endswith": (2, 2), "startswith": (2, 2), "length": (1, 1),
-    "indexof": (2, 2), "substring": (2, 3), "tolower": (1, 1), "toupper": (1, 1),
-    "trim": (1, 1), "concat": (2, 2), "year": (1, 1), "month": (1, 1), "day": (1, 1),
-    "hour": (1, 1), "minute": (1, 1), "second": (1, 1), "fractionalseconds": (1, 1),
-    "date": (1, 1), "time": (1, 1), "totaloffsetminutes": (1, 1), "now": (0, 0),
-    "mindatetime": (0, 1), "maxdatetime": (0, 1), "round": (1, 1), "floor": (1, 1),
-    "ceiling": (1, 1), "geo.distance": (2, 2), "geo.length": (1, 1), "geo.intersects": (2, 2),
-    "st_equals": (2, 2), "st_disjoint": (2, 2), "st_touches": (2, 2), "st_within": (2, 2),
-    "st_overlaps": (2, 2), "st_crosses": (2, 2), "st_intersects": (2, 2),
-    "st_contains": (2, 2), "st_relate": (3, 3),
-}
-GEO_PREDICATES = {"geo.intersects", "st_equals", "st_disjoint", "st_touches", "st_within",
-                  "st_overlaps", "st_crosses", "st_intersects", "st_contains", "st_relate"}
-GEO_MEASURES = {"geo.distance", "geo.length"}
-BOOLEAN_FUNCTIONS = {"substringof", "endswith", "startswith"} | GEO_PREDICATES
-
-
-def parse_filter(text: str):
-    return Parser(text).parse_all()
-
-
-def parse_expression_list(text: str, option: str) -> list[tuple[object, bool]]:
-    """$orderby: `expr [asc|desc], …` -> [(node, descending)]."""
-    parser = Parser(text)
-    items = []
-    while True:
-        if parser.token.kind == "end":
-            raise StaError(f"{option}: an expression is missing.", 400)
-        node = parser.parse(0)
-        descending = False
-        if parser.token.kind == "name" and parser.token.text.lower() in ("asc", "desc"):
-            descending = parser.advance().text.lower() == "desc"
-        items.append((node, descending))
-        if parser.token.kind == "end":
-            return items
-        parser.expect(",")
-
-
-# -------------------------------------------------------------------------------- compiling
+from ..timefmt import parse_time
+from . import geo
+from .filter_syntax import (
+    ARITHMETIC,
+    BOOLEAN_FUNCTIONS,
+    COMPARISONS,
+    GEO_MEASURES,
+    GEO_PREDICATES,
+    MAX_POSITION,
+    MIRROR,
+    Binary,
+    Call,
+    Literal,
+    Not,
+    Path,
+    filter_error,
+    parse_expression_list,
+    parse_filter,
+)
+from .visibility import visible_queryset
 
 
 @dataclass
@@ -500,7 +186,6 @@ def _lookup_name(op: str) -> str:
 
 LOOKUPS = {"eq": Exact, "ne": Exact, "gt": GreaterThan, "ge": GreaterThanOrEqual,
            "lt": LessThan, "le": LessThanOrEqual}
-MIRROR = {"eq": "eq", "ne": "ne", "gt": "lt", "ge": "le", "lt": "gt", "le": "ge"}
 EXTRACTS = {"year": "year", "month": "month", "day": "day", "hour": "hour",
             "minute": "minute", "second": "second"}
 
@@ -554,22 +239,6 @@ def _outer_paths(node) -> list[OuterPath]:
     found = []
     _map_paths(node, lambda leaf: found.append(leaf) if isinstance(leaf, OuterPath) else None)
     return found
-
-
-def visible(entity: EntityType, caller) -> Q:
-    """The privacy filter of an entity set (everything but datastreams, observations and
-    features of interest is public metadata)."""
-    if entity.name == "Datastream":
-        return privacy.datastreams(caller)
-    if entity.name == "Observation":
-        return privacy.observations(caller)
-    if entity.name == "FeatureOfInterest":
-        return privacy.features(caller)
-    return Q()
-
-
-def visible_queryset(entity: EntityType, caller):
-    return entity.model.objects.filter(visible(entity, caller))
 
 
 class Compiler:
@@ -666,15 +335,11 @@ class Compiler:
     def direct_leaf(self, node) -> Q:
         if isinstance(node, Binary) and node.op in COMPARISONS:
             if _is_geo_measure(node.left) or _is_geo_measure(node.right):
-                from .geo import measure_condition
-
-                return measure_condition(self, node)
+                return geo.measure_condition(self, node)
             return self.compare(node.op, self.operand(node.left), self.operand(node.right),
                                 node.position)
         if isinstance(node, Call) and node.name in GEO_PREDICATES:
-            from .geo import predicate_condition
-
-            return predicate_condition(self, node)
+            return geo.predicate_condition(self, node)
         if isinstance(node, Call) and node.name in BOOLEAN_FUNCTIONS:
             return self.string_predicate(node)
         operand = self.operand(node)

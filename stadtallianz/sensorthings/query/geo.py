@@ -1,12 +1,13 @@
 """Geospatial `$filter` functions without PostGIS.
 
 Geometries are GeoJSON in JSON columns. A geospatial condition (`st_within(location,
-geography'POLYGON((…))')`, `geo.distance(location, geography'POINT(…)') lt 0.01`) is evaluated
-with Shapely over every row of the entity that holds the geometry — Locations,
-FeaturesOfInterest or Datastreams' observedArea, a few thousand rows at most — and the
-condition becomes `<path>__id__in=[matching ids]`, which the database combines with the rest of
-the query. Distances and lengths are in the units of the coordinates (degrees for WGS 84), as
-with a PostGIS geometry column; FROST-Server behaves the same.
+geography'POLYGON((…))')`, `geo.distance(location, geography'POINT(…)') lt 0.01`), parsed by
+filter_syntax.py and handed over by the compiler (filter.py), is evaluated with Shapely over
+every row of the entity that holds the geometry — Locations, FeaturesOfInterest or
+Datastreams' observedArea, a few thousand rows at most — and the condition becomes
+`<path>__id__in=[matching ids]`, which the database combines with the rest of the query.
+Distances and lengths are in the units of the coordinates (degrees for WGS 84), as with a
+PostGIS geometry column; FROST-Server behaves the same.
 """
 
 import operator
@@ -15,7 +16,8 @@ import shapely
 from django.db.models import Q
 from shapely.geometry import shape
 
-from .filter import MIRROR, Call, Literal, Path, filter_error, visible_queryset
+from .filter_syntax import MIRROR, Call, Literal, Path, filter_error
+from .visibility import visible_queryset
 
 PREDICATES = {
     "geo.intersects": shapely.intersects, "st_intersects": shapely.intersects,
@@ -26,13 +28,6 @@ PREDICATES = {
 }
 COMPARE = {"eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "ge": operator.ge,
            "lt": operator.lt, "le": operator.le}
-
-
-def parse_wkt(text: str, position: int):
-    try:
-        return shapely.from_wkt(text)
-    except shapely.errors.GEOSException:
-        raise filter_error(f"'{text}' is not a valid WKT geometry", position) from None
 
 
 def to_shape(geojson):
@@ -116,4 +111,4 @@ def measure_condition(compiler, node) -> Q:
     return Q(**{f"{prefix}id__in": ids})
 
 
-__all__ = ["parse_wkt", "predicate_condition", "measure_condition"]
+__all__ = ["predicate_condition", "measure_condition", "to_shape"]

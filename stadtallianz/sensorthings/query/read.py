@@ -31,9 +31,9 @@ from .expand import (
     ordering,
     serialize_rows,
 )
-from .filter import visible_queryset
 from .options import check, parse_options
 from .serialize import base_url_of, model_fields, property_value
+from .visibility import visible_queryset
 
 logger = logging.getLogger(__name__)
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE when statement_timeout stops a statement

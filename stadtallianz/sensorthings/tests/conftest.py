@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from stadtallianz.livinglabs.models import LabToken, LivingLab, PrivacyLevel
+from stadtallianz.livinglabs.models import LabToken, LivingLab
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 
 AASEE = {"type": "Point", "coordinates": [7.6086, 51.9553]}
 
@@ -84,7 +85,7 @@ def observe():
     """observe(datastream, values, start=…, step=…): raw observations of `datastream`, built with
     the ORM (one feature of interest per datastream); returns them. For an aggregated datastream
     pass window rows instead: observe(ds, [(count, total), …], step=window) stores closed
-    windows (bucket_count/bucket_sum) as ingest.py would."""
+    windows (bucket_count/bucket_sum) as ingest/windows.py would."""
     from datetime import UTC, datetime, timedelta
 
     def make(datastream, values, *, start=datetime(2026, 3, 1, tzinfo=UTC),

@@ -8,9 +8,9 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import ingest
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 
 from .conftest import AASEE, bearer
 

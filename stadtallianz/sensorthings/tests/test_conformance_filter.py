@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import ingest
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 
 from .conftest import bearer
 from .mqtt_support import Subscriber, wait_until

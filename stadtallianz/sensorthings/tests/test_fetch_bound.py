@@ -7,8 +7,8 @@ PostgreSQL the query cut short leaves the read's transaction usable."""
 import pytest
 from django.db import connection, transaction
 
-from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 from stadtallianz.sensorthings.query import expand
 
 pytestmark = pytest.mark.django_db

@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from stadtallianz.core.jsonlimits import MAX_DEPTH, MAX_INTEGER, MAX_MEMBERS, MAX_STRING_LENGTH
-from stadtallianz.livinglabs.models import LabToken, PrivacyLevel
+from stadtallianz.livinglabs.models import LabToken
 from stadtallianz.sensorthings import deadletters
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 from stadtallianz.sensorthings.mqtt.payload import MAX_PAYLOAD
 
 from .conftest import bearer

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from stadtallianz.core.testing import query_count
-from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import ingest
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 
 pytestmark = pytest.mark.django_db
 

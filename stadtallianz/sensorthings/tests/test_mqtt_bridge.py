@@ -15,8 +15,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 from stadtallianz.sensorthings.mqtt.payload import BadMessage, dedupe_key, parse
 
 from .mqtt_support import Subscriber, publisher, running_bridge, unique_prefix, wait_until

@@ -11,8 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from stadtallianz.livinglabs.models import LabToken, PrivacyLevel
+from stadtallianz.livinglabs.models import LabToken
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 from stadtallianz.sensorthings.mqtt import brokerconfig
 
 from .mqtt_support import (

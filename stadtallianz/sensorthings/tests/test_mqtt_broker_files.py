@@ -19,8 +19,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from stadtallianz.livinglabs.models import LabToken, PrivacyLevel
+from stadtallianz.livinglabs.models import LabToken
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 from stadtallianz.sensorthings.mqtt import brokerconfig
 
 from .mqtt_support import Broker, free_port, port_open, running_bridge, wait_until

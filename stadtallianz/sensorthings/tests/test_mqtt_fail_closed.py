@@ -11,8 +11,9 @@ import paho.mqtt.client as mqtt
 import pytest
 from django.utils import timezone
 
-from stadtallianz.livinglabs.models import LabToken, PrivacyLevel
+from stadtallianz.livinglabs.models import LabToken
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 
 from .mqtt_support import Subscriber, login, running_bridge, wait_until
 from .test_mqtt_broker import BRIDGE_PASSWORD, BRIDGE_USER, credentials

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import ingest
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 
 from .mqtt_support import Subscriber, publisher, running_bridge, unique_prefix, wait_until
 

@@ -10,8 +10,9 @@ import json
 import pytest
 from django.utils import timezone
 
-from stadtallianz.livinglabs.models import LabToken, PrivacyLevel
+from stadtallianz.livinglabs.models import LabToken
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 
 from .mqtt_support import Subscriber, running_bridge, wait_until
 from .test_mqtt_broker import BRIDGE_PASSWORD, BRIDGE_USER, credentials, device

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 
-from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 
 from .mqtt_support import (
     Broker,

@@ -125,7 +125,7 @@ def test_over_the_broker_an_implausible_time_is_refused_and_its_neighbours_store
         lab, make_datastream):
     """Through the real broker into the real bridge: the messages at the edges of the calendar
     are acknowledged and not stored; the plausible one of the same batch is."""
-    from stadtallianz.livinglabs.models import PrivacyLevel
+    from stadtallianz.sensorthings.models import PrivacyLevel
 
     from .mqtt_support import publisher, running_bridge, unique_prefix, wait_until
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import ingest
 from stadtallianz.sensorthings import models as sta
 from stadtallianz.sensorthings.errors import StaError
+from stadtallianz.sensorthings.models import PrivacyLevel
 
 pytestmark = pytest.mark.django_db
 

@@ -19,6 +19,12 @@ def get(client, path, params=None, status=200):
     return response.json()
 
 
+def error(client, path, **params):
+    response = client.get(f"{ROOT}/{path}", params)
+    assert response.status_code == 400, response.content
+    return response.json()["message"]
+
+
 @pytest.fixture
 def streams(lab, make_datastream, observe):
     first = make_datastream(lab, name="A-Temperatur")
@@ -129,3 +135,16 @@ def test_count_only_as_qgis_asks_for_it(client, streams):
     assert expanded["value"][0]["Observations"] == []
     assert expanded["value"][0]["Observations@iot.count"] == 12
     assert "Observations@iot.nextLink" not in expanded["value"][0]
+
+
+# Bad options answer 400 naming the problem, never 500.
+@pytest.mark.parametrize("option", ["$top", "$skip"])
+@pytest.mark.parametrize("text", ["²", "¹", "٣", "1²"])
+def test_top_and_skip_accept_only_ascii_digits(client, option, text):
+    assert option in error(client, "Things", **{option: text})
+
+
+def test_result_format_inside_expand_says_where_it_belongs(client):
+    message = error(client, "Datastreams", **{"$expand": "Observations($resultFormat=dataArray)"})
+    assert "only available on collections of Observations" in message
+    assert "not 'dataArray'" not in message

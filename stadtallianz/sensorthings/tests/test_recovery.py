@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from stadtallianz.livinglabs.models import PrivacyLevel
+from stadtallianz.sensorthings.models import PrivacyLevel
 
 from .mqtt_support import (
     POSTGRES_BIN,

@@ -7,9 +7,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import ingest
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 
 from .conftest import basic, bearer
 

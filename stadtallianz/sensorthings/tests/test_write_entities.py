@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from stadtallianz.livinglabs.models import LabToken, PrivacyLevel
+from stadtallianz.livinglabs.models import LabToken
 from stadtallianz.sensorthings import models as sta
+from stadtallianz.sensorthings.models import PrivacyLevel
 
 from .conftest import AASEE, basic, bearer
 

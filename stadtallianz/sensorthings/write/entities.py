@@ -6,12 +6,10 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from stadtallianz.livinglabs.models import LivingLab, PrivacyLevel
-
-from .. import areas, ingest, privacy
+from .. import areas, ingest, labs, privacy
 from ..entities import ENTITY_TYPES, EntityType
 from ..errors import StaError, bad_request, not_found
-from ..models import HistoricalLocation, Observation
+from ..models import HistoricalLocation, Observation, PrivacyLevel
 from ..mqtt.notify import announce
 from ..paths import LARGEST_ID
 from .values import convert
@@ -95,13 +93,14 @@ class Writer:
         self.changed: dict[str, list[int]] = defaultdict(list)
         # The properties each update set: their MQTT property topics are announced.
         self.changed_properties: dict[str, dict[int, set[str]]] = defaultdict(dict)
-        self._lab = None
+        self._default_privacy_level = None
 
     @property
-    def lab(self) -> LivingLab:
-        if self._lab is None:
-            self._lab = LivingLab.objects.get(pk=self.lab_id)
-        return self._lab
+    def default_privacy_level(self) -> str:
+        """The level the lab's operator chose for the datastreams its devices create."""
+        if self._default_privacy_level is None:
+            self._default_privacy_level = labs.directory().default_privacy_level(self.lab_id)
+        return self._default_privacy_level
 
     def announce_all(self) -> None:
         for name, ids in self.created.items():
@@ -205,7 +204,7 @@ class Writer:
             # The thing is the token's (links are checked), so the datastream is its lab's,
             # with the level the lab's operator chose for new datastreams.
             obj = entity.model.objects.create(
-                lab_id=single["Thing"].lab_id, privacy_level=self.lab.default_privacy_level,
+                lab_id=single["Thing"].lab_id, privacy_level=self.default_privacy_level,
                 **fields, **accessors)
         elif entity.name == "HistoricalLocation":
             obj = entity.model.objects.create(**fields, **accessors)

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from stadtallianz.core import heartbeat, recovery
-from stadtallianz.livinglabs.models import LabToken
+from stadtallianz.sensorthings import labs
 from stadtallianz.sensorthings.models import Datastream
 from stadtallianz.sensorthings.mqtt import brokerconfig, topics
 
@@ -132,8 +132,9 @@ class Command(BaseCommand):
         if self.bridge_user and not self.bridge_password:
             raise CommandError(f"The bridge user {self.bridge_user} needs a password: set "
                                f"{options['bridge_password_env']} or put it in MQTT_URL.")
-        if self.bridge_user and self.bridge_user.startswith(LabToken.PREFIX):
-            raise CommandError(f"The bridge user must not start with {LabToken.PREFIX!r}.")
+        prefix = brokerconfig.DEVICE_USER_PREFIX
+        if self.bridge_user and self.bridge_user.startswith(prefix):
+            raise CommandError(f"The bridge user must not start with {prefix!r}.")
         self.prefix = (options["prefix"] if options["prefix"] is not None
                        else settings.MQTT_INGEST_PREFIX)
         self.plugin = bool(settings.MQTT_PUBLISHER_PLUGIN)
@@ -175,7 +176,7 @@ class Command(BaseCommand):
 
     def write_once(self, quiet: bool = False) -> None:
         options = self.options
-        tokens = list(LabToken.objects.active().order_by("username"))
+        tokens = list(labs.directory().active_tokens())
         streams_by_lab: dict[int, list[int]] = {}
         for lab_id, pk in (Datastream.objects.filter(lab__in={t.lab_id for t in tokens})
                            .order_by("pk").values_list("lab_id", "pk")):

@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import ingest
 from stadtallianz.sensorthings import models as sta
 from stadtallianz.sensorthings.errors import StaError
+from stadtallianz.sensorthings.models import PrivacyLevel
 from stadtallianz.sensorthings.tests.conftest import bearer
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from stadtallianz.livinglabs.models import PrivacyLevel
 from stadtallianz.sensorthings import ingest
 from stadtallianz.sensorthings import models as sta
 from stadtallianz.sensorthings.errors import StaError
+from stadtallianz.sensorthings.models import PrivacyLevel
 from stadtallianz.sensorthings.mqtt import payload
 from stadtallianz.sensorthings.tests.conftest import bearer
 from stadtallianz.sensorthings.tests.test_write_entities import thing_body

@@ -1,4 +1,4 @@
-"""Limits of the read side found in review: a statement timeout on PostgreSQL (503 asking to
+"""Limits of the read side: a statement timeout on PostgreSQL (503 asking to
 narrow the query), function arguments checked before they reach SQL, and database error texts
 (which may quote SQL) never sent to the client."""
 

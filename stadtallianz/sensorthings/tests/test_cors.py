@@ -1,28 +1,11 @@
-"""Bad query options found in review answer 400 naming the problem, never 500."""
+"""Browsers on other sites may read the SensorThings API (CORS, django-cors-headers): answers
+and preflights carry the headers, never credentials, and a write still needs the lab token."""
 
 import pytest
 
 pytestmark = pytest.mark.django_db
 
 ROOT = "/sta/v1.1"
-
-
-def error(client, path, **params):
-    response = client.get(f"{ROOT}/{path}", params)
-    assert response.status_code == 400, response.content
-    return response.json()["message"]
-
-
-@pytest.mark.parametrize("option", ["$top", "$skip"])
-@pytest.mark.parametrize("text", ["²", "¹", "٣", "1²"])
-def test_top_and_skip_accept_only_ascii_digits(client, option, text):
-    assert option in error(client, "Things", **{option: text})
-
-
-def test_result_format_inside_expand_says_where_it_belongs(client):
-    message = error(client, "Datastreams", **{"$expand": "Observations($resultFormat=dataArray)"})
-    assert "only available on collections of Observations" in message
-    assert "not 'dataArray'" not in message
 
 
 @pytest.mark.parametrize("url", [ROOT, f"{ROOT}/Things", f"{ROOT}/Things(999)"])
@@ -37,7 +20,7 @@ def test_a_preflight_is_answered_with_methods_and_headers(client, url):
     response = client.options(url, HTTP_ORIGIN="https://geoportal.example.org",
                               HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
                               HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization,content-type")
-    assert response.status_code == 204
+    assert response.status_code == 200  # django-cors-headers answers a preflight with 200
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "POST" in response["Access-Control-Allow-Methods"]
     assert "GET" in response["Access-Control-Allow-Methods"]

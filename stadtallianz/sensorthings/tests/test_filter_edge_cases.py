@@ -1,4 +1,4 @@
-"""$filter and $orderby cases found in review: JSON members with any key text, JSON values
+"""$filter and $orderby edge cases: JSON members with any key text, JSON values
 compared with times, whole JSON values where a number is needed, boolean literals inside logic,
 fractional ids, long operator chains and ordering by JSON members. Each answers the right rows
 or a 400 that names the problem, never a 500."""
