@@ -4,7 +4,8 @@ else saved in between), versions and their diff, co-authors, state changes and e
 
 Visibility is the pages' rule: a hidden idea is a 404 except for its authors and the
 coordination office, and listed for the coordination office only. Writes go through
-`services.py` (refusal 403, bad input 422 naming the field, a state conflict 409).
+`services.py`, whose refusals the API's global handlers answer (core/api_errors.py: refusal
+403, bad input 422 naming the field, a state conflict 409).
 """
 
 from datetime import datetime
@@ -19,6 +20,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from stadtallianz.core.api import (
+    CHANGE_ERRORS,
     CSV_CONTENT,
     JSON_ROWS_CONTENT,
     ErrorOut,
@@ -34,7 +36,6 @@ from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.api_refs import referenced_all, referenced_one
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
-from stadtallianz.workinggroups.api import CHANGE_ERRORS, service_errors
 from stadtallianz.workinggroups.models import WorkingGroup
 
 from . import exports, permissions, services
@@ -307,8 +308,7 @@ def idea_create(request, payload: IdeaIn):
     """Any registered person with a confirmed e-mail address; the caller is the author and
     follows the idea."""
     data = _data(payload, partial=False)
-    with service_errors():
-        idea = services.idea_create(by=request.auth, data=data)
+    idea = services.idea_create(by=request.auth, data=data)
     return Status(201, _idea(request, idea.pk))
 
 
@@ -327,9 +327,8 @@ def idea_update(request, idea_id: int, payload: IdeaPatchIn):
     idea = _idea(request, idea_id)
     data = _data(payload, partial=True)
     try:
-        with service_errors():
-            services.idea_update(idea=idea, by=request.auth, data=data,
-                                 base_version=payload.version)
+        services.idea_update(idea=idea, by=request.auth, data=data,
+                             base_version=payload.version)
     except services.EditConflict as conflict:
         return JsonResponse({"detail": str(conflict), "current_version": conflict.idea.version,
                              "fields": conflict.fields}, status=409)
@@ -371,7 +370,7 @@ class DiffOut(Schema):
             response={200: DiffOut, **READ_ERRORS, 422: ValidationErrorOut},
             summary="Difference between two versions")
 def idea_version_diff(request, idea_id: int, from_version: int = Query(..., alias="from", ge=1),
-                 to_version: int = Query(..., alias="to", ge=1)):
+                      to_version: int = Query(..., alias="to", ge=1)):
     idea = _idea(request, idea_id)
     versions = {v.number: v for v in idea.versions.filter(number__in=[from_version, to_version])}
     if from_version not in versions or to_version not in versions:
@@ -399,8 +398,7 @@ def idea_coauthor_invite(request, idea_id: int, payload: CoAuthorIn):
     same whether or not the address has an account (no name until the invitation is
     accepted); at most 10 open invitations per idea and 20 invitations per person a day."""
     idea = _idea(request, idea_id)
-    with service_errors():
-        coauthor = services.coauthor_invite(idea=idea, by=request.auth, email=payload.email)
+    coauthor = services.coauthor_invite(idea=idea, by=request.auth, email=payload.email)
     return Status(201, {"id": coauthor.pk, "name": None, "email": coauthor.email,
                         "state": coauthor.state})
 
@@ -425,9 +423,8 @@ class AnswerIn(InputSchema):
 def idea_coauthor_answer(request, idea_id: int, coauthor_id: int, payload: AnswerIn):
     """The invited person only. Accepting answers the co-authorship; declining 204."""
     coauthor = _coauthor(request, idea_id, coauthor_id)
-    with service_errors():
-        result = services.coauthor_respond(coauthor=coauthor, by=request.auth,
-                                           accept=payload.accept)
+    result = services.coauthor_respond(coauthor=coauthor, by=request.auth,
+                                       accept=payload.accept)
     if result is None:
         return Status(204, None)
     return {"id": result.pk, "name": coauthor.user.full_name, "state": result.state}
@@ -438,8 +435,7 @@ def idea_coauthor_answer(request, idea_id: int, coauthor_id: int, payload: Answe
 def idea_coauthor_remove(request, idea_id: int, coauthor_id: int):
     """The author and the coordination office; a co-author may remove themselves."""
     coauthor = _coauthor(request, idea_id, coauthor_id)
-    with service_errors():
-        services.coauthor_remove(coauthor=coauthor, by=request.auth)
+    services.coauthor_remove(coauthor=coauthor, by=request.auth)
     return Status(204, None)
 
 
@@ -463,9 +459,8 @@ def idea_state_change(request, idea_id: int, payload: StateIn):
         if not permissions.can_see(request.auth, target):
             raise DjangoValidationError({"merged_into": "No idea has this number."},
                                         code="unknown")
-    with service_errors():
-        services.change_state(idea=idea, by=request.auth, state=str(payload.state),
-                              reason=payload.reason, merged_into=target)
+    services.change_state(idea=idea, by=request.auth, state=str(payload.state),
+                          reason=payload.reason, merged_into=target)
     return _idea(request, idea.pk)
 
 

@@ -14,7 +14,7 @@ notifications nor an e-mail still to be sent carries its title.
 """
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log
+from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.signals import content_changed
 from stadtallianz.notifications.models import Notification
 
@@ -56,7 +57,7 @@ def report(*, idea: Idea, by, reason: str, comment: Comment | None = None) -> Re
     Idea.objects.select_for_update().filter(pk=idea.pk).first()
     if Report.objects.filter(idea=idea, comment=comment, reporter=by,
                              state=Report.State.OPEN).exists():
-        raise ValidationError(_("You have reported this already; the coordination office will "
+        raise Conflict(_("You have reported this already; the coordination office will "
                                 "look at it."), code="duplicate")
     created = Report.objects.create(idea=idea, comment=comment, reporter=by, reason=reason)
     audit_log(actor=by, action="idea.report.created", target=created,
@@ -125,7 +126,7 @@ def hide_idea(*, idea: Idea, by, reason: str) -> Idea:
     now = timezone.now()
     if not Idea.objects.filter(pk=idea.pk, hidden_at=None).update(
             hidden_at=now, hidden_by=by, hidden_reason=reason):
-        raise ValidationError(_("The idea is hidden already."), code="state")
+        raise Conflict(_("The idea is hidden already."), code="state")
     _close_reports(Report.objects.filter(idea=idea, comment=None), by, now)
     idea.refresh_from_db()
     _withdraw_notifications(idea)
@@ -142,7 +143,7 @@ def unhide_idea(*, idea: Idea, by) -> Idea:
     before = {"reason": idea.hidden_reason}
     if not Idea.objects.filter(pk=idea.pk, hidden_at__isnull=False).update(
             hidden_at=None, hidden_by=None, hidden_reason=""):
-        raise ValidationError(_("The idea is not hidden."), code="state")
+        raise Conflict(_("The idea is not hidden."), code="state")
     idea.refresh_from_db()
     content_changed.send(sender=Idea, pks=[idea.pk])
     audit_log(actor=by, action="idea.unhidden", target=idea, before=before)
@@ -163,7 +164,7 @@ def hide_comment(*, comment: Comment, by, reason: str) -> Comment:
     now = timezone.now()
     if not Comment.objects.filter(pk=comment.pk, hidden_at=None).update(
             hidden_at=now, hidden_by=by, hidden_reason=reason):
-        raise ValidationError(_("The comment is hidden already."), code="state")
+        raise Conflict(_("The comment is hidden already."), code="state")
     Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") - 1)
     _close_reports(Report.objects.filter(comment=comment), by, now)
     comment.refresh_from_db()
@@ -179,7 +180,7 @@ def unhide_comment(*, comment: Comment, by) -> Comment:
     before = {"reason": comment.hidden_reason}
     if not Comment.objects.filter(pk=comment.pk, hidden_at__isnull=False).update(
             hidden_at=None, hidden_by=None, hidden_reason=""):
-        raise ValidationError(_("The comment is not hidden."), code="state")
+        raise Conflict(_("The comment is not hidden."), code="state")
     Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") + 1)
     comment.refresh_from_db()
     audit_log(actor=by, action="idea.comment.unhidden", target=comment, before=before)

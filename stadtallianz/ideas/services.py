@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
+from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.notifications.services import notify
 
@@ -271,7 +272,7 @@ def coauthor_respond(*, coauthor: CoAuthor, by, accept: bool) -> CoAuthor | None
     if coauthor.user_id != by.pk:
         _deny(_("Only the invited person answers an invitation."))
     if coauthor.state != CoAuthor.State.INVITED:
-        raise ValidationError(_("You have already accepted this invitation."), code="answered")
+        raise Conflict(_("You have already accepted this invitation."), code="answered")
     idea = coauthor.idea
     if accept:
         coauthor.state, coauthor.accepted_at = CoAuthor.State.ACCEPTED, timezone.now()
@@ -332,7 +333,7 @@ def change_state(*, idea: Idea, by, state: str, reason: str = "",
     if state not in S.values:
         raise _invalid("state", _("Unknown state."), "invalid")
     if state not in allowed_transitions(idea):
-        raise ValidationError(
+        raise Conflict(
             _("An idea that is “%(current)s” cannot become “%(new)s”.")
             % {"current": idea.get_state_display(), "new": S(state).label},
             code="illegal_transition")

@@ -4,8 +4,9 @@ moderation (queue, hide, unhide, close). Mounted into the ideas router (`/api/v1
 Visibility is the pages' rule: a hidden idea is a 404 for everyone but its authors and the
 coordination office, on every path below it too; a hidden comment keeps its place without its
 text (moderators get the text). Names are given to logged-in callers only. Changes go through
-services.py and ideas/moderation.py: a refusal is 403, bad input 422 naming the field, a change
-the current state forbids (supporting a declined idea, hiding twice, reporting twice) 409.
+services.py and ideas/moderation.py, whose refusals the API's global handlers answer
+(core/api_errors.py): a refusal is 403, bad input 422 naming the field, a change the current
+state forbids (supporting a declined idea, hiding twice, reporting twice: core's Conflict) 409.
 """
 
 from datetime import datetime
@@ -17,11 +18,10 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from stadtallianz.core.api import ErrorOut, InputSchema, Pagination
+from stadtallianz.core.api import CHANGE_ERRORS, ErrorOut, InputSchema, Pagination
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.api_refs import referenced_one
 from stadtallianz.core.markdown import render_markdown
-from stadtallianz.workinggroups.api import CHANGE_ERRORS, service_errors
 
 from .. import moderation, permissions
 from ..models import Comment, Follow, Idea, Report, Support
@@ -218,9 +218,8 @@ def comment_create(request, idea_id: int, payload: CommentIn):
     if payload.parent is not None:
         parent = referenced_one(Comment.objects.filter(idea=idea), payload.parent, "parent",
                                 lookup="pk", message=gettext("Reply to a comment of this idea."))
-    with service_errors():
-        comment = services.comment_create(idea=idea, body=payload.body, parent=parent,
-                                               by=request.auth)
+    comment = services.comment_create(idea=idea, body=payload.body, parent=parent,
+                                      by=request.auth)
     return Status(201, _comment_out(comment, request.auth, False))
 
 
@@ -231,9 +230,8 @@ def comment_update(request, comment_id: int, payload: BodyIn):
     comment = _visible_comment(request.auth, comment_id)
     if comment.is_hidden and not permissions.can_hide_comment(request.auth, comment):
         raise Http404
-    with service_errors():
-        comment = services.comment_edit(comment=comment, body=payload.body,
-                                             by=request.auth)
+    comment = services.comment_edit(comment=comment, body=payload.body,
+                                    by=request.auth)
     return _comment_out(_fresh(comment.pk), request.auth, False)
 
 
@@ -252,8 +250,7 @@ def participation_state(request, idea_id: int):
 
 def _change(request, idea_id: int, change) -> dict:
     idea = _visible_idea(request.auth, idea_id)
-    with service_errors():
-        change(idea=idea, by=request.auth)
+    change(idea=idea, by=request.auth)
     return _participation_out(idea.pk, request.auth)
 
 
@@ -294,8 +291,7 @@ def follow_remove(request, idea_id: int):
 def idea_report(request, idea_id: int, payload: ReasonIn):
     """Once per person while the report is open (409 otherwise)."""
     idea = _visible_idea(request.auth, idea_id)
-    with service_errors():
-        report = moderation.report(idea=idea, reason=payload.reason, by=request.auth)
+    report = moderation.report(idea=idea, reason=payload.reason, by=request.auth)
     return Status(201, _report_out(report))
 
 
@@ -306,9 +302,8 @@ def comment_report(request, comment_id: int, payload: ReasonIn):
     comment = _visible_comment(request.auth, comment_id)
     if comment.is_hidden:
         raise Http404
-    with service_errors():
-        report = moderation.report(idea=comment.idea, comment=comment, reason=payload.reason,
-                                   by=request.auth)
+    report = moderation.report(idea=comment.idea, comment=comment, reason=payload.reason,
+                               by=request.auth)
     return Status(201, _report_out(report))
 
 
@@ -332,8 +327,7 @@ def moderation_queue(request):
 def report_close(request, report_id: int):
     """Without hiding anything. Coordination office only."""
     report = get_object_or_404(Report, pk=report_id)
-    with service_errors():
-        report = moderation.report_close(report=report, by=request.auth)
+    report = moderation.report_close(report=report, by=request.auth)
     return _report_out(report)
 
 
@@ -346,8 +340,7 @@ def _hidden_idea_out(idea: Idea) -> dict:
 def idea_hide(request, idea_id: int, payload: HideIn):
     """Coordination office only; closes the idea's open reports. 409 when hidden already."""
     idea = _visible_idea(request.auth, idea_id)
-    with service_errors():
-        idea = moderation.hide_idea(idea=idea, reason=payload.reason, by=request.auth)
+    idea = moderation.hide_idea(idea=idea, reason=payload.reason, by=request.auth)
     return _hidden_idea_out(idea)
 
 
@@ -355,15 +348,13 @@ def idea_hide(request, idea_id: int, payload: HideIn):
              response={200: HiddenIdeaOut, **CHANGE_ERRORS}, summary="Show a hidden idea again")
 def idea_unhide(request, idea_id: int):
     idea = _visible_idea(request.auth, idea_id)
-    with service_errors():
-        idea = moderation.unhide_idea(idea=idea, by=request.auth)
+    idea = moderation.unhide_idea(idea=idea, by=request.auth)
     return _hidden_idea_out(idea)
 
 
 def _moderated_comment(request, comment_id: int, change, **kwargs) -> dict:
     comment = _visible_comment(request.auth, comment_id)
-    with service_errors():
-        change(comment=comment, by=request.auth, **kwargs)
+    change(comment=comment, by=request.auth, **kwargs)
     return _comment_out(_fresh(comment_id), request.auth, True)
 
 

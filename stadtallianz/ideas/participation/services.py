@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
+from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.notifications.services import notify
 
@@ -157,7 +158,7 @@ def support(*, idea: Idea, by) -> bool:
     state = (Idea.objects.select_for_update().filter(pk=idea.pk)
              .values_list("state", flat=True).first())
     if state not in SUPPORTABLE_STATES:
-        raise ValidationError(
+        raise Conflict(
             _("Ideas are supported while they are submitted or in discussion; this one is in "
               "the state “%(state)s”.") % {"state": Idea.State(state).label}, code="state")
     try:

@@ -105,7 +105,7 @@ def comment_edit(request, pk, comment_pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_edit(comment=comment, body=form.cleaned_data["body"],
-                                       by=request.user)
+                                  by=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
