@@ -5,7 +5,6 @@ public directory reads) in step with the signatures, writes an audit entry with 
 and after, and sends its e-mails once the transaction has committed.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -13,8 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stadtallianz.core.audit import audit_log
-from stadtallianz.core.models import AuditEntry
+from stadtallianz.core.audit import audit_log, audit_log_many
 from stadtallianz.partners.models import Organisation
 
 from . import notifications
@@ -281,16 +279,10 @@ def version_publish(*, version: Version, by) -> list[int]:
 
 def _audit_status_changes(*, by, organisation_ids: list[int], version: Version) -> None:
     """One entry per organisation, written in bulk: a publication can touch thousands."""
-    content_type = ContentType.objects.get_for_model(Organisation)
     names = dict(Organisation.objects.filter(status=Status.RESIGN_REQUIRED)
                  .values_list("pk", "name"))
-    entries = [
-        AuditEntry(actor=by, actor_repr=by.email[:254], action="partner.status.resign_required",
-                   content_type=content_type, object_id=str(pk),
-                   object_repr=names.get(pk, "")[:254],
-                   before={"organisation_status": Status.PARTNER.value},
-                   after={"organisation_status": Status.RESIGN_REQUIRED.value,
-                          "version": version.number})
-        for pk in organisation_ids
-    ]
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    audit_log_many(
+        actor=by, action="partner.status.resign_required",
+        targets=[Organisation(pk=pk, name=names.get(pk, "")) for pk in organisation_ids],
+        before={"organisation_status": Status.PARTNER.value},
+        after={"organisation_status": Status.RESIGN_REQUIRED.value, "version": version.number})
