@@ -2,9 +2,11 @@
 partner organisations, changed by the operator's admins and the coordination office, who also
 manage the lab's device tokens (the key is returned once, on creation).
 
-Refusals are 403, bad input 422 naming the field. The sensor data itself is served by the
-SensorThings API at /sta/v1.1; the lab's answer lists the datastreams the caller may know of
-(restricted ones only for the lab's insiders) with their SensorThings address.
+Writes go through services.py, whose refusals the API's global handlers answer
+(core/api_errors.py): refusals are 403, bad input 422 naming the field. The sensor data itself
+is served by the SensorThings API at /sta/v1.1; the lab's answer lists the datastreams the
+caller may know of (restricted ones only for the lab's insiders) with their SensorThings
+address.
 """
 
 from datetime import date, datetime
@@ -20,6 +22,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from stadtallianz.core.api import (
+    CHANGE_ERRORS,
+    WRITE_ERRORS,
     ErrorOut,
     InputSchema,
     OrganisationRef,
@@ -32,7 +36,6 @@ from stadtallianz.core.markdown import render_markdown
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.models import Project
 from stadtallianz.sensorthings.models import PrivacyLevel
-from stadtallianz.workinggroups.api import CHANGE_ERRORS, WRITE_ERRORS, service_errors
 
 from . import permissions, readings, services
 from .models import LabToken, LivingLab
@@ -245,9 +248,8 @@ def living_lab_create(request, payload: LabIn):
                               required=True)
     data = _plain(payload.dict(exclude={"operator", "partners", "projects"}))
     relations = _relations(payload)
-    with service_errors():
-        lab = services.create_lab(actor=request.auth, operator=operator, data=data,
-                                  relations=relations)
+    lab = services.create_lab(actor=request.auth, operator=operator, data=data,
+                              relations=relations)
     return Status(201, lab)
 
 
@@ -267,9 +269,8 @@ def living_lab_update(request, slug: str, payload: LabPatchIn):
     for name, value in data.items():
         if value is None and name != "ends_on":
             raise DjangoValidationError({name: "This field cannot be null."}, code="null")
-    with service_errors():
-        lab = services.update_lab(lab=lab, actor=request.auth, data=_plain(data),
-                                  relations=_relations(payload))
+    lab = services.update_lab(lab=lab, actor=request.auth, data=_plain(data),
+                              relations=_relations(payload))
     return lab
 
 
@@ -290,8 +291,7 @@ class LabTokenIn(InputSchema):
 def living_lab_token_create(request, slug: str, payload: LabTokenIn):
     """The answer holds the key; it is not stored and cannot be shown again."""
     lab = _managed(request, slug)
-    with service_errors():
-        token, key = services.issue_token(lab=lab, actor=request.auth, name=payload.name)
+    token, key = services.issue_token(lab=lab, actor=request.auth, name=payload.name)
     token.key = key
     token.secret = key[len(token.username) + 1:]
     return Status(201, token)
@@ -304,5 +304,4 @@ def living_lab_token_revoke(request, slug: str, token_id: int):
     file. Revoking a revoked token changes nothing."""
     lab = _managed(request, slug)
     token = get_object_or_404(LabToken.objects.select_related("lab"), lab=lab, pk=token_id)
-    with service_errors():
-        return services.revoke_token(token=token, actor=request.auth)
+    return services.revoke_token(token=token, actor=request.auth)
