@@ -1,7 +1,9 @@
 """The list's filters and sorting, the same for the page, the map, the exports and the API."""
 
+import django_filters
 from django.db.models import Prefetch
 
+from stadtallianz.core.filters import TagFilter, TagFilterSet, filtered
 from stadtallianz.core.models import FocusArea
 
 from . import permissions
@@ -17,24 +19,20 @@ SORTS = {
 DEFAULT_SORT = "newest"
 
 
-def filter_ideas(ideas, *, state="", focus_area="", principle=None, sdg=None, group="",
-                 **_ignored):
-    """Empty filters are off. Subqueries rather than joins over the tags, so an idea is listed
-    once without DISTINCT."""
-    if state:
-        ideas = ideas.filter(state=state)
-    if focus_area:
-        ideas = ideas.filter(pk__in=Idea.focus_areas.through.objects.filter(
-            focusarea__slug=focus_area).values("idea_id"))
-    if principle:
-        ideas = ideas.filter(pk__in=Idea.principles.through.objects.filter(
-            principle__number=principle).values("idea_id"))
-    if sdg:
-        ideas = ideas.filter(pk__in=Idea.sdgs.through.objects.filter(
-            sustainabledevelopmentgoal__number=sdg).values("idea_id"))
-    if group:
-        ideas = ideas.filter(working_group__slug=group)
-    return ideas
+class IdeaFilterSet(TagFilterSet):
+    # Ideas name a principle by its number (1–8) in the query.
+    principle = TagFilter(relation="principles", by="number")
+    state = django_filters.CharFilter()
+    group = django_filters.CharFilter(field_name="working_group__slug")
+
+    class Meta:
+        model = Idea
+        fields = []
+
+
+def filter_ideas(ideas, **values):
+    """The list's filters (IdeaFilterSet; core/filters.py); empty ones are off."""
+    return filtered(IdeaFilterSet, ideas, values)
 
 
 def sort_ideas(ideas, sort: str = ""):

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stadtallianz.core.filters import filtered
 from stadtallianz.core.forms import add_service_errors
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.core.text import attachment_header
@@ -19,6 +20,7 @@ from stadtallianz.events.models import Event
 from stadtallianz.workinggroups.models import WorkingGroup
 
 from . import permissions, services
+from .filters import ArticleFilterSet
 from .forms import ArticleFilterForm, ArticleForm, DocumentForm, VersionForm
 from .models import Article, Document
 
@@ -33,25 +35,10 @@ def _article(request, slug) -> Article:
     return get_object_or_404(_articles(request.user), slug=slug)
 
 
-def filter_articles(articles, *, kind="", focus_area="", principle="", sdg="", group=""):
-    """The list's filters, the same for the page and the API; empty ones are off. Subqueries
-    rather than joins over the tags, so an article is listed once without DISTINCT."""
-    if kind:
-        articles = articles.filter(kind=kind)
-    if focus_area:
-        articles = articles.filter(pk__in=Article.focus_areas.through.objects.filter(
-            focusarea__slug=focus_area).values("article_id"))
-    if principle:
-        articles = articles.filter(pk__in=Article.principles.through.objects.filter(
-            principle__slug=principle).values("article_id"))
-    if sdg:
-        articles = articles.filter(pk__in=Article.sdgs.through.objects.filter(
-            sustainabledevelopmentgoal__number=sdg).values("article_id"))
-    if group == "alliance":
-        articles = articles.filter(group__isnull=True)
-    elif group:
-        articles = articles.filter(group__slug=group)
-    return articles
+def filter_articles(articles, **values):
+    """The list's filters (ArticleFilterSet), the same for the page and the API; empty ones
+    are off."""
+    return filtered(ArticleFilterSet, articles, values)
 
 
 def article_list(request):

@@ -4,9 +4,11 @@ are: tags and leads come in one prefetch each, filters are subqueries (no DISTIN
 
 from django.db.models import Prefetch
 
+from stadtallianz.core.filters import filtered
 from stadtallianz.core.geo import centre
 
-from .models import ConsortiumMember, Project, ProjectPlace, ProjectSDG
+from .filters import ProjectFilterSet
+from .models import ConsortiumMember, Project, ProjectPlace
 
 # The map of all projects stays light: at most this many places (the first ones by project;
 # filters narrow the map), and an area with more positions than this is drawn there as a
@@ -30,27 +32,9 @@ def listed():
             .prefetch_related("focus_areas", leads_prefetch()))
 
 
-def filter_projects(projects, *, phase="", focus_area="", principle="", sdg="", group="",
-                    organisation="", **_ignored):
-    """The list's filters; empty ones are off."""
-    if phase:
-        projects = projects.filter(phase=phase)
-    if focus_area:
-        projects = projects.filter(pk__in=Project.focus_areas.through.objects.filter(
-            focusarea__slug=focus_area).values("project_id"))
-    if principle:
-        projects = projects.filter(pk__in=Project.principles.through.objects.filter(
-            principle__slug=principle).values("project_id"))
-    if sdg:
-        projects = projects.filter(pk__in=ProjectSDG.objects.filter(
-            goal__number=sdg).values("project_id"))
-    if group:
-        projects = projects.filter(working_group__slug=group)
-    if organisation:
-        projects = projects.filter(pk__in=ConsortiumMember.objects.of_public_organisations()
-            .filter(organisation__slug=organisation, state=ConsortiumMember.State.ACCEPTED)
-            .values("project_id"))
-    return projects
+def filter_projects(projects, **values):
+    """The list's filters (ProjectFilterSet); empty ones are off."""
+    return filtered(ProjectFilterSet, projects, values)
 
 
 def feature(place: ProjectPlace, project: Project) -> dict:
