@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from stadtallianz.backoffice.exports import safe_cell
+from stadtallianz.core.exports import safe_cell
 from stadtallianz.core.text import attachment_header, single_line, without_controls
 from stadtallianz.events import ics
 from stadtallianz.events.models import Event
