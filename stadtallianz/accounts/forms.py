@@ -4,13 +4,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from stadtallianz.core.mail import send_or_keep
-from stadtallianz.core.text import single_line
+from stadtallianz.core.mail import send_mail_to
 
 from .models import ApiToken, User
 
@@ -109,11 +106,10 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email,
                   to_email, html_email_template_name=None):
-        # Django would log a failed send and drop the mail; it is kept and sent again instead.
-        with translation.override(context["user"].preferred_language):
-            subject = render_to_string(subject_template_name, context)
-            body = render_to_string(email_template_name, context)
-        send_or_keep([EmailMessage(single_line(subject), body, from_email, [to_email])])
+        # Django would log a failed send and drop the mail; through the outbox it is kept and
+        # sent again instead.
+        send_mail_to(context["user"], template="accounts/emails/password_reset", context=context,
+                     from_email=from_email)
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):

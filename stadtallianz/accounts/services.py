@@ -8,17 +8,14 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.cache import cache
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from stadtallianz.core.audit import audit_log, snapshot
-from stadtallianz.core.mail import send_or_keep
+from stadtallianz.core.mail import send_mail_to
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.ratelimit import client_address, hit, parse_rate
-from stadtallianz.core.text import single_line
 
 from .models import ApiToken, User
 from .signals import account_deletion_check
@@ -45,15 +42,10 @@ class InvalidConfirmationToken(Exception):
         super().__init__("expired" if expired else "invalid")
 
 
-def send_templated_mail(*, to: User, template: str, context: dict) -> None:
-    """Renders `accounts/emails/<template>_subject.txt` and `.txt` in the person's language."""
-    context = {"user": to, "site_name": settings.SITE_NAME, **context}
-    with translation.override(to.preferred_language):
-        subject = render_to_string(f"accounts/emails/{template}_subject.txt", context)
-        body = render_to_string(f"accounts/emails/{template}.txt", context)
-    # Sent, or kept and sent again later: a mail server that is down never fails the request.
-    send_or_keep([EmailMessage(single_line(subject), body, settings.DEFAULT_FROM_EMAIL,
-                               [to.email])])
+def send_account_mail(*, to: User, template: str, context: dict) -> None:
+    """`accounts/emails/<template>_subject.txt` and `_body.txt` in the person's language,
+    through the outbox (core.mail): a mail server that is down never fails the request."""
+    send_mail_to(to, template=f"accounts/emails/{template}", context=context)
 
 
 def absolute_url(path: str) -> str:
@@ -85,7 +77,7 @@ def user_for_confirmation_token(token: str) -> User:
 def send_confirmation_email(*, user: User) -> None:
     with translation.override(user.preferred_language):
         path = reverse("accounts:confirm_email", kwargs={"token": email_confirmation_token(user)})
-    send_templated_mail(to=user, template="confirm_email", context={
+    send_account_mail(to=user, template="confirm_email", context={
         "confirm_url": absolute_url(path),
         "valid_days": CONFIRMATION_MAX_AGE.days,
     })
@@ -117,7 +109,7 @@ def account_register(*, full_name: str, email: str, password: str,
         audit_log(actor=None, action="account.registration_attempted", target=owner)
         with translation.override(owner.preferred_language):
             login_path, reset_path = reverse("accounts:login"), reverse("accounts:password_reset")
-        send_templated_mail(to=owner, template="registration_attempt", context={
+        send_account_mail(to=owner, template="registration_attempt", context={
             "login_url": absolute_url(login_path), "reset_url": absolute_url(reset_path)})
     return None
 

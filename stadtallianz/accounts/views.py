@@ -132,8 +132,7 @@ def resend_confirmation(request):
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/emails/password_reset.txt"
-    subject_template_name = "accounts/emails/password_reset_subject.txt"
+    # The e-mail is accounts/emails/password_reset_*.txt (PasswordResetForm.send_mail).
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
@@ -141,9 +140,8 @@ class PasswordResetView(auth_views.PasswordResetView):
                                           email=form.cleaned_data["email"])
         if wait is not None:
             return _too_many(self.request, self.template_name, form, wait)
-        # Links in the e-mail use the configured address, never the request's Host header.
-        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/"),
-                                    "site_name": settings.SITE_NAME}
+        # Links in the e-mail use the configured address (SITE_URL, core.mail.render_mail),
+        # never the request's Host header.
         return super().form_valid(form)
 
 

@@ -1,18 +1,32 @@
-"""Sending the platform's own e-mails (account confirmation and password reset, invitations,
-letter of intent) so that a mail that cannot be sent never breaks the request that wrote it:
-`send_or_keep` sends at once and, when that fails, keeps the message (KeptMail) and logs the
-error; `send_kept` (run by `send_pending_notifications` every few minutes) tries again with
-back-off. Notification e-mails have their own queue (notifications/services.py) with the same
-back-off."""
+"""The platform's e-mail, written once.
+
+`render_mail` renders a pair of templates `<template>_subject.txt` / `<template>_body.txt` as
+plain text in a given language; every e-mail is rendered by it, notifications included.
+
+`send_mail_to` is the one way to send the platform's own e-mails (account confirmation and
+password reset, invitations, letter of intent): rendered in the recipient's language and sent
+through the outbox, so that a mail that cannot be sent never breaks the request that wrote it
+and is not lost: `send_or_keep` sends at once and, when that fails, keeps the message
+(KeptMail) and logs the error; `send_kept` (run by `send_pending_notifications` every few
+minutes) tries again with back-off. Notifications (notifications/services.py) keep their own
+rows as their outbox, because a person chooses there how and when they get them (at once, a
+daily digest, never) and may unsubscribe; they share the back-off below and `render_mail`.
+
+Both live in core because every app sends e-mail, accounts (below notifications) included.
+"""
 
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.utils import timezone
+from django.template import Context
+from django.template.loader import get_template
+from django.utils import timezone, translation
 
 from .models import KeptMail
+from .text import single_line
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +40,45 @@ CLAIM_TIME = timedelta(minutes=10)
 
 def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+def language_of(user) -> str:
+    """The language a person gets e-mails in: their preferred one, else the site's default."""
+    return getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template without HTML escaping (an e-mail, a subject)."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
+def render_mail(template: str, context: dict, *, language: str) -> tuple[str, str]:
+    """Subject (one line: a header cannot hold more) and body of `<template>_subject.txt` and
+    `<template>_body.txt`, rendered in `language` with `context` and the site's SITE_NAME and
+    SITE_URL."""
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL.rstrip("/"),
+               **context}
+    with translation.override(language):
+        subject = render_text(f"{template}_subject.txt", context)
+        body = render_text(f"{template}_body.txt", context)
+    return single_line(subject), body
+
+
+def send_mail_to(recipient, *, template: str, context: dict | None = None,
+                 language: str | None = None, from_email: str | None = None) -> bool:
+    """Sends the e-mail `template` (see render_mail) to `recipient`, a person (in their
+    language; `user` in the templates is the person) or an e-mail address (in `language`, else
+    the site's default), through the outbox: sent at once, or kept and sent again later.
+    Call it after the transaction that made the change has committed. True when it went out
+    at once."""
+    if isinstance(recipient, str):
+        address, context = recipient, dict(context or {})
+        language = language or settings.LANGUAGE_CODE
+    else:
+        address, context = recipient.email, {"user": recipient, **(context or {})}
+        language = language or language_of(recipient)
+    subject, body = render_mail(template, context, language=language)
+    return send_or_keep([EmailMessage(subject, body, from_email, [address])]) == 1
 
 
 def send_or_keep(messages: list[EmailMessage]) -> int:

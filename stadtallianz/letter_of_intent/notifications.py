@@ -6,15 +6,10 @@ was rolled back.
 
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from stadtallianz.accounts.models import User
-from stadtallianz.core.mail import send_or_keep
-from stadtallianz.core.text import single_line
+from stadtallianz.core.mail import send_mail_to
 from stadtallianz.partners.models import Membership
 
 
@@ -28,18 +23,11 @@ def admins_of(organisation_ids: Iterable[int]):
             .select_related("user", "organisation"))
 
 
-def _message(user, template: str, context: dict) -> EmailMessage:
-    language = user.preferred_language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {**context, "recipient": user, "site_name": settings.SITE_NAME,
-                   "site_url": settings.SITE_URL.rstrip("/")}
-        subject = render_to_string(f"letter_of_intent/email/{template}_subject.txt", context)
-        body = render_to_string(f"letter_of_intent/email/{template}_body.txt", context)
-    return EmailMessage(single_line(subject), body, to=[user.email])
-
-
 def send(recipients: Iterable[User], template: str, context: dict) -> None:
-    send_or_keep([_message(user, template, context) for user in recipients])
+    """`letter_of_intent/email/<template>_*.txt` to each person, in their language, through
+    the outbox (core.mail)."""
+    for user in recipients:
+        send_mail_to(user, template=f"letter_of_intent/email/{template}", context=context)
 
 
 def notify_signature_submitted(signature) -> None:
@@ -64,9 +52,6 @@ def notify_withdrawn(organisation) -> None:
 def notify_resign_required(version, organisation_ids: list[int]) -> None:
     # In chunks: a database limits the number of parameters in one query.
     for start in range(0, len(organisation_ids), 500):
-        messages = [
-            _message(membership.user, "resign_required",
-                     {"version": version, "organisation": membership.organisation})
-            for membership in admins_of(organisation_ids[start:start + 500])
-        ]
-        send_or_keep(messages)
+        for membership in admins_of(organisation_ids[start:start + 500]):
+            send([membership.user], "resign_required",
+                 {"version": version, "organisation": membership.organisation})

@@ -20,15 +20,20 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Min, Q, Value
 from django.db.models.functions import Least
-from django.template import Context
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
-from stadtallianz.core.mail import CLAIM_TIME, MAX_ATTEMPTS, retry_delay
+from stadtallianz.core.mail import (
+    CLAIM_TIME,
+    MAX_ATTEMPTS,
+    language_of,
+    render_mail,
+    render_text,
+    retry_delay,
+)
 from stadtallianz.core.text import single_line
 
 from .models import Notification, NotificationSettings
@@ -44,18 +49,8 @@ UNSUBSCRIBE_SALT = "stadtallianz.notifications.unsubscribe"
 DIGEST_PERIOD = timedelta(days=1)
 
 
-def language_of(user) -> str:
-    return getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
-
-
 def absolute(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url if url.startswith("/") else url
-
-
-def render_text(template_name: str, context: dict) -> str:
-    """A plain-text template without HTML escaping (an e-mail, a subject)."""
-    template = get_template(template_name).template
-    return template.render(Context(context, autoescape=False))
 
 
 def email_mode(user) -> str:
@@ -82,12 +77,12 @@ def notify(user, *, kind: str, key: str, template: str, context: dict | None = N
     """
     if not user.is_active or Notification.objects.filter(recipient=user, key=key).exists():
         return None
-    with translation.override(language_of(user)):
+    language = language_of(user)
+    with translation.override(language):
         path = url() if callable(url) else url
-        full = {**(context or {}), "user": user, "SITE_NAME": settings.SITE_NAME,
-                "SITE_URL": settings.SITE_URL.rstrip("/"), "url": absolute(path)}
-        subject = single_line(render_text(f"{template}_subject.txt", full))
-        body = render_text(f"{template}_body.txt", full).strip() + "\n"
+    subject, body = render_mail(template, {**(context or {}), "user": user,
+                                           "url": absolute(path)}, language=language)
+    body = body.strip() + "\n"
     immediately = email_mode(user) == Mode.IMMEDIATELY
     try:
         with transaction.atomic():
@@ -219,13 +214,13 @@ def send_digest(user, *, now=None, since=None) -> int:
                                              next_attempt_at=lease).order_by("created_at", "pk"))
     if not items:
         return 0
-    with translation.override(language_of(user)):
-        context = {"user": user, "SITE_NAME": settings.SITE_NAME, "count": len(items),
-                   "notifications": [{"subject": n.subject, "link": absolute(n.url)}
-                                     for n in items],
-                   "list_url": absolute(reverse("notifications:list"))}
-        subject = single_line(render_text("notifications/emails/digest_subject.txt", context))
-        body = render_text("notifications/emails/digest_body.txt", context)
+    language = language_of(user)
+    with translation.override(language):
+        list_url = absolute(reverse("notifications:list"))
+    subject, body = render_mail("notifications/emails/digest", {
+        "user": user, "count": len(items), "list_url": list_url,
+        "notifications": [{"subject": n.subject, "link": absolute(n.url)} for n in items],
+    }, language=language)
     try:
         _email(user, subject, body).send()
     except Exception as error:

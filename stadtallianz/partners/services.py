@@ -6,18 +6,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
-from stadtallianz.core.mail import send_or_keep
+from stadtallianz.core.mail import send_mail_to
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
-from stadtallianz.core.text import single_line
 
 from . import permissions
 from .models import Invitation, Membership, Offer, Organisation
@@ -180,16 +177,10 @@ ALREADY_MEMBER_MESSAGE = _("You are already a member of this organisation.")
 def _send_invitation(invitation: Invitation, language: str) -> None:
     with translation.override(language):
         path = reverse("partners:invitation_accept", kwargs={"token": invitation.token})
-        context = {
-            "invitation": invitation,
-            "organisation": invitation.organisation,
-            "inviter": invitation.invited_by,
-            "accept_url": settings.SITE_URL.rstrip("/") + path,
-            "SITE_NAME": settings.SITE_NAME,
-        }
-        subject = render_to_string("partners/emails/invitation_subject.txt", context)
-        body = render_to_string("partners/emails/invitation_body.txt", context)
-    send_or_keep([EmailMessage(single_line(subject), body, None, [invitation.email])])
+    send_mail_to(invitation.email, template="partners/emails/invitation", language=language,
+                 context={"invitation": invitation, "organisation": invitation.organisation,
+                          "inviter": invitation.invited_by,
+                          "accept_url": settings.SITE_URL.rstrip("/") + path})
 
 
 @transaction.atomic
