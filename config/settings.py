@@ -5,36 +5,28 @@ environment variables (documented in docs/deployment.md). The defaults are safe 
 production mode (DEBUG off) refuses to start when a value it cannot guess is missing.
 """
 
-import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from environs import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env(name: str, default: str | None = None) -> str | None:
-    value = os.environ.get(name)
-    return value if value not in (None, "") else default
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = env(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in (env(name, default) or "").split(",") if item.strip()]
+# Every setting that comes from the environment is read through environs (typed, and a value
+# that is not one of its type stops the start with a message naming the variable). A variable
+# that is not set takes the default written beside it; one set to an empty value is empty.
+env = Env()
+# Comma-separated names (hosts, origins): spaces around each are dropped, and empty items.
+env.add_parser("names", lambda value: [item.strip() for item in value.split(",") if item.strip()])
 
 
 def required_in_production(name: str, development_default: str) -> str:
-    value = env(name)
-    if value is None:
+    value = env.str(name, None)
+    if not value:
         if not DEBUG:
             raise ImproperlyConfigured(
                 f"{name} must be set when DEBUG is off (production mode). See docs/deployment.md."
@@ -43,16 +35,16 @@ def required_in_production(name: str, development_default: str) -> str:
     return value
 
 
-DEBUG = env_bool("DEBUG", default=False)
+DEBUG = env.bool("DEBUG", False)
 SECRET_KEY = required_in_production(
     "SECRET_KEY", "insecure-development-key-never-use-in-production")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+ALLOWED_HOSTS = env.names("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off (production mode).")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = env.names("CSRF_TRUSTED_ORIGINS", "")
 
-SITE_NAME = env("SITE_NAME", "Stadtallianz")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+SITE_NAME = env.str("SITE_NAME", "Stadtallianz")
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "stadtallianz.core",
@@ -139,13 +131,13 @@ TEMPLATES = [
 
 # Databases: SQLite is the embedded default for a first look; PostgreSQL in production and CI.
 VAR_DIR = BASE_DIR / "var"  # the embedded default's database, uploads, mail and static files
-DATABASE_URL = env("DATABASE_URL")
-if DATABASE_URL is None:
+DATABASE_URL = env.str("DATABASE_URL", "")
+if not DATABASE_URL:
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -159,7 +151,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env("REDIS_URL")
+REDIS_URL = env.str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
@@ -193,13 +185,13 @@ LOGOUT_REDIRECT_URL = "portal:home"
 
 # Login throttling: after AXES_FAILURE_LIMIT failures for one account from one address the
 # account is locked for that address for AXES_COOLOFF_TIME hours.
-AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(env("LOGIN_COOLOFF_HOURS", "0.25"))
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", 0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(env("PROXY_COUNT", "0")) or None
+AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", 0) or None
 # The client's address behind PROXY_COUNT proxies, one rule for login throttling and the API
 # rate limits (django-ipware, which axes would use for it, is not installed).
 AXES_CLIENT_IP_CALLABLE = "stadtallianz.core.ratelimit.client_address"
@@ -207,31 +199,31 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
 
 # Internationalisation: German is the default, English complete; URLs carry the language.
-LANGUAGE_CODE = env("LANGUAGE_CODE", "de")
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", "de")
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-TIME_ZONE = env("TIME_ZONE", "Europe/Berlin")
+TIME_ZONE = env.str("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT = Path(env.str("STATIC_ROOT", str(VAR_DIR / "static")))
 # Third-party front-end libraries come from npm at set-up (package.json with its lock file).
 STATICFILES_DIRS = ([("vendor", BASE_DIR / "node_modules")]
                     if (BASE_DIR / "node_modules").is_dir() else [])
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # In production the reverse proxy serves uploads; SERVE_MEDIA lets Django do it on a first look.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", DEBUG)
 # Uploaded documents (possibly members-only): never served by the proxy, only by the download
 # view that checks who asks (docs/deployment.md).
-PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
-DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and env_bool("STATIC_MANIFEST", True)
+        if not DEBUG and env.bool("STATIC_MANIFEST", True)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -266,19 +258,20 @@ def email_settings(url: str) -> dict:
     raise ImproperlyConfigured(f"EMAIL_URL has an unknown scheme: {scheme!r}")
 
 
-globals().update(email_settings(env("EMAIL_URL", "file:///" if DEBUG else "smtp://localhost:25")))
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@localhost")
+globals().update(email_settings(env.str("EMAIL_URL",
+                                         "file:///" if DEBUG else "smtp://localhost:25")))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Behind a TLS-terminating reverse proxy (docs/deployment.md).
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", True)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -286,10 +279,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Strict Content Security Policy: no inline script or style anywhere; map tiles are the only
 # third-party origin, and only when MAP_TILE_URL names one.
-MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_URL = env.str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 if MAP_TILE_URL.lower() == "none":  # maps without tiles, and no third-party origin at all
     MAP_TILE_URL = ""
-MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 _tile_origin = "{0.scheme}://{0.netloc}".format(urlparse(MAP_TILE_URL)) if MAP_TILE_URL else None
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -308,7 +301,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Background jobs (django-tasks, docs/architecture.md). The embedded default runs them in-process
 # right after the commit; TASKS_BACKEND=database queues them in the database for `db_worker`.
-TASKS_BACKEND = env("TASKS_BACKEND", "immediate")
+TASKS_BACKEND = env.str("TASKS_BACKEND", "immediate")
 TASKS = {"default": {"BACKEND": {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
@@ -317,59 +310,59 @@ TASKS = {"default": {"BACKEND": {
 # MQTT (docs/deployment.md, "MQTT"): the broker the platform publishes SensorThings
 # notifications to and `stadtallianz mqtt-bridge` ingests observations from. Empty: no MQTT.
 # mqtt://user:password@host:1883 (mqtts:// for TLS).
-MQTT_URL = env("MQTT_URL", "")
+MQTT_URL = env.str("MQTT_URL", "")
 # The broker address devices and subscribers use, advertised in the SensorThings service root
 # (mqtt://data.example.org:1884). Never MQTT_URL itself: that carries the bridge's password.
 # Empty: no endpoint is advertised. User info given here is stripped before it is shown.
-MQTT_PUBLIC_URL = env("MQTT_PUBLIC_URL", "")
+MQTT_PUBLIC_URL = env.str("MQTT_PUBLIC_URL", "")
 # The listener subscribers use (notifications, anonymous, read only), advertised as the
 # receive-updates endpoint (mqtt://data.example.org:1883). Empty: MQTT_PUBLIC_URL for both.
-MQTT_SUBSCRIBE_URL = env("MQTT_SUBSCRIBE_URL", "")
+MQTT_SUBSCRIBE_URL = env.str("MQTT_SUBSCRIBE_URL", "")
 # `$select` topics announced beside the plain ones (the broker cannot tell the platform what is
 # subscribed): `<EntitySet>?$select=<a>,<b>`, several separated by ";". Subscribers use them
 # verbatim on any topic of that set, e.g. v1.1/Datastreams(7)/Observations?$select=result,
 # phenomenonTime (docs/standards.md, "MQTT").
-MQTT_SELECT_TOPICS = [topic for topic in env("MQTT_SELECT_TOPICS", "").split(";") if topic]
+MQTT_SELECT_TOPICS = [topic for topic in env.str("MQTT_SELECT_TOPICS", "").split(";") if topic]
 # Where devices' messages land (the device listener's mount_point): the bridge reads
 # <prefix>v1.1/Datastreams(<id>)/Observations; subscribers never see these raw payloads.
-MQTT_INGEST_PREFIX = env("MQTT_INGEST_PREFIX", "ingest/")
+MQTT_INGEST_PREFIX = env.str("MQTT_INGEST_PREFIX", "ingest/")
 # The broker runs contrib/mosquitto/stadtallianz_publisher.c from this path (`make
 # mosquitto-plugin`): every device message names the token that sent it, so the bridge checks
 # it against that token's lab and devices may use every MQTT create topic of SensorThings 1.1.
 # Empty: the ACL alone decides, per datastream topic (docs/deployment.md "MQTT").
-MQTT_PUBLISHER_PLUGIN = env("MQTT_PUBLISHER_PLUGIN", "")
+MQTT_PUBLISHER_PLUGIN = env.str("MQTT_PUBLISHER_PLUGIN", "")
 # The bridge's client id: stable, so the broker keeps its session (and unacknowledged messages)
 # while it is down.
-MQTT_CLIENT_ID = env("MQTT_CLIENT_ID", "stadtallianz-bridge")
+MQTT_CLIENT_ID = env.str("MQTT_CLIENT_ID", "stadtallianz-bridge")
 
 # SensorThings reads on PostgreSQL stop after this many milliseconds (503 asking to narrow the
 # query), so one heavy $filter/$orderby/$count cannot occupy the database. SQLite: no limit.
-STA_QUERY_TIMEOUT_MS = int(env("STA_QUERY_TIMEOUT_MS", "5000"))
+STA_QUERY_TIMEOUT_MS = env.int("STA_QUERY_TIMEOUT_MS", 5000)
 # What one SensorThings read may build (docs/api.md, "Limits of a read"): entities fetched
 # across all $expand levels together (nested pages, then the top-level page, are made smaller,
 # with next links), and bytes of the answer (a page is cut there with a next link; a single
 # entity larger than this is a 400).
-STA_MAX_ENTITIES = int(env("STA_MAX_ENTITIES", "20000"))
-STA_MAX_RESPONSE_BYTES = int(env("STA_MAX_RESPONSE_BYTES", str(32 * 1024 * 1024)))
+STA_MAX_ENTITIES = env.int("STA_MAX_ENTITIES", 20000)
+STA_MAX_RESPONSE_BYTES = env.int("STA_MAX_RESPONSE_BYTES", 32 * 1024 * 1024)
 # Reads planned to fetch more entities than this are "large": one at a time per server process
 # and, on PostgreSQL, STA_EXPENSIVE_READS at a time across all of them; another is a 503 with
 # Retry-After, so small reads, pages and /healthz keep threads and CPU.
-STA_EXPENSIVE_ENTITIES = int(env("STA_EXPENSIVE_ENTITIES", "5000"))
-STA_EXPENSIVE_READS = int(env("STA_EXPENSIVE_READS", "2"))
+STA_EXPENSIVE_ENTITIES = env.int("STA_EXPENSIVE_ENTITIES", 5000)
+STA_EXPENSIVE_READS = env.int("STA_EXPENSIVE_READS", 2)
 # Anonymous reads of /api/v1/ and /sta/ per client address (the address as PROXY_COUNT makes
 # it): "requests/seconds"; then 429 with Retry-After. Empty or 0: no limit. Logged-in people
 # and valid tokens are not limited (stadtallianz/core/ratelimit.py).
-ANON_READ_RATE = env("ANON_READ_RATE", "600/60")
+ANON_READ_RATE = env.str("ANON_READ_RATE", "600/60")
 # Registrations and password resets (each sends an e-mail), "events/seconds" counted per client
 # address and per e-mail address; over either the form answers 429 (docs/api.md "Rate limits").
-ACCOUNT_CLIENT_RATE = env("ACCOUNT_CLIENT_RATE", "20/3600")
-ACCOUNT_EMAIL_RATE = env("ACCOUNT_EMAIL_RATE", "3/3600")
+ACCOUNT_CLIENT_RATE = env.str("ACCOUNT_CLIENT_RATE", "20/3600")
+ACCOUNT_EMAIL_RATE = env.str("ACCOUNT_EMAIL_RATE", "3/3600")
 # A window of an aggregated datastream is served this many seconds after it closed, and takes
 # no value from then on (docs/privacy.md): late values could otherwise be read as differences.
-AGGREGATION_GRACE_SECONDS = int(env("AGGREGATION_GRACE_SECONDS", "900"))
+AGGREGATION_GRACE_SECONDS = env.int("AGGREGATION_GRACE_SECONDS", 900)
 # An observation's time may lie at most this many seconds in the future (device clocks drift);
 # later, and before 1970, it is refused (core/timerange.py, docs/api.md "Dates and times").
-OBSERVATION_FUTURE_MARGIN_SECONDS = int(env("OBSERVATION_FUTURE_MARGIN_SECONDS", "86400"))
+OBSERVATION_FUTURE_MARGIN_SECONDS = env.int("OBSERVATION_FUTURE_MARGIN_SECONDS", 86400)
 
 # CORS (django-cors-headers): browser clients on other sites (Masterportal, web maps) use the
 # SensorThings API. Any origin, never with credentials: a foreign page's request carries no
@@ -391,7 +384,7 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 # The operator's endpoints (docs/monitoring.md): /healthz/processes and /metrics answer a
 # request with `Authorization: Bearer <OPS_TOKEN>` or a superuser's session. Empty: superusers
 # only. At least 32 characters: python -c "import secrets; print(secrets.token_urlsafe(32))".
-OPS_TOKEN = env("OPS_TOKEN", "")
+OPS_TOKEN = env.str("OPS_TOKEN", "")
 if OPS_TOKEN and len(OPS_TOKEN) < 32:
     raise ImproperlyConfigured("OPS_TOKEN must be at least 32 characters long.")
 
@@ -429,14 +422,14 @@ def expected_processes(overrides: str) -> dict[str, int]:
     return expected
 
 
-OPS_EXPECTED_PROCESSES = expected_processes(env("OPS_EXPECTED_PROCESSES", ""))
+OPS_EXPECTED_PROCESSES = expected_processes(env.str("OPS_EXPECTED_PROCESSES", ""))
 # Tasks waiting longer than this (seconds) make /healthz/processes unhealthy even while the
 # worker's heartbeat is fresh (a worker that turns but does not get through its queue).
-OPS_TASK_MAX_WAIT = int(env("OPS_TASK_MAX_WAIT", "600"))
+OPS_TASK_MAX_WAIT = env.int("OPS_TASK_MAX_WAIT", 600)
 
 # Logs go to standard error (journald under systemd, docs/monitoring.md "Logs"). LOG_FORMAT=json:
 # one JSON object per line, with the fields a message carries (`extra=`).
-LOG_FORMAT = env("LOG_FORMAT", "text")
+LOG_FORMAT = env.str("LOG_FORMAT", "text")
 if LOG_FORMAT not in {"text", "json"}:
     raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
 LOGGING = {
@@ -445,6 +438,6 @@ LOGGING = {
     "formatters": {"json": {"()": "stadtallianz.operations.logformat.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler",
                              **({"formatter": "json"} if LOG_FORMAT == "json" else {})}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

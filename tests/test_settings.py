@@ -74,3 +74,21 @@ def test_cli_module_runs():
     result = run_manage("help", DEBUG="true", DATABASE_URL="sqlite:///:memory:")
     assert result.returncode == 0
     assert "migrate" in result.stdout
+
+
+def test_a_value_that_is_not_of_its_type_stops_the_start_naming_it():
+    """Settings are read through environs: a number that is none is refused at once, rather
+    than failing later or being taken for its default."""
+    result = run_manage("check", DEBUG="true", DATABASE_URL="sqlite:///:memory:",
+                        PROXY_COUNT="one")
+    assert result.returncode != 0
+    assert "PROXY_COUNT" in result.stderr
+
+
+def test_lists_of_names_drop_spaces_and_empty_items():
+    result = run_manage("shell", "-c", "from django.conf import settings; "
+                        "print(settings.ALLOWED_HOSTS, settings.AXES_IPWARE_PROXY_COUNT)",
+                        DEBUG="true", DATABASE_URL="sqlite:///:memory:",
+                        ALLOWED_HOSTS=" a.example.org , b.example.org ,", PROXY_COUNT="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['a.example.org', 'b.example.org'] 1"
