@@ -32,12 +32,13 @@ def main() -> int:
                                           "--comments": (200_000, "synthetic comments")},
                                 smoke={"ideas": 300, "comments": 3000})
     started = setup("ideas", smoke=arguments.smoke)  # the database of bench/ideas.py
+    from django.db import transaction
     from django.test import Client
     from django.utils import timezone
     from ideas import PREFIX, generate_ideas
 
     from stadtallianz.accounts.models import User
-    from stadtallianz.ideas.models import Comment, Idea, Report
+    from stadtallianz.ideas.models import Comment, Idea, IdeaReport
 
     generate_ideas(arguments.ideas, arguments.comments, progress=say)
     person, _new = User.objects.get_or_create(
@@ -47,19 +48,21 @@ def main() -> int:
         email="bench-office@example.org",
         defaults={"full_name": "Bench Office", "email_confirmed_at": timezone.now(),
                   "is_coordinator": True})
-    missing = REPORTS - Report.objects.filter(state=Report.State.OPEN).count()
+    missing = REPORTS - IdeaReport.objects.filter(state=IdeaReport.State.OPEN).count()
     if missing > 0:
         comments = list(Comment.objects.filter(hidden_at=None).order_by("pk")
                         .values_list("pk", "idea_id")[:missing // 2])
         ideas = list(Idea.objects.filter(hidden_at=None).order_by("pk")
                      .values_list("pk", flat=True)[:missing - len(comments)])
-        Report.objects.bulk_create(
-            [Report(idea_id=idea, comment_id=comment, reporter=person, reason="Bench")
-             for comment, idea in comments]
-            + [Report(idea_id=idea, reporter=person, reason="Bench") for idea in ideas])
+        # One by one: a report is two rows (moderation.Report and its IdeaReport), which
+        # bulk_create cannot write.
+        with transaction.atomic():
+            for comment, idea in [*comments, *((None, idea) for idea in ideas)]:
+                IdeaReport.objects.create(idea_id=idea, comment_id=comment, reporter=person,
+                                          reason="Bench")
     say(f"data: {time.perf_counter() - started:.1f} s")
     describe_run(arguments, f"{Idea.objects.count()} ideas, {Comment.objects.count()} comments, "
-                 f"{Report.objects.filter(state=Report.State.OPEN).count()} open reports")
+                 f"{IdeaReport.objects.filter(state=IdeaReport.State.OPEN).count()} open reports")
 
     hot = Idea.objects.filter(title__startswith=PREFIX).order_by("pk").first()
     Idea.objects.filter(pk=hot.pk).update(state=Idea.State.DISCUSSION)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "stadtallianz.partners",
     "stadtallianz.letter_of_intent",
     "stadtallianz.workinggroups",
+    "stadtallianz.moderation",
     "stadtallianz.discussions",
     "stadtallianz.events",
     "stadtallianz.knowledge",

@@ -23,7 +23,7 @@ from stadtallianz.backoffice import services as backoffice_services
 from stadtallianz.core.models import AuditEntry, FocusArea
 from stadtallianz.core.testing import in_open_transaction
 from stadtallianz.discussions import services as discussion_services
-from stadtallianz.discussions.models import Post, PostRevision, Report, Thread
+from stadtallianz.discussions.models import Post, PostReport, PostRevision, Thread
 from stadtallianz.discussions.tests.fixtures import *  # noqa: F403
 from stadtallianz.events import services as event_services
 from stadtallianz.events.models import Event, Registration
@@ -118,7 +118,7 @@ def test_a_change_of_a_post_deleted_before_is_a_404(post, member, lead, change):
         CHANGES_OF_A_POST[change](post, member, lead)
     assert not Post.objects.filter(pk=post.pk).exists()
     assert not PostRevision.objects.filter(post_id=post.pk).exists()
-    assert not Report.objects.filter(post_id=post.pk).exists()
+    assert not PostReport.objects.filter(post_id=post.pk).exists()
     assert _audit_entries() == entries
 
 
@@ -138,7 +138,7 @@ def test_closing_a_report_deleted_before_is_a_404(report, lead):
     _gone(report)
     with pytest.raises(Http404):
         discussion_services.report_close(report=report, by=lead)
-    assert not Report.objects.filter(pk=report.pk).exists()
+    assert not PostReport.objects.filter(pk=report.pk).exists()
 
 
 @pytest.mark.django_db
@@ -146,7 +146,7 @@ def test_closing_a_report_of_a_post_deleted_before_is_a_404(report, post, lead):
     _gone(post)
     with pytest.raises(Http404):
         discussion_services.report_close(report=report, by=lead)
-    assert not Report.objects.filter(pk=report.pk).exists()
+    assert not PostReport.objects.filter(pk=report.pk).exists()
 
 
 @pytest.mark.django_db

@@ -3,7 +3,7 @@ Changes go through the pages (and so through services.py and the audit log)."""
 
 from django.contrib import admin
 
-from .models import Post, Report, Thread
+from .models import Post, PostReport, Thread
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -28,7 +28,7 @@ class PostAdmin(ReadOnlyAdmin):
     list_select_related = ["thread", "author"]
 
 
-@admin.register(Report)
+@admin.register(PostReport)
 class ReportAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "reporter", "state", "created_at"]
     list_filter = ["state"]

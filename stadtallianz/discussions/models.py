@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.moderation.models import Report, ReportQuerySet
 from stadtallianz.workinggroups.models import WorkingGroup
 
 
@@ -130,27 +131,18 @@ class Mention(models.Model):
         return f"@{self.user} in {self.post}"
 
 
-class Report(models.Model):
-    """A post reported to the group's moderators (its leads and the coordinator)."""
-
-    class State(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+class PostReport(Report):
+    """A post reported to the group's moderators (its leads and the coordinator); the report's
+    common part is moderation.Report."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                 related_name="+", verbose_name=_("reported by"))
-    reason = models.TextField(_("reason"), max_length=2000)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices,
-                             default=State.OPEN, db_index=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                  null=True, blank=True, related_name="+")
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+        ordering = ["created_at", "pk"]
 
     def __str__(self):
         return f"{self.post} ({self.get_state_display()})"

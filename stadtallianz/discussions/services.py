@@ -23,7 +23,7 @@ from stadtallianz.notifications.services import notify
 from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
 from . import permissions
-from .models import Mention, Post, PostRevision, Report, Thread
+from .models import Mention, Post, PostReport, PostRevision, Thread
 
 NAME_MENTION = re.compile(r"(?<![\w@])@\[([^\[\]\n]{1,150})\]")
 EMAIL_MENTION = re.compile(r"(?<![\w@.+-])@([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
@@ -199,35 +199,36 @@ def post_hide(*, post: Post, reason: str, by) -> Post:
     now = timezone.now()
     post.hidden_at, post.hidden_by, post.hidden_reason = now, by, reason
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    post.reports.filter(state=Report.State.OPEN).update(
-        state=Report.State.CLOSED, closed_at=now, closed_by=by)
+    post.reports.close(by=by, now=now)
     audit_log(actor=by, action="discussion.post.hidden", target=post, after={"reason": reason})
     return post
 
 
 @transaction.atomic
-def post_report(*, post: Post, reason: str, by) -> Report:
+def post_report(*, post: Post, reason: str, by) -> PostReport:
     """Anyone logged in who can see a post reports it to the group's moderators."""
     post = _locked_post(post)
     if not permissions.can_report(by, post):
         _deny(_("This post cannot be reported."))
     reason = _required("reason", reason, _("Say what is wrong with the post."))[:2000]
-    report = Report.objects.create(post=post, reporter=by, reason=reason)
+    report = PostReport.objects.create(post=post, reporter=by, reason=reason)
     audit_log(actor=by, action="discussion.post.reported", target=report,
               after={"post": post.pk, "reason": reason})
     return report
 
 
 @transaction.atomic
-def report_close(*, report: Report, by) -> Report:
-    """A moderator closes a report without hiding the post."""
-    report = get_object_or_404(Report.objects.select_for_update(of=("self",))
-                               .select_related("post__thread__group"), pk=report.pk)
+def report_close(*, report: PostReport, by) -> PostReport:
+    """A moderator closes a report without hiding the post. Race-safe (moderation.Report): of
+    two moderators closing at once, one closes and is audited."""
+    report = get_object_or_404(PostReport.objects.select_related("post__thread__group"),
+                               pk=report.pk)
     if not permissions.can_moderate(by, report.post.thread.group):
         _deny(_("Only the group's leads and the coordination office handle reports."))
-    if report.state == Report.State.OPEN:
-        report.state, report.closed_at, report.closed_by = (Report.State.CLOSED, timezone.now(),
-                                                            by)
-        report.save(update_fields=["state", "closed_at", "closed_by"])
+    now = timezone.now()
+    if PostReport.objects.filter(pk=report.pk).close(by=by, now=now):
+        report.state, report.closed_at, report.closed_by = PostReport.State.CLOSED, now, by
         audit_log(actor=by, action="discussion.report.closed", target=report)
+    else:
+        report.refresh_from_db()
     return report

@@ -21,7 +21,7 @@ from stadtallianz.workinggroups.models import WorkingGroup
 
 from . import permissions, services
 from .forms import BodyForm, ReasonForm, ReportForm, ThreadForm
-from .models import Post, Report, Thread
+from .models import Post, PostReport, Thread
 
 THREADS_PER_PAGE = 20
 
@@ -193,7 +193,7 @@ def moderation(request, slug):
     group = _group(slug)
     if not permissions.can_moderate(request.user, group):
         raise PermissionDenied
-    reports = list(Report.objects.filter(post__thread__group=group, state=Report.State.OPEN)
+    reports = list(PostReport.objects.filter(post__thread__group=group, state=PostReport.State.OPEN)
                    .select_related("post__thread__group", "post__author", "reporter")
                    .order_by("created_at", "pk"))
     for report in reports:
@@ -207,7 +207,7 @@ def report_close(request, slug, report_pk):
     group = _group(slug)
     if not permissions.can_moderate(request.user, group):
         raise PermissionDenied
-    report = get_object_or_404(Report.objects.select_related("post__thread__group"),
+    report = get_object_or_404(PostReport.objects.select_related("post__thread__group"),
                                pk=report_pk, post__thread__group=group)
     services.report_close(report=report, by=request.user)
     messages.success(request, _("The report has been closed."))

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
+from stadtallianz.moderation.models import Report, ReportQuerySet
 
 
 class Idea(models.Model):
@@ -275,25 +276,15 @@ class Follow(models.Model):
         return f"{self.user} follows {self.idea}"
 
 
-class Report(models.Model):
-    """An idea, or one of its comments, reported to the coordination office."""
-
-    class State(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+class IdeaReport(Report):
+    """An idea, or one of its comments, reported to the coordination office (the report's
+    common part: moderation.Report)."""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="reports")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True,
                                 related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                 related_name="+", verbose_name=_("reported by"))
-    reason = models.TextField(_("reason"), max_length=2000)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices,
-                             default=State.OPEN, db_index=True)
-    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                  null=True, blank=True, related_name="+")
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report")

@@ -27,11 +27,11 @@ from stadtallianz.core.signals import content_changed
 from stadtallianz.notifications.models import Notification
 
 from . import permissions
-from .models import CoAuthor, Comment, Idea, Report
+from .models import CoAuthor, Comment, Idea, IdeaReport
 from .participation.services import required_text
 
 HIDE_REASON_LENGTH = Idea._meta.get_field("hidden_reason").max_length
-REPORT_REASON_LENGTH = Report._meta.get_field("reason").max_length
+REPORT_REASON_LENGTH = IdeaReport._meta.get_field("reason").max_length
 
 
 def _deny(message) -> None:
@@ -43,7 +43,7 @@ def _deny(message) -> None:
 
 
 @transaction.atomic
-def report(*, idea: Idea, by, reason: str, comment: Comment | None = None) -> Report:
+def report(*, idea: Idea, by, reason: str, comment: Comment | None = None) -> IdeaReport:
     """Reports the idea, or one of its comments, to the coordination office."""
     target = comment if comment is not None else idea
     if not permissions.can_view_idea(by, idea):
@@ -55,11 +55,11 @@ def report(*, idea: Idea, by, reason: str, comment: Comment | None = None) -> Re
     # The idea's row lock makes two reports of one person at once take turns, so the check
     # below sees the first one.
     Idea.objects.select_for_update().filter(pk=idea.pk).first()
-    if Report.objects.filter(idea=idea, comment=comment, reporter=by,
-                             state=Report.State.OPEN).exists():
+    if IdeaReport.objects.filter(idea=idea, comment=comment, reporter=by,
+                             state=IdeaReport.State.OPEN).exists():
         raise Conflict(_("You have reported this already; the coordination office will "
                                 "look at it."), code="duplicate")
-    created = Report.objects.create(idea=idea, comment=comment, reporter=by, reason=reason)
+    created = IdeaReport.objects.create(idea=idea, comment=comment, reporter=by, reason=reason)
     audit_log(actor=by, action="idea.report.created", target=created,
               after={"idea": idea.pk, "comment": comment.pk if comment else None,
                      "reason": reason})
@@ -68,28 +68,22 @@ def report(*, idea: Idea, by, reason: str, comment: Comment | None = None) -> Re
 
 def open_reports():
     """The moderation queue: open reports, oldest first, with what they report."""
-    return (Report.objects.filter(state=Report.State.OPEN)
+    return (IdeaReport.objects.filter(state=IdeaReport.State.OPEN)
             .select_related("idea__author", "idea__hidden_by", "comment__author",
                             "comment__hidden_by", "reporter")
             .order_by("created_at", "pk"))
 
 
 @transaction.atomic
-def report_close(*, report: Report, by) -> Report:
+def report_close(*, report: IdeaReport, by) -> IdeaReport:
     """Closes a report without hiding anything."""
     if not permissions.can_moderate_ideas(by):
         _deny(_("Only the coordination office handles reports."))
-    closed = Report.objects.filter(pk=report.pk, state=Report.State.OPEN).update(
-        state=Report.State.CLOSED, closed_at=timezone.now(), closed_by=by)
+    closed = IdeaReport.objects.filter(pk=report.pk).close(by=by)
     report.refresh_from_db()
     if closed:
         audit_log(actor=by, action="idea.report.closed", target=report)
     return report
-
-
-def _close_reports(queryset, by, now) -> int:
-    return queryset.filter(state=Report.State.OPEN).update(
-        state=Report.State.CLOSED, closed_at=now, closed_by=by)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,7 +121,7 @@ def hide_idea(*, idea: Idea, by, reason: str) -> Idea:
     if not Idea.objects.filter(pk=idea.pk, hidden_at=None).update(
             hidden_at=now, hidden_by=by, hidden_reason=reason):
         raise Conflict(_("The idea is hidden already."), code="state")
-    _close_reports(Report.objects.filter(idea=idea, comment=None), by, now)
+    IdeaReport.objects.filter(idea=idea, comment=None).close(by=by, now=now)
     idea.refresh_from_db()
     _withdraw_notifications(idea)
     # update() sends no post_save: listeners (the search index drops a hidden idea) learn here.
@@ -166,7 +160,7 @@ def hide_comment(*, comment: Comment, by, reason: str) -> Comment:
             hidden_at=now, hidden_by=by, hidden_reason=reason):
         raise Conflict(_("The comment is hidden already."), code="state")
     Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") - 1)
-    _close_reports(Report.objects.filter(comment=comment), by, now)
+    IdeaReport.objects.filter(comment=comment).close(by=by, now=now)
     comment.refresh_from_db()
     audit_log(actor=by, action="idea.comment.hidden", target=comment, after={"reason": reason})
     return comment

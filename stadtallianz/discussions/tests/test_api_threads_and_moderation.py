@@ -8,7 +8,7 @@ from django.test import Client
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.testing import field_errors, query_count
 from stadtallianz.discussions import services
-from stadtallianz.discussions.models import Post, PostRevision, Report, Thread
+from stadtallianz.discussions.models import Post, PostReport, PostRevision, Thread
 from stadtallianz.discussions.tests.fixtures import *  # noqa: F403 - public and private thread
 from stadtallianz.workinggroups.models import WorkingGroup
 from stadtallianz.workinggroups.tests.api_fixtures import *  # noqa: F403 - the shared people and group
@@ -51,7 +51,7 @@ def test_a_members_only_thread_is_404_to_everyone_outside_the_group(call, key_fo
         assert "Nur für uns" not in response.content.decode()
     post = first_post(private_thread)
     assert post.body == "Nur für uns." and not post.is_hidden
-    assert not Report.objects.exists() and not Thread.objects.filter(pinned=True).exists()
+    assert not PostReport.objects.exists() and not Thread.objects.filter(pinned=True).exists()
     assert Post.objects.count() == 1
 
 
@@ -207,7 +207,7 @@ def test_everyone_logged_in_reports_a_visible_post(call, key_for, public_thread,
     response = call("POST", f"{URL}/posts/{post.pk}/report", {"reason": "Beleidigend"},
                     key=key_for(role))
     assert response.status_code == status
-    assert Report.objects.filter(post=post).exists() == (status == 201)
+    assert PostReport.objects.filter(post=post).exists() == (status == 201)
 
 
 def test_a_hidden_post_cannot_be_reported(call, key_for, public_thread, lead):
@@ -245,7 +245,7 @@ def test_no_one_but_moderators_pins_or_hides(call, key_for, public_thread, role)
 def test_moderators_pin_unpin_and_hide(call, key_for, private_thread, role, citizen):
     key = key_for(role)
     post = first_post(private_thread)
-    Report.objects.create(post=post, reporter=citizen, reason="x")
+    PostReport.objects.create(post=post, reporter=citizen, reason="x")
     assert call("POST", f"{URL}/threads/{private_thread.pk}/pin", key=key).json()["pinned"]
     assert not call("POST", f"{URL}/threads/{private_thread.pk}/unpin",
                     key=key).json()["pinned"]
@@ -254,7 +254,7 @@ def test_moderators_pin_unpin_and_hide(call, key_for, private_thread, role, citi
     assert response.json()["hidden"] and response.json()["body"] is None
     post.refresh_from_db()
     assert post.hidden_reason == "Off topic"
-    assert not Report.objects.filter(state=Report.State.OPEN).exists()
+    assert not PostReport.objects.filter(state=PostReport.State.OPEN).exists()
     assert {"discussion.thread.pinned", "discussion.thread.unpinned", "discussion.post.hidden"} \
         <= set(AuditEntry.objects.values_list("action", flat=True))
 

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.discussions import services
-from stadtallianz.discussions.models import Mention, Post, Report, Thread
+from stadtallianz.discussions.models import Mention, Post, PostReport, Thread
 from stadtallianz.workinggroups.models import WorkingGroup
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_hide_needs_reason_and_moderator_and_closes_reports(public_thread, lead,
     services.post_hide(post=post, reason="Spam", by=lead)
     post.refresh_from_db()
     assert post.is_hidden and post.hidden_by == lead and post.hidden_reason == "Spam"
-    assert Report.objects.get().state == Report.State.CLOSED
+    assert PostReport.objects.get().state == PostReport.State.CLOSED
 
 
 def test_report_needs_login_and_visibility(private_thread, public_thread, citizen, member):
@@ -103,7 +103,7 @@ def test_report_needs_login_and_visibility(private_thread, public_thread, citize
         services.post_report(post=private_thread.posts.get(), reason="x", by=citizen)
     with pytest.raises(ValidationError):
         services.post_report(post=public_thread.posts.get(), reason=" ", by=member)
-    assert Report.objects.count() == 1
+    assert PostReport.objects.count() == 1
 
 
 def test_parse_mentions_rule():

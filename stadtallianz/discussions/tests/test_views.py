@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from stadtallianz.core.testing import query_count
 from stadtallianz.discussions import services
-from stadtallianz.discussions.models import Post, PostRevision, Report, Thread
+from stadtallianz.discussions.models import Post, PostReport, PostRevision, Thread
 
 pytestmark = pytest.mark.django_db
 PUBLIC = Thread.Visibility.PUBLIC
@@ -36,7 +36,7 @@ def test_members_only_thread_is_404_for_logged_in_outsiders_everywhere(role, as_
         assert client.post(url, {"body": "x", "reason": "x", "pinned": "1"}).status_code == 404
     listing = client.get(reverse("discussions:list", kwargs={"slug": "mobilitaet"}))
     assert listing.status_code == 200 and "Interne Planung" not in listing.text
-    assert not Post.objects.filter(body="x").exists() and not Report.objects.exists()
+    assert not Post.objects.filter(body="x").exists() and not PostReport.objects.exists()
 
 
 def test_members_only_thread_is_404_or_login_for_visitor(client, private_thread):
@@ -156,13 +156,13 @@ def test_report_and_moderation_queue(client_for, citizen, lead, member, coordina
     assert "/login/" in client_for(None).get(queue)["Location"]
     for user in (lead, coordinator):
         assert "Falsche Fakten" in client_for(user).get(queue).text
-    report = Report.objects.get()
+    report = PostReport.objects.get()
     close = reverse("discussions:report_close", kwargs={"slug": "mobilitaet",
                                                         "report_pk": report.pk})
     assert client_for(member).post(close).status_code == 403
     assert client_for(lead).post(close).status_code == 302
     report.refresh_from_db()
-    assert report.state == Report.State.CLOSED
+    assert report.state == PostReport.State.CLOSED
     assert "Falsche Fakten" not in client_for(lead).get(queue).text
 
 
@@ -246,7 +246,7 @@ def test_hidden_post_cannot_be_reported_nor_its_text_read(client_for, citizen, l
     response = client_for(citizen).get(url)
     assert response.status_code == 404 and "Wer macht mit?" not in response.text
     assert client_for(citizen).post(url, {"reason": "x"}).status_code == 404
-    assert not Report.objects.exists()
+    assert not PostReport.objects.exists()
 
 
 def test_archived_group_threads_are_read_only(client_for, member, lead, group, public_thread):

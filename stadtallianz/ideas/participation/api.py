@@ -24,7 +24,7 @@ from stadtallianz.core.api_refs import referenced_one
 from stadtallianz.core.markdown import render_markdown
 
 from .. import moderation, permissions
-from ..models import Comment, Follow, Idea, Report, Support
+from ..models import Comment, Follow, Idea, IdeaReport, Support
 from . import services
 
 router = Router(tags=["ideas"])
@@ -174,7 +174,7 @@ def _participation_out(idea_id: int, caller) -> dict:
             and Follow.objects.filter(idea_id=idea_id, user=caller).exists()}
 
 
-def _report_out(report: Report) -> dict:
+def _report_out(report: IdeaReport) -> dict:
     return {"id": report.pk, "idea": report.idea_id, "comment": report.comment_id,
             "reason": report.reason, "state": report.state, "created_at": report.created_at}
 
@@ -326,7 +326,7 @@ def moderation_queue(request):
              response={200: ReportOut, **CHANGE_ERRORS}, summary="Close a report")
 def report_close(request, report_id: int):
     """Without hiding anything. Coordination office only."""
-    report = get_object_or_404(Report, pk=report_id)
+    report = get_object_or_404(IdeaReport, pk=report_id)
     report = moderation.report_close(report=report, by=request.auth)
     return _report_out(report)
 

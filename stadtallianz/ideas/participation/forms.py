@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Comment, Report
+from ..models import Comment, IdeaReport
 
 
 class CommentForm(forms.Form):
@@ -16,7 +16,7 @@ class CommentForm(forms.Form):
 
 class ReportForm(forms.Form):
     reason = forms.CharField(label=_("What is wrong with it?"),
-                             max_length=Report._meta.get_field("reason").max_length,
+                             max_length=IdeaReport._meta.get_field("reason").max_length,
                              widget=forms.Textarea(attrs={"rows": 4}))
 
 

@@ -21,7 +21,7 @@ from stadtallianz.core.forms import add_service_errors
 from stadtallianz.core.markdown import render_markdown
 
 from .. import moderation, permissions
-from ..models import Comment, Idea, Report
+from ..models import Comment, Idea, IdeaReport
 from . import services
 from .forms import CommentForm, HideForm, ReportForm
 
@@ -295,7 +295,7 @@ def moderation_queue(request):
 def report_close(request, report_pk):
     if not permissions.can_moderate_ideas(request.user):
         raise PermissionDenied
-    report = get_object_or_404(Report, pk=report_pk)
+    report = get_object_or_404(IdeaReport, pk=report_pk)
     moderation.report_close(report=report, by=request.user)
     messages.success(request, _("The report has been closed."))
     return redirect("ideas:moderation")

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.ideas import moderation
-from stadtallianz.ideas.models import Idea, Report
+from stadtallianz.ideas.models import Idea, IdeaReport
 from stadtallianz.ideas.participation import services as participation
 from stadtallianz.notifications.models import Notification
 from stadtallianz.notifications.services import notify
@@ -34,7 +34,7 @@ def test_anyone_taking_part_reports_an_idea_or_a_comment_once_while_open(request
         with pytest.raises(ValidationError) as error:
             moderation.report(idea=idea, comment=target, reason="Nochmal", by=person)
         assert error.value.code == "duplicate"
-    assert Report.objects.filter(reporter=person).count() == 2
+    assert IdeaReport.objects.filter(reporter=person).count() == 2
     assert AuditEntry.objects.filter(action="idea.report.created").count() == 2
 
 
@@ -42,7 +42,7 @@ def test_after_a_report_is_closed_the_person_may_report_again(idea, citizen, coo
     report = moderation.report(idea=idea, reason="Werbung", by=citizen)
     moderation.report_close(report=report, by=coordinator)
     again = moderation.report(idea=idea, reason="Immer noch Werbung", by=citizen)
-    assert again.state == Report.State.OPEN
+    assert again.state == IdeaReport.State.OPEN
 
 
 @pytest.mark.parametrize("who", ["unconfirmed", "visitor"])
@@ -50,7 +50,7 @@ def test_unconfirmed_people_and_visitors_do_not_report(request, idea, who):
     person = AnonymousUser() if who == "visitor" else request.getfixturevalue(who)
     with pytest.raises(PermissionDenied):
         moderation.report(idea=idea, reason="x", by=person)
-    assert not Report.objects.exists()
+    assert not IdeaReport.objects.exists()
 
 
 @pytest.mark.parametrize("reason, code", [("", "required"), ("x" * 2001, "max_length")])
@@ -58,7 +58,7 @@ def test_a_report_needs_a_reason(idea, citizen, reason, code):
     with pytest.raises(ValidationError) as error:
         moderation.report(idea=idea, reason=reason, by=citizen)
     assert error.value.error_dict["reason"][0].code == code
-    assert not Report.objects.exists()
+    assert not IdeaReport.objects.exists()
 
 
 def test_hidden_content_is_not_reported(idea, citizen, make_comment, coordinator):
@@ -77,7 +77,7 @@ def test_only_the_coordination_office_closes_reports(idea, citizen, lead, author
         with pytest.raises(PermissionDenied):
             moderation.report_close(report=report, by=person)
     closed = moderation.report_close(report=report, by=coordinator)
-    assert closed.state == Report.State.CLOSED and closed.closed_by == coordinator
+    assert closed.state == IdeaReport.State.CLOSED and closed.closed_by == coordinator
     moderation.report_close(report=report, by=coordinator)  # twice: nothing more happens
     assert AuditEntry.objects.filter(action="idea.report.closed").count() == 1
 
@@ -110,7 +110,7 @@ def test_coordinator_and_group_lead_hide_and_unhide_a_comment(request, idea, rol
     assert comment_count(idea) == 1  # the reply still counts
     report.refresh_from_db()
     idea_report.refresh_from_db()
-    assert report.state == Report.State.CLOSED and idea_report.state == Report.State.OPEN
+    assert report.state == IdeaReport.State.CLOSED and idea_report.state == IdeaReport.State.OPEN
     with pytest.raises(ValidationError):
         moderation.hide_comment(comment=comment, reason="nochmal", by=moderator)
     assert comment_count(idea) == 1
@@ -177,7 +177,7 @@ def test_hiding_an_idea_closes_its_reports_and_unhiding_shows_it(idea, citizen, 
     assert idea.is_hidden and idea.hidden_reason == "Werbung" and idea.hidden_by == coordinator
     on_idea.refresh_from_db()
     on_comment.refresh_from_db()
-    assert on_idea.state == Report.State.CLOSED and on_comment.state == Report.State.OPEN
+    assert on_idea.state == IdeaReport.State.CLOSED and on_comment.state == IdeaReport.State.OPEN
     with pytest.raises(ValidationError):
         moderation.hide_idea(idea=idea, reason="nochmal", by=coordinator)
     moderation.unhide_idea(idea=idea, by=coordinator)

@@ -7,7 +7,7 @@ import pytest
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.testing import field_errors, query_count
 from stadtallianz.ideas import moderation
-from stadtallianz.ideas.models import Comment, Follow, Idea, Report, Support
+from stadtallianz.ideas.models import Comment, Follow, Idea, IdeaReport, Support
 from stadtallianz.ideas.participation import services as participation
 
 from .participation_fixtures import *  # noqa: F403
@@ -195,7 +195,7 @@ def test_report_an_idea_and_a_comment_once(call, key_for, idea, citizen,  # noqa
     assert field_errors(call("POST", f"{URL}/{idea.pk}/report", {"reason": ""},
                              key=key_for("citizen"))) == {"reason"}
     assert call("POST", f"{URL}/{idea.pk}/report", {"reason": "x"}).status_code == 401
-    assert Report.objects.count() == 2
+    assert IdeaReport.objects.count() == 2
 
 
 @pytest.mark.parametrize("role", [None, "citizen", "partner_member", "lead", "author"])
@@ -211,7 +211,7 @@ def test_only_the_coordination_office_moderates_ideas(call, key_for, idea, role,
     assert call("POST", f"{URL}/{idea.pk}/unhide", key=key).status_code == expected
     idea.refresh_from_db()
     report.refresh_from_db()
-    assert not idea.is_hidden and report.state == Report.State.OPEN
+    assert not idea.is_hidden and report.state == IdeaReport.State.OPEN
 
 
 def test_coordinator_queue_hide_unhide_close(call, key_for, idea, make_idea, citizen,  # noqa: F811

@@ -6,7 +6,7 @@ from django.db import connection
 
 from stadtallianz.core.testing import in_open_transaction
 from stadtallianz.ideas import moderation
-from stadtallianz.ideas.models import Follow, Report, Support
+from stadtallianz.ideas.models import Follow, IdeaReport, Support
 from stadtallianz.ideas.participation import services as participation
 
 from .participation_fixtures import *  # noqa: F403
@@ -71,7 +71,7 @@ def test_a_double_report_at_once_is_one_report(idea, citizen):
     with pytest.raises(ValidationError):
         moderation.report(idea=idea, reason="Spam", by=citizen)
     thread.join()
-    assert errors == [] and Report.objects.count() == 1
+    assert errors == [] and IdeaReport.objects.count() == 1
 
 
 def test_hiding_a_comment_twice_at_once_counts_once(idea, citizen, coordinator, lead):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from stadtallianz.core.testing import query_count
 from stadtallianz.ideas import moderation
-from stadtallianz.ideas.models import Comment, Follow, Idea, Report, Support
+from stadtallianz.ideas.models import Comment, Follow, Idea, IdeaReport, Support
 from stadtallianz.ideas.participation import services as participation
 
 from .participation_fixtures import *  # noqa: F403
@@ -276,7 +276,7 @@ def test_report_an_idea_and_a_comment(as_user, idea, citizen, partner_member, ma
     assert viewer.post(page, {"reason": "Werbung"}).status_code == 302
     again = viewer.post(page, {"reason": "Nochmal"})
     assert again.status_code == 400 and "bereits gemeldet" in again.content.decode()
-    assert Report.objects.count() == 2
+    assert IdeaReport.objects.count() == 2
 
 
 def test_hidden_comment_has_no_report_page(as_user, idea, citizen, coordinator, make_comment):
@@ -320,7 +320,7 @@ def test_coordinator_works_through_the_queue(as_user, idea, make_idea, citizen,
     assert response.status_code == 302
     for report in (on_comment, on_idea):
         report.refresh_from_db()
-        assert report.state == Report.State.CLOSED
+        assert report.state == IdeaReport.State.CLOSED
     assert "Beleidigend" not in viewer.get(url("moderation")).content.decode()
 
 
