@@ -25,7 +25,29 @@ def _reachable(url: str, default_port: int) -> bool:
         return False
 
 
+def _flush_by_delete_on_postgresql():
+    """A transactional test (races, live server, browser) empties every table when it ends.
+    Django does that on PostgreSQL with one TRUNCATE of all tables, which gives each of ~100
+    tables and ~400 indexes a new file: measured 5.5 s per test on this machine, against 0.2 s
+    for a DELETE of the same rows (the tables of a test hold a few rows each). Every foreign key
+    here is deferred, so the deletes may run in any order within the flush's transaction. A
+    flush that must reset sequences or cascade to tables not listed keeps Django's TRUNCATE."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences,
+                            allow_cascade=allow_cascade)
+        return [" ".join(f"{style.SQL_KEYWORD('DELETE FROM')} "
+                         f"{style.SQL_FIELD(self.quote_name(table))};" for table in tables)]
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
 def pytest_sessionstart(session):
+    _flush_by_delete_on_postgresql()
     required = {name.strip() for name in os.environ.get("REQUIRED_SERVICES", "").split(",")
                 if name.strip()}
     problems = []

@@ -2,13 +2,11 @@
 second call returns None without an error, one row and one e-mail. Needs PostgreSQL: only it lets
 two connections write at once."""
 
-import threading
-import time
-
 import pytest
 from django.core import mail
-from django.db import connection, connections, transaction
+from django.db import connection
 
+from stadtallianz.core.testing import in_open_transaction
 from stadtallianz.notifications import services
 from stadtallianz.notifications.models import Notification
 
@@ -25,24 +23,9 @@ def _notify(user):
 
 
 def test_two_notifications_with_the_same_key_at_once_give_one(member):
-    done, errors, results = threading.Event(), [], []
-
-    def notify_first():
-        try:
-            with transaction.atomic():
-                results.append(_notify(member))
-                done.set()
-                # Holds the new row uncommitted while the second call checks and inserts.
-                time.sleep(0.5)
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-            done.set()
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=notify_first)
-    thread.start()
-    assert done.wait(10)
+    results = []
+    # Holds the new row uncommitted while the second call checks and inserts.
+    thread, errors = in_open_transaction(lambda: results.append(_notify(member)))
     second = _notify(member)
     thread.join()
     assert errors == [] and results[0] is not None

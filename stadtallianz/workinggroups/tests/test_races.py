@@ -2,13 +2,11 @@
 rules that depend on the other members hold. Needs PostgreSQL: only it lets two connections
 write at once."""
 
-import threading
-import time
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import connection
 
+from stadtallianz.core.testing import in_open_transaction
 from stadtallianz.workinggroups import services
 from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
@@ -26,24 +24,8 @@ def test_two_leads_leaving_at_once_leave_one_lead(make_user):
     for user in (first, second):
         GroupMembership.objects.create(group=group, user=user, role=GroupMembership.Role.LEAD)
     GroupMembership.objects.create(group=group, user=member)
-    done, errors = threading.Event(), []
-
-    def leave_first():
-        try:
-            with transaction.atomic():
-                services.membership_leave(
-                    membership=GroupMembership.objects.get(user=first), by=first)
-                done.set()
-                time.sleep(0.5)
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-            done.set()
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=leave_first)
-    thread.start()
-    assert done.wait(10)
+    thread, errors = in_open_transaction(lambda: services.membership_leave(
+        membership=GroupMembership.objects.get(user=first), by=first))
     with pytest.raises(ValidationError):
         services.membership_leave(membership=GroupMembership.objects.get(user=second), by=second)
     thread.join()
