@@ -19,13 +19,13 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
-from stadtallianz.core.api import InputSchema, Pagination, absolute_url
+from stadtallianz.core.api import CHANGE_ERRORS, InputSchema, Pagination, absolute_url
 from stadtallianz.core.api_auth import api_user, write_auth
+from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.models import Principle
 from stadtallianz.knowledge.models import Document
-from stadtallianz.projects.api import Phase as ProjectPhase  # one schema of that name
 from stadtallianz.projects.models import Project, Result
-from stadtallianz.workinggroups.api import CHANGE_ERRORS, service_errors
+from stadtallianz.projects.schemas import Phase as ProjectPhase  # one schema of that name
 
 from . import permissions, portfolio, services
 from .models import MAX_SCORE, MIN_SCORE, Assessment, Score, score_words
@@ -264,8 +264,7 @@ def assessment_create(request, slug: str):
     """The project's team starts a draft, prefilled with the published assessment's scores.
     409 while the project has an open assessment."""
     project = _project(slug)
-    with service_errors():
-        assessment = services.start(project=project, by=request.auth)
+    assessment = services.start(project=project, by=request.auth)
     return Status(201, _out(assessment))
 
 
@@ -279,14 +278,15 @@ def assessment_scores(request, assessment_id: int, payload: ScoresIn):
     assessment = _assessment(request, assessment_id)
     data = _scores_data(request, payload, assessment.project)
     try:
-        with service_errors():
-            services.save_scores(assessment=assessment, by=request.auth, scores=data,
-                                 version=payload.version)
+        services.save_scores(assessment=assessment, by=request.auth, scores=data,
+                             version=payload.version)
     except services.EditConflict as conflict:
         return Status(409, {"detail": gettext("Someone else saved this assessment meanwhile; "
                                               "nothing was saved."),
                             "current_version": conflict.assessment.version,
                             "principles": conflict.principles})
+    except Conflict:
+        raise  # submitted or published meanwhile: 409 from the API's handler
     except DjangoValidationError as error:
         raise _invalid(error) from error
     return _out(assessment)
@@ -294,8 +294,7 @@ def assessment_scores(request, assessment_id: int, payload: ScoresIn):
 
 def _step(request, assessment_id: int, step, **kwargs):
     assessment = _assessment(request, assessment_id)
-    with service_errors():
-        step(assessment=assessment, by=request.auth, **kwargs)
+    step(assessment=assessment, by=request.auth, **kwargs)
     return _out(assessment)
 
 

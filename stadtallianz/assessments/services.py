@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
+from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.models import Principle
 from stadtallianz.knowledge.models import Document
 from stadtallianz.notifications.services import notify
@@ -174,15 +175,15 @@ def start(*, project, by) -> Assessment:
     team revises rather than starts over. Refused while another assessment is open."""
     _require_team(by, project, _("Only the project team writes its self-assessment."))
     if Assessment.objects.filter(project=project).exclude(state=State.ACCEPTED).exists():
-        raise ValidationError(_("This project already has an open assessment; continue that "
-                                "one."), code="open_exists")
+        raise Conflict(_("This project already has an open assessment; continue that one."),
+                       code="open_exists")
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(project=project, created_by=by)
     except IntegrityError as error:
         # Someone else started one at the same moment (the conditional unique constraint).
-        raise ValidationError(_("This project already has an open assessment; continue that "
-                                "one."), code="open_exists") from error
+        raise Conflict(_("This project already has an open assessment; continue that one."),
+                       code="open_exists") from error
     current = (Assessment.objects.filter(project=project, is_current=True)
                .prefetch_related("scores__evidence").first())
     if current is not None:
@@ -201,11 +202,11 @@ def start(*, project, by) -> Assessment:
 
 def _require_editable(assessment: Assessment) -> None:
     if assessment.state == State.SUBMITTED:
-        raise ValidationError(_("The assessment is under review and cannot be changed now."),
-                              code="submitted")
+        raise Conflict(_("The assessment is under review and cannot be changed now."),
+                       code="submitted")
     if assessment.state == State.ACCEPTED:
-        raise ValidationError(_("A published assessment cannot be changed; start a new one."),
-                              code="accepted")
+        raise Conflict(_("A published assessment cannot be changed; start a new one."),
+                       code="accepted")
 
 
 def _evidence_key(item: Evidence) -> tuple:
@@ -259,7 +260,7 @@ def submit(*, assessment: Assessment, by) -> Assessment:
     scored = set(assessment.scores.values_list("principle__number", flat=True))
     missing = sorted(set(Principle.objects.values_list("number", flat=True)) - scored)
     if missing:
-        raise ValidationError(
+        raise Conflict(
             _("Score every guiding principle before submitting; missing: %(numbers)s.")
             % {"numbers": ", ".join(str(n) for n in missing)}, code="incomplete")
     before = assessment.state
@@ -284,7 +285,7 @@ def _require_review(assessment: Assessment, by) -> None:
         _deny(_("You wrote or submitted this assessment yourself; another person of the "
                 "coordination office has to review it."))
     if assessment.state != State.SUBMITTED:
-        raise ValidationError(
+        raise Conflict(
             _("Only a submitted assessment can be reviewed; this one is: %(state)s.")
             % {"state": assessment.get_state_display()}, code="not_submitted")
 

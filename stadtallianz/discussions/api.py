@@ -18,10 +18,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from stadtallianz.core.api import ErrorOut, InputSchema, Pagination
+from stadtallianz.core.api import CHANGE_ERRORS, ErrorOut, InputSchema, Pagination
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.markdown import render_markdown
-from stadtallianz.workinggroups.api import CHANGE_ERRORS, service_errors
 from stadtallianz.workinggroups.models import WorkingGroup
 
 from . import permissions, services
@@ -192,9 +191,8 @@ def thread_create(request, slug: str, payload: ThreadIn):
     """Members of an active group (and the coordinator) start a thread with its first post;
     members-only by default."""
     group = get_object_or_404(WorkingGroup, slug=slug)
-    with service_errors():
-        thread = services.thread_create(group=group, title=payload.title, body=payload.body,
-                                        visibility=payload.visibility.value, by=request.auth)
+    thread = services.thread_create(group=group, title=payload.title, body=payload.body,
+                                    visibility=payload.visibility.value, by=request.auth)
     return Status(201, _thread_with_count(thread.pk, request.auth))
 
 
@@ -203,8 +201,7 @@ def thread_create(request, slug: str, payload: ThreadIn):
 def post_create(request, thread_id: int, payload: PostBodyIn):
     """Members of an active group reply; others who can read the thread get 403."""
     thread = _visible_thread(request.auth, thread_id)
-    with service_errors():
-        post = services.post_reply(thread=thread, body=payload.body, by=request.auth)
+    post = services.post_reply(thread=thread, body=payload.body, by=request.auth)
     return Status(201, _post_out(post, request.auth))
 
 
@@ -214,8 +211,7 @@ def post_update(request, post_id: int, payload: PostBodyIn):
     """The author only, while the group is active and the post not hidden. The previous text
     is kept (see the revisions)."""
     post = _visible_post(request.auth, post_id)
-    with service_errors():
-        post = services.post_edit(post=post, body=payload.body, by=request.auth)
+    post = services.post_edit(post=post, body=payload.body, by=request.auth)
     return _post_out(post, request.auth)
 
 
@@ -248,16 +244,14 @@ def post_report(request, post_id: int, payload: PostReasonIn):
     post = _visible_post(request.auth, post_id)
     if not permissions.can_report(request.auth, post):
         raise Http404
-    with service_errors():
-        report = services.post_report(post=post, reason=payload.reason, by=request.auth)
+    report = services.post_report(post=post, reason=payload.reason, by=request.auth)
     return Status(201, {"id": report.pk, "post": post.pk, "state": report.state,
                         "created_at": report.created_at})
 
 
 def _pin(request, thread_id: int, pinned: bool) -> dict:
     thread = _visible_thread(request.auth, thread_id)
-    with service_errors():
-        services.thread_pin(thread=thread, pinned=pinned, by=request.auth)
+    services.thread_pin(thread=thread, pinned=pinned, by=request.auth)
     return _thread_with_count(thread_id, request.auth)
 
 
@@ -280,6 +274,5 @@ def post_hide(request, post_id: int, payload: PostHideIn):
     """The group's leads and the coordinator hide a post with a reason; its open reports are
     closed. The post keeps its place without its text."""
     post = _visible_post(request.auth, post_id)
-    with service_errors():
-        post = services.post_hide(post=post, reason=payload.reason, by=request.auth)
+    post = services.post_hide(post=post, reason=payload.reason, by=request.auth)
     return _post_out(post, request.auth)

@@ -26,9 +26,8 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from stadtallianz.core import timerange
-from stadtallianz.core.api import ErrorOut, InputSchema, Pagination, absolute_url
+from stadtallianz.core.api import CHANGE_ERRORS, ErrorOut, InputSchema, Pagination, absolute_url
 from stadtallianz.core.api_auth import api_user, write_auth
-from stadtallianz.workinggroups.api import CHANGE_ERRORS, service_errors
 from stadtallianz.workinggroups.models import WorkingGroup
 
 from . import feeds, permissions, services
@@ -308,8 +307,7 @@ def event_create(request, payload: EventIn):
             raise DjangoValidationError({"group": "No active working group has this slug."},
                                         code="unknown")
     data = _event_data(payload, partial=False)
-    with service_errors():
-        event = services.event_create(by=request.auth, group=group, data=data)
+    event = services.event_create(by=request.auth, group=group, data=data)
     return Status(201, _fresh(event))
 
 
@@ -322,9 +320,8 @@ def event_update(request, slug: str, payload: EventPatchIn):
     if not permissions.can_edit(request.auth, event):
         raise HttpError(403, gettext(
             "Only the group's leads and the coordination office change its events."))
-    with service_errors():
-        services.event_update(event=event, by=request.auth,
-                              data=_event_data(payload, partial=True))
+    services.event_update(event=event, by=request.auth,
+                          data=_event_data(payload, partial=True))
     return _fresh(event)
 
 
@@ -334,8 +331,7 @@ def event_cancel(request, slug: str):
     """Registered people are told; calendar programs show it as cancelled. 409 if it already
     is."""
     event = _visible_event(request, slug)
-    with service_errors():
-        services.event_cancel(event=event, by=request.auth)
+    services.event_cancel(event=event, by=request.auth)
     return _fresh(event)
 
 
@@ -346,8 +342,7 @@ def registration_create(request, slug: str):
     409 if the caller is already registered, or the event is cancelled or over."""
     event = _visible_event(request, slug)
     try:
-        with service_errors():
-            registration = services.registration_register(event=event, by=request.auth)
+        registration = services.registration_register(event=event, by=request.auth)
     except Event.DoesNotExist as error:
         raise Http404 from error
     return Status(201, {"state": registration.state,
@@ -360,8 +355,7 @@ def registration_create(request, slug: str):
 def registration_delete(request, slug: str):
     """The place goes to the head of the waiting list. 409 without a registration."""
     event = _visible_event(request, slug)
-    with service_errors():
-        services.registration_cancel(event=event, by=request.auth)
+    services.registration_cancel(event=event, by=request.auth)
     return Status(204, None)
 
 
@@ -373,5 +367,4 @@ def event_attendees(request, slug: str):
     """Confirmed places, then the waiting list in order. The group's leads and the
     coordinator only, as the attendance page."""
     event = _visible_event(request, slug)
-    with service_errors():
-        return _AttendeePage(services.attendance(event=event, by=request.auth))
+    return _AttendeePage(services.attendance(event=event, by=request.auth))

@@ -8,7 +8,7 @@ registration at once, are decided one after another on current numbers.
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.shortcuts import get_object_or_404
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
+from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
 from stadtallianz.notifications.services import notify
 from stadtallianz.workinggroups.models import WorkingGroup
@@ -130,7 +131,7 @@ def event_cancel(*, event: Event, by) -> Event:
     if not permissions.can_edit(by, event):
         _deny(_("Only the group's leads and the coordination office cancel its events."))
     if event.is_cancelled:
-        raise ValidationError(_("This event has already been cancelled."), code="cancelled")
+        raise Conflict(_("This event has already been cancelled."), code="cancelled")
     event.state = Event.State.CANCELLED
     event.sequence += 1
     event.save(update_fields=["state", "sequence", "updated_at"])
@@ -153,13 +154,13 @@ def registration_register(*, event: Event, by) -> Registration:
         # Not visible is the same as not there.
         raise Event.DoesNotExist
     if event.is_cancelled:
-        raise ValidationError(_("This event has been cancelled."), code="cancelled")
+        raise Conflict(_("This event has been cancelled."), code="cancelled")
     if event.ends_at <= timezone.now():
-        raise ValidationError(_("This event is over."), code="past")
+        raise Conflict(_("This event is over."), code="past")
     registration = Registration.objects.filter(event=event, user=by).first()
     if registration is not None and registration.state != State.CANCELLED:
-        raise ValidationError(_("You are already registered for this event."),
-                              code="already_registered")
+        raise Conflict(_("You are already registered for this event."),
+                       code="already_registered")
     registered = event.registrations.filter(state=State.REGISTERED).count()
     if registration is None:
         registration = Registration(event=event, user=by)
@@ -202,7 +203,7 @@ def registration_cancel(*, event: Event, by, user=None) -> Registration:
         _deny(_("Only the group's leads and the coordination office cancel others' places."))
     registration = Registration.objects.filter(event=event, user=user).first()
     if registration is None or registration.state == State.CANCELLED:
-        raise ValidationError(_("There is no registration to cancel."), code="not_registered")
+        raise Conflict(_("There is no registration to cancel."), code="not_registered")
     before = registration.state
     registration.state, registration.position = State.CANCELLED, None
     registration.save(update_fields=["state", "position"])

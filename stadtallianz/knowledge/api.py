@@ -23,6 +23,7 @@ from ninja.pagination import paginate
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.api import (
+    CHANGE_ERRORS,
     FocusAreaRef,
     InputSchema,
     OrganisationRef,
@@ -38,12 +39,11 @@ from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmen
 from stadtallianz.events.models import Event
 from stadtallianz.events.permissions import visible_events
 from stadtallianz.partners.models import Organisation
-from stadtallianz.workinggroups.api import CHANGE_ERRORS, service_errors
 from stadtallianz.workinggroups.models import WorkingGroup
 
 from . import permissions, services
 from .models import Article, Document
-from .views import filter_articles
+from .queries import filter_articles
 
 router = Router(tags=["knowledge"])
 
@@ -252,10 +252,9 @@ def _lookup(model, field: str, values, name: str, **extra) -> list:
 
 @contextmanager
 def _article_errors():
-    """service_errors, with the service's `authors` named as the input field `co_authors`."""
+    """The service's `authors` named as the input field `co_authors` (its 422 answer)."""
     try:
-        with service_errors():
-            yield
+        yield
     except DjangoValidationError as error:
         if hasattr(error, "error_dict") and "authors" in error.error_dict:
             error.error_dict["co_authors"] = error.error_dict.pop("authors")
@@ -428,8 +427,7 @@ def document_create(request, payload: Form[DocumentIn], file: File[UploadedFile]
     parent = _parent(request, payload)
     data = {"title": payload.title, "description": payload.description,
             "visibility": str(payload.visibility)}
-    with service_errors():
-        document = services.document_create(by=request.auth, data=data, upload=file, **parent)
+    document = services.document_create(by=request.auth, data=data, upload=file, **parent)
     return Status(201, _document(request, document.pk))
 
 
@@ -438,6 +436,5 @@ def document_create(request, payload: Form[DocumentIn], file: File[UploadedFile]
 def version_create(request, document_id: int, file: File[UploadedFile]):
     """Earlier versions stay and can still be downloaded."""
     document = _document(request, document_id)
-    with service_errors():
-        services.version_add(document=document, by=request.auth, upload=file)
+    services.version_add(document=document, by=request.auth, upload=file)
     return Status(201, _document(request, document.pk))

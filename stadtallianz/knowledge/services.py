@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
+from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
 from stadtallianz.partners.models import Membership
 
@@ -149,7 +150,7 @@ def article_publish(*, article: Article, by) -> Article:
         _deny(_("Only the authors, the group's leads and the coordination office publish an "
                 "article."))
     if article.is_published:
-        raise ValidationError(_("The article is already published."), code="published")
+        raise Conflict(_("The article is already published."), code="published")
     article.state = Article.State.PUBLISHED
     article.published_at = article.published_at or timezone.now()
     article.save(update_fields=["state", "published_at", "updated_at"])
@@ -164,7 +165,7 @@ def article_unpublish(*, article: Article, by) -> Article:
     if not permissions.can_moderate_article(by, article):
         _deny(_("Only the group's leads and the coordination office unpublish an article."))
     if not article.is_published:
-        raise ValidationError(_("The article is not published."), code="draft")
+        raise Conflict(_("The article is not published."), code="draft")
     article.state = Article.State.DRAFT
     article.save(update_fields=["state", "updated_at"])
     audit_log(actor=by, action="knowledge.article.unpublished", target=article,

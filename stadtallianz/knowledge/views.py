@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stadtallianz.core.filters import filtered
 from stadtallianz.core.forms import add_service_errors
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.core.text import attachment_header
@@ -20,9 +19,9 @@ from stadtallianz.events.models import Event
 from stadtallianz.workinggroups.models import WorkingGroup
 
 from . import permissions, services
-from .filters import ArticleFilterSet
 from .forms import ArticleFilterForm, ArticleForm, DocumentForm, VersionForm
 from .models import Article, Document
+from .queries import filter_articles
 
 PAGE_SIZE = 20
 
@@ -33,12 +32,6 @@ def _articles(user):
 
 def _article(request, slug) -> Article:
     return get_object_or_404(_articles(request.user), slug=slug)
-
-
-def filter_articles(articles, **values):
-    """The list's filters (ArticleFilterSet), the same for the page and the API; empty ones
-    are off."""
-    return filtered(ArticleFilterSet, articles, values)
 
 
 def article_list(request):

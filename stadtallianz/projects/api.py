@@ -3,11 +3,9 @@
 
 The parts of a project (milestones, updates, results, budget lines, places, SDG relations,
 phase dates) share one pattern: GET lists them, POST adds one, PUT replaces one, DELETE removes
-one, all under /projects/{slug}/<part>.
+one, all under /projects/{slug}/<part>. The shapes of answers and inputs are in `schemas.py`.
 """
 
-from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,31 +14,26 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from stadtallianz.core.api import (
+    CHANGE_ERRORS,
     CSV_CONTENT,
     JSON_ROWS_CONTENT,
     ErrorOut,
-    FocusAreaRef,
-    InputSchema,
-    OrganisationRef,
     Pagination,
-    PrincipleRef,
-    absolute_url,
     answer_content,
 )
-from stadtallianz.core.api_auth import api_user, write_auth
+from stadtallianz.core.api_auth import write_auth
 from stadtallianz.core.api_refs import referenced_all, referenced_one
-from stadtallianz.core.markdown import render_markdown
+from stadtallianz.core.exports import csv_response
 from stadtallianz.core.models import FocusArea, Principle, SDGTarget, SustainableDevelopmentGoal
 from stadtallianz.partners.models import Organisation
-from stadtallianz.workinggroups.api import CHANGE_ERRORS, service_errors
 from stadtallianz.workinggroups.models import WorkingGroup
 
-from . import permissions, queries, services, views
+from . import permissions, queries, services
 from .models import (
     BudgetLine,
     ConsortiumMember,
@@ -52,242 +45,37 @@ from .models import (
     ProjectUpdate,
     Result,
 )
+from .schemas import (
+    BudgetLineIn,
+    BudgetLineOut,
+    ConsortiumOut,
+    InviteIn,
+    MilestoneIn,
+    MilestoneOut,
+    PhaseIn,
+    PhaseOut,
+    PlaceIn,
+    PlaceOut,
+    ProjectConflictOut,
+    ProjectDetailOut,
+    ProjectFilters,
+    ProjectIn,
+    ProjectPatchIn,
+    ProjectSummaryOut,
+    ResultIn,
+    ResultOut,
+    SdgRelationIn,
+    SdgRelationOut,
+    UpdateIn,
+    UpdateOut,
+)
 
 router = Router(tags=["projects"])
-
-
-def _choices(name, choices):
-    return StrEnum(name, [(value.upper(), value) for value, _label in choices])
-
-
-Phase = _choices("ProjectPhase", Project.Phase.choices)
-MilestoneState = _choices("MilestoneState", Milestone.State.choices)
-ResultState = _choices("ResultState", Result.State.choices)
-BudgetSource = _choices("BudgetSource", BudgetLine.Source.choices)
-ConsortiumRole = _choices("ConsortiumRole", ConsortiumMember.Role.choices)
-ConsortiumState = _choices("ConsortiumState", ConsortiumMember.State.choices)
-InviteRole = _choices("InviteRole", ConsortiumMember.Role.choices)
 READ_ERRORS = {404: ErrorOut}
 
 
 # ---------------------------------------------------------------------------------------------
-# Output
-
-
-class ProjectSummaryOut(Schema):
-    slug: str
-    title: str
-    title_de: str
-    title_en: str
-    summary: str
-    phase: Phase
-    progress: int | None = Field(None, description="Mean progress of the results, percent.")
-    version: int
-    working_group: str | None = Field(None, description="Slug of the working group.")
-    lead: OrganisationRef | None = Field(None, description="The accepted lead organisation.")
-    focus_areas: list[FocusAreaRef]
-    created_at: datetime
-    updated_at: datetime
-    web_url: str
-
-    @staticmethod
-    def resolve_working_group(obj):
-        return obj.working_group.slug if obj.working_group_id else None
-
-    @staticmethod
-    def resolve_lead(obj):
-        leads = getattr(obj, "leads", None)
-        if leads is None:
-            lead = permissions.lead_of(obj)
-            return lead.organisation if lead else None
-        return leads[0].organisation if leads else None
-
-    @staticmethod
-    def resolve_focus_areas(obj):
-        return obj.focus_areas.all()
-
-    @staticmethod
-    def resolve_web_url(obj):
-        return absolute_url(obj.get_absolute_url())
-
-
-class ConsortiumOut(Schema):
-    id: int
-    organisation: OrganisationRef
-    role: ConsortiumRole
-    state: ConsortiumState
-    created_at: datetime
-    responded_at: datetime | None
-
-
-class MilestoneOut(Schema):
-    id: int
-    title: str
-    due: date
-    state: MilestoneState
-    done_at: date | None
-
-
-class UpdateOut(Schema):
-    id: int
-    title: str
-    body: str = Field(..., description="Markdown.")
-    body_html: str
-    published_at: datetime
-
-    @staticmethod
-    def resolve_body_html(obj):
-        return str(render_markdown(obj.body, top_level=4))
-
-
-class ResultOut(Schema):
-    id: int
-    title: str
-    description: str
-    progress: int
-    state: ResultState
-    position: int
-
-
-class BudgetLineOut(Schema):
-    id: int
-    source: BudgetSource
-    label: str
-    amount: Decimal
-    currency: str
-
-
-class TotalOut(Schema):
-    currency: str
-    amount: Decimal
-
-
-class PlaceOut(Schema):
-    id: int
-    name: str
-    geometry: dict = Field(..., description="GeoJSON geometry (WGS 84).")
-
-
-class SdgRelationOut(Schema):
-    id: int
-    goal: int
-    goal_name: str
-    target: str | None = Field(None, description="Code of the target, e.g. 11.2.")
-    target_name: str | None
-
-    @staticmethod
-    def resolve_goal(obj):
-        return obj.goal.number
-
-    @staticmethod
-    def resolve_goal_name(obj):
-        return obj.goal.name
-
-    @staticmethod
-    def resolve_target(obj):
-        return obj.target.code if obj.target_id else None
-
-    @staticmethod
-    def resolve_target_name(obj):
-        return obj.target.name if obj.target_id else None
-
-
-class PhaseOut(Schema):
-    id: int
-    phase: Phase
-    start: date
-    end: date | None
-
-
-class ProjectDetailOut(ProjectSummaryOut):
-    summary_de: str
-    summary_en: str
-    description: str = Field(..., description="Markdown.")
-    description_de: str
-    description_en: str
-    description_html: str
-    origin_idea: int | None = Field(None, description="Id of the idea the project came from.")
-    principles: list[PrincipleRef]
-    sdgs: list[SdgRelationOut]
-    consortium: list[ConsortiumOut] = Field(..., description="Accepted organisations; "
-                                                             "invitations for the team.")
-    phases: list[PhaseOut]
-    milestones: list[MilestoneOut]
-    results: list[ResultOut]
-    updates: list[UpdateOut]
-    budget_lines: list[BudgetLineOut]
-    budget_totals: list[TotalOut] = Field(..., description="Per currency.")
-    places: dict = Field(..., description="A GeoJSON FeatureCollection.")
-
-    @staticmethod
-    def resolve_description_html(obj):
-        return str(render_markdown(obj.description, top_level=3))
-
-    @staticmethod
-    def resolve_origin_idea(obj):
-        return obj.origin_idea_id
-
-    @staticmethod
-    def resolve_principles(obj):
-        return obj.principles.all()
-
-    @staticmethod
-    def resolve_sdgs(obj):
-        return obj.sdg_relations.select_related("goal", "target")
-
-    @staticmethod
-    def resolve_consortium(obj, context):
-        user = api_user(context["request"])
-        members = permissions.shown_consortium(user, obj).select_related("organisation")
-        if not permissions.can_manage_consortium(user, obj):
-            members = members.filter(state=ConsortiumMember.State.ACCEPTED)
-        return members
-
-    @staticmethod
-    def resolve_phases(obj):
-        return obj.phase_periods.all()
-
-    @staticmethod
-    def resolve_milestones(obj):
-        return obj.milestones.all()
-
-    @staticmethod
-    def resolve_results(obj):
-        return obj.results.all()
-
-    @staticmethod
-    def resolve_updates(obj):
-        return obj.updates.all()
-
-    @staticmethod
-    def resolve_budget_lines(obj):
-        return obj.budget_lines.all()
-
-    @staticmethod
-    def resolve_budget_totals(obj):
-        return [{"currency": c, "amount": a}
-                for c, a in services.budget_totals(obj.budget_lines.all())]
-
-    @staticmethod
-    def resolve_places(obj):
-        places = list(obj.places.all())
-        for place in places:
-            place.project = obj
-        return queries.feature_collection(places)
-
-
-# ---------------------------------------------------------------------------------------------
 # Projects
-
-
-class ProjectFilters(InputSchema):
-    phase: Phase | None = None
-    focus_area: str | None = Field(None, max_length=50, description="Slug of a focus area.")
-    principle: str | None = Field(None, max_length=50, description="Slug of a principle.")
-    sdg: int | None = Field(None, ge=1, le=17, description="Number of an SDG.")
-    group: str | None = Field(None, max_length=220, description="Slug of a working group.")
-    organisation: str | None = Field(None, max_length=220, description=(
-        "Slug of an organisation with an accepted place in the consortium."))
 
 
 def _filtered(filters: ProjectFilters):
@@ -306,7 +94,7 @@ def project_list(request, filters: Query[ProjectFilters]):
              openapi_extra=CSV_CONTENT)
 def projects_export_csv(request, filters: Query[ProjectFilters]):
     """The filtered list as CSV (UTF-8 with BOM; cells starting with = + - @ are defused)."""
-    return views.csv_response("projects.csv", views.EXPORT_HEADERS, views.export_rows(
+    return csv_response("projects.csv", queries.EXPORT_HEADERS, queries.export_rows(
         _filtered(filters).iterator(chunk_size=500), request))
 
 
@@ -314,8 +102,8 @@ def projects_export_csv(request, filters: Query[ProjectFilters]):
              openapi_extra=JSON_ROWS_CONTENT)
 def projects_export_json(request, filters: Query[ProjectFilters]):
     """The filtered list as a JSON array, the same columns as the CSV."""
-    rows = views.export_rows(_filtered(filters), request)
-    return JsonResponse([dict(zip(views.EXPORT_HEADERS, row, strict=True)) for row in rows],
+    rows = queries.export_rows(_filtered(filters), request)
+    return JsonResponse([dict(zip(queries.EXPORT_HEADERS, row, strict=True)) for row in rows],
                         safe=False, json_dumps_params={"ensure_ascii": False})
 
 
@@ -351,48 +139,6 @@ def project_detail(request, slug: str):
     return _detail(_project(slug))
 
 
-class _ProjectFields(InputSchema):
-    title_en: str = Field("", max_length=200)
-    summary_de: str = Field("", max_length=1000)
-    summary_en: str = Field("", max_length=1000)
-    description_de: str = Field("", max_length=50000, description="Markdown.")
-    description_en: str = Field("", max_length=50000, description="Markdown.")
-    focus_areas: list[str] | None = Field(None, max_length=50, description="Slugs.")
-    principles: list[int] | None = Field(None, max_length=8, description="Numbers.")
-
-
-class ProjectIn(_ProjectFields):
-    title_de: str = Field(..., min_length=1, max_length=200)
-    phase: Phase = Phase.CONCEPT
-    organisation: str | None = Field(None, max_length=220, description=(
-        "Slug of your organisation, which becomes the lead."))
-    working_group: str | None = Field(None, max_length=220, description=(
-        "Slug of your working group."))
-
-
-class ProjectPatchIn(InputSchema):
-    """Only the fields sent change. `version` is the version the change is based on."""
-
-    version: int = Field(..., ge=1)
-    title_de: str = Field(None, min_length=1, max_length=200)
-    title_en: str = Field(None, max_length=200)
-    summary_de: str = Field(None, max_length=1000)
-    summary_en: str = Field(None, max_length=1000)
-    description_de: str = Field(None, max_length=50000)
-    description_en: str = Field(None, max_length=50000)
-    phase: Phase = None
-    focus_areas: list[str] | None = Field(None, max_length=50)
-    principles: list[int] | None = Field(None, max_length=8)
-
-
-class ProjectConflictOut(Schema):
-    detail: str
-    current_version: int
-    fields: list[str] = Field(..., description="Fields whose stored value differs from what "
-                                               "was sent.")
-    current: dict = Field(..., description="The stored values of those fields.")
-
-
 def _lookup(model, field: str, values, name: str) -> list | None:
     return referenced_all(model.objects.all(), values, name, lookup=field)
 
@@ -418,9 +164,8 @@ def project_create(request, payload: ProjectIn):
     organisation = _one(Organisation.objects.public(), payload.organisation, "organisation")
     group = _one(WorkingGroup.objects.all(), payload.working_group, "working_group")
     relations = _relations(payload)
-    with service_errors():
-        project = services.create_project(actor=request.auth, data=data, relations=relations,
-                                          organisation=organisation, group=group)
+    project = services.create_project(actor=request.auth, data=data, relations=relations,
+                                      organisation=organisation, group=group)
     return Status(201, _detail(project))
 
 
@@ -448,9 +193,8 @@ def project_update(request, slug: str, payload: ProjectPatchIn):
             raise DjangoValidationError({name: "This field cannot be null."}, code="null")
     data = {k: str(v) if isinstance(v, StrEnum) else v for k, v in data.items()}
     try:
-        with service_errors():
-            services.update_project(project=project, actor=request.auth, data=data,
-                                    version=payload.version, relations=_relations(payload))
+        services.update_project(project=project, actor=request.auth, data=data,
+                                version=payload.version, relations=_relations(payload))
     except services.EditConflict as conflict:
         return Status(409, {
             "detail": gettext("The project has been changed since version %(version)s.")
@@ -462,11 +206,6 @@ def project_update(request, slug: str, payload: ProjectPatchIn):
 
 # ---------------------------------------------------------------------------------------------
 # Consortium
-
-
-class InviteIn(InputSchema):
-    organisation: str = Field(..., max_length=220, description="Slug of the organisation.")
-    role: InviteRole = InviteRole.PARTNER
 
 
 @router.get("/{slug}/consortium", response={200: list[ConsortiumOut], **READ_ERRORS},
@@ -487,9 +226,8 @@ def project_consortium_invite(request, slug: str, payload: InviteIn):
     # Only public partners can be invited (the web form offers no other).
     organisation = _one(Organisation.objects.public(), payload.organisation, "organisation",
                         required=True)
-    with service_errors():
-        member = services.invite(project=project, actor=request.auth,
-                                 organisation=organisation, role=str(payload.role))
+    member = services.invite(project=project, actor=request.auth,
+                             organisation=organisation, role=str(payload.role))
     return Status(201, member)
 
 
@@ -503,16 +241,14 @@ def _member(project, member_id) -> ConsortiumMember:
 def project_consortium_accept(request, slug: str, member_id: int):
     """The invited organisation's admins; 409 when it was answered already."""
     member = _member(_project(slug), member_id)
-    with service_errors():
-        return services.answer(member=member, actor=request.auth, accept=True)
+    return services.answer(member=member, actor=request.auth, accept=True)
 
 
 @router.post("/{slug}/consortium/{member_id}/decline", auth=write_auth,
              response={200: ConsortiumOut, **CHANGE_ERRORS}, summary="Decline an invitation")
 def project_consortium_decline(request, slug: str, member_id: int):
     member = _member(_project(slug), member_id)
-    with service_errors():
-        return services.answer(member=member, actor=request.auth, accept=False)
+    return services.answer(member=member, actor=request.auth, accept=False)
 
 
 @router.delete("/{slug}/consortium/{member_id}", auth=write_auth,
@@ -521,58 +257,12 @@ def project_consortium_remove(request, slug: str, member_id: int):
     """Removes an organisation or withdraws its invitation (an invitation to lead too); the
     accepted lead stays (409)."""
     member = _member(_project(slug), member_id)
-    with service_errors():
-        services.remove(member=member, actor=request.auth)
+    services.remove(member=member, actor=request.auth)
     return Status(204, None)
 
 
 # ---------------------------------------------------------------------------------------------
 # The parts of a project
-
-
-class MilestoneIn(InputSchema):
-    title: str = Field(..., min_length=1, max_length=200)
-    due: date
-    state: MilestoneState = MilestoneState.OPEN
-    done_at: date | None = None
-
-
-class UpdateIn(InputSchema):
-    title: str = Field(..., min_length=1, max_length=200)
-    body: str = Field(..., min_length=1, max_length=20000, description="Markdown.")
-
-
-class ResultIn(InputSchema):
-    title: str = Field(..., min_length=1, max_length=200)
-    description: str = Field("", max_length=5000)
-    progress: int = Field(0, ge=0, le=100, description="Percent.")
-    state: ResultState = ResultState.PLANNED
-    position: int = Field(0, ge=0, le=32767)
-
-
-class BudgetLineIn(InputSchema):
-    source: BudgetSource = BudgetSource.OWN
-    label: str = Field(..., min_length=1, max_length=200)
-    amount: Decimal = Field(..., max_digits=14, decimal_places=2,
-                            description="Not negative.")
-    currency: str = Field("EUR", min_length=3, max_length=3, description="ISO 4217.")
-
-
-class PlaceIn(InputSchema):
-    name: str = Field(..., min_length=1, max_length=200)
-    geometry: dict = Field(..., description="GeoJSON geometry: Point, Polygon or MultiPolygon.")
-
-
-class SdgRelationIn(InputSchema):
-    goal: int = Field(..., ge=1, le=17)
-    target: str | None = Field(None, max_length=6, description="Code of one of the goal's "
-                                                               "targets, e.g. 11.2.")
-
-
-class PhaseIn(InputSchema):
-    phase: Phase
-    start: date
-    end: date | None = None
 
 
 def _sdg_data(payload: SdgRelationIn) -> dict:
@@ -615,24 +305,21 @@ def _register(segment, model, schema_in, schema_out, to_data):
     def create_part(request, slug: str, payload: schema_in):
         project = _project(slug)
         data = to_data(payload)
-        with service_errors():
-            part = services.save_part(project=project, actor=request.auth,
-                                      instance=model(project=project), data=data)
+        part = services.save_part(project=project, actor=request.auth,
+                                  instance=model(project=project), data=data)
         return Status(201, part)
 
     def replace_part(request, slug: str, part_id: int, payload: schema_in):
         project = _project(slug)
         part = get_object_or_404(model, project=project, pk=part_id)
         data = to_data(payload)
-        with service_errors():
-            return services.save_part(project=project, actor=request.auth, instance=part,
-                                      data=data)
+        return services.save_part(project=project, actor=request.auth, instance=part,
+                                  data=data)
 
     def delete_part(request, slug: str, part_id: int):
         project = _project(slug)
         part = get_object_or_404(model, project=project, pk=part_id)
-        with service_errors():
-            services.delete_part(project=project, actor=request.auth, instance=part)
+        services.delete_part(project=project, actor=request.auth, instance=part)
         return Status(204, None)
 
     router.get(f"/{{slug}}/{segment}", response={200: list[schema_out], **READ_ERRORS},

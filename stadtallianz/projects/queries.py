@@ -32,6 +32,21 @@ def listed():
             .prefetch_related("focus_areas", leads_prefetch()))
 
 
+# The columns of the list's exports (CSV and JSON, pages and API alike), one row per project of
+# `listed()`: tags and lead come from its prefetches.
+EXPORT_HEADERS = ["slug", "title_de", "title_en", "phase", "progress", "working_group",
+                  "lead", "focus_areas", "url"]
+
+
+def export_rows(projects, request):
+    for project in projects:
+        yield [project.slug, project.title_de, project.title_en, project.phase,
+               project.progress, project.working_group.slug if project.working_group else "",
+               project.leads[0].organisation.name if project.leads else "",
+               " ".join(f.slug for f in project.focus_areas.all()),
+               request.build_absolute_uri(project.get_absolute_url())]
+
+
 def filter_projects(projects, **values):
     """The list's filters (ProjectFilterSet); empty ones are off."""
     return filtered(ProjectFilterSet, projects, values)

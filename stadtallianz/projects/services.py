@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
+from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.signals import content_changed
 from stadtallianz.core.slugs import unique_slug
 from stadtallianz.notifications.services import notify
@@ -268,7 +269,7 @@ def save_part(*, project: Project, actor, instance, data: dict):
     limit = PART_LIMITS.get(type(instance))
     if (not instance.pk and limit is not None
             and type(instance).objects.filter(project=project).count() >= limit):
-        raise ValidationError(_(
+        raise Conflict(_(
             "A project has at most %(max)s %(things)s; delete one before adding another.")
             % {"max": limit, "things": type(instance)._meta.verbose_name_plural},
             code="limit")
@@ -291,7 +292,7 @@ def save_part(*, project: Project, actor, instance, data: dict):
         if isinstance(instance, ProjectSDG):
             raise ValidationError({"target" if instance.target_id else "goal": _(
                 "The project names this already.")}) from error
-        raise ValidationError(_("This is already there.")) from error
+        raise Conflict(_("This is already there.")) from error
     if isinstance(instance, Result):
         refresh_progress(project)
     audit_log(actor=actor, action=f"project.{kind}.{'changed' if before else 'added'}",
@@ -390,10 +391,10 @@ def answer(*, member: ConsortiumMember, actor, accept: bool) -> ConsortiumMember
     # Locked and read again: removed meanwhile (the invitation withdrawn), it is a 404.
     member = get_object_or_404(ConsortiumMember.objects.select_for_update(), pk=member.pk)
     if member.state != ConsortiumMember.State.INVITED:
-        raise ValidationError(_("This invitation has already been answered."), code="answered")
+        raise Conflict(_("This invitation has already been answered."), code="answered")
     if accept and not Organisation.objects.public().filter(pk=member.organisation_id).exists():
-        raise ValidationError(_("Only a public partner organisation can join a consortium."),
-                              code="not_public")
+        raise Conflict(_("Only a public partner organisation can join a consortium."),
+                       code="not_public")
     member.state = (ConsortiumMember.State.ACCEPTED if accept
                     else ConsortiumMember.State.DECLINED)
     member.responded_at = timezone.now()
@@ -401,8 +402,8 @@ def answer(*, member: ConsortiumMember, actor, accept: bool) -> ConsortiumMember
         with transaction.atomic():
             member.save()
     except IntegrityError as error:  # the partial unique constraint: one accepted lead
-        raise ValidationError(_("The project has a lead organisation already."),
-                              code="lead_taken") from error
+        raise Conflict(_("The project has a lead organisation already."),
+                       code="lead_taken") from error
     audit_log(actor=actor, action=f"project.consortium.{member.state}", target=member.project,
               after={"organisation": member.organisation_id, "role": member.role})
     return member
@@ -419,7 +420,7 @@ def remove(*, member: ConsortiumMember, actor) -> None:
     member = get_object_or_404(ConsortiumMember.objects.select_for_update(), pk=member.pk)
     if (member.role == ConsortiumMember.Role.LEAD
             and member.state == ConsortiumMember.State.ACCEPTED):
-        raise ValidationError(_("The lead organisation cannot be removed."), code="lead")
+        raise Conflict(_("The lead organisation cannot be removed."), code="lead")
     audit_log(actor=actor, action="project.consortium.removed", target=member.project,
               before={"organisation": member.organisation_id, "role": member.role,
                       "state": member.state})

@@ -82,29 +82,16 @@ def geojson(request):
     return response
 
 
-EXPORT_HEADERS = ["slug", "title_de", "title_en", "phase", "progress", "working_group",
-                  "lead", "focus_areas", "url"]
-
-
-def export_rows(projects, request):
-    for project in projects:
-        yield [project.slug, project.title_de, project.title_en, project.phase,
-               project.progress, project.working_group.slug if project.working_group else "",
-               project.leads[0].organisation.name if project.leads else "",
-               " ".join(f.slug for f in project.focus_areas.all()),
-               request.build_absolute_uri(project.get_absolute_url())]
-
-
 def export_csv(request):
     _form, projects, _filters = _filtered(request)
-    return csv_response("projects.csv", EXPORT_HEADERS, export_rows(projects.iterator(
-        chunk_size=500), request))
+    return csv_response("projects.csv", queries.EXPORT_HEADERS, queries.export_rows(
+        projects.iterator(chunk_size=500), request))
 
 
 def export_json(request):
     _form, projects, _filters = _filtered(request)
-    data = [dict(zip(EXPORT_HEADERS, row, strict=True))
-            for row in export_rows(projects, request)]
+    data = [dict(zip(queries.EXPORT_HEADERS, row, strict=True))
+            for row in queries.export_rows(projects, request)]
     response = JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = 'attachment; filename="projects.json"'
     return response

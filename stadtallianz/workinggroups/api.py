@@ -3,16 +3,14 @@ a lead or the coordinator makes on the web pages.
 
 Every change goes through `services.py`, so the API validates, decides and audits exactly as the
 web pages do. Joining and leaving (the first endpoints) answer a refusal by the rules (archived,
-by invitation) with 422. The endpoints added later run through `service_errors`: a refusal is
-403, input naming a field 422, and a request the current state forbids (already decided, the
-last lead, already cancelled) 409.
+by invitation, the last lead) with 422. The endpoints added later answer as the API's handlers
+do (core/api_errors.py): a refusal is 403, input naming a field 422, and a request the current
+state forbids (already decided, the last lead, already cancelled: a Conflict) 409.
 """
 
-from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
 from django.db.models import Prefetch
@@ -25,15 +23,17 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from stadtallianz.core.api import (
+    CHANGE_ERRORS,
+    WRITE_ERRORS,
     ErrorOut,
     FocusAreaRef,
     InputSchema,
     OrganisationRef,
     Pagination,
-    ValidationErrorOut,
 )
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.api_refs import referenced_one
+from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.models import FocusArea
 from stadtallianz.partners.models import Organisation
 
@@ -47,25 +47,6 @@ JoinPolicy = StrEnum("JoinPolicy", [(c.name, c.value) for c in WorkingGroup.Join
 GroupRole = StrEnum("GroupRole", [(c.name, c.value) for c in GroupMembership.Role])
 GroupMembershipState = StrEnum("GroupMembershipState",
                                [(c.name, c.value) for c in GroupMembership.State])
-
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-# The answers of the endpoints that run through `service_errors`.
-CHANGE_ERRORS = {**WRITE_ERRORS, 409: ErrorOut}
-
-
-@contextmanager
-def service_errors():
-    """Turns a service's refusal into the API's answer (used by the discussions' and events' APIs
-    too): PermissionDenied is 403; a ValidationError naming fields is 422 (the API's handler);
-    one naming no field says the thing's current state forbids the change, a 409."""
-    try:
-        yield
-    except PermissionDenied as error:
-        raise HttpError(403, str(error) or "Not allowed.") from error
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise
-        raise HttpError(409, " ".join(str(m) for m in error.messages)) from error
 
 
 class GroupSummaryOut(Schema):
@@ -193,7 +174,12 @@ def group_leave(request, slug: str):
     membership = GroupMembership.objects.filter(group=group, user=request.auth).first()
     if membership is None:
         raise HttpError(404, gettext("You are not a member of this working group."))
-    services.membership_leave(membership=membership, by=request.auth)
+    try:
+        services.membership_leave(membership=membership, by=request.auth)
+    except Conflict as refusal:
+        # This endpoint came before the 409 answer and documents the last lead's refusal as
+        # 422; version 1 keeps its answers (docs/api.md).
+        raise DjangoValidationError(refusal.error_list) from refusal
     return Status(204, None)
 
 
@@ -340,9 +326,8 @@ def request_approve(request, slug: str, membership_id: int, payload: DecisionIn)
     409 when the request was already decided."""
     group = _managed(request, slug)
     membership = _membership(group, membership_id)
-    with service_errors():
-        membership = services.membership_decide(membership=membership, by=request.auth,
-                                                approve=True, message=payload.message)
+    membership = services.membership_decide(membership=membership, by=request.auth,
+                                            approve=True, message=payload.message)
     return _member_out(membership, managing=True)
 
 
@@ -352,9 +337,8 @@ def request_decline(request, slug: str, membership_id: int, payload: DecisionIn)
     """The request is removed; the person learns the decision and the message."""
     group = _managed(request, slug)
     membership = _membership(group, membership_id)
-    with service_errors():
-        services.membership_decide(membership=membership, by=request.auth, approve=False,
-                                   message=payload.message)
+    services.membership_decide(membership=membership, by=request.auth, approve=False,
+                               message=payload.message)
     return Status(204, None)
 
 
@@ -364,9 +348,8 @@ def member_invite(request, slug: str, payload: GroupInviteIn):
     """Invites a registered person by e-mail address (422 `email` for an unknown address, a
     member or someone already invited). A person who had asked to join is let in at once."""
     group = _managed(request, slug)
-    with service_errors():
-        membership = services.membership_invite(group=group, by=request.auth,
-                                                email=payload.email)
+    membership = services.membership_invite(group=group, by=request.auth,
+                                            email=payload.email)
     return Status(201, _member_out(membership, managing=True))
 
 
@@ -375,9 +358,8 @@ def _respond(request, slug: str, accept: bool):
     membership = GroupMembership.objects.filter(group=group, user=request.auth).first()
     if membership is None:
         raise HttpError(404, gettext("You have no invitation to this working group."))
-    with service_errors():
-        return services.membership_respond(membership=membership, by=request.auth,
-                                           accept=accept)
+    return services.membership_respond(membership=membership, by=request.auth,
+                                       accept=accept)
 
 
 @router.post("/{slug}/invitation/accept", auth=write_auth,
@@ -401,9 +383,8 @@ def member_set_role(request, slug: str, membership_id: int, payload: RoleIn):
     """`lead` or `member`, for active members. The last lead cannot become a member (409)."""
     group = _managed(request, slug)
     membership = _membership(group, membership_id)
-    with service_errors():
-        membership = services.membership_set_role(membership=membership, by=request.auth,
-                                                  role=payload.role.value)
+    membership = services.membership_set_role(membership=membership, by=request.auth,
+                                              role=payload.role.value)
     return _member_out(membership, managing=True)
 
 
@@ -414,8 +395,7 @@ def member_remove(request, slug: str, membership_id: int):
     others remain (409). People leave on their own with `POST …/leave`."""
     group = _managed(request, slug)
     membership = _membership(group, membership_id)
-    with service_errors():
-        services.membership_leave(membership=membership, by=request.auth)
+    services.membership_leave(membership=membership, by=request.auth)
     return Status(204, None)
 
 
@@ -428,8 +408,7 @@ def organisation_add(request, slug: str, payload: OrganisationIn):
     organisation = referenced_one(Organisation.objects.public(), payload.organisation,
                                   "organisation", required=True,
                                   message="No alliance partner has this slug.")
-    with service_errors():
-        services.organisation_add(group=group, by=request.auth, organisation=organisation)
+    services.organisation_add(group=group, by=request.auth, organisation=organisation)
     return Status(201, organisation)
 
 
@@ -439,8 +418,7 @@ def organisation_remove(request, slug: str, organisation_slug: str):
     group = _managed(request, slug)
     organisation = get_object_or_404(Organisation, slug=organisation_slug,
                                      group_organisations__group=group)
-    with service_errors():
-        services.organisation_remove(group=group, by=request.auth, organisation=organisation)
+    services.organisation_remove(group=group, by=request.auth, organisation=organisation)
     return Status(204, None)
 
 
@@ -452,10 +430,9 @@ def group_create(request, payload: GroupIn):
         raise HttpError(403, gettext("Only the coordination office creates working groups."))
     data = payload.model_dump(exclude={"focus_areas", "leads"})
     data["join_policy"] = payload.join_policy.value
-    with service_errors():
-        group = services.group_create(by=request.auth, data=data,
-                                      focus_areas=_focus_areas(payload.focus_areas),
-                                      leads=_leads(payload.leads))
+    group = services.group_create(by=request.auth, data=data,
+                                  focus_areas=_focus_areas(payload.focus_areas),
+                                  leads=_leads(payload.leads))
     return Status(201, _detail(group.slug))
 
 
@@ -474,10 +451,9 @@ def group_update(request, slug: str, payload: GroupPatchIn):
             raise DjangoValidationError({field: "This field cannot be null."}, code="null")
     if "join_policy" in data:
         data["join_policy"] = JoinPolicy(data["join_policy"]).value
-    with service_errors():
-        services.group_update(group=group, by=request.auth, data=data,
-                              focus_areas=(_focus_areas(focus_slugs)
-                                           if focus_slugs is not None else None))
+    services.group_update(group=group, by=request.auth, data=data,
+                          focus_areas=(_focus_areas(focus_slugs)
+                                       if focus_slugs is not None else None))
     return _detail(group.slug)
 
 
@@ -486,8 +462,7 @@ def group_update(request, slug: str, payload: GroupPatchIn):
 def group_archive(request, slug: str):
     """The coordination office only. An archived group stays visible, read-only."""
     group = _group(slug)
-    with service_errors():
-        services.group_archive(group=group, by=request.auth)
+    services.group_archive(group=group, by=request.auth)
     return _detail(slug)
 
 
@@ -496,6 +471,5 @@ def group_archive(request, slug: str):
              summary="Reactivate a working group")
 def group_reactivate(request, slug: str):
     group = _group(slug)
-    with service_errors():
-        services.group_reactivate(group=group, by=request.auth)
+    services.group_reactivate(group=group, by=request.auth)
     return _detail(slug)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log, snapshot
+from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
 from stadtallianz.notifications.services import notify
 
@@ -207,7 +208,7 @@ def membership_decide(*, membership: GroupMembership, by, approve: bool,
     _require_manager(by, group)
     membership = _current(membership)
     if membership.state != State.REQUESTED:
-        raise ValidationError(_("This request has already been decided."), code="decided")
+        raise Conflict(_("This request has already been decided."), code="decided")
     message = message.strip()
     if len(message) > 2000:
         raise ValidationError({"message": _("The message is too long.")}, code="max_length")
@@ -269,9 +270,9 @@ def membership_respond(*, membership: GroupMembership, by, accept: bool) -> Grou
     if membership.user_id != by.pk:
         _deny(_("Only the invited person answers an invitation."))
     if membership.state != State.INVITED:
-        raise ValidationError(_("There is no open invitation."), code="not_invited")
+        raise Conflict(_("There is no open invitation."), code="not_invited")
     if not group.is_active:
-        raise ValidationError(_("This working group is archived and accepts no new members."),
+        raise Conflict(_("This working group is archived and accepts no new members."),
                               code="archived")
     if not accept:
         _log(by, "workinggroup.invitation.declined", group, membership)
@@ -290,7 +291,7 @@ def _check_not_last_lead(group: WorkingGroup, membership: GroupMembership, messa
     others = GroupMembership.objects.filter(group=group, state=State.ACTIVE).exclude(
         pk=membership.pk).exists()
     if not other_leads and others:
-        raise ValidationError(message, code="last_lead")
+        raise Conflict(message, code="last_lead")
 
 
 @transaction.atomic
@@ -318,12 +319,12 @@ def membership_set_role(*, membership: GroupMembership, by, role: str) -> GroupM
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")}, code="invalid_role")
     if not membership.is_active:
-        raise ValidationError(_("Only active members can have a role."), code="not_active")
+        raise Conflict(_("Only active members can have a role."), code="not_active")
     if role == membership.role:
         return membership
     if membership.is_lead and not _leads(group).exclude(pk=membership.pk).exists():
-        raise ValidationError(_("The last lead cannot become a member. Make another member a "
-                                "lead first."), code="last_lead")
+        raise Conflict(_("The last lead cannot become a member. Make another member a "
+                       "lead first."), code="last_lead")
     before = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
