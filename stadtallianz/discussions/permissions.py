@@ -5,16 +5,8 @@ everyone else gets a 404, as if the thread did not exist. Moderators are the gro
 the coordination office.
 """
 
-from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
-from stadtallianz.workinggroups.permissions import is_lead_of
-
-
-def is_member(user, group: WorkingGroup) -> bool:
-    """An active member or lead of the group."""
-    if not user.is_authenticated:
-        return False
-    return GroupMembership.objects.filter(user=user, group=group,
-                                          state=GroupMembership.State.ACTIVE).exists()
+from stadtallianz.workinggroups.models import WorkingGroup
+from stadtallianz.workinggroups.permissions import is_lead_of, is_member
 
 
 def can_see_members_only(user, group: WorkingGroup) -> bool:

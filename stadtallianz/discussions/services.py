@@ -75,9 +75,8 @@ def _mentioned_members(group: WorkingGroup, body: str) -> list[User]:
     match = Q(email__in=emails)
     for name in names:
         match |= Q(full_name__iexact=name)
-    return list(User.objects.filter(
-        match, is_active=True, group_memberships__group=group,
-        group_memberships__state=GroupMembership.State.ACTIVE).distinct())
+    members = GroupMembership.objects.active().filter(group=group).values("user_id")
+    return list(User.objects.filter(match, is_active=True, pk__in=members))
 
 
 def _members_only_group(thread: Thread) -> WorkingGroup | None:

@@ -4,7 +4,7 @@ of their working groups included.
 
 Only the SHA-256 of the key is stored, so the address is shown once, when it is made; making a
 new one or revoking it ends the old one at once. What the feed holds is decided on every request
-by `permissions.visible_events`, so an event of a group the person has left drops out of the
+by `Event.objects.visible_to`, so an event of a group the person has left drops out of the
 next refresh.
 """
 
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from stadtallianz.core.audit import audit_log
 
-from . import ics, permissions
+from . import ics
 from .models import Event
 
 KEY_PREFIX = "cal_"
@@ -108,8 +108,7 @@ def personal_ics(request, key: str):
     user = feed_user(key)
     if user is None:
         raise Http404
-    events = (permissions.visible_events(user, Event.objects.select_related("group"))
-              .order_by("starts_at", "pk"))
+    events = Event.objects.visible_to(user).select_related("group").order_by("starts_at", "pk")
     response = ics.ics_response(events, _("My events (%(site)s)") % {"site": settings.SITE_NAME},
                                 "my-events.ics")
     # The address is a secret: no search engine, no referrer, no shared cache.

@@ -5,17 +5,42 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core import timerange
 from stadtallianz.core.i18n import TranslatedField
 from stadtallianz.core.timerange import PlausibleTime
+from stadtallianz.workinggroups.models import GroupMembership
 
 
 def new_uid() -> str:
     # Calendar programs match updates by UID, so it is made once and never changes.
     return f"{uuid.uuid4()}@stadtallianz"
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        """Public events: what a visitor, a sitemap or a shared calendar feed may show."""
+        return self.filter(visibility=Event.Visibility.PUBLIC)
+
+    def visible_to(self, user):
+        """The one rule for who sees which event, on every page, feed, search and API.
+
+        Public events are for everyone; members-only events of a group for that group's active
+        members, and members-only events of the whole alliance (no group) for the people of any
+        group. The coordination office sees all.
+        """
+        if user.is_authenticated and user.is_coordination_office:
+            return self
+        if not user.is_authenticated:
+            return self.public()
+        groups = list(GroupMembership.objects.active().of(user).values_list("group_id",
+                                                                              flat=True))
+        members = Q(visibility=Event.Visibility.MEMBERS) & (
+            Q(group_id__in=groups) | (Q(group__isnull=True) if groups else Q(pk__in=[])))
+        return self.filter(Q(visibility=Event.Visibility.PUBLIC) | members)
 
 
 class Event(models.Model):
@@ -70,6 +95,8 @@ class Event(models.Model):
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
 
     title = TranslatedField("title")
     description = TranslatedField("description")

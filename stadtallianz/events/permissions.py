@@ -1,39 +1,24 @@
 """Who may see and change events: the one place the app decides it.
 
-Public events are for everyone. Members-only events of a group exist only for that group's
-active members and the coordination office: for everyone else they are a 404 on every path.
-Leads plan their group's events; alliance-wide events (no group) only the coordinator.
+Seeing follows `Event.objects.visible_to`: members-only events of a group exist only for that
+group's active members and the coordination office; for everyone else they are a 404 on every
+path. Leads plan their group's events; alliance-wide events (no group) only the coordinator.
 """
 
-from django.db.models import Q
-
-from stadtallianz.workinggroups.models import GroupMembership
 from stadtallianz.workinggroups.permissions import is_lead_of
 
 from .models import Event, Registration
 
 
-def _member_group_ids(user) -> list[int]:
-    return list(GroupMembership.objects.filter(
-        user=user, state=GroupMembership.State.ACTIVE).values_list("group_id", flat=True))
-
-
 def visible_events(user, queryset=None):
-    queryset = queryset if queryset is not None else Event.objects.all()
-    if user.is_authenticated and user.is_coordination_office:
-        return queryset
-    public = Q(visibility=Event.Visibility.PUBLIC)
-    if not user.is_authenticated:
-        return queryset.filter(public)
-    # Members-only alliance events (no group) are for the people of any group.
-    groups = _member_group_ids(user)
-    members = Q(visibility=Event.Visibility.MEMBERS) & (
-        Q(group_id__in=groups) | (Q(group__isnull=True) if groups else Q(pk__in=[])))
-    return queryset.filter(public | members)
+    """Kept only until the last callers (events/api.py, knowledge/api.py, knowledge/views.py,
+    being changed by another hand in issue 13) ask `Event.objects.visible_to` themselves; then
+    it goes. Not a rule of its own: it asks the QuerySet method."""
+    return (queryset if queryset is not None else Event.objects.all()).visible_to(user)
 
 
 def can_see(user, event: Event) -> bool:
-    return visible_events(user, Event.objects.filter(pk=event.pk)).exists()
+    return Event.objects.filter(pk=event.pk).visible_to(user).exists()
 
 
 def can_create_for(user, group) -> bool:
@@ -42,6 +27,12 @@ def can_create_for(user, group) -> bool:
     if user.is_coordination_office:
         return True
     return group is not None and group.is_active and is_lead_of(user, group)
+
+
+def can_plan_for_any_group(user) -> bool:
+    """The coordinator plans events of every group and of the whole alliance, and so chooses
+    the group on the form; a lead plans from their group's page."""
+    return can_create_for(user, None)
 
 
 def can_edit(user, event: Event) -> bool:

@@ -1,5 +1,9 @@
 """Pages and calendar files of events. A members-only event that the person may not see is a 404
-everywhere, exactly like an event that does not exist."""
+everywhere, exactly like an event that does not exist.
+
+Who may do what is decided in `permissions.py`; the services check it for every change, so a
+page asks it only to decide what to show (a form, a button) and otherwise leaves the 403 to the
+service."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +28,7 @@ PAST_LIMIT = 50
 
 
 def _events(user):
-    return permissions.visible_events(user, Event.objects.select_related("group"))
+    return Event.objects.visible_to(user).select_related("group")
 
 
 def _event(request, slug) -> Event:
@@ -47,7 +51,7 @@ def event_list(request):
         "form": form, "selected": selected,
         "upcoming": list(events.filter(ends_at__gte=now).order_by("starts_at", "pk")),
         "past": list(events.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:PAST_LIMIT]),
-        "can_create": request.user.is_authenticated and request.user.is_coordination_office,
+        "can_create": permissions.can_plan_for_any_group(request.user),
     })
 
 
@@ -88,7 +92,7 @@ def create(request):
     group = _group_for_new(request)
     if not permissions.can_create_for(request.user, group):
         raise PermissionDenied
-    if request.user.is_coordination_office:
+    if permissions.can_plan_for_any_group(request.user):
         form = CoordinatorEventForm(request.POST or None,
                                     initial={"group": group.slug if group else None})
     else:
@@ -131,8 +135,6 @@ def edit(request, slug):
 @require_POST
 def cancel_event(request, slug):
     event = _event(request, slug)
-    if not permissions.can_edit(request.user, event):
-        raise PermissionDenied
     try:
         services.event_cancel(event=event, by=request.user)
     except ValidationError as error:
@@ -198,6 +200,5 @@ def group_ics(request, slug):
 
 def alliance_ics(request):
     """The alliance feed holds public events only, whoever asks: feed URLs get shared."""
-    events = (Event.objects.filter(visibility=Event.Visibility.PUBLIC).select_related("group")
-              .order_by("starts_at", "pk"))
+    events = Event.objects.public().select_related("group").order_by("starts_at", "pk")
     return ics.ics_response(events, _("Events of the alliance"), "events.ics")

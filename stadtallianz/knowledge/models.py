@@ -21,14 +21,6 @@ from stadtallianz.workinggroups.models import GroupMembership
 from .storage import private_storage
 
 
-def _group_ids(user, *, leads_only: bool = False):
-    """The groups a person is an active member (or lead) of, as a subquery."""
-    memberships = GroupMembership.objects.filter(user=user, state=GroupMembership.State.ACTIVE)
-    if leads_only:
-        memberships = memberships.filter(role=GroupMembership.Role.LEAD)
-    return memberships.values("group_id")
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=Article.State.PUBLISHED)
@@ -46,15 +38,15 @@ class ArticleQuerySet(models.QuerySet):
         public = published & Q(visibility=Article.Visibility.PUBLIC)
         if not user.is_authenticated:
             return self.filter(public)
-        members = published & Q(visibility=Article.Visibility.MEMBERS,
-                                group_id__in=_group_ids(user))
+        groups = GroupMembership.objects.active().of(user).group_ids()
+        members = published & Q(visibility=Article.Visibility.MEMBERS, group_id__in=groups)
         # Subqueries rather than joins over the authors: no duplicate rows, no DISTINCT.
         own = Article.authors.through.objects.filter(user=user).values("article_id")
         # An author's own drafts only while they may write there: someone who has left the
         # group no longer reads its drafts (which the others keep writing).
         drafts = Q(state=Article.State.DRAFT) & (
-            (Q(pk__in=own) & (Q(group__isnull=True) | Q(group_id__in=_group_ids(user))))
-            | Q(group_id__in=_group_ids(user, leads_only=True)))
+            (Q(pk__in=own) & (Q(group__isnull=True) | Q(group_id__in=groups)))
+            | Q(group_id__in=GroupMembership.objects.active().leads().of(user).group_ids()))
         return self.filter(public | members | drafts)
 
     def listed(self):
@@ -156,18 +148,17 @@ class DocumentQuerySet(models.QuerySet):
         members-only one only by the active members of the parent's group. The coordination
         office sees all."""
         from stadtallianz.events.models import Event
-        from stadtallianz.events.permissions import visible_events
 
         if user.is_authenticated and user.is_coordination_office:
             return self
         parent_visible = (
             Q(group__isnull=False)
-            | Q(event_id__in=visible_events(user, Event.objects.all()).values("pk"))
+            | Q(event_id__in=Event.objects.visible_to(user).values("pk"))
             | Q(article_id__in=Article.objects.visible_to(user).values("pk")))
         public = Q(visibility=Document.Visibility.PUBLIC)
         if not user.is_authenticated:
             return self.filter(parent_visible & public)
-        groups = _group_ids(user)
+        groups = GroupMembership.objects.active().of(user).group_ids()
         members = Q(visibility=Document.Visibility.MEMBERS) & (
             Q(group_id__in=groups) | Q(event__group_id__in=groups)
             | Q(article__group_id__in=groups))

@@ -8,17 +8,9 @@ and the coordination office edit; leads and the coordination office unpublish an
 
 from stadtallianz.events import permissions as event_permissions
 from stadtallianz.partners.models import Membership, Organisation
-from stadtallianz.workinggroups.models import GroupMembership
-from stadtallianz.workinggroups.permissions import is_lead_of
+from stadtallianz.workinggroups.permissions import is_lead_of, is_member
 
 from .models import Article, Document
-
-
-def is_member(user, group) -> bool:
-    if not user.is_authenticated or group is None:
-        return False
-    return GroupMembership.objects.filter(user=user, group=group,
-                                          state=GroupMembership.State.ACTIVE).exists()
 
 
 def is_partner_person(user) -> bool:

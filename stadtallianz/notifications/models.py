@@ -3,6 +3,7 @@ outbox. A row is written in the same transaction as the change it reports, so an
 or be delayed but never be lost: the row stays un-emailed until a send succeeds."""
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,22 @@ EMAIL_GIVEN_UP = models.Q(emailed_at__isnull=True, next_attempt_at__isnull=True,
                           email_attempts__gte=MAX_ATTEMPTS)
 
 
+def _not_supplied(user):
+    raise ImproperlyConfigured("No app has supplied the groups a person is a member of "
+                               "(notifications.models.supply_member_groups).")
+
+
+_member_groups_of = _not_supplied
+
+
+def supply_member_groups(groups_of) -> None:
+    """The working groups app supplies, when it is ready, who is in which group:
+    `groups_of(user)` gives the ids of the groups the person is an active member of, as a
+    subquery. Notifications sit below the groups and import nothing of them (.importlinter)."""
+    global _member_groups_of
+    _member_groups_of = groups_of
+
+
 class NotificationQuerySet(models.QuerySet):
     def email_due(self, now):
         return self.filter(email_due(now))
@@ -28,13 +45,10 @@ class NotificationQuerySet(models.QuerySet):
         """The person's own notifications that they may still read: one about a members-only
         thing only while they are in that group (or in the coordination office). Leaving the
         group hides it from the list, the count, the API and any e-mail not yet sent."""
-        from stadtallianz.workinggroups.models import GroupMembership
-
         own = self.filter(recipient=user)
         if user.is_coordination_office:
             return own
-        groups = GroupMembership.objects.filter(
-            user=user, state=GroupMembership.State.ACTIVE).values("group_id")
+        groups = _member_groups_of(user)
         return own.filter(models.Q(members_of__isnull=True) | models.Q(members_of__in=groups))
 
 

@@ -19,9 +19,8 @@ def _accepted(project: Project):
 
 
 def is_group_lead(user, project: Project) -> bool:
-    return bool(project.working_group_id) and GroupMembership.objects.filter(
-        user=user, group_id=project.working_group_id, role=GroupMembership.Role.LEAD,
-        state=GroupMembership.State.ACTIVE).exists()
+    return bool(project.working_group_id) and GroupMembership.objects.active().leads().of(
+        user).filter(group_id=project.working_group_id).exists()
 
 
 def is_member(user, project: Project) -> bool:
@@ -63,8 +62,7 @@ def creatable_groups(user):
         return WorkingGroup.objects.none()
     groups = WorkingGroup.objects.active()
     if not user.is_coordination_office:
-        groups = groups.filter(memberships__user=user,
-                               memberships__state=GroupMembership.State.ACTIVE)
+        groups = groups.of_member(user)
     return groups.order_by("name_de")
 
 

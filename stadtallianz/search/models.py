@@ -8,10 +8,29 @@ posts, unconfirmed organisations) are not indexed at all.
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Exists, Q
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.i18n import TranslatedField
 from stadtallianz.core.models import FocusArea
+from stadtallianz.workinggroups.models import GroupMembership
+
+
+class SearchEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Entries `user` may open: public ones; members-only ones of the groups the person is
+        an active member of, and alliance-wide members-only ones for members of any group; all
+        for the coordination office. Subqueries, so it is one query whatever the person's
+        groups."""
+        if user.is_authenticated and user.is_coordination_office:
+            return self
+        public = Q(members_only=False)
+        if not user.is_authenticated:
+            return self.filter(public)
+        memberships = GroupMembership.objects.active().of(user)
+        of_group = Q(members_only=True, group_id__in=memberships.group_ids())
+        of_alliance = Q(members_only=True, group_id__isnull=True) & Q(Exists(memberships))
+        return self.filter(public | of_group | of_alliance)
 
 
 class SearchEntry(models.Model):
@@ -48,6 +67,8 @@ class SearchEntry(models.Model):
     # matches cheaply, so that they are always among the ranked candidates (services.search).
     title_vector = SearchVectorField(null=True, editable=False)
     indexed_at = models.DateTimeField(_("indexed"), auto_now=True)
+
+    objects = SearchEntryQuerySet.as_manager()
 
     title = TranslatedField("title")
 

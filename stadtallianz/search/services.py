@@ -6,11 +6,10 @@ so counts; a second fetches the page's entries. Snippets are made in Python for 
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 
 from stadtallianz.core.i18n import active_language
 from stadtallianz.core.models import FocusArea
-from stadtallianz.workinggroups.models import GroupMembership
 
 from .index import localised
 from .models import SearchEntry
@@ -20,22 +19,6 @@ MAX_QUERY_LENGTH = 200
 # Results counted and shown; beyond, the person is asked to narrow the search.
 MAX_RESULTS = 500
 Through = SearchEntry.focus_areas.through
-
-
-def visible_entries(user, entries=None):
-    """Entries `user` may open: public ones; members-only ones of the groups the person is an
-    active member of, and alliance-wide members-only ones for members of any group; all for the
-    coordination office. Subqueries, so it is one query whatever the person's groups."""
-    entries = entries if entries is not None else SearchEntry.objects.all()
-    if user.is_authenticated and user.is_coordination_office:
-        return entries
-    public = Q(members_only=False)
-    if not user.is_authenticated:
-        return entries.filter(public)
-    memberships = GroupMembership.objects.filter(user=user, state=GroupMembership.State.ACTIVE)
-    of_group = Q(members_only=True, group_id__in=memberships.values("group_id"))
-    of_alliance = Q(members_only=True, group_id__isnull=True) & Q(Exists(memberships))
-    return entries.filter(public | of_group | of_alliance)
 
 
 class Results:
@@ -88,7 +71,7 @@ def search(*, user, q: str, type: str = "", focus_area: str = "") -> Results:  #
     type and focus area (a slug) if given, that `user` may open; best first."""
     # A NUL cannot reach PostgreSQL (the page and the API refuse it with a message first).
     query = Query.parse(q[:MAX_QUERY_LENGTH].replace("\x00", " "))
-    entries = visible_entries(user)
+    entries = SearchEntry.objects.visible_to(user)
     if type:
         entries = entries.filter(type=type)
     if focus_area:

@@ -11,17 +11,42 @@ from stadtallianz.core.i18n import TranslatedField
 from stadtallianz.core.models import FocusArea
 
 
+class GroupMembershipQuerySet(models.QuerySet):
+    """The one definition of who is in a group: an *active* membership (not a request, not an
+    invitation). Every app asks it here rather than restating the state."""
+
+    def active(self):
+        return self.filter(state=GroupMembership.State.ACTIVE)
+
+    def leads(self):
+        """Lead memberships; with `active()`, the group's leads."""
+        return self.filter(role=GroupMembership.Role.LEAD)
+
+    def of(self, user):
+        """The memberships of `user`; none for an anonymous person."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def group_ids(self):
+        """The groups of these memberships, as a subquery (one query however many groups)."""
+        return self.values("group_id")
+
+
 class WorkingGroupQuerySet(models.QuerySet):
     def active(self):
         return self.filter(state=WorkingGroup.State.ACTIVE)
+
+    def of_member(self, user):
+        """The groups `user` is an active member (or lead) of."""
+        return self.filter(pk__in=GroupMembership.objects.active().of(user).group_ids())
 
     def with_counts(self):
         """Annotates the number of active people and of member organisations, in one query.
 
         Two subqueries rather than two joined counts: joining both would multiply the rows.
         """
-        people = (GroupMembership.objects.filter(group=models.OuterRef("pk"),
-                                                 state=GroupMembership.State.ACTIVE)
+        people = (GroupMembership.objects.active().filter(group=models.OuterRef("pk"))
                   .order_by().values("group").annotate(n=Count("pk")).values("n"))
         organisations = (GroupOrganisation.objects.filter(group=models.OuterRef("pk"))
                          .order_by().values("group").annotate(n=Count("pk")).values("n"))
@@ -111,6 +136,8 @@ class GroupMembership(models.Model):
     message = models.TextField(_("message"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = GroupMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("group membership")

@@ -13,12 +13,15 @@ def membership_of(user, group: WorkingGroup) -> GroupMembership | None:
     return GroupMembership.objects.filter(user=user, group=group).first()
 
 
-def is_lead_of(user, group: WorkingGroup) -> bool:
-    if not user.is_authenticated:
+def is_member(user, group: WorkingGroup | None) -> bool:
+    """An active member or lead of the group."""
+    if group is None:
         return False
-    return GroupMembership.objects.filter(
-        user=user, group=group, role=GroupMembership.Role.LEAD,
-        state=GroupMembership.State.ACTIVE).exists()
+    return GroupMembership.objects.active().of(user).filter(group=group).exists()
+
+
+def is_lead_of(user, group: WorkingGroup) -> bool:
+    return GroupMembership.objects.active().leads().of(user).filter(group=group).exists()
 
 
 def can_create(user) -> bool:

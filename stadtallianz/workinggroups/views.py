@@ -68,7 +68,7 @@ def detail(request, slug):
 
 
 def _render_detail(request, group: WorkingGroup, join_form=None, status: int = 200):
-    memberships = list(group.memberships.filter(state=GroupMembership.State.ACTIVE)
+    memberships = list(group.memberships.active()
                        .select_related("user").order_by("-role", "user__full_name", "pk"))
     # "member" sorts after "lead" in reverse, so leads come first.
     leads = [m for m in memberships if m.role == GroupMembership.Role.LEAD]

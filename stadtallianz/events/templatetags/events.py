@@ -12,8 +12,7 @@ register = template.Library()
 @register.inclusion_tag("events/includes/upcoming.html", takes_context=True)
 def upcoming_events(context, group, limit=5):
     user = context["request"].user
-    events = permissions.visible_events(
-        user, Event.objects.filter(group=group, ends_at__gte=timezone.now())
-        .select_related("group")).order_by("starts_at", "pk")[:limit]
+    events = (Event.objects.filter(group=group, ends_at__gte=timezone.now()).visible_to(user)
+              .select_related("group").order_by("starts_at", "pk")[:limit])
     return {"group": group, "events": list(events), "request": context["request"],
             "can_create": permissions.can_create_for(user, group)}
