@@ -29,3 +29,18 @@ def test_csv_document_with_negative_numbers_is_accepted(client_for, group, membe
          "file": upload("daten.csv", "Monat;Mittel\n2025-01;-3,5\n")})
     assert response.status_code == 302
     assert DocumentVersion.objects.get().content_type == "text/csv; charset=utf-8"
+
+
+def test_csv_document_with_a_formula_is_refused_through_the_api(client, group, member):
+    from stadtallianz.accounts.models import ApiToken
+
+    _token, key = ApiToken.issue(user=member, name="test")
+    response = client.post(
+        "/api/v1/knowledge/documents?lang=en",
+        data={"title": "Zählung", "visibility": "public", "group": group.slug,
+              "file": upload("daten.csv", "Jahr;Wert\n2024;@SUMME(A1)\n")},
+        headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 422, response.content
+    (item,) = response.json()["detail"]
+    assert item["loc"][-1] == "file" and "row 2, column 2" in item["msg"]
+    assert not Document.objects.exists()
