@@ -239,7 +239,7 @@ def _scores_data(request, payload: ScoresIn, project: Project) -> list[dict]:
             if source.document is not None:
                 entry["document"] = documents.get(source.document)
                 if entry["document"] is None:
-                    errors[f"scores[{i}].evidence[{j}].document"] = ["Unknown document."]
+                    errors[f"scores[{i}].evidence[{j}].document"] = [gettext("Unknown document.")]
             if source.result is not None:
                 entry["result"] = results.get(source.result)
                 if entry["result"] is None:

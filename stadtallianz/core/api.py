@@ -11,6 +11,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -105,6 +106,15 @@ class ValidationErrorOut(Schema):
 # 404 for nothing at the path, 422 for wrong input; a change the thing's state can forbid, 409 too.
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 CHANGE_ERRORS = {**WRITE_ERRORS, 409: ErrorOut}
+
+
+def refuse_nulls(data: dict) -> None:
+    """A PATCH may leave a field out but not send null for it: 422 naming the field, with
+    Django's message (translated in its catalogue)."""
+    for name, value in data.items():
+        if value is None:
+            raise DjangoValidationError(
+                {name: str(models.Field.default_error_messages["null"])}, code="null")
 
 
 def validation_error_detail(error: DjangoValidationError, *, body: str = "payload") -> list[dict]:

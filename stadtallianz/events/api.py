@@ -26,7 +26,14 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from stadtallianz.core import timerange
-from stadtallianz.core.api import CHANGE_ERRORS, ErrorOut, InputSchema, Pagination, absolute_url
+from stadtallianz.core.api import (
+    CHANGE_ERRORS,
+    ErrorOut,
+    InputSchema,
+    Pagination,
+    absolute_url,
+    refuse_nulls,
+)
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.workinggroups.models import WorkingGroup
 
@@ -246,9 +253,8 @@ NULLABLE = {"latitude", "longitude", "capacity"}
 
 def _event_data(payload, *, partial: bool) -> dict:
     data = payload.model_dump(exclude={"group"}, exclude_unset=partial)
+    refuse_nulls({field: value for field, value in data.items() if field not in NULLABLE})
     for field, value in data.items():
-        if value is None and field not in NULLABLE:
-            raise DjangoValidationError({field: "This field cannot be null."}, code="null")
         if isinstance(value, StrEnum):
             data[field] = value.value
     return data
@@ -304,8 +310,8 @@ def event_create(request, payload: EventIn):
     if payload.group:
         group = WorkingGroup.objects.filter(slug=payload.group).first()
         if group is None or not group.is_active:
-            raise DjangoValidationError({"group": "No active working group has this slug."},
-                                        code="unknown")
+            raise DjangoValidationError(
+                {"group": gettext("No active working group has this slug.")}, code="unknown")
     data = _event_data(payload, partial=False)
     event = services.event_create(by=request.auth, group=group, data=data)
     return Status(201, _fresh(event))

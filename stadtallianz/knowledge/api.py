@@ -24,6 +24,7 @@ from ninja.pagination import paginate
 from stadtallianz.accounts.models import User
 from stadtallianz.core.api import (
     CHANGE_ERRORS,
+    NOT_FOUND,
     FocusAreaRef,
     InputSchema,
     OrganisationRef,
@@ -31,6 +32,7 @@ from stadtallianz.core.api import (
     PrincipleRef,
     SdgRef,
     absolute_url,
+    refuse_nulls,
 )
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.api_refs import referenced_all, referenced_one
@@ -283,7 +285,7 @@ def article_create(request, payload: ArticleIn):
     group = None
     if payload.group:
         group = referenced_one(WorkingGroup.objects.all(), payload.group, "group",
-                               message="No working group has this slug.")
+                               message=gettext("No working group has this slug."))
     data = payload.dict(include={"title", "summary", "body", "kind", "language", "visibility"})
     data = {k: str(v) if isinstance(v, StrEnum) else v for k, v in data.items()}
     data.update(_relations(payload, request.auth))
@@ -304,9 +306,7 @@ def article_update(request, slug: str, payload: ArticlePatchIn):
             "article."))
     data = payload.dict(include={"title", "summary", "body", "kind", "language", "visibility"},
                         exclude_unset=True)
-    for name, value in data.items():
-        if value is None:
-            raise DjangoValidationError({name: "This field cannot be null."}, code="null")
+    refuse_nulls(data)
     data = {k: str(v) if isinstance(v, StrEnum) else v for k, v in data.items()}
     data.update(_relations(payload, request.auth, article=article))
     # One transaction: a refused state change (403, 409) leaves the fields unchanged too.
@@ -403,7 +403,7 @@ def _parent(request, payload: DocumentIn) -> dict:
              if getattr(payload, name)}
     if len(given) != 1:
         raise DjangoValidationError(
-            {"group": "Give exactly one of group, event or article."}, code="one_parent")
+            {"group": gettext("Give exactly one of group, event or article.")}, code="one_parent")
     (name, slug), = given.items()
     user = request.auth
     if name == "group":
@@ -415,7 +415,7 @@ def _parent(request, payload: DocumentIn) -> dict:
         found = Article.objects.visible_to(user).select_related("group").filter(
             slug=slug).first()
     if found is None:
-        raise DjangoValidationError({name: "Not found."}, code="unknown")
+        raise DjangoValidationError({name: str(NOT_FOUND)}, code="unknown")
     return {name: found}
 
 

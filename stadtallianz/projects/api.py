@@ -8,7 +8,6 @@ one, all under /projects/{slug}/<part>. The shapes of answers and inputs are in 
 
 from enum import StrEnum
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -25,6 +24,7 @@ from stadtallianz.core.api import (
     ErrorOut,
     Pagination,
     answer_content,
+    refuse_nulls,
 )
 from stadtallianz.core.api_auth import write_auth
 from stadtallianz.core.api_refs import referenced_all, referenced_one
@@ -188,9 +188,7 @@ def project_update(request, slug: str, payload: ProjectPatchIn):
     if not permissions.can_edit(request.auth, project):
         raise HttpError(403, gettext("Only the project's team changes it."))
     data = payload.dict(exclude_unset=True, exclude={"version", "focus_areas", "principles"})
-    for name, value in data.items():
-        if value is None:
-            raise DjangoValidationError({name: "This field cannot be null."}, code="null")
+    refuse_nulls(data)
     data = {k: str(v) if isinstance(v, StrEnum) else v for k, v in data.items()}
     try:
         services.update_project(project=project, actor=request.auth, data=data,
@@ -267,9 +265,9 @@ def project_consortium_remove(request, slug: str, member_id: int):
 
 def _sdg_data(payload: SdgRelationIn) -> dict:
     goal = referenced_one(SustainableDevelopmentGoal.objects.all(), payload.goal, "goal",
-                          lookup="number", required=True, message="Unknown goal.")
+                          lookup="number", required=True, message=gettext("Unknown goal."))
     target = referenced_one(SDGTarget.objects.all(), payload.target, "target", lookup="code",
-                            message="Unknown target.")
+                            message=gettext("Unknown target."))
     return {"goal": goal, "target": target}
 
 

@@ -30,6 +30,7 @@ from stadtallianz.core.api import (
     InputSchema,
     OrganisationRef,
     Pagination,
+    refuse_nulls,
 )
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.api_refs import referenced_one
@@ -265,7 +266,8 @@ def _focus_areas(slugs: list[str]) -> list[FocusArea]:
     areas = list(FocusArea.objects.active().filter(slug__in=slugs))
     unknown = sorted(set(slugs) - {area.slug for area in areas})
     if unknown:
-        raise DjangoValidationError({"focus_areas": f"Unknown focus area: {', '.join(unknown)}"},
+        raise DjangoValidationError({"focus_areas": gettext("Unknown focus area: %(slugs)s")
+                                                    % {"slugs": ", ".join(unknown)}},
                                     code="unknown")
     return areas
 
@@ -278,7 +280,8 @@ def _leads(emails: list[str]) -> list:
         person = User.objects.filter(email__iexact=email, is_active=True).first()
         if person is None:
             raise DjangoValidationError(
-                {"leads": f"No one is registered with the e-mail address {email}."},
+                {"leads": gettext("No one is registered with the e-mail address %(email)s.")
+                 % {"email": email}},
                 code="unknown_person")
         people.append(person)
     return people
@@ -407,7 +410,7 @@ def organisation_add(request, slug: str, payload: OrganisationIn):
     group = _managed(request, slug)
     organisation = referenced_one(Organisation.objects.public(), payload.organisation,
                                   "organisation", required=True,
-                                  message="No alliance partner has this slug.")
+                                  message=gettext("No alliance partner has this slug."))
     services.organisation_add(group=group, by=request.auth, organisation=organisation)
     return Status(201, organisation)
 
@@ -446,9 +449,7 @@ def group_update(request, slug: str, payload: GroupPatchIn):
             "Only the group's leads and the coordination office change it."))
     data = payload.model_dump(exclude_unset=True)
     focus_slugs = data.pop("focus_areas", None)
-    for field, value in data.items():
-        if value is None:
-            raise DjangoValidationError({field: "This field cannot be null."}, code="null")
+    refuse_nulls(data)
     if "join_policy" in data:
         data["join_policy"] = JoinPolicy(data["join_policy"]).value
     services.group_update(group=group, by=request.auth, data=data,

@@ -146,3 +146,26 @@ def test_a_missing_field_of_a_write_is_422_in_the_callers_language(call, key_for
     assert _answer(response) == (422, {"detail": [{"type": "missing", "loc": ["body", "payload",
                                                                               "email"],
                                                    "msg": text}]})
+
+
+@pytest.mark.parametrize("language, text", [
+    ("de", "Unbekannte Zielvorgabe."), ("en", "Unknown target."),
+])
+def test_an_unknown_reference_is_422_in_the_callers_language(call, token_for, project,
+                                                             partner_admin, language, text):
+    response = call("POST", f"/api/v1/projects/{project.slug}/sdgs?lang={language}",
+                    {"goal": 11, "target": "99.9"}, key=token_for(partner_admin))
+    assert _answer(response) == (422, {"detail": [{"loc": ["body", "payload", "target"],
+                                                   "msg": text, "type": "invalid"}]})
+
+
+@pytest.mark.parametrize("language, text", [
+    ("de", "Niemand ist mit der E-Mail-Adresse nobody@example.org registriert."),
+    ("en", "No one is registered with the e-mail address nobody@example.org."),
+])
+def test_an_api_modules_own_field_error_follows_lang(call, key_for, focus_area, language, text):
+    response = call("POST", f"/api/v1/working-groups?lang={language}",
+                    {"name_de": "Neu", "focus_areas": [focus_area.slug],
+                     "leads": ["nobody@example.org"]}, key=key_for("coordinator"))
+    assert response.status_code == 422
+    assert [item["msg"] for item in response.json()["detail"]] == [text]
