@@ -16,8 +16,11 @@ run: setup
 	DEBUG=true SITE_NAME="$${SITE_NAME:-Allianz Smart City Münster}" $(MANAGE) demo
 	DEBUG=true SITE_NAME="$${SITE_NAME:-Allianz Smart City Münster}" $(MANAGE) runserver $(HOST)
 
+# In parallel with pytest-xdist: each worker has its own test database and Redis database
+# (stadtallianz/core/pytest_plugin.py); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 test: setup chromium mosquitto-plugin
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Installs Python and npm dependencies and compiles the translations; skips what is up to date.
 setup: $(VENV)/.installed node_modules/.installed messages
