@@ -160,7 +160,7 @@ def assessment_list(request, slug: str):
     """Newest first: the published ones for everyone; open ones too for the project's team and
     the coordination office."""
     project = _project(slug)
-    return (permissions.visible_assessments(api_user(request), project)
+    return (Assessment.objects.visible_to(api_user(request), project)
             .select_related("project").order_by("-created_at", "-pk"))
 
 

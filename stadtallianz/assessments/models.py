@@ -49,6 +49,24 @@ def signed(score: int) -> str:
     return f"+{score}" if score > 0 else ("0" if score == 0 else f"\u2212{-score}")
 
 
+class AssessmentQuerySet(models.QuerySet):
+    def accepted(self):
+        """Accepted, and so published: public."""
+        return self.filter(state=Assessment.State.ACCEPTED)
+
+    def open(self):
+        """Not accepted yet (draft, submitted, changes requested): at most one per project."""
+        return self.exclude(state=Assessment.State.ACCEPTED)
+
+    def visible_to(self, user, project):
+        """The project's assessments `user` may see: the accepted ones, and the open one too
+        for the project's team and the coordination office."""
+        from . import permissions
+
+        assessments = self.filter(project=project)
+        return assessments if permissions.can_see_open(user, project) else assessments.accepted()
+
+
 class Assessment(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -87,6 +105,8 @@ class Assessment(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     serves_mask = models.PositiveIntegerField(default=0, editable=False)
     harms_mask = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assessment")

@@ -36,14 +36,6 @@ def can_see(user, assessment: Assessment) -> bool:
                                                                           assessment.project)
 
 
-def visible_assessments(user, project):
-    """The project's assessments `user` may see."""
-    assessments = Assessment.objects.filter(project=project)
-    if can_see_open(user, project):
-        return assessments
-    return assessments.filter(state=Assessment.State.ACCEPTED)
-
-
 def can_write(user, project) -> bool:
     """Start, edit and submit a self-assessment: the team."""
     return is_team(user, project)

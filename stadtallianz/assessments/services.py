@@ -174,7 +174,7 @@ def start(*, project, by) -> Assessment:
     """A new draft, prefilled with the published assessment's scores and evidence so that the
     team revises rather than starts over. Refused while another assessment is open."""
     _require_team(by, project, _("Only the project team writes its self-assessment."))
-    if Assessment.objects.filter(project=project).exclude(state=State.ACCEPTED).exists():
+    if Assessment.objects.filter(project=project).open().exists():
         raise Conflict(_("This project already has an open assessment; continue that one."),
                        code="open_exists")
     try:

@@ -63,8 +63,7 @@ def assessment_start(request, slug: str):
         assessment = services.start(project=project, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        open_assessment = project.assessments.exclude(state=Assessment.State.ACCEPTED).first()
-        return redirect(open_assessment or project)
+        return redirect(project.assessments.open().first() or project)
     messages.success(request, _("A draft has been started with the scores of the published "
                                 "assessment, if there is one."))
     return redirect("assessments:edit", pk=assessment.pk)
@@ -219,7 +218,7 @@ def _detail_with_review_form(request, assessment, form, status=400):
 def history(request, slug: str):
     """Every published assessment of the project with its date, and the scores side by side."""
     project = get_object_or_404(Project, slug=slug)
-    published = list(project.assessments.filter(state=Assessment.State.ACCEPTED)
+    published = list(project.assessments.accepted()
                      .select_related("reviewed_by").order_by("-published_at"))
     principles = list(Principle.objects.all())
     scores = {(s.assessment_id, s.principle_id): s for s in Score.objects.filter(
@@ -234,7 +233,7 @@ def history(request, slug: str):
     team = permissions.is_team(request.user, project)
     open_assessment = None
     if team or permissions.is_coordinator(request.user):
-        open_assessment = project.assessments.exclude(state=Assessment.State.ACCEPTED).first()
+        open_assessment = project.assessments.open().first()
     return render(request, "assessments/history.html", {
         "project": project, "published": published, "comparison": comparison,
         "open_assessment": open_assessment, "can_write": team})

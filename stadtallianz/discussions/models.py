@@ -13,6 +13,9 @@ from stadtallianz.workinggroups.models import WorkingGroup
 
 
 class ThreadQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(visibility=Thread.Visibility.PUBLIC)
+
     def visible_to(self, user, group: WorkingGroup):
         """Threads of `group` that `user` may see: members-only ones to members and the
         coordination office alone."""
@@ -20,7 +23,7 @@ class ThreadQuerySet(models.QuerySet):
 
         threads = self.filter(group=group)
         if not permissions.can_see_members_only(user, group):
-            threads = threads.filter(visibility=Thread.Visibility.PUBLIC)
+            threads = threads.public()
         return threads
 
     def listed(self):

@@ -130,7 +130,7 @@ class EventFilters(InputSchema):
 
 
 def _visible(request):
-    return permissions.visible_events(api_user(request), Event.objects.select_related("group"))
+    return Event.objects.visible_to(api_user(request)).select_related("group")
 
 
 @router.get("", response=list[EventSummaryOut], summary="Events")
@@ -263,8 +263,8 @@ def _event_data(payload, *, partial: bool) -> dict:
 def _visible_event(request, slug: str) -> Event:
     if not slug_re.match(slug):
         raise Http404
-    return get_object_or_404(permissions.visible_events(
-        request.auth, Event.objects.select_related("group")), slug=slug)
+    return get_object_or_404(Event.objects.visible_to(request.auth).select_related("group"),
+                             slug=slug)
 
 
 def _fresh(event: Event) -> Event:

@@ -10,13 +10,6 @@ from stadtallianz.workinggroups.permissions import is_lead_of
 from .models import Event, Registration
 
 
-def visible_events(user, queryset=None):
-    """Kept only until the last callers (events/api.py, knowledge/api.py, knowledge/views.py,
-    being changed by another hand in issue 13) ask `Event.objects.visible_to` themselves; then
-    it goes. Not a rule of its own: it asks the QuerySet method."""
-    return (queryset if queryset is not None else Event.objects.all()).visible_to(user)
-
-
 def can_see(user, event: Event) -> bool:
     return Event.objects.filter(pk=event.pk).visible_to(user).exists()
 

@@ -42,7 +42,7 @@ class IdeaForm(forms.ModelForm):
         self.fields["focus_areas"].queryset = FocusArea.objects.active()
         self.fields["principles"].queryset = Principle.objects.all()
         self.fields["sdgs"].queryset = SustainableDevelopmentGoal.objects.all()
-        groups = WorkingGroup.objects.filter(state=WorkingGroup.State.ACTIVE)
+        groups = WorkingGroup.objects.active()
         if self.instance.working_group_id:
             groups = groups | WorkingGroup.objects.filter(pk=self.instance.working_group_id)
         self.fields["working_group"].queryset = groups

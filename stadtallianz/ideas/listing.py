@@ -6,7 +6,6 @@ from django.db.models import Prefetch
 from stadtallianz.core.filters import TagFilter, TagFilterSet, filtered
 from stadtallianz.core.models import FocusArea
 
-from . import permissions
 from .models import Idea
 
 # Each sort ends on the primary key, so pages never overlap. The counters are on the row
@@ -41,7 +40,7 @@ def sort_ideas(ideas, sort: str = ""):
 
 def listed_ideas(user):
     """Ideas as lists show them: visible to `user`, with their group and focus areas."""
-    return (permissions.visible_ideas(user)
+    return (Idea.objects.listed_for(user)
             .select_related("working_group")
             .prefetch_related(Prefetch("focus_areas",
                                        queryset=FocusArea.objects.only("slug", "name_de",

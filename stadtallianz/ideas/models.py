@@ -15,6 +15,17 @@ from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmen
 from stadtallianz.moderation.models import Report, ReportQuerySet
 
 
+class IdeaQuerySet(models.QuerySet):
+    def listed_for(self, user):
+        """The ideas lists show `user` (list, map, exports, API list, sitemap): hidden ones only
+        to the coordination office. Their authors reach a hidden idea by its address
+        (`permissions.can_see`), but lists stay the same for everyone else, and cheap: no
+        per-person condition in the query."""
+        if user.is_authenticated and user.is_coordination_office:
+            return self
+        return self.filter(hidden_at=None)
+
+
 class Idea(models.Model):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
@@ -68,6 +79,8 @@ class Idea(models.Model):
 
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = IdeaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("idea")

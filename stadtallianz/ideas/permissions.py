@@ -54,16 +54,6 @@ def visible_among(user, ideas) -> list[Idea]:
             if not idea.is_hidden or idea.author_id == user.pk or idea.pk in coauthored]
 
 
-def visible_ideas(user):
-    """The ideas lists show `user` (list, map, exports, API list): hidden ones only to the
-    coordination office. Their authors reach a hidden idea by its address (`can_see`), but
-    lists stay the same for everyone else, and cheap: no per-person condition in the query."""
-    ideas = Idea.objects.all()
-    if user.is_authenticated and user.is_coordination_office:
-        return ideas
-    return ideas.filter(hidden_at=None)
-
-
 def can_submit(user) -> bool:
     """Anyone registered with a confirmed e-mail address."""
     return can_participate(user)

@@ -39,7 +39,6 @@ from stadtallianz.core.api_refs import referenced_all, referenced_one
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
 from stadtallianz.events.models import Event
-from stadtallianz.events.permissions import visible_events
 from stadtallianz.partners.models import Organisation
 from stadtallianz.workinggroups.models import WorkingGroup
 
@@ -409,7 +408,7 @@ def _parent(request, payload: DocumentIn) -> dict:
     if name == "group":
         found = WorkingGroup.objects.filter(slug=slug).first()
     elif name == "event":
-        found = visible_events(user, Event.objects.select_related("group")).filter(
+        found = Event.objects.visible_to(user).select_related("group").filter(
             slug=slug).first()
     else:
         found = Article.objects.visible_to(user).select_related("group").filter(

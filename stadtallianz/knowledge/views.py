@@ -197,10 +197,8 @@ def _parent_for_new(request) -> dict:
     if name == "group":
         return {"group": get_object_or_404(WorkingGroup, slug=value)}
     if name == "event":
-        from stadtallianz.events.permissions import visible_events
-
         return {"event": get_object_or_404(
-            visible_events(user, Event.objects.select_related("group")), slug=value)}
+            Event.objects.visible_to(user).select_related("group"), slug=value)}
     return {"article": get_object_or_404(_articles(user), slug=value)}
 
 

@@ -70,7 +70,7 @@ class EventSitemap(BilingualSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return (Event.objects.filter(visibility=Event.Visibility.PUBLIC)
+        return (Event.objects.public()
                 .order_by("pk").only("slug", "updated_at"))
 
     def location(self, item):
@@ -87,7 +87,7 @@ class ThreadSitemap(BilingualSitemap):
     changefreq = "daily"
 
     def items(self):
-        return (Thread.objects.filter(visibility=Thread.Visibility.PUBLIC)
+        return (Thread.objects.public()
                 .select_related("group").order_by("pk").only("pk", "group__slug", "updated_at"))
 
     def location(self, item):
@@ -121,7 +121,8 @@ class IdeaSitemap(BilingualSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Idea.objects.filter(hidden_at=None).order_by("pk").only("pk", "updated_at")
+        return (Idea.objects.listed_for(AnonymousUser()).order_by("pk")
+                .only("pk", "updated_at"))
 
     def location(self, item):
         return item.get_absolute_url()

@@ -128,8 +128,7 @@ def _group(slug: str, queryset=None) -> WorkingGroup:
 
 def _detail(slug: str) -> WorkingGroup:
     group = _group(slug, _queryset())
-    group.lead_list = list(group.memberships.filter(
-        role=GroupMembership.Role.LEAD, state=GroupMembership.State.ACTIVE)
+    group.lead_list = list(group.memberships.active().leads()
         .select_related("user").order_by("user__full_name", "pk"))
     group.organisation_list = list(Organisation.objects.filter(
         group_organisations__group=group).order_by("name").only("slug", "name"))

@@ -152,7 +152,7 @@ def _current(membership: GroupMembership) -> GroupMembership:
 
 
 def _leads(group: WorkingGroup):
-    return GroupMembership.objects.filter(group=group, role=Role.LEAD, state=State.ACTIVE)
+    return GroupMembership.objects.active().leads().filter(group=group)
 
 
 def _require_manager(by, group: WorkingGroup) -> None:
@@ -288,7 +288,7 @@ def _check_not_last_lead(group: WorkingGroup, membership: GroupMembership, messa
     if not membership.is_lead:
         return
     other_leads = _leads(group).exclude(pk=membership.pk).exists()
-    others = GroupMembership.objects.filter(group=group, state=State.ACTIVE).exclude(
+    others = GroupMembership.objects.active().filter(group=group).exclude(
         pk=membership.pk).exists()
     if not other_leads and others:
         raise Conflict(message, code="last_lead")

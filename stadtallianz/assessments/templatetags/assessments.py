@@ -90,8 +90,7 @@ def project_assessment(context, project):
     team = permissions.is_team(user, project)
     open_assessment = None
     if team or permissions.is_coordinator(user):
-        open_assessment = (Assessment.objects.filter(project=project)
-                           .exclude(state=Assessment.State.ACCEPTED).first())
+        open_assessment = Assessment.objects.filter(project=project).open().first()
     return {"request": context["request"], "csrf_token": context.get("csrf_token"),
             "project": project, "published": published,
             "scores": scores, "open_assessment": open_assessment, "can_write": team}
