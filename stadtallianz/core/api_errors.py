@@ -29,7 +29,9 @@ from .api_parser import body_too_large, http_error
 from .exceptions import Conflict
 
 NOT_ALLOWED = gettext_lazy("Not allowed.")
-CANNOT_PARSE_BODY = "Cannot parse request body"  # ninja's text for a body it cannot read
+# ninja's text for a body it cannot read (its 400), answered in the caller's language.
+NINJA_CANNOT_PARSE_BODY = "Cannot parse request body"
+CANNOT_PARSE_BODY = gettext_lazy("Cannot parse request body")
 
 # Pydantic's messages by error type. Each msgid is Pydantic's own message template (the error's
 # context names in braces), so an English answer stays exactly Pydantic's message; the German
@@ -132,7 +134,15 @@ def _not_found(request, exc: Http404, api: NinjaAPI):
 def _unparseable_form(request, exc: MultiPartParserError, api: NinjaAPI):
     # A multipart body Django cannot read (no boundary, cut off): the API's 400 like a JSON body
     # that cannot be parsed, not Django's HTML page for it.
-    return api.create_response(request, {"detail": CANNOT_PARSE_BODY}, status=400)
+    return api.create_response(request, {"detail": str(CANNOT_PARSE_BODY)}, status=400)
+
+
+def _http_error(request, exc: HttpError, api: NinjaAPI):
+    if exc.status_code == 400 and str(exc) == NINJA_CANNOT_PARSE_BODY:
+        translated = HttpError(400, str(CANNOT_PARSE_BODY))
+        translated.__cause__ = exc.__cause__  # a body over an input limit is a 422 (api_parser)
+        exc = translated
+    return http_error(request, exc, api)
 
 
 def add_error_handlers(api: NinjaAPI) -> None:
@@ -144,7 +154,7 @@ def add_error_handlers(api: NinjaAPI) -> None:
         SchemaValidationError: _invalid_schema_input,
         Http404: _not_found,
         AuthenticationError: _not_authenticated,
-        HttpError: http_error,
+        HttpError: _http_error,
         RequestDataTooBig: body_too_large,
         MultiPartParserError: _unparseable_form,
     }

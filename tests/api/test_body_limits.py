@@ -82,9 +82,12 @@ def test_within_the_limits_the_write_succeeds_and_invalid_json_stays_400(
                           content_type="application/json", headers=headers)
     assert created.status_code in (200, 201), created.content
     assert organisation.offers.get().text == text
-    broken = client.post(url, b'{"kind": ', content_type="application/json", headers=headers)
+    broken = client.post(f"{url}?lang=en", b'{"kind": ', content_type="application/json",
+                         headers=headers)
     assert broken.status_code == 400
     assert broken.json() == {"detail": "Cannot parse request body"}
+    german = client.post(url, b'{"kind": ', content_type="application/json", headers=headers)
+    assert german.json() == {"detail": "Der Inhalt der Anfrage lässt sich nicht lesen"}
 
 
 def test_anonymous_is_refused_before_the_body_is_read(client, organisation):
