@@ -12,7 +12,7 @@ from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmen
 from stadtallianz.knowledge import services
 from stadtallianz.knowledge.models import Article
 from stadtallianz.partners.models import Organisation
-from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
+from stadtallianz.workinggroups.models import WorkingGroup
 
 from . import datafiles
 
@@ -25,8 +25,7 @@ ARTICLES = datafiles.load("knowledge")["articles"]
 def _author(group: WorkingGroup | None, fallback):
     if group is None:
         return fallback
-    membership = (group.memberships.filter(state=GroupMembership.State.ACTIVE,
-                                           role=GroupMembership.Role.LEAD)
+    membership = (group.memberships.active().leads()
                   .select_related("user").order_by("pk").first())
     return membership.user if membership else fallback
 

@@ -340,11 +340,11 @@ class Command(BaseCommand):
         """Each active group without meetings gets a past meeting with minutes, an upcoming one
         (hybrid, with a small capacity so the waiting list shows) and a thread with replies;
         every other group's thread is for its members only."""
-        groups = (WorkingGroup.objects.filter(state=WorkingGroup.State.ACTIVE)
+        groups = (WorkingGroup.objects.active()
                   .exclude(events__isnull=False).order_by("slug"))
         for index, group in enumerate(groups):
-            people = [m.user for m in group.memberships.filter(
-                state=GroupMembership.State.ACTIVE).select_related("user").order_by("role", "pk")]
+            people = [m.user for m in group.memberships.active().select_related("user")
+                      .order_by("role", "pk")]
             lead = people[0] if people else None
             day = self.now.replace(hour=16, minute=0, second=0, microsecond=0)
             past = day - timedelta(days=21 + index)
