@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -30,6 +31,10 @@ def browser():
         # Playwright's synchronous API keeps an event loop running in this thread for the rest
         # of the session; the ORM calls the tests make around it are still synchronous and safe.
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        # Django keeps a thread's connection in an asgiref Local, which follows the context
+        # Playwright's event loop runs the tests in from now on: a connection opened before
+        # would be out of reach, never closed, and keep the test database open at its drop.
+        connections.close_all()
         _shared["playwright"] = sync_playwright().start()
         _shared["browser"] = _shared["playwright"].chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -37,6 +42,7 @@ def browser():
     yield _shared["browser"]
     _shared["users"] -= 1
     if not _shared["users"]:
+        connections.close_all()
         _shared.pop("browser").close()
         _shared.pop("playwright").stop()
 
