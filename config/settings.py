@@ -16,10 +16,18 @@ from environs import Env
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-# Every setting that comes from the environment is read through environs (typed, and a value
-# that is not one of its type stops the start with a message naming the variable). A variable
-# that is not set takes the default written beside it; one set to an empty value is empty.
-env = Env()
+class EnvironmentSettings(Env):
+    """environs' reader (typed: a value that is not one of its type stops the start with a
+    message naming the variable), where a variable set to an empty value counts as not set and
+    takes the default written beside it. An empty line of the environment file (`MEDIA_ROOT=`)
+    must not mean "the working directory" or "no rate limit"."""
+
+    def _get_value(self, env_key, default):  # environs' own FileAwareEnv overrides it the same way
+        value = super()._get_value(env_key, default)
+        return default if value == "" else value
+
+
+env = EnvironmentSettings()
 # Comma-separated names (hosts, origins): spaces around each are dropped, and empty items.
 env.add_parser("names", lambda value: [item.strip() for item in value.split(",") if item.strip()])
 

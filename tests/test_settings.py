@@ -92,3 +92,17 @@ def test_lists_of_names_drop_spaces_and_empty_items():
                         ALLOWED_HOSTS=" a.example.org , b.example.org ,", PROXY_COUNT="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "['a.example.org', 'b.example.org'] 1"
+
+
+def test_a_variable_set_to_an_empty_value_takes_its_default():
+    """An unfilled line of the environment file (`PRIVATE_MEDIA_ROOT=`) must not put members-only
+    documents into the working directory, switch the rate limit off or stop the start."""
+    result = run_manage("shell", "-c", "from django.conf import settings; "
+                        "print(settings.PRIVATE_MEDIA_ROOT.name, settings.MEDIA_ROOT.name, "
+                        "settings.ANON_READ_RATE, settings.EMAIL_BACKEND)",
+                        DEBUG="true", DATABASE_URL="sqlite:///:memory:", PRIVATE_MEDIA_ROOT="",
+                        MEDIA_ROOT="", ANON_READ_RATE="", EMAIL_URL="", DATABASE_CONN_MAX_AGE="")
+    assert result.returncode == 0, result.stderr
+    private, media, rate, backend = result.stdout.strip().splitlines()[-1].split()
+    assert (private, media, rate) == ("private", "media", "600/60")
+    assert backend.startswith("django.core.mail.backends.")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from stadtallianz.core.audit import audit_log, snapshot
+from stadtallianz.core.last_used import worth_recording
 from stadtallianz.core.mail import send_mail_to
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.ratelimit import client_address, hit, parse_rate
@@ -195,9 +196,6 @@ def account_update_profile(*, user: User, by: User, full_name: str,
     return user
 
 
-# Writing last_used_at on every call would turn each read into a write; a minute is precise
-# enough for a person deciding whether a token is still in use.
-LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 def api_token_owner(key: str) -> User | None:
@@ -210,7 +208,7 @@ def api_token_owner(key: str) -> User | None:
     if token is None:
         return None
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+    if worth_recording(token.last_used_at, now):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 

@@ -4,7 +4,7 @@ the permission itself, so pages and API cannot differ.
 The workflow: the team starts a draft (`start`), saves scores (`save_scores`) and submits it
 (`submit`); the coordination office accepts it (`accept`, which publishes it) or asks for changes
 (`request_changes`); the team revises and submits again. Any other step is refused with a
-ValidationError without a field (the API's 409) that says why.
+`core.exceptions.Conflict` (the API's 409) that says why.
 
 Scores are given as a list of dicts, the same for the web form and the API:
 `{"principle": <number>, "score": -2..2, "justification": str,

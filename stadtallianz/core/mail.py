@@ -75,7 +75,7 @@ def send_mail_to(recipient, *, template: str, context: dict | None = None,
         address, context = recipient, dict(context or {})
         language = language or settings.LANGUAGE_CODE
     else:
-        address, context = recipient.email, {"user": recipient, **(context or {})}
+        address, context = recipient.email, {**(context or {}), "user": recipient}
         language = language or language_of(recipient)
     subject, body = render_mail(template, context, language=language)
     return send_or_keep([EmailMessage(subject, body, from_email, [address])]) == 1

@@ -26,13 +26,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from stadtallianz.core.audit import audit_log
+from stadtallianz.core.last_used import worth_recording
 
 from . import ics
 from .models import Event
 
 KEY_PREFIX = "cal_"
-# As for API tokens: a write on every calendar refresh would be wasted; an hour is enough.
-LAST_USED_PRECISION = timedelta(hours=1)
+# A calendar program refreshes every few minutes; an hour is precise enough for a feed.
+FEED_LAST_USED_PRECISION = timedelta(hours=1)
 
 
 def hash_key(key: str) -> str:
@@ -93,7 +94,7 @@ def feed_user(key: str):
     if feed is None:
         return None
     now = timezone.now()
-    if feed.last_used_at is None or now - feed.last_used_at >= LAST_USED_PRECISION:
+    if worth_recording(feed.last_used_at, now, FEED_LAST_USED_PRECISION):
         CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
     return feed.user
 

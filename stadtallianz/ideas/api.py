@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -278,8 +279,6 @@ def _data(payload, *, partial: bool) -> dict:
     data = {}
     for name in ("title", "description", "place_name"):
         if name in sent:
-            if sent[name] is None and name != "place_name":
-                raise DjangoValidationError({name: "This field cannot be null."}, code="null")
             data[name] = sent[name] or ""
     for name in ("latitude", "longitude"):
         if name in sent:
@@ -297,7 +296,7 @@ def _data(payload, *, partial: bool) -> dict:
             group = WorkingGroup.objects.filter(slug=slug).first()
             if group is None:
                 raise DjangoValidationError(
-                    {"working_group": "No working group has this slug."}, code="unknown")
+                    {"working_group": gettext("No working group has this slug.")}, code="unknown")
         data["working_group"] = group
     return data
 
@@ -455,9 +454,9 @@ def idea_state_change(request, idea_id: int, payload: StateIn):
     target = None
     if payload.merged_into is not None:
         target = referenced_one(Idea.objects.all(), payload.merged_into, "merged_into",
-                                lookup="pk", message="No idea has this number.")
+                                lookup="pk", message=gettext("No idea has this number."))
         if not permissions.can_see(request.auth, target):
-            raise DjangoValidationError({"merged_into": "No idea has this number."},
+            raise DjangoValidationError({"merged_into": gettext("No idea has this number.")},
                                         code="unknown")
     services.change_state(idea=idea, by=request.auth, state=str(payload.state),
                           reason=payload.reason, merged_into=target)

@@ -56,9 +56,9 @@ def report(*, idea: Idea, by, reason: str, comment: Comment | None = None) -> Id
     # below sees the first one.
     Idea.objects.select_for_update().filter(pk=idea.pk).first()
     if IdeaReport.objects.filter(idea=idea, comment=comment, reporter=by,
-                             state=IdeaReport.State.OPEN).exists():
+                                 state=IdeaReport.State.OPEN).exists():
         raise Conflict(_("You have reported this already; the coordination office will "
-                                "look at it."), code="duplicate")
+                         "look at it."), code="duplicate")
     created = IdeaReport.objects.create(idea=idea, comment=comment, reporter=by, reason=reason)
     audit_log(actor=by, action="idea.report.created", target=created,
               after={"idea": idea.pk, "comment": comment.pk if comment else None,

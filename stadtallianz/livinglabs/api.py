@@ -12,7 +12,6 @@ address.
 from datetime import date, datetime
 from enum import StrEnum
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -29,6 +28,7 @@ from stadtallianz.core.api import (
     OrganisationRef,
     Pagination,
     absolute_url,
+    refuse_nulls,
 )
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.api_refs import referenced_all, referenced_one
@@ -266,9 +266,7 @@ def _managed(request, slug: str) -> LivingLab:
 def living_lab_update(request, slug: str, payload: LabPatchIn):
     lab = _managed(request, slug)
     data = payload.dict(exclude_unset=True, exclude={"partners", "projects"})
-    for name, value in data.items():
-        if value is None and name != "ends_on":
-            raise DjangoValidationError({name: "This field cannot be null."}, code="null")
+    refuse_nulls({name: value for name, value in data.items() if name != "ends_on"})
     lab = services.update_lab(lab=lab, actor=request.auth, data=_plain(data),
                               relations=_relations(payload))
     return lab

@@ -33,7 +33,7 @@ class SearchFilters(InputSchema):
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("Give at least one word to search for.")
+            raise ValueError(gettext("Give at least one word to search for."))
         return value.strip()
 
 

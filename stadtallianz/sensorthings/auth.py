@@ -7,17 +7,15 @@ restricted datastreams of the labs they are an insider of. Writes need a lab tok
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from stadtallianz.core.last_used import worth_recording
+
 from . import labs
 from .errors import StaError
 from .labs import DeviceToken
-
-# Writing last_used_at on every request would make each read a write.
-LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -66,6 +64,6 @@ def caller_of(request) -> Caller:
     if token is None:
         raise unauthorized("The lab token is unknown or has been revoked.")
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+    if worth_recording(token.last_used_at, now):
         directory.mark_used(token, now)
     return Caller(AnonymousUser(), token)

@@ -161,8 +161,11 @@ def group_join(request, slug: str, payload: JoinIn):
     """Open groups: the caller is a member at once. Groups on request: a request with the
     message goes to the leads (`state` is `requested`). An open invitation is accepted."""
     group = _group(slug)
-    membership = services.membership_join(group=group, by=request.auth, message=payload.message)
-    return membership
+    try:
+        return services.membership_join(group=group, by=request.auth, message=payload.message)
+    except Conflict as refusal:
+        # An invitation declined meanwhile: documented as 422, like the refusals of /leave.
+        raise DjangoValidationError(refusal.error_list) from refusal
 
 
 @router.post("/{slug}/leave", auth=write_auth, response={204: None, **WRITE_ERRORS},

@@ -273,7 +273,7 @@ def membership_respond(*, membership: GroupMembership, by, accept: bool) -> Grou
         raise Conflict(_("There is no open invitation."), code="not_invited")
     if not group.is_active:
         raise Conflict(_("This working group is archived and accepts no new members."),
-                              code="archived")
+                       code="archived")
     if not accept:
         _log(by, "workinggroup.invitation.declined", group, membership)
         membership.delete()

@@ -169,3 +169,42 @@ def test_an_api_modules_own_field_error_follows_lang(call, key_for, focus_area, 
                      "leads": ["nobody@example.org"]}, key=key_for("coordinator"))
     assert response.status_code == 422
     assert [item["msg"] for item in response.json()["detail"]] == [text]
+
+
+@pytest.mark.parametrize("language, text", [
+    ("de", "Keine Arbeitsgruppe hat diesen Slug."), ("en", "No working group has this slug."),
+])
+def test_an_unknown_group_of_an_idea_is_422_in_the_callers_language(call, key_for, language,
+                                                                     text):
+    response = call("POST", f"/api/v1/ideas?lang={language}",
+                    {"title": "Bänke", "description": "Mehr Bänke am Aasee.",
+                     "working_group": "no-such-group"}, key=key_for("member"))
+    assert response.status_code == 422
+    [item] = response.json()["detail"]
+    assert (item["loc"][-1], item["msg"]) == ("working_group", text)
+
+
+@pytest.mark.parametrize("language, text", [
+    ("de", "Die Eingabe muss ein Text sein"), ("en", "Input should be a valid string"),
+])
+def test_null_for_a_required_field_of_an_idea_is_422_in_the_callers_language(
+        call, key_for, language, text):
+    created = call("POST", "/api/v1/ideas", {"title": "Bänke", "description": "Am Aasee."},
+                   key=key_for("member"))
+    assert created.status_code == 201, created.content
+    response = call("PATCH", f"/api/v1/ideas/{created.json()['id']}?lang={language}",
+                    {"version": created.json()["version"], "title": None}, key=key_for("member"))
+    assert response.status_code == 422
+    [item] = response.json()["detail"]
+    assert (item["loc"][-1], item["msg"]) == ("title", text)
+
+
+@pytest.mark.parametrize("language, text", [
+    ("de", "Geben Sie mindestens ein Wort ein, nach dem gesucht werden soll."),
+    ("en", "Give at least one word to search for."),
+])
+def test_a_blank_search_is_422_in_the_callers_language(call, language, text):
+    response = call("GET", f"/api/v1/search?q=%20%20&lang={language}")
+    assert response.status_code == 422
+    [item] = response.json()["detail"]
+    assert item["loc"][-1] == "q" and text in item["msg"]
