@@ -160,11 +160,6 @@ def idea_detail(request, pk):
     })
 
 
-def _version_of(request, idea: Idea) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
-
-
 @login_required
 def idea_create(request):
     if not permissions.can_submit(request.user):

@@ -19,10 +19,6 @@ def is_partner_person(user) -> bool:
         user=user, organisation__status__in=Organisation.PUBLIC_STATUSES).exists()
 
 
-def can_see_article(user, article: Article) -> bool:
-    return Article.objects.visible_to(user).filter(pk=article.pk).exists()
-
-
 def can_write_in(user, group) -> bool:
     """New articles of `group` (None: of the whole alliance)."""
     if not user.is_authenticated:
@@ -58,10 +54,6 @@ def can_edit_article(user, article: Article) -> bool:
     # An author who has left the group (or, for the whole alliance, their partner) no longer
     # writes there.
     return is_author(user, article) and can_write_in(user, article.group)
-
-
-def can_see_document(user, document: Document) -> bool:
-    return Document.objects.visible_to(user).filter(pk=document.pk).exists()
 
 
 def can_upload_to(user, *, group=None, event=None, article=None) -> bool:

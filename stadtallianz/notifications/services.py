@@ -328,7 +328,3 @@ def set_email_mode(user, mode: str, *, by=None) -> NotificationSettings:
         audit_log(actor=by, action="notification.settings.changed", target=current,
                   before={"email_mode": before}, after={"email_mode": mode})
     return current
-
-
-def settings_for(user) -> NotificationSettings:
-    return NotificationSettings.objects.get_or_create(user=user)[0]

@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 
 GEOJSON = "application/geo+json"
 # Older clients (and the standard's own examples) use the vnd.geo+json media type.
-GEOJSON_TYPES = (GEOJSON, "application/vnd.geo+json")
 # The model of the living labs every entity belongs to (labs.py: SensorThings imports nothing
 # of the app that owns it).
 LAB_MODEL = settings.SENSORTHINGS_LAB_MODEL
