@@ -100,8 +100,14 @@ def check_csv_upload(upload, *, encoding: str) -> None:
     """A ValidationError naming the first cell of the uploaded CSV file that a spreadsheet
     program would run as a formula (row and column counted from 1, the header being row 1)."""
     upload.seek(0)
-    text = upload.read().decode(encoding).removeprefix("\ufeff")
+    raw = upload.read()
     upload.seek(0)
+    try:
+        # The charset comes from content sniffing: it may be missing or name no codec Python has.
+        text = raw.decode(encoding or "utf-8").removeprefix("\ufeff")
+    except (LookupError, UnicodeDecodeError):
+        raise ValidationError(_("The file cannot be read as CSV (near row %(row)s)."),
+                              code="csv_unreadable", params={"row": 1}) from None
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         for row_number, row in enumerate(rows, start=1):

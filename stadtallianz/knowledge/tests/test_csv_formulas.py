@@ -44,3 +44,22 @@ def test_csv_document_with_a_formula_is_refused_through_the_api(client, group, m
     (item,) = response.json()["detail"]
     assert item["loc"][-1] == "file" and "row 2, column 2" in item["msg"]
     assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize("encoding", ["", "no-such-codec", "utf-8"])
+def test_a_csv_file_that_cannot_be_decoded_is_a_field_error_not_a_crash(encoding):
+    """The charset comes from sniffing the content; a missing or unknown one, or bytes that are
+    not of it, refuse the file instead of answering 500."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from stadtallianz.core.exports import check_csv_upload
+
+    body = b"Jahr;Wert\n2024;\xff\xfe\n" if encoding == "utf-8" else b"Jahr;Wert\n2024;17\n"
+    upload_ = SimpleUploadedFile("daten.csv", body, content_type="text/csv")
+    if encoding == "":
+        check_csv_upload(upload_, encoding=encoding)  # read as UTF-8: nothing to refuse
+        return
+    with pytest.raises(ValidationError) as refused:
+        check_csv_upload(upload_, encoding=encoding)
+    assert refused.value.code == "csv_unreadable"
