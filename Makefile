@@ -8,7 +8,7 @@ MANAGE := $(BIN)/stadtallianz
 HOST ?= 127.0.0.1:8000
 
 .PHONY: run test setup demo bench lint messages clean fuzz fuzz-ci chromium mosquitto-plugin \
-	deploy-smoke nginx
+	deploy-smoke nginx screenshots
 
 run: setup
 	DEBUG=true $(MANAGE) migrate --noinput
@@ -107,3 +107,8 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) node_modules var
+
+# PNGs of the main pages at 1366×900 and 390×844, in both languages, in var/screenshots/
+# (screenshots/run.py: a fresh SQLite database with the demo data, served by runserver).
+screenshots: setup chromium
+	$(BIN)/python screenshots/run.py $(SCREENSHOT_ARGS)
