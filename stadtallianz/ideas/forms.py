@@ -104,20 +104,48 @@ class CoAuthorForm(forms.Form):
 
 
 class StateForm(forms.Form):
+    """The decision on an idea. The idea it is merged into is found by its title: a search
+    field (`merge_search`, answered as the person types with htmx, or by the "Search" button
+    without script) and the results as radio buttons (`merged_into`)."""
+
     state = forms.ChoiceField(label=_("New state"))
     reason = forms.CharField(label=_("Reason"), required=False, max_length=5000,
                              widget=forms.Textarea(attrs={"rows": 4}), help_text=_(
                                  "Shown publicly. Required when the idea is declined."))
-    merged_into = forms.IntegerField(label=_("Merged into idea number"), required=False,
-                                     min_value=1, help_text=_(
-                                         "Required when the idea is merged: the number of "
-                                         "the idea it goes into (in its address)."))
+    merge_search = forms.CharField(
+        label=_("Find the idea it is merged into"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("Required when the idea is merged: a word of its title (or its number), "
+                    "then choose it from the results."))
+    merged_into = forms.TypedChoiceField(label=_("Merged into"), required=False, coerce=int,
+                                         empty_value=None, widget=forms.RadioSelect)
 
     def __init__(self, *args, idea: Idea, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [(state, Idea.State(state).label) for state in
-                                        Idea.State.values
-                                        if state in services.allowed_transitions(idea)]
+        self.idea = idea
+        self.fields["state"].choices = [("", _("Choose the new state")),
+                                        *services.decision_options(idea)]
+        query = self.data.get("merge_search", "") if self.is_bound else ""
+        self.results = services.search_merge_targets(idea, query)
+        chosen = self.data.get("merged_into", "") if self.is_bound else ""
+        if chosen.isdigit() and all(str(r.pk) != chosen for r in self.results):
+            # The one chosen before a new search stays choosable (if it still may be chosen).
+            self.results = [*services.merge_targets(idea).filter(pk=int(chosen))
+                            .only("pk", "title", "state", "created_at"), *self.results]
+        self.searched = bool(query.strip())
+        self.fields["merged_into"].choices = [
+            (target.pk, _("%(title)s (no. %(number)s, %(state)s)") % {
+                "title": target.title, "number": target.pk,
+                "state": target.get_state_display()})
+            for target in self.results]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("state") == Idea.State.MERGED and not cleaned.get("merged_into") \
+                and "merged_into" not in self.errors:
+            self.add_error("merged_into" if self.results else "merge_search",
+                           _("Choose the idea it is merged into."))
+        return cleaned
 
 
 class IdeaFilterForm(forms.Form):

@@ -312,6 +312,40 @@ def allowed_transitions(idea: Idea) -> set:
     return TRANSITIONS.get(idea.state, set())
 
 
+def decision_options(idea: Idea) -> list[tuple[str, str]]:
+    """(state, label) of the states the idea may be moved to now, in the order of the states:
+    the one rule that the state form's select, the state page's text (it promises accepting
+    only when "accepted" is offered), the idea page's button and `change_state` (so the API)
+    follow."""
+    allowed = allowed_transitions(idea)
+    return [(state.value, state.label) for state in S if state in allowed]
+
+
+MERGE_SEARCH_MAX = 10
+
+
+def merge_targets(idea: Idea):
+    """The ideas `idea` may be merged into: any other idea that is neither merged itself nor
+    hidden (so visible to everyone). `change_state` refuses any other target."""
+    return (Idea.objects.exclude(pk=idea.pk).exclude(state=S.MERGED)
+            .filter(hidden_at__isnull=True))
+
+
+def search_merge_targets(idea: Idea, query: str) -> list[Idea]:
+    """At most MERGE_SEARCH_MAX merge targets whose title contains every word of `query` (or
+    whose number it is), newest first; nothing for an empty query."""
+    words = (query or "").split()[:8]
+    if not words:
+        return []
+    targets = merge_targets(idea).only("pk", "title", "state", "created_at")
+    if len(words) == 1 and words[0].lstrip("#").isdigit():
+        number = int(words[0].lstrip("#"))
+        return list(targets.filter(pk=number)) if number < 2**31 else []
+    for word in words:
+        targets = targets.filter(title__icontains=word[:100])
+    return list(targets.order_by("-created_at", "-pk")[:MERGE_SEARCH_MAX])
+
+
 def _tell_followers(idea: Idea, by, template: str, *, key: str, **context) -> None:
     """Followers, authors and co-authors hear of a change, except the person who made it."""
     for person in followers_of(idea):
@@ -345,7 +379,7 @@ def change_state(*, idea: Idea, by, state: str, reason: str = "",
             raise _invalid("merged_into", _("Choose the idea it is merged into."), "required")
         if merged_into.pk == idea.pk:
             raise _invalid("merged_into", _("An idea cannot be merged into itself."), "self")
-        if merged_into.state == S.MERGED or merged_into.is_hidden:
+        if not merge_targets(idea).filter(pk=merged_into.pk).exists():
             raise _invalid("merged_into",
                            _("That idea is itself merged or hidden; choose another."),
                            "invalid_target")

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
+from django.forms.utils import ErrorDict
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -155,7 +156,7 @@ def idea_detail(request, pk):
         "can_edit": permissions.can_edit(user, idea),
         "can_manage_coauthors": permissions.can_manage_coauthors(user, idea),
         "can_decide": permissions.can_decide(user, idea)
-        and bool(services.allowed_transitions(idea)),
+        and bool(services.decision_options(idea)),
         **participation.detail_context(request, idea),
     })
 
@@ -396,23 +397,36 @@ def idea_state(request, pk):
     idea = get_idea(request, pk, Idea.objects.select_related("working_group"))
     if not permissions.can_decide(request.user, idea):
         raise PermissionDenied
+    if request.method == "GET" and request.htmx and "merge_search" in request.GET:
+        # The search as the person types: only the results, as radio buttons.
+        form = StateForm(request.GET, idea=idea)
+        return render(request, "ideas/state.html#merge-results", {"idea": idea, "form": form})
     form = StateForm(request.POST or None, idea=idea)
+    if request.method == "POST" and "search" in request.POST:
+        # The search button (without script): the same page with the results, nothing changed.
+        form = StateForm(request.POST, idea=idea)
+        form._errors = ErrorDict()  # a search is not a decision: nothing to complain about yet
+        return render(request, "ideas/state.html", {"idea": idea, "form": form,
+                                                    "searching": True, **_state_page(idea)})
     if request.method == "POST" and form.is_valid():
         target = None
         number = form.cleaned_data.get("merged_into")
-        if number:
-            target = Idea.objects.filter(pk=number).first()
-            if target is None or not permissions.can_see(request.user, target):
-                form.add_error("merged_into", _("There is no idea with this number."))
-        if not form.errors:
-            try:
-                services.change_state(idea=idea, by=request.user,
-                                      state=form.cleaned_data["state"],
-                                      reason=form.cleaned_data["reason"], merged_into=target)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The state of the idea has been changed."))
-                return redirect(idea)
-    return render(request, "ideas/state.html", {"idea": idea, "form": form},
+        if number and form.cleaned_data["state"] == Idea.State.MERGED:
+            target = next(r for r in form.results if r.pk == number)
+        try:
+            services.change_state(idea=idea, by=request.user,
+                                  state=form.cleaned_data["state"],
+                                  reason=form.cleaned_data["reason"], merged_into=target)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The state of the idea has been changed."))
+            return redirect(idea)
+    return render(request, "ideas/state.html", {"idea": idea, "form": form, **_state_page(idea)},
                   status=400 if form.errors else 200)
+
+
+def _state_page(idea) -> dict:
+    options = [state for state, _label in services.decision_options(idea)]
+    return {"can_accept": Idea.State.ACCEPTED in options,
+            "can_merge": Idea.State.MERGED in options}

@@ -17,7 +17,7 @@ comments the idea has. `followers_of(idea)` is who hears about an idea's changes
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -153,6 +153,9 @@ def support(*, idea: Idea, by) -> bool:
         _deny(_("This idea cannot be supported."))
     if not permissions.can_support(by, idea):
         _deny(_("Only registered people with a confirmed e-mail address support ideas."))
+    if permissions.is_author(by, idea):
+        # A support says that someone else wants the idea; the authors want it already.
+        _deny(_("You cannot support your own idea: supports show that other people want it."))
     # Lock the idea row: a decision (services.change_state locks it too) either commits before
     # this check, which then sees the new state, or waits until this support is counted.
     state = (Idea.objects.select_for_update().filter(pk=idea.pk)
@@ -261,10 +264,16 @@ def detail_context(request, idea: Idea, *, comment_form=None, status="") -> dict
             reply.parent = comment
             prepare_comment(reply, user=user, idea=idea, can_moderate=can_moderate)
     participating = permissions.can_participate(user)
-    supported = following = False
+    supported = following = own = False
     if user.is_authenticated:
-        supported = Support.objects.filter(idea=idea, user=user).exists()
-        following = Follow.objects.filter(idea=idea, user=user).exists()
+        # One query for the three answers about this person.
+        supported, following, coauthor = Idea.objects.filter(pk=idea.pk).annotate(
+            supported=Exists(Support.objects.filter(idea=OuterRef("pk"), user=user)),
+            following=Exists(Follow.objects.filter(idea=OuterRef("pk"), user=user)),
+            coauthor=Exists(CoAuthor.objects.filter(idea=OuterRef("pk"), user=user,
+                                                    state=CoAuthor.State.ACCEPTED)),
+        ).values_list("supported", "following", "coauthor").get()
+        own = idea.author_id == user.pk or coauthor
     return {"participation": {
         "idea": idea,
         "page": page,
@@ -275,6 +284,8 @@ def detail_context(request, idea: Idea, *, comment_form=None, status="") -> dict
         "can_moderate": can_moderate,
         "can_moderate_idea": permissions.can_moderate_ideas(user),
         "supportable": idea.state in SUPPORTABLE_STATES and not idea.is_hidden,
+        # The authors do not support their own idea (the service refuses it too).
+        "own": own,
         "supported": supported,
         "following": following,
         "comment_form": comment_form or CommentForm(),
