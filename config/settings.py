@@ -212,6 +212,8 @@ LANGUAGE_CODE = env.str("LANGUAGE_CODE", "de")
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 TIME_ZONE = env.str("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
+# Unambiguous English dates (12 December 2026) and "Uhr" after German times: core/formats.
+FORMAT_MODULE_PATH = ["stadtallianz.core.formats"]
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
