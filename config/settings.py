@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from environs import Env
 
+from stadtallianz.core.theme import checked_colour
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -53,6 +55,15 @@ CSRF_TRUSTED_ORIGINS = env.names("CSRF_TRUSTED_ORIGINS", "")
 
 SITE_NAME = env.str("SITE_NAME", "Stadtallianz")
 SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")
+# The deployment's theme over KERN UX (docs/deployment.md "Theme"): logo and favicon are static
+# paths or URLs; the colours must have 4.5:1 contrast against white, or the start is refused.
+SITE_LOGO = env.str("SITE_LOGO", "core/img/stadtallianz-logo.svg")
+FAVICON = env.str("FAVICON", "core/favicon.svg")
+THEME_PRIMARY_COLOR = checked_colour("THEME_PRIMARY_COLOR",
+                                     env.str("THEME_PRIMARY_COLOR", "#005a8c"))
+THEME_ACCENT_COLOR = checked_colour("THEME_ACCENT_COLOR", env.str("THEME_ACCENT_COLOR", "#0b6e3d"))
+# Empty: "Koordinierungsstelle" / "coordination office" in the reader's language.
+COORDINATION_OFFICE_NAME = env.str("COORDINATION_OFFICE_NAME", "")
 
 INSTALLED_APPS = [
     "stadtallianz.core",
@@ -83,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "ninja",
     "corsheaders",
     "axes",
@@ -118,6 +130,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+# Form widgets render through TEMPLATES, so the design system overrides a widget's template once
+# for every form (core/templates/django/forms/: a select's empty choice reads "– Please choose –").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -7,11 +7,12 @@ from django.views.decorators.cache import cache_page
 from django.views.static import serve
 
 from config.api import api, not_found_under_the_api
-from stadtallianz.core.views import healthz
+from stadtallianz.core.views import healthz, styleguide, theme_css
 from stadtallianz.portal.sitemaps import sitemaps
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("theme.css", theme_css, name="theme_css"),
     # The operator's endpoints, not public (docs/monitoring.md).
     path("", include("stadtallianz.operations.urls")),
     path("api/v1/", api.urls),
@@ -40,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("", include("stadtallianz.notifications.urls")),
     path("", include("stadtallianz.search.urls")),
     path("", include("stadtallianz.backoffice.urls")),
+    path("styleguide/", styleguide, name="styleguide"),  # not in the sitemap, noindex
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -25,3 +25,104 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// The mobile menu (base.html): the button shows and hides the navigation, search and account
+// links; Escape closes it and gives the focus back to the button. Without JavaScript the menu is
+// always open (the CSS hides the button unless <html> has the class "js", set by early.js).
+document.addEventListener("DOMContentLoaded", () => {
+  const button = document.querySelector("[data-menu-button]");
+  const panel = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (!button || !panel) return;
+  const setOpen = (open) => {
+    button.setAttribute("aria-expanded", String(open));
+    panel.classList.toggle("is-open", open);
+  };
+  button.addEventListener("click", () => setOpen(button.getAttribute("aria-expanded") !== "true"));
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || button.getAttribute("aria-expanded") !== "true") return;
+    setOpen(false);
+    button.focus();
+  });
+});
+
+// After a refused submit the error summary (core/includes/form_errors.html) takes the focus, so
+// a screen reader reads it and a keyboard user starts from its links to the fields.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+});
+
+// Tabs (core/components/tabs.html): buttons with role=tab switch their panels; the arrow keys,
+// Home and End move between the tabs (WAI-ARIA Authoring Practices, automatic activation).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-tabs]").forEach((tabs) => {
+    const list = Array.from(tabs.querySelectorAll("[role=tab]"));
+    const select = (tab, focus) => {
+      list.forEach((other) => {
+        const selected = other === tab;
+        other.setAttribute("aria-selected", String(selected));
+        other.tabIndex = selected ? 0 : -1;
+        const panel = document.getElementById(other.getAttribute("aria-controls"));
+        if (panel) panel.hidden = !selected;
+      });
+      if (focus) tab.focus();
+    };
+    select(list.find((tab) => tab.getAttribute("aria-selected") === "true") || list[0], false);
+    list.forEach((tab, index) => {
+      tab.addEventListener("click", () => select(tab, false));
+      tab.addEventListener("keydown", (event) => {
+        const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: list.length - 1 };
+        if (!(event.key in moves)) return;
+        event.preventDefault();
+        select(list[(moves[event.key] + list.length) % list.length], true);
+      });
+    });
+  });
+});
+
+// Dialogs (core/components/dialog.html): a button with data-dialog-open="id" opens the native
+// <dialog> as a modal; buttons with data-dialog-close inside close it. Without JavaScript the
+// dialog's content is reachable through the button's fallback link (its href), if it has one.
+document.addEventListener("click", (event) => {
+  const opener = event.target.closest("[data-dialog-open]");
+  if (opener) {
+    const dialog = document.getElementById(opener.dataset.dialogOpen);
+    if (dialog && typeof dialog.showModal === "function") {
+      event.preventDefault();
+      dialog.showModal();
+    }
+    return;
+  }
+  const closer = event.target.closest("[data-dialog-close]");
+  if (closer) {
+    const dialog = closer.closest("dialog");
+    if (dialog) dialog.close();
+  }
+});
+
+// Every Leaflet map of the site (featuremap.js, partners/map.js, the place picker) speaks the
+// page's language (zoom buttons, attribution) and stands on a plain light ground ("map-plain")
+// instead of Leaflet's grey, which shows where no tiles are configured (MAP_TILE_URL=none) or
+// where tiles fail to load ("map-tiles-failed" is added then). This listener is registered before
+// those scripts' own (site.js comes first in the page), so it runs before any map is built.
+document.addEventListener("DOMContentLoaded", () => {
+  if (typeof L === "undefined" || L.stadtallianzConfigured) return;
+  L.stadtallianzConfigured = true;
+  const german = (document.documentElement.lang || "").startsWith("de");
+  const words = german
+    ? { zoomIn: "Vergrößern", zoomOut: "Verkleinern", leaflet: "Eine JavaScript-Bibliothek für interaktive Karten" }
+    : { zoomIn: "Zoom in", zoomOut: "Zoom out", leaflet: "A JavaScript library for interactive maps" };
+  L.Control.Zoom.prototype.options.zoomInTitle = words.zoomIn;
+  L.Control.Zoom.prototype.options.zoomOutTitle = words.zoomOut;
+  L.Control.Attribution.prototype.options.prefix =
+    '<a href="https://leafletjs.com" title="' + words.leaflet + '">Leaflet</a>';
+  L.Map.addInitHook(function () {
+    const container = this.getContainer();
+    container.classList.add("map-plain");
+    this.on("layeradd", (event) => {
+      if (event.layer instanceof L.TileLayer) {
+        event.layer.on("tileerror", () => container.classList.add("map-tiles-failed"));
+      }
+    });
+  });
+});
