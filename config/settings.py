@@ -68,6 +68,7 @@ COORDINATION_OFFICE_NAME = env.str("COORDINATION_OFFICE_NAME", "")
 INSTALLED_APPS = [
     "stadtallianz.core",
     "stadtallianz.accounts",
+    "stadtallianz.legal",
     "stadtallianz.partners",
     "stadtallianz.letter_of_intent",
     "stadtallianz.workinggroups",
@@ -124,6 +125,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After the user and htmx: a changed privacy notice is accepted before other pages.
+    "stadtallianz.legal.middleware.ConsentRequired",
     # Last, as django-axes requires: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]

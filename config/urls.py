@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("", include("stadtallianz.notifications.urls")),
     path("", include("stadtallianz.search.urls")),
     path("", include("stadtallianz.backoffice.urls")),
+    path("", include("stadtallianz.legal.urls")),
     path("styleguide/", styleguide, name="styleguide"),  # not in the sitemap, noindex
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -4,7 +4,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.mail import send_mail_to
@@ -21,6 +23,10 @@ class RegistrationForm(auth_forms.SetPasswordMixin, forms.ModelForm):
     password1, password2 = auth_forms.SetPasswordMixin.create_password_fields(
         label1=_("Password"), label2=_("Password (again)"),
     )
+    # Recorded with the version of the notice (legal.ConsentRecord); required.
+    privacy_consent = forms.BooleanField(
+        label=_("I have read the privacy notice and accept it."),
+        error_messages={"required": _("Please accept the privacy notice to register.")})
 
     class Meta:
         model = User
@@ -39,6 +45,8 @@ class RegistrationForm(auth_forms.SetPasswordMixin, forms.ModelForm):
         if not self.is_bound:
             self.initial.setdefault("preferred_language",
                                     translation.get_language() or settings.LANGUAGE_CODE)
+        self.fields["privacy_consent"].help_text = format_html(
+            '<a href="{}">{}</a>', reverse("legal:privacy"), _("Read the privacy notice"))
 
     def clean_email(self):
         # A taken address is no error here: the form answers as for a new one, and

@@ -14,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from stadtallianz.legal import services as legal_services
+
 from . import services
 from .forms import (
     AccountDeleteForm,
@@ -77,11 +79,14 @@ def register(request):
             return _too_many(request, "accounts/register.html", form, wait)
         # The same answer for a new address and one that has an account (its owner is told
         # by e-mail instead), so that the form does not tell who is registered.
-        services.account_register(
+        user = services.account_register(
             full_name=form.cleaned_data["full_name"], email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             preferred_language=form.cleaned_data["preferred_language"],
         )
+        if user is not None:
+            # Consent to the privacy notice, with the version shown (legal.ConsentRecord).
+            legal_services.consent_give(user=user, version=legal_services.current("privacy"))
         return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"form": form})
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
+from stadtallianz.notifications.receipts import receipt
 from stadtallianz.notifications.services import notify
 from stadtallianz.workinggroups.models import WorkingGroup
 
@@ -171,9 +172,13 @@ def registration_register(*, event: Event, by) -> Registration:
         registration.state, registration.position = State.WAITING, (last or 0) + 1
     registration.reminded_at = None
     registration.save()
-    audit_log(actor=by, action=f"event.registration.{registration.state}", target=event,
-              after={"user": by.pk, "state": registration.state,
-                     "position": registration.position})
+    entry = audit_log(actor=by, action=f"event.registration.{registration.state}", target=event,
+                      after={"user": by.pk, "state": registration.state,
+                             "position": registration.position})
+    # A receipt per registration (one person may cancel and register again).
+    receipt(by, f"event_{registration.state}", key=f"event-registration:{entry.pk}",
+            context={"event": event, "registration": registration},
+            url=event.get_absolute_url, members_of=None if event.is_public else event.group)
     return registration
 
 

@@ -18,6 +18,7 @@ from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
 from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.models import AuditEntry
+from stadtallianz.notifications.receipts import receipt
 from stadtallianz.notifications.services import notify
 
 from . import permissions
@@ -169,6 +170,8 @@ def idea_create(*, by, data: dict) -> Idea:
     _save_version(idea, by)
     Follow.objects.get_or_create(idea=idea, user=by)
     audit_log(actor=by, action="idea.created", target=idea, after=state_of(idea))
+    receipt(by, "idea_submitted", key=f"idea:{idea.pk}", context={"idea": idea},
+            url=idea.get_absolute_url)
     return idea
 
 

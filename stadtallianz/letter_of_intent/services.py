@@ -9,10 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, audit_log_many
+from stadtallianz.notifications.receipts import receipt
 from stadtallianz.partners.models import Organisation
 
 from . import notifications
@@ -91,6 +93,9 @@ def signature_create(*, organisation: Organisation, version: Version, by, signat
         organisation.save(update_fields=["status", "updated_at"])
     audit_log(actor=by, action="partner.signature.submitted", target=organisation,
               before=before, after=_state(organisation, signature))
+    receipt(by, "signature_submitted", key=f"signature:{signature.pk}",
+            context={"signature": signature, "organisation": organisation},
+            url=lambda: reverse("letter_of_intent:status", kwargs={"slug": organisation.slug}))
     transaction.on_commit(lambda: notifications.notify_signature_submitted(signature))
     return signature
 

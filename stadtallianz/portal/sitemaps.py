@@ -27,7 +27,8 @@ class StaticPagesSitemap(BilingualSitemap):
     def items(self):
         return ["portal:home", "partners:directory", "letter_of_intent:current",
                 "workinggroups:list", "events:list", "knowledge:list",
-                "ideas:list", "projects:list", "livinglabs:list"]
+                "ideas:list", "projects:list", "livinglabs:list",
+                "legal:imprint", "legal:privacy", "legal:accessibility"]
 
     def location(self, item):
         return reverse(item)

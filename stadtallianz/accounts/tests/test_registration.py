@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def register(client, remote_addr="127.0.0.1", **overrides):
     data = {
         "full_name": "Rita Registrant", "email": "Rita@Example.org", "password1": PASSWORD,
-        "password2": PASSWORD, "preferred_language": "en", **overrides,
+        "password2": PASSWORD, "preferred_language": "en", "privacy_consent": "on", **overrides,
     }
     return client.post(reverse("accounts:register"), data, REMOTE_ADDR=remote_addr)
 

@@ -41,7 +41,7 @@ def later(minutes: int):
 def test_registration_succeeds_and_its_mail_is_sent_once_the_backend_works(client, broken_mail):
     response = client.post(reverse("accounts:register"), {
         "full_name": "Rita Registrant", "email": "rita@example.org", "password1": PASSWORD,
-        "password2": PASSWORD, "preferred_language": "en"})
+        "password2": PASSWORD, "preferred_language": "en", "privacy_consent": "on"})
     assert response.status_code == 302
     assert User.objects.filter(email="rita@example.org").exists()
     kept = KeptMail.objects.get()

@@ -25,7 +25,9 @@ def test_an_admin_signs_and_the_organisation_becomes_pending(
     assert signature.version == version_1
     assert signature.signed_by == applicant_admin
     assert applicant.status == Status.PENDING
-    assert [message.to for message in mail.outbox] == [[coordinator.email]]
+    # The coordination office is told; the signer gets a receipt (notifications).
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [coordinator.email, applicant_admin.email])
     entry = AuditEntry.objects.get(action="partner.signature.submitted")
     assert entry.actor == applicant_admin
     assert entry.before["organisation_status"] == "draft"

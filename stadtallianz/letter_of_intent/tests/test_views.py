@@ -138,7 +138,9 @@ def test_signing_over_http(client_for, applicant, applicant_admin, coordinator, 
     assert (signature.version, signature.signatory_function) == (version_1, "Chair")
     applicant.refresh_from_db()
     assert applicant.status == Status.PENDING
-    assert mail.outbox[0].to == [coordinator.email]
+    # The coordination office is told; the signer gets a receipt (notifications).
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([coordinator.email,
+                                                           applicant_admin.email])
 
 
 def test_signing_without_authority_shows_the_error_at_the_field(client_for, applicant,

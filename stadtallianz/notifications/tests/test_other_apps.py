@@ -25,6 +25,12 @@ def _keys(user):
     return sorted(Notification.objects.filter(recipient=user).values_list("key", flat=True))
 
 
+def _waiting_entry(user) -> int:
+    from stadtallianz.core.models import AuditEntry
+
+    return AuditEntry.objects.get(action="event.registration.waiting", actor=user).pk
+
+
 def test_a_non_member_mentioned_in_a_members_only_thread_is_not_notified(
         group, member, lead, citizen, coordinator, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
@@ -115,7 +121,8 @@ def test_moving_up_in_a_members_only_event_is_not_told_to_someone_who_left(
     GroupMembership.objects.filter(group=group, user=member).delete()
     with django_capture_on_commit_callbacks(execute=True):
         events.registration_cancel(event=event, by=lead)
-    assert _keys(member) == []
+    # Only the receipt of the waiting-list place, given while still a member.
+    assert _keys(member) == [f"receipt:event-registration:{_waiting_entry(member)}"]
     assert mail.outbox == []
 
 
