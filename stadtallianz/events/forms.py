@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.timerange import UTCDateTimeField
+from stadtallianz.core.widgets import CoordinateInput, PlacePickerInput
 from stadtallianz.workinggroups.models import WorkingGroup
 
 from .models import Event
@@ -39,6 +40,7 @@ class EventForm(forms.ModelForm):
             "accessibility_notes": forms.Textarea(attrs={"rows": 2}),
             "agenda": forms.Textarea(attrs={"rows": 4}),
             "minutes": forms.Textarea(attrs={"rows": 6}),
+            "latitude": PlacePickerInput(), "longitude": CoordinateInput(),
         }
         help_texts = {
             "starts_at": _("Local time in Münster (Europe/Berlin)."),

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
+from stadtallianz.core.widgets import CoordinateInput, PlacePickerInput
 from stadtallianz.workinggroups.models import WorkingGroup
 
 from . import images, services
@@ -24,8 +25,8 @@ class IdeaForm(forms.ModelForm):
             "focus_areas": forms.CheckboxSelectMultiple,
             "principles": forms.CheckboxSelectMultiple,
             "sdgs": forms.CheckboxSelectMultiple,
-            "latitude": forms.NumberInput(attrs={"step": "0.000001"}),
-            "longitude": forms.NumberInput(attrs={"step": "0.000001"}),
+            "latitude": PlacePickerInput(),
+            "longitude": CoordinateInput(),
         }
         help_texts = {
             "description": MARKDOWN_HELP,

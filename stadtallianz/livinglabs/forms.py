@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.widgets import GeoJSONPlaceInput
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.forms import MARKDOWN_HELP, GeometryField
 from stadtallianz.projects.models import Project
@@ -26,7 +27,7 @@ class LabFilterForm(forms.Form):
 
 class LabForm(forms.ModelForm):
     area = GeometryField(
-        label=_("Area"), widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Area"), widget=GeoJSONPlaceInput(attrs={"rows": 5}),
         help_text=_('GeoJSON geometry (Point, Polygon or MultiPolygon, longitude before '
                     'latitude), e.g. {"type": "Point", "coordinates": [7.6086, 51.9553]}.'))
 

@@ -5,6 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.models import FocusArea
+from stadtallianz.core.widgets import CoordinateInput, PlacePickerInput
 
 from .models import Membership, Offer, Organisation
 
@@ -60,7 +61,8 @@ class OrganisationForm(forms.ModelForm):
             "longitude": _("Decimal degrees, for example 7.628694."),
         }
         widgets = {"logo": forms.ClearableFileInput(
-            attrs={"accept": "image/png,image/jpeg,image/webp"})}
+            attrs={"accept": "image/png,image/jpeg,image/webp"}),
+            "latitude": PlacePickerInput(), "longitude": CoordinateInput()}
         formfield_callback = _formfield
 
     def clean_logo(self):

@@ -16,6 +16,7 @@ from stadtallianz.core.models import (
     SDGTarget,
     SustainableDevelopmentGoal,
 )
+from stadtallianz.core.widgets import GeoJSONPlaceInput
 from stadtallianz.partners.models import Organisation
 from stadtallianz.workinggroups.models import WorkingGroup
 
@@ -182,7 +183,7 @@ class GeometryField(forms.CharField):
 
 class ProjectPlaceForm(forms.ModelForm):
     geometry = GeometryField(
-        label=_("Geometry"), widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Geometry"), widget=GeoJSONPlaceInput(attrs={"rows": 6}),
         help_text=_('GeoJSON geometry (Point, Polygon or MultiPolygon, longitude before '
                     'latitude), e.g. {"type": "Point", "coordinates": [7.6261, 51.9607]}.'))
 
