@@ -207,7 +207,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "portal:my_area"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Login throttling: after AXES_FAILURE_LIMIT failures for one account from one address the

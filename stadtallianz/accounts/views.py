@@ -49,9 +49,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_success_url(self):
-        # `next` wins; otherwise the profile, in the language the person chose.
+        # `next` wins; otherwise "Mein Bereich", in the language the person chose.
         return self.get_redirect_url() or _in_language(
-            self.request.user.preferred_language, "accounts:profile")
+            self.request.user.preferred_language, settings.LOGIN_REDIRECT_URL)
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -1,13 +1,12 @@
 """The organisation and audit-log queries of the back office, and the rows of their CSV and
 XLSX exports (written, formula-safe, by core/exports.py)."""
 
-import json
-
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadtallianz.core import audit_sentences
 from stadtallianz.letter_of_intent.models import Signature
 from stadtallianz.partners.models import Offer, Organisation
 
@@ -38,18 +37,6 @@ def filter_organisations(queryset, data: dict):
         queryset = queryset.filter(status=data["status"])
     if data.get("type"):
         queryset = queryset.filter(type=data["type"])
-    return queryset
-
-
-def filter_audit(queryset, data: dict):
-    if data.get("action"):
-        queryset = queryset.filter(action__startswith=data["action"])
-    if data.get("actor"):
-        queryset = queryset.filter(actor_repr__icontains=data["actor"])
-    if data.get("date_from"):
-        queryset = queryset.filter(created_at__date__gte=data["date_from"])
-    if data.get("date_to"):
-        queryset = queryset.filter(created_at__date__lte=data["date_to"])
     return queryset
 
 
@@ -87,24 +74,21 @@ def partner_rows(queryset):
 
 
 def audit_headers() -> list[str]:
-    return [_("Time"), _("Actor"), _("Action"), _("Object type"), _("Object id"), _("Object"),
-            _("Before"), _("After")]
-
-
-def _json(value) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return [_("Time"), _("Person"), _("What happened"), _("Type of object"), _("Object"),
+            _("Changes"), _("Action code")]
 
 
 def audit_rows(queryset):
-    for entry in queryset.select_related("content_type").iterator(chunk_size=2000):
+    """One row per entry, in the reader's language: the sentence and the changes as text
+    ("field: old → new; …"); the action code last, for machines."""
+    for entry in queryset.select_related("actor", "content_type").iterator(chunk_size=2000):
+        model = entry.content_type.model_class() if entry.content_type_id else None
         yield [
             _local(entry.created_at),
-            entry.actor_repr,
-            entry.action,
-            (f"{entry.content_type.app_label}.{entry.content_type.model}"
-             if entry.content_type else ""),
-            entry.object_id,
+            audit_sentences.actor_name(entry),
+            audit_sentences.sentence(entry),
+            str(model._meta.verbose_name) if model else "",
             entry.object_repr,
-            _json(entry.before),
-            _json(entry.after),
+            audit_sentences.changes_text(entry),
+            entry.action,
         ]

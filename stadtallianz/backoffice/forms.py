@@ -14,24 +14,6 @@ class PartnerFilterForm(forms.Form):
                              choices=[("", _("All types")), *Organisation.Type.choices])
 
 
-class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Action starts with"), required=False, max_length=100,
-                             help_text=_("For example: partner.signature"))
-    actor = forms.CharField(label=_("Actor (e-mail address contains)"), required=False,
-                            max_length=254)
-    date_from = forms.DateField(label=_("From"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date must not be before the start date."))
-        return cleaned
-
-
 class FocusAreaForm(forms.ModelForm):
     class Meta:
         model = FocusArea

@@ -23,8 +23,10 @@ from stadtallianz.letter_of_intent.models import Signature, Version
 from stadtallianz.partners.models import Organisation
 
 from . import exports, services
-from .forms import AuditFilterForm, FocusAreaForm, PartnerFilterForm
+from .filters import audit_entries
+from .forms import FocusAreaForm, PartnerFilterForm
 from .permissions import coordination_office_required
+from .queue import work_queue
 
 PAGE_SIZE = 50
 
@@ -44,10 +46,10 @@ def dashboard(request):
     return render(request, "backoffice/dashboard.html", {
         "status_counts": status_counts,
         "organisation_count": sum(counts.values()),
-        "pending_count": Signature.objects.pending().count(),
+        "queues": work_queue(),
         "draft_version": Version.objects.filter(published_at__isnull=True).first(),
         "current_version": Version.objects.current(),
-        "recent_entries": AuditEntry.objects.all()[:10],
+        "recent_entries": AuditEntry.objects.select_related("actor", "content_type")[:10],
     })
 
 
@@ -137,27 +139,25 @@ def partners_export(request):
     return csv_response(f"partners-{stamp}.csv", headers, rows)
 
 
-def _audit_entries(request):
-    form = AuditFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    return form, exports.filter_audit(AuditEntry.objects.all(), data)
-
-
 @coordination_office_required
 def audit(request):
-    form, entries = _audit_entries(request)
+    filterset, entries = audit_entries(request)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "backoffice/audit.html", {
-        "form": form, "page": page, "query": _query_without_page(request),
+        "form": filterset.form, "page": page, "query": _query_without_page(request),
     })
 
 
 @coordination_office_required
 def audit_export(request):
-    _form, entries = _audit_entries(request)
+    """The filtered entries as CSV (or XLSX with ?format=xlsx), sentences in the reader's
+    language."""
+    _filterset, entries = audit_entries(request)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
-    return csv_response(f"audit-log-{stamp}.csv", exports.audit_headers(),
-                                exports.audit_rows(entries))
+    headers, rows = exports.audit_headers(), exports.audit_rows(entries)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"audit-log-{stamp}.xlsx", _("Audit log"), headers, rows)
+    return csv_response(f"audit-log-{stamp}.csv", headers, rows)
 
 
 @coordination_office_required

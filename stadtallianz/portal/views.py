@@ -1,11 +1,15 @@
-"""The public portal: the home page that says what the alliance is and how to join it."""
+"""The public portal: the home page that says what the alliance is and how to join it, and
+"Mein Bereich", each person's own page."""
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import render
 
 from stadtallianz.core.models import FocusArea, Principle
 from stadtallianz.letter_of_intent.models import Signature
 from stadtallianz.partners.models import Organisation
+
+from . import dashboard
 
 NEWEST_PARTNERS = 5
 
@@ -39,3 +43,10 @@ def home(request):
         ),
     }
     return render(request, "portal/home.html", context)
+
+
+@login_required
+def my_area(request):
+    """"Mein Bereich": a person's organisations, groups, events, ideas, projects, invitations
+    and tasks (portal/dashboard.py)."""
+    return render(request, "portal/my_area.html", {"board": dashboard.build(request.user)})

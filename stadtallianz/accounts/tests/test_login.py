@@ -28,14 +28,14 @@ def test_login_form_asks_for_the_email_address(client):
     assert b'type="email"' in english.content
 
 
-def test_a_confirmed_person_logs_in_and_lands_on_the_profile_in_their_language(client, make_user):
-    """After login without `next`, the profile opens under the person's preferred language."""
+def test_a_confirmed_person_logs_in_and_lands_in_my_area_in_their_language(client, make_user):
+    """After login without `next`, "Mein Bereich" opens under the person's preferred language."""
     make_user("english@example.org", preferred_language="en")
     response = login(client, "English@Example.org")
     assert response.status_code == 302
-    assert response["Location"] == "/en/account/"
+    assert response["Location"] == "/en/mein-bereich/"
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    assert client.get("/en/account/").status_code == 200
+    assert client.get("/en/mein-bereich/").status_code == 200
 
 
 def test_login_follows_next_when_given(client, citizen):
@@ -46,7 +46,7 @@ def test_login_follows_next_when_given(client, citizen):
 
 def test_login_ignores_a_next_to_another_site(client, citizen):
     response = login(client, citizen.email, next="https://evil.example.com/")
-    assert response["Location"] == "/de/account/"
+    assert response["Location"] == "/de/mein-bereich/"
 
 
 def test_wrong_password_is_refused(client, citizen):

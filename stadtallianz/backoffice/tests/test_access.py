@@ -25,6 +25,7 @@ def urls(make_application):
             reverse("backoffice:partners_export") + "?format=xlsx",
             reverse("backoffice:audit"),
             reverse("backoffice:audit_export"),
+            reverse("backoffice:audit_export") + "?format=xlsx",
             reverse("backoffice:versions"),
             reverse("backoffice:version_create"),
             reverse("backoffice:version_preview", kwargs={"number": 1}),

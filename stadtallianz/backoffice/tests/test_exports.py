@@ -111,16 +111,38 @@ def test_partners_export_query_count_is_constant(client_for, coordinator, make_o
 
 
 def test_audit_export(client_for, coordinator, make_application):
-    """The audit CSV parses and holds the filtered entries with before and after as JSON."""
+    """The audit CSV parses and holds the filtered entries as sentences with their changes, in
+    the reader's language; formulas in names are defused."""
     make_application('=cmd|" /C calc"!A0')
     client = client_for(coordinator)
     client.post(reverse("backoffice:focus_area_create"),
                 {"slug": "kultur", "name_de": "Kultur", "position": 9})
-    rows = _csv(client.get(reverse("backoffice:audit_export"), {"action": "partner."}))
+    rows = _csv(client.get("/de/backoffice/audit/export/", {"action": "partner."}))
     header, *body = rows
-    assert len(header) == 8
-    assert [row[2] for row in body] == ["partner.signature.submitted"]
-    assert body[0][5].startswith("'=cmd")
-    assert '"organisation_status": "pending"' in body[0][7]
+    assert header == ["Zeit", "Person", "Was geschah", "Art des Objekts", "Objekt",
+                      "Änderungen", "Aktionscode"]
+    assert len(body) == 1
+    assert body[0][1] == "Applicant 1"
+    assert body[0][2] == ("Applicant 1 hat die Absichtserklärung für =cmd|\" /C calc\"!A0 "
+                          "eingereicht.")
+    assert body[0][4].startswith("'=cmd")
+    assert "Status der Organisation: Nicht unterzeichnet → Unterzeichnung wird geprüft" \
+        in body[0][5]
+    assert body[0][6] == "partner.signature.submitted"
+    english = _csv(client.get("/en/backoffice/audit/export/", {"action": "partner."}))
+    assert english[1][2] == ("Applicant 1 submitted the letter of intent for "
+                             "=cmd|\" /C calc\"!A0.")
     everything = _csv(client.get(reverse("backoffice:audit_export")))
     assert len(everything) == 3
+
+
+def test_audit_export_as_xlsx_follows_the_filters(client_for, coordinator, make_application):
+    make_application("Bewerber eV")
+    client = client_for(coordinator)
+    client.post(reverse("backoffice:focus_area_create"),
+                {"slug": "kultur", "name_de": "Kultur", "name_en": "Culture", "position": 9})
+    response = client.get("/en/backoffice/audit/export/", {"person": "Cora", "format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][2] == "What happened"
+    assert [row[2] for row in rows[1:]] == ["Cora Coordinator added the focus area Kultur."]

@@ -18,7 +18,8 @@ def test_dashboard_counts(client_for, coordinator, organisation, make_applicatio
     response = client_for(coordinator).get(reverse("backoffice:dashboard"))
     counts = {value: count for value, _label, count in response.context["status_counts"]}
     assert counts["partner"] == 1 and counts["pending"] == 1 and counts["draft"] == 0
-    assert response.context["pending_count"] == 1
+    queues = {queue.key: queue for queue in response.context["queues"]}
+    assert queues["applications"].count == 1
     assert [e.action for e in response.context["recent_entries"]] == ["partner.signature.submitted"]
 
 
@@ -136,7 +137,7 @@ def test_partners_list_is_paginated_with_constant_queries(client_for, coordinato
 
 
 def test_audit_filters(client_for, coordinator, make_application, organisation):
-    """The audit log filters by action prefix, actor and date."""
+    """The audit log filters by area, person and date."""
     make_application()
     client = client_for(coordinator)
     client.post(reverse("backoffice:focus_area_create"),
@@ -148,7 +149,8 @@ def test_audit_filters(client_for, coordinator, make_application, organisation):
         return [e.action for e in client.get(url, params).context["page"].object_list]
 
     assert actions(action="partner.") == ["partner.signature.submitted"]
-    assert actions(actor="coordinator@") == ["core.focus_area.created"]
+    assert actions(person="coordinator@") == ["core.focus_area.created"]
+    assert actions(person="Cora Coord") == ["core.focus_area.created"]
     assert actions(date_from="2000-01-01", date_to="2000-01-02") == []
     assert len(actions(date_from="2000-01-01")) == 2
     response = client.get(url, {"date_from": "2020-01-02", "date_to": "2020-01-01"})

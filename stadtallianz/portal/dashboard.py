@@ -1,0 +1,204 @@
+""""Mein Bereich": what is a person's own on the platform, gathered from every app for the
+dashboard page (portal is the top layer and may read every app).
+
+Each section is one or two queries whatever the number of items (query-count tests in
+portal/tests/test_dashboard.py): a list with what its rows show joined in, counted in Python.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stadtallianz.assessments.models import Assessment
+from stadtallianz.events.models import Registration
+from stadtallianz.ideas.models import CoAuthor, Follow, Idea
+from stadtallianz.partners.models import INVITATION_VALID_DAYS, Invitation, Membership, Organisation
+from stadtallianz.projects.models import ConsortiumMember, Project
+from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
+
+Status = Organisation.Status
+# How many items a section lists before it links to the full list.
+SHOWN = 20
+
+
+@dataclass
+class Step:
+    """The next step for one of my organisations in the letter-of-intent process."""
+    text: str
+    url: str = ""
+    label: str = ""
+    tone: str = "info"  # the KERN badge: info, success, warning, danger
+
+
+@dataclass
+class Entry:
+    title: str
+    url: str
+    detail: str = ""
+    when: object = None
+    action_url: str = ""
+    action_label: str = ""
+
+
+@dataclass
+class Dashboard:
+    memberships: list = field(default_factory=list)
+    groups: list = field(default_factory=list)
+    registrations: list = field(default_factory=list)
+    ideas: list = field(default_factory=list)
+    projects: list = field(default_factory=list)
+    invitations: list = field(default_factory=list)
+    requests: list = field(default_factory=list)
+    tasks: list = field(default_factory=list)
+    reviews_waiting: int = 0
+
+    @property
+    def open_count(self) -> int:
+        return len(self.invitations) + len(self.requests)
+
+    @property
+    def task_count(self) -> int:
+        return len(self.tasks) + self.reviews_waiting
+
+
+def next_step(membership: Membership) -> Step:
+    """What to do next for the organisation, by its letter-of-intent status and my role."""
+    organisation, admin = membership.organisation, membership.is_admin
+    sign = reverse("letter_of_intent:sign", kwargs={"slug": organisation.slug})
+    status = reverse("letter_of_intent:status", kwargs={"slug": organisation.slug})
+    if organisation.status == Status.PARTNER:
+        return Step(_("Alliance partner: nothing to do."), status, _("Letter of intent"),
+                    "success")
+    if organisation.status == Status.PENDING:
+        return Step(_("The signature awaits review by the coordination office."), status,
+                    _("See the status"), "info")
+    if organisation.status == Status.RESIGN_REQUIRED:
+        if admin:
+            return Step(_("A new version of the letter of intent awaits your signature."), sign,
+                        _("Sign the new version"), "warning")
+        return Step(_("A new version of the letter of intent awaits the signature of an "
+                      "administrator of your organisation."), status, _("See the status"),
+                    "warning")
+    if organisation.status == Status.REJECTED:
+        text = _("The application was rejected. The status page gives the reason.")
+    elif organisation.status == Status.WITHDRAWN:
+        text = _("The organisation has withdrawn from the alliance.")
+    else:
+        text = _("The letter of intent is not signed yet.")
+    if admin:
+        return Step(text, sign, _("Sign the letter of intent"), "warning")
+    return Step(text, status, _("See the status"), "warning")
+
+
+def _my_projects(user):
+    """Projects whose consortium has accepted one of my organisations."""
+    return Project.objects.filter(Exists(ConsortiumMember.objects.filter(
+        project=OuterRef("pk"), state=ConsortiumMember.State.ACCEPTED,
+        organisation__memberships__user=user)))
+
+
+def build(user) -> Dashboard:
+    board = Dashboard()
+    now = timezone.now()
+
+    # My organisations, each with its letter-of-intent step.
+    board.memberships = [
+        (membership, next_step(membership))
+        for membership in Membership.objects.filter(user=user).select_related("organisation")
+        .order_by("organisation__name")]
+    admin_of = [m.organisation_id for m, _step in board.memberships if m.is_admin]
+
+    # Working groups: active memberships; my requests and invitations go to their sections.
+    memberships = list(GroupMembership.objects.of(user).select_related("group")
+                       .order_by("group__name_de"))
+    board.groups = [m for m in memberships if m.state == GroupMembership.State.ACTIVE]
+    board.requests = [
+        Entry(str(m.group), m.group.get_absolute_url(), _("Request to join, pending"),
+              m.created_at)
+        for m in memberships if m.state == GroupMembership.State.REQUESTED]
+    board.invitations = [
+        Entry(str(m.group), m.group.get_absolute_url(), _("Invitation to the working group"),
+              m.created_at, reverse("workinggroups:respond", kwargs={"slug": m.group.slug}),
+              _("Answer"))
+        for m in memberships if m.state == GroupMembership.State.INVITED]
+
+    # Registrations and waiting-list places of events to come, the soonest first.
+    board.registrations = list(
+        Registration.objects.filter(
+            user=user, state__in=[Registration.State.REGISTERED, Registration.State.WAITING],
+            event__ends_at__gte=now)
+        .select_related("event").order_by("event__starts_at", "pk")[:SHOWN])
+
+    # Ideas: mine, those I co-author and those I follow, each once.
+    coauthored = CoAuthor.objects.filter(idea=OuterRef("pk"), user=user,
+                                         state=CoAuthor.State.ACCEPTED)
+    followed = Follow.objects.filter(idea=OuterRef("pk"), user=user)
+    ideas = (Idea.objects.annotate(is_coauthor=Exists(coauthored), is_follower=Exists(followed))
+             .filter(Q(author=user) | Q(is_coauthor=True) | Q(is_follower=True))
+             .order_by("-updated_at", "-pk")[:SHOWN])
+    for idea in ideas:
+        relation = (_("My idea") if idea.author_id == user.pk
+                    else _("Co-author") if idea.is_coauthor else _("Following"))
+        board.ideas.append((idea, relation))
+
+    # Projects my organisations belong to.
+    board.projects = list(_my_projects(user).order_by("-updated_at", "-pk")[:SHOWN])
+
+    # Open invitations addressed to me.
+    valid_since = now - timedelta(days=INVITATION_VALID_DAYS)
+    board.invitations += [
+        Entry(invitation.organisation.name,
+              reverse("partners:invitation_accept", kwargs={"token": invitation.token}),
+              _("Invitation to the organisation"), invitation.sent_at,
+              reverse("partners:invitation_accept", kwargs={"token": invitation.token}),
+              _("Answer"))
+        for invitation in Invitation.objects.filter(
+            email__iexact=user.email, accepted_at__isnull=True, sent_at__gt=valid_since)
+        .select_related("organisation")]
+    board.invitations += [
+        Entry(coauthor.idea.title, coauthor.idea.get_absolute_url(),
+              _("Invitation to co-author the idea"), coauthor.created_at,
+              coauthor.get_respond_url(), _("Answer"))
+        for coauthor in CoAuthor.objects.filter(user=user, state=CoAuthor.State.INVITED)
+        .select_related("idea")]
+    board.invitations += [
+        Entry(member.project.title, member.project.get_absolute_url(),
+              _("Invitation of %(organisation)s to the consortium")
+              % {"organisation": member.organisation.name}, member.created_at,
+              reverse("projects:consortium", kwargs={"slug": member.project.slug}), _("Answer"))
+        for member in ConsortiumMember.objects.filter(
+            organisation_id__in=admin_of, state=ConsortiumMember.State.INVITED)
+        .select_related("project", "organisation")]
+
+    # Tasks: assessments of my projects to fill in or revise, join requests to decide.
+    for assessment in (Assessment.objects.filter(
+            project__in=_my_projects(user),
+            state__in=[Assessment.State.DRAFT, Assessment.State.CHANGES_REQUESTED])
+            .select_related("project").order_by("updated_at", "pk")):
+        revise = assessment.state == Assessment.State.CHANGES_REQUESTED
+        board.tasks.append(Entry(
+            assessment.project.title, assessment.get_absolute_url(),
+            _("Revise the assessment: changes were requested") if revise
+            else _("Finish and submit the assessment"), assessment.updated_at,
+            reverse("assessments:edit", kwargs={"pk": assessment.pk}),
+            _("Revise") if revise else _("Continue")))
+    led = GroupMembership.objects.active().leads().of(user).values("group_id")
+    for request in (GroupMembership.objects.filter(
+            group__in=led, state=GroupMembership.State.REQUESTED,
+            group__state=WorkingGroup.State.ACTIVE)
+            .select_related("group", "user").order_by("created_at", "pk")):
+        board.tasks.append(Entry(
+            str(request.group), request.group.get_absolute_url(),
+            _("%(name)s asks to join") % {"name": request.user.get_full_name()},
+            request.created_at,
+            reverse("workinggroups:manage", kwargs={"slug": request.group.slug}), _("Decide")))
+
+    # Reviews: the coordination office reviews submitted assessments.
+    if user.is_coordination_office:
+        board.reviews_waiting = Assessment.objects.filter(
+            state=Assessment.State.SUBMITTED).count()
+    return board

@@ -1,0 +1,177 @@
+""""Mein Bereich": what each role sees, the login lands there, and the queries do not grow
+with the number of items."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from stadtallianz.assessments.models import Assessment
+from stadtallianz.core.testing import query_count
+from stadtallianz.events.models import Event, Registration
+from stadtallianz.ideas.models import CoAuthor, Follow, Idea
+from stadtallianz.partners.models import Membership, Organisation
+from stadtallianz.projects.models import ConsortiumMember, Project
+from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
+
+URL = "/en/mein-bereich/"
+
+
+def _group(name):
+    return WorkingGroup.objects.create(name_de=name, name_en=name, slug=slugify(name))
+
+
+def _event(n, **fields):
+    starts = timezone.now() + timedelta(days=n + 1)
+    return Event.objects.create(title_de=f"Treffen {n}", title_en=f"Meeting {n}",
+                                slug=f"treffen-{n}", starts_at=starts,
+                                ends_at=starts + timedelta(hours=2), **fields)
+
+
+def test_a_visitor_is_sent_to_the_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_login_without_next_lands_in_my_area(client, citizen):
+    response = client.post(reverse("accounts:login"),
+                           {"username": citizen.email, "password": "correct-horse-battery-staple"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:my_area")
+
+
+def test_a_citizen_without_organisation_is_shown_how_to_register_or_be_invited(client_for,
+                                                                                citizen):
+    html = client_for(citizen).get(URL).content.decode()
+    assert "You do not belong to an organisation yet." in html
+    assert reverse("partners:create") in html
+    assert "ask one of its administrators to invite you" in html
+    assert reverse("accounts:profile") in html  # Mein Konto / my data
+    for empty in ["You are in no working group yet.", "You have no ideas yet",
+                  "No open invitation or request.", "Nothing to do right now"]:
+        assert empty in html
+
+
+def test_german_page(client_for, citizen):
+    html = client_for(citizen).get("/de/mein-bereich/").content.decode()
+    assert "Mein Bereich" in html and "Organisation registrieren" in html
+
+
+def test_a_partner_admin_with_an_unsigned_organisation_is_asked_to_sign(
+        client_for, make_user, make_organisation):
+    admin = make_user("admin-draft@example.org", full_name="Anna Beispiel")
+    draft = make_organisation("Stadtwerke Münster", status=Organisation.Status.DRAFT)
+    Membership.objects.create(user=admin, organisation=draft, role=Membership.Role.ADMIN)
+    html = client_for(admin).get(URL).content.decode()
+    assert "Stadtwerke Münster" in html
+    assert "The letter of intent is not signed yet." in html
+    assert reverse("letter_of_intent:sign", kwargs={"slug": draft.slug}) in html
+
+
+def test_a_member_of_a_partner_asked_to_re_sign_sees_who_signs(client_for, partner_member,
+                                                                 organisation):
+    organisation.status = Organisation.Status.RESIGN_REQUIRED
+    organisation.save()
+    html = client_for(partner_member).get(URL).content.decode()
+    assert "awaits the signature of an administrator" in html
+    assert reverse("letter_of_intent:sign", kwargs={"slug": organisation.slug}) not in html
+
+
+def test_a_member_sees_registrations_waiting_places_groups_ideas_projects_and_tasks(
+        client_for, partner_member, organisation, make_user):
+    later, sooner = _event(5), _event(1)
+    past = _event(-10)
+    Registration.objects.create(event=later, user=partner_member,
+                                state=Registration.State.WAITING, position=2)
+    Registration.objects.create(event=sooner, user=partner_member)
+    Registration.objects.create(event=past, user=partner_member)
+    group = _group("Mobilität")
+    GroupMembership.objects.create(group=group, user=partner_member,
+                                   role=GroupMembership.Role.LEAD)
+    applicant = make_user("applicant@example.org", full_name="Bea Antrag")
+    GroupMembership.objects.create(group=group, user=applicant,
+                                   state=GroupMembership.State.REQUESTED)
+    invited_to = _group("Energie")
+    GroupMembership.objects.create(group=invited_to, user=partner_member,
+                                   state=GroupMembership.State.INVITED)
+    author = make_user("author@example.org")
+    Idea.objects.create(title="Eigene Idee", description="x", author=partner_member)
+    shared = Idea.objects.create(title="Geteilte Idee", description="x", author=author)
+    CoAuthor.objects.create(idea=shared, user=partner_member, state=CoAuthor.State.ACCEPTED)
+    followed = Idea.objects.create(title="Gefolgte Idee", description="x", author=author)
+    Follow.objects.create(idea=followed, user=partner_member)
+    Idea.objects.create(title="Fremde Idee", description="x", author=author)
+    project = Project.objects.create(title_de="Klimaquartier", title_en="Climate quarter",
+                                     slug="klimaquartier")
+    ConsortiumMember.objects.create(project=project, organisation=organisation,
+                                    state=ConsortiumMember.State.ACCEPTED)
+    Assessment.objects.create(project=project, state=Assessment.State.CHANGES_REQUESTED)
+
+    response = client_for(partner_member).get(URL)
+    html = response.content.decode()
+    board = response.context["board"]
+    assert [r.event for r in board.registrations] == [sooner, later]
+    assert "Waiting list, place 2" in html
+    assert [m.group for m in board.groups] == [group]
+    assert {idea.title: str(relation) for idea, relation in board.ideas} == {
+        "Eigene Idee": "My idea", "Geteilte Idee": "Co-author", "Gefolgte Idee": "Following"}
+    assert board.projects == [project]
+    assert [entry.title for entry in board.invitations] == ["Energie"]
+    tasks = [str(task.detail) for task in board.tasks]
+    assert tasks == ["Revise the assessment: changes were requested", "Bea Antrag asks to join"]
+    assert reverse("workinggroups:manage", kwargs={"slug": group.slug}) in html
+
+
+def test_a_coordinator_sees_reviews_to_do(client_for, coordinator):
+    project = Project.objects.create(title_de="Radweg", slug="radweg")
+    Assessment.objects.create(project=project, state=Assessment.State.SUBMITTED)
+    html = client_for(coordinator).get(URL).content.decode()
+    assert "1 assessment waits for review" in html
+    assert reverse("backoffice:dashboard") in html
+
+
+def test_an_invitation_to_an_organisation_is_listed(client_for, citizen, organisation,
+                                                     partner_admin):
+    from stadtallianz.partners.models import Invitation
+    Invitation.objects.create(organisation=organisation, email=citizen.email.upper(),
+                              token="t" * 40, invited_by=partner_admin)
+    html = client_for(citizen).get(URL).content.decode()
+    assert reverse("partners:invitation_accept", kwargs={"token": "t" * 40}) in html
+
+
+def test_query_count_does_not_grow_with_the_items(client_for, partner_member, organisation,
+                                                   make_user):
+    client = client_for(partner_member)
+    author = make_user("author@example.org")
+
+    def add(n):
+        for i in range(n):
+            key = f"{add.calls}-{i}"
+            event = _event(len(key) + i)
+            event.slug = f"e-{key}"
+            event.save()
+            Registration.objects.create(event=event, user=partner_member)
+            group = _group(f"Gruppe-{key}")
+            GroupMembership.objects.create(group=group, user=partner_member,
+                                           role=GroupMembership.Role.LEAD)
+            GroupMembership.objects.create(group=group, user=make_user(f"r{key}@example.org"),
+                                           state=GroupMembership.State.REQUESTED)
+            idea = Idea.objects.create(title=f"Idee {key}", description="x", author=author)
+            Follow.objects.create(idea=idea, user=partner_member)
+            project = Project.objects.create(title_de=f"Projekt {key}", slug=f"p-{key}")
+            ConsortiumMember.objects.create(project=project, organisation=organisation,
+                                            state=ConsortiumMember.State.ACCEPTED)
+            Assessment.objects.create(project=project, state=Assessment.State.DRAFT)
+        add.calls += 1
+    add.calls = 0
+
+    add(2)
+    few = query_count(client.get, URL)
+    add(18)
+    many = query_count(client.get, URL)
+    assert client.get(URL).context["board"].task_count == 40
+    assert many == few
+
+
