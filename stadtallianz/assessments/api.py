@@ -46,6 +46,8 @@ class EvidenceOut(Schema):
     url: str | None = Field(None, description="A web address, or null.")
     document: int | None = Field(None, description="Id of a knowledge-base document, or null.")
     result: int | None = Field(None, description="Id of a result of the project, or null.")
+    datastream: int | None = Field(None, description="Id of a datastream of a living lab "
+                                                     "(SensorThings), or null.")
     web_url: str | None = Field(..., description="Where the evidence can be read; null when "
                                                  "its document or result has been deleted.")
     source_removed: bool = Field(..., description="The document or result it referred to has "
@@ -68,6 +70,10 @@ class EvidenceOut(Schema):
         return obj.result_id
 
     @staticmethod
+    def resolve_datastream(obj):
+        return obj.datastream_id
+
+    @staticmethod
     def resolve_web_url(obj):
         if obj.url:
             return obj.url
@@ -75,6 +81,8 @@ class EvidenceOut(Schema):
             return absolute_url(obj.document.get_absolute_url())
         if obj.result_id:
             return absolute_url(obj.result.project.get_absolute_url())
+        if obj.datastream_id:
+            return absolute_url(obj.datastream.lab.get_absolute_url())
         return None
 
 
@@ -179,6 +187,9 @@ class EvidenceIn(InputSchema):
     url: str | None = Field(None, max_length=500, description="An http(s) address.")
     document: int | None = Field(None, description="Id of a knowledge-base document.")
     result: int | None = Field(None, description="Id of a result of this project.")
+    datastream: int | None = Field(None, description="Id of a datastream of a living lab "
+                                                     "that is not restricted to the lab's "
+                                                     "projects.")
 
 
 class ScoreIn(InputSchema):
@@ -229,8 +240,10 @@ def _scores_data(request, payload: ScoresIn, project: Project) -> list[dict]:
     user = api_user(request)
     document_ids = {e.document for s in payload.scores for e in s.evidence if e.document}
     result_ids = {e.result for s in payload.scores for e in s.evidence if e.result}
+    datastream_ids = {e.datastream for s in payload.scores for e in s.evidence if e.datastream}
     documents = Document.objects.visible_to(user).in_bulk(document_ids)
     results = Result.objects.filter(project=project).in_bulk(result_ids)
+    datastreams = services.datastream_choices().in_bulk(datastream_ids)
     errors, data = {}, []
     for i, item in enumerate(payload.scores):
         evidence = []
@@ -245,6 +258,11 @@ def _scores_data(request, payload: ScoresIn, project: Project) -> list[dict]:
                 if entry["result"] is None:
                     errors[f"scores[{i}].evidence[{j}].result"] = [
                         "Unknown result of this project."]
+            if source.datastream is not None:
+                entry["datastream"] = datastreams.get(source.datastream)
+                if entry["datastream"] is None:
+                    errors[f"scores[{i}].evidence[{j}].datastream"] = [
+                        gettext("Unknown datastream.")]
             evidence.append(entry)
         data.append({"principle": item.principle, "score": item.score,
                      "justification": item.justification, "evidence": evidence})

@@ -180,8 +180,9 @@ class Score(models.Model):
 
 
 class Evidence(models.Model):
-    """What a score rests on: a web link, a document of the knowledge base or a result of the
-    project; one of them when written. A published assessment is a record of what was accepted,
+    """What a score rests on: a web link, a document of the knowledge base, a result of the
+    project or a datastream of a living lab (one whose existence is public: not restricted);
+    one of them when written. A published assessment is a record of what was accepted,
     so deleting the document or result later does not delete the evidence: the reference
     becomes null (`source_removed`), the label stays and is shown with "(removed)"."""
 
@@ -194,6 +195,9 @@ class Evidence(models.Model):
                                  blank=True, related_name="+", verbose_name=_("document"))
     result = models.ForeignKey("projects.Result", on_delete=models.SET_NULL, null=True,
                                blank=True, related_name="+", verbose_name=_("result"))
+    datastream = models.ForeignKey("sensorthings.Datastream", on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("datastream"))
     # Set when a document that not everyone could read is deleted: while it existed its label
     # (often its title) was shown only to its readers; with the document gone nobody can tell
     # who they were, so the label is withheld from everyone.
@@ -206,8 +210,11 @@ class Evidence(models.Model):
         constraints = [
             # At most one source (none once it was deleted), and always a label to show.
             models.CheckConstraint(
-                condition=(Q(url="") | (Q(document__isnull=True) & Q(result__isnull=True)))
-                & (Q(document__isnull=True) | Q(result__isnull=True))
+                condition=(Q(url="") | (Q(document__isnull=True) & Q(result__isnull=True)
+                                        & Q(datastream__isnull=True)))
+                & (Q(document__isnull=True) | (Q(result__isnull=True)
+                                               & Q(datastream__isnull=True)))
+                & (Q(result__isnull=True) | Q(datastream__isnull=True))
                 & ~Q(label=""),
                 name="evidence_one_source_and_label"),
             models.CheckConstraint(
@@ -225,5 +232,5 @@ class Evidence(models.Model):
 
     @property
     def source_removed(self) -> bool:
-        """The document or result it referred to has been deleted since."""
-        return not (self.url or self.document_id or self.result_id)
+        """The document, result or datastream it referred to has been deleted since."""
+        return not (self.url or self.document_id or self.result_id or self.datastream_id)

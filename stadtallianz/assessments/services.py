@@ -9,8 +9,9 @@ The workflow: the team starts a draft (`start`), saves scores (`save_scores`) an
 Scores are given as a list of dicts, the same for the web form and the API:
 `{"principle": <number>, "score": -2..2, "justification": str,
 "evidence": [{"label": str, "url": str} | {"label": str, "document": Document}
-| {"label": str, "result": Result}]}`. Errors name the item as `scores[i].<field>` (and
-`scores[i].evidence[j].<field>`), so a form or client can put them next to the field.
+| {"label": str, "result": Result} | {"label": str, "datastream": Datastream}]}`. Errors
+name the item as `scores[i].<field>` (and `scores[i].evidence[j].<field>`), so a form or
+client can put them next to the field.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,7 @@ from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.models import Principle
 from stadtallianz.knowledge.models import Document
 from stadtallianz.notifications.services import notify
+from stadtallianz.sensorthings.models import Datastream, PrivacyLevel
 
 from . import permissions
 from .models import MAX_SCORE, MIN_SCORE, Assessment, Evidence, Score, principle_masks
@@ -79,9 +81,11 @@ def _clean_evidence(items, prefix: str, *, project, by, errors: dict) -> list[Ev
         label = (item.get("label") or "").strip()
         url = (item.get("url") or "").strip()
         document, result = item.get("document"), item.get("result")
-        sources = [s for s in (url, document, result) if s]
+        datastream = item.get("datastream")
+        sources = [s for s in (url, document, result, datastream) if s]
         if len(sources) != 1:
-            errors[f"{at}.url"] = _("Give exactly one of a web address, a document or a result.")
+            errors[f"{at}.url"] = _("Give exactly one of a web address, a document, a result "
+                                    "or a datastream.")
             continue
         if url:
             try:
@@ -99,12 +103,24 @@ def _clean_evidence(items, prefix: str, *, project, by, errors: dict) -> list[Ev
         if result is not None and result.project_id != project.pk:
             errors[f"{at}.result"] = _("Choose a result of this project.")
             continue
-        label = label or (url if url else str(document or result))[:LABEL_MAX]
+        if datastream is not None and not datastream_choices().filter(
+                pk=datastream.pk).exists():
+            errors[f"{at}.datastream"] = _("This datastream does not exist.")
+            continue
+        label = label or (url if url else str(document or result or datastream))[:LABEL_MAX]
         if len(label) > LABEL_MAX:
             errors[f"{at}.label"] = _("At most %(n)d characters.") % {"n": LABEL_MAX}
             continue
-        evidence.append(Evidence(label=label, url=url, document=document, result=result))
+        evidence.append(Evidence(label=label, url=url, document=document, result=result,
+                                 datastream=datastream))
     return evidence
+
+
+def datastream_choices():
+    """The datastreams evidence may name: those whose existence is public (not restricted to
+    the lab's projects), as a published assessment is public."""
+    return (Datastream.objects.exclude(privacy_level=PrivacyLevel.RESTRICTED)
+            .select_related("lab").order_by("lab__name_de", "name", "pk"))
 
 
 def clean_scores(items: list[dict], *, project, by) -> list[tuple[Score, list[Evidence]]]:
@@ -192,7 +208,8 @@ def start(*, project, by) -> Assessment:
              # Evidence whose document or result was deleted stays on the published
              # assessment only; a new draft cannot rest on it.
              [Evidence(label=e.label, url=e.url, document_id=e.document_id,
-                       result_id=e.result_id) for e in s.evidence.all()
+                       result_id=e.result_id, datastream_id=e.datastream_id)
+              for e in s.evidence.all()
               if not e.source_removed])
             for s in current.scores.all()])
     audit_log(actor=by, action="assessment.created", target=assessment,
@@ -210,10 +227,10 @@ def _require_editable(assessment: Assessment) -> None:
 
 
 def _evidence_key(item: Evidence) -> tuple:
-    return (item.label, item.url, item.document_id, item.result_id)
+    return (item.label, item.url, item.document_id, item.result_id, item.datastream_id)
 
 
-def _differing(assessment: Assessment, cleaned) -> list[int]:
+def differing(assessment: Assessment, cleaned) -> list[int]:
     """Principle numbers whose score, justification or evidence differs between what is
     stored and the cleaned scores sent."""
     stored = {score.principle.number: (score.score, score.justification,
@@ -238,7 +255,7 @@ def save_scores(*, assessment: Assessment, by, scores: list[dict], version: int)
     cleaned = clean_scores(scores, project=assessment.project, by=by)
     before = scores_snapshot(assessment)
     if version != assessment.version:
-        raise EditConflict(assessment, _differing(assessment, cleaned))
+        raise EditConflict(assessment, differing(assessment, cleaned))
     _write_scores(assessment, cleaned)
     Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
     assessment.version += 1
@@ -250,6 +267,13 @@ def save_scores(*, assessment: Assessment, by, scores: list[dict], version: int)
     return assessment
 
 
+def missing_principles(assessment: Assessment) -> list[int]:
+    """The numbers of the principles the assessment has no score for yet (submitting needs
+    all)."""
+    scored = set(assessment.scores.values_list("principle__number", flat=True))
+    return sorted(set(Principle.objects.values_list("number", flat=True)) - scored)
+
+
 @transaction.atomic
 def submit(*, assessment: Assessment, by) -> Assessment:
     """Hands the assessment to the coordination office; every principle needs a score."""
@@ -257,8 +281,7 @@ def submit(*, assessment: Assessment, by) -> Assessment:
     _require_team(by, assessment.project, _("Only the project team submits its "
                                             "self-assessment."))
     _require_editable(assessment)
-    scored = set(assessment.scores.values_list("principle__number", flat=True))
-    missing = sorted(set(Principle.objects.values_list("number", flat=True)) - scored)
+    missing = missing_principles(assessment)
     if missing:
         raise Conflict(
             _("Score every guiding principle before submitting; missing: %(numbers)s.")

@@ -5,12 +5,12 @@ What a person may not see (an open assessment outside the team and the coordinat
 a 404; what they may see but not do is a 403. Every change goes through `services.py`.
 """
 
-import difflib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stadtallianz.core.models import FocusArea, Principle
+from stadtallianz.knowledge.models import Document
 from stadtallianz.projects.models import Project
 
+from . import forms as assessment_forms
 from . import permissions, portfolio, services
 from .forms import AssessmentForm, PortfolioFilterForm, ReviewForm
-from .models import Assessment, Score, signed
+from .models import Assessment, Score, score_words, signed
 from .templatetags.assessments import scores_of
 
 PROJECTS_PER_PAGE = 25
@@ -69,8 +71,26 @@ def assessment_start(request, slug: str):
     return redirect("assessments:edit", pk=assessment.pk)
 
 
+def _form(request, assessment, principles, stored, data=None):
+    project = assessment.project
+    # The documents the person may read, and those the stored evidence names already.
+    named = [e.document_id for score in stored for e in score.evidence.all() if e.document_id]
+    documents = list(Document.objects.filter(
+        Q(pk__in=Document.objects.visible_to(request.user).values("pk")) | Q(pk__in=named))
+        .only("pk", "title").order_by("title", "pk"))
+    return AssessmentForm(data, principles=principles, results=list(project.results.all()),
+                          scores=stored, version=assessment.version, documents=documents,
+                          datastreams=list(services.datastream_choices()))
+
+
 @login_required
 def assessment_edit(request, pk: int):
+    """The self-assessment form. "Save draft" saves; "Save and submit for review" saves and
+    submits. A submit that is refused (principles not scored yet) keeps the saved draft and
+    everything typed, and the form carries the version just saved, so the next save is no
+    conflict. A real conflict (someone else saved meanwhile) shows their and your values side by
+    side per field, with "take theirs" per field; the form keeps yours and now starts from their
+    version, so saving again keeps yours."""
     assessment = _assessment(request, pk)
     project = assessment.project
     if not permissions.can_write(request.user, project):
@@ -80,84 +100,159 @@ def assessment_edit(request, pk: int):
                        % {"state": assessment.get_state_display()})
         return redirect(assessment)
     principles = list(Principle.objects.all())
-    form = AssessmentForm(request.POST or None, principles=principles,
-                          results=list(project.results.all()), scores=scores_of(assessment),
-                          version=assessment.version)
+    stored = scores_of(assessment)
+    if request.method != "POST":
+        return _edit_page(request, assessment, _form(request, assessment, principles, stored))
+    data = request.POST
+    add_row = request.POST.get("add_evidence", "")
+    take = request.POST.get("take", "")
+    if add_row.isdigit():
+        # "Add evidence" without script: one more row, nothing saved.
+        form = _form(request, assessment, principles, stored,
+                     assessment_forms.with_row_added(data, int(add_row)))
+        form._errors = ErrorDict()  # nothing was sent to check yet
+        return _edit_page(request, assessment, form, focus=f"evidence_{add_row}")
+    if take:
+        return _take_theirs(request, assessment, principles, stored, take)
+    form = _form(request, assessment, principles, stored, data)
+    if not form.is_valid():
+        return _edit_page(request, assessment, form, status=400)
+    submit = "submit" in request.POST
+    try:
+        assessment = services.save_scores(assessment=assessment, by=request.user,
+                                          scores=form.scores_data(),
+                                          version=form.cleaned_data["version"])
+    except services.EditConflict as error:
+        form.add_error(None, _(
+            "Someone else saved this assessment while you were editing it. Your changes have "
+            "not been saved. The table below shows their version and yours side by side: take "
+            "over theirs where you want to, then save again to keep the rest of yours."))
+        form = _rebased(form, error.assessment.version)
+        return _edit_page(request, assessment, form, status=409,
+                          conflict=_comparison(form, error.assessment, error.principles,
+                                               principles))
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _edit_page(request, assessment, form, status=400)
+    if not submit:
+        messages.success(request, _("The draft has been saved."))
+        return redirect(assessment)
+    try:
+        services.submit(assessment=assessment, by=request.user)
+    except ValidationError as error:
+        # Refused (principles missing): the draft is saved, so the form carries its new
+        # version; what is missing is said at the top and at each principle's score.
+        form = _rebased(form, assessment.version)
+        form.add_error(None, _("The draft has been saved, but it cannot be submitted yet."))
+        for message in error.messages:
+            form.add_error(None, message)
+        names = {p.number: p.name for p in principles}
+        for number in services.missing_principles(assessment):
+            form.add_error(f"score_{number}", _(
+                "%(number)s. %(name)s: score this principle before submitting.")
+                % {"number": number, "name": names[number]})
+        return _edit_page(request, assessment, form, status=400)
+    messages.success(request, _("The assessment has been submitted to the coordination office "
+                                "for review."))
+    return redirect(assessment)
+
+
+def _rebased(form, version: int):
+    """The form with what was typed, now based on `version` (the stored one): kept errors
+    included."""
+    data = form.data.copy()
+    data["version"] = str(version)
+    form.data = data
+    return form
+
+
+def _edit_page(request, assessment, form, *, status=200, conflict=None, focus=None):
+    return render(request, "assessments/form.html", {
+        "form": form, "assessment": assessment, "project": assessment.project,
+        "conflict": conflict, "focus": focus}, status=status)
+
+
+def _take_theirs(request, assessment, principles, stored, take):
+    """Takes over the stored value of one field (`<number>:<score|justification|evidence>`)
+    into the form, nothing saved, and shows what still differs."""
+    number, _sep, field = take.partition(":")
+    names = {p.number for p in principles}
+    if not number.isdigit() or int(number) not in names or field not in (
+            "score", "justification", "evidence"):
+        raise Http404
+    number = int(number)
+    score = next((s for s in stored if s.principle.number == number), None)
+    data = assessment_forms.with_field_taken(request.POST, number, score, field)
+    data["version"] = str(assessment.version)
+    form = _form(request, assessment, principles, stored, data)
     conflict = None
-    if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
+    if form.is_valid():
         try:
-            services.save_scores(assessment=assessment, by=request.user,
-                                 scores=form.scores_data(),
-                                 version=form.cleaned_data["version"])
-        except services.EditConflict as error:
-            conflict = _differences(form, error, principles)
-            form.add_error(None, _(
-                "Someone else saved this assessment while you were editing it. Your changes "
-                "have not been saved. Below is what differs; the form now starts from the "
-                "stored version %(version)s — take over what you want to keep and save again.")
-                % {"version": error.assessment.version})
-            data = form.data.copy()
-            data["version"] = error.assessment.version
-            form.data = data
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            if not submit:
-                messages.success(request, _("The draft has been saved."))
-                return redirect(assessment)
-            try:
-                services.submit(assessment=assessment, by=request.user)
-            except ValidationError as error:
-                # The draft is saved; what is missing is said at the top of the form.
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
-                messages.success(request, _("The assessment has been submitted to the "
-                                            "coordination office for review."))
-                return redirect(assessment)
-    return render(request, "assessments/form.html",
-                  {"form": form, "assessment": assessment, "project": project,
-                   "conflict": conflict},
-                  status=409 if conflict else 400 if form.errors else 200)
+            cleaned = services.clean_scores(form.scores_data(), project=assessment.project,
+                                            by=request.user)
+        except ValidationError:
+            cleaned = None
+        if cleaned is not None:
+            differing = services.differing(assessment, cleaned)
+            conflict = _comparison(form, assessment, differing, principles) if differing \
+                else None
+    form._errors = ErrorDict()  # nothing was saved; the comparison says what differs
+    messages.info(request, _("Their version has been taken over into the form; save to keep "
+                             "it."))
+    return _edit_page(request, assessment, form, conflict=conflict,
+                      focus=f"principle-{number}")
 
 
-def _evidence_line(item) -> str:
-    """One piece of evidence as a line of the conflict's evidence diff."""
+def _source(item) -> tuple[str, str]:
+    """(kind, text) of one piece of evidence, stored (a model) or typed (the services'
+    dict)."""
     get = item.get if isinstance(item, dict) else (lambda name: getattr(item, name))
     if get("url"):
-        source = get("url")
-    elif get("document"):
-        source = f"{_('document')} {get('document').pk}"
-    elif get("result"):
-        source = f"{_('result')} {get('result').pk}"
-    else:
-        source = _("removed")
-    return f"{get('label')} | {source}"
+        return _("Link"), get("url")
+    if get("document"):
+        return _("Document"), str(get("document"))
+    if get("datastream"):
+        return _("Datastream"), str(get("datastream"))
+    if get("result"):
+        return _("Result"), str(get("result"))
+    return _("removed"), ""
 
 
-def _differences(form, conflict, principles) -> list[dict]:
-    """Per differing principle: the stored score and the typed one, and line diffs of the
-    stored justification and evidence against the typed ones."""
-    stored = {s.principle.number: s for s in scores_of(conflict.assessment)}
+def _evidence_lines(items) -> list[dict]:
+    lines = []
+    for item in items:
+        kind, text = _source(item)
+        label = item["label"] if isinstance(item, dict) else item.label
+        lines.append({"label": label or text, "kind": kind,
+                      "text": text if text != label else ""})
+    return lines
+
+
+def _comparison(form, stored_assessment, differing, principles) -> list[dict]:
+    """Per principle that differs: its fields (score, justification, evidence) with the stored
+    value ("theirs") and the typed one ("yours"), each marked whether it differs."""
+    stored = {s.principle.number: s for s in scores_of(stored_assessment)}
     names = {p.number: p for p in principles}
-    rows = []
-    for number in conflict.principles:
+    sections = []
+    for number in differing:
         score = stored.get(number)
         typed = form.cleaned_data.get(f"score_{number}", "")
         typed_text = form.cleaned_data.get(f"justification_{number}", "")
-        diff = difflib.unified_diff(
-            (score.justification if score else "").splitlines(), typed_text.splitlines(),
-            fromfile=_("stored"), tofile=_("yours"), lineterm="")
-        evidence_diff = difflib.unified_diff(
-            [_evidence_line(e) for e in (score.evidence.all() if score else [])],
-            [_evidence_line(e) for e in form.evidence_items(number)],
-            fromfile=_("stored"), tofile=_("yours"), lineterm="")
-        rows.append({"principle": names[number],
-                     "stored": score.signed if score else "–",
-                     "typed": signed(int(typed)) if typed != "" else "–",
-                     "diff": "\n".join(diff), "evidence_diff": "\n".join(evidence_diff)})
-    return rows
+        theirs_evidence = _evidence_lines(score.evidence.all() if score else [])
+        yours_evidence = _evidence_lines(form.evidence_items(number))
+        theirs_score = f"{score.signed} {score.words}" if score else _("not yet assessed")
+        yours_score = (f"{signed(int(typed))} {score_words(int(typed))}" if typed != ""
+                       else _("not yet assessed"))
+        theirs_text = score.justification if score else ""
+        sections.append({"principle": names[number], "rows": [
+            {"field": "score", "label": _("Score"), "theirs": theirs_score,
+             "yours": yours_score, "changed": theirs_score != yours_score},
+            {"field": "justification", "label": _("Justification"), "theirs": theirs_text,
+             "yours": typed_text.strip(), "changed": theirs_text != typed_text.strip()},
+            {"field": "evidence", "label": _("Evidence"), "theirs_list": theirs_evidence,
+             "yours_list": yours_evidence, "changed": theirs_evidence != yours_evidence},
+        ]})
+    return sections
 
 
 @login_required

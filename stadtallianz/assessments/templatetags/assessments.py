@@ -57,7 +57,7 @@ def scores_of(assessment: Assessment, viewer=None):
     (three queries). With `viewer`, evidence in knowledge documents that person may not read
     (members only) is left out: a published assessment is public, the document's title is not.
     Without it (the team's own form) all evidence is there, so a save keeps it."""
-    evidence = Evidence.objects.select_related("document", "result__project")
+    evidence = Evidence.objects.select_related("document", "result__project", "datastream__lab")
     if viewer is not None:
         evidence = evidence.filter(Q(document__isnull=True)
                                    | Q(document__in=Document.objects.visible_to(viewer)))

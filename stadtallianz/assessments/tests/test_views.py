@@ -31,6 +31,16 @@ def _stored_version(assessment) -> str:
     return str(Assessment.objects.values_list("version", flat=True).get(pk=assessment.pk))
 
 
+def rows(number: int, *items: dict, initial: int = 0) -> dict:
+    """Form data of principle `number`'s evidence rows (label, url, document, datastream)."""
+    data = {f"evidence_{number}-TOTAL_FORMS": str(len(items)),
+            f"evidence_{number}-INITIAL_FORMS": str(initial)}
+    for i, item in enumerate(items):
+        for name, value in item.items():
+            data[f"evidence_{number}-{i}-{name}"] = str(value)
+    return data
+
+
 def _render_tag(project, user):
     request = RequestFactory().get("/")
     request.user = user
@@ -134,8 +144,8 @@ def test_team_writes_saves_and_submits_through_the_form(client_for, project, tea
     document = Document.objects.create(title="Evaluation", created_by=team_member,
                                        group=make_group(members=[team_member]))
     form = {"score_1": "2", "justification_1": "Mehr Grün.",
-            "evidence_1": "Bericht | https://example.org/b.pdf\n"
-                          f"Evaluation | {settings.SITE_URL}/en/knowledge/documents/{document.pk}/",
+            **rows(1, {"label": "Bericht", "url": "https://example.org/b.pdf"},
+                   {"label": "Evaluation", "document": document.pk}),
             "results_1": [str(result.pk)]}
     assert client.post(edit, {**form, "version": "1"}).status_code == 302  # one principle
     score = assessment.scores.get()
@@ -164,12 +174,13 @@ def test_form_errors_appear_next_to_the_field_and_nothing_is_saved(client_for, p
     edit = reverse("assessments:edit", kwargs={"pk": assessment.pk})
     response = client.post(edit, {"version": "1", "score_1": "2", "justification_1": "",
                                   "score_2": "1", "justification_2": "Gut.",
-                                  "evidence_2": "Quelle | javascript:alert(1)",
+                                  **rows(2, {"label": "Quelle", "url": "javascript:alert(1)"}),
                                   "justification_3": "Ohne Punktzahl"})
     assert response.status_code == 400
     html = response.content.decode()
     assert 'id="id_justification_1_error"' in html and "Explain the score." in html
-    assert 'id="id_evidence_2_error"' in html and "Line 1:" in html
+    assert 'id="id_evidence_2-0-url_error"' in html
+    assert 'value="javascript:alert(1)"' in html  # the row is kept to be corrected
     assert 'id="id_score_3_error"' in html and "Choose a score from -2 to +2." in html
     response = client.post(edit, {"version": "1", "score_4": "7", "justification_4": "x"})
     assert response.status_code == 400 and 'id="id_score_4_error"' in response.content.decode()
@@ -422,8 +433,9 @@ def test_the_form_tells_of_a_concurrent_save_and_shows_the_difference(client_for
     assert response.status_code == 409
     html = response.content.decode()
     assert "Someone else saved this assessment" in html
-    assert "+1" in html and "+2" in html
-    assert "-Zweite Zeile." in html and "+Andere Zeile." in html
+    assert "+1 serves" in html and "+2 serves strongly" in html
+    assert "Zweite Zeile." in html and "Andere Zeile." in html
+    assert "@@" not in html and "-Zweite Zeile." not in html  # a table, never a diff
     assert 'name="version" value="2"' in html
     assert draft.scores.get().score == 1
     # Saving again from the stored version goes through.
@@ -545,7 +557,8 @@ def test_the_conflict_shows_the_other_editors_evidence(client_for, project, team
         {"version": "1", "score_1": "1", "justification_1": "Gleich."})
     assert response.status_code == 409
     html = response.content.decode()
-    assert "-Messbericht | https://example.org/m" in html
+    assert "Messbericht" in html and "https://example.org/m" in html
+    assert "-Messbericht" not in html
 
 
 @pytest.mark.parametrize("role", ROLES)
