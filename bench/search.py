@@ -72,6 +72,13 @@ QUERIES = [
     ("member, two words, threads", "Ladesäule Quartier", {"type": "thread"}, "member"),
     ("coordination office", "Photovoltaik", {}, "coordinator"),
     ("page 5 (offset 80)", "Quartier", {"page": 5}, "visitor"),
+    # Issue 14: compounds by their parts and the parts by the compound, -s plurals, "oder".
+    ("part of compounds (Mobilitätskonzept …)", "Konzept", {}, "visitor"),
+    ("compound or its parts", "Datenplattformen", {}, "visitor"),
+    ("compound of three parts", "Radverkehrszählstellen", {}, "visitor"),
+    ("-s plural (Kitas: Kita)", "Kitas", {}, "visitor"),
+    ("oder", "Radweg oder Busspur", {}, "visitor"),
+    ("oder, member of 3 groups", "Lastenrad oder Carsharing", {}, "member"),
 ]
 
 

@@ -21,7 +21,9 @@ SearchType = StrEnum("SearchType", [(c.name, c.value) for c in SearchEntry.Type]
 
 class SearchFilters(InputSchema):
     q: str = Field(..., max_length=services.MAX_QUERY_LENGTH,
-                   description='Words (German stemming); "a phrase", `or` between two terms, '
+                   description='Words (German stemming; compounds are found by their parts and '
+                               "the parts by the compound, loanword plurals in -s by their "
+                               'singular); "a phrase", `or` (or `oder`) between two terms, '
                                "`-word` to exclude one.")
     type: SearchType | None = Field(None, description="Only results of this type.")
     focus_area: str | None = Field(None, max_length=100,
@@ -57,8 +59,10 @@ class SearchOut(Schema):
 
 @router.get("", response={200: SearchOut, 422: ValidationErrorOut}, summary="Search")
 def search(request, filters: Query[SearchFilters]):
-    """Partners, working groups, discussions, events, articles and documents matching `q`, best
-    first, that the caller may open (members-only results for the group's members only)."""
+    """Partners, working groups, discussions, events, articles, documents, ideas, projects and
+    living labs matching `q`, best first, that the caller may open (members-only results for the
+    group's members only). Snippets are in the answer's language where the content has a
+    translation."""
     if filters.focus_area and not FocusArea.objects.filter(slug=filters.focus_area).exists():
         return Status(422, {"detail": [{"loc": ["query", "focus_area"], "type": "value_error",
                                         "msg": gettext("Unknown focus area.")}]})

@@ -4,11 +4,26 @@ from django.utils.translation import gettext_lazy as _
 from .models import SearchEntry
 from .services import MAX_QUERY_LENGTH
 
+Type = SearchEntry.Type
+# Every type the search finds, as the search page lists them (a test checks none is missing).
+SEARCHED_TYPES = {
+    Type.PARTNER: _("partners"),
+    Type.WORKING_GROUP: _("working groups"),
+    Type.THREAD: _("discussions"),
+    Type.EVENT: _("events"),
+    Type.ARTICLE: _("articles"),
+    Type.DOCUMENT: _("documents"),
+    Type.IDEA: _("ideas"),
+    Type.PROJECT: _("projects"),
+    Type.LIVING_LAB: _("living labs"),
+}
+
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search terms"), required=False, max_length=MAX_QUERY_LENGTH,
                         help_text=_('Several words find results with all of them; "in quotes" '
-                                    "finds a phrase, or finds either word, -word excludes one."),
+                                    "finds a phrase, or (oder) finds either word, -word "
+                                    "excludes one. Parts of compound words are found too."),
                         widget=forms.TextInput(attrs={"type": "search"}))
     type = forms.ChoiceField(label=_("Type"), required=False,
                              choices=[("", _("All types")), *SearchEntry.Type.choices])

@@ -17,6 +17,7 @@ from django.utils import translation
 
 from stadtallianz.core.models import FocusArea
 
+from .compounds import index_words
 from .models import SearchEntry
 from .text import stem_text
 
@@ -34,7 +35,8 @@ class Entry:
     title_de: str
     url: str
     title_en: str = ""
-    text: str = ""
+    text: str = ""  # in German, or in whatever language untranslated content is written
+    text_en: str = ""  # the English translation, where the object has one
     members_only: bool = False
     group_id: int | None = None
     focus_area_ids: list[int] = field(default_factory=list)
@@ -118,10 +120,19 @@ def _delete(type_: str, object_ids: Iterable[int] | None) -> None:
 
 def _vectors(title: str, text: str) -> dict:
     """PostgreSQL: the vectors computed in the INSERT itself (an UPDATE afterwards would leave
-    a dead copy of every row behind)."""
-    title_vector = SearchVector(Value(title), weight="A", config="german")
+    a dead copy of every row behind). The extra words of compounds and -s plurals
+    (compounds.py) follow the title and the text, with their weights."""
+    title_vector = SearchVector(Value(f"{title}\n{index_words(title)}"), weight="A",
+                                config="german")
     return {"title_vector": title_vector,
-            "vector": title_vector + SearchVector(Value(text), weight="B", config="german")}
+            "vector": title_vector + SearchVector(Value(f"{text}\n{index_words(text)}"),
+                                                  weight="B", config="german")}
+
+
+def _fts_row(title: str, text: str) -> tuple[str, str]:
+    """SQLite: the FTS5 row's title and text as stems, each followed by its extra words."""
+    return (f"{stem_text(title)} {stem_text(index_words(title))}",
+            f"{stem_text(text)} {stem_text(index_words(text))}")
 
 
 def _insert(type_: str, entries: dict[int, Entry | None]) -> int:
@@ -131,10 +142,13 @@ def _insert(type_: str, entries: dict[int, Entry | None]) -> int:
         if entry is None:
             continue
         title_de, title_en = entry.title_de[:300], entry.title_en[:300]
-        vectors = _vectors(f"{title_de} {title_en}", entry.text) if postgresql else {}
+        text_en = "" if entry.text_en.strip() == entry.text.strip() else entry.text_en
+        searched = f"{entry.text}\n\n{text_en}"[:TEXT_LIMIT * 2]
+        vectors = _vectors(f"{title_de} {title_en}", searched) if postgresql else {}
         rows.append(SearchEntry(type=type_, object_id=pk, title_de=title_de, title_en=title_en,
-                                text=entry.text, url=entry.url, members_only=entry.members_only,
-                                group_id=entry.group_id, **vectors))
+                                text=entry.text, text_en=text_en, url=entry.url,
+                                members_only=entry.members_only, group_id=entry.group_id,
+                                **vectors))
     if not rows:
         return 0
     SearchEntry.objects.bulk_create(rows)  # sets the primary keys on both databases
@@ -145,7 +159,8 @@ def _insert(type_: str, entries: dict[int, Entry | None]) -> int:
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_fts(rowid, title, text) VALUES (%s, %s, %s)",
-                [(row.pk, stem_text(f"{row.title_de} {row.title_en}"), stem_text(row.text))
+                [(row.pk, *_fts_row(f"{row.title_de} {row.title_en}",
+                                    f"{row.text}\n\n{row.text_en}"))
                  for row in rows])
     return len(rows)
 

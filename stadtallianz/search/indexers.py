@@ -28,9 +28,17 @@ def partner_entry(organisation: Organisation) -> Entry | None:
     return Entry(
         title_de=organisation.name, url=path_of(organisation),
         text=join_texts(plain_text(organisation.description_de),
-                        plain_text(organisation.description_en),
                         *[offer.text for offer in organisation.offers.all()]),
+        text_en=join_texts(plain_text(organisation.description_en)),
         focus_area_ids=ids(organisation.focus_areas))
+
+
+def _translated(german: list[str], english: list[str], english_names: list[str]) -> dict:
+    """`text` and `text_en` of an object with translated texts; names in English (of focus
+    areas) go with the English text when there is one, else with the German (still found)."""
+    if any(text.strip() for text in english):
+        return {"text": join_texts(*german), "text_en": join_texts(*english, *english_names)}
+    return {"text": join_texts(*german, *english_names)}
 
 
 def _pks(queryset) -> list[int]:
@@ -51,8 +59,8 @@ def _group_dependents(pk: int) -> list[tuple[str, list[int]]]:
 def working_group_entry(group: WorkingGroup) -> Entry:
     """Every working group is public, archived ones too."""
     return Entry(title_de=group.name_de, title_en=group.name_en, url=path_of(group),
-                 text=join_texts(plain_text(group.description_de),
-                                 plain_text(group.description_en)),
+                 text=join_texts(plain_text(group.description_de)),
+                 text_en=join_texts(plain_text(group.description_en)),
                  focus_area_ids=ids(group.focus_areas))
 
 
@@ -77,8 +85,8 @@ def event_entry(event: Event) -> Entry:
     """Events, cancelled ones too (their page says so); members-only events of a group for its
     members, members-only events of the whole alliance for the members of any group."""
     return Entry(title_de=event.title_de, title_en=event.title_en, url=path_of(event),
-                 text=join_texts(plain_text(event.description_de),
-                                 plain_text(event.description_en)),
+                 text=join_texts(plain_text(event.description_de)),
+                 text_en=join_texts(plain_text(event.description_en)),
                  members_only=not event.is_public, group_id=event.group_id,
                  focus_area_ids=ids(event.group.focus_areas) if event.group else [])
 
@@ -116,11 +124,12 @@ def idea_entry(idea: Idea) -> Entry | None:
 def project_entry(project: Project) -> Entry:
     """Every project is public: its titles, summaries, descriptions and focus area names."""
     return Entry(title_de=project.title_de, title_en=project.title_en, url=path_of(project),
-                 text=join_texts(plain_text(project.summary_de), plain_text(project.summary_en),
-                                 plain_text(project.description_de),
-                                 plain_text(project.description_en),
-                                 *[area.name_de for area in project.focus_named],
-                                 *[area.name_en for area in project.focus_named]),
+                 **_translated([plain_text(project.summary_de),
+                                plain_text(project.description_de),
+                                *[area.name_de for area in project.focus_named]],
+                               [plain_text(project.summary_en),
+                                plain_text(project.description_en)],
+                               [area.name_en for area in project.focus_named]),
                  focus_area_ids=ids(project.focus_areas))
 
 
@@ -130,9 +139,10 @@ def living_lab_entry(lab: LivingLab) -> Entry:
     learned. Never its datastreams or their values (restricted datastreams' names are for
     insiders only, and values change every minute)."""
     return Entry(title_de=lab.name_de, title_en=lab.name_en, url=path_of(lab),
-                 text=join_texts(plain_text(lab.description_de), plain_text(lab.description_en),
-                                 plain_text(lab.trial_de), plain_text(lab.trial_en),
-                                 plain_text(lab.learnings_de), plain_text(lab.learnings_en)))
+                 text=join_texts(plain_text(lab.description_de), plain_text(lab.trial_de),
+                                 plain_text(lab.learnings_de)),
+                 text_en=join_texts(plain_text(lab.description_en), plain_text(lab.trial_en),
+                                    plain_text(lab.learnings_en)))
 
 
 # Who may find something: None for everyone, else the group whose members may (None inside:

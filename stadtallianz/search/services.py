@@ -4,6 +4,7 @@ One query over the index finds, filters (type, focus area, and who may see what)
 so counts; a second fetches the page's entries. Snippets are made in Python for that page only.
 """
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Subquery
@@ -60,14 +61,30 @@ class Results:
             if entry is None:  # reindexed between the two queries
                 continue
             entry.rank = rank
-            entry.snippet = snippet(entry.text, stems)
+            text, entry.snippet_lang = snippet_text(entry, language)
+            entry.title_lang = (settings.LANGUAGE_CODE if language != settings.LANGUAGE_CODE
+                                and not entry.title_en else "")
+            entry.snippet = snippet(text, stems)
             entry.link = localised(entry.url, language)
             page.append(entry)
         return page
 
 
+def snippet_text(entry: SearchEntry, language: str) -> tuple[str, str]:
+    """The text a result's snippet is cut from, in the page's language where the object has
+    it, and the language to mark it with when it is not the page's ("" when it is)."""
+    if language == "en" and entry.text_en:
+        return entry.text_en, ""
+    if language == "en" and entry.text:
+        return entry.text, settings.LANGUAGE_CODE
+    if not entry.text and entry.text_en:
+        return entry.text_en, "" if language == "en" else "en"
+    return entry.text, ""
+
+
 def search(*, user, q: str, type: str = "", focus_area: str = "") -> Results:  # noqa: A002
-    """Entries matching the words of `q` (German stemming; "phrases", `or`, `-word`), of one
+    """Entries matching the words of `q` (German stemming, compounds and -s plurals by their
+    parts and singulars; "phrases", `or`/`oder`, `-word`), of one
     type and focus area (a slug) if given, that `user` may open; best first."""
     # A NUL cannot reach PostgreSQL (the page and the API refuse it with a message first).
     query = Query.parse(q[:MAX_QUERY_LENGTH].replace("\x00", " "))
@@ -82,7 +99,7 @@ def search(*, user, q: str, type: str = "", focus_area: str = "") -> Results:  #
     if query.is_empty:
         return Results(entries.none(), query)
     if connection.vendor == "postgresql":
-        tsquery = SearchQuery(query.text, search_type="websearch", config="german")
+        tsquery = SearchQuery(query.tsquery(), search_type="raw", config="german")
         matching = entries.filter(vector=tsquery)
         # Ranking all 10,000 matches of a frequent word would cost more than the whole rest of
         # the request. The ranked candidates are the title matches (their own small index) and

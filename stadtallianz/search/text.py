@@ -7,18 +7,17 @@ the stored plain text, by comparing stems.
 """
 
 import re
-import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from html import unescape
 
-import snowballstemmer
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from stadtallianz.core.markdown import render_markdown
 
-WORD_RE = re.compile(r"\w+")
+from . import compounds
+from .stemming import WORD_RE, stem, stem_text  # noqa: F401 - stem_text: used by the index
+
 # A query term: an optionally negated "quoted phrase", or anything up to the next space.
 TERM_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
@@ -39,27 +38,6 @@ SNIPPET_LENGTH = 240
 # How much text before the first match the snippet shows, for context.
 SNIPPET_LEAD = 70
 
-_local = threading.local()
-
-
-def _stemmer():
-    # Snowball stemmer objects keep state while stemming: one per thread.
-    if not hasattr(_local, "stemmer"):
-        _local.stemmer = snowballstemmer.stemmer("german")
-    return _local.stemmer
-
-
-@lru_cache(maxsize=100_000)
-def stem(word: str) -> str:
-    """The Snowball German stem of a word: lower-cased, umlauts folded, suffixes removed."""
-    return _stemmer().stemWord(word.lower())
-
-
-def stem_text(text: str) -> str:
-    """Text as space-separated stems, as the SQLite index stores it."""
-    return " ".join(stem(word) for word in WORD_RE.findall(text))
-
-
 # Characters that may be Markdown or HTML; a text without any is plain already.
 MARKUP_RE = re.compile(r"[*_#\[\]<>&`~|\\!=+-]")
 
@@ -71,15 +49,45 @@ def plain_text(markdown: str) -> str:
     return unescape(strip_tags(render_markdown(markdown))).strip()
 
 
+# Between two terms: either of them ("Bus oder Bahn" as "Bus or Bahn"; websearch syntax).
+OR_WORDS = frozenset({"or", "oder"})
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or a "quoted phrase" as typed (its words as written, stop words left out). A
+    single word also stands for its -s singular and, if a compound, for all of its parts
+    together (compounds.py); a phrase only for itself."""
+
+    words: tuple[str, ...]
+    quoted: bool = False  # "Mobilitätskonzepte" in quotes: that word only
+
+    @property
+    def alternatives(self) -> list[tuple[str, tuple[str, ...]]]:
+        """("phrase", words) and ("all", parts): any of them matches."""
+        found = [("phrase", self.words)]
+        if len(self.words) == 1 and not self.quoted:
+            word = self.words[0]
+            if (one := compounds.singular(word)) is not None:
+                found.append(("phrase", (one,)))
+            parts = compounds.split(word)
+            if parts:
+                found.append(("all", parts))
+        return found
+
+    @property
+    def stems(self) -> frozenset[str]:
+        return frozenset(stem(word) for _kind, words in self.alternatives for word in words)
+
+
 @dataclass
 class Query:
-    """A search as a person typed it, in the web-search syntax PostgreSQL's
-    `websearch_to_tsquery` understands: words, "a phrase", `or` between two terms, `-word` to
-    exclude a word. Each term is a list of stems (more than one: a phrase)."""
+    """A search as a person typed it, in the web-search syntax: words (all must occur), "a
+    phrase", `or` (or `oder`) between two terms, `-word` to exclude a word."""
 
     text: str
-    groups: list[list[list[str]]] = field(default_factory=list)  # AND of ORs of terms
-    excluded: list[list[str]] = field(default_factory=list)
+    groups: list[list[Term]] = field(default_factory=list)  # AND of ORs of terms
+    excluded: list[Term] = field(default_factory=list)
 
     @classmethod
     def parse(cls, text: str) -> "Query":
@@ -88,14 +96,18 @@ class Query:
         for match in TERM_RE.finditer(query.text):
             negated, phrase, word = match.groups()
             if phrase is None:
-                if word.lower() == "or":
+                if word.lower() in OR_WORDS:
                     alternative = bool(query.groups)
                     continue
                 negated, phrase = ("-", word[1:]) if word.startswith("-") else ("", word)
-            words = [w for w in WORD_RE.findall(phrase) if w.lower() not in STOP_WORDS]
-            term = [stem(w) for w in words]
-            if not term:
+            words = WORD_RE.findall(phrase)
+            searched = [i for i, w in enumerate(words) if w.lower() not in STOP_WORDS]
+            if not searched:
                 continue
+            # A phrase keeps its inner stop words (they are in the text between the others);
+            # a single word or a phrase's ends are looked for without them.
+            words = tuple(words[searched[0]:searched[-1] + 1])
+            term = Term(words, quoted=match.group(2) is not None)
             if negated:
                 query.excluded.append(term)
             elif alternative:
@@ -113,25 +125,56 @@ class Query:
     @property
     def stems(self) -> frozenset[str]:
         """The stems a result is marked at (excluded ones never occur in a result)."""
-        return frozenset(s for group in self.groups for term in group for s in term)
+        return frozenset(s for group in self.groups for term in group for s in term.stems)
 
     def fts5(self) -> str:
         """The query in SQLite FTS5's syntax; every term quoted, so nothing the person typed is
         read as an FTS5 operator."""
 
-        def quoted(term):
-            return '"' + " ".join(term) + '"'
+        def quoted(words):
+            return '"' + " ".join(stem(word) for word in words) + '"'
+
+        def alternative(kind, words):
+            if kind == "phrase":
+                return quoted(words)
+            return "(" + " AND ".join(quoted([word]) for word in words) + ")"
+
+        def term(term_):
+            return " OR ".join(alternative(*found) for found in term_.alternatives)
 
         expression = " AND ".join(
-            "(" + " OR ".join(quoted(term) for term in group) + ")" for group in self.groups)
-        for term in self.excluded:
-            expression = f"({expression}) NOT {quoted(term)}"
+            "(" + " OR ".join(term(t) for t in group) + ")" for group in self.groups)
+        for excluded in self.excluded:
+            expression = f"({expression}) NOT {quoted(excluded.words)}"
+        return expression
+
+    def tsquery(self) -> str:
+        """The query for PostgreSQL's `to_tsquery` with the `german` configuration, which stems
+        each quoted word as the index does. The words hold letters and digits only (WORD_RE),
+        so quoting them leaves nothing to be read as an operator."""
+
+        def phrase(words):
+            return "(" + " <-> ".join(f"'{word}'" for word in words) + ")"
+
+        def alternative(kind, words):
+            if kind == "phrase":
+                return phrase(words)
+            return "(" + " & ".join(f"'{word}'" for word in words) + ")"
+
+        def term(term_):
+            return " | ".join(alternative(*found) for found in term_.alternatives)
+
+        expression = " & ".join(
+            "(" + " | ".join(term(t) for t in group) + ")" for group in self.groups)
+        for excluded in self.excluded:
+            expression += f" & !{phrase(excluded.words)}"
         return expression
 
 
 def _stem_pattern(stem_: str) -> str:
-    """A regular expression for words whose stem may be `stem_`: the stemmer folds umlauts and
-    ß and only ever cuts endings, so such a word starts with the stem, spelt either way."""
+    """A regular expression for the words that may hold `stem_` (as a word or a part of a
+    compound): the stemmer folds umlauts and ß and only ever cuts endings, so such a word
+    contains the stem, spelt either way."""
     parts, index = [], 0
     while index < len(stem_):
         if stem_.startswith("ss", index):
@@ -141,7 +184,14 @@ def _stem_pattern(stem_: str) -> str:
         char = stem_[index]
         parts.append({"a": "[aä]", "o": "[oö]", "u": "[uü]"}.get(char, re.escape(char)))
         index += 1
-    return r"\b" + "".join(parts) + r"\w*"
+    return r"\w*" + "".join(parts) + r"\w*"
+
+
+def matches(word: str, stems: frozenset[str]) -> bool:
+    """Whether `word` is one of the searched words: its stem, or the stem of its singular or of
+    one of its compound parts, is searched."""
+    return stem(word) in stems or any(stem(extra) in stems
+                                      for extra in compounds.expansions(word))
 
 
 def _first_match(text: str, stems: frozenset[str]) -> int | None:
@@ -149,16 +199,33 @@ def _first_match(text: str, stems: frozenset[str]) -> int | None:
     # of a long text in Python would take far longer.
     pattern = re.compile("|".join(_stem_pattern(s) for s in sorted(stems)), re.IGNORECASE)
     for match in pattern.finditer(text):
-        if stem(match.group()) in stems:
+        if matches(match.group(), stems):
             return match.start()
     return None
 
 
+# Sentences end at . ! ? … or a line's end (a heading, an item of a list).
+SENTENCE_RE = re.compile(r"(?<=[.!?…])\s+|\s*\n\s*")
+
+
+def unique_sentences(text: str) -> str:
+    """The text with each sentence once (a summary repeated in the description, a translation
+    that is a copy): later repetitions are left out, whitespace made single."""
+    seen, kept = set(), []
+    for sentence in SENTENCE_RE.split(text.strip()):
+        sentence = " ".join(sentence.split())
+        key = sentence.casefold()
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(sentence)
+    return " ".join(kept)
+
+
 def snippet(text: str, stems: frozenset[str], *, length: int = SNIPPET_LENGTH) -> SafeString:
-    """An excerpt around the first match with every matching word in <mark>; the text itself is
-    escaped, so no mark-up from the content reaches the page. Without a match in the text (the
-    title matched), the beginning of the text."""
-    text = " ".join(text.split())
+    """An excerpt around the first match with every matching word in <mark>, each sentence of
+    the text once; the text itself is escaped, so no mark-up from the content reaches the page.
+    Without a match in the text (the title matched), the beginning of the text."""
+    text = unique_sentences(text)
     if not text:
         return mark_safe("")  # noqa: S308 - empty
     first = _first_match(text, stems) if stems else None
@@ -173,7 +240,7 @@ def snippet(text: str, stems: frozenset[str], *, length: int = SNIPPET_LENGTH) -
     excerpt = text[start:end]
     parts, position = [], 0
     for match in WORD_RE.finditer(excerpt):
-        if stem(match.group()) in stems:
+        if matches(match.group(), stems):
             parts += [escape(excerpt[position:match.start()]), "<mark>", escape(match.group()),
                       "</mark>"]
             position = match.end()

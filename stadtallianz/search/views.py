@@ -7,7 +7,7 @@ from django.shortcuts import render
 from stadtallianz.core.models import FocusArea
 
 from . import services
-from .forms import SearchForm
+from .forms import SEARCHED_TYPES, SearchForm
 
 RESULTS_PER_PAGE = 20
 
@@ -27,6 +27,7 @@ def search(request):
         "form": form,
         "q": q,
         "page": page,
+        "searched_types": SEARCHED_TYPES.values(),
     }
     template = "search/search.html"
     if request.htmx and not request.htmx.boosted:

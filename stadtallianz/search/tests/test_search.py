@@ -232,3 +232,162 @@ def test_api_with_a_token_finds_what_the_person_may_see(world, client, member):
     refused = client.get("/api/v1/search", {"q": SECRET},
                          headers={"Authorization": "Bearer sta_unknown"})
     assert refused.status_code == 401
+
+
+# Issue 14: compounds, -s plurals, "oder", snippets in the page's language, the types searched.
+
+@pytest.fixture
+def texts(run_on_commit, make_organisation):
+    """Organisations whose descriptions hold compounds, their parts, and -s plurals."""
+    descriptions = {
+        "Kompositum A": "Wir erstellen Mobilitätskonzepte für Quartiere.",
+        "Teile A": "Ein Konzept für die Mobilität im Stadtteil.",
+        "Kompositum B": "Wir werten die Radverkehrszählstellen aus.",
+        "Kompositum C": "Beratung zur Wärmeplanung und zu Gründächern.",
+        "Teile C": "Die Planung der Wärme im Quartier.",
+        "Kompositum D": "Eine offene Datenplattform der Stadtwerke.",
+        "Teile D": "Eine Plattform für offene Daten.",
+        "Plural A": "Wir bieten Workshops an.",
+        "Singular A": "Ein Workshop für alle.",
+        "Plural B": "Zwei Apps für Radfahrende.",
+        "Singular B": "Eine App für den Bus.",
+        "Plural C": "Mobilitätshubs in jedem Viertel.",
+        "Singular C": "Ein Hub am Bahnhof.",
+        "Plural D": "Weniger Autos vor Schulen.",
+        "Singular D": "Das Auto bleibt stehen.",
+    }
+    with run_on_commit():
+        for name, description in descriptions.items():
+            make_organisation(name, description_de=description)
+
+
+@pytest.mark.parametrize("q, expected", [
+    # the parts find the compound
+    ("Konzept", {"Kompositum A", "Teile A"}),
+    ("Mobilität", {"Kompositum A", "Teile A", "Plural C"}),  # Mobilitätshubs
+    ("Zählstelle", {"Kompositum B"}),
+    ("Verkehr", {"Kompositum B"}),
+    ("Dach", {"Kompositum C"}),
+    ("Plattform", {"Kompositum D", "Teile D"}),
+    # the compound finds all of its parts together (and itself, inflected)
+    ("Mobilitätskonzept", {"Kompositum A", "Teile A"}),
+    ("Wärmeplanungen", {"Kompositum C", "Teile C"}),
+    ("Datenplattformen", {"Kompositum D", "Teile D"}),
+    ("Zählstellen", {"Kompositum B"}),
+])
+def test_compounds_are_found_by_their_parts_and_the_parts_by_the_compound(texts, q, expected):
+    assert set(titles(None, q)) == expected
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("Workshops", {"Plural A", "Singular A"}),
+    ("Workshop", {"Plural A", "Singular A"}),
+    ("Apps", {"Plural B", "Singular B"}),
+    ("App", {"Plural B", "Singular B"}),
+    ("Hubs", {"Plural C", "Singular C"}),
+    ("Hub", {"Plural C", "Singular C"}),
+    ("Autos", {"Plural D", "Singular D"}),
+    ("Auto", {"Plural D", "Singular D"}),
+])
+def test_loanword_plurals_in_s_match_their_singular_both_ways(texts, q, expected):
+    assert set(titles(None, q)) == expected
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("Workshop oder App", {"Plural A", "Singular A", "Plural B", "Singular B"}),
+    ("Workshop ODER App", {"Plural A", "Singular A", "Plural B", "Singular B"}),
+    ("Workshop or App", {"Plural A", "Singular A", "Plural B", "Singular B"}),
+    ("Hub oder Auto oder Workshops", {"Plural A", "Singular A", "Plural C", "Singular C",
+                                      "Plural D", "Singular D"}),
+    ("oder Workshop", {"Plural A", "Singular A"}),
+    ("Workshop oder", {"Plural A", "Singular A"}),
+    # In quotes a word is not expanded; the index still knows Workshops as Workshop.
+    ('"Workshop" oder "Auto"', {"Plural A", "Singular A", "Plural D", "Singular D"}),
+    ('"offene Daten" oder Hub', {"Teile D", "Plural C", "Singular C"}),
+    ("Plattform offene oder Workshop", {"Kompositum D", "Teile D"}),
+])
+def test_oder_means_or_on_both_databases(texts, q, expected):
+    assert set(titles(None, q)) == expected
+
+
+def test_compound_parts_do_not_open_members_only_results(world, run_on_commit, non_member,
+                                                         member):
+    """A members-only event found by a part of its compound title: still for members only."""
+    from stadtallianz.events.models import Event
+
+    group = world["group"]
+    with run_on_commit():
+        event = Event.objects.get(slug="geheimtreffen")
+        event.title_de = "Haushaltsplanung der Gruppe"
+        event.save()
+    assert "Haushaltsplanung der Gruppe" in titles(member, "Planung")
+    assert "Haushaltsplanung der Gruppe" not in titles(None, "Planung")
+    assert "Haushaltsplanung der Gruppe" not in titles(non_member, "Planung")
+    assert group.pk == event.group_id
+
+
+def test_snippets_are_in_the_page_language_and_marked_when_not(db, run_on_commit, client):
+    from stadtallianz.workinggroups.models import WorkingGroup
+
+    with run_on_commit():
+        WorkingGroup.objects.create(
+            name_de="Zweisprachig", name_en="Bilingual", slug="zweisprachig",
+            description_de="Wir planen Lastenräder für den Stadtteil.",
+            description_en="We plan cargo bikes for the district.")
+        WorkingGroup.objects.create(name_de="Nur Deutsch", slug="nur-deutsch",
+                                    description_de="Lastenräder ohne Übersetzung.")
+    german = client.get("/de/search/", {"q": "Lastenrad"}).content.decode()
+    assert "<mark>Lastenräder</mark> für den Stadtteil" in german
+    assert "cargo bikes" not in german and 'lang="de"' not in german.split("<main")[-1]
+    english = client.get("/en/search/", {"q": "Lastenrad"}).content.decode()
+    assert "We plan cargo bikes for the district." in english
+    assert "für den Stadtteil" not in english
+    # Content without an English text is shown in German, marked as such (title too).
+    assert '<p class="snippet" lang="de"><mark>Lastenräder</mark> ohne Übersetzung.' in english
+    assert 'lang="de">Nur Deutsch</a>' in english
+    api = client.get("/api/v1/search", {"q": "Lastenrad", "lang": "en"}).json()
+    assert {item["snippet"] for item in api["items"]} == {
+        "We plan cargo bikes for the district.",
+        "<mark>Lastenräder</mark> ohne Übersetzung."}
+
+
+def test_snippets_do_not_repeat_sentences(db, run_on_commit, make_organisation):
+    summary = "Solarstrom vom Dach direkt für alle Wohnungen."
+    with run_on_commit():
+        make_organisation("Wiederholung", description_de=(
+            f"{summary}\n\n## Worum es geht\n\n{summary}\n\n## Wie\n\nMit Geduld."))
+    [entry] = search(user=AnonymousUser(), q="Solarstrom")[0:10]
+    assert entry.snippet.count("Solarstrom") == 1 and "Mit Geduld." in entry.snippet
+
+
+def test_the_search_page_lists_every_type_it_searches(db, client):
+    from stadtallianz.search.forms import SEARCHED_TYPES
+
+    assert set(SEARCHED_TYPES) == set(Type.values)
+    german = client.get("/de/search/").content.decode()
+    lead = german.split('id="searched-types"')[1].split("</p>")[0]
+    for name in ["Partner", "Arbeitsgruppen", "Diskussionen", "Veranstaltungen", "Beiträge",
+                 "Dokumente", "Ideen", "Projekte", "Reallabore"]:
+        assert name in lead
+    english = client.get("/en/search/").content.decode()
+    lead = english.split('id="searched-types"')[1].split("</p>")[0]
+    for name in ["partners", "working groups", "discussions", "events", "articles",
+                 "documents", "ideas", "projects", "living labs"]:
+        assert name in lead
+
+
+def test_query_count_with_compounds_and_alternatives(world, make_organisation, run_on_commit,
+                                                     client):
+    def requests():
+        client.get("/de/search/", {"q": "Zählstellen oder Workshops"})
+        client.get("/en/search/", {"q": "Mobilitätskonzepte"})
+        client.get("/api/v1/search", {"q": "Apps oder Zählstelle"})
+
+    with run_on_commit():
+        make_organisation("Zählstellen-Netzwerk 0", description_de="Radverkehrszählstellen")
+    one = query_count(requests)
+    with run_on_commit():
+        for number in range(1, 11):
+            make_organisation(f"Zählstellen-Netzwerk {number}",
+                              description_de="Radverkehrszählstellen und Workshops")
+    assert query_count(requests) == one
