@@ -26,7 +26,7 @@ from . import exports, services
 from .filters import audit_entries
 from .forms import FocusAreaForm, PartnerFilterForm
 from .permissions import coordination_office_required
-from .queue import work_queue
+from .work_queue import work_queue
 
 PAGE_SIZE = 50
 

@@ -175,3 +175,11 @@ def test_query_count_does_not_grow_with_the_items(client_for, partner_member, or
     assert many == few
 
 
+
+
+def test_the_header_links_my_area_when_logged_in(client, client_for, citizen):
+    assert reverse("portal:my_area") not in client.get("/de/").content.decode()
+    html = client_for(citizen).get("/de/").content.decode()
+    assert f'<a href="{reverse("portal:my_area")}">Mein Bereich</a>' in html
+    own = client_for(citizen).get(reverse("portal:my_area")).content.decode()
+    assert f'href="{reverse("portal:my_area")}" aria-current="page"' in own
