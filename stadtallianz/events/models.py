@@ -5,8 +5,9 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core import timerange
@@ -41,6 +42,16 @@ class EventQuerySet(models.QuerySet):
         members = Q(visibility=Event.Visibility.MEMBERS) & (
             Q(group_id__in=groups) | (Q(group__isnull=True) if groups else Q(pk__in=[])))
         return self.filter(Q(visibility=Event.Visibility.PUBLIC) | members)
+
+    def with_registration_counts(self):
+        """Lists: each event's registered and waiting people counted in the list's own query,
+        for the card's free places (`Event.places_left`) without a query per card."""
+        state = Registration.State
+        return self.annotate(
+            registered_count=Count("registrations",
+                                   filter=Q(registrations__state=state.REGISTERED)),
+            waiting_count=Count("registrations", filter=Q(registrations__state=state.WAITING)),
+        )
 
 
 class Event(models.Model):
@@ -138,6 +149,19 @@ class Event(models.Model):
     @property
     def is_online(self) -> bool:
         return self.format != self.Format.IN_PERSON
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at < timezone.now()
+
+    @property
+    def places_left(self) -> int | None:
+        """Free places, from `with_registration_counts()`; None without a limit or without
+        the counts (the card then says nothing about places)."""
+        registered = getattr(self, "registered_count", None)
+        if self.capacity is None or registered is None:
+            return None
+        return max(self.capacity - registered, 0)
 
 
 class Registration(models.Model):

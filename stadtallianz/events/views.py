@@ -38,7 +38,7 @@ def _event(request, slug) -> Event:
 def event_list(request):
     groups = list(WorkingGroup.objects.only("slug", "name_de", "name_en"))
     form = EventFilterForm(request.GET or None, groups=groups)
-    events = _events(request.user)
+    events = _events(request.user).with_registration_counts()
     selected = ""
     if form.is_bound and form.is_valid():
         selected = form.cleaned_data["group"]

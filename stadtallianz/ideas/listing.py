@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Prefetch
+from django.db.models.functions import Substr
 
 from stadtallianz.core.filters import TagFilter, TagFilterSet, filtered
 from stadtallianz.core.models import FocusArea
@@ -45,7 +46,9 @@ def listed_ideas(user):
             .prefetch_related(Prefetch("focus_areas",
                                        queryset=FocusArea.objects.only("slug", "name_de",
                                                                        "name_en")))
-            .defer("description"))
+            .defer("description")
+            # The card's summary: the beginning of the description, without the rest of it.
+            .annotate(description_start=Substr("description", 1, 640)))
 
 
 class LateRowLookup:

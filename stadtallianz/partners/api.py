@@ -28,7 +28,7 @@ from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.models import FocusArea
 
 from . import services
-from .models import Offer, Organisation
+from .models import SUMMARY_MAX_LENGTH, Offer, Organisation
 from .permissions import can_edit
 
 router = Router(tags=["partners"])
@@ -57,6 +57,16 @@ class AddressOut(Schema):
     street: str
     postal_code: str
     city: str
+
+
+class ContactOut(Schema):
+    """The public contact: a person (name and role), an e-mail address and a phone number, each
+    empty when not given."""
+
+    name: str
+    role: str
+    email: str
+    phone: str
 
 
 class OfferOut(Schema):
@@ -90,6 +100,7 @@ class PartnerSummaryOut(Schema):
     status: PartnerStatus
     status_label: str = Field(..., alias="get_status_display")
     partner_since: datetime | None
+    summary: str = Field(..., description="One line on what the organisation offers.")
     description: str
     website: str
     city: str
@@ -115,12 +126,18 @@ class PartnerDetailOut(PartnerSummaryOut):
     description_de: str
     description_en: str
     address: AddressOut
+    contact: ContactOut
     offers: list[OfferOut]
     needs: list[OfferOut]
 
     @staticmethod
     def resolve_address(obj: Organisation):
         return {"street": obj.street, "postal_code": obj.postal_code, "city": obj.city}
+
+    @staticmethod
+    def resolve_contact(obj: Organisation):
+        return {"name": obj.contact_name, "role": obj.contact_role, "email": obj.contact_email,
+                "phone": obj.phone}
 
     @staticmethod
     def resolve_offers(obj: Organisation):
@@ -144,12 +161,19 @@ class PartnerPatchIn(InputSchema):
 
     name: str = Field(None, min_length=1, max_length=200)
     type: OrganisationType = None
+    summary: str = Field(None, max_length=SUMMARY_MAX_LENGTH,
+                         description="One line on what the organisation offers.")
     description_de: str = Field(None, max_length=20000)
     description_en: str = Field(None, max_length=20000)
     website: str = Field(None, max_length=200, description="http(s) URL, or empty to remove it.")
     street: str = Field(None, max_length=200)
     postal_code: str = Field(None, max_length=10)
     city: str = Field(None, max_length=100)
+    contact_name: str = Field(None, max_length=200, description="The public contact person.")
+    contact_role: str = Field(None, max_length=200, description="The contact person's role.")
+    contact_email: str = Field(None, max_length=254, description="Public contact e-mail.")
+    phone: str = Field(None, max_length=40,
+                       description="Digits, spaces and + / - ( ) only, at least five digits.")
     latitude: Decimal | None = Field(None, ge=-90, le=90)
     longitude: Decimal | None = Field(None, ge=-180, le=180)
     focus_areas: list[str] = Field(None, description="Slugs of focus areas.")
@@ -240,7 +264,8 @@ def partner_update(request, slug: str, payload: PartnerPatchIn):
                 {"focus_areas": f"Unknown focus area: {', '.join(sorted(unknown))}."},
                 code="unknown_focus_area",
             )
-    for field in ("website", "description_de", "description_en", "street", "postal_code", "city"):
+    for field in ("website", "summary", "description_de", "description_en", "street",
+                  "postal_code", "city", "contact_name", "contact_role", "contact_email", "phone"):
         if field in data and data[field] is not None:
             data[field] = data[field].strip()
     services.organisation_update(organisation=organisation, by=request.auth, data=data,

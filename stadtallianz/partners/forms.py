@@ -39,7 +39,7 @@ class DirectoryFilterForm(forms.Form):
 class OrganisationCreateForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "type", "description_de", "description_en", "website"]
+        fields = ["name", "type", "summary", "description_de", "description_en", "website"]
         formfield_callback = _formfield
 
 
@@ -51,9 +51,12 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "type", "description_de", "description_en", "website", "logo",
+        fields = ["name", "type", "summary", "description_de", "description_en", "website",
+                  "logo", "contact_name", "contact_role", "contact_email", "phone",
                   "street", "postal_code", "city", "latitude", "longitude", "focus_areas"]
         help_texts = {
+            "contact_email": _("Shown publicly on the profile; leave empty to show none."),
+            "phone": _("For example +49 251 492-0."),
             "description_de": _("Markdown is allowed."),
             "description_en": _("Markdown is allowed."),
             "logo": _("PNG, JPEG or WebP, at most 2 MB."),
@@ -64,6 +67,11 @@ class OrganisationForm(forms.ModelForm):
             attrs={"accept": "image/png,image/jpeg,image/webp"}),
             "latitude": PlacePickerInput(), "longitude": CoordinateInput()}
         formfield_callback = _formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # type="tel": phones show a telephone keypad.
+        self.fields["phone"].widget.input_type = "tel"
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.i18n import TranslatedField
 from stadtallianz.core.models import FocusArea
+
+# A telephone number as people write it: digits, spaces, "+", "/", "-" and brackets, with at
+# least five digits ("+49 251 492-0", "(0251) 492 0").
+phone_validator = RegexValidator(
+    r"^(?=(?:\D*\d){5})[0-9 +/()\-]+$",
+    _("Enter a telephone number: digits, spaces and + / - ( ) only, at least five digits."),
+    code="invalid_phone",
+)
+
+# The card's one line on what an organisation offers: a tweet's length, one line on a phone.
+SUMMARY_MAX_LENGTH = 160
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -36,7 +48,8 @@ class OrganisationQuerySet(models.QuerySet):
         """
         queryset = self
         if q:
-            queryset = queryset.filter(Q(name__icontains=q) | Q(description_de__icontains=q)
+            queryset = queryset.filter(Q(name__icontains=q) | Q(summary__icontains=q)
+                                       | Q(description_de__icontains=q)
                                        | Q(description_en__icontains=q))
         if type:
             queryset = queryset.filter(type=type)
@@ -82,7 +95,14 @@ class Organisation(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=Type.choices, db_index=True)
     description_de = models.TextField(_("description (German)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
+    summary = models.CharField(
+        _("summary"), max_length=SUMMARY_MAX_LENGTH, blank=True,
+        help_text=_("One line on what the organisation offers the alliance, shown on its card."))
     website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(_("public contact e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[phone_validator])
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_role = models.CharField(_("role of the contact person"), max_length=200, blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
@@ -123,6 +143,10 @@ class Organisation(models.Model):
     @property
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_email or self.phone or self.contact_name)
 
 
 class Membership(models.Model):

@@ -2,7 +2,7 @@
 exports), and the GeoJSON of the map. Query counts stay constant however many projects there
 are: tags and leads come in one prefetch each, filters are subqueries (no DISTINCT)."""
 
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, When
 
 from stadtallianz.core.filters import filtered
 from stadtallianz.core.geo import centre
@@ -23,6 +23,18 @@ def leads_prefetch() -> Prefetch:
                     .of_public_organisations().filter(role=ConsortiumMember.Role.LEAD,
                                                       state=ConsortiumMember.State.ACCEPTED)
                     .select_related("organisation"))
+
+
+def consortium_prefetch() -> Prefetch:
+    """The accepted consortium of public partners, lead first (the list's cards show their
+    logos): one query for a whole page."""
+    return Prefetch("consortium", to_attr="card_consortium", queryset=ConsortiumMember.objects
+                    .of_public_organisations().filter(state=ConsortiumMember.State.ACCEPTED)
+                    .select_related("organisation")
+                    .only("project_id", "role", "organisation__name", "organisation__slug",
+                          "organisation__logo", "organisation__status")
+                    .order_by(Case(When(role=ConsortiumMember.Role.LEAD, then=0), default=1),
+                              "organisation__name", "pk"))
 
 
 def listed():

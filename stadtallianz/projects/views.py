@@ -56,6 +56,7 @@ def _filtered(request):
 
 def project_list(request):
     form, projects, filters = _filtered(request)
+    projects = projects.prefetch_related(queries.consortium_prefetch())
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -16,6 +16,7 @@ change of daylight saving time is right at both ends. The formats themselves are
 core/formats (settings.FORMAT_MODULE_PATH).
 """
 
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -127,3 +128,49 @@ def coordinate(value):
     except (InvalidOperation, ValueError, TypeError):
         return value
     return formats.number_format(value, decimal_pos=6, use_l10n=True)
+
+
+# A card's summary is at most this long (characters), cut at a word and ended with "…".
+SUMMARY_LENGTH = 160
+
+
+def plain_summary_of(source: str, length: int = SUMMARY_LENGTH) -> str:
+    """The beginning of a Markdown text as one line of plain text: no markup, no headings' #,
+    no link targets, at most `length` characters, cut at a word."""
+    import html
+
+    from django.utils.html import strip_tags
+
+    from stadtallianz.core.markdown import render_markdown
+
+    # Only the beginning is rendered: a card never shows more.
+    rendered = str(render_markdown((source or "")[: length * 4]))
+    # A heading runs into the text after it: "Warum: Das macht …", not "Warum Das macht …".
+    rendered = re.sub(r"([^.!?:;])\s*</h[1-6]>", r"\1:</h>", rendered)
+    # Blocks end in a space, so that paragraphs and list items do not run together.
+    rendered = re.sub(r"(</(?:p|h|h[1-6]|li|td|th|pre|blockquote)>|<br ?/?>)", r" \1", rendered)
+    text = " ".join(html.unescape(strip_tags(rendered)).split())
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if " " in cut[length // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-–") + "…"
+
+
+@register.filter
+def plain_summary(value, length=SUMMARY_LENGTH):
+    """`{{ idea.description|plain_summary }}`: the first ~160 characters as plain text."""
+    try:
+        length = int(length)
+    except (TypeError, ValueError):
+        length = SUMMARY_LENGTH
+    return plain_summary_of(value or "", length)
+
+
+@register.filter
+def largest(items, attribute):
+    """The largest value of `attribute` among `items` (0 for none): the scale of a list's
+    relative bars, e.g. `page.object_list|largest:"support_count"`. Reads what is loaded."""
+    values = [getattr(item, attribute, 0) or 0 for item in items or ()]
+    return max(values, default=0)

@@ -141,3 +141,13 @@ def test_the_filters_in_a_template():
         text = template.render(Context({"event": event(berlin(2026, 12, 12, 17),
                                                        berlin(2026, 12, 12, 19))}))
     assert text == "12. Dezember 2026, 17:00–19:00 Uhr · 12. Dezember 2026"
+
+
+def test_a_plain_summary_of_markdown():
+    from stadtallianz.core.templatetags.formatting import plain_summary
+
+    text = "# Titel\n\nEin *kurzer* [Link](https://example.org) &amp; mehr.\n\n- eins\n- zwei"
+    assert plain_summary(text) == "Titel: Ein kurzer Link & mehr. eins zwei"
+    long = plain_summary("Wort " * 100)
+    assert long.endswith("Wort…") and len(long) <= 160
+    assert plain_summary("") == "" and plain_summary(None) == ""

@@ -13,6 +13,7 @@ register = template.Library()
 def upcoming_events(context, group, limit=5):
     user = context["request"].user
     events = (Event.objects.filter(group=group, ends_at__gte=timezone.now()).visible_to(user)
-              .select_related("group").order_by("starts_at", "pk")[:limit])
+              .select_related("group").with_registration_counts()
+              .order_by("starts_at", "pk")[:limit])
     return {"group": group, "events": list(events), "request": context["request"],
             "can_create": permissions.can_create_for(user, group)}

@@ -42,9 +42,10 @@ def test_the_list_shows_visible_ideas_with_filters_and_sorting(client, submit, c
     page = client.get(url).content.decode()
     assert "Solardach" in page and "Radweg" in page and "Versteckt" not in page
     assert "Solardach" not in client.get(url, {"group": group.slug}).content.decode()
-    assert "Radweg" not in client.get(url, {"focus_area": "energy"}).content.decode()
+    # The titles as links: every card's summary says "Ein sicherer Radweg." (the fixture's text).
+    assert ">Radweg</a>" not in client.get(url, {"focus_area": "energy"}).content.decode()
     ordered = client.get(url, {"sort": "supported"}).content.decode()
-    assert ordered.index("Radweg") < ordered.index("Solardach")
+    assert ordered.index(">Radweg</a>") < ordered.index(">Solardach</a>")
     assert client.get(url, {"state": "accepted"}).context["page"].paginator.count == 0
     # An invalid filter value is ignored, the others still apply.
     assert client.get(url, {"sdg": "99", "group": group.slug}).context[

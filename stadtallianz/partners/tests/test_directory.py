@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -81,11 +83,13 @@ def test_directory_paginates_24_per_page_with_accessible_links(client, make_orga
 
 def test_card_shows_logo_with_name_badge_type_and_focus_areas(client, make_organisation,
                                                               focus_area):
-    """A card links to the profile and shows the logo (alt text the name), badge, type and areas."""
+    """A card links to the profile and shows the logo, badge, type and areas. The logo is
+    decorative (alt=""): the name is the card's heading right beside it."""
     organisation = make_organisation("Logo AG", logo="logos/logo-ag.png")
     organisation.focus_areas.add(focus_area)
     content = client.get("/en/partners/").content.decode()
-    assert 'alt="Logo AG"' in content
+    assert re.search(r'<img class="org-logo" src="[^"]*logos/logo-ag.png" alt=""', content)
+    assert ">Logo AG</a></h2>" in content
     assert f'href="{organisation.get_absolute_url().replace("/de/", "/en/")}"' in content
     assert "Alliance partner" in content
     assert "Company" in content

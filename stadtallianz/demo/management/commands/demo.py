@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -26,6 +27,7 @@ from stadtallianz.demo.accounts import DEMO_DOMAIN, DEMO_PASSWORD, real_accounts
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event, Registration
 from stadtallianz.letter_of_intent.models import Signature, Version
+from stadtallianz.partners.avatars import logo_svg
 from stadtallianz.partners.models import Membership, Offer, Organisation
 from stadtallianz.workinggroups.models import GroupMembership, GroupOrganisation, WorkingGroup
 
@@ -37,7 +39,8 @@ BATCH = 1000
 # data/alliance.json, the fictional Münster-like alliance. Every organisation and person is
 # invented; streets are real Münster streets so the map looks right, with coordinates near them.
 # "streets" [{name, postal_code, latitude, longitude}] (others refer to them by index);
-# "organisations" [{slug, name, type, status, street, focus_areas, description_de/_en}];
+# "organisations" [{slug, name, summary, type, status, street, focus_areas, description_de/_en}]
+# (each gets a logo generated from its name, partners/avatars.py);
 # "offers" and "needs" {category: a German text partners might write}; "first_names",
 # "last_names" of the generated people; "signatory_function" by organisation type;
 # "synthetic_words", "synthetic_stems", "synthetic_forms" (by type): the parts of the synthetic
@@ -57,6 +60,17 @@ DEMO_ACCOUNTS = [
     ("superuser", "Sabine Hölscher", "superuser",
      {"is_superuser": True, "is_staff": True, "is_coordinator": True}, None, None),
 ]
+
+# The public contact person's role on the profile, by organisation type.
+CONTACT_ROLES = {
+    "company": "Innovation und Kooperationen",
+    "startup": "Gründung und Geschäftsführung",
+    "research": "Wissenstransfer",
+    "association": "Vorstand",
+    "chamber": "Digitalisierung und Innovation",
+    "civil_society": "Koordination Ehrenamt",
+    "municipal": "Smart City und Beteiligung",
+}
 
 V2_SENTENCE_DE = (
     "\n\nDie Allianzpartner machen ihre Ergebnisse, wo immer möglich, als offene Daten und "
@@ -191,8 +205,8 @@ class Command(BaseCommand):
             rng = random.Random(slug)
             public = status in Organisation.PUBLIC_STATUSES
             joined = self.now - timedelta(days=700 - index * 12)
-            organisation = Organisation.objects.create(
-                slug=slug, name=name, type=type_, status=status,
+            organisation = Organisation(
+                slug=slug, name=name, type=type_, status=status, summary=row["summary"],
                 description_de=row["description_de"], description_en=row["description_en"],
                 website=f"https://www.{slug}.example",
                 street=f"{street_name} {rng.randint(1, 120)}", postal_code=postal_code,
@@ -200,16 +214,47 @@ class Command(BaseCommand):
                 latitude=Decimal(f"{latitude + rng.uniform(-0.0015, 0.0015):.6f}"),
                 longitude=Decimal(f"{longitude + rng.uniform(-0.0025, 0.0025):.6f}"),
                 partner_since=joined + timedelta(days=2) if public else None,
+                contact_email=f"kontakt@{slug}.example",
+                phone=f"+49 251 {rng.randint(200, 999)} {rng.randint(10, 99)}-{rng.randint(0, 9)}",
             )
+            self.logo(organisation)
+            organisation.save()
             organisation.focus_areas.set(
                 [self.focus_areas[a] for a in row["focus_areas"] if a in self.focus_areas])
             people = self.people(organisation, rng)
+            if people:
+                organisation.contact_name = people[0].full_name
+                organisation.contact_role = CONTACT_ROLES[type_]
+                organisation.save(update_fields=["contact_name", "contact_role"])
             self.offers(organisation, index)
             self.signatures(organisation, people[0], joined)
             self.created["organisations"] += 1
+        self.logos_and_summaries_of_earlier_runs(rows, existing)
         self.stdout.write(f"  {self.created['organisations']} of {len(rows)} "
                           f"created, {self.created['people']} people, {self.created['offers']} "
                           f"offers and needs, {self.created['signatures']} signatures")
+
+    @staticmethod
+    def logo(organisation: Organisation) -> None:
+        """A logo generated from the name (a geometric mark, initials, the name; SVG), stored
+        as the organisation's logo file like an upload. Not saved: the caller saves."""
+        organisation.logo.save(f"{organisation.slug}.svg",
+                               ContentFile(logo_svg(organisation.name).encode()), save=False)
+
+    def logos_and_summaries_of_earlier_runs(self, rows, existing) -> None:
+        """A database loaded before logos and summaries existed gets them now (and nothing else
+        changes): `make run` on an old demo database looks like a fresh one."""
+        summaries = {row["slug"]: row["summary"] for row in rows}
+        for organisation in Organisation.objects.filter(slug__in=existing):
+            fields = []
+            if not organisation.logo:
+                self.logo(organisation)
+                fields.append("logo")
+            if not organisation.summary:
+                organisation.summary = summaries[organisation.slug]
+                fields.append("summary")
+            if fields:
+                organisation.save(update_fields=fields)
 
     def people(self, organisation: Organisation, rng: random.Random) -> list[User]:
         people = []
