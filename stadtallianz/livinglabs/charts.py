@@ -40,7 +40,12 @@ def _time_label(moment, daily: bool) -> str:
 
 
 def draw(series: Series) -> dict | None:
-    """Everything the SVG template needs, or None when there is nothing to draw."""
+    """Everything the SVG template needs, or None when there is nothing to draw.
+
+    A point whose window is still running (Point.partial: this hour, today) is not part of the
+    line: it is drawn apart, hollow and labelled "in progress", so a day counted half-way does
+    not look like a fall. The value axis is labelled at its lowest value, and says when that is
+    not zero."""
     points = series.points
     if not points:
         return None
@@ -60,10 +65,12 @@ def draw(series: Series) -> dict | None:
     def y(value):
         return _coordinate(TOP + (high - value) / (high - low) * plot_height)
 
+    complete = [p for p in points if not p.partial]
+    running = [p for p in points if p.partial]
     # A gap longer than one step breaks the line: no value is invented across it.
     segments, current, previous = [], [], None
     gap = series.step.total_seconds() * 1.5
-    for point in points:
+    for point in complete:
         if previous is not None and point.start.timestamp() - previous.start.timestamp() > gap:
             segments.append(current)
             current = []
@@ -75,14 +82,22 @@ def draw(series: Series) -> dict | None:
                for value in (high, (high + low) / 2, low)]
     moments = [series.since, series.since + (series.until - series.since) / 2, series.until]
     ticks_x = [{"x": x(m), "label": _time_label(m, daily)} for m in moments]
+    shown = complete or points
     return {
         "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT,
         "top": TOP, "bottom": HEIGHT - BOTTOM, "label_y": HEIGHT - BOTTOM + 18,
-        "segments": [" ".join(s) for s in segments],
-        "dots": [{"x": x(p.start), "y": y(p.value)} for p in points]
-        if len(points) <= MAX_DOTS else [],
+        "segments": [" ".join(s) for s in segments if s],
+        "dots": [{"x": x(p.start), "y": y(p.value)} for p in complete]
+        if len(complete) <= MAX_DOTS else [],
+        "running": [{"x": x(p.start), "y": y(p.value),
+                     "label_x": _coordinate(min(float(x(p.start)), WIDTH - RIGHT - 4)),
+                     "label_y": _coordinate(max(float(y(p.value)) - 8, TOP + 8))}
+                    for p in running],
         "ticks_y": ticks_y, "ticks_x": ticks_x,
-        "minimum": _number(min(values)), "maximum": _number(max(values)),
-        "latest": _number(values[-1]), "count": len(points), "daily": daily,
-        "rows": [{"start": p.start, "value": _number(p.value)} for p in points],
+        "axis_low": _number(low), "axis_high": _number(high), "axis_from_zero": low == 0,
+        "minimum": _number(min(p.value for p in shown)),
+        "maximum": _number(max(p.value for p in shown)),
+        "latest": _number(shown[-1].value), "count": len(shown), "daily": daily,
+        "rows": [{"start": p.start, "value": _number(p.value), "partial": p.partial}
+                 for p in points],
     }

@@ -91,3 +91,63 @@ class PrivacyForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100,
                            help_text=_("What the token is for, e.g. the device it sits in."))
+
+
+RANGES = [("day", _("Last 24 hours")), ("week", _("Last 7 days")), ("month", _("Last 30 days")),
+          ("year", _("Last 12 months")), ("custom", _("Custom: from – to"))]
+RANGE_MAX_DAYS = 366
+
+
+class RangeForm(forms.Form):
+    """The time range of the lab page's charts, tables and CSV downloads (URL parameters
+    range, from, to; a GET form, so it works without script)."""
+
+    range = forms.ChoiceField(label=_("Time range"), required=False,
+                              choices=[("", _("Last 24 hours and 30 days")), *RANGES])
+    start = forms.DateField(label=_("From"), required=False, widget=DATE,
+                            help_text=_("Only for a custom range: the first day."))
+    end = forms.DateField(label=_("To"), required=False, widget=DATE,
+                          help_text=_("Only for a custom range: the last day, included."))
+
+    def add_prefix(self, field_name):
+        # The URL says from and to ("from" is a Python keyword, so the fields are start, end).
+        return {"start": "from", "end": "to"}.get(field_name, field_name)
+
+    def clean(self):
+        from datetime import date
+
+        from django.utils import timezone
+
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if cleaned.get("range") != "custom":
+            return cleaned
+        if "start" in cleaned and start is None:
+            self.add_error("start", _("Give the first day of the range."))
+        if "end" in cleaned and end is None:
+            self.add_error("end", _("Give the last day of the range."))
+        if start is None or end is None:
+            return cleaned
+        today = timezone.localdate()
+        if start < date(2000, 1, 1):
+            self.add_error("start", _("The range cannot start before 2000."))
+        elif end < start:
+            self.add_error("end", _("The last day must not be before the first."))
+        elif start > today:
+            self.add_error("start", _("The range cannot start in the future."))
+        elif (end - start).days + 1 > RANGE_MAX_DAYS:
+            self.add_error("end", _("A range can cover at most %(days)s days.")
+                           % {"days": RANGE_MAX_DAYS})
+        return cleaned
+
+    def query(self) -> str:
+        """The range as URL parameters, for the live refresh and the CSV links ("" for none)."""
+        from urllib.parse import urlencode
+
+        if not self.is_bound or not self.is_valid() or not self.cleaned_data["range"]:
+            return ""
+        params = {"range": self.cleaned_data["range"]}
+        if params["range"] == "custom":
+            params["from"] = self.cleaned_data["start"].isoformat()
+            params["to"] = self.cleaned_data["end"].isoformat()
+        return urlencode(params)

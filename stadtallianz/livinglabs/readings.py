@@ -12,7 +12,7 @@ datastreams and observations there are.
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -65,6 +65,7 @@ def latest_observations(datastreams) -> dict[int, Observation]:
 class Point:
     start: datetime
     value: float
+    partial: bool = False  # its window has not ended yet: a value so far, not the final one
 
 
 @dataclass
@@ -86,6 +87,14 @@ def _daily(points: list[Point], *, kind: str) -> list[Point]:
         days[local.replace(hour=0, minute=0, second=0, microsecond=0)].append(point.value)
     return [Point(day, sum(values) if kind == "sum" else sum(values) / len(values))
             for day, values in sorted(days.items())]
+
+
+def _mark_partial(points: list[Point], step: timedelta, now: datetime) -> list[Point]:
+    """A point whose window (hour, day, aggregation window) ends after now is still running:
+    the charts draw it apart from the line, so a half-counted day does not look like a drop."""
+    for point in points:
+        point.partial = point.start + step > now
+    return points
 
 
 def series_of(datastreams, *, now: datetime | None = None, caller: Caller) -> dict:
@@ -126,17 +135,127 @@ def series_of(datastreams, *, now: datetime | None = None, caller: Caller) -> di
             else timedelta(hours=1)
         day_start = now - DAY
         result[stream.pk] = {
-            "day": Series([p for p in points if p.start >= day_start], kind, step, day_start,
-                          now),
-            "month": Series(_daily(points, kind=kind), kind, DAY, since, now),
+            "day": Series(_mark_partial([p for p in points if p.start >= day_start], step, now),
+                          kind, step, day_start, now),
+            "month": Series(_mark_partial(_daily(points, kind=kind), DAY, now), kind, DAY, since,
+                            now),
         }
     return result
 
 
-def csv_rows(caller: Caller, datastream: Datastream):
-    """The observations of one datastream the caller may read, oldest first, streamed."""
-    observations = (Observation.objects.filter(privacy.observations(caller),
-                                               datastream=datastream)
+# A time range the reader chooses on the lab page (forms.RangeForm): what it covers and whether
+# its points are hours (or aggregation windows) or local days.
+@dataclass
+class Range:
+    since: datetime
+    until: datetime
+    daily: bool
+
+
+def _local_midnight(moment: datetime) -> datetime:
+    return timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def range_of(name: str, *, start=None, end=None, now: datetime | None = None) -> Range:
+    """day and week: hour by hour up to now; month and year: whole local days (today so far
+    included); custom: the local days from start to end, by hour up to seven days."""
+    now = now or timezone.now()
+    if name == "day":
+        return Range(now - DAY, now, False)
+    if name == "week":
+        return Range(now - timedelta(days=7), now, False)
+    if name == "month":
+        return Range(_local_midnight(now - MONTH + DAY), now, True)
+    if name == "year":
+        return Range(_local_midnight(now - timedelta(days=364)), now, True)
+    zone = timezone.get_current_timezone()
+    since = datetime(start.year, start.month, start.day, tzinfo=zone)
+    until = _local_midnight(datetime(end.year, end.month, end.day, 12, tzinfo=zone) + DAY)
+    return Range(since, min(until, now), (until - since) > timedelta(days=7))
+
+
+def series_in(datastreams, period: Range, *, caller: Caller, now: datetime | None = None) -> dict:
+    """{datastream id: Series} over a chosen range; days are folded in the database, so a
+    year is one row a day. Two queries for all datastreams, whatever the range."""
+    from django.db.models import Avg, ExpressionWrapper, F, FloatField, Sum
+    from django.db.models.functions import TruncDay
+
+    now = now or timezone.now()
+    zone = timezone.get_current_timezone()
+    raw_ids = [s.pk for s in datastreams if s.privacy_level != PrivacyLevel.AGGREGATED]
+    windowed = {s.pk: s for s in datastreams if s.privacy_level == PrivacyLevel.AGGREGATED}
+    found: dict[int, list[Point]] = defaultdict(list)
+    if raw_ids:
+        rows = (HourlyAggregate.objects
+                .filter(privacy.datastreams(caller, "datastream__"), datastream_id__in=raw_ids,
+                        hour__gte=period.since, hour__lte=period.until)
+                .exclude(datastream__privacy_level=PrivacyLevel.AGGREGATED))
+        mean = ExpressionWrapper(F("total") * 1.0 / F("count"), output_field=FloatField())
+        if period.daily:  # the mean of the day's hourly means, as on the 30-day chart
+            rows = (rows.annotate(day=TruncDay("hour", tzinfo=zone))
+                    .values("datastream_id", "day").annotate(value=Avg(mean))
+                    .order_by("datastream_id", "day").values_list("datastream_id", "day",
+                                                                  "value"))
+        else:
+            rows = (rows.annotate(value=mean).order_by("datastream_id", "hour")
+                    .values_list("datastream_id", "hour", "value"))
+        for stream_id, start, value in rows:
+            found[stream_id].append(Point(start, value))
+    if windowed:
+        rows = (Observation.objects
+                .filter(privacy.observations(caller, now=now), datastream_id__in=list(windowed),
+                        phenomenon_time_start__gte=period.since,
+                        phenomenon_time_start__lt=period.until,
+                        result_number__isnull=False))
+        if period.daily:
+            rows = (rows.annotate(day=TruncDay("phenomenon_time_start", tzinfo=zone))
+                    .values("datastream_id", "day")
+                    .annotate(total=Sum("result_number"), mean=Avg("result_number"))
+                    .order_by("datastream_id", "day")
+                    .values_list("datastream_id", "day", "total", "mean"))
+            for stream_id, start, total, average in rows:
+                counts = windowed[stream_id].counts_people
+                found[stream_id].append(Point(start, total if counts else average))
+        else:
+            for stream_id, start, value in (rows.order_by("datastream_id",
+                                                          "phenomenon_time_start")
+                                            .values_list("datastream_id",
+                                                         "phenomenon_time_start",
+                                                         "result_number")):
+                found[stream_id].append(Point(start, value))
+    result = {}
+    for stream in datastreams:
+        kind = "sum" if stream.privacy_level == PrivacyLevel.AGGREGATED and \
+            stream.counts_people else "mean"
+        if period.daily:
+            step = DAY
+        elif stream.pk in windowed:
+            step = timedelta(seconds=stream.aggregation_window)
+        else:
+            step = timedelta(hours=1)
+        points = [Point(timezone.localtime(p.start), p.value) for p in found.get(stream.pk, [])]
+        result[stream.pk] = Series(_mark_partial(points, step, now), kind, step, period.since,
+                                   period.until)
+    return result
+
+
+def csv_rows(caller: Caller, datastream: Datastream, *, period: Range | None = None,
+             utc: bool = False):
+    """The observations of one datastream the caller may read, oldest first, streamed; times
+    in the site's time zone with their offset (2026-12-06T17:00:00+01:00), or in UTC."""
+    observations = Observation.objects.filter(privacy.observations(caller),
+                                              datastream=datastream)
+    if period is not None:
+        observations = observations.filter(phenomenon_time_start__gte=period.since,
+                                           phenomenon_time_start__lt=period.until)
+
+    def shown(moment):
+        if moment is None:
+            return ""
+        moment = moment.astimezone(UTC) if utc else timezone.localtime(moment)
+        return moment.isoformat()
+
+    observations = (observations
                     .order_by("phenomenon_time_start", "pk")
                     .values_list("phenomenon_time_start", "phenomenon_time_end", "result_time",
                                  "result_number", "result_json", "result_integer"))
@@ -147,5 +266,4 @@ def csv_rows(caller: Caller, datastream: Datastream):
         result = result_of(number, json_value, integer)
         if not isinstance(result, str | int | float | None) or isinstance(result, bool):
             result = json.dumps(result, ensure_ascii=False)
-        yield [start.isoformat(), end.isoformat() if end else "",
-               result_time.isoformat() if result_time else "", result]
+        yield [shown(start), shown(end), shown(result_time), result]

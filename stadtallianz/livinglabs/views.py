@@ -75,35 +75,66 @@ def _area_collection(lab: LivingLab, locations) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _streams_with_charts(caller, datastreams):
+def _streams_with_charts(caller, datastreams, period: readings.Range | None = None):
+    """Each datastream with its latest value and charts: the last 24 hours and 30 days, or the
+    one range the reader chose (a fixed number of queries either way)."""
     charted = datastreams[:CHARTED]
-    series = readings.series_of(charted, caller=caller)
+    if period is None:
+        series = readings.series_of(charted, caller=caller)
+    else:
+        series = {pk: {"range": drawn}
+                  for pk, drawn in readings.series_in(charted, period, caller=caller).items()}
     latest = readings.latest_observations(datastreams)
     rows = []
     for index, stream in enumerate(datastreams):
         drawn = series.get(stream.pk)
         newest = latest.get(stream.pk)
+        first = next(iter(drawn.values())) if drawn else None
         rows.append({
             "stream": stream, "latest": newest,
             "latest_text": charts.value_text(newest.result) if newest else "",
-            "day": charts.draw(drawn["day"]) if drawn else None,
-            "month": charts.draw(drawn["month"]) if drawn else None,
-            "kind": drawn["day"].kind if drawn else "mean",
+            "charts": [{"id": key, "chart": charts.draw(value)}
+                       for key, value in drawn.items()] if drawn else [],
+            "kind": first.kind if first else "mean",
             "charted": index < CHARTED,
             "window_hours": stream.aggregation_window // 3600,
         })
     return rows
 
 
+def _range(request) -> tuple[forms.RangeForm, readings.Range | None, str]:
+    """The reader's time range from the URL: its form (errors shown next to the fields, and
+    the default ranges drawn meanwhile), the range, and its URL parameters."""
+    form = forms.RangeForm(request.GET if "range" in request.GET else None)
+    if not form.is_bound or not form.is_valid() or not form.cleaned_data["range"]:
+        return form, None, ""
+    data = form.cleaned_data
+    period = readings.range_of(data["range"], start=data["start"], end=data["end"])
+    return form, period, form.query()
+
+
+def _range_label(form, period) -> str:
+    if period is None:
+        return ""
+    if form.cleaned_data["range"] == "custom":
+        from django.utils import formats
+
+        return _("%(start)s to %(end)s") % {
+            "start": formats.date_format(form.cleaned_data["start"], "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(form.cleaned_data["end"], "SHORT_DATE_FORMAT")}
+    return str(dict(forms.RANGES)[form.cleaned_data["range"]])
+
+
 def lab_detail(request, slug):
     lab = _lab(slug)
     caller = readings.caller_of_page(request)
+    range_form, period, range_query = _range(request)
     datastreams = list(readings.visible_datastreams(caller, lab))
     things = {}
     for stream in datastreams:
         things.setdefault(stream.thing_id, {"thing": stream.thing, "streams": []})
     locations = list(Location.objects.filter(lab=lab).order_by("pk")[:500])
-    rows = _streams_with_charts(caller, datastreams)
+    rows = _streams_with_charts(caller, datastreams, period)
     for row in rows:
         things[row["stream"].thing_id]["streams"].append(row)
     # Only things with a datastream the viewer may see: a thing that carries nothing but
@@ -122,7 +153,9 @@ def lab_detail(request, slug):
         "things": list(things.values()),
         "can_manage": permissions.can_manage(request.user, lab),
         "now": timezone.now(),
-    })
+        "range_form": range_form, "range_query": range_query,
+        "range_label": _range_label(range_form, period),
+    }, status=400 if range_form.errors else 200)
 
 
 def _visible_stream(caller, lab, pk) -> Datastream:
@@ -133,22 +166,53 @@ def _visible_stream(caller, lab, pk) -> Datastream:
 
 
 def datastream_chart(request, slug, pk):
-    """One datastream's latest value and charts: the htmx partial the lab page polls."""
+    """One datastream's latest value and charts: the partial the lab page's live refresh
+    (livinglabs/live.js) reads its values from, for the same range as the page."""
     lab = _lab(slug)
     caller = readings.caller_of_page(request)
-    row = _streams_with_charts(caller, [_visible_stream(caller, lab, pk)])[0]
-    return render(request, "livinglabs/includes/datastream.html", {"lab": lab, "row": row})
+    range_form, period, range_query = _range(request)
+    row = _streams_with_charts(caller, [_visible_stream(caller, lab, pk)], period)[0]
+    return render(request, "livinglabs/includes/datastream.html", {
+        "lab": lab, "row": row, "range_query": range_query,
+        "range_label": _range_label(range_form, period)})
+
+
+# The CSV's columns: plain words in the reader's language, or (format=utc, for machines) the
+# SensorThings names with times in UTC. docs/api.md, "Living lab CSV downloads".
+MACHINE_HEADERS = ["phenomenon_time_start", "phenomenon_time_end", "result_time", "result"]
+
+
+def _csv_headers(stream, utc: bool) -> list[str]:
+    aggregated = stream.privacy_level == PrivacyLevel.AGGREGATED
+    if utc:
+        headers = list(MACHINE_HEADERS)
+        if aggregated:
+            headers[3] = "result_sum" if stream.counts_people else "result_mean"
+        return headers
+    if aggregated:
+        value = (_("Total of the window") if stream.counts_people
+                 else _("Mean of the window"))
+    else:
+        value = _("Value")
+    unit = stream.unit_of_measurement if isinstance(stream.unit_of_measurement, dict) else {}
+    if unit.get("symbol"):
+        value = f"{value} ({unit['symbol']})"
+    return [_("Measured from"), _("Measured until"), _("Result time"), value]
 
 
 def datastream_csv(request, slug, pk):
     lab = _lab(slug)
     caller = readings.caller_of_page(request)
     stream = _visible_stream(caller, lab, pk)
-    headers = ["phenomenon_time_start", "phenomenon_time_end", "result_time", "result"]
-    if stream.privacy_level == PrivacyLevel.AGGREGATED:
-        headers[3] = "result_sum" if stream.counts_people else "result_mean"
-    return csv_response(f"{lab.slug}-datastream-{stream.pk}.csv", headers,
-                        readings.csv_rows(caller, stream))
+    range_form, period, _query = _range(request)
+    if range_form.errors:
+        return render(request, "livinglabs/csv_error.html",
+                      {"lab": lab, "range_form": range_form}, status=400)
+    utc = request.GET.get("format") == "utc"
+    suffix = "-utc" if utc else ""
+    return csv_response(f"{lab.slug}-datastream-{stream.pk}{suffix}.csv",
+                        _csv_headers(stream, utc),
+                        readings.csv_rows(caller, stream, period=period, utc=utc))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -35,18 +35,50 @@ def test_public_lab_pages_are_accessible(page, live_server, lab, streams,  # noq
     assert problems_here(page) == {}
 
 
-def test_the_live_partial_is_swapped_in_by_htmx(page, live_server, lab, streams):  # noqa: F811
-    page.goto(f"{live_server.url}/de/living-labs/{lab.slug}/")
+def test_the_live_refresh_keeps_open_tables_open_and_the_focus(page, live_server, lab,  # noqa: F811
+                                                                streams):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .conftest import add_raw
+
+    page.goto(f"{live_server.url}/de/living-labs/{lab.slug}/?range=day")
     stream = streams["public"]
     page.evaluate("document.body.dataset.marker = 'same page'")
-    # What "every 60s" does (hx-get of the element's own address), without waiting a minute.
-    url = page.get_attribute(f"#datastream-{stream.pk}", "hx-get")
-    with page.expect_response(lambda r: "/chart/" in r.url and r.status == 200):
-        page.evaluate(f"htmx.ajax('GET', '{url}', {{target: '#datastream-{stream.pk}', "
-                      f"swap: 'outerHTML'}})")
-    expect(page.locator(f"#datastream-{stream.pk} svg")).to_have_count(2)
+    summary = page.locator(f"#table-range-{stream.pk} summary")
+    summary.click()
+    summary.focus()
+    expect(page.locator(f"#table-range-{stream.pk}")).to_have_attribute("open", "")
+    # A new value arrives; the refresh (what the one-minute timer does) brings it in.
+    add_raw(stream, 23.75, timezone.now().replace(minute=0, second=0, microsecond=0)
+            - timedelta(minutes=30))
+    assert page.evaluate("window.stadtallianzLiveRefresh()") >= 1
+    expect(page.locator(f"#latest-{stream.pk}")).to_contain_text("23,75")
+    expect(page.locator(f"#rows-range-{stream.pk}")).to_contain_text("23,75")
+    expect(page.locator(f"#table-range-{stream.pk}")).to_have_attribute("open", "")
+    assert page.evaluate("document.activeElement.closest('details') && "
+                         "document.activeElement.closest('details').id") == \
+        f"table-range-{stream.pk}"
+    status = page.locator("#live-status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(status).to_contain_text("neue Werte für 1 Datenstrom")
     assert page.evaluate("document.body.dataset.marker") == "same page"
     assert axe_violations(page) == [] and page.csp_violations == []
+
+
+def test_the_time_range_is_chosen_without_script(page, live_server, lab, streams):  # noqa: F811
+    page.goto(f"{live_server.url}/en/living-labs/{lab.slug}/")
+    page.select_option("#id_range", "custom")
+    page.fill("#id_from", "2026-02-01")
+    page.fill("#id_to", "2026-01-01")
+    page.click(".lab-range button[type=submit]")
+    expect(page.locator("#id_to_error")).to_contain_text("must not be before")
+    assert unlinked_errors(page, ["to"]) == {}
+    page.select_option("#id_range", "week")
+    page.click(".lab-range button[type=submit]")
+    assert "range=week" in page.url
+    expect(page.locator(".chart figcaption").first).to_contain_text("Last 7 days")
 
 
 @pytest.mark.parametrize("language", ["de", "en"])

@@ -58,7 +58,7 @@ def test_the_lab_page_shows_facts_map_things_and_charts(client, lab, streams, ma
     # The latest public value and the shown window; the chart's table has the same values.
     assert "21,5" in text
     assert f"<td>{SHOWN_COUNT}</td>" in text
-    assert 'hx-trigger="every 60s"' in text
+    assert f'data-live-url="/de/living-labs/{lab.slug}/datastreams/' in text
     # The project page links back to the lab.
     assert lab.get_absolute_url() in client.get(project.get_absolute_url()).text
 
@@ -81,8 +81,12 @@ def test_the_live_partial_and_the_csv_of_a_public_stream(client, lab, streams):
     csv = client.get(reverse("livinglabs:datastream_csv", args=[lab.slug, public.pk]))
     assert csv.status_code == 200
     body = b"".join(csv.streaming_content).decode()
-    assert body.splitlines()[0].lstrip("\ufeff").startswith("phenomenon_time_start")
+    assert body.splitlines()[0].lstrip("\ufeff").startswith("Messbeginn")
     assert str(PUBLIC_VALUE) in body
+    machine = client.get(reverse("livinglabs:datastream_csv", args=[lab.slug, public.pk]),
+                         {"format": "utc"})
+    body = b"".join(machine.streaming_content).decode()
+    assert body.splitlines()[0].lstrip("\ufeff").startswith("phenomenon_time_start")
 
 
 def test_the_csv_writes_structured_results_as_json(client, lab, make_datastream):

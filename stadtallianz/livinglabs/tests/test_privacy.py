@@ -45,8 +45,9 @@ def _person(request, name):
     return None if name is None else request.getfixturevalue(name)
 
 
-def _csv(client, lab, stream):
-    response = client.get(reverse("livinglabs:datastream_csv", args=[lab.slug, stream.pk]))
+def _csv(client, lab, stream, **params):
+    response = client.get(reverse("livinglabs:datastream_csv", args=[lab.slug, stream.pk]),
+                          params)
     if response.status_code != 200:
         return response.status_code, ""
     return 200, b"".join(response.streaming_content).decode()
@@ -102,7 +103,7 @@ def test_insiders_see_the_restricted_stream_but_no_withheld_window(request, clie
 
 
 def test_the_csv_of_the_aggregated_stream_has_only_closed_windows_from_k(client, lab, streams):
-    status, body = _csv(client, lab, streams["counts"])
+    status, body = _csv(client, lab, streams["counts"], format="utc")
     assert status == 200
     lines = body.strip().splitlines()
     assert lines[0].lstrip("\ufeff").split(",")[3] == "result_sum"
