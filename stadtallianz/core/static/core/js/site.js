@@ -103,26 +103,77 @@ document.addEventListener("click", (event) => {
 // Every Leaflet map of the site (featuremap.js, partners/map.js, the place picker) speaks the
 // page's language (zoom buttons, attribution) and stands on a plain light ground ("map-plain")
 // instead of Leaflet's grey, which shows where no tiles are configured (MAP_TILE_URL=none) or
-// where tiles fail to load ("map-tiles-failed" is added then). This listener is registered before
-// those scripts' own (site.js comes first in the page), so it runs before any map is built.
-document.addEventListener("DOMContentLoaded", () => {
-  if (typeof L === "undefined" || L.stadtallianzConfigured) return;
-  L.stadtallianzConfigured = true;
-  const german = (document.documentElement.lang || "").startsWith("de");
-  const words = german
-    ? { zoomIn: "Vergrößern", zoomOut: "Verkleinern", leaflet: "Eine JavaScript-Bibliothek für interaktive Karten" }
-    : { zoomIn: "Zoom in", zoomOut: "Zoom out", leaflet: "A JavaScript library for interactive maps" };
-  L.Control.Zoom.prototype.options.zoomInTitle = words.zoomIn;
-  L.Control.Zoom.prototype.options.zoomOutTitle = words.zoomOut;
-  L.Control.Attribution.prototype.options.prefix =
-    '<a href="https://leafletjs.com" title="' + words.leaflet + '">Leaflet</a>';
-  L.Map.addInitHook(function () {
-    const container = this.getContainer();
-    container.classList.add("map-plain");
-    this.on("layeradd", (event) => {
-      if (event.layer instanceof L.TileLayer) {
-        event.layer.on("tileerror", () => container.classList.add("map-tiles-failed"));
-      }
+// where tiles fail to load ("map-tiles-failed" is added then). site.js runs before leaflet.js
+// (it comes first in the page), so it watches for Leaflet to arrive (window.L being set) and
+// configures it at once, before any script can build a map.
+(() => {
+  const configure = (L) => {
+    if (!L || L.stadtallianzConfigured) return;
+    L.stadtallianzConfigured = true;
+    const german = (document.documentElement.lang || "").startsWith("de");
+    const words = german
+      ? { zoomIn: "Vergrößern", zoomOut: "Verkleinern", leaflet: "Eine JavaScript-Bibliothek für interaktive Karten" }
+      : { zoomIn: "Zoom in", zoomOut: "Zoom out", leaflet: "A JavaScript library for interactive maps" };
+    L.Control.Zoom.prototype.options.zoomInTitle = words.zoomIn;
+    L.Control.Zoom.prototype.options.zoomOutTitle = words.zoomOut;
+    L.Control.Attribution.prototype.options.prefix =
+      '<a href="https://leafletjs.com" title="' + words.leaflet + '">Leaflet</a>';
+    L.Map.addInitHook(function () {
+      const container = this.getContainer();
+      container.classList.add("map-plain");
+      this.on("layeradd", (event) => {
+        if (event.layer instanceof L.TileLayer) {
+          event.layer.on("tileerror", () => container.classList.add("map-tiles-failed"));
+        }
+      });
     });
+  };
+  if (typeof window.L !== "undefined") {
+    configure(window.L);
+    return;
+  }
+  let leaflet;
+  Object.defineProperty(window, "L", {
+    configurable: true,
+    get: () => leaflet,
+    set: (value) => {
+      leaflet = value;
+      if (value && value.Map && value.Control) configure(value);
+    },
   });
-});
+})();
+
+// A table wider than its column (a phone, many columns) gets the scrolling region of
+// core/components/table_scroll_start.html: focusable, named by its caption, with edge shadows as
+// the cue. Templates may wrap their tables themselves or make them stack (class "table-stack");
+// this catches the others. Without JavaScript such a table makes the page scroll sideways.
+(() => {
+  const label = (table) => {
+    const caption = table.querySelector("caption");
+    if (caption && caption.textContent.trim()) return caption.textContent.trim();
+    return (document.documentElement.lang || "").startsWith("de") ? "Tabelle" : "Table";
+  };
+  const wrapWide = (root) => {
+    root.querySelectorAll("main table:not(.table-stack)").forEach((table) => {
+      if (table.closest(".table-scroll, .kern-table-responsive")) return;
+      const parent = table.parentElement;
+      const edge = document.documentElement.clientWidth;
+      if (!parent || (table.scrollWidth <= parent.clientWidth + 1
+                      && table.getBoundingClientRect().right <= edge + 1)) return;
+      const region = document.createElement("div");
+      region.className = "table-scroll";
+      region.setAttribute("role", "region");
+      region.setAttribute("tabindex", "0");
+      region.setAttribute("aria-label", label(table));
+      parent.insertBefore(region, table);
+      region.appendChild(table);
+    });
+  };
+  document.addEventListener("DOMContentLoaded", () => wrapWide(document));
+  document.addEventListener("htmx:afterSwap", (event) => wrapWide(event.detail.target));
+  let timer = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => wrapWide(document), 200);
+  });
+})();
