@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "stadtallianz.backoffice",
     "stadtallianz.portal",
     "stadtallianz.operations",
+    "stadtallianz.privacy",
     "stadtallianz.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -247,6 +248,9 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", DEBUG)
 # Uploaded documents (possibly members-only): never served by the proxy, only by the download
 # view that checks who asks (docs/deployment.md).
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# How long the e-mailed link to a person's data export works; then the file is deleted
+# (`stadtallianz expire_data_exports`, docs/privacy.md).
+DATA_EXPORT_VALID_DAYS = env.int("DATA_EXPORT_VALID_DAYS", 7)
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -28,6 +28,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("stadtallianz.portal.urls")),
     path("", include("stadtallianz.accounts.urls")),
+    path("", include("stadtallianz.privacy.urls")),
     path("", include("stadtallianz.partners.urls")),
     path("", include("stadtallianz.letter_of_intent.urls")),
     path("", include("stadtallianz.workinggroups.urls")),

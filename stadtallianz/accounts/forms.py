@@ -30,9 +30,10 @@ class RegistrationForm(auth_forms.SetPasswordMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "email", "preferred_language"]
+        fields = ["full_name", "display_name", "email", "preferred_language"]
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
         help_texts = {
@@ -144,6 +145,8 @@ class ProfileForm(forms.Form):
     # compares the old and new values for the audit log.
     full_name = User._meta.get_field("full_name").formfield(
         widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    display_name = User._meta.get_field("display_name").formfield(
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}))
     preferred_language = User._meta.get_field("preferred_language").formfield()
 
 
@@ -168,6 +171,10 @@ class ApiTokenForm(forms.Form):
 
 
 class AccountDeleteForm(forms.Form):
+    delete_contributions = forms.BooleanField(
+        label=_("Also delete my comments and posts that nobody has answered"), required=False,
+        help_text=_("Everything else you wrote stays, shown as by a “former participant”, "
+                    "because others have answered it or built on it."))
     password = forms.CharField(
         label=_("Your password"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),

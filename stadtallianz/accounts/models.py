@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,11 +34,36 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+# Letters of any script, digits, spaces and . - _ ' ; at least one letter or digit, no address,
+# no link, no markup: a name others read, not a place to put contact details.
+DISPLAY_NAME_MAX_LENGTH = 40
+validate_display_name = RegexValidator(
+    r"^(?=.*[^\W_])[\w .'\-]+\Z",
+    _("Use letters, digits, spaces and . - _ ' only."), code="invalid_display_name")
+
+
+def public_name(user) -> str:
+    """The one rule for how a person is shown to those who may not see real names: the display
+    name they chose, else "participant" with their account number; "former participant" once
+    the account is deleted (the contribution's author is then empty)."""
+    if user is None or getattr(user, "pk", None) is None:
+        return str(_("former participant"))
+    if user.display_name:
+        return user.display_name
+    return str(_("participant %(number)s") % {"number": user.pk})
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Without a membership a citizen; with one a partner member or admin."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("name"), max_length=150)
+    display_name = models.CharField(
+        _("public display name"), max_length=DISPLAY_NAME_MAX_LENGTH, blank=True,
+        validators=[validate_display_name],
+        help_text=_("Shown to visitors with your ideas and comments instead of your name; a "
+                    "pseudonym is fine. Left empty, you are shown as “participant” with a "
+                    "number."))
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
@@ -70,6 +96,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def public_name(self) -> str:
+        return public_name(self)
 
     @property
     def is_coordination_office(self) -> bool:

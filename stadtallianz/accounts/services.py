@@ -1,9 +1,11 @@
 """Changes to accounts. Each is one transaction with an audit entry; e-mails go out after it."""
 
 from datetime import timedelta
+from importlib import import_module
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -19,7 +21,7 @@ from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.ratelimit import client_address, hit, parse_rate
 
 from .models import ApiToken, User
-from .signals import account_deletion_check
+from .signals import account_deletion_check, account_erasing
 
 CONFIRMATION_SALT = "stadtallianz.accounts.email-confirmation"
 CONFIRMATION_MAX_AGE = timedelta(days=3)
@@ -85,7 +87,7 @@ def send_confirmation_email(*, user: User) -> None:
 
 
 def account_register(*, full_name: str, email: str, password: str,
-                     preferred_language: str) -> User | None:
+                     preferred_language: str, display_name: str = "") -> User | None:
     """Creates an account that can log in once its address is confirmed, and sends the link.
 
     For an address that has an account already nothing is created: its owner gets an e-mail
@@ -97,6 +99,7 @@ def account_register(*, full_name: str, email: str, password: str,
         try:
             with transaction.atomic():
                 user = User.objects.create_user(email, password, full_name=full_name,
+                                                display_name=display_name,
                                                 preferred_language=preferred_language)
                 audit_log(actor=None, action="account.registered", target=user,
                           after={"id": user.pk, "preferred_language": preferred_language})
@@ -178,14 +181,16 @@ def account_password_change(*, user: User, new_password: str) -> User:
     return user
 
 
-PROFILE_FIELDS = ["full_name", "preferred_language"]
+PROFILE_FIELDS = ["full_name", "display_name", "preferred_language"]
 
 
 @transaction.atomic
 def account_update_profile(*, user: User, by: User, full_name: str,
-                           preferred_language: str) -> User:
+                           preferred_language: str, display_name: str | None = None) -> User:
     before = snapshot(user, PROFILE_FIELDS)
     user.full_name, user.preferred_language = full_name, preferred_language
+    if display_name is not None:
+        user.display_name = display_name
     user.full_clean(exclude=["password", "email"])
     user.save(update_fields=PROFILE_FIELDS)
     after = snapshot(user, PROFILE_FIELDS)
@@ -242,9 +247,38 @@ def organisations_blocking_deletion(user: User, *, lock: bool = False) -> list:
             for blocker in blockers or ()]
 
 
+def personal_strings(user: User) -> list[str]:
+    """What names the person as text: their name, display name and address (erasure looks for
+    these wherever other apps copied them)."""
+    return [value for value in (user.full_name, user.display_name, user.email)
+            if value and len(value.strip()) >= 3]
+
+
+def end_sessions(user_id: int) -> int:
+    """Ends every session of the person, on every device. With a session store in the database
+    (the default, and cached_db) the sessions are looked up and deleted; a store that cannot be
+    listed (cache only) loses them at the next request, since their account is gone."""
+    engine = import_module(settings.SESSION_ENGINE)
+    store_class = engine.SessionStore
+    if not hasattr(store_class, "get_model_class"):
+        return 0
+    model = store_class.get_model_class()
+    ended = 0
+    for session in model.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=500):
+        data = store_class().decode(session.session_data)
+        if str(data.get(SESSION_KEY)) == str(user_id):
+            store_class(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
 @transaction.atomic
-def account_delete(*, user: User, by: User) -> None:
-    """Deletes the account with its memberships and tokens.
+def account_delete(*, user: User, by: User, delete_contributions: bool = False) -> None:
+    """Erases the account (GDPR Art. 17): the profile, memberships, tokens and sessions go;
+    what the person wrote stays under "former participant" (public_name of an empty author), or
+    goes too where they chose so and nobody answered it (`delete_contributions`); the apps
+    above remove the copies of name and address they keep (signals.account_erasing, answered
+    by privacy/erasure.py). The audit log keeps what happened under a pseudonym.
 
     Refuses (AccountDeletionRefused) while the person is the last admin of an organisation with
     other people: they would be left with nobody who can manage it.
@@ -255,10 +289,14 @@ def account_delete(*, user: User, by: User) -> None:
         raise AccountDeletionRefused(blocking)
     user_id = user.pk
     pseudonym = f"deleted account #{user_id}"
+    account_erasing.send(sender=User, user=user, strings=personal_strings(user),
+                         pseudonym=pseudonym, delete_contributions=delete_contributions)
     # Erasure: the audit log keeps what happened, but no longer the person's name or address.
     AuditEntry.objects.filter(actor=user).update(actor_repr=pseudonym)
     AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(user_id)
     ).update(object_repr=pseudonym)
+    end_sessions(user_id)
     user.delete()
-    audit_log(actor=None, action="account.deleted", target=User(pk=user_id), object_repr=pseudonym)
+    audit_log(actor=None, action="account.deleted", target=User(pk=user_id), object_repr=pseudonym,
+              after={"contributions_deleted": delete_contributions})

@@ -81,6 +81,7 @@ def register(request):
         # by e-mail instead), so that the form does not tell who is registered.
         user = services.account_register(
             full_name=form.cleaned_data["full_name"], email=form.cleaned_data["email"],
+            display_name=form.cleaned_data["display_name"],
             password=form.cleaned_data["password1"],
             preferred_language=form.cleaned_data["preferred_language"],
         )
@@ -192,7 +193,8 @@ def profile(request):
 def profile_edit(request):
     user = request.user
     form = ProfileForm(request.POST or None, initial={
-        "full_name": user.full_name, "preferred_language": user.preferred_language})
+        "full_name": user.full_name, "display_name": user.display_name,
+        "preferred_language": user.preferred_language})
     if request.method == "POST" and form.is_valid():
         services.account_update_profile(user=user, by=user, **form.cleaned_data)
         messages.success(request, _("Your profile has been saved."))
@@ -236,7 +238,9 @@ def delete(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.account_delete(user=user, by=user)
+            services.account_delete(
+                user=user, by=user,
+                delete_contributions=form.cleaned_data["delete_contributions"])
         except services.AccountDeletionRefused as refusal:
             blocking, status = refusal.organisations, 409
         else:

@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from stadtallianz.accounts.models import public_name
 from stadtallianz.core.api import CHANGE_ERRORS, ErrorOut, InputSchema, Pagination
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.markdown import render_markdown
@@ -55,8 +56,12 @@ class PostOut(Schema):
 
 
 def _name(user, caller) -> str | None:
-    if user is None or not caller.is_authenticated:
+    """The real name for a logged-in caller, the public display name for others (null for a
+    deleted account)."""
+    if user is None:
         return None
+    if not caller.is_authenticated:
+        return public_name(user)
     return user.full_name or None
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from stadtallianz.accounts.models import public_name
 from stadtallianz.core.api import (
     CHANGE_ERRORS,
     CSV_CONTENT,
@@ -99,8 +100,8 @@ class IdeaSummaryOut(Schema):
 
 class CoAuthorOut(Schema):
     id: int
-    name: str | None = Field(None, description="Accepted co-authors, for callers who are "
-                                               "logged in.")
+    name: str | None = Field(None, description="Accepted co-authors: the name for logged-in "
+                                               "callers, the public display name for others.")
     email: str | None = Field(None, description="The address invited, while the invitation "
                                                 "is open, for who manages co-authors.")
     state: str
@@ -118,7 +119,9 @@ class IdeaDetailOut(IdeaSummaryOut):
     merged_into: int | None
     merged_ideas: list[int]
     project_url: str | None
-    author: str | None = Field(None, description="Name; only for callers who are logged in.")
+    author: str | None = Field(None, description=(
+        "Name for logged-in callers; for others the public display name (a pseudonym, or "
+        "\"participant\" with a number); null once the account is deleted."))
     coauthors: list[CoAuthorOut] = Field(..., description="Accepted co-authors (invitations "
                                                           "too, for the authors).")
     principles: list[PrincipleRef]
@@ -149,8 +152,10 @@ class IdeaDetailOut(IdeaSummaryOut):
 
     @staticmethod
     def resolve_author(obj: Idea, context):
-        if obj.author is None or not api_user(context["request"]).is_authenticated:
+        if obj.author is None:
             return None
+        if not api_user(context["request"]).is_authenticated:
+            return public_name(obj.author)
         return obj.author.full_name
 
     @staticmethod
@@ -159,8 +164,8 @@ class IdeaDetailOut(IdeaSummaryOut):
         show_invited = permissions.can_manage_coauthors(user, obj)
         accepted = CoAuthor.State.ACCEPTED
         return [{"id": c.pk, "state": c.state,
-                 "name": c.user.full_name if user.is_authenticated and c.state == accepted
-                 and c.user else None,
+                 "name": (c.user.full_name if user.is_authenticated else public_name(c.user))
+                 if c.state == accepted and c.user else None,
                  "email": c.email if c.state != accepted else None}
                 for c in obj.coauthors.all()
                 if show_invited or c.state == accepted]
@@ -339,13 +344,17 @@ class VersionOut(Schema):
     title: str
     description: str
     details: dict
-    author: str | None = Field(None, description="Name; only for callers who are logged in.")
+    author: str | None = Field(None, description=(
+        "Name for logged-in callers; for others the public display name (a pseudonym, or "
+        "\"participant\" with a number); null once the account is deleted."))
     created_at: datetime
 
     @staticmethod
     def resolve_author(obj, context):
-        if obj.author is None or not api_user(context["request"]).is_authenticated:
+        if obj.author is None:
             return None
+        if not api_user(context["request"]).is_authenticated:
+            return public_name(obj.author)
         return obj.author.full_name
 
 

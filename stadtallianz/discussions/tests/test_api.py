@@ -1,6 +1,6 @@
 import pytest
 
-from stadtallianz.accounts.models import ApiToken
+from stadtallianz.accounts.models import ApiToken, public_name
 from stadtallianz.core.testing import query_count
 from stadtallianz.discussions import services
 from stadtallianz.discussions.models import Thread
@@ -36,14 +36,15 @@ def test_bearer_token_member_sees_members_only_thread(client, member, private_th
 
 def test_posts_hide_text_of_hidden_post_and_names_from_visitors(client, client_for, lead,
                                                                 public_thread):
-    """A hidden post has no text in the API; visitors get no names, logged-in callers do."""
+    """A hidden post has no text in the API; visitors get public display names, logged-in
+    callers names."""
     post = public_thread.posts.get()
     services.post_reply(thread=public_thread, body="**Zweite**", by=lead)
     services.post_hide(post=post, reason="Spam", by=lead)
     items = client.get(f"/api/v1/discussions/threads/{public_thread.pk}/posts").json()["items"]
     assert items[0]["hidden"] and items[0]["body"] is None and items[0]["body_html"] is None
     assert items[1]["body_html"].strip() == "<p><strong>Zweite</strong></p>"
-    assert all(item["author"] is None for item in items)
+    assert [item["author"] for item in items] == [public_name(post.author), public_name(lead)]
     items = client_for(lead).get(
         f"/api/v1/discussions/threads/{public_thread.pk}/posts").json()["items"]
     assert items[1]["author"] == "Lena Lead"

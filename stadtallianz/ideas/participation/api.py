@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from stadtallianz.accounts.models import public_name
 from stadtallianz.core.api import CHANGE_ERRORS, ErrorOut, InputSchema, Pagination
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.api_refs import referenced_one
@@ -37,7 +38,9 @@ class ReplyOut(Schema):
     id: int
     idea: int
     parent: int | None
-    author: str | None = Field(..., description="Name; for logged-in callers only.")
+    author: str | None = Field(..., description=(
+        "Name for logged-in callers; for others the public display name (a pseudonym, or "
+        "\"participant\" with a number); null once the account is deleted."))
     body: str | None = Field(..., description="Markdown; null when hidden (except for "
                                               "moderators).")
     body_html: str | None = Field(..., description="Sanitised HTML; null when hidden.")
@@ -105,8 +108,12 @@ class HideIn(InputSchema):
 
 
 def _name(user, caller) -> str | None:
-    if user is None or not caller.is_authenticated:
+    """The real name for a logged-in caller, the public display name for others (null for a
+    deleted account)."""
+    if user is None:
         return None
+    if not caller.is_authenticated:
+        return public_name(user)
     return user.full_name or None
 
 

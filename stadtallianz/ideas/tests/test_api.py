@@ -6,6 +6,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from stadtallianz.accounts.models import public_name
 from stadtallianz.core.testing import query_count
 from stadtallianz.ideas import services
 from stadtallianz.ideas.models import CoAuthor, Idea
@@ -52,7 +53,7 @@ def test_the_list_query_count_does_not_grow(api, submit, group):
 
 def test_detail_and_hidden_ideas(api, idea, writer):
     data = api(None)("get", f"{BASE}/{idea.pk}").json()
-    assert data["title"] == idea.title and data["author"] is None
+    assert data["title"] == idea.title and data["author"] == public_name(writer)
     assert data["description_html"].strip() == "<p>Ein <strong>sicherer</strong> Radweg.</p>"
     assert data["version"] == 1 and data["focus_areas"][0]["slug"] == "mobility"
     assert api("citizen")("get", f"{BASE}/{idea.pk}").json()["author"] == "Wanda Writer"
@@ -107,7 +108,8 @@ def test_versions_and_their_diff(api, idea, writer):
     services.idea_update(idea=idea, by=writer, data={"description": "Ein breiter Radweg."},
                          base_version=1)
     versions = api(None)("get", f"{BASE}/{idea.pk}/versions").json()
-    assert [v["number"] for v in versions] == [2, 1] and versions[0]["author"] is None
+    assert [v["number"] for v in versions] == [2, 1]
+    assert versions[0]["author"] == public_name(writer)
     diff = api(None)("get", f"{BASE}/{idea.pk}/versions/diff?from=1&to=2").json()
     assert "<del>" in diff["description_html"] and "breiter" in diff["description_html"]
     assert api(None)("get", f"{BASE}/{idea.pk}/versions/diff?from=1&to=9").status_code == 404

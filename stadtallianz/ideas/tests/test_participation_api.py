@@ -4,6 +4,7 @@ counts of the lists."""
 
 import pytest
 
+from stadtallianz.accounts.models import public_name
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.testing import field_errors, query_count
 from stadtallianz.ideas import moderation
@@ -38,7 +39,7 @@ def test_comments_list_with_replies_names_only_for_logged_in(call, key_for, idea
     assert answer["count"] == 2
     assert [c["id"] for c in answer["items"]] == [newer.pk, top.pk]
     first = answer["items"][1]
-    assert first["author"] is None
+    assert first["author"] == public_name(citizen)
     assert first["body_html"].strip() == "<p>Oben <strong>fett</strong></p>"
     assert [r["body"] for r in first["replies"]] == ["Antwort"]
     logged_in = call("GET", f"{URL}/{idea.pk}/comments", key=key_for("citizen")).json()

@@ -1,0 +1,140 @@
+"""Erasure of a person (GDPR Art. 17), the part beyond the account row: answered to
+accounts.signals.account_erasing inside the deleting transaction.
+
+The foreign keys take care of themselves (memberships, supports, registrations, tokens,
+notifications to the person go with the account; contributions keep an empty author, shown as
+"former participant"). This removes what names the person as text in other rows: the name
+copied into a signature, the stored texts of notifications and kept e-mails to others, audit
+entries' before/after values, invitations to the address, mentions in others' posts; and, when
+the person chose so, their comments and posts that nobody answered. docs/privacy.md lists it.
+"""
+
+import json
+import re
+
+from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from stadtallianz.core.models import AuditEntry, KeptMail
+from stadtallianz.core.signals import content_changed
+from stadtallianz.discussions.models import Post, Thread
+from stadtallianz.ideas.models import CoAuthor, Comment, Idea, Support
+from stadtallianz.letter_of_intent.models import Signature
+from stadtallianz.notifications.models import Notification
+from stadtallianz.partners.models import Invitation
+
+from .services import delete_files_of
+
+
+def former_participant(language: str | None = None) -> str:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _("former participant")
+
+
+def replacer(strings: list[str], replacement: str):
+    """A function that replaces every occurrence of the strings (any case) in a text, and in
+    the strings inside a JSON value."""
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(strings, key=len, reverse=True)),
+                         re.IGNORECASE)
+
+    def replace(value):
+        if isinstance(value, str):
+            return pattern.sub(replacement, value)
+        if isinstance(value, list):
+            return [replace(item) for item in value]
+        if isinstance(value, dict):
+            return {key: replace(item) for key, item in value.items()}
+        return value
+    return replace
+
+
+def containing(strings: list[str], *fields: str, json_fields: tuple[str, ...] = ()) -> Q:
+    """Rows where any text field, or the JSON text of any JSON field, holds one of the strings
+    (JSON as stored may escape non-ASCII letters: both spellings are looked for)."""
+    query = Q()
+    for string in strings:
+        for field in fields:
+            query |= Q(**{f"{field}__icontains": string})
+        escaped = json.dumps(string)[1:-1]
+        for field in json_fields:
+            query |= Q(**{f"{field}_text__icontains": string})
+            if escaped != string:
+                query |= Q(**{f"{field}_text__icontains": escaped})
+    return query
+
+
+def _scrub(queryset, strings, replacement, fields, json_fields=()):
+    """Replaces the strings in the matching rows; returns the changed primary keys."""
+    queryset = queryset.annotate(**{f"{f}_text": Cast(f, TextField()) for f in json_fields})
+    replace = replacer(strings, replacement)
+    changed = []
+    for row in queryset.filter(containing(strings, *fields, json_fields=json_fields)):
+        for field in (*fields, *json_fields):
+            setattr(row, field, replace(getattr(row, field)))
+        row.save(update_fields=[*fields, *json_fields])
+        changed.append(row.pk)
+    return changed
+
+
+def delete_unanswered_contributions(user) -> None:
+    """The person's idea comments without replies and discussion posts that no one else wrote
+    after in the same thread; a thread only they wrote in goes whole. Ideas without others'
+    comments, supports, co-authors, project or merged ideas go too."""
+    Comment.objects.filter(author=user).exclude(
+        Exists(Comment.objects.filter(parent=OuterRef("pk")))).delete()
+    answered = Post.objects.filter(thread=OuterRef("thread"), created_at__gt=OuterRef("created_at")
+                                   ).exclude(author=user)
+    Thread.objects.filter(author=user).exclude(
+        Exists(Post.objects.filter(thread=OuterRef("pk")).exclude(author=user))).delete()
+    Post.objects.filter(author=user).exclude(Exists(answered)).delete()
+    others = ~Q(author=user)
+    Idea.objects.filter(author=user).exclude(
+        Exists(Comment.objects.filter(others, idea=OuterRef("pk")))
+    ).exclude(
+        Exists(Support.objects.filter(idea=OuterRef("pk")))
+    ).exclude(
+        Exists(CoAuthor.objects.filter(idea=OuterRef("pk")).exclude(user=user))
+    ).filter(project__isnull=True, merged_ideas__isnull=True).delete()
+
+
+def _count(model, **filters):
+    return Coalesce(Subquery(
+        model.objects.filter(idea=OuterRef("pk"), **filters).order_by()
+        .values("idea").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+
+
+def recount(idea_ids) -> None:
+    """The counters on the ideas (supports, visible comments) after the person's supports and
+    comments went, so lists, cards and exports show the right numbers at once."""
+    Idea.objects.filter(pk__in=idea_ids).update(
+        support_count=_count(Support), comment_count=_count(Comment, hidden_at=None))
+
+
+def erase(sender, *, user, strings, pseudonym, delete_contributions=False, **kwargs):
+    delete_files_of(user)
+    touched = set(Support.objects.filter(user=user).values_list("idea_id", flat=True))
+    Support.objects.filter(user=user).delete()
+    if delete_contributions:
+        touched |= set(Comment.objects.filter(author=user).values_list("idea_id", flat=True))
+        delete_unanswered_contributions(user)
+    recount(touched)
+    if not strings:
+        return
+    default = former_participant()
+    Signature.objects.filter(signed_by=user).update(signatory_name=default)
+    Invitation.objects.filter(email__iexact=user.email).delete()
+    CoAuthor.objects.filter(email__iexact=user.email).exclude(user=user).delete()
+    KeptMail.objects.filter(to__icontains=user.email).delete()
+    _scrub(KeptMail.objects.all(), strings, default, ["subject", "body"])
+    for language, _name in settings.LANGUAGES:
+        _scrub(Notification.objects.exclude(recipient=user)
+               .filter(recipient__preferred_language=language),
+               strings, former_participant(language), ["subject", "body"])
+    _scrub(AuditEntry.objects.all(), strings, pseudonym, ["actor_repr", "object_repr"],
+           json_fields=("before", "after"))
+    posts = _scrub(Post.objects.exclude(author=user), strings, default, ["body"])
+    if posts:
+        content_changed.send(sender=Post, pks=posts)
