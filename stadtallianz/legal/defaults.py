@@ -15,7 +15,7 @@ vertreten durch die {office}
 
 *Name und Anschrift der verantwortlichen Person.*
 
-## Inhalte der Partner:innen und Beiträge von Personen
+## Inhalte der Partnerorganisationen und Beiträge von Personen
 
 Profile, Ideen, Beiträge und Dokumente der Partnerorganisationen und der registrierten Personen
 verantworten diese selbst. Hinweise auf rechtswidrige Inhalte nimmt die {office} entgegen; sie
@@ -146,7 +146,7 @@ Bildschirmleser geprüft.
 
 ## Nicht barrierefreie Inhalte
 
-- Dokumente, die Partner:innen und Personen hochladen (zum Beispiel PDF-Dateien), sind
+- Dokumente, die Partnerorganisationen und Personen hochladen (zum Beispiel PDF-Dateien), sind
   möglicherweise nicht barrierefrei.
 - Karten zeigen Orte grafisch; die Adressen und Koordinaten stehen jeweils auch als Text auf der
   Seite.
