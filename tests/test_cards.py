@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from django.utils.text import slugify
 
 from stadtallianz.accounts.models import User
 from stadtallianz.assessments.models import Assessment, Score
@@ -161,9 +162,9 @@ def test_the_event_list_costs_the_same_queries_with_more_events_and_registration
 
 
 def _organisation(name: str, **fields) -> Organisation:
+    fields.setdefault("type", Organisation.Type.COMPANY)
     return Organisation.objects.create(
-        name=name, slug=name.lower().replace(" ", "-"), type=Organisation.Type.COMPANY,
-        status=Organisation.Status.PARTNER, **fields)
+        name=name, slug=slugify(name), status=Organisation.Status.PARTNER, **fields)
 
 
 def _project(title: str, members=(), scores=None) -> Project:
@@ -220,3 +221,37 @@ def test_the_project_list_costs_the_same_queries_with_more_projects_partners_and
     for n in range(1, 12):
         _project(f"P{n}", members[: 1 + n % 8], scores=[n % 5 - 2] * 8 if n % 2 else None)
     assert query_count(client.get, "/de/projects/") == few
+
+
+# ---------------------------------------------------------------------------------------------
+# Organisation cards elsewhere: the home page's newest partners and a working group's members
+
+
+@pytest.mark.parametrize(("language", "since"), [("de", "Allianzpartner seit 3. März 2026"),
+                                                 ("en", "Partner since 3 March 2026")])
+def test_the_home_page_shows_the_newest_partners_as_cards(client, language, since):
+    _organisation("Stadtwerke Münster", summary="Energie und Daten für alle.",
+                  partner_since=datetime(2026, 3, 3, 12, tzinfo=BERLIN))
+    content = client.get(f"/{language}/").content.decode()
+    card = _card(content, "partner-card", "Stadtwerke Münster")
+    assert ">SM</text>" in card and "Energie und Daten für alle." in card
+    assert since in card
+
+
+def test_a_working_groups_member_organisations_are_cards_at_a_constant_query_count(client):
+    from stadtallianz.workinggroups.models import GroupOrganisation, WorkingGroup
+
+    group = WorkingGroup.objects.create(name_de="Mobilität", name_en="Mobility", slug="mobil")
+    url = f"/en/working-groups/{group.slug}/"
+
+    def add(start, count):
+        for n in range(start, start + count):
+            GroupOrganisation.objects.create(group=group, organisation=_organisation(
+                f"Member {n}", summary=f"Offer {n}", type=Organisation.Type.RESEARCH))
+
+    add(0, 2)
+    few = query_count(client.get, url)
+    add(2, 10)
+    assert query_count(client.get, url) == few
+    card = _card(client.get(url).content.decode(), "partner-card", "Member 7")
+    assert "Offer 7" in card and "Research institute" in card
