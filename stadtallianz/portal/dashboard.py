@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.assessments.models import Assessment
 from stadtallianz.events.models import Registration
+from stadtallianz.ideas import permissions as idea_permissions
 from stadtallianz.ideas.models import CoAuthor, Follow, Idea
 from stadtallianz.partners.models import INVITATION_VALID_DAYS, Invitation, Membership, Organisation
 from stadtallianz.projects.models import ConsortiumMember, Project
@@ -140,7 +141,8 @@ def build(user) -> Dashboard:
     ideas = (Idea.objects.annotate(is_coauthor=Exists(coauthored), is_follower=Exists(followed))
              .filter(Q(author=user) | Q(is_coauthor=True) | Q(is_follower=True))
              .order_by("-updated_at", "-pk")[:SHOWN])
-    for idea in ideas:
+    # A hidden idea only where the person may still see it (its authors; ideas.permissions).
+    for idea in idea_permissions.visible_among(user, ideas):
         relation = (_("My idea") if idea.author_id == user.pk
                     else _("Co-author") if idea.is_coauthor else _("Following"))
         board.ideas.append((idea, relation))

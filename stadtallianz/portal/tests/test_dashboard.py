@@ -183,3 +183,13 @@ def test_the_header_links_my_area_when_logged_in(client, client_for, citizen):
     assert f'<a href="{reverse("portal:my_area")}">Mein Bereich</a>' in html
     own = client_for(citizen).get(reverse("portal:my_area")).content.decode()
     assert f'href="{reverse("portal:my_area")}" aria-current="page"' in own
+
+
+def test_a_hidden_idea_is_listed_to_its_author_but_not_to_its_followers(client_for, citizen,
+                                                                         make_user):
+    author = make_user("author@example.org")
+    hidden = Idea.objects.create(title="Ausgeblendet", description="x", author=author,
+                                 hidden_at=timezone.now())
+    Follow.objects.create(idea=hidden, user=citizen)
+    assert "Ausgeblendet" not in client_for(citizen).get(URL).content.decode()
+    assert "Ausgeblendet" in client_for(author).get(URL).content.decode()
