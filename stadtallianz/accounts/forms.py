@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.mail import send_mail_to
 
-from .models import ApiToken, User
+from .models import ApiToken, User, validate_display_name
 
 # More than this many live tokens is almost certainly a script gone wrong, not a person.
 MAX_ACTIVE_TOKENS = 25
@@ -146,7 +146,8 @@ class ProfileForm(forms.Form):
     full_name = User._meta.get_field("full_name").formfield(
         widget=forms.TextInput(attrs={"autocomplete": "name"}))
     display_name = User._meta.get_field("display_name").formfield(
-        widget=forms.TextInput(attrs={"autocomplete": "nickname"}))
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+        validators=[validate_display_name])
     preferred_language = User._meta.get_field("preferred_language").formfield()
 
 

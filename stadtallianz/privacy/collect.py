@@ -21,6 +21,7 @@ from stadtallianz.ideas.models import (
     IdeaVersion,
     Support,
 )
+from stadtallianz.legal.models import ConsentRecord
 from stadtallianz.letter_of_intent.models import Signature
 from stadtallianz.notifications.models import Notification, NotificationSettings
 from stadtallianz.partners.models import Membership
@@ -60,7 +61,10 @@ def categories(user: User) -> dict[str, dict[str, list[dict]]]:
             "working_groups": rows(GroupMembership.objects.filter(user=user),
                                    related=("group__slug",)),
         },
-        "consents": {},
+        "consents": {
+            "privacy_notice": rows(ConsentRecord.objects.filter(user=user),
+                                   related=("version__kind", "version__number")),
+        },
         "signatures": {
             "letter_of_intent": rows(Signature.objects.filter(signed_by=user),
                                      related=("organisation__name", "version__number")),
@@ -101,18 +105,4 @@ def categories(user: User) -> dict[str, dict[str, list[dict]]]:
             "audit_entries": rows(AuditEntry.objects.filter(Q(actor=user) | user_type_audit)),
         },
     }
-    for name, table in consent_tables(user).items():
-        data["consents"][name] = table
     return data
-
-
-def consent_tables(user: User) -> dict[str, list[dict]]:
-    """The consents the person gave (the legal app's records), when that app is installed."""
-    from django.apps import apps
-
-    try:
-        model = apps.get_model("legal", "ConsentRecord")
-    except LookupError:
-        return {}
-    return {"consent_records": rows(model.objects.filter(user=user),
-                                    related=("version__kind", "version__number"))}

@@ -14,6 +14,8 @@ from stadtallianz.events import services as events
 from stadtallianz.events.models import Event
 from stadtallianz.ideas.participation import services as participation
 from stadtallianz.ideas.tests.fixtures import *  # noqa: F403
+from stadtallianz.legal import services as legal
+from stadtallianz.legal.models import Kind
 from stadtallianz.letter_of_intent import services as letter
 from stadtallianz.letter_of_intent.models import Version
 from stadtallianz.partners.models import Membership, Organisation
@@ -64,6 +66,7 @@ def scenario(quirin, writer, lead, member, group, submit, make_organisation, mak
     event = make_event(group=group, visibility=Event.Visibility.PUBLIC, capacity=10)
     events.registration_register(event=event, by=quirin)
     ApiToken.issue(user=quirin, name="Skript")
+    legal.consent_give(user=quirin, version=legal.current(Kind.PRIVACY))
     return {"organisation": organisation, "signature": signature, "own_idea": own_idea,
             "others_idea": others_idea, "answered": answered, "lone": lone, "thread": thread,
             "reply": reply, "own_thread": own_thread, "event": event, "co_admin": co_admin}

@@ -1,0 +1,87 @@
+"""Erasure beyond the sweep: sessions on every device, what the person chose to delete, the
+counters, what stays and under which name."""
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+
+from conftest import DEMO_PASSWORD
+from stadtallianz.accounts.services import account_delete
+from stadtallianz.core.models import AuditEntry
+from stadtallianz.discussions.models import Post, Thread
+from stadtallianz.ideas.models import Comment, Idea
+from stadtallianz.letter_of_intent.models import Signature
+from stadtallianz.notifications.models import Notification
+
+from .conftest import NAME
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def test_deleting_ends_the_sessions_on_every_device(quirin, writer):
+    laptop, phone, other = _login(quirin), _login(quirin), _login(writer)
+    assert Session.objects.count() == 3
+    response = laptop.post(reverse("accounts:delete"), {"password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert Session.objects.count() == 1  # the other person's
+    assert phone.get(reverse("accounts:profile")).status_code == 302  # to the login
+    assert other.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_contributions_stay_under_former_participant(scenario, quirin, client):
+    idea, answered, quirin_id = scenario["own_idea"], scenario["answered"], quirin.pk
+    account_delete(user=quirin, by=quirin)
+    idea.refresh_from_db()
+    assert idea.author is None and idea.support_count == 1 and idea.comment_count == 1
+    assert Comment.objects.filter(pk__in=[answered.pk, scenario["lone"].pk],
+                                  author=None).count() == 2
+    assert Thread.objects.filter(pk=scenario["own_thread"].pk, author=None).exists()
+    page = client.get(reverse("ideas:detail", kwargs={"pk": idea.pk})).content.decode()
+    assert "ehemalige:r Teilnehmer:in" in page
+    signature = Signature.objects.get(pk=scenario["signature"].pk)
+    assert signature.signed_by is None and signature.signatory_name == "ehemalige:r Teilnehmer:in"
+    assert signature.state == Signature.State.CONFIRMED  # the organisation's record stays
+    entry = AuditEntry.objects.get(action="account.profile.changed")
+    assert entry.actor_repr == f"deleted account #{quirin_id}"
+    assert NAME not in str(entry.after) and entry.after["full_name"] == entry.actor_repr
+
+
+def test_on_request_unanswered_comments_and_posts_go_and_the_counters_follow(scenario, quirin):
+    others_idea = scenario["others_idea"]
+    others_idea.refresh_from_db()
+    assert (others_idea.support_count, others_idea.comment_count) == (1, 3)
+    account_delete(user=quirin, by=quirin, delete_contributions=True)
+    others_idea.refresh_from_db()
+    # The answered comment stays (anonymous), the lone one goes; quirin's support is gone.
+    assert (others_idea.support_count, others_idea.comment_count) == (0, 2)
+    assert not Comment.objects.filter(pk=scenario["lone"].pk).exists()
+    assert Comment.objects.get(pk=scenario["answered"].pk).author is None
+    # The reply in the lead's thread was answered: it stays. The own thread nobody answered goes.
+    assert Post.objects.filter(pk=scenario["reply"].pk, author=None).exists()
+    assert not Thread.objects.filter(pk=scenario["own_thread"].pk).exists()
+    # The own idea has a supporter and another's comment: it stays.
+    assert Idea.objects.filter(pk=scenario["own_idea"].pk, author=None).exists()
+
+
+def test_others_notifications_no_longer_name_the_person(scenario, quirin, lead, writer):
+    texts = lambda user: " ".join(n.subject + n.body for n in  # noqa: E731
+                                  Notification.objects.filter(recipient=user))
+    assert NAME in texts(lead) and NAME in texts(writer)
+    account_delete(user=quirin, by=quirin)
+    assert NAME not in texts(lead) and NAME not in texts(writer)
+    # The lead reads English: their notification says it in English.
+    assert "former participant" in texts(lead)
+    assert "ehemalige:r Teilnehmer:in" in texts(writer)
+
+
+def test_the_delete_page_offers_the_choice_and_the_export(client_for, quirin):
+    page = client_for(quirin).get(reverse("accounts:delete")).content.decode()
+    assert 'name="delete_contributions"' in page
+    assert reverse("privacy:overview") in page
