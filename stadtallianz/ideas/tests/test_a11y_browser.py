@@ -82,7 +82,11 @@ def test_submitting_an_idea_with_the_keyboard(page, live_server, writer):  # noq
     page.keyboard.type("Schatten für alle.")
     page.focus("#id_place_name")
     page.keyboard.type("Hansaring")
-    page.keyboard.press("Tab")  # the map can take the focus: Enter there sets its centre
+    # Latitude and longitude come next, then the map, which takes the focus: Enter there sets
+    # its centre.
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('place-picker-map')")
     page.keyboard.press("Enter")
     assert page.input_value("#id_latitude") != ""
     page.focus("main form button[type=submit]")
