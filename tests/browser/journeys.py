@@ -22,6 +22,16 @@ def de(msgid: str, **values) -> str:
     return text % values if values else text
 
 
+def ngettext_de(singular: str, plural: str, count: int) -> str:
+    with translation.override("de"):
+        return translation.ngettext(singular, plural, count) % {"counter": count}
+
+
+def pgettext_de(context: str, msgid: str) -> str:
+    with translation.override("de"):
+        return str(translation.pgettext(context, msgid))
+
+
 def label(msgid: str) -> str:
     """A form field's German label as Django writes it (first letter capitalised)."""
     return capfirst(de(msgid))

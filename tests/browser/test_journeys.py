@@ -19,6 +19,8 @@ from tests.browser.journeys import (
     log_in,
     log_out,
     mailed_path,
+    ngettext_de,
+    pgettext_de,
     status_message,
     text,
     via_header,
@@ -94,4 +96,121 @@ def test_register_an_organisation_and_sign(page, live_server, alliance, size):  
     click(page, "link", "Radwerk Münster")
     assert heading(page) == "Radwerk Münster"
     assert de("Alliance partner") in text(page)
+    finish(page)
+
+
+# 2. Idea to project with consortium ------------------------------------------------------------
+
+def open_idea(tab, title):
+    via_header(tab, de("Ideas"))
+    click(tab, "link", title)
+    assert heading(tab) == title
+
+
+def change_state(tab, state, reason=""):
+    click(tab, "link", de("Change state"))
+    field(tab, "New state").select_option(state)
+    if reason:
+        field(tab, "Reason").fill(reason)
+    click(tab, "button", de("Change state"))
+    assert de("The state of the idea has been changed.") in status_message(tab)
+
+
+def invite(tab, organisation, role):
+    field(tab, "Organisation").select_option(label=organisation)
+    field(tab, "Role").select_option(role)
+    click(tab, "button", de("Invite"))
+    assert de("The organisation has been invited; its administrators are notified.") in \
+        status_message(tab)
+    row = tab.get_by_role("row", name=re.compile(organisation))
+    assert de("Invited") in row.inner_text()
+
+
+def accept_invitation(tab, project_title, organisation):
+    via_header(tab, de("Projects"))
+    click(tab, "link", project_title)
+    click(tab, "link", de("Consortium and invitations"))
+    click(tab, "button", f"{de('Accept')} {organisation}")
+    assert de("The invitation has been accepted.") in status_message(tab)
+    row = tab.get_by_role("row", name=re.compile(organisation))
+    assert de("Accepted") in row.inner_text()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_idea_to_project_with_consortium(page, live_server, alliance, size):  # noqa: F811
+    from stadtallianz.partners.models import Membership
+
+    page.set_viewport_size(SIZES[size])
+    page.set_default_timeout(10_000)
+    partner = alliance.partners[0]
+    Membership.objects.create(organisation=partner, user=alliance.applicant,
+                              role=Membership.Role.ADMIN)
+    title = "Lastenräder an jeder Mobilstation"
+    page.goto(f"{live_server.url}/de/")
+
+    # A person submits an idea.
+    log_in(page, alliance.citizen.email)
+    via_header(page, de("Ideas"))
+    click(page, "link", de("Submit an idea"))
+    field(page, "title").fill(title)
+    field(page, "description").fill("Ausleihbare **Lastenräder** an allen Mobilstationen.")
+    click(page, "button", de("Submit idea"))
+    assert de("Your idea has been submitted.") in status_message(page)
+    assert heading(page) == title
+    assert page.locator("main .badge-state").inner_text() == de("Submitted")
+    log_out(page)
+
+    # Another person supports and comments.
+    log_in(page, alliance.member.email)
+    open_idea(page, title)
+    actions = page.locator("#idea-participation-actions")
+    assert ngettext_de("%(counter)s supporter", "%(counter)s supporters", 0) in \
+        actions.inner_text()
+    actions.get_by_role("button", name=de("Support this idea")).click()
+    actions.get_by_role("button", name=de("Withdraw support")).wait_for()
+    assert ngettext_de("%(counter)s supporter", "%(counter)s supporters", 1) in \
+        actions.inner_text()
+    comments = page.locator("#idea-comments")
+    field(page, "Your comment").fill("Am Hauptbahnhof zuerst, bitte.")
+    comments.get_by_role("button", name=de("Publish comment")).click()
+    comments.get_by_text("Am Hauptbahnhof zuerst, bitte.").wait_for()
+    assert comments.get_by_role("heading", level=2).inner_text() == \
+        ngettext_de("%(counter)s comment", "%(counter)s comments", 1)
+    log_out(page)
+
+    # The coordination office moves it to discussion and accepts it: a project arises.
+    log_in(page, alliance.coordinator.email)
+    open_idea(page, title)
+    change_state(page, "discussion")
+    assert page.locator("main .badge-state").inner_text() == de("In discussion")
+    change_state(page, "accepted", "Passt zum Mobilitätskonzept.")
+    assert page.locator("main .badge-state").inner_text() == de("Accepted")
+    decision = page.get_by_role("region", name=de("Accepted"))
+    assert de("This idea has become a project:") in decision.inner_text()
+    click(page, "link", title, within=decision)
+    assert heading(page) == title
+    consortium = page.get_by_role("region", name=de("Consortium"))
+    assert de("No organisation in the consortium yet.") in consortium.inner_text()
+
+    # Without a lead, the coordination office invites one; its admin accepts.
+    click(page, "link", de("Manage the consortium"))
+    assert heading(page) == de("Consortium of %(title)s", title=title)
+    invite(page, "Stadtwerke Münster", "lead")
+    log_out(page)
+    log_in(page, alliance.admin.email)
+    accept_invitation(page, title, "Stadtwerke Münster")
+
+    # The lead organisation invites a partner organisation; that one's admin accepts.
+    invite(page, partner.name, "partner")
+    log_out(page)
+    log_in(page, alliance.applicant.email)
+    accept_invitation(page, title, partner.name)
+
+    via_header(page, de("Projects"))
+    click(page, "link", title)
+    members = page.get_by_role("region", name=de("Consortium")).get_by_role("listitem")
+    assert sorted(members.all_inner_texts()) == sorted([
+        f"{partner.name} – {de('Partner')}",
+        f"Stadtwerke Münster – {pgettext_de('consortium role', 'Lead')}",
+    ])
     finish(page)
