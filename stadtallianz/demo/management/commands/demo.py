@@ -383,7 +383,8 @@ class Command(BaseCommand):
 
     def meetings_and_discussions(self) -> None:
         """Each active group without meetings gets a past meeting with minutes, an upcoming one
-        (hybrid, with a small capacity so the waiting list shows) and a thread with replies;
+        (hybrid; every other one with a small capacity so the waiting list shows, the others
+        with free places) and a thread with replies;
         every other group's thread is for its members only."""
         groups = (WorkingGroup.objects.active()
                   .exclude(events__isnull=False).order_by("slug"))
@@ -416,15 +417,16 @@ class Command(BaseCommand):
                 address="Digitalhub, Hafenweg 16, 48155 Münster",
                 latitude=Decimal("51.949210"), longitude=Decimal("7.641530"),
                 online_link="https://meet.example.org/" + group.slug,
-                starts_at=upcoming, ends_at=upcoming + timedelta(hours=2), capacity=3,
+                starts_at=upcoming, ends_at=upcoming + timedelta(hours=2),
+                capacity=3 if index % 2 == 0 else 20,
                 created_by=lead, agenda="1. Ziele für das Quartal\n2. Förderaufrufe",
             )
             for position, person in enumerate(people[:5]):
-                waiting = position >= 3
+                waiting = position >= meeting.capacity
                 Registration.objects.create(
                     event=meeting, user=person,
                     state=Registration.State.WAITING if waiting else Registration.State.REGISTERED,
-                    position=position - 2 if waiting else None)
+                    position=position - meeting.capacity + 1 if waiting else None)
             self.created["events"] += 2
             thread = Thread.objects.create(
                 group=group, author=lead, title=f"Ideen für {group.name_de}",
