@@ -125,6 +125,7 @@ SCHEDULES = {  # docs/deployment.md "Scheduled jobs"
     "stadtallianz-notifications": ("*:0/5", ["send_pending_notifications"]),
     "stadtallianz-digest": ("*-*-* 07:00:00", ["send_notification_digests"]),
     "stadtallianz-retention": ("*-*-* 03:00:00", ["apply_retention"]),
+    "stadtallianz-data-exports": ("*-*-* 03:15:00", ["expire_data_exports"]),
     "stadtallianz-prune-tasks": ("Sun *-*-* 03:30:00",
                                  ["prune_db_task_results", "--min-age-days", "7"]),
     # docs/backup.md "Nightly backups": before the retention deletes the day's old observations.
