@@ -30,6 +30,8 @@ def test_clicking_fills_the_fields_and_dragging_moves_them(page, live_server,  #
     map_ = page.locator(".place-picker-map")
     expect(map_).to_have_attribute("data-ready", "1")
     assert page.locator("#id_latitude").input_value() == ""
+    # Leaflet's controls speak the page's language.
+    expect(map_.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Vergrößern")
     map_.click()  # scrolled into view, at its centre
     latitude, longitude = page.locator("#id_latitude"), page.locator("#id_longitude")
     expect(latitude).not_to_have_value("")

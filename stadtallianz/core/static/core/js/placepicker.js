@@ -46,7 +46,10 @@
     after.insertAdjacentElement("afterend", container);
     container.insertAdjacentElement("beforebegin", hint);
 
-    const map = L.map(container, { scrollWheelZoom: false }).setView(MUENSTER, 12);
+    const map = L.map(container, { scrollWheelZoom: false, zoomControl: false }).setView(MUENSTER, 12);
+    // Leaflet's own words in the page's language.
+    L.control.zoom({ zoomInTitle: anchor.dataset.zoomIn || "+", zoomOutTitle: anchor.dataset.zoomOut || "-" }).addTo(map);
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     container.dataset.ready = "1";
     if (anchor.dataset.tileUrl) {
       L.tileLayer(anchor.dataset.tileUrl, { maxZoom: 19, attribution: anchor.dataset.attribution || "" }).addTo(map);
