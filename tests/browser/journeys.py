@@ -22,9 +22,9 @@ def de(msgid: str, **values) -> str:
     return text % values if values else text
 
 
-def ngettext_de(singular: str, plural: str, count: int) -> str:
+def ngettext_de(singular: str, plural: str, count: int, name: str = "counter") -> str:
     with translation.override("de"):
-        return translation.ngettext(singular, plural, count) % {"counter": count}
+        return translation.ngettext(singular, plural, count) % {name: count}
 
 
 def pgettext_de(context: str, msgid: str) -> str:

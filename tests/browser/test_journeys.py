@@ -214,3 +214,89 @@ def test_idea_to_project_with_consortium(page, live_server, alliance, size):  # 
         f"Stadtwerke Münster – {pgettext_de('consortium role', 'Lead')}",
     ])
     finish(page)
+
+
+# 3. Join a working group and register for a meeting -----------------------------------------
+
+@pytest.mark.parametrize("size", SIZES)
+def test_join_a_group_and_register_for_a_meeting(page, live_server, alliance, size):  # noqa: F811
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stadtallianz.events import services as event_services
+    from stadtallianz.events.models import Event
+    from stadtallianz.workinggroups import services as group_services
+    from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
+
+    page.set_viewport_size(SIZES[size])
+    page.set_default_timeout(10_000)
+    group = group_services.group_create(
+        by=alliance.coordinator, focus_areas=[alliance.focus_area], leads=[alliance.admin],
+        data={"name_de": "Radverkehr", "name_en": "Cycling",
+              "description_de": "Radwege, Zählstellen und Abstellanlagen.",
+              "join_policy": WorkingGroup.JoinPolicy.REQUEST})
+    GroupMembership.objects.create(group=group, user=alliance.member)
+    start = timezone.now().replace(hour=17, minute=0, second=0, microsecond=0) + \
+        timedelta(days=10)
+    event = event_services.event_create(by=alliance.admin, group=group, data={
+        "title_de": "Treffen der Arbeitsgruppe Radverkehr", "format": Event.Format.ONLINE,
+        "online_link": "https://meet.example/rad", "starts_at": start,
+        "ends_at": start + timedelta(hours=2), "capacity": 1,
+        "visibility": Event.Visibility.MEMBERS})
+    # The only place is taken.
+    event_services.registration_register(event=event, by=alliance.member)
+    page.goto(f"{live_server.url}/de/")
+
+    # A person asks to join the group.
+    log_in(page, alliance.citizen.email)
+    via_header(page, de("Working groups"))
+    click(page, "link", "Radverkehr")
+    assert heading(page) == "Radverkehr"
+    assert de("On request") in text(page)
+    field(page, "Why would you like to join?").fill("Ich fahre täglich Rad.")
+    click(page, "button", de("Request to join"))
+    assert de("Your request has been sent to the group's leads.") in status_message(page)
+    assert de("Your request to join is waiting for a decision by the leads.") in text(page)
+    # The members-only meeting is not shown to someone who is not a member yet.
+    assert page.get_by_role("link", name=event.title_de).count() == 0
+    log_out(page)
+
+    # The lead approves.
+    log_in(page, alliance.admin.email)
+    via_header(page, de("Working groups"))
+    click(page, "link", "Radverkehr")
+    click(page, "link", de("Manage members"))
+    requests = page.get_by_role("region", name=de("Requests to join"))
+    assert "Ich fahre täglich Rad." in requests.inner_text()
+    approve = requests.get_by_role("button", name=re.compile(f"^{de('Approve')}"))
+    with page.expect_navigation():
+        approve.click()
+    assert de("The request has been approved.") in status_message(page)
+    assert de("No requests are waiting.") in \
+        page.get_by_role("region", name=de("Requests to join")).inner_text()
+    log_out(page)
+
+    # The member registers for the full meeting and gets a waiting-list place.
+    log_in(page, alliance.citizen.email)
+    via_header(page, de("Working groups"))
+    click(page, "link", "Radverkehr")
+    assert page.locator("main").get_by_role("button", name=de("Leave working group")).count() == 1
+    click(page, "link", event.title_de)
+    assert heading(page) == event.title_de
+    assert de("%(n)s of %(capacity)s places taken, %(free)s free", n=1, capacity=1, free=0) \
+        in text(page)
+    click(page, "button", de("Join the waiting list"))
+    assert de("The event is full. You are on the waiting list.") in status_message(page)
+    registration = page.get_by_role("region", name=de("Registration"))
+    assert de("You are on the waiting list, position %(position)s.", position=1) in \
+        registration.inner_text()
+    assert ngettext_de("%(n)s waiting", "%(n)s waiting", 1, "n") in text(page)
+
+    # "My area" lists it with the waiting-list place.
+    via_header(page, de("My area"))
+    mine = page.get_by_role("region", name=de("My registrations"))
+    row = mine.get_by_role("row", name=re.compile(event.title_de))
+    assert de("Waiting list, place %(position)s", position=1) in row.inner_text()
+    assert page.locator("[data-count=registrations]").inner_text() == "1"
+    finish(page)
