@@ -1,9 +1,9 @@
 """Asks a logged-in person to accept a materially changed privacy notice before they go on.
 
 Only pages under a language prefix are held back (not the API, SensorThings, static files,
-feeds or health checks), and not the legal pages themselves, logging out or deleting the
-account: a person who does not accept may leave. One query per page for a logged-in person,
-none for visitors."""
+feeds or health checks), and not the legal pages themselves, logging out, deleting the
+account or getting their data (privacy:*): a person who does not accept may leave with it.
+One query per page for a logged-in person, none for visitors."""
 
 from urllib.parse import urlencode
 
@@ -15,7 +15,9 @@ from django.urls import reverse
 from . import services
 
 # URL names a person may reach without accepting ("namespace:name", or "namespace:*").
-EXEMPT = frozenset({"legal:*", "accounts:logout", "accounts:delete", "admin:*", "i18n:*"})
+EXEMPT = frozenset({"legal:*", "accounts:logout", "accounts:delete", "admin:*", "i18n:*",
+                    # Their data, whether they accept or not (GDPR Art. 15, 20).
+                    "privacy:*"})
 PREFIXES = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
 
 

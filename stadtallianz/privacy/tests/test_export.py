@@ -146,3 +146,18 @@ def test_asking_twice_while_preparing_makes_one_export(client_for, quirin):
 def test_the_page_needs_a_login(client):
     response = client.get(reverse("privacy:overview"))
     assert response.status_code == 302
+
+
+def test_a_person_who_has_not_accepted_a_changed_notice_still_gets_their_data(
+        client_for, quirin, coordinator):
+    """The consent gate (legal.middleware) holds back other pages, not the person's data."""
+    from stadtallianz.legal import services as legal
+    from stadtallianz.legal.models import Kind
+
+    legal.page_save(kind=Kind.PRIVACY, by=coordinator, text_de="Neu", text_en="New",
+                    material_change=True)
+    client = client_for(quirin)
+    assert client.get(reverse("accounts:profile")).status_code == 302
+    assert client.get(reverse("privacy:overview")).status_code == 200
+    assert client.post(reverse("privacy:export_request")).status_code == 302
+    assert DataExport.objects.filter(user=quirin).exists()
