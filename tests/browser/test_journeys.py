@@ -300,3 +300,94 @@ def test_join_a_group_and_register_for_a_meeting(page, live_server, alliance, si
     assert de("Waiting list, place %(position)s", position=1) in row.inner_text()
     assert page.locator("[data-count=registrations]").inner_text() == "1"
     finish(page)
+
+
+# 4. Search -----------------------------------------------------------------------------------
+
+def search_from_header(tab, query):
+    """Types the query into the header's search field (behind the menu on a phone)."""
+    header = tab.locator("header")
+    button = header.get_by_role("button", name=de("Menu"))
+    if button.is_visible():
+        button.click()
+    box = header.get_by_role("searchbox", name=de("Search terms"))
+    box.fill(query)
+    with tab.expect_navigation():
+        box.press("Enter")
+    assert heading(tab) == de("Search")
+
+
+def results(tab) -> dict[str, str]:
+    """The results shown: title → type badge."""
+    found = {}
+    for item in tab.locator("main .search-results > li").all():
+        found[item.get_by_role("heading", level=2).inner_text()] = \
+            item.locator(".badge").inner_text()
+    return found
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_in_german(page, live_server, alliance, size):  # noqa: F811
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stadtallianz.discussions.models import Post, Thread
+    from stadtallianz.events.models import Event
+    from stadtallianz.ideas.models import Idea
+    from stadtallianz.workinggroups.models import WorkingGroup
+
+    page.set_viewport_size(SIZES[size])
+    page.set_default_timeout(10_000)
+    now = timezone.now()
+    group = WorkingGroup.objects.create(
+        slug="radverkehr", name_de="Radverkehr", name_en="Cycling",
+        description_de="Sichere Radwege für alle.")
+    thread = Thread.objects.create(
+        group=group, title="Radverkehrszählstellen am Ring", author=alliance.member,
+        visibility=Thread.Visibility.PUBLIC, last_activity_at=now)
+    Post.objects.create(thread=thread, author=alliance.member,
+                        body="Die neuen Radverkehrszählstellen zählen seit Mai. Die Zahlen "
+                             "steigen jeden Monat.")
+    idea = Idea.objects.create(
+        title="Ein Mobilitätskonzept für Hiltrup", author=alliance.citizen,
+        description="Busse, Räder und Carsharing in einem Konzept zusammendenken.")
+    start = now + timedelta(days=3)
+    Event.objects.create(group=group, slug="lastenrad", title_de="Lastenrad-Probefahrt",
+                         title_en="Cargo bike test ride", starts_at=start,
+                         ends_at=start + timedelta(hours=2))
+    page.goto(f"{live_server.url}/de/")
+
+    # A part finds the compound.
+    search_from_header(page, "Zählstelle")
+    assert results(page) == {"Radverkehrszählstellen am Ring": de("Discussion")}
+    snippet = page.locator("main .search-results .snippet").first
+    assert "Radverkehrszählstellen" in snippet.locator("mark").first.inner_text()
+    # The page says what it searches, every type.
+    searched = page.locator("#searched-types").inner_text()
+    for plural in ("partners", "working groups", "discussions", "events", "articles",
+                   "documents", "ideas", "projects", "living labs"):
+        assert de(plural) in searched, plural
+
+    # The compound (in the plural) finds the idea about it.
+    search_from_header(page, "Mobilitätskonzepte")
+    found = results(page)
+    assert idea.title in found
+    assert found[idea.title] == de("Idea")
+
+    # "oder" means OR: both the thread and the event.
+    search_from_header(page, "Zählstelle oder Lastenrad")
+    found = results(page)
+    assert "Radverkehrszählstellen am Ring" in found and "Lastenrad-Probefahrt" in found
+    assert found["Lastenrad-Probefahrt"] == de("Event")
+    # Without "oder" both words must occur: nothing has both.
+    search_from_header(page, "Zählstelle Lastenrad")
+    assert results(page) == {}
+    assert de("Nothing found. Try fewer or more general words, or another type or focus "
+              "area.") in text(page)
+
+    # Follow a result.
+    search_from_header(page, "Mobilitätskonzept")
+    click(page, "link", idea.title)
+    assert heading(page) == idea.title
+    finish(page)
