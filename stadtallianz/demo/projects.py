@@ -63,8 +63,9 @@ def _point(street: int) -> dict:
 
 
 # data/projects.json: "projects" [{key (an idea's title, or the project's own German title),
-# title_en, summary, phase, lead (organisation slug or null), partners [{organisation, role}],
-# working_group, focus_areas and principles (standalone projects only), sdg_targets (codes),
+# title_en, summary, summary_en, phase, lead (organisation slug or null),
+# partners [{organisation, role}], working_group, focus_areas and principles (standalone
+# projects only), sdg_targets (codes),
 # places [{name, street (index into the alliance's streets), area (else a point)}], results,
 # milestones, budget [{source, label, amount}]}]
 PROJECTS = datafiles.load("projects")["projects"]
@@ -80,7 +81,8 @@ def _enrich(project: Project, spec, *, now) -> None:
     partners, targets, places = spec["partners"], spec["sdg_targets"], spec["places"]
     results, milestones, budget = spec["results"], spec["milestones"], spec["budget"]
     project.title_en, project.summary_de, project.phase = title_en, summary, phase
-    project.save(update_fields=["title_en", "summary_de", "phase"])
+    project.summary_en = spec["summary_en"]
+    project.save(update_fields=["title_en", "summary_de", "summary_en", "phase"])
     lead_org = _organisation(lead)
     if lead_org is not None:
         ConsortiumMember.objects.create(project=project, organisation=lead_org,

@@ -163,3 +163,19 @@ def test_demo_groups_have_past_and_upcoming_meetings_a_waiting_list_and_threads(
         assert group.threads.filter(posts__isnull=False).exists(), group.slug
     assert Registration.objects.filter(state=Registration.State.WAITING).exists()
     assert set(Thread.objects.values_list("visibility", flat=True)) == {"public", "members"}
+
+
+
+def test_every_demo_organisation_has_a_generated_logo_a_summary_and_a_contact(settings):
+    """The cards look real after `make run`: an SVG logo made from the name (stored as the
+    organisation's logo file), a one-line summary and a public contact."""
+    run_demo()
+    for organisation in Organisation.objects.all():
+        assert organisation.logo.name == f"logos/{organisation.slug}.svg"
+        svg = (settings.MEDIA_ROOT / organisation.logo.name).read_text()
+        assert svg.startswith("<?xml") and "<script" not in svg
+        assert 0 < len(organisation.summary) <= 160
+        assert organisation.contact_email == f"kontakt@{organisation.slug}.example"
+        assert organisation.phone and organisation.contact_name and organisation.contact_role
+    logos = {(settings.MEDIA_ROOT / o.logo.name).read_text() for o in Organisation.objects.all()}
+    assert len(logos) == Organisation.objects.count()  # generated per name, not one copied file

@@ -39,3 +39,10 @@ def test_demo_writes_twenty_projects_in_every_phase_once():
     call_command("demo", stdout=StringIO())
     assert counts == [model.objects.count() for model in (
         Project, ConsortiumMember, Milestone, Result, PhasePeriod, ProjectPlace, ProjectSDG)]
+
+
+def test_every_demo_project_has_a_summary_in_both_languages():
+    from stadtallianz.demo.projects import PROJECTS
+
+    assert all(spec["summary"] and spec["summary_en"] for spec in PROJECTS)
+    assert all(len(spec["summary_en"]) <= 1000 for spec in PROJECTS)
