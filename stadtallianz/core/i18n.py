@@ -2,7 +2,11 @@
 
 A model stores each translatable text as `<name>_de` and `<name>_en` columns; `TranslatedField`
 reads the one of the active language and falls back to the other, so a partner that wrote only a
-German description still shows one on the English page.
+German description still shows one on the English page. Such a text is marked with its language
+so that screen readers pronounce it right (WCAG 3.1.2): `shown_language(instance, base)` says
+which language the shown text is in when it is not the page's, and the template filter
+`{{ object|lang_attr:"title" }}` (core/templatetags/translated.py) writes ` lang="de"` into the
+element that holds it.
 """
 
 from django.conf import settings
@@ -14,6 +18,16 @@ LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 def active_language() -> str:
     language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return language if language in LANGUAGE_CODES else settings.LANGUAGE_CODE
+
+
+def shown_language(instance, base: str) -> str:
+    """The language of the text TranslatedField `base` shows for `instance` when it is not the
+    active language (a fallback), else "" (also when there is no text at all)."""
+    preferred = active_language()
+    for language in [preferred, settings.LANGUAGE_CODE, *LANGUAGE_CODES]:
+        if getattr(instance, f"{base}_{language}", ""):
+            return "" if language == preferred else language
+    return ""
 
 
 class TranslatedField:

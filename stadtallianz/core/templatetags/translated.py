@@ -1,0 +1,34 @@
+"""`{{ object|lang_attr:"title" }}`: ` lang="de"` when the page is English and the object's title
+has no English text, so the German one is shown (core/i18n.py, TranslatedField); nothing when the
+text is in the page's language. Put it inside the opening tag of the element that holds exactly
+that text: `<h1{{ project|lang_attr:"title" }}>{{ project.title }}</h1>`.
+
+`{{ project|lang_text:"title" }}` is the text itself, inside `<span lang="de">` when it is such a
+fallback: for a title within a sentence or a link, `{% blocktranslate with
+title=project|lang_text:"title" %}Assessment of {{ title }}{% endblocktranslate %}` (not in
+<title>, which holds no markup)."""
+
+from django import template
+from django.utils.html import conditional_escape, format_html
+
+from stadtallianz.core.i18n import shown_language
+
+register = template.Library()
+
+
+@register.filter
+def lang_attr(instance, base: str) -> str:
+    if instance is None or not base:
+        return ""
+    language = shown_language(instance, base)
+    return format_html(' lang="{}"', language) if language else ""
+
+
+@register.filter
+def lang_text(instance, base: str) -> str:
+    if instance is None or not base:
+        return ""
+    text = getattr(instance, base, "")
+    language = shown_language(instance, base)
+    return format_html('<span lang="{}">{}</span>', language, text) if language \
+        else conditional_escape(text)
