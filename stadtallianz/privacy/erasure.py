@@ -19,7 +19,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from stadtallianz.core.models import AuditEntry, KeptMail
-from stadtallianz.core.signals import content_changed
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.ideas.models import CoAuthor, Comment, Idea, Support
 from stadtallianz.letter_of_intent.models import Signature
@@ -37,8 +36,9 @@ def former_participant(language: str | None = None) -> str:
 def replacer(strings: list[str], replacement: str):
     """A function that replaces every occurrence of the strings (any case) in a text, and in
     the strings inside a JSON value."""
-    pattern = re.compile("|".join(re.escape(s) for s in sorted(strings, key=len, reverse=True)),
-                         re.IGNORECASE)
+    # Whole words only: a display name "Anna" must not turn "Johanna" into "Joh…".
+    alternatives = "|".join(re.escape(s) for s in sorted(strings, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
     def replace(value):
         if isinstance(value, str):
@@ -129,12 +129,14 @@ def erase(sender, *, user, strings, pseudonym, delete_contributions=False, **kwa
     CoAuthor.objects.filter(email__iexact=user.email).exclude(user=user).delete()
     KeptMail.objects.filter(to__icontains=user.email).delete()
     _scrub(KeptMail.objects.all(), strings, default, ["subject", "body"])
-    for language, _name in settings.LANGUAGES:
-        _scrub(Notification.objects.exclude(recipient=user)
-               .filter(recipient__preferred_language=language),
+    others = Notification.objects.exclude(recipient=user)
+    languages = [code for code, _name in settings.LANGUAGES]
+    for language in languages:
+        _scrub(others.filter(recipient__preferred_language=language),
                strings, former_participant(language), ["subject", "body"])
+    _scrub(others.exclude(recipient__preferred_language__in=languages), strings, default,
+           ["subject", "body"])
     _scrub(AuditEntry.objects.all(), strings, pseudonym, ["actor_repr", "object_repr"],
            json_fields=("before", "after"))
-    posts = _scrub(Post.objects.exclude(author=user), strings, default, ["body"])
-    if posts:
-        content_changed.send(sender=Post, pks=posts)
+    # Saved one by one: post_save tells the search index, as for any edit.
+    _scrub(Post.objects.exclude(author=user), strings, default, ["body"])

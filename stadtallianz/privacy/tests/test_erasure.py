@@ -85,3 +85,12 @@ def test_the_delete_page_offers_the_choice_and_the_export(client_for, quirin):
     page = client_for(quirin).get(reverse("accounts:delete")).content.decode()
     assert 'name="delete_contributions"' in page
     assert reverse("privacy:overview") in page
+
+
+def test_the_replacement_takes_whole_words_only_and_walks_json():
+    from stadtallianz.privacy.erasure import replacer
+
+    replace = replacer(["Anna", "anna@example.org"], "X")
+    assert replace("Johanna und Anna (anna@example.org), ANNA.") == "Johanna und X (X), X."
+    assert replace({"a": ["Anna", 3], "b": {"c": "Hannah"}}) == {"a": ["X", 3],
+                                                                 "b": {"c": "Hannah"}}
