@@ -103,7 +103,12 @@ def build_export(export_id: int) -> DataExport | None:
         pk=export_id, state=DataExport.State.REQUESTED).first()
     if export is None:
         return None
-    content = build_zip(export.user)
+    try:
+        content = build_zip(export.user)
+    except Exception:
+        # The page shows "failed" and offers to ask again; the worker logs the error.
+        DataExport.objects.filter(pk=export.pk).update(state=DataExport.State.FAILED)
+        raise
     name = f"{FOLDER}/{secrets.token_hex(16)}.zip"
     path = Path(settings.PRIVATE_MEDIA_ROOT) / name
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -161,3 +161,18 @@ def test_a_person_who_has_not_accepted_a_changed_notice_still_gets_their_data(
     assert client.get(reverse("privacy:overview")).status_code == 200
     assert client.post(reverse("privacy:export_request")).status_code == 302
     assert DataExport.objects.filter(user=quirin).exists()
+
+
+def test_a_failed_export_is_shown_and_may_be_asked_for_again(client_for, quirin, monkeypatch):
+    def broken(user):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "build_zip", broken)
+    export = DataExport.objects.create(user=quirin)
+    with pytest.raises(RuntimeError):
+        services.build_export(export.pk)
+    export.refresh_from_db()
+    assert export.state == DataExport.State.FAILED
+    client = client_for(quirin)
+    page = client.get(reverse("privacy:overview")).content.decode()
+    assert "Fehlgeschlagen" in page and 'action="' + reverse("privacy:export_request") in page
