@@ -391,3 +391,100 @@ def test_search_in_german(page, live_server, alliance, size):  # noqa: F811
     click(page, "link", idea.title)
     assert heading(page) == idea.title
     finish(page)
+
+
+# 5. Explore a living lab's data over a chosen range ------------------------------------------
+
+def show_range(tab, value, *, start=None, end=None):
+    tab.locator("main").get_by_role("combobox", name=de("Time range")).select_option(value)
+    if start:
+        field(tab, "From").fill(start.isoformat())
+        field(tab, "To").fill(end.isoformat())
+    click(tab, "button", de("Show"))
+
+
+def range_table(tab, stream) -> str:
+    """Opens the table behind the chart of the chosen range and returns its text."""
+    table = tab.locator(f"#datastream-{stream.pk} details.chart-table")
+    assert table.count() == 1  # one chart: the range chosen
+    table.get_by_text(de("Values as a table")).click()
+    return table.get_by_role("table").inner_text()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_explore_a_lab_over_a_chosen_range(page, live_server, alliance, size):  # noqa: F811
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stadtallianz.livinglabs.models import LivingLab
+    from stadtallianz.livinglabs.tests.conftest import add_raw
+    from stadtallianz.sensorthings import models as sta
+    from stadtallianz.sensorthings.models import PrivacyLevel
+    from stadtallianz.sensorthings.tests.conftest import AASEE
+
+    page.set_viewport_size(SIZES[size])
+    page.set_default_timeout(10_000)
+    lab = LivingLab.objects.create(
+        name_de="Reallabor Aasee", slug="aasee", description_de="Wasser und Luft am Aasee.",
+        area=AASEE, starts_on=timezone.localdate() - timedelta(days=400),
+        state=LivingLab.State.RUNNING, operator=alliance.home, contact_name="Team",
+        contact_email="reallabor@example.org", default_privacy_level=PrivacyLevel.PUBLIC)
+    thing = sta.Thing.objects.create(lab=lab, name="Messboje", description="Boje im See")
+    stream = sta.Datastream.objects.create(
+        lab=lab, thing=thing, name="Wassertemperatur", description="Wassertemperatur des Sees",
+        sensor=sta.Sensor.objects.create(lab=lab, name="PT100", description="Thermometer",
+                                         encoding_type="text/html",
+                                         metadata="https://example.org"),
+        observed_property=sta.ObservedProperty.objects.create(
+            lab=lab, name="Temperatur", description="Wassertemperatur",
+            definition="http://vocab.nerc.ac.uk/collection/P01/"),
+        unit_of_measurement={"name": "Grad Celsius", "symbol": "°C",
+                             "definition": "http://unitsofmeasure.org/ucum.html#para-30"},
+        observation_type="http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+        privacy_level=PrivacyLevel.PUBLIC)
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for value, age in ((21.5, timedelta(hours=1)), (19.25, timedelta(days=3)),
+                       (17.75, timedelta(days=20)), (15.5, timedelta(days=60))):
+        add_raw(stream, value, hour - age)
+    page.goto(f"{live_server.url}/de/")
+
+    via_header(page, de("Living labs"))
+    click(page, "link", "Reallabor Aasee")
+    assert heading(page) == "Reallabor Aasee"
+
+    show_range(page, "day")
+    assert page.get_by_role("combobox", name=de("Time range")).input_value() == "day"
+    assert de("Last 24 hours") in page.locator(f"#datastream-{stream.pk} figcaption").inner_text()
+    rows = range_table(page, stream)
+    assert "21,5" in rows and "19,25" not in rows
+
+    show_range(page, "week")
+    assert de("Last 7 days") in page.locator(f"#datastream-{stream.pk} figcaption").inner_text()
+    rows = range_table(page, stream)
+    assert "21,5" in rows and "19,25" in rows and "17,75" not in rows
+
+    show_range(page, "month")
+    rows = range_table(page, stream)
+    assert "17,75" in rows and "15,5" not in rows
+
+    today = timezone.localdate()
+    show_range(page, "custom", start=today - timedelta(days=70), end=today - timedelta(days=50))
+    rows = range_table(page, stream)
+    assert "15,5" in rows and "17,75" not in rows and "21,5" not in rows
+
+    # The CSV of the chosen range, its header row in German.
+    link = page.locator(f"#datastream-{stream.pk}").get_by_role(
+        "link", name=re.compile(f"^{re.escape(de('local time (Münster)'))}"))
+    with page.expect_download() as download:
+        link.click()
+    with open(download.value.path(), encoding="utf-8-sig") as csv_file:
+        lines = csv_file.read().splitlines()
+    for name in ("Measured from", "Measured until", "Result time", "Value"):
+        assert de(name) in lines[0], (name, lines[0])
+    assert "°C" in lines[0]
+    # One row, the custom range's: time in Europe/Berlin with its offset; the value with a
+    # decimal point, as the file is comma-separated.
+    assert len(lines) == 2, lines
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:00:00\+0[12]:00,,,15\.5", lines[1]), lines
+    finish(page)
