@@ -40,6 +40,13 @@ def _shown_number(value) -> str:
         return ""
     if isinstance(value, float):
         value = Decimal(str(round(value, 7)))
+    if isinstance(value, str):  # posted again after an error: a number shown as the page's
+        try:
+            value = Decimal(normalise_decimal(value))
+        except ArithmeticError:
+            return value  # not a number: as typed, next to its error
+        if not value.is_finite():
+            return str(value)
     if isinstance(value, Decimal):
         return formats.localize_input(value)
     return str(value)

@@ -67,6 +67,11 @@ def test_coordinates_are_shown_with_the_page_decimal_separator():
     assert 'value="51,962600"' in html
     with translation.override("en"):
         assert 'value="51.962600"' in str(IdeaForm(instance=idea)["latitude"])
+    with translation.override("de"):  # posted again after an error elsewhere
+        form = IdeaForm({"title": "", "latitude": "51.9626", "longitude": "7,6"})
+        assert not form.is_valid()
+        assert 'value="51,9626"' in str(form["latitude"])
+        assert 'value="7,6"' in str(form["longitude"])
 
 
 @pytest.mark.django_db
