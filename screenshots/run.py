@@ -72,7 +72,7 @@ PAGES = [
                          "print(L.objects.order_by('pk').first().get_absolute_url())"),
     ("search", None, "/search/?q=Mobilit%C3%A4t"),
     ("letter-of-intent", None, "/letter-of-intent/"),
-    ("my-area", "admin", "/account/"),
+    ("my-area", "admin", "/mein-bereich/"),
     ("back-office", "koordination", "/backoffice/"),
     ("styleguide", None, "/styleguide/"),
 ]

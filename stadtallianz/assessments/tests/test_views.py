@@ -404,7 +404,7 @@ def test_pages_and_messages_in_german(project, make_assessment, team_member, cli
         assert "Bewertungen im Vergleich" in html and "schadet stark" in html
         response = client.post(reverse("assessments:start", kwargs={"slug": project.slug}),
                                follow=True)
-        assert "Ein Entwurf wurde begonnen" in response.content.decode()
+        assert "Ein Entwurf ist angelegt" in response.content.decode()
         draft = project.assessments.exclude(state=Assessment.State.ACCEPTED).get()
         response = client.post(reverse("assessments:edit", kwargs={"pk": draft.pk}),
                                {"version": "1", "score_1": "1", "justification_1": ""})
