@@ -87,7 +87,7 @@ def load(*, now) -> int:
         description = (
             f"{text}\n\n## Warum\n\nDas macht Münster lebenswerter und zeigt, was "
             f"die Allianz gemeinsam erreichen kann.\n\n## Erste Schritte\n\n"
-            f"- Gespräch mit dem Arbeitskreis\n- Kosten schätzen\n- Einen Ort für "
+            f"- Gespräch mit der Arbeitsgruppe\n- Kosten schätzen\n- Einen Ort für "
             f"einen Versuch finden"
         )
         idea = Idea.objects.create(
