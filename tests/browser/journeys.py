@@ -100,6 +100,7 @@ def finish(page) -> None:
 
 
 def log_out(page):
+    """Logs out with the header's button (behind the menu on a phone)."""
     button = page.locator("header").get_by_role("button", name=de("Log out"), exact=True)
     if not button.is_visible():
         page.locator("header").get_by_role("button", name=de("Menu")).click()
@@ -108,6 +109,7 @@ def log_out(page):
 
 
 def log_in(page, email):
+    """Logs in as a person would: the header's link, the form, the button."""
     via_header(page, de("Log in"))
     field(page, "E-mail address").fill(email)
     field(page, "Password").fill(PASSWORD)
