@@ -13,11 +13,11 @@ def test_the_public_name_is_the_display_name_else_participant_with_a_number(make
     plain = make_user("plain@example.org", full_name="Paul Plain")
     with translation.override("de"):
         assert public_name(named) == named.public_name == "Radlerin"
-        assert public_name(plain) == f"Teilnehmer:in {plain.pk}"
-        assert public_name(None) == "ehemalige:r Teilnehmer:in"
+        assert public_name(plain) == f"Person {plain.pk}"
+        assert public_name(None) == "ehemals teilnehmende Person"
         rendered = Template("{% load account_tags %}{{ a|public_name }}|{{ b|public_name }}"
                             ).render(Context({"a": plain, "b": None}))
-    assert rendered == f"Teilnehmer:in {plain.pk}|ehemalige:r Teilnehmer:in"
+    assert rendered == f"Person {plain.pk}|ehemals teilnehmende Person"
     with translation.override("en"):
         assert public_name(plain) == f"participant {plain.pk}"
         assert public_name(None) == "former participant"

@@ -44,9 +44,9 @@ def test_contributions_stay_under_former_participant(scenario, quirin, client):
                                   author=None).count() == 2
     assert Thread.objects.filter(pk=scenario["own_thread"].pk, author=None).exists()
     page = client.get(reverse("ideas:detail", kwargs={"pk": idea.pk})).content.decode()
-    assert "ehemalige:r Teilnehmer:in" in page
+    assert "ehemals teilnehmende Person" in page
     signature = Signature.objects.get(pk=scenario["signature"].pk)
-    assert signature.signed_by is None and signature.signatory_name == "ehemalige:r Teilnehmer:in"
+    assert signature.signed_by is None and signature.signatory_name == "ehemals teilnehmende Person"
     assert signature.state == Signature.State.CONFIRMED  # the organisation's record stays
     entry = AuditEntry.objects.get(action="account.profile.changed")
     assert entry.actor_repr == f"deleted account #{quirin_id}"
@@ -78,7 +78,7 @@ def test_others_notifications_no_longer_name_the_person(scenario, quirin, lead, 
     assert NAME not in texts(lead) and NAME not in texts(writer)
     # The lead reads English: their notification says it in English.
     assert "former participant" in texts(lead)
-    assert "ehemalige:r Teilnehmer:in" in texts(writer)
+    assert "ehemals teilnehmende Person" in texts(writer)
 
 
 def test_the_delete_page_offers_the_choice_and_the_export(client_for, quirin):
