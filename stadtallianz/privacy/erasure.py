@@ -5,7 +5,8 @@ The foreign keys take care of themselves (memberships, supports, registrations, 
 notifications to the person go with the account; contributions keep an empty author, shown as
 "former participant"). This removes what names the person as text in other rows: the name
 copied into a signature, the stored texts of notifications and kept e-mails to others, audit
-entries' before/after values, invitations to the address, mentions in others' posts; and, when
+entries' before/after values, invitations to the address, mentions in others' posts (the
+display name only in the audit entries about the person: it is copied nowhere else); and, when
 the person chose so, their comments and posts that nobody answered. docs/privacy.md lists it.
 """
 
@@ -13,6 +14,7 @@ import json
 import re
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Cast, Coalesce
 from django.utils import translation
@@ -121,6 +123,16 @@ def erase(sender, *, user, strings, pseudonym, delete_contributions=False, **kwa
         touched |= set(Comment.objects.filter(author=user).values_list("idea_id", flat=True))
         delete_unanswered_contributions(user)
     recount(touched)
+    # The display name is a pseudonym, often a plain word ("Radweg"), and no app copies it into
+    # others' texts: only the audit entries about the person keep it (their profile changes).
+    # Looked for everywhere, it would rewrite what others wrote and did.
+    display = (user.display_name or "").casefold()
+    names = {(user.full_name or "").casefold(), (user.email or "").casefold()}
+    if display and display not in names:
+        _scrub(AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(user),
+                                         object_id=str(user.pk)),
+               [user.display_name], pseudonym, [], json_fields=("before", "after"))
+        strings = [s for s in strings if s.casefold() != display]
     if not strings:
         return
     default = former_participant()

@@ -94,3 +94,25 @@ def test_the_replacement_takes_whole_words_only_and_walks_json():
     assert replace("Johanna und Anna (anna@example.org), ANNA.") == "Johanna und X (X), X."
     assert replace({"a": ["Anna", 3], "b": {"c": "Hannah"}}) == {"a": ["X", 3],
                                                                  "b": {"c": "Hannah"}}
+
+
+def test_a_display_name_that_is_an_ordinary_word_leaves_others_words_alone(
+        make_user, writer, lead, group, submit):
+    """A display name is a pseudonym and often a plain word; it is copied nowhere but into the
+    audit entries about the person, so erasing it must not rewrite what others wrote or did."""
+    from stadtallianz.accounts.services import account_update_profile
+    from stadtallianz.discussions import services as discussions
+
+    person = make_user("rita@example.org", full_name="Rita Rosenbaum")
+    account_update_profile(user=person, by=person, full_name="Rita Rosenbaum",
+                           preferred_language="de", display_name="Radweg")
+    idea = submit("Radweg an der Promenade", by=writer, working_group=group)
+    thread = discussions.thread_create(group=group, title="Ring", body="Der Radweg ist zu eng.",
+                                       visibility=Thread.Visibility.PUBLIC, by=lead)
+    account_delete(user=person, by=person)
+    assert Post.objects.get(thread=thread).body == "Der Radweg ist zu eng."
+    created = AuditEntry.objects.get(action="idea.created", object_id=str(idea.pk))
+    assert created.object_repr == "Radweg an der Promenade"
+    assert created.after["title"] == "Radweg an der Promenade"
+    profile = AuditEntry.objects.get(action="account.profile.changed")
+    assert "Radweg" not in str(profile.before) + str(profile.after)
