@@ -59,8 +59,9 @@ PAGES = [
     ("partner", None, "from stadtallianz.partners.models import Organisation as O; "
                       "print(O.objects.order_by('pk').first().get_absolute_url())"),
     ("ideas", None, "/ideas/"),
-    ("idea", None, "from stadtallianz.ideas.models import Idea; "
-                   "print(Idea.objects.listed_for(None).order_by('pk').first().get_absolute_url())"),
+    ("idea", None, "from django.contrib.auth.models import AnonymousUser as A; "
+                   "from stadtallianz.ideas.models import Idea; "
+                   "print(Idea.objects.listed_for(A()).order_by('pk').first().get_absolute_url())"),
     ("events", None, "/events/"),
     ("event", None, "from stadtallianz.events.models import Event; "
                     "print(Event.objects.order_by('pk').first().get_absolute_url())"),
@@ -158,7 +159,11 @@ def main() -> None:
                                 sessions[account] = page
                             page = sessions[account]
                             page.goto(f"{base}/{language}{path}")
+                            # Images load lazily: scroll once through the page so that a
+                            # full-page picture shows them.
+                            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
                             page.wait_for_load_state("networkidle")
+                            page.evaluate("window.scrollTo(0, 0)")
                             target = folder_out / f"{name}.png"
                             page.screenshot(path=str(target), full_page=True)
                             written += 1
