@@ -19,7 +19,8 @@ UNWANTED_GERMAN = [
     (r"\bGeschäftsstelle\w*", "Koordinierungsstelle (coordination office)"),
     (r"\bCo-?Autor\w*|\bKoautor\w*", "Mitautorinnen und Mitautoren (co-authors)"),
     (r"\bLetter of Intent\b", "Absichtserklärung (letter of intent)"),
-    (r"\bZustand\b", "Status"),
+    (r"\bZustand\b|^msgstr \"Stand\"$", "Status (gettext shares one catalogue across the apps: "
+     "another app's \"State\" would show up on this one's pages)"),
     (r"\bdas selbe\b|\bdie selbe\b|\bder selbe\b", "dasselbe, dieselbe, derselbe"),
     (r"\bSehen Sie in Ihr\w*", "Schauen Sie in Ihr Postfach"),
     (r"Ein Entwurf wurde begonnen, mit", "a sentence in natural order"),
