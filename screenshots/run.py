@@ -9,6 +9,10 @@
 
     python screenshots/run.py                 # both languages
     python screenshots/run.py --language de   # German only
+    python screenshots/run.py --readme        # also the three pictures of the README
+
+`--readme` copies three of them, cut to the first screen, into docs/screenshots/ (README.md shows
+them; they are committed, so they are made again only when the look changes).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 OUT = ROOT / "var" / "screenshots"
+README_PICTURES = [("desktop", "de", "home"), ("mobile", "de", "ideas"),
+                   ("desktop", "de", "my-area")]
 SIZES = {"desktop": {"width": 1366, "height": 900}, "mobile": {"width": 390, "height": 844}}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -113,7 +119,9 @@ def login(page, base: str, language: str, account: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--language", choices=["de", "en"], action="append")
-    languages = parser.parse_args().language or ["de", "en"]
+    parser.add_argument("--readme", action="store_true")
+    arguments = parser.parse_args()
+    languages = arguments.language or ["de", "en"]
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="stadtallianz-screenshots-") as folder:
@@ -173,6 +181,23 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=10)
     log(f"done: {OUT.relative_to(ROOT)}")
+    if arguments.readme:
+        write_readme_pictures()
+
+
+def write_readme_pictures() -> None:
+    """The README's pictures: the first screen of three pages, as a person sees them."""
+    from PIL import Image
+
+    target = ROOT / "docs" / "screenshots"
+    target.mkdir(exist_ok=True)
+    for size, language, name in README_PICTURES:
+        viewport = SIZES[size]
+        with Image.open(OUT / size / language / f"{name}.png") as picture:
+            first_screen = picture.crop((0, 0, viewport["width"], viewport["height"]))
+            out = target / f"{name}-{size}.png"
+            first_screen.save(out, optimize=True)
+        log(f"README picture {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
