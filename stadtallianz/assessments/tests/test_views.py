@@ -583,3 +583,19 @@ def test_the_back_office_navigation_links_the_review_queue_with_its_count(
     with translation.override("de"):
         html = client.get(reverse("backoffice:dashboard")).content.decode()
     assert "Zu prüfende Bewertungen <span class=\"nav-count\">(2 warten)</span>" in html
+
+
+def test_a_project_title_without_english_is_marked_german_on_english_pages(client, make_project):
+    """WCAG 3.1.2: the German title shown on an English page carries lang="de" (issue 14)."""
+    german_only = make_project("Klimaquartier Hafen", slug="hafen", title_en="")
+    translated = make_project("Klimaquartier", slug="quartier", title_en="Climate district")
+    html = client.get(reverse("assessments:history", kwargs={"slug": german_only.slug})
+                      ).content.decode()
+    assert '<h1>Assessments of <span lang="de">Klimaquartier Hafen</span></h1>' in html
+    html = client.get(reverse("assessments:history", kwargs={"slug": translated.slug})
+                      ).content.decode()
+    assert "<h1>Assessments of Climate district</h1>" in html
+    with translation.override("de"):
+        html = client.get(reverse("assessments:history", kwargs={"slug": german_only.slug})
+                          ).content.decode()
+    assert 'lang="de">Klimaquartier' not in html
