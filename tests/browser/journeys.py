@@ -44,9 +44,17 @@ def field(page, msgid: str, *, within=None):
     return (within or page.locator("main")).get_by_label(name)
 
 
-def via_header(page, name: str) -> None:
-    """Follows the header link called `name`, as a person would: on a phone the navigation sits
-    behind the menu button, which is opened first (and must then show the link)."""
+def nav(msgid: str) -> str:
+    """A header link's German: its "navigation" context's translation where the catalogue has
+    one (the navigation may say it differently from the rest of the site), else the plain."""
+    in_context = pgettext_de("navigation", msgid)
+    return in_context if in_context != msgid else de(msgid)
+
+
+def via_header(page, msgid: str) -> None:
+    """Follows the header link `msgid` (in German), as a person would: on a phone the
+    navigation sits behind the menu button, which is opened first (and must then show it)."""
+    name = nav(msgid)
     button = page.locator("header").get_by_role("button", name=de("Menu"))
     if button.is_visible():
         assert button.get_attribute("aria-expanded") == "false"
@@ -110,7 +118,7 @@ def log_out(page):
 
 def log_in(page, email):
     """Logs in as a person would: the header's link, the form, the button."""
-    via_header(page, de("Log in"))
+    via_header(page, "Log in")
     field(page, "E-mail address").fill(email)
     field(page, "Password").fill(PASSWORD)
     with page.expect_navigation():

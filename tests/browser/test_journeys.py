@@ -36,7 +36,7 @@ def test_register_an_organisation_and_sign(page, live_server, alliance, size):  
     page.set_viewport_size(SIZES[size])
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/de/")
-    via_header(page, de("Register"))
+    via_header(page, "Register")
     assert heading(page) == de("Register")
     field(page, "name").fill("Jana Hüsing")
     field(page, "public display name").fill("JanaH")
@@ -80,7 +80,7 @@ def test_register_an_organisation_and_sign(page, live_server, alliance, size):  
     # The coordination office confirms; the organisation appears in the directory.
     log_out(page)
     log_in(page, alliance.coordinator.email)
-    via_header(page, de("Back office"))
+    via_header(page, "Back office")
     # The work queue lists the application (the older pending one of the fixture too).
     with page.expect_navigation():
         page.locator("main").get_by_role("link", name=re.compile("Radwerk Münster")).first.click()
@@ -88,7 +88,7 @@ def test_register_an_organisation_and_sign(page, live_server, alliance, size):  
     click(page, "button", de("Confirm the signature"))
     assert "Radwerk Münster" in status_message(page)
 
-    via_header(page, de("Partners"))
+    via_header(page, "Partners")
     field(page, "Search").fill("Radwerk")
     click(page, "button", de("Apply filters"))
     card = page.locator("main").get_by_role("link", name="Radwerk Münster")
@@ -102,7 +102,7 @@ def test_register_an_organisation_and_sign(page, live_server, alliance, size):  
 # 2. Idea to project with consortium ------------------------------------------------------------
 
 def open_idea(tab, title):
-    via_header(tab, de("Ideas"))
+    via_header(tab, "Ideas")
     click(tab, "link", title)
     assert heading(tab) == title
 
@@ -127,7 +127,7 @@ def invite(tab, organisation, role):
 
 
 def accept_invitation(tab, project_title, organisation):
-    via_header(tab, de("Projects"))
+    via_header(tab, "Projects")
     click(tab, "link", project_title)
     click(tab, "link", de("Consortium and invitations"))
     click(tab, "button", f"{de('Accept')} {organisation}")
@@ -150,7 +150,7 @@ def test_idea_to_project_with_consortium(page, live_server, alliance, size):  # 
 
     # A person submits an idea.
     log_in(page, alliance.citizen.email)
-    via_header(page, de("Ideas"))
+    via_header(page, "Ideas")
     click(page, "link", de("Submit an idea"))
     field(page, "title").fill(title)
     field(page, "description").fill("Ausleihbare **Lastenräder** an allen Mobilstationen.")
@@ -206,7 +206,7 @@ def test_idea_to_project_with_consortium(page, live_server, alliance, size):  # 
     log_in(page, alliance.applicant.email)
     accept_invitation(page, title, partner.name)
 
-    via_header(page, de("Projects"))
+    via_header(page, "Projects")
     click(page, "link", title)
     members = page.get_by_role("region", name=de("Consortium")).get_by_role("listitem")
     assert sorted(members.all_inner_texts()) == sorted([
@@ -250,7 +250,7 @@ def test_join_a_group_and_register_for_a_meeting(page, live_server, alliance, si
 
     # A person asks to join the group.
     log_in(page, alliance.citizen.email)
-    via_header(page, de("Working groups"))
+    via_header(page, "Working groups")
     click(page, "link", "Radverkehr")
     assert heading(page) == "Radverkehr"
     assert de("On request") in text(page)
@@ -264,7 +264,7 @@ def test_join_a_group_and_register_for_a_meeting(page, live_server, alliance, si
 
     # The lead approves.
     log_in(page, alliance.admin.email)
-    via_header(page, de("Working groups"))
+    via_header(page, "Working groups")
     click(page, "link", "Radverkehr")
     click(page, "link", de("Manage members"))
     requests = page.get_by_role("region", name=de("Requests to join"))
@@ -279,7 +279,7 @@ def test_join_a_group_and_register_for_a_meeting(page, live_server, alliance, si
 
     # The member registers for the full meeting and gets a waiting-list place.
     log_in(page, alliance.citizen.email)
-    via_header(page, de("Working groups"))
+    via_header(page, "Working groups")
     click(page, "link", "Radverkehr")
     assert page.locator("main").get_by_role("button", name=de("Leave working group")).count() == 1
     click(page, "link", event.title_de)
@@ -294,7 +294,7 @@ def test_join_a_group_and_register_for_a_meeting(page, live_server, alliance, si
     assert ngettext_de("%(n)s waiting", "%(n)s waiting", 1, "n") in text(page)
 
     # "My area" lists it with the waiting-list place.
-    via_header(page, de("My area"))
+    via_header(page, "My area")
     mine = page.get_by_role("region", name=de("My registrations"))
     row = mine.get_by_role("row", name=re.compile(event.title_de))
     assert de("Waiting list, place %(position)s", position=1) in row.inner_text()
@@ -449,7 +449,7 @@ def test_explore_a_lab_over_a_chosen_range(page, live_server, alliance, size):  
         add_raw(stream, value, hour - age)
     page.goto(f"{live_server.url}/de/")
 
-    via_header(page, de("Living labs"))
+    via_header(page, "Living labs")
     click(page, "link", "Reallabor Aasee")
     assert heading(page) == "Reallabor Aasee"
 
