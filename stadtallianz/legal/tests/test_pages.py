@@ -147,3 +147,28 @@ def test_a_page_costs_the_same_queries_however_many_versions(client, client_for,
     few_edit = query_count(editor.get, edit_url)
     services.page_save(kind=kind, by=coordinator, text_de="more", text_en="more")
     assert query_count(editor.get, edit_url) == few_edit
+
+
+@pytest.mark.parametrize(("language", "other"), [("de", "en"), ("en", "de")])
+@pytest.mark.parametrize("kind", ["imprint", "privacy", "accessibility"])
+def test_the_language_switch_opens_the_page_at_its_address_in_the_other_language(
+        client, language, other, kind):
+    """The header's language switch sends the page's address; the legal pages' addresses are
+    translated (/de/impressum/, /en/imprint/), so the switch must translate it, not strip the
+    prefix (which led to /en/impressum/, a 404)."""
+    import re
+
+    page = client.get(PATHS[language][kind]).content.decode()
+    form = re.search(r'<form class="language-switch.*?</form>', page, re.S).group(0)
+    next_url = re.search(r'name="next" value="([^"]*)"', form).group(1)
+    response = client.post(reverse("set_language"), {"language": other, "next": next_url},
+                           follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == PATHS[other][kind]
+
+
+def test_the_language_switch_of_a_missing_page_keeps_the_path_under_the_other_prefix(client):
+    page = client.get("/de/gibt-es-nicht/?a=1").content.decode()
+    assert 'name="next" value="/en/gibt-es-nicht/?a=1"' in page
+    page = client.get("/en/partners/?q=Rad").content.decode()
+    assert 'name="next" value="/de/partners/?q=Rad"' in page
