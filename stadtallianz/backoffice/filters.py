@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stadtallianz.core.models import AuditEntry
 
@@ -63,7 +64,8 @@ class AuditFilterSet(django_filters.FilterSet):
                                        help_text=_("A part of its name, e.g. an organisation."))
     person = django_filters.CharFilter(label=_("Person"), method="filter_person", max_length=254,
                                        help_text=_("A part of the name or e-mail address."))
-    action = django_filters.ChoiceFilter(label=_("Area"), choices=AREAS,
+    action = django_filters.ChoiceFilter(label=pgettext_lazy("part of the platform", "Area"),
+                                         choices=AREAS,
                                          lookup_expr="startswith", empty_label=_("All areas"))
     date_from = django_filters.DateFilter(label=_("From"), field_name="created_at__date",
                                           lookup_expr="gte",

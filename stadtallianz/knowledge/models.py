@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
 from stadtallianz.workinggroups.models import GroupMembership
@@ -59,7 +60,7 @@ class Article(models.Model):
     class Kind(models.TextChoices):
         LESSON = "lesson", _("Lesson learned")
         HOWTO = "howto", _("How-to")
-        REPORT = "report", _("Report")
+        REPORT = "report", pgettext_lazy("kind of article", "Report")
 
     class Language(models.TextChoices):
         DE = "de", _("German")
