@@ -18,7 +18,8 @@ from stadtallianz.events.models import Registration
 from stadtallianz.ideas import permissions as idea_permissions
 from stadtallianz.ideas.models import CoAuthor, Follow, Idea
 from stadtallianz.partners.models import INVITATION_VALID_DAYS, Invitation, Membership, Organisation
-from stadtallianz.projects.models import ConsortiumMember, Project
+from stadtallianz.projects import permissions as project_permissions
+from stadtallianz.projects.models import ConsortiumMember
 from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
 Status = Organisation.Status
@@ -96,10 +97,9 @@ def next_step(membership: Membership) -> Step:
 
 
 def _my_projects(user):
-    """Projects whose consortium has accepted one of my organisations."""
-    return Project.objects.filter(Exists(ConsortiumMember.objects.filter(
-        project=OuterRef("pk"), state=ConsortiumMember.State.ACCEPTED,
-        organisation__memberships__user=user)))
+    """Projects whose team I am in (projects.permissions: an accepted consortium place of one
+    of my organisations, or the lead of the project's working group)."""
+    return project_permissions.team_projects(user)
 
 
 def build(user) -> Dashboard:

@@ -7,6 +7,8 @@ project without a lead organisation: the group's leads), and answered by the inv
 organisation's admins.
 """
 
+from django.db.models import Exists, OuterRef, Q
+
 from stadtallianz.partners.models import Membership, Organisation
 from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
@@ -23,17 +25,27 @@ def is_group_lead(user, project: Project) -> bool:
         user).filter(group_id=project.working_group_id).exists()
 
 
+def team_projects(user):
+    """The projects whose team `user` is in (one query): through an organisation with an
+    accepted place in the consortium, or as a lead of the project's working group. The
+    coordination office is in every team (`is_member`) but not listed here ("Mein Bereich")."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    accepted = ConsortiumMember.objects.of_public_organisations().filter(
+        project=OuterRef("pk"), state=ConsortiumMember.State.ACCEPTED,
+        organisation__in=Membership.objects.filter(user=user).values("organisation"))
+    led = GroupMembership.objects.active().leads().of(user).values("group_id")
+    return Project.objects.filter(Q(Exists(accepted)) | Q(working_group_id__in=led))
+
+
 def is_member(user, project: Project) -> bool:
     """The project's team: people of accepted consortium organisations, the group's leads and
-    the coordination office."""
+    the coordination office (`team_projects`, the same rule for a list)."""
     if not user.is_authenticated:
         return False
     if user.is_coordination_office:
         return True
-    if Membership.objects.filter(
-            user=user, organisation__in=_accepted(project).values("organisation")).exists():
-        return True
-    return is_group_lead(user, project)
+    return team_projects(user).filter(pk=project.pk).exists()
 
 
 def can_edit(user, project: Project) -> bool:

@@ -193,3 +193,28 @@ def test_a_hidden_idea_is_listed_to_its_author_but_not_to_its_followers(client_f
     Follow.objects.create(idea=hidden, user=citizen)
     assert "Ausgeblendet" not in client_for(citizen).get(URL).content.decode()
     assert "Ausgeblendet" in client_for(author).get(URL).content.decode()
+
+
+def test_projects_and_tasks_follow_the_projects_team_rule(client_for, make_user,
+                                                          make_organisation):
+    """The team of projects.permissions: a lead of the project's working group is in it (and
+    gets the assessment task); a member of an organisation that is not a public partner is not
+    (it could not open the assessment)."""
+    lead = make_user("group-lead@example.org", full_name="Lena Lead")
+    group = _group("Klima")
+    GroupMembership.objects.create(group=group, user=lead, role=GroupMembership.Role.LEAD)
+    led = Project.objects.create(title_de="Hitzeinseln", slug="hitzeinseln", working_group=group)
+    Assessment.objects.create(project=led, state=Assessment.State.DRAFT)
+    withdrawn = make_organisation("Ehemals Verein", status=Organisation.Status.WITHDRAWN)
+    former = make_user("former@example.org", full_name="Fritz Former")
+    Membership.objects.create(user=former, organisation=withdrawn)
+    other = Project.objects.create(title_de="Radwege", slug="radwege")
+    ConsortiumMember.objects.create(project=other, organisation=withdrawn,
+                                    state=ConsortiumMember.State.ACCEPTED)
+    Assessment.objects.create(project=other, state=Assessment.State.DRAFT)
+
+    board = client_for(lead).get(URL).context["board"]
+    assert board.projects == [led]
+    assert [task.title for task in board.tasks] == [led.title]
+    board = client_for(former).get(URL).context["board"]
+    assert board.projects == [] and board.tasks == []
