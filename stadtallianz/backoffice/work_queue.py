@@ -41,10 +41,11 @@ class Queue:
 
 def _applications(pending, *, first: bool) -> Queue:
     """Pending signatures of organisations applying (first=True) or of partners re-signing."""
-    statuses = [Organisation.Status.PENDING, Organisation.Status.DRAFT,
-                Organisation.Status.REJECTED, Organisation.Status.WITHDRAWN]
-    signatures = (pending.filter(organisation__status__in=statuses) if first
-                  else pending.exclude(organisation__status__in=statuses))
+    # An application comes from an organisation that is not (or no longer) a partner; a
+    # partner's pending signature is a re-signing.
+    partners = Organisation.PUBLIC_STATUSES
+    signatures = (pending.exclude(organisation__status__in=partners) if first
+                  else pending.filter(organisation__status__in=partners))
     oldest = signatures.select_related("organisation", "version").order_by("signed_at", "pk")
     items = [Item(title=signature.organisation.name,
                   url=reverse("backoffice:application", kwargs={"pk": signature.pk}),
