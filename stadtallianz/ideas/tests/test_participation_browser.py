@@ -86,6 +86,6 @@ def test_comment_and_support_by_keyboard_with_htmx(page, live_server, idea, part
     page.keyboard.press("Enter")
     page.wait_for_selector("#idea-participation-actions .participation-status")
     assert Support.objects.filter(user=partner_member).exists()
-    assert "1 Unterstützer" in page.locator("#idea-participation-actions").inner_text()
+    assert "1 Unterstützung" in page.locator("#idea-participation-actions").inner_text()
     assert axe_violations(page) == []
     assert page.csp_violations == []

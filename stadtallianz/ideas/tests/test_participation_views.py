@@ -215,7 +215,7 @@ def test_support_and_withdraw_without_javascript(as_user, idea, citizen):
     idea.refresh_from_db()
     assert idea.support_count == 1
     page = viewer.get(detail(idea)).content.decode()
-    assert url("unsupport", pk=idea.pk) in page and "1 Unterstützer" in page
+    assert url("unsupport", pk=idea.pk) in page and "1 Unterstützung" in page
     viewer.post(url("unsupport", pk=idea.pk))
     idea.refresh_from_db()
     assert idea.support_count == 0 and not Support.objects.exists()
