@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 OUT = ROOT / "var" / "screenshots"
-README_PICTURES = [("desktop", "de", "home"), ("mobile", "de", "ideas"),
+README_PICTURES = [("desktop", "de", "home"), ("mobile", "de", "idea"),
                    ("desktop", "de", "my-area")]
 SIZES = {"desktop": {"width": 1366, "height": 900}, "mobile": {"width": 390, "height": 844}}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
