@@ -12,9 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from stadtallianz.core.mail import send_mail_to
 
 from .models import ApiToken, User, validate_display_name
+from .names import display_name_problem, normalised
 
 # More than this many live tokens is almost certainly a script gone wrong, not a person.
 MAX_ACTIVE_TOKENS = 25
+
+
+def _checked_display_name(name: str, user) -> str:
+    """The display name trimmed, or the reason it would pass for someone else (names.py)."""
+    name = normalised(name)
+    problem = display_name_problem(name, user)
+    if problem:
+        raise ValidationError(problem, code="display_name_taken")
+    return name
 
 
 class RegistrationForm(auth_forms.SetPasswordMixin, forms.ModelForm):
@@ -48,6 +58,9 @@ class RegistrationForm(auth_forms.SetPasswordMixin, forms.ModelForm):
                                     translation.get_language() or settings.LANGUAGE_CODE)
         self.fields["privacy_consent"].help_text = format_html(
             '<a href="{}">{}</a>', reverse("legal:privacy"), _("Read the privacy notice"))
+
+    def clean_display_name(self):
+        return _checked_display_name(self.cleaned_data.get("display_name", ""), None)
 
     def clean_email(self):
         # A taken address is no error here: the form answers as for a new one, and
@@ -149,6 +162,13 @@ class ProfileForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
         validators=[validate_display_name])
     preferred_language = User._meta.get_field("preferred_language").formfield()
+
+    def __init__(self, *args, user: User | None = None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_display_name(self):
+        return _checked_display_name(self.cleaned_data.get("display_name", ""), self.user)
 
 
 class ApiTokenForm(forms.Form):

@@ -6,8 +6,10 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,9 +89,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["full_name", "email"]
+        constraints = [
+            # names.display_name_problem checks it first with a friendlier message; this one
+            # holds against two people choosing the same name at once.
+            models.UniqueConstraint(
+                Lower("display_name"), condition=~models.Q(display_name=""),
+                name="unique_display_name_any_case",
+                violation_error_message=_("Another person already uses this display name. "
+                                          "Please choose another one.")),
+        ]
 
     def __str__(self):
         return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        from .names import display_name_problem, normalised
+
+        self.display_name = normalised(self.display_name)
+        problem = display_name_problem(self.display_name, self)
+        if problem:
+            raise ValidationError({"display_name": problem})
 
     def get_full_name(self):
         return self.full_name

@@ -10,9 +10,11 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.last_used import worth_recording
@@ -21,6 +23,7 @@ from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.ratelimit import client_address, hit, parse_rate
 
 from .models import ApiToken, User
+from .names import display_name_problem, normalised
 from .signals import account_deletion_check, account_erasing
 
 CONFIRMATION_SALT = "stadtallianz.accounts.email-confirmation"
@@ -94,6 +97,10 @@ def account_register(*, full_name: str, email: str, password: str,
     that someone tried to register with it (log in or reset the password if it was them), and
     None is returned. The caller answers both cases alike, so that the form does not tell who
     has an account; the password is hashed in both, so that neither answers faster."""
+    display_name = normalised(display_name)
+    problem = display_name_problem(display_name)
+    if problem:
+        raise ValidationError({"display_name": problem})
     owner = User.objects.filter(email__iexact=email).first()
     if owner is None:
         try:
@@ -105,6 +112,8 @@ def account_register(*, full_name: str, email: str, password: str,
                           after={"id": user.pk, "preferred_language": preferred_language})
         except IntegrityError:  # registered by someone else between the check and the insert
             owner = User.objects.filter(email__iexact=email).first()
+            if owner is None:  # not the address: the display name was chosen at the same time
+                raise ValidationError({"display_name": _display_name_taken()}) from None
         else:
             send_confirmation_email(user=user)
             return user
@@ -181,6 +190,10 @@ def account_password_change(*, user: User, new_password: str) -> User:
     return user
 
 
+def _display_name_taken() -> str:
+    return str(_("Another person already uses this display name. Please choose another one."))
+
+
 PROFILE_FIELDS = ["full_name", "display_name", "preferred_language"]
 
 
@@ -191,8 +204,14 @@ def account_update_profile(*, user: User, by: User, full_name: str,
     user.full_name, user.preferred_language = full_name, preferred_language
     if display_name is not None:
         user.display_name = display_name
+    # full_clean trims the display name and refuses one that passes for someone else
+    # (User.clean, names.display_name_problem); the constraint holds against a race.
     user.full_clean(exclude=["password", "email"])
-    user.save(update_fields=PROFILE_FIELDS)
+    try:
+        with transaction.atomic():
+            user.save(update_fields=PROFILE_FIELDS)
+    except IntegrityError:
+        raise ValidationError({"display_name": _display_name_taken()}) from None
     after = snapshot(user, PROFILE_FIELDS)
     changed = [key for key in PROFILE_FIELDS if before[key] != after[key]]
     if changed:

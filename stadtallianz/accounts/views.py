@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -79,17 +80,31 @@ def register(request):
             return _too_many(request, "accounts/register.html", form, wait)
         # The same answer for a new address and one that has an account (its owner is told
         # by e-mail instead), so that the form does not tell who is registered.
-        user = services.account_register(
-            full_name=form.cleaned_data["full_name"], email=form.cleaned_data["email"],
-            display_name=form.cleaned_data["display_name"],
-            password=form.cleaned_data["password1"],
-            preferred_language=form.cleaned_data["preferred_language"],
-        )
+        try:
+            user = services.account_register(
+                full_name=form.cleaned_data["full_name"], email=form.cleaned_data["email"],
+                display_name=form.cleaned_data["display_name"],
+                password=form.cleaned_data["password1"],
+                preferred_language=form.cleaned_data["preferred_language"],
+            )
+        except ValidationError as error:  # the display name, taken since the form checked
+            _add_errors(form, error)
+            return render(request, "accounts/register.html", {"form": form})
         if user is not None:
             # Consent to the privacy notice, with the version shown (legal.ConsentRecord).
             legal_services.consent_give(user=user, version=legal_services.current("privacy"))
         return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"form": form})
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal next to the field it names (the display name, by default)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            # The one constraint without a field is the display name's (unique in any case).
+            form.add_error(field if field in form.fields else "display_name", errors)
+    else:
+        form.add_error("display_name", error)
 
 
 def _too_many(request, template: str, form, wait: int):
@@ -192,11 +207,16 @@ def profile(request):
 @login_required
 def profile_edit(request):
     user = request.user
-    form = ProfileForm(request.POST or None, initial={
+    form = ProfileForm(request.POST or None, user=user, initial={
         "full_name": user.full_name, "display_name": user.display_name,
         "preferred_language": user.preferred_language})
     if request.method == "POST" and form.is_valid():
-        services.account_update_profile(user=user, by=user, **form.cleaned_data)
+        try:
+            services.account_update_profile(user=user, by=user, **form.cleaned_data)
+        except ValidationError as error:  # chosen by someone else since the form checked
+            _add_errors(form, error)
+            user.refresh_from_db()
+            return render(request, "accounts/profile_edit.html", {"form": form})
         messages.success(request, _("Your profile has been saved."))
         language = user.preferred_language
         return _remember_language(redirect(_in_language(language, "accounts:profile")), language)

@@ -9,6 +9,7 @@ for every `audit_log(action=...)` and fails when a code has no sentence here, so
 comes with its sentence.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -229,7 +230,20 @@ def actor_name(entry) -> str:
         return entry.actor.full_name or entry.actor.email
     if not entry.actor_repr or entry.actor_repr == "system":
         return gettext("The system")
-    return entry.actor_repr
+    return pseudonym_name(entry.actor_repr)
+
+
+# accounts.services.account_delete stores the pseudonym of an erased person in English, the same
+# in every language; it is translated when shown.
+DELETED_ACCOUNT = re.compile(r"^deleted account #(\d+)$")
+
+
+def pseudonym_name(text: str) -> str:
+    """A stored "deleted account #12" in the active language; any other text as it is."""
+    match = DELETED_ACCOUNT.match(text or "")
+    if match:
+        return gettext("deleted account #%(number)s") % {"number": match.group(1)}
+    return text
 
 
 def has_sentence(action: str) -> bool:
@@ -245,7 +259,8 @@ def sentence(entry) -> str:
         else:
             template = FALLBACKS.get(entry.action.rsplit(".", 1)[-1].rsplit("_", 1)[-1],
                                      FALLBACK)
-    values = {"actor": actor_name(entry), "object": entry.object_repr or gettext("something")}
+    values = {"actor": actor_name(entry),
+              "object": pseudonym_name(entry.object_repr) or gettext("something")}
     return str(template) % values
 
 

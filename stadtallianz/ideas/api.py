@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from stadtallianz.accounts.models import public_name
+from stadtallianz.accounts.names import shown_name
 from stadtallianz.core.api import (
     CHANGE_ERRORS,
     CSV_CONTENT,
@@ -152,11 +152,7 @@ class IdeaDetailOut(IdeaSummaryOut):
 
     @staticmethod
     def resolve_author(obj: Idea, context):
-        if obj.author is None:
-            return None
-        if not api_user(context["request"]).is_authenticated:
-            return public_name(obj.author)
-        return obj.author.full_name
+        return shown_name(obj.author, api_user(context["request"]))
 
     @staticmethod
     def resolve_coauthors(obj: Idea, context):
@@ -164,8 +160,7 @@ class IdeaDetailOut(IdeaSummaryOut):
         show_invited = permissions.can_manage_coauthors(user, obj)
         accepted = CoAuthor.State.ACCEPTED
         return [{"id": c.pk, "state": c.state,
-                 "name": (c.user.full_name if user.is_authenticated else public_name(c.user))
-                 if c.state == accepted and c.user else None,
+                 "name": shown_name(c.user, user) if c.state == accepted and c.user else None,
                  "email": c.email if c.state != accepted else None}
                 for c in obj.coauthors.all()
                 if show_invited or c.state == accepted]
@@ -351,11 +346,7 @@ class VersionOut(Schema):
 
     @staticmethod
     def resolve_author(obj, context):
-        if obj.author is None:
-            return None
-        if not api_user(context["request"]).is_authenticated:
-            return public_name(obj.author)
-        return obj.author.full_name
+        return shown_name(obj.author, api_user(context["request"]))
 
 
 @router.get("/{int:idea_id}/versions", response={200: list[VersionOut], **READ_ERRORS},

@@ -152,7 +152,6 @@ def idea_detail(request, pk):
         "idea": idea, "description_html": render_markdown(idea.description, top_level=2),
         "coauthors": accepted, "invitation": invitation, "project": project,
         "merged_into": merged_into, "merged_ideas": merged_ideas,
-        "show_names": user.is_authenticated,
         "can_edit": permissions.can_edit(user, idea),
         "can_manage_coauthors": permissions.can_manage_coauthors(user, idea),
         "can_decide": permissions.can_decide(user, idea)
@@ -291,7 +290,6 @@ def idea_versions(request, pk):
                                             for row in comparison["details"])
     return render(request, "ideas/versions.html", {
         "idea": idea, "versions": versions, "comparison": comparison,
-        "show_names": request.user.is_authenticated,
     })
 
 

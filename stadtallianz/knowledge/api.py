@@ -22,6 +22,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from stadtallianz.accounts.models import User
+from stadtallianz.accounts.names import shown_name
 from stadtallianz.core.api import (
     CHANGE_ERRORS,
     NOT_FOUND,
@@ -336,9 +337,7 @@ class DocumentVersionOut(Schema):
 
     @staticmethod
     def resolve_uploaded_by(obj, context):
-        if obj.uploaded_by is None or not api_user(context["request"]).is_authenticated:
-            return None
-        return obj.uploaded_by.full_name or None
+        return shown_name(obj.uploaded_by, api_user(context["request"]))
 
     @staticmethod
     def resolve_download_url(obj):

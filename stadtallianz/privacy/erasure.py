@@ -5,7 +5,8 @@ The foreign keys take care of themselves (memberships, supports, registrations, 
 notifications to the person go with the account; contributions keep an empty author, shown as
 "former participant"). This removes what names the person as text in other rows: the name
 copied into a signature, the stored texts of notifications and kept e-mails to others, audit
-entries' before/after values, invitations to the address, mentions in others' posts (the
+entries' before/after values, invitations to the address, mentions in others' posts (only
+posts with a Mention of the person, only notifications about what the person did; the
 display name only in the audit entries about the person: it is copied nowhere else); and, when
 the person chose so, their comments and posts that nobody answered. docs/privacy.md lists it.
 """
@@ -22,10 +23,11 @@ from django.utils.translation import gettext as _
 
 from stadtallianz.core.models import AuditEntry, KeptMail
 from stadtallianz.discussions.models import Post, Thread
-from stadtallianz.ideas.models import CoAuthor, Comment, Idea, Support
+from stadtallianz.ideas.models import CoAuthor, Comment, Idea, IdeaVersion, Support
 from stadtallianz.letter_of_intent.models import Signature
 from stadtallianz.notifications.models import Notification
 from stadtallianz.partners.models import Invitation
+from stadtallianz.workinggroups.models import GroupMembership
 
 from .services import delete_files_of
 
@@ -115,6 +117,28 @@ def recount(idea_ids) -> None:
         support_count=_count(Support), comment_count=_count(Comment, hidden_at=None))
 
 
+def keys_about(user) -> list[str]:
+    """The keys of the notifications that tell others about something the person did, so
+    name them: their comments and replies, posts and mentions, idea edits, co-author
+    invitations and answers, requests to join a working group. Notifications keep no link to
+    the person who acted; the key names the thing, and the thing names its author."""
+    keys = []
+    for pk in Comment.objects.filter(author=user).values_list("pk", flat=True):
+        keys += [f"idea-reply:{pk}", f"idea-comment:{pk}"]
+    for pk in Post.objects.filter(author=user).values_list("pk", flat=True):
+        keys += [f"mention:post:{pk}", f"reply:post:{pk}"]
+    for idea, number in IdeaVersion.objects.filter(author=user).values_list("idea", "number"):
+        keys.append(f"idea-changed:{idea}:{number}")
+    for pk in CoAuthor.objects.filter(invited_by=user).values_list("pk", flat=True):
+        keys.append(f"idea-coauthor-invited:{pk}")
+    for pk in GroupMembership.objects.filter(user=user).values_list("pk", flat=True):
+        keys.append(f"membership-request:{pk}")
+    keys += Notification.objects.filter(
+        key__startswith="idea-coauthor-answered:", key__contains=f":{user.pk}:"
+    ).values_list("key", flat=True)
+    return keys
+
+
 def erase(sender, *, user, strings, pseudonym, delete_contributions=False, **kwargs):
     delete_files_of(user)
     touched = set(Support.objects.filter(user=user).values_list("idea_id", flat=True))
@@ -123,11 +147,14 @@ def erase(sender, *, user, strings, pseudonym, delete_contributions=False, **kwa
         touched |= set(Comment.objects.filter(author=user).values_list("idea_id", flat=True))
         delete_unanswered_contributions(user)
     recount(touched)
-    # The display name is a pseudonym, often a plain word ("Radweg"), and no app copies it into
-    # others' texts: only the audit entries about the person keep it (their profile changes).
-    # Looked for everywhere, it would rewrite what others wrote and did.
+    # The display name is a pseudonym, often a plain word ("Radweg"): only the audit entries
+    # about the person (their profile changes) and the notifications about what they did keep
+    # it. Looked for everywhere, it would rewrite what others wrote and did.
     display = (user.display_name or "").casefold()
     names = {(user.full_name or "").casefold(), (user.email or "").casefold()}
+    # Notifications to others about what the person did name them as the recipient may see
+    # them (accounts.names.shown_name): by the display name too.
+    about = [*strings, user.display_name] if display and display not in names else strings
     if display and display not in names:
         _scrub(AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(user),
                                          object_id=str(user.pk)),
@@ -141,14 +168,19 @@ def erase(sender, *, user, strings, pseudonym, delete_contributions=False, **kwa
     CoAuthor.objects.filter(email__iexact=user.email).exclude(user=user).delete()
     KeptMail.objects.filter(to__icontains=user.email).delete()
     _scrub(KeptMail.objects.all(), strings, default, ["subject", "body"])
-    others = Notification.objects.exclude(recipient=user)
+    # Only notifications about the person: a common name ("Anna Müller") in a notification
+    # about someone else's comment must stay as it is.
+    others = Notification.objects.exclude(recipient=user).filter(key__in=keys_about(user))
     languages = [code for code, _name in settings.LANGUAGES]
     for language in languages:
         _scrub(others.filter(recipient__preferred_language=language),
-               strings, former_participant(language), ["subject", "body"])
-    _scrub(others.exclude(recipient__preferred_language__in=languages), strings, default,
+               about, former_participant(language), ["subject", "body"])
+    _scrub(others.exclude(recipient__preferred_language__in=languages), about, default,
            ["subject", "body"])
     _scrub(AuditEntry.objects.all(), strings, pseudonym, ["actor_repr", "object_repr"],
            json_fields=("before", "after"))
+    # Only others' posts that mention the person (discussions.Mention, still there inside the
+    # deleting transaction): another member who merely shares the name is left alone.
     # Saved one by one: post_save tells the search index, as for any edit.
-    _scrub(Post.objects.exclude(author=user), strings, default, ["body"])
+    _scrub(Post.objects.exclude(author=user).filter(mentions__user=user).distinct(),
+           strings, default, ["body"])

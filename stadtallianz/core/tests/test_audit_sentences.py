@@ -162,3 +162,20 @@ def test_an_unknown_action_still_reads_as_a_sentence_without_its_code(db, organi
     with translation.override("de"):
         assert audit_sentences.sentence(_entry(bare.pk)) == (
             "Das System hat eine Änderung vorgenommen.")
+
+
+def test_the_pseudonym_of_a_deleted_account_reads_in_the_readers_language(db, make_user):
+    """account_delete stores "deleted account #12" once; the log shows it translated."""
+    from stadtallianz.accounts.services import account_delete
+
+    person = make_user("gone@example.org", full_name="Gerd Gone")
+    audit_log(actor=person, action="account.profile.changed", target=person)
+    number = person.pk
+    account_delete(user=person, by=person)
+    entry = AuditEntry.objects.filter(action="account.profile.changed").get()
+    assert entry.actor_repr == f"deleted account #{number}"
+    with translation.override("de"):
+        assert audit_sentences.actor_name(entry) == f"gelöschtes Konto #{number}"
+        assert "deleted account" not in audit_sentences.sentence(entry)
+    with translation.override("en"):
+        assert audit_sentences.actor_name(entry) == f"deleted account #{number}"

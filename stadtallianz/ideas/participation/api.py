@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from stadtallianz.accounts.models import public_name
+from stadtallianz.accounts.names import shown_name
 from stadtallianz.core.api import CHANGE_ERRORS, ErrorOut, InputSchema, Pagination
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.api_refs import referenced_one
@@ -107,14 +107,9 @@ class HideIn(InputSchema):
 # Helpers
 
 
-def _name(user, caller) -> str | None:
-    """The real name for a logged-in caller, the public display name for others (null for a
-    deleted account)."""
-    if user is None:
-        return None
-    if not caller.is_authenticated:
-        return public_name(user)
-    return user.full_name or None
+def _name(user, caller) -> str:
+    """The author as the caller may see them: accounts.names.shown_name, the one rule."""
+    return shown_name(user, caller)
 
 
 def _visible_idea(caller, idea_id: int) -> Idea:

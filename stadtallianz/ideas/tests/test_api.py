@@ -56,7 +56,9 @@ def test_detail_and_hidden_ideas(api, idea, writer):
     assert data["title"] == idea.title and data["author"] == public_name(writer)
     assert data["description_html"].strip() == "<p>Ein <strong>sicherer</strong> Radweg.</p>"
     assert data["version"] == 1 and data["focus_areas"][0]["slug"] == "mobility"
-    assert api("citizen")("get", f"{BASE}/{idea.pk}").json()["author"] == "Wanda Writer"
+    # Logged in, too, the display name; the real name to the coordination office only.
+    assert api("citizen")("get", f"{BASE}/{idea.pk}").json()["author"] == public_name(writer)
+    assert api("coordinator")("get", f"{BASE}/{idea.pk}").json()["author"] == "Wanda Writer"
     Idea.objects.filter(pk=idea.pk).update(hidden_at=timezone.now())
     assert api(None)("get", f"{BASE}/{idea.pk}").status_code == 404
     assert api("citizen")("get", f"{BASE}/{idea.pk}").status_code == 404
@@ -139,7 +141,7 @@ def test_co_authors(api, idea, writer, citizen):
     assert api(citizen)("post", answer, {"accept": True}).status_code == 409
     listed = api(writer)("get", f"{BASE}/{idea.pk}").json()["coauthors"]
     assert [(c["email"], c["name"]) for c in listed] == [("nobody@example.org", None),
-                                                        (None, citizen.full_name)]
+                                                        (None, public_name(citizen))]
     assert api("partner_member")("delete", f"{url}/{coauthor_id}").status_code == 403
     assert api(writer)("delete", f"{url}/{coauthor_id}").status_code == 204
     assert list(CoAuthor.objects.values_list("email", flat=True)) == ["nobody@example.org"]

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from stadtallianz.accounts.models import public_name
 from stadtallianz.core.models import FocusArea
 from stadtallianz.core.testing import query_count
 from stadtallianz.ideas import images, services
@@ -161,7 +162,8 @@ def test_the_detail_page_shows_everything(client_for, idea, writer, citizen, png
     page = client_for(citizen).get(idea.get_absolute_url()).content.decode()
     assert "<strong>fett</strong>" in page and "<script>x" not in page
     assert 'alt="Skizze"' in page and "Domplatz" in page and 'data-lat="51.900000"' in page
-    assert "Wanda Writer" in page and "Clara Citizen" in page
+    # The co-author sees their own real name, the author's display name (accounts.names).
+    assert public_name(writer) in page and "Wanda Writer" not in page and "Clara Citizen" in page
     assert "Mobilität" in page or "Mobility" in page
 
 

@@ -59,8 +59,8 @@ def scenario(quirin, writer, lead, member, group, submit, make_organisation, mak
 
     thread = discussions.thread_create(group=group, title="Radwege am Ring", body="Wer macht mit?",
                                        visibility=Thread.Visibility.PUBLIC, by=lead)
-    reply = discussions.post_reply(thread=thread, body="Ich! @Lena Lead, wann?", by=quirin)
-    discussions.post_reply(thread=thread, body=f"Danke @{NAME}, am Montag.", by=lead)
+    reply = discussions.post_reply(thread=thread, body="Ich! @[Lena Lead], wann?", by=quirin)
+    discussions.post_reply(thread=thread, body=f"Danke @[{NAME}], am Montag.", by=lead)
     own_thread = discussions.thread_create(group=group, title="Sitzbänke", body="Nur ich hier.",
                                            visibility=Thread.Visibility.PUBLIC, by=quirin)
     event = make_event(group=group, visibility=Event.Visibility.PUBLIC, capacity=10)

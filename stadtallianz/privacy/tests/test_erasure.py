@@ -73,9 +73,11 @@ def test_on_request_unanswered_comments_and_posts_go_and_the_counters_follow(sce
 def test_others_notifications_no_longer_name_the_person(scenario, quirin, lead, writer):
     texts = lambda user: " ".join(n.subject + n.body for n in  # noqa: E731
                                   Notification.objects.filter(recipient=user))
-    assert NAME in texts(lead) and NAME in texts(writer)
+    # They name the author as the recipient may see them: by the display name.
+    assert "Zebrafink" in texts(lead) and "Zebrafink" in texts(writer)
+    assert NAME not in texts(lead) + texts(writer)
     account_delete(user=quirin, by=quirin)
-    assert NAME not in texts(lead) and NAME not in texts(writer)
+    assert "Zebrafink" not in texts(lead) + texts(writer)
     # The lead reads English: their notification says it in English.
     assert "former participant" in texts(lead)
     assert "ehemals teilnehmende Person" in texts(writer)
@@ -116,3 +118,29 @@ def test_a_display_name_that_is_an_ordinary_word_leaves_others_words_alone(
     assert created.after["title"] == "Radweg an der Promenade"
     profile = AuditEntry.objects.get(action="account.profile.changed")
     assert "Radweg" not in str(profile.before) + str(profile.after)
+
+
+def test_a_post_that_merely_shares_the_name_is_left_alone(scenario, quirin, lead, make_user,
+                                                          group):
+    """Only posts that mention the person (discussions.Mention) lose the name; another Quirin
+    Xylander, named in a post without a mention, keeps his name, and so does the notification
+    about someone else's post."""
+    from stadtallianz.discussions import services as discussions
+
+    namesake = make_user("namesake@example.org", full_name=NAME)
+    plain = discussions.post_reply(thread=scenario["thread"], by=lead,
+                                   body=f"{NAME} vom Sportverein kommt auch.")
+    note = Notification.objects.create(recipient=quirin, kind="x", key="x", subject="s", body="b")
+    about_other = Notification.objects.create(
+        recipient=lead, kind="idea_comment", key="idea-comment:999999",
+        subject=f"{NAME} hat kommentiert", body=f"{NAME} hat kommentiert.")
+    mentioned = Post.objects.filter(mentions__user=quirin).get()
+    account_delete(user=quirin, by=quirin)
+    plain.refresh_from_db()
+    mentioned.refresh_from_db()
+    about_other.refresh_from_db()
+    assert plain.body == f"{NAME} vom Sportverein kommt auch."
+    assert about_other.subject == f"{NAME} hat kommentiert"
+    assert NAME not in mentioned.body
+    assert not Notification.objects.filter(pk=note.pk).exists()
+    assert namesake.full_name == NAME

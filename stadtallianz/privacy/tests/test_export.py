@@ -67,7 +67,7 @@ def test_the_export_holds_every_category_as_json_and_csv_and_nobody_elses_data(
     assert [row["signatory_name"] for row in table("signatures/letter_of_intent")] == [NAME]
     assert {row["title"] for row in table("posts/threads")} == {"Sitzbänke"}
     assert {row["body"] for row in table("posts/posts")} == {
-        "Ich! @Lena Lead, wann?", "Nur ich hier."}
+        "Ich! @[Lena Lead], wann?", "Nur ich hier."}
     assert {row["body"] for row in table("comments/idea_comments")} == {
         "Bin dafür.", "Noch ein Gedanke."}
     assert [row["title"] for row in table("ideas/ideas")] == ["Bänke am Aasee"]
