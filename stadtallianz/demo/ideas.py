@@ -44,6 +44,27 @@ def _people() -> tuple[dict, list]:
     return accounts, others
 
 
+# Pseudonyms some demo people chose; the others show their first name and initial. A visitor
+# reads a conversation between named people, and no demo person's full name is shown.
+PSEUDONYMS = ["Hafenblick", "Kiepenkerl", "Promenadenradlerin", "Aaseeläufer", "Lambertikind",
+              "Kreuzviertel42", "Stadtgrün", "Domplatzfan"]
+
+
+def give_display_names(people) -> None:
+    """Every demo person without a display name gets one, unique among them."""
+    taken = set(User.objects.exclude(display_name="").values_list("display_name", flat=True))
+    for index, person in enumerate(people):
+        if person.display_name:
+            continue
+        first, *rest = (person.full_name or "Person").split()
+        candidates = [PSEUDONYMS[index % len(PSEUDONYMS)]] if index % 3 == 2 else []
+        candidates += [f"{first} {rest[-1][0]}." if rest else first, f"{first} {index}"]
+        name = next(c for c in candidates if c.casefold() not in {t.casefold() for t in taken})
+        person.display_name = name
+        person.save(update_fields=["display_name"])
+        taken.add(name)
+
+
 def load(*, now) -> int:
     """Creates what is missing and returns how many ideas it created."""
     existing = set(
@@ -59,6 +80,7 @@ def load(*, now) -> int:
     authors = [accounts[key] for key in ("buerger", "mitglied", "admin") if key in accounts]
     authors += others[:12]
     crowd = list(accounts.values()) + others
+    give_display_names(crowd)
     focus = {area.slug: area for area in FocusArea.objects.all()}
     principles = {p.number: p for p in Principle.objects.all()}
     sdgs = {goal.number: goal for goal in SustainableDevelopmentGoal.objects.all()}

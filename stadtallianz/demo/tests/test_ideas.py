@@ -29,6 +29,12 @@ def test_demo_writes_ideas_in_every_state_once():
     assert all(idea.state_reason for idea in ideas.filter(state=Idea.State.DECLINED))
     assert all(idea.merged_into_id for idea in ideas.filter(state=Idea.State.MERGED))
     assert SearchEntry.objects.filter(type=SearchEntry.Type.IDEA).count() == ideas.count()
+    # Visitors read a conversation between named people: every author and commenter has a
+    # display name of their own, and no full name stands in for one.
+    people = {idea.author for idea in ideas} | {c.author for c in Comment.objects.all()}
+    names = [person.display_name for person in people]
+    assert all(names) and len({name.casefold() for name in names}) == len(names)
+    assert not any(person.display_name == person.full_name for person in people)
     count = ideas.count()
     call_command("demo", stdout=StringIO())
     assert Idea.objects.count() == count
