@@ -28,7 +28,7 @@ def test_the_profile_shows_the_person_and_their_memberships(client_for, partner_
     assert "Anna Admin" in content
     assert "admin@example.org" in content
     assert reverse("partners:detail", kwargs={"slug": organisation.slug}) in content
-    assert "Administrator" in content
+    assert "Administration" in content  # the role, in German
 
 
 def test_a_citizen_sees_that_they_have_no_organisation(client_for, citizen):
