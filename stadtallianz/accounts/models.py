@@ -62,6 +62,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("name"), max_length=150)
     display_name = models.CharField(
         _("public display name"), max_length=DISPLAY_NAME_MAX_LENGTH, blank=True,
+        # A default in the database too: a process of the release before, still running during
+        # an upgrade (or an older migration's state), inserts people without the column.
+        default="", db_default="",
         validators=[validate_display_name],
         help_text=_("Shown to visitors with your ideas and comments instead of your name; a "
                     "pseudonym is fine. Left empty, you are shown as “participant” with a "

@@ -96,13 +96,19 @@ class Organisation(models.Model):
     description_de = models.TextField(_("description (German)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     summary = models.CharField(
-        _("summary"), max_length=SUMMARY_MAX_LENGTH, blank=True,
+        _("summary"), max_length=SUMMARY_MAX_LENGTH, blank=True, default="", db_default="",
         help_text=_("One line on what the organisation offers the alliance, shown on its card."))
     website = models.URLField(_("website"), blank=True)
-    contact_email = models.EmailField(_("public contact e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[phone_validator])
-    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
-    contact_role = models.CharField(_("role of the contact person"), max_length=200, blank=True)
+    # The new columns have a default in the database too: processes of the release before,
+    # still running during an upgrade, insert organisations without them.
+    contact_email = models.EmailField(_("public contact e-mail"), blank=True, default="",
+                                      db_default="")
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[phone_validator],
+                             default="", db_default="")
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True, default="",
+                                    db_default="")
+    contact_role = models.CharField(_("role of the contact person"), max_length=200, blank=True,
+                                    default="", db_default="")
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)

@@ -53,7 +53,8 @@ class SearchEntry(models.Model):
                             help_text=_("Plain text, for the index and the snippets."))
     # The English translations of the text where the object has them (and they differ): the
     # snippet on English pages comes from here, on German pages from `text`.
-    text_en = models.TextField(_("text (English)"), blank=True)
+    # db_default: entries written by the release before during an upgrade have no English text.
+    text_en = models.TextField(_("text (English)"), blank=True, default="", db_default="")
     # The page's path in the default language; shown in the reader's language.
     url = models.CharField(_("address"), max_length=500)
     # Who may find the entry: everyone (members_only false); the active members of the group

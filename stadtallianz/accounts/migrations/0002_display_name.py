@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='display_name',
-            field=models.CharField(blank=True, help_text='Shown to visitors with your ideas and comments instead of your name; a pseudonym is fine. Left empty, you are shown as “participant” with a number.', max_length=40, validators=[django.core.validators.RegexValidator("^(?=.*[^\\W_])[\\w .'\\-]+\\Z", "Use letters, digits, spaces and . - _ ' only.", code='invalid_display_name')], verbose_name='public display name'),
+            field=models.CharField(blank=True, default='', db_default='', help_text='Shown to visitors with your ideas and comments instead of your name; a pseudonym is fine. Left empty, you are shown as “participant” with a number.', max_length=40, validators=[django.core.validators.RegexValidator("^(?=.*[^\\W_])[\\w .'\\-]+\\Z", "Use letters, digits, spaces and . - _ ' only.", code='invalid_display_name')], verbose_name='public display name'),
         ),
     ]

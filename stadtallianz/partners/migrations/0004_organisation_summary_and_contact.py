@@ -20,31 +20,33 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="organisation",
             name="contact_email",
-            field=models.EmailField(blank=True, max_length=254,
+            field=models.EmailField(blank=True, default="", db_default="", max_length=254,
                                     verbose_name="public contact e-mail"),
         ),
         migrations.AddField(
             model_name="organisation",
             name="contact_name",
-            field=models.CharField(blank=True, max_length=200, verbose_name="contact person"),
+            field=models.CharField(blank=True, default="", db_default="", max_length=200,
+                                   verbose_name="contact person"),
         ),
         migrations.AddField(
             model_name="organisation",
             name="contact_role",
-            field=models.CharField(blank=True, max_length=200,
+            field=models.CharField(blank=True, default="", db_default="", max_length=200,
                                    verbose_name="role of the contact person"),
         ),
         migrations.AddField(
             model_name="organisation",
             name="phone",
-            field=models.CharField(blank=True, max_length=40, validators=[PHONE],
+            field=models.CharField(blank=True, default="", db_default="", max_length=40,
+                                   validators=[PHONE],
                                    verbose_name="phone"),
         ),
         migrations.AddField(
             model_name="organisation",
             name="summary",
             field=models.CharField(
-                blank=True, max_length=160, verbose_name="summary",
+                blank=True, default="", db_default="", max_length=160, verbose_name="summary",
                 help_text="One line on what the organisation offers the alliance, shown on its "
                           "card."),
         ),

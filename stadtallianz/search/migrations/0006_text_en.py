@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='searchentry',
             name='text_en',
-            field=models.TextField(blank=True, verbose_name='text (English)'),
+            field=models.TextField(blank=True, default='', db_default='', verbose_name='text (English)'),
         ),
     ]
