@@ -282,7 +282,9 @@ def test_a_restored_instance_serves_everything_the_original_did(scratch, tmp_pat
     assert "environment file" in result.stdout and "SECRET_KEY" in result.stdout
     manifest = json.loads((backup_dir / "manifest.json").read_text())
     assert manifest["folders"]["private_media"]["files"] >= len(versions)
-    assert manifest["folders"]["media"]["files"] == 1
+    # Every public file: the drill's logo and the demo organisations' generated logos.
+    assert manifest["folders"]["media"]["files"] == sum(
+        1 for path in source.media.rglob("*") if path.is_file())
     assert manifest["rows"]["knowledge.DocumentVersion"] == len(versions)
     assert sorted(path.name for path in backup_dir.iterdir()) == sorted(
         [manifest["database"]["file"], "manifest.json", "media.tar", "private-media.tar"])
