@@ -21,6 +21,7 @@ from stadtallianz.core.last_used import worth_recording
 from stadtallianz.core.mail import send_mail_to
 from stadtallianz.core.models import AuditEntry
 from stadtallianz.core.ratelimit import client_address, hit, parse_rate
+from stadtallianz.legal import services as legal_services
 
 from .models import ApiToken, User
 from .names import display_name_problem, normalised
@@ -96,7 +97,8 @@ def account_register(*, full_name: str, email: str, password: str,
     For an address that has an account already nothing is created: its owner gets an e-mail
     that someone tried to register with it (log in or reset the password if it was them), and
     None is returned. The caller answers both cases alike, so that the form does not tell who
-    has an account; the password is hashed in both, so that neither answers faster."""
+    has an account; the password is hashed in both, so that neither answers faster.
+    A new account records the consent to the current privacy notice in the same transaction."""
     display_name = normalised(display_name)
     problem = display_name_problem(display_name)
     if problem:
@@ -110,6 +112,8 @@ def account_register(*, full_name: str, email: str, password: str,
                                                 preferred_language=preferred_language)
                 audit_log(actor=None, action="account.registered", target=user,
                           after={"id": user.pk, "preferred_language": preferred_language})
+                # Consent to the privacy notice shown, with the account or not at all.
+                legal_services.consent_give(user=user, version=legal_services.current("privacy"))
         except IntegrityError:  # registered by someone else between the check and the insert
             owner = User.objects.filter(email__iexact=email).first()
             if owner is None:  # not the address: the display name was chosen at the same time

@@ -15,8 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from stadtallianz.legal import services as legal_services
-
 from . import services
 from .forms import (
     AccountDeleteForm,
@@ -81,7 +79,7 @@ def register(request):
         # The same answer for a new address and one that has an account (its owner is told
         # by e-mail instead), so that the form does not tell who is registered.
         try:
-            user = services.account_register(
+            services.account_register(
                 full_name=form.cleaned_data["full_name"], email=form.cleaned_data["email"],
                 display_name=form.cleaned_data["display_name"],
                 password=form.cleaned_data["password1"],
@@ -90,9 +88,6 @@ def register(request):
         except ValidationError as error:  # the display name, taken since the form checked
             _add_errors(form, error)
             return render(request, "accounts/register.html", {"form": form})
-        if user is not None:
-            # Consent to the privacy notice, with the version shown (legal.ConsentRecord).
-            legal_services.consent_give(user=user, version=legal_services.current("privacy"))
         return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"form": form})
 

@@ -291,3 +291,24 @@ def test_resend_refuses_an_invalid_address_next_to_the_field(client):
     response = client.post(reverse("accounts:resend_confirmation"), {"email": "not an address"})
     assert response.status_code == 200
     assert response.context["form"].errors["email"]
+
+
+def test_the_privacy_consent_is_recorded_with_the_account_or_neither(client, monkeypatch):
+    """Registering records the consent to the current privacy notice in the same transaction:
+    when recording it fails, no account is left behind without it."""
+    from stadtallianz.legal import services as legal_services
+    from stadtallianz.legal.models import ConsentRecord
+
+    register(client)
+    user = User.objects.get()
+    assert ConsentRecord.objects.filter(
+        user=user, version=legal_services.current("privacy")).exists()
+
+    def broken(**kwargs):
+        raise RuntimeError("consent could not be stored")
+
+    monkeypatch.setattr(legal_services, "consent_give", broken)
+    with pytest.raises(RuntimeError):
+        services.account_register(full_name="Nora Neu", email="nora@example.org",
+                                  password=PASSWORD, preferred_language="de")
+    assert not User.objects.filter(email="nora@example.org").exists()
