@@ -3,6 +3,20 @@ from django.contrib import admin
 from .models import AuditEntry, FocusArea, Principle, SDGTarget, SustainableDevelopmentGoal
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For looking things up only: changes go through the pages and the API, which check
+    permissions, keep versions and counters right and write the audit log."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(FocusArea)
 class FocusAreaAdmin(admin.ModelAdmin):
     list_display = ["slug", "name_de", "name_en", "position", "is_active"]
@@ -28,16 +42,7 @@ class SDGTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor_repr", "action", "object_repr"]
     list_filter = ["action"]
     search_fields = ["actor_repr", "object_repr", "action"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

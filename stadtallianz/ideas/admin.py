@@ -1,20 +1,8 @@
 from django.contrib import admin
 
+from stadtallianz.core.admin import ReadOnlyAdmin
+
 from .models import CoAuthor, Idea, IdeaImage, IdeaVersion
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Read-only: changes go through the pages and the API, which check permissions, keep the
-    versions and counters right and write the audit log."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class VersionInline(admin.TabularInline):

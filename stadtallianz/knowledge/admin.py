@@ -1,24 +1,15 @@
 from django.contrib import admin
 
+from stadtallianz.core.admin import ReadOnlyAdmin
+
 from .models import Article, Document, DocumentVersion
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    """Read-only: changes go through the pages, which check permissions and audit them."""
-
+class ArticleAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "group", "visibility", "state", "published_at"]
     list_filter = ["kind", "visibility", "state", "language"]
     search_fields = ["title", "summary"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class VersionInline(admin.TabularInline):
