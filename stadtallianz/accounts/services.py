@@ -280,7 +280,9 @@ def personal_strings(user: User) -> list[str]:
 def end_sessions(user_id: int) -> int:
     """Ends every session of the person, on every device. With a session store in the database
     (the default, and cached_db) the sessions are looked up and deleted; a store that cannot be
-    listed (cache only) loses them at the next request, since their account is gone."""
+    listed (cache only) loses them at the next request, since their account is gone.
+    Every live session is read (the store cannot look them up by person): account_delete
+    runs it after its commit, not inside the transaction."""
     engine = import_module(settings.SESSION_ENGINE)
     store_class = engine.SessionStore
     if not hasattr(store_class, "get_model_class"):
@@ -319,7 +321,9 @@ def account_delete(*, user: User, by: User, delete_contributions: bool = False) 
     AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(user_id)
     ).update(object_repr=pseudonym)
-    end_sessions(user_id)
+    # After the commit: reading every live session holds no locks of the deletion meanwhile;
+    # until then the sessions already lead nowhere (their account is gone with the commit).
+    transaction.on_commit(lambda: end_sessions(user_id))
     user.delete()
     audit_log(actor=None, action="account.deleted", target=User(pk=user_id), object_repr=pseudonym,
               after={"contributions_deleted": delete_contributions})
