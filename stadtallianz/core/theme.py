@@ -7,6 +7,7 @@ start with a message naming the variable, its contrast and a darker colour that 
 here imports Django models, so config/settings.py may import it.
 """
 
+import functools
 import hashlib
 import re
 
@@ -89,6 +90,9 @@ def stylesheet(primary: str, accent: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=8)
 def version(*values: str) -> str:
-    """A short fingerprint of the theme for the stylesheet's URL (browsers keep it for good)."""
+    """A short fingerprint of the theme for the stylesheet's URL (browsers keep it for good).
+
+    Asked on every page (core.context_processors.site): computed once per colour pair."""
     return hashlib.sha256("|".join(values).encode()).hexdigest()[:12]
