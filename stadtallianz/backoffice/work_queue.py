@@ -1,7 +1,8 @@
 """The coordination office's work queue (the back office's start page): what waits for the
 office, each kind with its count and its oldest items first.
 
-Each kind costs two queries (a count and the oldest few), whatever the number waiting.
+Each kind costs two queries per model it reads (a count and the oldest few), whatever the number
+waiting: reports, from ideas and from posts, take four.
 """
 
 from dataclasses import dataclass, field
