@@ -103,36 +103,12 @@ def series_of(datastreams, *, now: datetime | None = None, caller: Caller) -> di
     now = now or timezone.now()
     # Whole local days: today so far and the 29 days before (a partial first day would draw a
     # misleading dip in a chart of daily sums).
-    since = timezone.localtime(now - MONTH + DAY).replace(hour=0, minute=0, second=0,
-                                                          microsecond=0)
-    raw_ids = [s.pk for s in datastreams if s.privacy_level != PrivacyLevel.AGGREGATED]
-    windowed = {s.pk: s for s in datastreams if s.privacy_level == PrivacyLevel.AGGREGATED}
-    hourly: dict[int, list[Point]] = defaultdict(list)
-    if raw_ids:
-        rows = (HourlyAggregate.objects
-                .filter(privacy.datastreams(caller, "datastream__"), datastream_id__in=raw_ids,
-                        hour__gte=since, hour__lte=now)
-                .exclude(datastream__privacy_level=PrivacyLevel.AGGREGATED)
-                .order_by("datastream_id", "hour").values_list("datastream_id", "hour", "total",
-                                                               "count"))
-        for stream_id, hour, total, count in rows:
-            hourly[stream_id].append(Point(hour, total / count))
-    if windowed:
-        rows = (Observation.objects
-                .filter(privacy.observations(caller, now=now), datastream_id__in=list(windowed),
-                        phenomenon_time_start__gte=since)
-                .order_by("datastream_id", "phenomenon_time_start")
-                .values_list("datastream_id", "phenomenon_time_start", "result_number"))
-        for stream_id, start, value in rows:
-            if value is not None:
-                hourly[stream_id].append(Point(start, value))
+    since = _local_midnight(now - MONTH + DAY)
+    found = _points(datastreams, since, now, daily=False, caller=caller, now=now)
     result = {}
     for stream in datastreams:
-        points = hourly.get(stream.pk, [])
-        kind = "sum" if stream.privacy_level == PrivacyLevel.AGGREGATED and \
-            stream.counts_people else "mean"
-        step = timedelta(seconds=stream.aggregation_window) if stream.pk in windowed \
-            else timedelta(hours=1)
+        points = found.get(stream.pk, [])
+        kind, step = _kind_and_step(stream, daily=False)
         day_start = now - DAY
         result[stream.pk] = {
             "day": Series(_mark_partial([p for p in points if p.start >= day_start], step, now),
@@ -174,13 +150,25 @@ def range_of(name: str, *, start=None, end=None, now: datetime | None = None) ->
     return Range(since, min(until, now), (until - since) > timedelta(days=7))
 
 
-def series_in(datastreams, period: Range, *, caller: Caller, now: datetime | None = None) -> dict:
-    """{datastream id: Series} over a chosen range; days are folded in the database, so a
-    year is one row a day. Two queries for all datastreams, whatever the range."""
+def _kind_and_step(stream: Datastream, *, daily: bool) -> tuple[str, timedelta]:
+    """What a point of the stream's chart is: a sum (aggregated counts of people) or a mean,
+    and how long (a day, the aggregation window, or an hour)."""
+    aggregated = stream.privacy_level == PrivacyLevel.AGGREGATED
+    kind = "sum" if aggregated and stream.counts_people else "mean"
+    if daily:
+        return kind, DAY
+    return kind, timedelta(seconds=stream.aggregation_window) if aggregated \
+        else timedelta(hours=1)
+
+
+def _points(datastreams, since: datetime, until: datetime, *, daily: bool, caller: Caller,
+            now: datetime) -> dict[int, list[Point]]:
+    """{datastream id: points} from since to until: hourly means of the raw datastreams and the
+    closed windows of the aggregated ones, or (daily) whole local days folded in the database,
+    so a year is one row a day. Two queries for all datastreams."""
     from django.db.models import Avg, ExpressionWrapper, F, FloatField, Sum
     from django.db.models.functions import TruncDay
 
-    now = now or timezone.now()
     zone = timezone.get_current_timezone()
     raw_ids = [s.pk for s in datastreams if s.privacy_level != PrivacyLevel.AGGREGATED]
     windowed = {s.pk: s for s in datastreams if s.privacy_level == PrivacyLevel.AGGREGATED}
@@ -188,10 +176,10 @@ def series_in(datastreams, period: Range, *, caller: Caller, now: datetime | Non
     if raw_ids:
         rows = (HourlyAggregate.objects
                 .filter(privacy.datastreams(caller, "datastream__"), datastream_id__in=raw_ids,
-                        hour__gte=period.since, hour__lte=period.until)
+                        hour__gte=since, hour__lte=until)
                 .exclude(datastream__privacy_level=PrivacyLevel.AGGREGATED))
         mean = ExpressionWrapper(F("total") * 1.0 / F("count"), output_field=FloatField())
-        if period.daily:  # the mean of the day's hourly means, as on the 30-day chart
+        if daily:  # the mean of the day's hourly means, as on the 30-day chart
             rows = (rows.annotate(day=TruncDay("hour", tzinfo=zone))
                     .values("datastream_id", "day").annotate(value=Avg(mean))
                     .order_by("datastream_id", "day").values_list("datastream_id", "day",
@@ -204,10 +192,9 @@ def series_in(datastreams, period: Range, *, caller: Caller, now: datetime | Non
     if windowed:
         rows = (Observation.objects
                 .filter(privacy.observations(caller, now=now), datastream_id__in=list(windowed),
-                        phenomenon_time_start__gte=period.since,
-                        phenomenon_time_start__lt=period.until,
+                        phenomenon_time_start__gte=since, phenomenon_time_start__lt=until,
                         result_number__isnull=False))
-        if period.daily:
+        if daily:
             rows = (rows.annotate(day=TruncDay("phenomenon_time_start", tzinfo=zone))
                     .values("datastream_id", "day")
                     .annotate(total=Sum("result_number"), mean=Avg("result_number"))
@@ -223,16 +210,18 @@ def series_in(datastreams, period: Range, *, caller: Caller, now: datetime | Non
                                                          "phenomenon_time_start",
                                                          "result_number")):
                 found[stream_id].append(Point(start, value))
+    return found
+
+
+def series_in(datastreams, period: Range, *, caller: Caller, now: datetime | None = None) -> dict:
+    """{datastream id: Series} over a chosen range. Two queries for all datastreams, whatever
+    the range."""
+    now = now or timezone.now()
+    found = _points(datastreams, period.since, period.until, daily=period.daily, caller=caller,
+                    now=now)
     result = {}
     for stream in datastreams:
-        kind = "sum" if stream.privacy_level == PrivacyLevel.AGGREGATED and \
-            stream.counts_people else "mean"
-        if period.daily:
-            step = DAY
-        elif stream.pk in windowed:
-            step = timedelta(seconds=stream.aggregation_window)
-        else:
-            step = timedelta(hours=1)
+        kind, step = _kind_and_step(stream, daily=period.daily)
         points = [Point(timezone.localtime(p.start), p.value) for p in found.get(stream.pk, [])]
         result[stream.pk] = Series(_mark_partial(points, step, now), kind, step, period.since,
                                    period.until)

@@ -191,6 +191,13 @@ class Membership(models.Model):
 INVITATION_VALID_DAYS = 14
 
 
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Neither accepted nor expired: Invitation.is_expired's rule as a query."""
+        return self.filter(accepted_at__isnull=True,
+                           sent_at__gt=timezone.now() - timedelta(days=INVITATION_VALID_DAYS))
+
+
 class Invitation(models.Model):
     """An admin's invitation of a person, by e-mail, to join an organisation."""
 
@@ -206,6 +213,8 @@ class Invitation(models.Model):
     # When the current link was e-mailed; sending again starts the validity period anew.
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation")

@@ -6,7 +6,6 @@ portal/tests/test_dashboard.py): a list with what its rows show joined in, count
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -17,7 +16,7 @@ from stadtallianz.assessments.models import Assessment
 from stadtallianz.events.models import Registration
 from stadtallianz.ideas import permissions as idea_permissions
 from stadtallianz.ideas.models import CoAuthor, Follow, Idea
-from stadtallianz.partners.models import INVITATION_VALID_DAYS, Invitation, Membership, Organisation
+from stadtallianz.partners.models import Invitation, Membership, Organisation
 from stadtallianz.projects import permissions as project_permissions
 from stadtallianz.projects.models import ConsortiumMember
 from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
@@ -151,15 +150,13 @@ def build(user) -> Dashboard:
     board.projects = list(_my_projects(user).order_by("-updated_at", "-pk")[:SHOWN])
 
     # Open invitations addressed to me.
-    valid_since = now - timedelta(days=INVITATION_VALID_DAYS)
     board.invitations += [
         Entry(invitation.organisation.name,
               reverse("partners:invitation_accept", kwargs={"token": invitation.token}),
               _("Invitation to the organisation"), invitation.sent_at,
               reverse("partners:invitation_accept", kwargs={"token": invitation.token}),
               _("Answer"))
-        for invitation in Invitation.objects.filter(
-            email__iexact=user.email, accepted_at__isnull=True, sent_at__gt=valid_since)
+        for invitation in Invitation.objects.open().filter(email__iexact=user.email)
         .select_related("organisation")]
     board.invitations += [
         Entry(coauthor.idea.title, coauthor.idea.get_absolute_url(),

@@ -141,6 +141,24 @@ def test_an_invitation_to_an_organisation_is_listed(client_for, citizen, organis
     assert reverse("partners:invitation_accept", kwargs={"token": "t" * 40}) in html
 
 
+def test_an_expired_or_accepted_invitation_is_not_listed(client_for, citizen, organisation,
+                                                         partner_admin):
+    from stadtallianz.partners.models import INVITATION_VALID_DAYS, Invitation
+    now = timezone.now()
+    expired = Invitation.objects.create(
+        organisation=organisation, email=citizen.email, token="e" * 40, invited_by=partner_admin,
+        sent_at=now - timedelta(days=INVITATION_VALID_DAYS, seconds=1))
+    accepted = Invitation.objects.create(
+        organisation=organisation, email=citizen.email, token="a" * 40, invited_by=partner_admin,
+        accepted_at=now)
+    assert expired.is_expired
+    html = client_for(citizen).get(URL).content.decode()
+    for token in ["e" * 40, "a" * 40]:
+        assert reverse("partners:invitation_accept", kwargs={"token": token}) not in html
+    assert list(Invitation.objects.open()) == []
+    assert not accepted.is_expired
+
+
 def test_query_count_does_not_grow_with_the_items(client_for, partner_member, organisation,
                                                    make_user):
     client = client_for(partner_member)
