@@ -173,3 +173,23 @@ def test_the_year_range_folds_days_in_the_database(lab, streams):
     assert [p.value for p in public.points] == [PUBLIC_VALUE]
     counts = series[streams["counts"].pk]
     assert [p.value for p in counts.points] == [SHOWN_COUNT]
+
+
+def test_the_default_charts_and_the_month_range_read_the_same_points(lab, streams):
+    # series_of (the 24-hour and 30-day charts) and series_in (a chosen range) read through one
+    # helper (readings._points): the 30 days folded in Python and in the database agree.
+    from django.contrib.auth.models import AnonymousUser
+
+    visitor = Caller(AnonymousUser())
+    visible = list(readings.visible_datastreams(visitor, lab))
+    now = timezone.now()
+    default = readings.series_of(visible, caller=visitor, now=now)
+    month = readings.series_in(visible, readings.range_of("month", now=now), caller=visitor,
+                               now=now)
+    assert any(month[stream.pk].points for stream in visible)
+    for stream in visible:
+        expected = default[stream.pk]["month"]
+        chosen = month[stream.pk]
+        assert [(p.start, pytest.approx(p.value), p.partial) for p in expected.points] == \
+            [(p.start, p.value, p.partial) for p in chosen.points]
+        assert (expected.kind, expected.since) == (chosen.kind, chosen.since)
