@@ -106,7 +106,7 @@ def assessment_edit(request, pk: int):
     data = request.POST
     add_row = request.POST.get("add_evidence", "")
     take = request.POST.get("take", "")
-    if add_row.isdigit():
+    if add_row.isdecimal():
         # "Add evidence" without script: one more row, nothing saved.
         form = _form(request, assessment, principles, stored,
                      assessment_forms.with_row_added(data, int(add_row)))
@@ -177,7 +177,7 @@ def _take_theirs(request, assessment, principles, stored, take):
     into the form, nothing saved, and shows what still differs."""
     number, _sep, field = take.partition(":")
     names = {p.number for p in principles}
-    if not number.isdigit() or int(number) not in names or field not in (
+    if not number.isdecimal() or int(number) not in names or field not in (
             "score", "justification", "evidence"):
         raise Http404
     number = int(number)

@@ -129,7 +129,7 @@ class StateForm(forms.Form):
         query = self.data.get("merge_search", "") if self.is_bound else ""
         self.results = services.search_merge_targets(idea, query)
         chosen = self.data.get("merged_into", "") if self.is_bound else ""
-        if chosen.isdigit() and all(str(r.pk) != chosen for r in self.results):
+        if chosen.isdecimal() and all(str(r.pk) != chosen for r in self.results):
             # The one chosen before a new search stays choosable (if it still may be chosen).
             self.results = [*services.merge_targets(idea).filter(pk=int(chosen))
                             .only("pk", "title", "state", "created_at"), *self.results]

@@ -341,7 +341,7 @@ def search_merge_targets(idea: Idea, query: str) -> list[Idea]:
     if not words:
         return []
     targets = merge_targets(idea).only("pk", "title", "state", "created_at")
-    if len(words) == 1 and words[0].lstrip("#").isdigit():
+    if len(words) == 1 and words[0].lstrip("#").isdecimal():
         number = int(words[0].lstrip("#"))
         return list(targets.filter(pk=number)) if number < 2**31 else []
     for word in words:

@@ -263,7 +263,7 @@ def idea_versions(request, pk):
 
     def pick(name, default):
         raw = request.GET.get(name, "")
-        return int(raw) if raw.isdigit() and int(raw) in numbers else default
+        return int(raw) if raw.isdecimal() and int(raw) in numbers else default
 
     newest = numbers[0] if numbers else None
     to_number = pick("to", newest)

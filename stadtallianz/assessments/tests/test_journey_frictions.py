@@ -334,3 +334,10 @@ def test_the_form_takes_as_many_queries_however_much_evidence_and_choice(
         Document.objects.create(title=f"Dok {i}", created_by=team_member, group=group)
     save(4)
     assert query_count(client.get, edit) == few
+
+
+def test_digits_int_cannot_read_are_no_500(client_for, draft, edit, team_member):
+    # "²" is a digit to str.isdigit() but not a number to int(): refused, not a crash.
+    client = client_for(team_member)
+    assert client.post(edit, {"version": "1", "add_evidence": "²"}).status_code < 500
+    assert client.post(edit, {"version": "1", "take": "²:score"}).status_code == 404

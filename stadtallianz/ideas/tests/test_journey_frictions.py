@@ -190,3 +190,14 @@ def test_the_api_still_merges_by_number_and_refuses_what_cannot_be_chosen(call, 
     response = call("POST", f"{URL}/{idea.pk}/state",
                     {"state": "merged", "merged_into": targets["ring"].pk}, key=key)
     assert response.status_code == 200 and response.json()["merged_into"] == targets["ring"].pk
+
+
+def test_digits_int_cannot_read_are_no_500(client_for, idea, lead, targets):
+    # "²" is a digit to str.isdigit() but not a number to int(): no result, not a crash.
+    assert services.search_merge_targets(idea, "²") == []
+    url = reverse("ideas:state", kwargs={"pk": idea.pk})
+    response = client_for(lead).post(url, {"state": "merged", "merge_search": "Radweg",
+                                           "merged_into": "²"})
+    assert response.status_code == 400 and "merged_into" in response.context["form"].errors
+    versions = reverse("ideas:versions", kwargs={"pk": idea.pk})
+    assert client_for(lead).get(versions, {"to": "²", "from": "²"}).status_code == 200
