@@ -32,18 +32,19 @@ from stadtallianz.workinggroups.models import GroupMembership
 SECRET_FIELDS = {"password", "key_hash", "key"}
 
 
-def rows(queryset, *, related: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> list[dict]:
+def rows(queryset, *, related: tuple[str, ...] = (), exclude: tuple[str, ...] = ()):
     """The rows as dicts of their stored fields (foreign keys as `<name>_id`) plus `related`
-    lookups such as "organisation__name", without SECRET_FIELDS and `exclude`."""
+    lookups such as "organisation__name", without SECRET_FIELDS and `exclude`: a lazy
+    queryset, read in chunks while the export writes it (services.build_zip)."""
     model = queryset.model
     names = [field.attname for field in model._meta.concrete_fields
              if field.name not in SECRET_FIELDS and field.attname not in SECRET_FIELDS
              and field.name not in exclude]
-    return list(queryset.order_by("pk").values(*names, *related))
+    return queryset.order_by("pk").values(*names, *related)
 
 
-def categories(user: User) -> dict[str, dict[str, list[dict]]]:
-    """{category: {table: rows}} for the person."""
+def categories(user: User) -> dict:
+    """{category: {table: rows}} for the person (rows: see `rows`)."""
     from .models import DataExport
 
     user_type_audit = Q(content_type__app_label="accounts", content_type__model="user",

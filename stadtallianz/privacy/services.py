@@ -56,14 +56,29 @@ def export_request(*, user) -> DataExport:
     return export
 
 
-def _csv(table: list[dict]) -> str:
-    out = io.StringIO()
-    columns = list(dict.fromkeys(key for row in table for key in row))
-    writer = csv.DictWriter(out, fieldnames=columns)
-    writer.writeheader()
-    for row in table:
-        writer.writerow({key: _cell(value) for key, value in row.items()})
-    return out.getvalue()
+CHUNK = 500  # rows read at a time: the export never holds a whole table in memory
+
+
+def _write_json(archive: zipfile.ZipFile, name: str, table) -> int:
+    """The table as a JSON list, row by row; returns the number of rows."""
+    count = 0
+    with archive.open(name, "w") as raw, io.TextIOWrapper(raw, encoding="utf-8") as out:
+        out.write("[")
+        for row in table.iterator(chunk_size=CHUNK):
+            out.write(",\n" if count else "\n")
+            out.write(json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
+            count += 1
+        out.write("\n]" if count else "]")
+    return count
+
+
+def _write_csv(archive: zipfile.ZipFile, name: str, table) -> None:
+    with (archive.open(name, "w") as raw,
+          io.TextIOWrapper(raw, encoding="utf-8", newline="") as out):
+        writer = csv.DictWriter(out, fieldnames=list(table._fields))
+        writer.writeheader()
+        for row in table.iterator(chunk_size=CHUNK):
+            writer.writerow({key: _cell(value) for key, value in row.items()})
 
 
 def _cell(value):
@@ -76,24 +91,32 @@ def _cell(value):
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def build_zip(user) -> bytes:
+def build_zip(user) -> Path:
     """data/<category>/<table>.json and .csv for every table, and a README in the person's
-    language naming the categories."""
-    data = categories(user)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for category, tables in data.items():
-            for table, table_rows in tables.items():
-                archive.writestr(f"{category}/{table}.json", json.dumps(
-                    table_rows, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
-                archive.writestr(f"{category}/{table}.csv", _csv(table_rows))
-        with translation.override(user.preferred_language):
-            from django.template.loader import render_to_string
+    language naming the categories: written to a new file in the exports' folder, table by
+    table and row by row (bounded memory however much the person wrote)."""
+    folder = Path(settings.PRIVATE_MEDIA_ROOT) / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{secrets.token_hex(16)}.zip"
+    counts = {}
+    try:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for category, tables in categories(user).items():
+                counts[category] = {}
+                for table, table_rows in tables.items():
+                    counts[category][table] = _write_json(
+                        archive, f"{category}/{table}.json", table_rows)
+                    _write_csv(archive, f"{category}/{table}.csv", table_rows)
+            with translation.override(user.preferred_language):
+                from django.template.loader import render_to_string
 
-            archive.writestr("README.txt", render_to_string("privacy/export_readme.txt", {
-                "user": user, "data": data, "SITE_NAME": settings.SITE_NAME,
-                "created_at": timezone.now()}))
-    return buffer.getvalue()
+                archive.writestr("README.txt", render_to_string("privacy/export_readme.txt", {
+                    "user": user, "data": counts, "SITE_NAME": settings.SITE_NAME,
+                    "created_at": timezone.now()}))
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
 
 
 def build_export(export_id: int) -> DataExport | None:
@@ -104,20 +127,17 @@ def build_export(export_id: int) -> DataExport | None:
     if export is None:
         return None
     try:
-        content = build_zip(export.user)
+        path = build_zip(export.user)
     except Exception:
         # The page shows "failed" and offers to ask again; the worker logs the error.
         DataExport.objects.filter(pk=export.pk).update(state=DataExport.State.FAILED)
         raise
-    name = f"{FOLDER}/{secrets.token_hex(16)}.zip"
-    path = Path(settings.PRIVATE_MEDIA_ROOT) / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    name = f"{FOLDER}/{path.name}"
     now = timezone.now()
     with transaction.atomic():
         updated = DataExport.objects.filter(pk=export.pk, state=DataExport.State.REQUESTED).update(
             state=DataExport.State.READY, ready_at=now, expires_at=now + valid_for(),
-            file_name=name, size=len(content))
+            file_name=name, size=path.stat().st_size)
         if not updated:
             path.unlink(missing_ok=True)
             return None

@@ -176,3 +176,28 @@ def test_a_failed_export_is_shown_and_may_be_asked_for_again(client_for, quirin,
     client = client_for(quirin)
     page = client.get(reverse("privacy:overview")).content.decode()
     assert "Fehlgeschlagen" in page and 'action="' + reverse("privacy:export_request") in page
+
+
+def test_the_zip_is_written_table_by_table_in_chunks(quirin, monkeypatch, settings, tmp_path):
+    """The export reads each table in chunks and writes it row by row into a file (not the
+    whole export in memory): every row is there in JSON and CSV, an empty table keeps its
+    header, and the README counts the rows."""
+    from stadtallianz.notifications.models import Notification
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(services, "CHUNK", 2)
+    Notification.objects.filter(recipient=quirin).delete()
+    for number in range(5):
+        Notification.objects.create(recipient=quirin, kind="test", key=f"test:{number}",
+                                    subject=f"Betreff {number}", body="=1+1")
+    path = services.build_zip(quirin)
+    assert path.parent == tmp_path / services.FOLDER
+    archive = zipfile.ZipFile(path)
+    rows = json.loads(archive.read("notifications/notifications.json"))
+    assert [row["subject"] for row in rows] == [f"Betreff {n}" for n in range(5)]
+    table = list(csv.DictReader(io.StringIO(
+        archive.read("notifications/notifications.csv").decode())))
+    assert [row["body"] for row in table] == ["'=1+1"] * 5
+    assert json.loads(archive.read("api_tokens/api_tokens.json")) == []
+    assert archive.read("api_tokens/api_tokens.csv").decode().startswith("id,")
+    assert "notifications: 5" in archive.read("README.txt").decode()
