@@ -103,6 +103,25 @@ def test_the_audit_log_reads_as_sentences_with_changes_in_both_languages(
     assert "Signature awaiting review" in english
 
 
+def test_the_audit_log_reads_its_object_types_once_not_on_every_load(
+        client_for, coordinator, make_application):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_application("Stadtwerke Münster")
+    client = client_for(coordinator)
+    url = reverse("backoffice:audit")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    distinct = [q["sql"] for q in queries.captured_queries
+                if "DISTINCT" in q["sql"].upper() and "core_auditentry" in q["sql"]]
+    assert distinct == []
+    organisation_type = ContentType.objects.get_for_model(Organisation).pk
+    assert organisation_type in dict(response.context["form"].fields["object_type"].choices)
+
+
 def test_the_audit_log_filters_by_object_type_and_search(client_for, coordinator,
                                                          make_application):
     make_application("Stadtwerke Münster")
