@@ -3,8 +3,7 @@
 Only pages under a language prefix are held back (not the API, SensorThings, static files,
 feeds or health checks), and not the legal pages themselves, logging out, deleting the
 account or getting their data (privacy:*): a person who does not accept may leave with it.
-No query on most pages: the newest material change's number is cached and the person's
-accepted number kept on the session (services.consent_needed_on)."""
+One query per page for a logged-in person, none for visitors."""
 
 from urllib.parse import urlencode
 
@@ -41,7 +40,7 @@ class ConsentRequired:
         if (user is None or not user.is_authenticated or not request.path.startswith(PREFIXES)
                 or _exempt(request.resolver_match)):
             return None
-        if services.consent_needed_on(request) is None:
+        if services.consent_needed(user) is None:
             return None
         target = f"{reverse('legal:consent')}?{urlencode({'next': request.get_full_path()})}"
         if getattr(request, "htmx", False):

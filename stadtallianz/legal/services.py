@@ -2,7 +2,6 @@
 one transaction (`legal.page.saved`, `legal.consent.given`)."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -65,43 +64,9 @@ def page_save(*, kind: str, by, text_de: str, text_en: str,
     version = DocumentVersion.objects.create(
         kind=kind, number=number, text_de=text_de.strip(), text_en=text_en.strip(),
         material_change=material_change and kind == Kind.PRIVACY, created_by=by)
-    _forget_material_number()
-    transaction.on_commit(_forget_material_number)  # refilled meanwhile with the old number
     audit_log(actor=by, action="legal.page.saved", target=version,
               after={"kind": kind, "number": number,
                      "material_change": version.material_change})
-    return version
-
-
-# The newest materially changed privacy notice's number (0: none), cached for every page
-# (middleware.py); page_save forgets it. The person's accepted number is kept on the session.
-MATERIAL_CACHE_KEY = "legal:privacy:material-number"
-MATERIAL_CACHE_SECONDS = 300
-ACCEPTED_SESSION_KEY = "legal_privacy_accepted"
-
-
-def _forget_material_number() -> None:
-    cache.delete(MATERIAL_CACHE_KEY)
-
-
-def material_number() -> int:
-    number = cache.get(MATERIAL_CACHE_KEY)
-    if number is None:
-        number = DocumentVersion.objects.filter(
-            kind=Kind.PRIVACY, material_change=True).aggregate(n=Max("number"))["n"] or 0
-        cache.set(MATERIAL_CACHE_KEY, number, MATERIAL_CACHE_SECONDS)
-    return number
-
-
-def consent_needed_on(request) -> DocumentVersion | None:
-    """consent_needed for the request's person, without a query while the session knows they
-    accepted the newest material change (or there is none)."""
-    needed = material_number()
-    if not needed or request.session.get(ACCEPTED_SESSION_KEY, 0) >= needed:
-        return None
-    version = consent_needed(request.user)
-    if version is None:
-        request.session[ACCEPTED_SESSION_KEY] = needed
     return version
 
 

@@ -157,21 +157,3 @@ def test_the_check_costs_one_query_per_page(changed, client_for, citizen):
     changed(False)
     changed(False)
     assert query_count(client.get, "/de/ideas/") == before
-
-
-def test_pages_ask_the_database_nothing_once_the_session_knows_the_consent(
-        changed, client_for, citizen):
-    """The check is on every page: after the first page it needs no query (the newest material
-    change cached, the accepted version on the session), and a new material change asks again."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    changed(True)
-    services.consent_give(user=citizen, version=services.current("privacy"))
-    client = client_for(citizen)
-    assert client.get("/de/ideas/").status_code == 200
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/de/ideas/").status_code == 200
-    assert not [q for q in queries if "legal_" in q["sql"]]
-    changed(True)
-    assert client.get("/de/ideas/").status_code == 302
