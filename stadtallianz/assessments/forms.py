@@ -239,8 +239,7 @@ class AssessmentForm(forms.Form):
                 else:
                     item["url"] = url
             if data.get("document"):
-                item["document"] = self.documents.get(data["document"]) or Document.objects.filter(
-                    pk=data["document"]).first()
+                item["document"] = self.documents[data["document"]]  # one of the choices
             if data.get("datastream"):
                 item["datastream"] = self.datastreams.get(data["datastream"])
             rows[len(items)] = i
