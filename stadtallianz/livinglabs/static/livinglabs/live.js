@@ -3,6 +3,8 @@
 // elements (latest value, chart, table rows) are replaced where they changed. The elements,
 // their ids and every <details> stay, so an open table stays open and the keyboard focus stays
 // where it is. One short, polite message says how many datastreams got new values.
+// A hidden tab (another tab in front, a locked phone) fetches nothing: the minute that passes
+// marks the page stale, and it refreshes once when it is shown again.
 (function () {
   "use strict";
 
@@ -46,8 +48,29 @@
     });
   }
 
-  window.stadtallianzLiveRefresh = refreshAll; // the browser tests call it instead of waiting
+  let stale = false;
+
+  function tick() {
+    if (document.hidden) {
+      stale = true;
+      return null;
+    }
+    return refreshAll();
+  }
+
+  function shown() {
+    if (!document.hidden && stale) {
+      stale = false;
+      refreshAll();
+    }
+  }
+
+  // The browser tests call these instead of waiting a minute.
+  window.stadtallianzLiveRefresh = refreshAll;
+  window.stadtallianzLiveTick = tick;
   document.addEventListener("DOMContentLoaded", function () {
-    if (document.querySelector(".datastream[data-live-url]")) window.setInterval(refreshAll, EVERY);
+    if (!document.querySelector(".datastream[data-live-url]")) return;
+    window.setInterval(tick, EVERY);
+    document.addEventListener("visibilitychange", shown);
   });
 })();
