@@ -14,6 +14,9 @@ from django.utils.text import slugify
 
 DEMO_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test accounts only
 
+# The hashers production uses (Argon2 first), as configured, before the suite swaps them.
+PRODUCTION_PASSWORD_HASHERS = list(settings.PASSWORD_HASHERS)
+
 
 def _reachable(url: str, default_port: int) -> bool:
     parsed = urlparse(url)
@@ -122,6 +125,28 @@ def _answers_follow_the_contract(monkeypatch):
     monkeypatch.setattr(Client, "request", checked)
     yield problems
     assert not problems, "answers that break the published contract:\n" + "\n".join(problems)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Argon2 costs a tenth of a second and more per hash by design, and the suite creates and logs
+    in thousands of accounts: with it, hashing was a large part of the suite's time. Tests use
+    MD5 (Django's advice for tests); the tests of the hashing itself ask for `argon2_hashing`."""
+    from django.test import override_settings
+
+    fast = override_settings(PASSWORD_HASHERS=[
+        "django.contrib.auth.hashers.MD5PasswordHasher", *PRODUCTION_PASSWORD_HASHERS])
+    fast.enable()
+    yield
+    fast.disable()
+
+
+@pytest.fixture
+def argon2_hashing(settings):
+    """The password hashers as production configures them (Argon2 first), with MD5 last so that the
+    accounts other fixtures made before this one still log in (as after a change of hasher)."""
+    settings.PASSWORD_HASHERS = [*PRODUCTION_PASSWORD_HASHERS,
+                                 "django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -36,7 +36,8 @@ def test_a_post_without_csrf_token_is_refused(citizen):
     assert response.status_code == 403
 
 
-def test_passwords_are_hashed_with_argon2():
+def test_passwords_are_hashed_with_argon2(argon2_hashing):
+    """Production's hashers (the suite itself hashes with MD5 for speed, conftest.py)."""
     assert get_hasher().algorithm == "argon2"
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 

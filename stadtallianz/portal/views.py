@@ -38,8 +38,7 @@ def home(request):
         "signature_count": Signature.objects.confirmed().count(),
         "newest_partners": list(
             public.order_by("-partner_since", "-id").only(
-                "name", "slug", "type", "city", "partner_since", "logo", "summary_de", "summary_en",
-                "status"
+                "name", "slug", "type", "city", "partner_since", "logo", "summary", "status"
             )[:NEWEST_PARTNERS]
         ),
     }

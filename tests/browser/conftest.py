@@ -122,9 +122,6 @@ def alliance(transactional_db, settings):
     from stadtallianz.partners import services as partner_services
     from stadtallianz.partners.models import Membership, Offer, Organisation
 
-    # Argon2 takes a noticeable fraction of a second per account and login on a small machine;
-    # what these tests check does not depend on the hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     _reference_data()
     now = timezone.now()
     v1 = Version.objects.get(number=1)

@@ -64,7 +64,6 @@ def _reachable(client: Client, objects, user) -> dict[str, list[tuple[str, str]]
 @pytest.mark.django_db(transaction=True)
 def test_every_page_for_every_role_has_no_accessibility_finding(browser, live_server, settings):
     settings.MAP_TILE_URL = ""  # no map tiles from the internet: markers on a plain ground
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A transactional test before this one emptied the tables the migrations fill.
     _reference_data()
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

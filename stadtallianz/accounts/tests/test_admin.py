@@ -14,7 +14,8 @@ def test_the_admin_lists_and_shows_people(client_for, superuser, citizen):
     assert b"citizen@example.org" in response.content
 
 
-def test_the_admin_creates_a_person_with_an_argon2_password(client_for, superuser):
+def test_the_admin_creates_a_person_with_an_argon2_password(client_for, superuser,
+                                                            argon2_hashing):
     response = client_for(superuser).post(reverse("admin:accounts_user_add"), {
         "email": "new@example.org", "full_name": "New Person", "usable_password": "true",
         "password1": "a-long-and-unusual-passphrase-42",

@@ -38,7 +38,8 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(c
     assert mail.outbox == []
 
 
-def test_the_reset_link_sets_a_new_password_and_confirms_the_address(client, make_user):
+def test_the_reset_link_sets_a_new_password_and_confirms_the_address(client, make_user,
+                                                                      argon2_hashing):
     """Following the link sets the password (Argon2) and marks the address confirmed."""
     user = make_user("reset@example.org", email_confirmed_at=None)
     client.post(reverse("accounts:password_reset"), {"email": user.email})
@@ -75,7 +76,7 @@ def test_a_weak_new_password_is_refused_at_the_field(client, citizen):
     assert citizen.check_password(DEMO_PASSWORD)
 
 
-def test_a_person_changes_their_password(client_for, citizen):
+def test_a_person_changes_their_password(client_for, citizen, argon2_hashing):
     """Changing the password needs the old one; the session stays logged in."""
     client = client_for(citizen)
     response = client.post(reverse("accounts:password_change"), {

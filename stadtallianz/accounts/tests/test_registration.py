@@ -30,7 +30,7 @@ def confirmation_path(message) -> str:
     return urlparse(re.search(r"https?://\S+", message.body).group(0)).path
 
 
-def test_registration_creates_an_unconfirmed_account_and_sends_the_link(client):
+def test_registration_creates_an_unconfirmed_account_and_sends_the_link(client, argon2_hashing):
     """Registering creates an account with an Argon2 password, unconfirmed, and e-mails a link."""
     response = register(client)
     assert response.status_code == 302

@@ -18,11 +18,6 @@ VALUES = [2, 1, 0, -1, 2, 1, 0, 1]
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _english():
     """The tests read the messages in English (pages at /en/…); test_german checks the German
     side."""

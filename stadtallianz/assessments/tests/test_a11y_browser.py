@@ -18,7 +18,6 @@ def assessed(settings, make_project, make_assessment, team_member, coordinator):
     """A project with two published assessments (one harming a principle), an open one under
     review, and a second project (portfolio rows)."""
     _reference_data()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     project = make_project("Klimaquartier", slug="klimaquartier")
     make_assessment(project, [1, 1, 0, 0, 1, 0, 0, 1], evidence_url="https://example.org/a")
     make_assessment(project, [2, 1, 0, -1, 2, 1, 0, 1], evidence_url="https://example.org/b")

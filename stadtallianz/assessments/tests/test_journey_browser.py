@@ -17,7 +17,6 @@ SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "hei
 @pytest.fixture
 def draft(settings, make_project, team_member):
     _reference_data()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     project = make_project("Klimaquartier", slug="klimaquartier")
     return services.start(project=project, by=team_member)
 

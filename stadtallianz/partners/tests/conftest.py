@@ -10,12 +10,6 @@ DENIED = [(None, "login"), ("citizen", 403), ("other_member", 403), ("partner_me
 ALLOWED = ["partner_admin", "coordinator"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Argon2 is slow by design; these tests create many accounts and never check passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def other_member(make_user, make_organisation):
     """An admin of a different partner organisation."""

@@ -19,7 +19,6 @@ from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
 # The working groups' shared people (the search builds its own groups in `world`).
 from stadtallianz.workinggroups.tests.fixtures import (  # noqa: F401
-    _fast_password_hashing,
     lead,
     member,
 )

@@ -19,16 +19,10 @@ from stadtallianz.core.models import FocusArea
 from stadtallianz.events.models import Event
 from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
-__all__ = ["_fast_password_hashing", "focus_area", "make_group", "lead", "member",
+__all__ = ["focus_area", "make_group", "lead", "member",
            "group_fields", "group", "other_lead", "make_event", "as_role"]
 
 Role = GroupMembership.Role
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Argon2 is slow by design; these tests create many accounts and never check passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
