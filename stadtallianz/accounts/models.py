@@ -13,6 +13,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.office import with_office_lazy
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -75,7 +77,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_coordinator = models.BooleanField(
         _("coordinator"), default=False,
-        help_text=_("Works in the coordination office and runs the alliance."),
+        help_text=with_office_lazy(_("Works in the %(office)s and runs the alliance.")),
     )
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from stadtallianz.core.office import office_name
+
 from .models import public_name
 
 
@@ -46,12 +48,10 @@ def normalised(name: str) -> str:
 def _labels() -> set[str]:
     """The reserved words in every language: the deleted-account label and the office."""
     words = {"koordinierungsstelle", "coordination office"}
-    if settings.COORDINATION_OFFICE_NAME:
-        words.add(normalised(settings.COORDINATION_OFFICE_NAME).casefold())
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             words.add(str(public_name(None)).casefold())
-            words.add(_("coordination office").casefold())
+            words.add(normalised(office_name()).casefold())
     return words
 
 

@@ -25,6 +25,7 @@ from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
 from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.models import Principle
+from stadtallianz.core.office import with_office
 from stadtallianz.knowledge.models import Document
 from stadtallianz.notifications.services import notify
 from stadtallianz.sensorthings.models import Datastream, PrivacyLevel
@@ -303,10 +304,10 @@ def submit(*, assessment: Assessment, by) -> Assessment:
 
 def _require_review(assessment: Assessment, by) -> None:
     if not permissions.can_review(by):
-        _deny(_("Only the coordination office reviews assessments."))
+        _deny(with_office(_("Only the %(office)s reviews assessments.")))
     if permissions.wrote(by, assessment):
-        _deny(_("You wrote or submitted this assessment yourself; another person of the "
-                "coordination office has to review it."))
+        _deny(with_office(_("You wrote or submitted this assessment yourself; another person "
+                            "of the %(office)s has to review it.")))
     if assessment.state != State.SUBMITTED:
         raise Conflict(
             _("Only a submitted assessment can be reviewed; this one is: %(state)s.")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stadtallianz.core.models import FocusArea, Principle
+from stadtallianz.core.office import with_office
 from stadtallianz.knowledge.models import Document
 from stadtallianz.projects.models import Project
 
@@ -152,8 +153,8 @@ def assessment_edit(request, pk: int):
                 "%(number)s. %(name)s: score this principle before submitting.")
                 % {"number": number, "name": names[number]})
         return _edit_page(request, assessment, form, status=400)
-    messages.success(request, _("The assessment has been submitted to the coordination office "
-                                "for review."))
+    messages.success(request, with_office(_("The assessment has been submitted to the %(office)s "
+                                            "for review.")))
     return redirect(assessment)
 
 
@@ -263,8 +264,8 @@ def assessment_action(request, pk: int, action: str):
     try:
         if action == "submit":
             services.submit(assessment=assessment, by=request.user)
-            messages.success(request, _("The assessment has been submitted to the "
-                                        "coordination office for review."))
+            messages.success(request, with_office(_("The assessment has been submitted to the "
+                                                    "%(office)s for review.")))
         elif action == "accept":
             services.accept(assessment=assessment, by=request.user)
             messages.success(request, _("The assessment has been accepted and published."))

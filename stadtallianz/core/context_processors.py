@@ -3,6 +3,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from stadtallianz.core import theme
+from stadtallianz.core.office import office_name
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"  # config/settings.py's default
 
@@ -22,7 +23,7 @@ def site(request):
         "THEME_VERSION": theme.version(settings.THEME_PRIMARY_COLOR, settings.THEME_ACCENT_COLOR),
         # One configurable name (Münster: "Stabsstelle Smart City"); the default in the reader's
         # language.
-        "COORDINATION_OFFICE_NAME": settings.COORDINATION_OFFICE_NAME or _("coordination office"),
+        "COORDINATION_OFFICE_NAME": office_name(),
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         # The default attribution in the reader's language; a deployment's own stays as set.
         "MAP_TILE_ATTRIBUTION": (_("© OpenStreetMap contributors")

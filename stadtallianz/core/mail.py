@@ -26,6 +26,7 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from .models import KeptMail
+from .office import office_name
 from .text import single_line
 
 logger = logging.getLogger(__name__)
@@ -54,11 +55,13 @@ def render_text(template_name: str, context: dict) -> str:
 
 def render_mail(template: str, context: dict, *, language: str) -> tuple[str, str]:
     """Subject (one line: a header cannot hold more) and body of `<template>_subject.txt` and
-    `<template>_body.txt`, rendered in `language` with `context` and the site's SITE_NAME and
-    SITE_URL."""
+    `<template>_body.txt`, rendered in `language` with `context` and the site's SITE_NAME,
+    SITE_URL and COORDINATION_OFFICE_NAME (core/office.py, in `language`)."""
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL.rstrip("/"),
                **context}
     with translation.override(language):
+        # The office's name in the recipient's language (core/office.py), as on the pages.
+        context = {"COORDINATION_OFFICE_NAME": office_name(), **context}
         subject = render_text(f"{template}_subject.txt", context)
         body = render_text(f"{template}_body.txt", context)
     return single_line(subject), body

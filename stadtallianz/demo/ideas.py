@@ -11,8 +11,11 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.utils import translation
+
 from stadtallianz.accounts.models import User
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
+from stadtallianz.core.office import office_name
 from stadtallianz.ideas.models import CoAuthor, Comment, Follow, Idea, IdeaVersion, Support
 from stadtallianz.projects.services import create_from_idea
 from stadtallianz.workinggroups.models import WorkingGroup
@@ -25,7 +28,8 @@ SUB, DIS, ACC, DEC, MER = S.SUBMITTED, S.DISCUSSION, S.ACCEPTED, S.DECLINED, S.M
 
 # data/ideas.json: "ideas" [{title, text, focus_areas (slugs), principles and sdgs (numbers),
 # working_group (slug or null), street (index into the alliance's streets, or null), state}],
-# "merges" {merged idea's title: the title of the idea it went into}, "decline_reason",
+# "merges" {merged idea's title: the title of the idea it went into}, "decline_reason" ("{office}":
+# the coordination office's name),
 # "comments" and "replies" (texts the crowd writes).
 DATA = datafiles.load("ideas")
 IDEAS = DATA["ideas"]
@@ -204,7 +208,9 @@ def _decide(idea: Idea, state: str, coordinator, now) -> None:
     idea.state = state
     idea.state_changed_at = now - timedelta(days=10)
     if state == DEC:
-        idea.state_reason = DECLINE_REASON
+        # German, like the other demo texts; the office by its configured name (core/office.py).
+        with translation.override("de"):
+            idea.state_reason = DECLINE_REASON.format(office=office_name())
     idea.save()
     if state == ACC:
         create_from_idea(idea, coordinator)

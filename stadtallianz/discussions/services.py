@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
+from stadtallianz.core.office import with_office
 from stadtallianz.notifications.services import notify
 from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
@@ -178,7 +179,7 @@ def thread_pin(*, thread: Thread, pinned: bool, by) -> Thread:
     """A lead or the coordinator pins a thread to the top of the list, or unpins it."""
     thread = _locked_thread(thread)
     if not permissions.can_moderate(by, thread.group):
-        _deny(_("Only the group's leads and the coordination office pin threads."))
+        _deny(with_office(_("Only the group's leads and the %(office)s pin threads.")))
     if thread.pinned != pinned:
         thread.pinned = pinned
         thread.save(update_fields=["pinned", "updated_at"])
@@ -193,7 +194,7 @@ def post_hide(*, post: Post, reason: str, by) -> Post:
     """A lead or the coordinator hides a post, giving a reason; its open reports are closed."""
     post = _locked_post(post)
     if not permissions.can_moderate(by, post.thread.group):
-        _deny(_("Only the group's leads and the coordination office hide posts."))
+        _deny(with_office(_("Only the group's leads and the %(office)s hide posts.")))
     reason = _required("reason", reason, _("Give a reason for hiding the post."))[:500]
     now = timezone.now()
     post.hidden_at, post.hidden_by, post.hidden_reason = now, by, reason
@@ -223,7 +224,7 @@ def report_close(*, report: PostReport, by) -> PostReport:
     report = get_object_or_404(PostReport.objects.select_related("post__thread__group"),
                                pk=report.pk)
     if not permissions.can_moderate(by, report.post.thread.group):
-        _deny(_("Only the group's leads and the coordination office handle reports."))
+        _deny(with_office(_("Only the group's leads and the %(office)s handle reports.")))
     now = timezone.now()
     if PostReport.objects.filter(pk=report.pk).close(by=by, now=now):
         report.state, report.closed_at, report.closed_by = PostReport.State.CLOSED, now, by

@@ -35,6 +35,7 @@ from stadtallianz.core.api import (
     refuse_nulls,
 )
 from stadtallianz.core.api_auth import api_user, write_auth
+from stadtallianz.core.office import with_office
 from stadtallianz.workinggroups.models import WorkingGroup
 
 from . import feeds, permissions, services
@@ -324,8 +325,8 @@ def event_update(request, slug: str, payload: EventPatchIn):
     event's `sequence`; more places move the waiting list up."""
     event = _visible_event(request, slug)
     if not permissions.can_edit(request.auth, event):
-        raise HttpError(403, gettext(
-            "Only the group's leads and the coordination office change its events."))
+        raise HttpError(403, with_office(gettext(
+            "Only the group's leads and the %(office)s change its events.")))
     services.event_update(event=event, by=request.auth,
                           data=_event_data(payload, partial=True))
     return _fresh(event)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.exceptions import Conflict
+from stadtallianz.core.office import with_office
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
 from stadtallianz.notifications.receipts import receipt
 from stadtallianz.notifications.services import notify
@@ -79,7 +80,7 @@ def event_create(*, by, group=None, data: dict) -> Event:
         # Locked: a group deleted meanwhile is a 404, not an event pointing at nothing.
         group = get_object_or_404(WorkingGroup.objects.select_for_update(), pk=group.pk)
     if not permissions.can_create_for(by, group):
-        _deny(_("Only the group's leads and the coordination office plan its events."))
+        _deny(with_office(_("Only the group's leads and the %(office)s plan its events.")))
     _check_fields(data)
     event = Event(group=group, created_by=by, **data)
     # Checked before the slug is made from the start: a time outside the range of events is an
@@ -104,7 +105,7 @@ def event_create(*, by, group=None, data: dict) -> Event:
 def event_update(*, event: Event, by, data: dict) -> Event:
     event = _locked(event)
     if not permissions.can_edit(by, event):
-        _deny(_("Only the group's leads and the coordination office change its events."))
+        _deny(with_office(_("Only the group's leads and the %(office)s change its events.")))
     _check_fields(data)
     before = snapshot(event, EVENT_FIELDS)
     for field, value in data.items():
@@ -130,7 +131,7 @@ def event_update(*, event: Event, by, data: dict) -> Event:
 def event_cancel(*, event: Event, by) -> Event:
     event = _locked(event)
     if not permissions.can_edit(by, event):
-        _deny(_("Only the group's leads and the coordination office cancel its events."))
+        _deny(with_office(_("Only the group's leads and the %(office)s cancel its events.")))
     if event.is_cancelled:
         raise Conflict(_("This event has already been cancelled."), code="cancelled")
     event.state = Event.State.CANCELLED
@@ -205,7 +206,7 @@ def registration_cancel(*, event: Event, by, user=None) -> Registration:
     event = _locked(event)
     user = user or by
     if user.pk != by.pk and not permissions.can_edit(by, event):
-        _deny(_("Only the group's leads and the coordination office cancel others' places."))
+        _deny(with_office(_("Only the group's leads and the %(office)s cancel others' places.")))
     registration = Registration.objects.filter(event=event, user=user).first()
     if registration is None or registration.state == State.CANCELLED:
         raise Conflict(_("There is no registration to cancel."), code="not_registered")
@@ -221,7 +222,7 @@ def registration_cancel(*, event: Event, by, user=None) -> Registration:
 
 def attendance(*, event: Event, by) -> list[Registration]:
     if not permissions.can_see_attendance(by, event):
-        _deny(_("Only the group's leads and the coordination office see the attendance list."))
+        _deny(with_office(_("Only the group's leads and the %(office)s see the attendance list.")))
     return list(event.registrations.exclude(state=State.CANCELLED).select_related("user")
                 .order_by("state", "position", "created_at", "pk"))
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from stadtallianz.core.audit import audit_log
+from stadtallianz.core.office import with_office
 
 from . import permissions
 from .models import Idea, IdeaImage
@@ -90,8 +91,8 @@ def image_add(*, idea: Idea, by, upload, alt_text: str) -> IdeaImage:
         with transaction.atomic():
             idea = Idea.objects.select_for_update(of=("self",)).get(pk=idea.pk)
             if not permissions.can_edit(by, idea):
-                raise PermissionDenied(_("Only the authors of an open idea and the coordination "
-                                         "office add images."))
+                raise PermissionDenied(with_office(_("Only the authors of an open idea and the "
+                                                     "%(office)s add images.")))
             try:
                 extension = check_image(upload)
                 content = without_metadata(upload)
@@ -122,8 +123,8 @@ def image_add(*, idea: Idea, by, upload, alt_text: str) -> IdeaImage:
 def image_delete(*, image: IdeaImage, by) -> None:
     idea = Idea.objects.select_for_update(of=("self",)).get(pk=image.idea_id)
     if not permissions.can_edit(by, idea):
-        raise PermissionDenied(_("Only the authors of an open idea and the coordination office "
-                                 "remove images."))
+        raise PermissionDenied(with_office(_("Only the authors of an open idea and the %(office)s "
+                                             "remove images.")))
     name, storage = image.image.name, image.image.storage
     audit_log(actor=by, action="idea.image_removed", target=idea,
               before={"image": name, "alt_text": image.alt_text})

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log
 from stadtallianz.core.exceptions import Conflict
+from stadtallianz.core.office import with_office
 from stadtallianz.core.signals import content_changed
 from stadtallianz.notifications.models import Notification
 
@@ -57,8 +58,8 @@ def report(*, idea: Idea, by, reason: str, comment: Comment | None = None) -> Id
     Idea.objects.select_for_update().filter(pk=idea.pk).first()
     if IdeaReport.objects.filter(idea=idea, comment=comment, reporter=by,
                                  state=IdeaReport.State.OPEN).exists():
-        raise Conflict(_("You have reported this already; the coordination office will "
-                         "look at it."), code="duplicate")
+        raise Conflict(with_office(_("You have reported this already; the %(office)s will "
+                                     "look at it.")), code="duplicate")
     created = IdeaReport.objects.create(idea=idea, comment=comment, reporter=by, reason=reason)
     audit_log(actor=by, action="idea.report.created", target=created,
               after={"idea": idea.pk, "comment": comment.pk if comment else None,
@@ -78,7 +79,7 @@ def open_reports():
 def report_close(*, report: IdeaReport, by) -> IdeaReport:
     """Closes a report without hiding anything."""
     if not permissions.can_moderate_ideas(by):
-        _deny(_("Only the coordination office handles reports."))
+        _deny(with_office(_("Only the %(office)s handles reports.")))
     closed = IdeaReport.objects.filter(pk=report.pk).close(by=by)
     report.refresh_from_db()
     if closed:
@@ -115,7 +116,7 @@ def _withdraw_notifications(idea: Idea) -> int:
 @transaction.atomic
 def hide_idea(*, idea: Idea, by, reason: str) -> Idea:
     if not permissions.can_moderate_ideas(by):
-        _deny(_("Only the coordination office hides ideas."))
+        _deny(with_office(_("Only the %(office)s hides ideas.")))
     reason = required_text("reason", reason, _("Give a reason for hiding."), HIDE_REASON_LENGTH)
     now = timezone.now()
     if not Idea.objects.filter(pk=idea.pk, hidden_at=None).update(
@@ -133,7 +134,7 @@ def hide_idea(*, idea: Idea, by, reason: str) -> Idea:
 @transaction.atomic
 def unhide_idea(*, idea: Idea, by) -> Idea:
     if not permissions.can_moderate_ideas(by):
-        _deny(_("Only the coordination office shows hidden ideas again."))
+        _deny(with_office(_("Only the %(office)s shows hidden ideas again.")))
     before = {"reason": idea.hidden_reason}
     if not Idea.objects.filter(pk=idea.pk, hidden_at__isnull=False).update(
             hidden_at=None, hidden_by=None, hidden_reason=""):
@@ -152,8 +153,8 @@ def unhide_idea(*, idea: Idea, by) -> Idea:
 def hide_comment(*, comment: Comment, by, reason: str) -> Comment:
     """Hides a comment (its replies stay) and takes it off the idea's comment count."""
     if not permissions.can_hide_comment(by, comment):
-        _deny(_("Only the coordination office and the leads of the idea's working group hide "
-                "comments."))
+        _deny(with_office(_("Only the %(office)s and the leads of the idea's working group hide "
+                            "comments.")))
     reason = required_text("reason", reason, _("Give a reason for hiding."), HIDE_REASON_LENGTH)
     now = timezone.now()
     if not Comment.objects.filter(pk=comment.pk, hidden_at=None).update(
@@ -169,8 +170,8 @@ def hide_comment(*, comment: Comment, by, reason: str) -> Comment:
 @transaction.atomic
 def unhide_comment(*, comment: Comment, by) -> Comment:
     if not permissions.can_hide_comment(by, comment):
-        _deny(_("Only the coordination office and the leads of the idea's working group show "
-                "hidden comments again."))
+        _deny(with_office(_("Only the %(office)s and the leads of the idea's working group show "
+                            "hidden comments again.")))
     before = {"reason": comment.hidden_reason}
     if not Comment.objects.filter(pk=comment.pk, hidden_at__isnull=False).update(
             hidden_at=None, hidden_by=None, hidden_reason=""):

@@ -18,6 +18,7 @@ from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
 from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.models import AuditEntry
+from stadtallianz.core.office import with_office
 from stadtallianz.notifications.receipts import receipt
 from stadtallianz.notifications.services import notify
 
@@ -183,7 +184,7 @@ def idea_update(*, idea: Idea, by, data: dict, base_version: int) -> Idea:
     idea = (Idea.objects.select_for_update(of=("self",)).select_related("working_group")
             .get(pk=idea.pk))
     if not permissions.can_edit(by, idea):
-        _deny(_("Only the authors of an open idea and the coordination office edit it."))
+        _deny(with_office(_("Only the authors of an open idea and the %(office)s edit it.")))
     if idea.version != base_version:
         raise EditConflict(idea, differing_fields(idea, data))
     fields, relations = _split(data)
@@ -230,8 +231,8 @@ def coauthor_invite(*, idea: Idea, by, email: str) -> CoAuthor:
     invitation does not pass to an account registered later with the address."""
     idea = Idea.objects.select_for_update(of=("self",)).select_related("author").get(pk=idea.pk)
     if not permissions.can_manage_coauthors(by, idea):
-        _deny(_("Only the author of an open idea and the coordination office invite "
-                "co-authors."))
+        _deny(with_office(_("Only the author of an open idea and the %(office)s invite "
+                            "co-authors.")))
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -300,8 +301,8 @@ def coauthor_remove(*, coauthor: CoAuthor, by) -> None:
     coauthor = get_object_or_404(
         CoAuthor.objects.select_for_update(of=("self",)).select_related("idea"), pk=coauthor.pk)
     if coauthor.user_id != by.pk and not permissions.can_manage_coauthors(by, coauthor.idea):
-        _deny(_("Only the author of an open idea and the coordination office remove "
-                "co-authors."))
+        _deny(with_office(_("Only the author of an open idea and the %(office)s remove "
+                            "co-authors.")))
     audit_log(actor=by, action="idea.coauthor_removed", target=coauthor.idea,
               before={"user": coauthor.user_id, "state": coauthor.state})
     coauthor.delete()
@@ -365,8 +366,8 @@ def change_state(*, idea: Idea, by, state: str, reason: str = "",
     idea = (Idea.objects.select_for_update(of=("self",)).select_related("working_group", "author")
             .get(pk=idea.pk))
     if not permissions.can_decide(by, idea):
-        _deny(_("Only the coordination office and the leads of the idea's working group decide "
-                "on an idea."))
+        _deny(with_office(_("Only the %(office)s and the leads of the idea's working group decide "
+                            "on an idea.")))
     if state not in S.values:
         raise _invalid("state", _("Unknown state."), "invalid")
     if state not in allowed_transitions(idea):

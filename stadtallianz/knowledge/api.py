@@ -39,6 +39,7 @@ from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.api_refs import referenced_all, referenced_one
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
+from stadtallianz.core.office import with_office
 from stadtallianz.events.models import Event
 from stadtallianz.partners.models import Organisation
 from stadtallianz.workinggroups.models import WorkingGroup
@@ -301,9 +302,9 @@ def article_update(request, slug: str, payload: ArticlePatchIn):
     """Authors, the group's leads and the coordination office."""
     article = _article(request, slug)
     if not permissions.can_edit_article(request.auth, article):
-        raise HttpError(403, gettext(
-            "Only the authors, the group's leads and the coordination office change an "
-            "article."))
+        raise HttpError(403, with_office(gettext(
+            "Only the authors, the group's leads and the %(office)s change an "
+            "article.")))
     data = payload.dict(include={"title", "summary", "body", "kind", "language", "visibility"},
                         exclude_unset=True)
     refuse_nulls(data)

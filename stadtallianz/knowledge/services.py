@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.exceptions import Conflict
+from stadtallianz.core.office import with_office
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
 from stadtallianz.partners.models import Membership
 
@@ -123,8 +124,8 @@ def article_create(*, by, group=None, data: dict, publish: bool = False) -> Arti
 def article_update(*, article: Article, by, data: dict) -> Article:
     article = _locked(article)
     if not permissions.can_edit_article(by, article):
-        _deny(_("Only the authors, the group's leads and the coordination office edit an "
-                "article."))
+        _deny(with_office(_("Only the authors, the group's leads and the %(office)s edit an "
+                            "article.")))
     fields, relations = _split(data, ARTICLE_FIELDS, ARTICLE_RELATIONS)
     before = {**snapshot(article, ARTICLE_FIELDS), **_relation_snapshot(article)}
     for name, value in fields.items():
@@ -147,8 +148,8 @@ def article_update(*, article: Article, by, data: dict) -> Article:
 def article_publish(*, article: Article, by) -> Article:
     article = _locked(article)
     if not permissions.can_edit_article(by, article):
-        _deny(_("Only the authors, the group's leads and the coordination office publish an "
-                "article."))
+        _deny(with_office(_("Only the authors, the group's leads and the %(office)s publish an "
+                            "article.")))
     if article.is_published:
         raise Conflict(_("The article is already published."), code="published")
     article.state = Article.State.PUBLISHED
@@ -163,7 +164,7 @@ def article_publish(*, article: Article, by) -> Article:
 def article_unpublish(*, article: Article, by) -> Article:
     article = _locked(article)
     if not permissions.can_moderate_article(by, article):
-        _deny(_("Only the group's leads and the coordination office unpublish an article."))
+        _deny(with_office(_("Only the group's leads and the %(office)s unpublish an article.")))
     if not article.is_published:
         raise Conflict(_("The article is not published."), code="draft")
     article.state = Article.State.DRAFT
@@ -177,7 +178,7 @@ def article_unpublish(*, article: Article, by) -> Article:
 def article_delete(*, article: Article, by) -> None:
     article = _locked(article)
     if not permissions.can_moderate_article(by, article):
-        _deny(_("Only the group's leads and the coordination office delete an article."))
+        _deny(with_office(_("Only the group's leads and the %(office)s delete an article.")))
     audit_log(actor=by, action="knowledge.article.deleted", target=article,
               before=snapshot(article, ["slug", "group", "state", "title"]))
     # The documents go with it; their files after the commit (apps.py).
@@ -267,8 +268,8 @@ def document_delete(*, document: Document, by) -> None:
                 .select_related("group", "event", "event__group", "article", "article__group")
                 .get(pk=document.pk))
     if not permissions.can_delete_document(by, document):
-        _deny(_("Only the uploader, the group's leads and the coordination office delete a "
-                "document."))
+        _deny(with_office(_("Only the uploader, the group's leads and the %(office)s delete a "
+                            "document.")))
     audit_log(actor=by, action="knowledge.document.deleted", target=document,
               before={**snapshot(document, ["group", "event", "article", *DOCUMENT_FIELDS]),
                       "versions": document.versions.count()})

@@ -9,16 +9,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from stadtallianz.core.audit import audit_log
+from stadtallianz.core.office import office_name, with_office
 
 from . import defaults
 from .models import ConsentRecord, DocumentVersion, Kind
 
 
 def _office_name(language: str) -> str:
-    if settings.COORDINATION_OFFICE_NAME:
-        return settings.COORDINATION_OFFICE_NAME
     with translation.override(language):
-        return _("coordination office")
+        return office_name()
 
 
 def _default_texts(kind: str) -> tuple[str, str]:
@@ -50,7 +49,7 @@ def page_save(*, kind: str, by, text_de: str, text_en: str,
     """The coordination office saves a page: every save is a new version. `material_change`
     (privacy notice only) asks everyone to accept the new version."""
     if not can_edit(by):
-        raise PermissionDenied(_("Only the coordination office edits the legal pages."))
+        raise PermissionDenied(with_office(_("Only the %(office)s edits the legal pages.")))
     if kind not in Kind.values:
         raise ValueError(kind)
     errors = {name: _("Please enter the text.")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from stadtallianz.core.forms import add_service_errors
 from stadtallianz.core.markdown import render_markdown
+from stadtallianz.core.office import with_office
 from stadtallianz.partners.models import Organisation
 from stadtallianz.partners.permissions import can_view
 
@@ -89,8 +90,8 @@ def sign(request, slug: str):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Thank you. Your signature awaits review by the "
-                                        "coordination office."))
+            messages.success(request, with_office(_("Thank you. Your signature awaits review by "
+                                                    "the %(office)s.")))
             return redirect("letter_of_intent:status", slug=organisation.slug)
     status = 409 if request.method == "POST" and refusal else 200
     return render(request, "letter_of_intent/sign.html", {

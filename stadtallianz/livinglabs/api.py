@@ -33,6 +33,7 @@ from stadtallianz.core.api import (
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.api_refs import referenced_all, referenced_one
 from stadtallianz.core.markdown import render_markdown
+from stadtallianz.core.office import with_office
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.models import Project
 from stadtallianz.sensorthings.models import PrivacyLevel
@@ -242,8 +243,8 @@ def _plain(data: dict) -> dict:
 def living_lab_create(request, payload: LabIn):
     """The coordination office, or an admin of the operating partner organisation."""
     if not permissions.can_create(request.auth):
-        raise HttpError(403, gettext("Only the coordination office and admins of partner "
-                                     "organisations create living labs."))
+        raise HttpError(403, with_office(gettext("Only the %(office)s and admins of partner "
+                                                 "organisations create living labs.")))
     operator = referenced_one(Organisation.objects.public(), payload.operator, "operator",
                               required=True)
     data = _plain(payload.dict(exclude={"operator", "partners", "projects"}))
@@ -256,8 +257,8 @@ def living_lab_create(request, payload: LabIn):
 def _managed(request, slug: str) -> LivingLab:
     lab = _lab(slug)
     if not permissions.can_manage(request.auth, lab):
-        raise HttpError(403, gettext("Only the operator's admins and the coordination office "
-                                     "manage a living lab."))
+        raise HttpError(403, with_office(gettext("Only the operator's admins and the %(office)s "
+                                                 "manage a living lab.")))
     return lab
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from stadtallianz.core.audit import audit_log
 from stadtallianz.core.geo import validate_geometry
+from stadtallianz.core.office import with_office
 from stadtallianz.core.slugs import unique_slug
 
 from . import permissions
@@ -35,8 +36,8 @@ def _apply(lab: LivingLab, data: dict, relations: dict) -> LivingLab:
 @transaction.atomic
 def create_lab(*, actor, operator, data: dict, relations: dict) -> LivingLab:
     if not permissions.can_create(actor):
-        raise PermissionDenied(_("Only the coordination office and admins of partner "
-                                 "organisations create living labs."))
+        raise PermissionDenied(with_office(_("Only the %(office)s and admins of partner "
+                                             "organisations create living labs.")))
     if operator is None or not permissions.operators_for(actor).filter(pk=operator.pk).exists():
         raise ValidationError({"operator": _("Choose a partner organisation you administer.")})
     lab = LivingLab(operator=operator, created_by=actor)
@@ -51,8 +52,8 @@ def create_lab(*, actor, operator, data: dict, relations: dict) -> LivingLab:
 @transaction.atomic
 def update_lab(*, lab: LivingLab, actor, data: dict, relations: dict) -> LivingLab:
     if not permissions.can_manage(actor, lab):
-        raise PermissionDenied(_("Only the operator's admins and the coordination office "
-                                 "change a living lab."))
+        raise PermissionDenied(with_office(_("Only the operator's admins and the %(office)s "
+                                             "change a living lab.")))
     lab = LivingLab.objects.select_for_update().get(pk=lab.pk)
     _apply(lab, data, relations)
     audit_log(actor=actor, action="livinglab.changed", target=lab,
@@ -62,8 +63,8 @@ def update_lab(*, lab: LivingLab, actor, data: dict, relations: dict) -> LivingL
 
 def issue_token(*, lab: LivingLab, actor, name: str) -> tuple[LabToken, str]:
     if not permissions.can_manage(actor, lab):
-        raise PermissionDenied(_("Only the operator's admins and the coordination office "
-                                 "manage the lab's tokens."))
+        raise PermissionDenied(with_office(_("Only the operator's admins and the %(office)s "
+                                             "manage the lab's tokens.")))
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name.")})
@@ -79,8 +80,8 @@ def issue_token(*, lab: LivingLab, actor, name: str) -> tuple[LabToken, str]:
 @transaction.atomic
 def revoke_token(*, token: LabToken, actor) -> LabToken:
     if not permissions.can_manage(actor, token.lab):
-        raise PermissionDenied(_("Only the operator's admins and the coordination office "
-                                 "manage the lab's tokens."))
+        raise PermissionDenied(with_office(_("Only the operator's admins and the %(office)s "
+                                             "manage the lab's tokens.")))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -98,8 +99,8 @@ def set_privacy(*, datastream, actor, level: str, aggregation_window: int,
     from stadtallianz.sensorthings import ingest
 
     if not permissions.can_manage(actor, datastream.lab):
-        raise PermissionDenied(_("Only the operator's admins and the coordination office "
-                                 "change a datastream's privacy."))
+        raise PermissionDenied(with_office(_("Only the operator's admins and the %(office)s "
+                                             "change a datastream's privacy.")))
     before = {"privacy_level": datastream.privacy_level,
               "retention_days": datastream.retention_days}
     ingest.change_privacy(datastream, level=level, aggregation_window=aggregation_window,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.mail import send_mail_to
+from stadtallianz.core.office import with_office_lazy
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
 
 from . import permissions
@@ -30,10 +31,10 @@ RESERVED_SLUGS = frozenset({"new", "invitations"})
 
 # What a person is told when a service refuses them; the pages and the API check the same
 # permissions first, so that they can answer 404 or 403 before a form is validated.
-EDIT_DENIED = _("Only the organisation's administrators and the coordination office may change "
-                "it.")
-MANAGE_MEMBERS_DENIED = _("Only the organisation's administrators and the coordination office "
-                          "manage its people.")
+EDIT_DENIED = with_office_lazy(_("Only the organisation's administrators and the %(office)s may "
+                                "change it."))
+MANAGE_MEMBERS_DENIED = with_office_lazy(_("Only the organisation's administrators and the "
+                                          "%(office)s manage its people."))
 WRONG_ACCOUNT_MESSAGE = _("This invitation was sent to a different e-mail address. Log in with "
                           "the account of that address to accept it.")
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.assessments.models import Assessment
+from stadtallianz.core.office import with_office
 from stadtallianz.events.models import Registration
 from stadtallianz.ideas import permissions as idea_permissions
 from stadtallianz.ideas.models import CoAuthor, Follow, Idea
@@ -75,7 +76,7 @@ def next_step(membership: Membership) -> Step:
         return Step(_("Alliance partner: nothing to do."), status, _("Letter of intent"),
                     "success")
     if organisation.status == Status.PENDING:
-        return Step(_("The signature awaits review by the coordination office."), status,
+        return Step(with_office(_("The signature awaits review by the %(office)s.")), status,
                     _("See the status"), "info")
     if organisation.status == Status.RESIGN_REQUIRED:
         if admin:

@@ -36,6 +36,7 @@ from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.api_refs import referenced_one
 from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.models import FocusArea
+from stadtallianz.core.office import with_office
 from stadtallianz.partners.models import Organisation
 
 from . import permissions, services
@@ -293,9 +294,9 @@ def _managed(request, slug: str) -> WorkingGroup:
     """The group, if the caller manages it (its leads and the coordinator, while active)."""
     group = _group(slug)
     if not permissions.can_manage(request.auth, group):
-        raise HttpError(403, gettext(
-            "Only the group's leads and the coordination office manage its members, and only "
-            "while it is active."))
+        raise HttpError(403, with_office(gettext(
+            "Only the group's leads and the %(office)s manage its members, and only "
+            "while it is active.")))
     return group
 
 
@@ -432,7 +433,7 @@ def organisation_remove(request, slug: str, organisation_slug: str):
 def group_create(request, payload: GroupIn):
     """The coordination office founds a group; `leads` become its first leads."""
     if not permissions.can_create(request.auth):
-        raise HttpError(403, gettext("Only the coordination office creates working groups."))
+        raise HttpError(403, with_office(gettext("Only the %(office)s creates working groups.")))
     data = payload.model_dump(exclude={"focus_areas", "leads"})
     data["join_policy"] = payload.join_policy.value
     group = services.group_create(by=request.auth, data=data,
@@ -447,8 +448,8 @@ def group_update(request, slug: str, payload: GroupPatchIn):
     """Leads and the coordinator; an archived group only the coordinator."""
     group = _group(slug)
     if not permissions.can_edit(request.auth, group):
-        raise HttpError(403, gettext(
-            "Only the group's leads and the coordination office change it."))
+        raise HttpError(403, with_office(gettext(
+            "Only the group's leads and the %(office)s change it.")))
     data = payload.model_dump(exclude_unset=True)
     focus_slugs = data.pop("focus_areas", None)
     refuse_nulls(data)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.exceptions import Conflict
+from stadtallianz.core.office import with_office
 from stadtallianz.core.slugs import unique_slug as core_unique_slug
 from stadtallianz.notifications.services import notify
 
@@ -59,7 +60,7 @@ def _check_focus_areas(focus_areas) -> None:
 def group_create(*, by, data: dict, focus_areas, leads=()) -> WorkingGroup:
     """The coordinator founds a group; the given people become its first leads."""
     if not permissions.can_create(by):
-        _deny(_("Only the coordination office creates working groups."))
+        _deny(with_office(_("Only the %(office)s creates working groups.")))
     unknown = set(data) - set(GROUP_FIELDS)
     if unknown:
         raise ValueError(f"{', '.join(sorted(unknown))} are not group fields")
@@ -89,7 +90,7 @@ def group_create(*, by, data: dict, focus_areas, leads=()) -> WorkingGroup:
 @transaction.atomic
 def group_update(*, group: WorkingGroup, by, data: dict, focus_areas=None) -> WorkingGroup:
     if not permissions.can_edit(by, group):
-        _deny(_("Only the group's leads and the coordination office change it."))
+        _deny(with_office(_("Only the group's leads and the %(office)s change it.")))
     _check_focus_areas(focus_areas)
     before = snapshot(group, GROUP_FIELDS)
     before["focus_areas"] = sorted(group.focus_areas.values_list("slug", flat=True))
@@ -113,7 +114,7 @@ def group_update(*, group: WorkingGroup, by, data: dict, focus_areas=None) -> Wo
 
 def _set_state(group: WorkingGroup, by, state: str, action: str) -> WorkingGroup:
     if not permissions.can_archive(by, group):
-        _deny(_("Only the coordination office archives and reactivates working groups."))
+        _deny(with_office(_("Only the %(office)s archives and reactivates working groups.")))
     if group.state == state:
         return group
     before = group.state
@@ -157,7 +158,7 @@ def _leads(group: WorkingGroup):
 
 def _require_manager(by, group: WorkingGroup) -> None:
     if not permissions.can_manage(by, group):
-        _deny(_("Only the group's leads and the coordination office manage its members."))
+        _deny(with_office(_("Only the group's leads and the %(office)s manage its members.")))
 
 
 def _log(by, action: str, group: WorkingGroup, membership: GroupMembership, **extra):

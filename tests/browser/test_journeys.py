@@ -70,8 +70,8 @@ def test_register_an_organisation_and_sign(page, live_server, alliance, size):  
     field(page, "Function of the signatory").fill("Gründerin")
     page.locator("main").get_by_role("checkbox").check()
     click(page, "button", de("Sign the letter of intent"))
-    assert de("Thank you. Your signature awaits review by the coordination office.") in \
-        status_message(page)
+    assert de("Thank you. Your signature awaits review by the %(office)s.",
+              office="Koordinierungsstelle") in status_message(page)
     assert de("Signature awaiting review") in page.locator(".loi-status").inner_text()
     history = page.get_by_role("table")
     assert de("Awaiting review") in history.inner_text()

@@ -23,6 +23,7 @@ from stadtallianz.core.api import CHANGE_ERRORS, ErrorOut, InputSchema, Paginati
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.api_refs import referenced_one
 from stadtallianz.core.markdown import render_markdown
+from stadtallianz.core.office import with_office
 
 from .. import moderation, permissions
 from ..models import Comment, Follow, Idea, IdeaReport, Support
@@ -316,7 +317,7 @@ def comment_report(request, comment_id: int, payload: ReasonIn):
 def moderation_queue(request):
     """Open reports, oldest first, with the reported content. Coordination office only."""
     if not permissions.can_moderate_ideas(request.auth):
-        raise HttpError(403, gettext("Only the coordination office handles reports."))
+        raise HttpError(403, with_office(gettext("Only the %(office)s handles reports.")))
     return _Page(moderation.open_reports(), lambda r: {
         **_report_out(r), "reporter": _name(r.reporter, request.auth),
         "idea_title": r.idea.title,

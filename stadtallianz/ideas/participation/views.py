@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from stadtallianz.core.forms import add_service_errors
 from stadtallianz.core.markdown import render_markdown
+from stadtallianz.core.office import with_office
 
 from .. import moderation, permissions
 from ..models import Comment, Idea, IdeaReport
@@ -182,7 +183,7 @@ def _report_page(request, idea, comment=None):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Thank you. The coordination office will look at it."))
+            messages.success(request, with_office(_("Thank you. The %(office)s will look at it.")))
             return redirect(comment.get_absolute_url() if comment else idea.get_absolute_url())
     if comment is not None:
         comment.html = render_markdown(comment.body, top_level=3)
