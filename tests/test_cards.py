@@ -230,7 +230,7 @@ def test_the_project_list_costs_the_same_queries_with_more_projects_partners_and
 @pytest.mark.parametrize(("language", "since"), [("de", "Allianzpartner seit 3. März 2026"),
                                                  ("en", "Partner since 3 March 2026")])
 def test_the_home_page_shows_the_newest_partners_as_cards(client, language, since):
-    _organisation("Stadtwerke Münster", summary="Energie und Daten für alle.",
+    _organisation("Stadtwerke Münster", summary_de="Energie und Daten für alle.",
                   partner_since=datetime(2026, 3, 3, 12, tzinfo=BERLIN))
     content = client.get(f"/{language}/").content.decode()
     card = _card(content, "partner-card", "Stadtwerke Münster")
@@ -247,7 +247,7 @@ def test_a_working_groups_member_organisations_are_cards_at_a_constant_query_cou
     def add(start, count):
         for n in range(start, start + count):
             GroupOrganisation.objects.create(group=group, organisation=_organisation(
-                f"Member {n}", summary=f"Offer {n}", type=Organisation.Type.RESEARCH))
+                f"Member {n}", summary_de=f"Offer {n}", type=Organisation.Type.RESEARCH))
 
     add(0, 2)
     few = query_count(client.get, url)

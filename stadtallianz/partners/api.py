@@ -100,7 +100,8 @@ class PartnerSummaryOut(Schema):
     status: PartnerStatus
     status_label: str = Field(..., alias="get_status_display")
     partner_since: datetime | None
-    summary: str = Field(..., description="One line on what the organisation offers.")
+    summary: str = Field(..., description="One line on what the organisation offers, in the "
+                         "requested language or, without it, the other one.")
     description: str
     website: str
     city: str
@@ -123,6 +124,8 @@ class PartnerSummaryOut(Schema):
 
 
 class PartnerDetailOut(PartnerSummaryOut):
+    summary_de: str
+    summary_en: str
     description_de: str
     description_en: str
     address: AddressOut
@@ -162,7 +165,11 @@ class PartnerPatchIn(InputSchema):
     name: str = Field(None, min_length=1, max_length=200)
     type: OrganisationType = None
     summary: str = Field(None, max_length=SUMMARY_MAX_LENGTH,
-                         description="One line on what the organisation offers.")
+                         description="Deprecated: the German summary, as summary_de.")
+    summary_de: str = Field(None, max_length=SUMMARY_MAX_LENGTH,
+                            description="One line on what the organisation offers, in German.")
+    summary_en: str = Field(None, max_length=SUMMARY_MAX_LENGTH,
+                            description="The same line in English.")
     description_de: str = Field(None, max_length=20000)
     description_en: str = Field(None, max_length=20000)
     website: str = Field(None, max_length=200, description="http(s) URL, or empty to remove it.")
@@ -264,8 +271,12 @@ def partner_update(request, slug: str, payload: PartnerPatchIn):
                 {"focus_areas": f"Unknown focus area: {', '.join(sorted(unknown))}."},
                 code="unknown_focus_area",
             )
-    for field in ("website", "summary", "description_de", "description_en", "street",
-                  "postal_code", "city", "contact_name", "contact_role", "contact_email", "phone"):
+    if "summary" in data:
+        # The field of the one-language summary, kept for version 1: the German one.
+        data.setdefault("summary_de", data.pop("summary"))
+    for field in ("website", "summary_de", "summary_en", "description_de", "description_en",
+                  "street", "postal_code", "city", "contact_name", "contact_role", "contact_email",
+                  "phone"):
         if field in data and data[field] is not None:
             data[field] = data[field].strip()
     services.organisation_update(organisation=organisation, by=request.auth, data=data,

@@ -39,7 +39,8 @@ class DirectoryFilterForm(forms.Form):
 class OrganisationCreateForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "type", "summary", "description_de", "description_en", "website"]
+        fields = ["name", "type", "summary_de", "summary_en", "description_de", "description_en",
+                  "website"]
         formfield_callback = _formfield
 
 
@@ -51,8 +52,8 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "type", "summary", "description_de", "description_en", "website",
-                  "logo", "contact_name", "contact_role", "contact_email", "phone",
+        fields = ["name", "type", "summary_de", "summary_en", "description_de", "description_en",
+                  "website", "logo", "contact_name", "contact_role", "contact_email", "phone",
                   "street", "postal_code", "city", "latitude", "longitude", "focus_areas"]
         help_texts = {
             "contact_email": _("Shown publicly on the profile; leave empty to show none."),

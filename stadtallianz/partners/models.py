@@ -48,7 +48,8 @@ class OrganisationQuerySet(models.QuerySet):
         """
         queryset = self
         if q:
-            queryset = queryset.filter(Q(name__icontains=q) | Q(summary__icontains=q)
+            queryset = queryset.filter(Q(name__icontains=q) | Q(summary_de__icontains=q)
+                                       | Q(summary_en__icontains=q)
                                        | Q(description_de__icontains=q)
                                        | Q(description_en__icontains=q))
         if type:
@@ -95,8 +96,14 @@ class Organisation(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=Type.choices, db_index=True)
     description_de = models.TextField(_("description (German)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    summary = models.CharField(
-        _("summary"), max_length=SUMMARY_MAX_LENGTH, blank=True, default="", db_default="",
+    # One line on the card, in both languages like the description (TranslatedField below).
+    summary_de = models.CharField(
+        _("summary (German)"), max_length=SUMMARY_MAX_LENGTH, blank=True, default="",
+        db_default="",
+        help_text=_("One line on what the organisation offers the alliance, shown on its card."))
+    summary_en = models.CharField(
+        _("summary (English)"), max_length=SUMMARY_MAX_LENGTH, blank=True, default="",
+        db_default="",
         help_text=_("One line on what the organisation offers the alliance, shown on its card."))
     website = models.URLField(_("website"), blank=True)
     # The new columns have a default in the database too: processes of the release before,
@@ -125,6 +132,7 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    summary = TranslatedField("summary")
     description = TranslatedField("description")
 
     objects = OrganisationQuerySet.as_manager()

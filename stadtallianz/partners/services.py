@@ -21,9 +21,9 @@ from . import permissions
 from .models import Invitation, Membership, Offer, Organisation
 
 PROFILE_FIELDS = [
-    "name", "type", "summary", "description_de", "description_en", "website", "street",
-    "postal_code", "city", "latitude", "longitude", "contact_email", "phone", "contact_name",
-    "contact_role",
+    "name", "type", "summary_de", "summary_en", "description_de", "description_en", "website",
+    "street", "postal_code", "city", "latitude", "longitude", "contact_email", "phone",
+    "contact_name", "contact_role",
 ]
 # Path segments under partners/ that are routes of their own, never an organisation's slug.
 RESERVED_SLUGS = frozenset({"new", "invitations"})

@@ -41,7 +41,7 @@ def directory(request):
     form = DirectoryFilterForm(request.GET or None, focus_areas=focus_areas)
     partners = (
         Organisation.objects.public()
-        .only("name", "slug", "type", "logo", "status", "summary")
+        .only("name", "slug", "type", "logo", "status", "summary_de", "summary_en")
         .prefetch_related(Prefetch("focus_areas",
                                    queryset=FocusArea.objects.only("slug", "name_de", "name_en")))
     )

@@ -38,7 +38,8 @@ def home(request):
         "signature_count": Signature.objects.confirmed().count(),
         "newest_partners": list(
             public.order_by("-partner_since", "-id").only(
-                "name", "slug", "type", "city", "partner_since", "logo", "summary", "status"
+                "name", "slug", "type", "city", "partner_since", "logo", "summary_de", "summary_en",
+                "status"
             )[:NEWEST_PARTNERS]
         ),
     }

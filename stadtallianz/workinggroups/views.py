@@ -75,7 +75,7 @@ def _render_detail(request, group: WorkingGroup, join_form=None, status: int = 2
     members = [m for m in memberships if m.role != GroupMembership.Role.LEAD]
     own = permissions.membership_of(request.user, group)
     organisations = list(group.organisations.order_by("name").only(
-        "name", "slug", "status", "type", "logo", "summary"))
+        "name", "slug", "status", "type", "logo", "summary_de", "summary_en"))
     return render(request, "workinggroups/detail.html", {
         "group": group,
         "description_html": render_markdown(group.description, top_level=3),

@@ -22,7 +22,7 @@ def cards(transactional_db):
     import_module("stadtallianz.core.migrations.0002_reference_data").load(apps, None)
     from stadtallianz.workinggroups.models import GroupOrganisation, WorkingGroup
 
-    members = [_organisation(f"Partner {n} Münster", summary=f"Bietet Daten {n}.",
+    members = [_organisation(f"Partner {n} Münster", summary_de=f"Bietet Daten {n}.",
                              partner_since=timezone.now()) for n in range(7)]
     group = WorkingGroup.objects.create(name_de="Mobilität", name_en="Mobility", slug="mobil")
     for organisation in members[:3]:

@@ -55,7 +55,7 @@ def test_a_generated_logo_is_an_svg_document_with_the_name_as_its_title():
 def test_the_directory_card_shows_initials_type_summary_and_status(client, make_organisation,
                                                                    language):
     make_organisation("Stadtwerke Münster", type=Organisation.Type.MUNICIPAL,
-                      summary="Energie, Wasser und Mobilität für Münster.")
+                      summary_de="Energie, Wasser und Mobilität für Münster.")
     content = client.get(f"/{language}/partners/").content.decode()
     card = re.search(r'<li class="card partner-card.*?</li>\n', content, re.S).group(0)
     assert re.search(r'<svg class="org-avatar"[^>]*aria-hidden="true"', card)
@@ -66,7 +66,7 @@ def test_the_directory_card_shows_initials_type_summary_and_status(client, make_
 
 
 def test_the_directory_search_finds_words_of_the_summary(client, make_organisation):
-    make_organisation("Alpha", summary="Ladesäulen für Quartiere")
+    make_organisation("Alpha", summary_de="Ladesäulen für Quartiere")
     make_organisation("Beta")
     response = client.get(reverse("partners:directory"), {"q": "ladesäulen"})
     assert [o.name for o in response.context["page"].object_list] == ["Alpha"]
@@ -75,7 +75,7 @@ def test_the_directory_search_finds_words_of_the_summary(client, make_organisati
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_the_profile_shows_the_public_contact(client, make_organisation, language):
     organisation = make_organisation(
-        "Kontakt AG", summary="Wir vernetzen.", contact_name="Anna Beispiel",
+        "Kontakt AG", summary_de="Wir vernetzen.", contact_name="Anna Beispiel",
         contact_role="Referentin Smart City", contact_email="kontakt@example.org",
         phone="+49 251 492-0", street="Hafenweg 1", postal_code="48155", city="Münster")
     content = client.get(f"/{language}/partners/{organisation.slug}/").content.decode()
@@ -97,7 +97,7 @@ def test_german_profile_coordinates_have_a_decimal_comma(client, make_organisati
 
 
 def _edit_data(**overrides):
-    data = {"name": "Stadtwerke Neu", "type": "company", "summary": "Strom und Daten.",
+    data = {"name": "Stadtwerke Neu", "type": "company", "summary_de": "Strom und Daten.",
             "description_de": "", "description_en": "", "website": "",
             "contact_name": "Anna", "contact_role": "Leitung", "contact_email": "a@example.org",
             "phone": "(0251) 492 / 0-1", "street": "", "postal_code": "", "city": "",
@@ -118,7 +118,7 @@ def test_the_form_saves_summary_and_contact(client_for, partner_admin, organisat
 
 @pytest.mark.parametrize(("field", "value"), [
     ("phone", "0251 CALL ME"), ("phone", "+49"), ("contact_email", "not an address"),
-    ("summary", "x" * 161),
+    ("summary_de", "x" * 161),
 ])
 def test_bad_contact_input_is_an_error_next_to_the_field(client_for, partner_admin,
                                                          organisation, field, value):
@@ -154,8 +154,28 @@ def test_the_api_reads_and_writes_summary_and_contact(call, token_for, partner_a
     assert [item["summary"] for item in listed] == ["Strom und Daten."]
 
 
+def test_the_summary_is_kept_in_both_languages_and_shown_in_the_pages_one(
+        client, client_for, call, token_for, partner_admin, organisation):
+    url = reverse("partners:edit", kwargs={"slug": organisation.slug})
+    response = client_for(partner_admin).post(url, _edit_data(
+        summary_de="Strom und Daten.", summary_en="Power and data."))
+    assert response.status_code == 302
+    organisation.status = Organisation.Status.PARTNER
+    organisation.save(update_fields=["status"])
+    for language, shown, hidden in [("de", "Strom und Daten.", "Power and data."),
+                                    ("en", "Power and data.", "Strom und Daten.")]:
+        content = client.get(f"/{language}/partners/").content.decode()
+        card = re.search(r'<li class="card partner-card.*?</li>\n', content, re.S).group(0)
+        assert shown in card and hidden not in card
+    response = call("PATCH", f"/api/v1/partners/{organisation.slug}",
+                    {"summary_en": " Energy and data. "}, key=token_for(partner_admin))
+    body = response.json()
+    assert (body["summary_de"], body["summary_en"]) == ("Strom und Daten.", "Energy and data.")
+
+
 @pytest.mark.parametrize(("field", "value"), [
     ("phone", "call me"), ("contact_email", "nope"), ("summary", "x" * 161),
+    ("summary_en", "x" * 161),
 ])
 def test_bad_contact_input_in_the_api_answers_422_naming_the_field(call, token_for,
                                                                    partner_admin, organisation,

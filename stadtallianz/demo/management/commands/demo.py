@@ -39,7 +39,8 @@ BATCH = 1000
 # data/alliance.json, the fictional Münster-like alliance. Every organisation and person is
 # invented; streets are real Münster streets so the map looks right, with coordinates near them.
 # "streets" [{name, postal_code, latitude, longitude}] (others refer to them by index);
-# "organisations" [{slug, name, summary, type, status, street, focus_areas, description_de/_en}]
+# "organisations" [{slug, name, summary (German), summary_en, type, status, street, focus_areas,
+# description_de/_en}]
 # (each gets a logo generated from its name, partners/avatars.py);
 # "offers" and "needs" {category: a German text partners might write}; "first_names",
 # "last_names" of the generated people; "signatory_function" by organisation type;
@@ -206,7 +207,8 @@ class Command(BaseCommand):
             public = status in Organisation.PUBLIC_STATUSES
             joined = self.now - timedelta(days=700 - index * 12)
             organisation = Organisation(
-                slug=slug, name=name, type=type_, status=status, summary=row["summary"],
+                slug=slug, name=name, type=type_, status=status, summary_de=row["summary"],
+                summary_en=row["summary_en"],
                 description_de=row["description_de"], description_en=row["description_en"],
                 website=f"https://www.{slug}.example",
                 street=f"{street_name} {rng.randint(1, 120)}", postal_code=postal_code,
@@ -244,15 +246,17 @@ class Command(BaseCommand):
     def logos_and_summaries_of_earlier_runs(self, rows, existing) -> None:
         """A database loaded before logos and summaries existed gets them now (and nothing else
         changes): `make run` on an old demo database looks like a fresh one."""
-        summaries = {row["slug"]: row["summary"] for row in rows}
+        summaries = {row["slug"]: {"summary_de": row["summary"], "summary_en": row["summary_en"]}
+                     for row in rows}
         for organisation in Organisation.objects.filter(slug__in=existing):
             fields = []
             if not organisation.logo:
                 self.logo(organisation)
                 fields.append("logo")
-            if not organisation.summary:
-                organisation.summary = summaries[organisation.slug]
-                fields.append("summary")
+            for field, text in summaries[organisation.slug].items():
+                if not getattr(organisation, field):
+                    setattr(organisation, field, text)
+                    fields.append(field)
             if fields:
                 organisation.save(update_fields=fields)
 
