@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.i18n import choice_label
 from stadtallianz.knowledge.models import Document
 from stadtallianz.projects.models import Project
 
@@ -312,4 +313,4 @@ class PortfolioFilterForm(forms.Form):
     def __init__(self, *args, focus_areas=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus_area"].choices = [("", _("All focus areas"))] + [
-            (area.slug, area.name) for area in focus_areas]
+            (area.slug, choice_label(area, "name")) for area in focus_areas]

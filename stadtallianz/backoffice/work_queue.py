@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.assessments.models import Assessment
+from stadtallianz.core.i18n import shown_language
 from stadtallianz.discussions.models import PostReport
 from stadtallianz.ideas.models import IdeaReport
 from stadtallianz.letter_of_intent.models import Signature
@@ -28,6 +29,7 @@ class Item:
     url: str
     since: object  # the datetime the item has waited since
     detail: str = ""
+    lang: str = ""  # the title's language when not the page's (core.i18n.shown_language)
 
 
 @dataclass
@@ -85,7 +87,8 @@ def _assessments() -> Queue:
                  .select_related("project").order_by("submitted_at", "pk"))
     items = [Item(title=assessment.project.title,
                   url=reverse("assessments:detail", kwargs={"pk": assessment.pk}),
-                  since=assessment.submitted_at or assessment.updated_at)
+                  since=assessment.submitted_at or assessment.updated_at,
+                  lang=shown_language(assessment.project, "title"))
              for assessment in submitted[:OLDEST]]
     return Queue("assessments", _("Assessments to review"),
                  _("No assessment waits for review."), submitted.count(), items,
@@ -101,7 +104,7 @@ def _join_requests() -> Queue:
         .exclude(Exists(has_lead)).select_related("group").order_by("created_at", "pk"))
     items = [Item(title=str(membership.group),
                   url=reverse("workinggroups:manage", kwargs={"slug": membership.group.slug}),
-                  since=membership.created_at)
+                  since=membership.created_at, lang=shown_language(membership.group, "name"))
              for membership in requests[:OLDEST]]
     return Queue("join_requests", _("Join requests to groups without a lead"),
                  _("No request waits in a group without a lead."), requests.count(), items)

@@ -30,6 +30,22 @@ def shown_language(instance, base: str) -> str:
     return ""
 
 
+class LanguageLabel(str):
+    """A choice's label (a name shown in a select) with the language it is in when that is not
+    the page's: the option template writes it as the option's lang attribute
+    (core/templates/django/forms/widgets/select_option.html)."""
+
+    lang = ""
+
+
+def choice_label(instance, base: str) -> LanguageLabel:
+    """The text of TranslatedField `base` of `instance` as a choice's label, marked as German
+    on an English page when it has no English text: `(area.slug, choice_label(area, "name"))`."""
+    label = LanguageLabel(getattr(instance, base))
+    label.lang = shown_language(instance, base)
+    return label
+
+
 class TranslatedField:
     """Descriptor returning `<base>_<active language>`, or the first non-empty fallback."""
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.i18n import choice_label
 from stadtallianz.core.timerange import UTCDateTimeField
 from stadtallianz.core.widgets import CoordinateInput, PlacePickerInput
 from stadtallianz.workinggroups.models import WorkingGroup
@@ -72,4 +73,4 @@ class EventFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["group"].choices = [
             ("", _("All events")), ("alliance", _("Whole alliance")),
-            *[(group.slug, group.name) for group in groups]]
+            *[(group.slug, choice_label(group, "name")) for group in groups]]

@@ -4,6 +4,7 @@ from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.i18n import choice_label
 from stadtallianz.core.models import FocusArea
 from stadtallianz.core.widgets import CoordinateInput, PlacePickerInput
 
@@ -32,7 +33,8 @@ class DirectoryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", _("All types")), *Organisation.Type.choices]
         self.fields["focus"].choices = [("", _("All focus areas")),
-                                        *[(area.slug, area.name) for area in focus_areas]]
+                                        *[(area.slug, choice_label(area, "name"))
+                                          for area in focus_areas]]
         self.fields["category"].choices = [("", _("All categories")), *Offer.Category.choices]
 
 

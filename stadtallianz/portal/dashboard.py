@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.assessments.models import Assessment
+from stadtallianz.core.i18n import shown_language
 from stadtallianz.core.office import with_office
 from stadtallianz.events.models import Registration
 from stadtallianz.ideas import permissions as idea_permissions
@@ -44,6 +45,9 @@ class Entry:
     when: object = None
     action_url: str = ""
     action_label: str = ""
+    # The title's language when it is not the page's (a German-only name on the English page),
+    # for its lang attribute: core.i18n.shown_language.
+    lang: str = ""
 
 
 @dataclass
@@ -119,12 +123,12 @@ def build(user) -> Dashboard:
     board.groups = [m for m in memberships if m.state == GroupMembership.State.ACTIVE]
     board.requests = [
         Entry(str(m.group), m.group.get_absolute_url(), _("Request to join, pending"),
-              m.created_at)
+              m.created_at, lang=shown_language(m.group, "name"))
         for m in memberships if m.state == GroupMembership.State.REQUESTED]
     board.invitations = [
         Entry(str(m.group), m.group.get_absolute_url(), _("Invitation to the working group"),
               m.created_at, reverse("workinggroups:respond", kwargs={"slug": m.group.slug}),
-              _("Answer"))
+              _("Answer"), lang=shown_language(m.group, "name"))
         for m in memberships if m.state == GroupMembership.State.INVITED]
 
     # Registrations and waiting-list places of events to come, the soonest first.
@@ -169,7 +173,8 @@ def build(user) -> Dashboard:
         Entry(member.project.title, member.project.get_absolute_url(),
               _("Invitation of %(organisation)s to the consortium")
               % {"organisation": member.organisation.name}, member.created_at,
-              reverse("projects:consortium", kwargs={"slug": member.project.slug}), _("Answer"))
+              reverse("projects:consortium", kwargs={"slug": member.project.slug}), _("Answer"),
+              lang=shown_language(member.project, "title"))
         for member in ConsortiumMember.objects.filter(
             organisation_id__in=admin_of, state=ConsortiumMember.State.INVITED)
         .select_related("project", "organisation")]
@@ -185,7 +190,8 @@ def build(user) -> Dashboard:
             _("Revise the assessment: changes were requested") if revise
             else _("Finish and submit the assessment"), assessment.updated_at,
             reverse("assessments:edit", kwargs={"pk": assessment.pk}),
-            _("Revise") if revise else _("Continue")))
+            _("Revise") if revise else _("Continue"),
+            lang=shown_language(assessment.project, "title")))
     led = GroupMembership.objects.active().leads().of(user).values("group_id")
     for request in (GroupMembership.objects.filter(
             group__in=led, state=GroupMembership.State.REQUESTED,
@@ -195,7 +201,8 @@ def build(user) -> Dashboard:
             str(request.group), request.group.get_absolute_url(),
             _("%(name)s asks to join") % {"name": request.user.get_full_name()},
             request.created_at,
-            reverse("workinggroups:manage", kwargs={"slug": request.group.slug}), _("Decide")))
+            reverse("workinggroups:manage", kwargs={"slug": request.group.slug}), _("Decide"),
+            lang=shown_language(request.group, "name")))
 
     # Reviews: the coordination office reviews submitted assessments.
     if user.is_coordination_office:

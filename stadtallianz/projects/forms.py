@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core import jsonlimits
+from stadtallianz.core.i18n import choice_label
 from stadtallianz.core.models import (
     FocusArea,
     Principle,
@@ -45,8 +46,9 @@ class PlainSelect(forms.Select):
         final["name"] = name
         chosen = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value])
                   if v is not None}
-        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-            (option, mark_safe(" selected") if str(option) in chosen else "", label)
+        options = format_html_join("", "<option value=\"{}\"{}{}>{}</option>", (
+            (option, mark_safe(" selected") if str(option) in chosen else "",
+             format_html(' lang="{}"', label.lang) if getattr(label, "lang", "") else "", label)
             for option, label in self.choices))
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
@@ -65,13 +67,14 @@ class ProjectFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus_area"].choices = [("", _("All focus areas"))] + [
-            (f.slug, f.name) for f in FocusArea.objects.active()]
+            (f.slug, choice_label(f, "name")) for f in FocusArea.objects.active()]
         self.fields["principle"].choices = [("", _("All principles"))] + [
             (p.slug, str(p)) for p in Principle.objects.all()]
         self.fields["sdg"].choices = [("", _("All SDGs"))] + [
             (str(g.number), str(g)) for g in SustainableDevelopmentGoal.objects.all()]
         self.fields["group"].choices = [("", _("All working groups"))] + [
-            (g.slug, g.name) for g in WorkingGroup.objects.only("slug", "name_de", "name_en")
+            (g.slug, choice_label(g, "name"))
+            for g in WorkingGroup.objects.only("slug", "name_de", "name_en")
             .filter(pk__in=Project.objects.values("working_group_id")).order_by("name_de")]
         self.fields["organisation"].choices = [("", _("All organisations"))] + list(
             Organisation.objects.public().filter(pk__in=ConsortiumMember.objects.filter(
@@ -118,7 +121,7 @@ class ProjectCreateForm(ProjectForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["working_group"].queryset = groups
-        self.fields["working_group"].label_from_instance = lambda group: group.name
+        self.fields["working_group"].label_from_instance = lambda group: choice_label(group, "name")
         del self.fields["version"]
 
     def clean(self):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.i18n import choice_label
+
 from .models import SearchEntry
 from .services import MAX_QUERY_LENGTH
 
@@ -32,4 +34,5 @@ class SearchForm(forms.Form):
     def __init__(self, *args, focus_areas=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus"].choices = [("", _("All focus areas")),
-                                        *[(area.slug, area.name) for area in focus_areas]]
+                                        *[(area.slug, choice_label(area, "name"))
+                                          for area in focus_areas]]

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.i18n import choice_label
 from stadtallianz.core.models import FocusArea
 from stadtallianz.partners.models import Organisation
 
@@ -39,7 +40,7 @@ class GroupFilterForm(forms.Form):
     def __init__(self, *args, focus_areas=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus"].choices = [("", _("All focus areas"))] + [
-            (area.slug, area.name) for area in focus_areas]
+            (area.slug, choice_label(area, "name")) for area in focus_areas]
 
 
 class JoinRequestForm(forms.Form):
