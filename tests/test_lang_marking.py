@@ -8,6 +8,7 @@ Bereich, the office's work queue) is parsed, and each text node holding such a w
 lang="de" on itself or an ancestor – the nearest lang is "de" on English pages, <html lang="de">
 on German ones. Not in <title> (in <head>), which holds no markup."""
 
+import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
@@ -156,6 +157,8 @@ PAGES = [
     ("partners:directory", {}, None, _w("organisation_summary", "area")),
     ("partners:detail", {"slug": "tapir"}, None,
      _w("organisation_summary", "organisation_description", "area")),
+    ("ideas:list", {}, None, _w("area")),
+    ("knowledge:list", {}, None, _w("area")),
     ("portal:home", {}, None, _w("area", "organisation_summary")),
     ("portal:my_area", {}, "member", _w("group_name", "event_title", "project_title")),
     ("backoffice:dashboard", {}, "coordinator", _w("group_name")),
@@ -198,6 +201,14 @@ def test_search_results_mark_a_german_only_title_on_the_english_page(client_for,
     german = _words_and_langs(_get(client_for, world, "de", "search:search", {}, None,
                                    f"?q={WORDS[key]}"))
     assert german and [item for item in german if item[1:3] != ("html", "de")] == []
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_a_german_only_focus_area_is_marked_in_a_forms_checkbox_label(client_for, world,
+                                                                     language):
+    html = _get(client_for, world, language, "partners:edit", {"slug": "tapir"}, "member")
+    label = re.search(r"<label[^>]*>(?:(?!</label>).)*" + WORDS["area"], html, re.S).group(0)
+    assert (' lang="de"' in label) is (language == "en")
 
 
 def test_a_translated_text_is_not_marked_on_the_english_page(client_for, world):

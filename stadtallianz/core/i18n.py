@@ -46,6 +46,11 @@ def choice_label(instance, base: str) -> LanguageLabel:
     return label
 
 
+def name_choice(instance) -> LanguageLabel:
+    """`label_from_instance` of a model choice field of focus areas or working groups."""
+    return choice_label(instance, "name")
+
+
 class TranslatedField:
     """Descriptor returning `<base>_<active language>`, or the first non-empty fallback."""
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from stadtallianz.core.i18n import choice_label
+from stadtallianz.core.i18n import choice_label, name_choice
 from stadtallianz.core.timerange import UTCDateTimeField
 from stadtallianz.core.widgets import CoordinateInput, PlacePickerInput
 from stadtallianz.workinggroups.models import WorkingGroup
@@ -64,6 +64,7 @@ class CoordinatorEventForm(EventForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = WorkingGroup.objects.active()
+        self.fields["group"].label_from_instance = name_choice
 
 
 class EventFilterForm(forms.Form):

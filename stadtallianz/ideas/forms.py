@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.i18n import choice_label, name_choice
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
 from stadtallianz.core.widgets import CoordinateInput, PlacePickerInput
 from stadtallianz.workinggroups.models import WorkingGroup
@@ -41,12 +42,14 @@ class IdeaForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus_areas"].queryset = FocusArea.objects.active()
+        self.fields["focus_areas"].label_from_instance = name_choice
         self.fields["principles"].queryset = Principle.objects.all()
         self.fields["sdgs"].queryset = SustainableDevelopmentGoal.objects.all()
         groups = WorkingGroup.objects.active()
         if self.instance.working_group_id:
             groups = groups | WorkingGroup.objects.filter(pk=self.instance.working_group_id)
         self.fields["working_group"].queryset = groups
+        self.fields["working_group"].label_from_instance = name_choice
         if self.instance.pk:
             self.fields["version"].required = True
             self.initial.setdefault("version", self.instance.version)
@@ -162,13 +165,15 @@ class IdeaFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("All states")), *Idea.State.choices]
         self.fields["focus_area"].choices = [
-            ("", _("All focus areas")), *[(area.slug, area.name) for area in focus_areas]]
+            ("", _("All focus areas")), *[(area.slug, choice_label(area, "name"))
+                                     for area in focus_areas]]
         self.fields["principle"].choices = [
             ("", _("All principles")), *[(str(p.number), str(p)) for p in principles]]
         self.fields["sdg"].choices = [
             ("", _("All SDGs")), *[(str(goal.number), str(goal)) for goal in sdgs]]
         self.fields["group"].choices = [
-            ("", _("All working groups")), *[(group.slug, group.name) for group in groups]]
+            ("", _("All working groups")), *[(group.slug, choice_label(group, "name"))
+                                         for group in groups]]
         labels = {"newest": _("Newest"), "supported": _("Most supported"),
                   "discussed": _("Most discussed")}
         self.fields["sort"].choices = [(key, labels[key]) for key in SORTS]

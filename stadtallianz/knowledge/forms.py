@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.accounts.models import User
+from stadtallianz.core.i18n import choice_label, name_choice
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
 from stadtallianz.partners.models import Organisation
 
@@ -42,6 +43,7 @@ class ArticleForm(forms.ModelForm):
             # The model's own checks (members-only needs a group) see the group.
             self.instance.group = group
         self.fields["focus_areas"].queryset = FocusArea.objects.active()
+        self.fields["focus_areas"].label_from_instance = name_choice
         self.fields["principles"].queryset = Principle.objects.all()
         self.fields["sdgs"].queryset = SustainableDevelopmentGoal.objects.all()
         authors = [user.pk]
@@ -90,7 +92,7 @@ class ArticleFilterForm(forms.Form):
         self.fields["kind"].choices = [("", _("All kinds")), *Article.Kind.choices]
         self.fields["focus_area"].choices = [
             ("", _("All focus areas")),
-            *[(area.slug, area.name) for area in FocusArea.objects.active()]]
+            *[(area.slug, choice_label(area, "name")) for area in FocusArea.objects.active()]]
         self.fields["principle"].choices = [
             ("", _("All principles")),
             *[(p.slug, str(p)) for p in Principle.objects.all()]]
@@ -99,7 +101,7 @@ class ArticleFilterForm(forms.Form):
             *[(str(goal.number), str(goal)) for goal in SustainableDevelopmentGoal.objects.all()]]
         self.fields["group"].choices = [
             ("", _("All articles")), ("alliance", _("Whole alliance")),
-            *[(group.slug, group.name) for group in groups]]
+            *[(group.slug, choice_label(group, "name")) for group in groups]]
 
 
 def check_file(upload):

@@ -4,7 +4,7 @@ from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from stadtallianz.core.i18n import choice_label
+from stadtallianz.core.i18n import choice_label, name_choice
 from stadtallianz.core.models import FocusArea
 from stadtallianz.core.widgets import CoordinateInput, PlacePickerInput
 
@@ -73,6 +73,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["focus_areas"].label_from_instance = name_choice
         # type="tel": phones show a telephone keypad.
         self.fields["phone"].widget.input_type = "tel"
 

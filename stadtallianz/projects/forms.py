@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core import jsonlimits
-from stadtallianz.core.i18n import choice_label
+from stadtallianz.core.i18n import choice_label, name_choice
 from stadtallianz.core.models import (
     FocusArea,
     Principle,
@@ -102,6 +102,7 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus_areas"].queryset = FocusArea.objects.active()
+        self.fields["focus_areas"].label_from_instance = name_choice
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
 
@@ -121,7 +122,7 @@ class ProjectCreateForm(ProjectForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["working_group"].queryset = groups
-        self.fields["working_group"].label_from_instance = lambda group: choice_label(group, "name")
+        self.fields["working_group"].label_from_instance = name_choice
         del self.fields["version"]
 
     def clean(self):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from stadtallianz.core.i18n import choice_label
+from stadtallianz.core.i18n import choice_label, name_choice
 from stadtallianz.core.models import FocusArea
 from stadtallianz.partners.models import Organisation
 
@@ -26,6 +26,7 @@ class GroupForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus_areas"].queryset = FocusArea.objects.active()
+        self.fields["focus_areas"].label_from_instance = name_choice
 
 
 class GroupCreateForm(GroupForm):
