@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core import timerange
+from stadtallianz.core.choices import CachedChoiceLabels
 from stadtallianz.core.i18n import TranslatedField
 from stadtallianz.core.timerange import PlausibleTime
 from stadtallianz.workinggroups.models import GroupMembership
@@ -54,7 +55,7 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(models.Model):
+class Event(CachedChoiceLabels, models.Model):
     class Format(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
         ONLINE = "online", _("Online")

@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.choices import CachedChoiceLabels
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
 from stadtallianz.moderation.models import Report, ReportQuerySet
 
@@ -26,7 +27,7 @@ class IdeaQuerySet(models.QuerySet):
         return self.filter(hidden_at=None)
 
 
-class Idea(models.Model):
+class Idea(CachedChoiceLabels, models.Model):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         DISCUSSION = "discussion", _("In discussion")

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from stadtallianz.core.choices import CachedChoiceLabels
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
 from stadtallianz.workinggroups.models import GroupMembership
 
@@ -56,7 +57,7 @@ class ArticleQuerySet(models.QuerySet):
                              "-pk")
 
 
-class Article(models.Model):
+class Article(CachedChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         LESSON = "lesson", _("Lesson learned")
         HOWTO = "howto", _("How-to")

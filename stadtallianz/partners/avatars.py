@@ -10,6 +10,7 @@ import colorsys
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.utils.html import format_html
 
@@ -67,9 +68,13 @@ def colour(name: str) -> str:
         lightness -= 0.02
 
 
+@lru_cache(maxsize=8192)
 def initials_svg(name: str, *, size: int = 64, css_class: str = "org-avatar"):
     """The initials square as inline SVG (no style attribute: the strict CSP allows SVG
-    presentation attributes). Hidden from screen readers: the name is written next to it."""
+    presentation attributes). Hidden from screen readers: the name is written next to it.
+    Kept per name and size (a directory page draws two dozen; the colour search costs more than
+    the rest of a card)."""
+    letters = initials(name)
     return format_html(
         '<svg class="{css_class}" width="{size}" height="{size}" viewBox="0 0 64 64" '
         'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">'
@@ -78,7 +83,7 @@ def initials_svg(name: str, *, size: int = 64, css_class: str = "org-avatar"):
         'font-family="Fira Sans, Arial, sans-serif" font-weight="600" font-size="{font}">'
         "{letters}</text></svg>",
         css_class=css_class, size=size, fill=colour(name),
-        font=30 if len(initials(name)) > 1 else 36, letters=initials(name),
+        font=30 if len(letters) > 1 else 36, letters=letters,
     )
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.choices import CachedChoiceLabels
 from stadtallianz.core.i18n import TranslatedField
 from stadtallianz.core.models import FocusArea
 
@@ -67,7 +68,7 @@ class OrganisationQuerySet(models.QuerySet):
         return queryset
 
 
-class Organisation(models.Model):
+class Organisation(CachedChoiceLabels, models.Model):
     """A partner organisation (Allianzpartner once its signature of the letter is confirmed)."""
 
     class Type(models.TextChoices):

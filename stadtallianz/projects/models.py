@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from stadtallianz.core import timerange
+from stadtallianz.core.choices import CachedChoiceLabels
 from stadtallianz.core.geo import validate_geometry
 from stadtallianz.core.i18n import TranslatedField
 from stadtallianz.core.models import FocusArea, Principle, SDGTarget, SustainableDevelopmentGoal
@@ -29,7 +30,7 @@ from .currencies import validate_currency
 PLAN_DATE = [PlausibleTime(timerange.PLAN)]
 
 
-class Project(models.Model):
+class Project(CachedChoiceLabels, models.Model):
     class Phase(models.TextChoices):
         CONCEPT = "concept", _("Concept")
         PREPARATION = "preparation", _("Preparation")
