@@ -4,10 +4,11 @@ with the number of items."""
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from stadtallianz.assessments.models import Assessment
+from stadtallianz.core.templatetags.formatting import format_range
 from stadtallianz.core.testing import query_count
 from stadtallianz.events.models import Event, Registration
 from stadtallianz.ideas.models import CoAuthor, Follow, Idea
@@ -114,6 +115,8 @@ def test_a_member_sees_registrations_waiting_places_groups_ideas_projects_and_ta
     board = response.context["board"]
     assert [r.event for r in board.registrations] == [sooner, later]
     assert "Waiting list, place 2" in html
+    with translation.override("en"):  # the date said once, the times as a range, as on event pages
+        assert format_range(sooner.starts_at, sooner.ends_at) in html
     assert [m.group for m in board.groups] == [group]
     assert {idea.title: str(relation) for idea, relation in board.ideas} == {
         "Eigene Idee": "My idea", "Geteilte Idee": "Co-author", "Gefolgte Idee": "Following"}
