@@ -211,6 +211,13 @@ def test_a_german_only_focus_area_is_marked_in_a_forms_checkbox_label(client_for
     assert (' lang="de"' in label) is (language == "en")
 
 
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_a_german_only_project_is_marked_in_the_lab_forms_options(client_for, world, language):
+    html = _get(client_for, world, language, "livinglabs:edit", {"slug": "lemur"}, "member")
+    option = re.search(r"<option[^>]*>" + WORDS["project_title"], html).group(0)
+    assert (' lang="de"' in option) is (language == "en")
+
+
 def test_a_translated_text_is_not_marked_on_the_english_page(client_for, world):
     """The control: with an English title the English page shows it unmarked."""
     Project.objects.filter(pk=world["project"].pk).update(title_en="Quokka project")

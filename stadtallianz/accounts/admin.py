@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from stadtallianz.core.office import with_office
 
 from .models import ApiToken, User
 
@@ -42,6 +45,12 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [ApiTokenInline]
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "is_coordinator":
+            kwargs["help_text"] = with_office(gettext("Works in the %(office)s and runs the "
+                                                      "alliance."))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     fieldsets = [
         (None, {"fields": ["email", "password"]}),

@@ -13,8 +13,6 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stadtallianz.core.office import with_office_lazy
-
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -75,10 +73,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("preferred language"), max_length=8, choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
-    is_coordinator = models.BooleanField(
-        _("coordinator"), default=False,
-        help_text=with_office_lazy(_("Works in the %(office)s and runs the alliance.")),
-    )
+    # Its help text names the office, whose name is a deployment setting; the admin form fills it
+    # in (accounts/admin.py), so that no model state, and no migration, depends on the setting.
+    is_coordinator = models.BooleanField(_("coordinator"), default=False)
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)

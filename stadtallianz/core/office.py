@@ -30,6 +30,5 @@ def with_office(message) -> str:
     return str(message) % {"office": office_name()}
 
 
-office_name_lazy = lazy(office_name, str)
 # For texts made at import time: translated and filled in each time the text is shown.
 with_office_lazy = lazy(with_office, str)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.i18n import choice_label
 from stadtallianz.core.widgets import GeoJSONPlaceInput
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.forms import MARKDOWN_HELP, GeometryField
@@ -55,7 +56,7 @@ class LabForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = Organisation.objects.public().order_by("name")
         self.fields["projects"].queryset = Project.objects.order_by("title_de")
-        self.fields["projects"].label_from_instance = lambda project: project.title
+        self.fields["projects"].label_from_instance = lambda project: choice_label(project, "title")
         if self.instance.pk is None:
             self.fields["operator"] = forms.ModelChoiceField(
                 label=_("Operator"), queryset=permissions.operators_for(user),

@@ -25,6 +25,7 @@ from stadtallianz.core.api import (
     ValidationErrorOut,
 )
 from stadtallianz.core.api_auth import api_user, write_auth
+from stadtallianz.core.i18n import active_language, shown_language
 from stadtallianz.core.models import FocusArea
 
 from . import services
@@ -165,7 +166,8 @@ class PartnerPatchIn(InputSchema):
     name: str = Field(None, min_length=1, max_length=200)
     type: OrganisationType = None
     summary: str = Field(None, max_length=SUMMARY_MAX_LENGTH,
-                         description="Deprecated: the German summary, as summary_de.")
+                         description="The summary as it is read: the text of the request's "
+                                     "language, or the other one where that is shown.")
     summary_de: str = Field(None, max_length=SUMMARY_MAX_LENGTH,
                             description="One line on what the organisation offers, in German.")
     summary_en: str = Field(None, max_length=SUMMARY_MAX_LENGTH,
@@ -272,8 +274,10 @@ def partner_update(request, slug: str, payload: PartnerPatchIn):
                 code="unknown_focus_area",
             )
     if "summary" in data:
-        # The field of the one-language summary, kept for version 1: the German one.
-        data.setdefault("summary_de", data.pop("summary"))
+        # `summary` as it is read: the text of the request's language, or the fallback shown in
+        # its place; a client that reads it and writes it back changes that same text.
+        language = shown_language(organisation, "summary") or active_language()
+        data.setdefault(f"summary_{language}", data.pop("summary"))
     for field in ("website", "summary_de", "summary_en", "description_de", "description_en",
                   "street", "postal_code", "city", "contact_name", "contact_role", "contact_email",
                   "phone"):

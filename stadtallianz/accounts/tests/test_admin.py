@@ -38,3 +38,22 @@ def test_the_admin_shows_tokens_read_only_and_cannot_add_them(client_for, superu
 def test_a_coordinator_without_staff_rights_has_no_admin(client_for, coordinator):
     response = client_for(coordinator).get(reverse("admin:accounts_user_changelist"))
     assert response.status_code == 302
+
+
+def test_the_coordinator_flag_names_the_configured_office(client_for, superuser, citizen,
+                                                         settings):
+    settings.COORDINATION_OFFICE_NAME = "Stabsstelle Smart City"
+    response = client_for(superuser).get(
+        reverse("admin:accounts_user_change", args=[citizen.pk]))
+    help_text = response.context["adminform"].form.fields["is_coordinator"].help_text
+    assert "Stabsstelle Smart City" in help_text and "%(office)s" not in help_text
+
+
+def test_no_model_state_depends_on_the_office_name(settings):
+    """A deployment that names its office gets no migration of its own from makemigrations."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.COORDINATION_OFFICE_NAME = "Stabsstelle Smart City"
+    call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())  # exits 1 on changes

@@ -173,6 +173,24 @@ def test_the_summary_is_kept_in_both_languages_and_shown_in_the_pages_one(
     assert (body["summary_de"], body["summary_en"]) == ("Strom und Daten.", "Energy and data.")
 
 
+def test_summary_is_written_where_it_was_read(call, token_for, partner_admin, organisation):
+    """`summary` is the text of the request's language, or the fallback shown in its place; a
+    client that reads it and writes it back changes that same text, never the other language."""
+    key = token_for(partner_admin)
+    url = f"/api/v1/partners/{organisation.slug}"
+    Organisation.objects.filter(pk=organisation.pk).update(summary_de="Strom.", summary_en="")
+    # English asked, no English text: the German one is shown, and written back there.
+    assert call("GET", f"{url}?lang=en", key=key).json()["summary"] == "Strom."
+    body = call("PATCH", f"{url}?lang=en", {"summary": "Strom und Daten."}, key=key).json()
+    assert (body["summary_de"], body["summary_en"]) == ("Strom und Daten.", "")
+    # With an English text, English readers change the English one.
+    Organisation.objects.filter(pk=organisation.pk).update(summary_en="Power.")
+    body = call("PATCH", f"{url}?lang=en", {"summary": "Power and data."}, key=key).json()
+    assert (body["summary_de"], body["summary_en"]) == ("Strom und Daten.", "Power and data.")
+    body = call("PATCH", url, {"summary": "Strom, Daten."}, key=key).json()
+    assert (body["summary_de"], body["summary_en"]) == ("Strom, Daten.", "Power and data.")
+
+
 @pytest.mark.parametrize(("field", "value"), [
     ("phone", "call me"), ("contact_email", "nope"), ("summary", "x" * 161),
     ("summary_en", "x" * 161),
