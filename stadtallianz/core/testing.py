@@ -4,7 +4,21 @@ import threading
 import time
 
 from django.db import connection, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
+
+
+def migrate_to(targets: list[tuple[str, str]]):
+    """Migrates the test database to `targets` ([(app, migration), …]); returns the historical
+    models there (`apps.get_model`), for tests of data migrations (a transactional test)."""
+    MigrationExecutor(connection).migrate(targets)
+    return MigrationExecutor(connection).loader.project_state(targets).apps
+
+
+def migrate_to_latest() -> None:
+    """Back to the newest migrations, where the other tests expect the database."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def query_count(callable_, *args, **kwargs) -> int:

@@ -7,13 +7,11 @@ site's documents and datastreams stored as addresses become references (data mig
 import re
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from stadtallianz.assessments import services
 from stadtallianz.assessments.models import Assessment, Evidence
-from stadtallianz.core.testing import field_errors
+from stadtallianz.core.testing import field_errors, migrate_to, migrate_to_latest
 from stadtallianz.knowledge.models import Document
 from stadtallianz.sensorthings.models import PrivacyLevel
 from stadtallianz.sensorthings.tests.conftest import lab, make_datastream  # noqa: F401
@@ -267,8 +265,7 @@ def migrating(transactional_db):
 
     _reference_data()  # the principles (a transactional test starts from empty tables)
     yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()
 
 
 def test_links_to_this_sites_documents_and_datastreams_become_references(
@@ -279,8 +276,7 @@ def test_links_to_this_sites_documents_and_datastreams_become_references(
     document = Document.objects.create(title="Evaluation", created_by=team_member,
                                        group=make_group(members=[team_member]))
     draft = services.start(project=project, by=team_member)
-    MigrationExecutor(connection).migrate(BEFORE)
-    apps = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+    apps = migrate_to(BEFORE)
     Score = apps.get_model("assessments", "Score")
     OldEvidence = apps.get_model("assessments", "Evidence")
     principle = apps.get_model("core", "Principle").objects.get(number=1)
@@ -295,7 +291,7 @@ def test_links_to_this_sites_documents_and_datastreams_become_references(
     }
     for label, url in links.items():
         OldEvidence.objects.create(score=score, label=label, url=url)
-    MigrationExecutor(connection).migrate(AFTER)
+    migrate_to(AFTER)
     stored = {e.label: (e.url, e.document_id, e.datastream_id)
               for e in Evidence.objects.filter(score_id=score.pk)}
     assert stored == {
@@ -303,9 +299,7 @@ def test_links_to_this_sites_documents_and_datastreams_become_references(
         "restricted": (links["restricted"], None, None), "gone": (links["gone"], None, None),
         "elsewhere": (links["elsewhere"], None, None)}
     # Backwards the datastream reference becomes its link again (its column goes).
-    MigrationExecutor(connection).migrate([("assessments", "0005_evidence_label_withheld")])
-    apps = MigrationExecutor(connection).loader.project_state(
-        [("assessments", "0005_evidence_label_withheld")]).apps
+    apps = migrate_to([("assessments", "0005_evidence_label_withheld")])
     back = {e.label: (e.url, e.document_id) for e in apps.get_model(
         "assessments", "Evidence").objects.filter(score_id=score.pk)}
     assert back["stream"] == (links["stream"], None) and back["doc"] == ("", document.pk)

@@ -6,8 +6,8 @@ back where they were."""
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from stadtallianz.core.testing import migrate_to, migrate_to_latest
 
 BEFORE = [("ideas", "0003_list_indexes_end_in_the_key"), ("discussions", "0001_initial")]
 AFTER = [("ideas", "0004_reports_in_moderation"), ("discussions", "0002_reports_in_moderation")]
@@ -15,19 +15,11 @@ REPORTED = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
 CLOSED = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
 @pytest.fixture
 def at_release(transactional_db):
     """The database at the migrations before the change; the latest again afterwards."""
-    apps = _migrate(BEFORE)
-    yield apps
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    yield migrate_to(BEFORE)
+    migrate_to_latest()
 
 
 def _old_reports(apps):
@@ -81,7 +73,7 @@ def _by_reason(apps):
 
 def test_every_report_moves_into_moderation_with_its_values_and_audit(at_release):
     reporter, office, rows = _old_reports(at_release)
-    apps = _migrate(AFTER)
+    apps = migrate_to(AFTER)
     found = _by_reason(apps)
     assert apps.get_model("moderation", "Report").objects.count() == len(rows) == len(found)
     ContentType = apps.get_model("contenttypes", "ContentType")
@@ -110,8 +102,8 @@ def test_every_report_moves_into_moderation_with_its_values_and_audit(at_release
 
 def test_backwards_the_reports_go_back(at_release):
     reporter, office, rows = _old_reports(at_release)
-    after = _migrate(AFTER)
-    apps = _migrate(BEFORE)
+    after = migrate_to(AFTER)
+    apps = migrate_to(BEFORE)
     # (moderation's own table stays: its app is not unapplied, only emptied)
     assert not after.get_model("moderation", "Report").objects.exists()
     for model_label in ("ideas.Report", "discussions.Report"):
