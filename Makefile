@@ -10,11 +10,15 @@ HOST ?= 127.0.0.1:8000
 .PHONY: run test setup demo bench lint messages clean fuzz fuzz-ci chromium mosquitto-plugin \
 	deploy-smoke nginx screenshots
 
+# The demo is Münster's alliance, with the names its deployment uses (each can be set instead).
+MUENSTER = SITE_NAME="$${SITE_NAME:-Allianz Smart City Münster}" \
+	COORDINATION_OFFICE_NAME="$${COORDINATION_OFFICE_NAME:-Stabsstelle Smart City}"
+
 run: setup
 	DEBUG=true $(MANAGE) migrate --noinput
 	DEBUG=true $(MANAGE) collectstatic --noinput --verbosity 0
-	DEBUG=true SITE_NAME="$${SITE_NAME:-Allianz Smart City Münster}" $(MANAGE) demo
-	DEBUG=true SITE_NAME="$${SITE_NAME:-Allianz Smart City Münster}" $(MANAGE) runserver $(HOST)
+	DEBUG=true $(MUENSTER) $(MANAGE) demo
+	DEBUG=true $(MUENSTER) $(MANAGE) runserver $(HOST)
 
 # In parallel with pytest-xdist: each worker has its own test database and Redis database
 # (stadtallianz/core/pytest_plugin.py); PYTEST_WORKERS=0 runs in one process.

@@ -127,7 +127,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="stadtallianz-screenshots-") as folder:
         env = {**os.environ, "DEBUG": "true", "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
                "MEDIA_ROOT": f"{folder}/media", "MQTT_URL": "", "REDIS_URL": "",
-               "SITE_NAME": os.environ.get("SITE_NAME", "Allianz Smart City Münster")}
+               "SITE_NAME": os.environ.get("SITE_NAME", "Allianz Smart City Münster"),
+               "COORDINATION_OFFICE_NAME": os.environ.get("COORDINATION_OFFICE_NAME",
+                                                          "Stabsstelle Smart City")}
         log("migrating a fresh SQLite database and loading the demo data")
         manage(env, "migrate", "--noinput")
         manage(env, "demo")
