@@ -62,15 +62,30 @@ def via_header(page, msgid: str) -> None:
         assert button.get_attribute("aria-expanded") == "true"
     link = page.locator("header").get_by_role("link", name=name, exact=True)
     assert link.is_visible(), name
+    navigate(page, link.click)
+
+
+def htmx_settled(page) -> None:
+    """Waits until no htmx request is in flight (htmx marks its requesting element with
+    .htmx-request): a filter's late response pushes its URL into the history, which Playwright
+    counts as a navigation, and would otherwise be taken for the next click's page."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
+def navigate(page, action) -> None:
+    """Runs action (a click) and waits for the page it leads to, with no htmx request in
+    flight before or after."""
+    htmx_settled(page)
     with page.expect_navigation():
-        link.click()
+        action()
+    page.wait_for_load_state()
+    htmx_settled(page)
 
 
 def click(page, role: str, name: str, *, within=None) -> None:
     """Clicks a link or button by its accessible name and waits for the next page."""
     target = (within or page.locator("main")).get_by_role(role, name=name, exact=True)
-    with page.expect_navigation():
-        target.click()
+    navigate(page, target.click)
 
 
 def text(page) -> str:
@@ -112,8 +127,7 @@ def log_out(page):
     button = page.locator("header").get_by_role("button", name=de("Log out"), exact=True)
     if not button.is_visible():
         page.locator("header").get_by_role("button", name=de("Menu")).click()
-    with page.expect_navigation():
-        button.click()
+    navigate(page, button.click)
 
 
 def log_in(page, email):
@@ -121,5 +135,4 @@ def log_in(page, email):
     via_header(page, "Log in")
     field(page, "E-mail address").fill(email)
     field(page, "Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main").get_by_role("button", name=de("Log in"), exact=True).click()
+    navigate(page, page.locator("main").get_by_role("button", name=de("Log in"), exact=True).click)

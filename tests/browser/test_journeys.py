@@ -19,6 +19,7 @@ from tests.browser.journeys import (
     log_in,
     log_out,
     mailed_path,
+    navigate,
     ngettext_de,
     pgettext_de,
     status_message,
@@ -82,8 +83,7 @@ def test_register_an_organisation_and_sign(page, live_server, alliance, size):  
     log_in(page, alliance.coordinator.email)
     via_header(page, "Back office")
     # The work queue lists the application (the older pending one of the fixture too).
-    with page.expect_navigation():
-        page.locator("main").get_by_role("link", name=re.compile("Radwerk Münster")).first.click()
+    navigate(page, page.locator("main").get_by_role("link", name=re.compile("Radwerk Münster")).first.click)
     assert heading(page) == de("Application of %(name)s", name="Radwerk Münster")
     click(page, "button", de("Confirm the signature"))
     assert "Radwerk Münster" in status_message(page)
@@ -270,8 +270,7 @@ def test_join_a_group_and_register_for_a_meeting(page, live_server, alliance, si
     requests = page.get_by_role("region", name=de("Requests to join"))
     assert "Ich fahre täglich Rad." in requests.inner_text()
     approve = requests.get_by_role("button", name=re.compile(f"^{de('Approve')}"))
-    with page.expect_navigation():
-        approve.click()
+    navigate(page, approve.click)
     assert de("The request has been approved.") in status_message(page)
     assert de("No requests are waiting.") in \
         page.get_by_role("region", name=de("Requests to join")).inner_text()
@@ -312,8 +311,7 @@ def search_from_header(tab, query):
         button.click()
     box = header.get_by_role("searchbox", name=de("Search terms"))
     box.fill(query)
-    with tab.expect_navigation():
-        box.press("Enter")
+    navigate(tab, lambda: box.press("Enter"))
     assert heading(tab) == de("Search")
 
 
