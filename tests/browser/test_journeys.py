@@ -83,7 +83,8 @@ def test_register_an_organisation_and_sign(page, live_server, alliance, size):  
     log_in(page, alliance.coordinator.email)
     via_header(page, "Back office")
     # The work queue lists the application (the older pending one of the fixture too).
-    navigate(page, page.locator("main").get_by_role("link", name=re.compile("Radwerk Münster")).first.click)
+    application = page.locator("main").get_by_role("link", name=re.compile("Radwerk Münster"))
+    navigate(page, application.first.click)
     assert heading(page) == de("Application of %(name)s", name="Radwerk Münster")
     click(page, "button", de("Confirm the signature"))
     assert "Radwerk Münster" in status_message(page)
