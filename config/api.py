@@ -21,13 +21,17 @@ from stadtallianz.core.api_errors import add_error_handlers
 from stadtallianz.core.api_parser import LimitedParser
 from stadtallianz.discussions.api import router as discussions_router
 from stadtallianz.events.api import router as events_router
+from stadtallianz.funding.api import router as funding_router
 from stadtallianz.ideas.api import router as ideas_router
 from stadtallianz.knowledge.api import router as knowledge_router
 from stadtallianz.letter_of_intent.api import router as letter_of_intent_router
 from stadtallianz.livinglabs.api import router as livinglabs_router
+from stadtallianz.matchmaking.api import router as matchmaking_router
 from stadtallianz.notifications.api import router as notifications_router
+from stadtallianz.partnering.api import router as partnering_router
 from stadtallianz.partners.api import router as partners_router
 from stadtallianz.projects.api import router as projects_router
+from stadtallianz.proposals.api import router as proposals_router
 from stadtallianz.search.api import router as search_router
 from stadtallianz.workinggroups.api import router as workinggroups_router
 
@@ -131,5 +135,9 @@ api.add_router("/ideas", ideas_router)
 api.add_router("/projects", projects_router)
 api.add_router("/assessments", assessments_router)
 api.add_router("/living-labs", livinglabs_router)
+api.add_router("/funding/applications", proposals_router)
+api.add_router("/funding", funding_router)
+api.add_router("/partner-search", partnering_router)
+api.add_router("/suggestions", matchmaking_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/search", search_router)
