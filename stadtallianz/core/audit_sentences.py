@@ -6,7 +6,8 @@ fields with old and new values (the back office's audit log and its exports).
 the entry names. An action without a sentence still reads as a sentence (`FALLBACKS`, chosen by
 the code's last word), never as the code. core/tests/test_audit_sentences.py scans the source
 for every `audit_log(action=...)` and fails when a code has no sentence here, so a new action
-comes with its sentence.
+comes with its sentence. Apps added later register theirs from their own code
+(`register_sentences`, in AppConfig.ready).
 """
 
 import re
@@ -244,6 +245,16 @@ def pseudonym_name(text: str) -> str:
     if match:
         return gettext("deleted account #%(number)s") % {"number": match.group(1)}
     return text
+
+
+def register_sentences(sentences: dict) -> None:
+    """Adds an app's sentences (action code -> lazy translated sentence with %(actor)s and
+    %(object)s), called from its AppConfig.ready: an app above core keeps its sentences, and
+    their translations, in its own files. A code may be registered once."""
+    taken = sorted(set(sentences) & set(SENTENCES))
+    if taken:
+        raise ValueError(f"audit sentences registered twice: {taken}")
+    SENTENCES.update(sentences)
 
 
 def has_sentence(action: str) -> bool:

@@ -179,3 +179,14 @@ def test_the_pseudonym_of_a_deleted_account_reads_in_the_readers_language(db, ma
         assert "deleted account" not in audit_sentences.sentence(entry)
     with translation.override("en"):
         assert audit_sentences.actor_name(entry) == f"deleted account #{number}"
+
+
+def test_an_app_registers_its_sentences_once():
+    code = "example.thing.tested"
+    audit_sentences.register_sentences({code: "%(actor)s tested %(object)s."})
+    try:
+        assert audit_sentences.has_sentence(code)
+        with pytest.raises(ValueError, match=code):
+            audit_sentences.register_sentences({code: "%(actor)s tested %(object)s again."})
+    finally:
+        del audit_sentences.SENTENCES[code]
