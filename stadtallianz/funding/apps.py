@@ -6,3 +6,10 @@ class FundingConfig(AppConfig):
     name = "stadtallianz.funding"
     label = "funding"
     verbose_name = _("Funding programmes and calls")
+
+    def ready(self):
+        from stadtallianz.core.audit_sentences import register_sentences
+
+        from .audit import SENTENCES
+
+        register_sentences(SENTENCES)
