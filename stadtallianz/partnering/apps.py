@@ -6,3 +6,10 @@ class PartneringConfig(AppConfig):
     name = "stadtallianz.partnering"
     label = "partnering"
     verbose_name = _("Partner search")
+
+    def ready(self):
+        from stadtallianz.core.audit_sentences import register_sentences
+
+        from .audit import SENTENCES
+
+        register_sentences(SENTENCES)
