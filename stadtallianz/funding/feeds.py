@@ -1,0 +1,124 @@
+"""The deadline feeds: a public one of all open and forthcoming calls, and one per person with
+the calls they follow, behind a secret address (the pattern of events/feeds.py: only the
+SHA-256 of the key is stored, the address is shown once, making a new one or revoking it ends
+the old one at once). What the personal feed holds is decided on every request from the
+person's follows."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from stadtallianz.core.audit import audit_log
+from stadtallianz.core.last_used import worth_recording
+from stadtallianz.core.mail import language_of
+
+from . import ics, queries
+from .models import Call, DeadlineFeed
+
+KEY_PREFIX = "fcal_"
+FEED_LAST_USED_PRECISION = timedelta(hours=1)
+# Deadlines that passed stay in the feeds this long, so a calendar does not lose them at once.
+PAST_DAYS = 90
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def feed_create(*, user) -> tuple[DeadlineFeed, str]:
+    """Makes the person's feed address, replacing an earlier one; returns it with its key."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    feed, created = DeadlineFeed.objects.update_or_create(
+        user=user, defaults={"key_hash": hash_key(key), "last_used_at": None})
+    if not created:
+        DeadlineFeed.objects.filter(pk=feed.pk).update(created_at=timezone.now())
+    audit_log(actor=user, action="funding.feed.created" if created else "funding.feed.renewed",
+              target=user)
+    return feed, key
+
+
+@transaction.atomic
+def feed_revoke(*, user) -> bool:
+    deleted, _rows = DeadlineFeed.objects.filter(user=user).delete()
+    if deleted:
+        audit_log(actor=user, action="funding.feed.revoked", target=user)
+    return bool(deleted)
+
+
+def feed_user(key: str):
+    """The active person a key belongs to, or None."""
+    if not key.startswith(KEY_PREFIX) or len(key) > 100:
+        return None
+    feed = (DeadlineFeed.objects.select_related("user")
+            .filter(key_hash=hash_key(key), user__is_active=True).first())
+    if feed is None:
+        return None
+    now = timezone.now()
+    if worth_recording(feed.last_used_at, now, FEED_LAST_USED_PRECISION):
+        DeadlineFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+    return feed.user
+
+
+def _since():
+    return timezone.now() - timedelta(days=PAST_DAYS)
+
+
+def public_ics(request):
+    """Every deadline of open and forthcoming calls (calls are public information)."""
+    deadlines = queries.upcoming_deadlines(Call.objects.current(), now=_since())
+    return ics.ics_response(deadlines, _("Funding deadlines (%(site)s)")
+                            % {"site": settings.SITE_NAME}, "funding-deadlines.ics")
+
+
+@never_cache
+def personal_ics(request, key: str):
+    """The feed itself, in the person's language. A wrong or revoked key is a 404."""
+    user = feed_user(key)
+    if user is None:
+        raise Http404
+    with translation.override(language_of(user)):
+        deadlines = queries.upcoming_deadlines(Call.objects.filter(follows__user=user),
+                                               now=_since())
+        response = ics.ics_response(
+            deadlines, _("My funding deadlines (%(site)s)") % {"site": settings.SITE_NAME},
+            "my-funding-deadlines.ics")
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage(request):
+    """Shows whether the person has a feed address; makes a new one (shown this once) or
+    revokes it."""
+    new_url = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            if feed_revoke(user=request.user):
+                messages.success(request, _("Your personal deadline calendar address has been "
+                                            "revoked."))
+            return redirect("funding:personal_feed_manage")
+        _feed, key = feed_create(user=request.user)
+        new_url = request.build_absolute_uri(reverse("funding:personal_feed",
+                                                     kwargs={"key": key}))
+    feed = DeadlineFeed.objects.filter(user=request.user).first()
+    response = render(request, "funding/personal_feed.html", {
+        "feed": feed, "new_url": new_url,
+        "followed_count": queries.followed_calls(request.user).count()})
+    if new_url:
+        response["Cache-Control"] = "no-store"
+    return response

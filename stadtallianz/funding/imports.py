@@ -1,0 +1,5 @@
+from django.http import Http404
+
+
+def import_view(request):
+    raise Http404
