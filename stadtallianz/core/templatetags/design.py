@@ -3,6 +3,8 @@
 from django import forms as django_forms
 from django import template
 
+from stadtallianz.core import sections
+
 register = template.Library()
 
 
@@ -58,3 +60,9 @@ def error_summary(form=None, forms=None) -> dict:
     key = (getattr(first, "prefix", None) or f"f{id(first):x}") if first else "form"
     return {"non_field": non_field, "fields": fields, "any": bool(non_field or fields),
             "id": f"{key}-error-summary-title"}
+
+
+@register.simple_tag(takes_context=True)
+def page_sections(context, place: str, obj):
+    """The sections higher apps add to this page at `place` (core/sections.py)."""
+    return sections.render(place, context["request"], obj)
