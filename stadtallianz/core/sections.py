@@ -11,8 +11,8 @@ nothing to show to this reader, so each app decides who sees its section by its 
 from collections.abc import Callable
 
 from django.http import HttpRequest
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 Section = Callable[[HttpRequest, object], str]
 
@@ -33,4 +33,4 @@ def register(place: str, render: Section, *, order: int = 100) -> None:
 def render(place: str, request: HttpRequest, obj) -> SafeString:
     """The HTML of every section registered for `place`, in order (an unknown place: none)."""
     parts = (section(request, obj) for _order, _name, section in _SECTIONS.get(place, ()))
-    return mark_safe("".join(conditional_escape(part) for part in parts if part))
+    return format_html_join("", "{}", ((part,) for part in parts if part))
