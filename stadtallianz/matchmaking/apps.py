@@ -6,12 +6,3 @@ class MatchmakingConfig(AppConfig):
     name = "stadtallianz.matchmaking"
     label = "matchmaking"
     verbose_name = _("Matchmaking")
-
-    def ready(self):
-        from stadtallianz.core.audit_sentences import register_sentences
-
-        from . import signals
-        from .audit import SENTENCES
-
-        register_sentences(SENTENCES)
-        signals.connect()
