@@ -27,8 +27,12 @@ SNAPSHOT_FIELDS = [name if name not in ("project", "idea", "call") else f"{name}
                    for name in NOTICE_FIELDS] + ["state"]
 
 
-def _today() -> date:
+def today() -> date:
     return timezone.localdate()
+
+
+def default_expiry() -> date:
+    return today() + DEFAULT_VALIDITY
 
 
 # ---------------------------------------------------------------------------------------------
@@ -39,7 +43,7 @@ def validate_dates(*, deadline: date | None, expires_on: date | None,
                    today: date | None = None) -> dict:
     """The errors of a notice's dates, by field: the expiry neither past nor more than a year
     ahead, the deadline for answers neither past nor after the expiry."""
-    today = today or _today()
+    today = today or timezone.localdate()
     errors: dict = {}
     if expires_on is None:
         errors["expires_on"] = [_("Give the date until which the notice is shown.")]
@@ -84,7 +88,7 @@ def _validate(actor, data: dict, *, organisation: Organisation, instance: Notice
     unchanged_deadline = instance is not None and instance.deadline == deadline
     for field, messages in validate_dates(deadline=deadline, expires_on=expires_on).items():
         # An edit may keep a deadline that has passed since; it may not set a new past one.
-        if field == "deadline" and unchanged_deadline and deadline < _today() \
+        if field == "deadline" and unchanged_deadline and deadline < today() \
                 and (expires_on is None or deadline <= expires_on):
             continue
         errors.setdefault(field, []).extend(messages)
@@ -123,7 +127,7 @@ def notice_create(*, actor, organisation: Organisation, data: dict,
     for name in TEXT_FIELDS:
         data[name] = (data[name] or "").strip()
     if data["expires_on"] is None:
-        data["expires_on"] = _today() + DEFAULT_VALIDITY
+        data["expires_on"] = today() + DEFAULT_VALIDITY
     _validate(actor, data, organisation=organisation, instance=None)
     notice = Notice.objects.create(organisation=organisation, created_by=actor, **data)
     if focus_areas is None:
@@ -195,7 +199,7 @@ def notice_renew(*, actor, notice: Notice, expires_on: date | None = None,
     deadline that has passed must be replaced or removed (None)."""
     notice = _locked(notice)
     _deny_manage(actor, notice)
-    expires_on = expires_on or _today() + DEFAULT_VALIDITY
+    expires_on = expires_on or today() + DEFAULT_VALIDITY
     if deadline is ...:
         deadline = notice.deadline
     errors = validate_dates(deadline=deadline, expires_on=expires_on)
@@ -228,7 +232,7 @@ def archive_expired(*, today: date | None = None) -> int:
     to renew them. Running it twice archives and tells nobody twice (the notification's key
     names the notice and the expiry, so a renewed notice that expires again is told anew).
     Returns how many notices it archived."""
-    today = today or _today()
+    today = today or timezone.localdate()
     archived = 0
     for pk in Notice.objects.filter(state=Notice.State.OPEN, expires_on__lt=today).values_list(
             "pk", flat=True):
