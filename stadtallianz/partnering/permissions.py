@@ -8,6 +8,8 @@ the coordination office may do the same. Interest is expressed by a person of an
 partner organisation. What each side sees of the other's contact person: reveal.py.
 """
 
+from django.db.models import Q
+
 from stadtallianz.ideas.models import Idea
 from stadtallianz.ideas.permissions import OPEN_STATES as IDEA_OPEN_STATES
 from stadtallianz.ideas.permissions import is_author
@@ -64,8 +66,7 @@ def postable_ideas(user):
     if user.is_coordination_office:
         return ideas
     coauthored = CoAuthor.objects.filter(user=user, state=CoAuthor.State.ACCEPTED).values("idea")
-    return ideas.filter(state__in=IDEA_OPEN_STATES).filter(
-        pk__in=Idea.objects.filter(author=user).values("pk").union(coauthored))
+    return ideas.filter(state__in=IDEA_OPEN_STATES).filter(Q(author=user) | Q(pk__in=coauthored))
 
 
 def can_view(user, notice: Notice) -> bool:

@@ -95,3 +95,20 @@ def search_text(notice: Notice) -> dict:
             getattr(notice, f"title_{language}"), getattr(notice, f"description_{language}"),
             getattr(notice, f"capabilities_sought_{language}")) if part)
     return texts
+
+
+def personal_data(user) -> dict:
+    """The person's rows for the privacy export (GDPR Art. 15, 20), as querysets by table:
+    the notices they posted and the interests they expressed (with their messages)."""
+    return {
+        "partner_search_notices": Notice.objects.filter(created_by=user),
+        "partner_search_interests": Interest.objects.filter(person=user),
+    }
+
+
+def notification_keys_about(user) -> list[str]:
+    """The keys of notifications to others that name `user`: the acceptance of an interest
+    tells the interested person the notice's contact person (the person who posted it). For the
+    erasure, which scrubs the name and address from them."""
+    return [f"partnering-answered:{pk}" for pk in Interest.objects.filter(
+        notice__created_by=user, state=Interest.State.ACCEPTED).values_list("pk", flat=True)]
