@@ -13,3 +13,10 @@ class ProposalsConfig(AppConfig):
         from .audit import SENTENCES
 
         register_sentences(SENTENCES)
+
+        from stadtallianz.funding.signals import deadline_recipients
+
+        from .services import consortium_deadline_recipients
+
+        deadline_recipients.connect(consortium_deadline_recipients,
+                                    dispatch_uid="proposals.consortium_deadline_recipients")

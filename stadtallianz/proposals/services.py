@@ -122,7 +122,7 @@ def _notify_consortium(application: Application, change: StateChange, actor) -> 
                url=application.get_absolute_url)
 
 
-def _checklist_texts(call) -> list[str]:
+def checklist_texts(call) -> list[str]:
     own = getattr(call, "checklist", None)
     if own:
         return [str(text)[:300] for text in own]
@@ -165,7 +165,7 @@ def application_create(*, actor, call, organisation: Organisation, title: str,
                                      role=ApplicationMember.Role.COORDINATOR)
     ChecklistItem.objects.bulk_create(
         ChecklistItem(application=application, text=text, position=index)
-        for index, text in enumerate(_checklist_texts(call)))
+        for index, text in enumerate(checklist_texts(call)))
     StateChange.objects.create(application=application, to_state=S.PLANNED,
                                on=timezone.localdate(), changed_by=actor)
     audit_log(actor=actor, action="proposals.application.created", target=application,
@@ -453,7 +453,7 @@ def _shares(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     return shares
 
 
-def _carry_budget(*, actor, application: Application, grant: Grant, project: Project) -> None:
+def carry_budget(*, actor, application: Application, grant: Grant, project: Project) -> None:
     """The project's budget gets the grant, split among the members in proportion to the
     funding they requested (source "funding"), and each member's own contribution (source
     "own"), through the projects app's own service."""
@@ -504,7 +504,7 @@ def grant_record(*, actor, application: Application, amount, reference: str, sta
     current.state = S.GRANTED
     current.save(update_fields=["project", "idea", "state", "updated_at"])
     change = _record_change(current, S.SUBMITTED, S.GRANTED, on, actor)
-    _carry_budget(actor=actor, application=current, grant=grant, project=project)
+    carry_budget(actor=actor, application=current, grant=grant, project=project)
     audit_log(actor=actor, action="proposals.application.granted", target=current,
               before={"state": S.SUBMITTED},
               after={"state": S.GRANTED, "amount": str(grant.amount),
@@ -513,3 +513,21 @@ def grant_record(*, actor, application: Application, amount, reference: str, sta
     application.__dict__.update({k: v for k, v in current.__dict__.items()
                                  if not k.startswith("_")})
     return grant
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers to lower apps
+
+
+OPEN_STATES = (S.PLANNED, S.IN_PREPARATION, S.SUBMITTED)
+
+
+def consortium_deadline_recipients(sender, call, deadline, **kwargs):
+    """The answer to funding's `deadline_recipients` (connected in apps.py): the people of
+    the consortia whose application to the call is still open (a submitted one too: a
+    two-stage call's second deadline concerns it)."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation__application_memberships__application__call=call,
+        memberships__organisation__application_memberships__application__state__in=OPEN_STATES,
+    ).distinct()

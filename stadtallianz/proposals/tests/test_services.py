@@ -351,3 +351,17 @@ def test_every_action_has_its_audit_sentence(application, partner_admin):
         "proposals.application.created", "proposals.member.added", "proposals.budget.saved",
         "proposals.application.state_changed"}
     assert all(has_sentence(action) for action in actions)
+
+
+def test_deadline_reminders_reach_the_consortium_and_nobody_else(
+        application, partner_member, other_admin, outsider_admin, citizen, funding_call):
+    from stadtallianz.funding.models import Deadline
+    from stadtallianz.funding.reminders import send_reminders
+
+    Deadline.objects.filter(call=funding_call).update(
+        due_at=timezone.now() + timedelta(days=2, hours=12))
+    send_reminders()
+    reminded = set(Notification.objects.filter(kind="funding-deadline")
+                   .values_list("recipient__email", flat=True))
+    assert {partner_member.email, other_admin.email} <= reminded
+    assert outsider_admin.email not in reminded and citizen.email not in reminded
