@@ -101,7 +101,7 @@ def test_a_deadline_before_the_opening_date(coordinator, call_data, due_in):
     with pytest.raises(ValidationError) as excinfo:
         services.create_call(actor=coordinator, data=data,
                              deadlines=[{"stage": "single", "due_at": due_in(5)}])
-    assert "opening date" in " ".join(_errors(excinfo)["deadlines"])
+    assert "Öffnungsdatum" in " ".join(_errors(excinfo)["deadlines"])
     assert not Call.objects.exists() and not Deadline.objects.exists()
 
 
