@@ -24,22 +24,22 @@ from stadtallianz.projects.models import Project
 from . import checks, permissions, queries, services
 from .models import Application, ApplicationMember, ChecklistItem
 from .schemas import (
+    ApplicationBudgetIn,
+    ApplicationBudgetOut,
+    ApplicationChecklistItemIn,
+    ApplicationChecklistItemOut,
+    ApplicationChecklistItemPatchIn,
     ApplicationDetailOut,
+    ApplicationGrantIn,
     ApplicationIn,
+    ApplicationMemberIn,
+    ApplicationMemberOut,
     ApplicationPatchIn,
     ApplicationState,
     ApplicationSummaryOut,
-    BudgetIn,
-    BudgetOut,
-    ChecklistItemIn,
-    ChecklistItemOut,
-    ChecklistItemPatchIn,
-    GrantIn,
-    MemberIn,
-    MemberOut,
-    PipelineOut,
-    TotalsOut,
-    TransitionIn,
+    ApplicationTransitionIn,
+    FundingPipelineOut,
+    FundingTotalsOut,
 )
 
 router = Router(tags=["funding applications"])
@@ -142,7 +142,7 @@ def application_list(request, filters: Query[ApplicationFilters]):
                                                                               "-pk")]
 
 
-@router.get("/pipeline", auth=write_auth, response={200: PipelineOut, 403: ErrorOut},
+@router.get("/pipeline", auth=write_auth, response={200: FundingPipelineOut, 403: ErrorOut},
             summary="Funding pipeline (coordination office)")
 def application_pipeline(request):
     """Requested and granted sums by state, year, funder and focus area, the success rate
@@ -159,7 +159,7 @@ def application_pipeline(request):
                           for a in pipeline.deadlines]}
 
 
-@router.get("/totals", response=TotalsOut, summary="Funding acquired (public)")
+@router.get("/totals", response=FundingTotalsOut, summary="Funding acquired (public)")
 def application_totals(request):
     """The alliance's funding acquired: every grant's amount, in total and per project.
     Budgets and requested sums are never public."""
@@ -214,7 +214,7 @@ def application_update(request, application_id: int, payload: ApplicationPatchIn
 @router.post("/{application_id}/transitions", auth=write_auth,
              response={200: ApplicationDetailOut, **CHANGE_ERRORS},
              summary="Change the state")
-def application_transition(request, application_id: int, payload: TransitionIn):
+def application_transition(request, application_id: int, payload: ApplicationTransitionIn):
     """planned → in_preparation → submitted → rejected; withdrawn from any open state;
     in_preparation → planned. Another change is a 422 naming `state`; `granted` needs the
     grant (POST …/grant). Submitting checks the budget against the call (422 `requested`)."""
@@ -226,7 +226,7 @@ def application_transition(request, application_id: int, payload: TransitionIn):
 
 @router.post("/{application_id}/grant", auth=write_auth,
              response={201: ApplicationDetailOut, **CHANGE_ERRORS}, summary="Record the grant")
-def application_grant(request, application_id: int, payload: GrantIn):
+def application_grant(request, application_id: int, payload: ApplicationGrantIn):
     """A submitted application becomes granted and its budget is carried into the project
     (funding split by the members' requested funding, and their own contributions). 409 for an
     application not submitted, or for an idea that has not become a project."""
@@ -239,7 +239,7 @@ def application_grant(request, application_id: int, payload: GrantIn):
 # Consortium, budget, checklist
 
 
-@router.get("/{application_id}/members", response={200: list[MemberOut], **READ_ERRORS},
+@router.get("/{application_id}/members", response={200: list[ApplicationMemberOut], **READ_ERRORS},
             summary="The consortium")
 def application_member_list(request, application_id: int):
     application = _visible(api_user(request), application_id)
@@ -248,8 +248,8 @@ def application_member_list(request, application_id: int):
 
 
 @router.post("/{application_id}/members", auth=write_auth,
-             response={201: MemberOut, **CHANGE_ERRORS}, summary="Add an organisation")
-def application_member_add(request, application_id: int, payload: MemberIn):
+             response={201: ApplicationMemberOut, **CHANGE_ERRORS}, summary="Add an organisation")
+def application_member_add(request, application_id: int, payload: ApplicationMemberIn):
     application = _visible(request.auth, application_id)
     organisation = referenced_one(Organisation.objects.public(), payload.organisation,
                                   "organisation", required=True)
@@ -274,7 +274,7 @@ def application_member_remove(request, application_id: int, member_id: int):
     return Status(204, None)
 
 
-@router.get("/{application_id}/budget", response={200: BudgetOut, **CONFIDENTIAL_ERRORS},
+@router.get("/{application_id}/budget", response={200: ApplicationBudgetOut, **CONFIDENTIAL_ERRORS},
             summary="The budget")
 def application_budget(request, application_id: int):
     """Per member and cost category, with the checks against the call. The consortium and the
@@ -283,9 +283,10 @@ def application_budget(request, application_id: int):
 
 
 @router.put("/{application_id}/members/{member_id}/budget", auth=write_auth,
-            response={200: BudgetOut, **CHANGE_ERRORS}, summary="Replace a member's budget")
+            response={200: ApplicationBudgetOut, **CHANGE_ERRORS},
+            summary="Replace a member's budget")
 def application_budget_replace(request, application_id: int, member_id: int,
-                               payload: BudgetIn):
+                               payload: ApplicationBudgetIn):
     """The member organisation's admins, the coordinator's admins or the office. The whole
     application is then checked against the call; a problem refuses all of it (422 naming the
     member and the field). 409 once submitted."""
@@ -300,25 +301,27 @@ def application_budget_replace(request, application_id: int, member_id: int,
 
 
 @router.get("/{application_id}/checklist",
-            response={200: list[ChecklistItemOut], **CONFIDENTIAL_ERRORS},
+            response={200: list[ApplicationChecklistItemOut], **CONFIDENTIAL_ERRORS},
             summary="The checklist")
 def application_checklist(request, application_id: int):
     return list(_confidential(api_user(request), application_id).checklist.all())
 
 
 @router.post("/{application_id}/checklist", auth=write_auth,
-             response={201: ChecklistItemOut, **CHANGE_ERRORS}, summary="Add a checklist item")
-def application_checklist_add(request, application_id: int, payload: ChecklistItemIn):
+             response={201: ApplicationChecklistItemOut, **CHANGE_ERRORS},
+             summary="Add a checklist item")
+def application_checklist_add(request, application_id: int,
+                              payload: ApplicationChecklistItemIn):
     application = _visible(request.auth, application_id)
     return Status(201, services.checklist_add(actor=request.auth, application=application,
                                               text=payload.text))
 
 
 @router.patch("/{application_id}/checklist/{item_id}", auth=write_auth,
-              response={200: ChecklistItemOut, **CHANGE_ERRORS},
+              response={200: ApplicationChecklistItemOut, **CHANGE_ERRORS},
               summary="Tick or untick a checklist item")
 def application_checklist_tick(request, application_id: int, item_id: int,
-                               payload: ChecklistItemPatchIn):
+                               payload: ApplicationChecklistItemPatchIn):
     application = _visible(request.auth, application_id)
     item = get_object_or_404(ChecklistItem, application=application, pk=item_id)
     return services.checklist_set_done(actor=request.auth, item=item, done=payload.done)

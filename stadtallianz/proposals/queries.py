@@ -21,7 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from stadtallianz.funding.models import Deadline
 from stadtallianz.knowledge.models import Document
 
-from .models import Application, BudgetLine, Grant
+from .models import (
+    Application,
+    ApplicationDocument,
+    BudgetLine,
+    ChecklistItem,
+    Grant,
+    StateChange,
+)
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -215,3 +222,19 @@ def shown_documents(application: Application, user):
     application's confidential parts)."""
     return (application.document_links.filter(document__in=Document.objects.visible_to(user))
             .select_related("document"))
+
+
+def personal_data(user) -> dict:
+    """The person's rows for the privacy export (GDPR Art. 15, 20), as querysets by table:
+    the applications they started, the state changes they made, the checklist items they
+    ticked, the documents they linked and the grants they recorded. The applications'
+    budgets are the organisations' data, not the person's. Every reference to a person is
+    SET_NULL, and no text names them, so the erasure has nothing more to do here."""
+    return {
+        "funding_applications_started": Application.objects.filter(created_by=user),
+        "funding_application_state_changes": StateChange.objects.filter(changed_by=user),
+        "funding_application_checklist_ticks": ChecklistItem.objects.filter(done_by=user),
+        "funding_application_documents_linked": ApplicationDocument.objects.filter(
+            added_by=user),
+        "funding_grants_recorded": Grant.objects.filter(recorded_by=user),
+    }

@@ -26,7 +26,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 # Output
 
 
-class CallRef(Schema):
+class ApplicationCallRef(Schema):
     slug: str
     title: str
     funder: str
@@ -37,7 +37,7 @@ class ApplicationSummaryOut(Schema):
     title: str
     state: ApplicationState
     published: bool
-    call: CallRef
+    call: ApplicationCallRef
     project: str | None = Field(None, description="Slug of the project.")
     idea: int | None = Field(None, description="Id of the idea (an idea on its way to a "
                                                "project).")
@@ -56,20 +56,20 @@ class ApplicationSummaryOut(Schema):
         "web_url": "https://example.org/de/funding/applications/12/"}]}}
 
 
-class MemberOut(Schema):
+class ApplicationMemberOut(Schema):
     id: int
     organisation: OrganisationRef
     role: ApplicationRole
 
 
-class BudgetLineOut(Schema):
+class ApplicationBudgetLineOut(Schema):
     category: CostCategory
     amount: Decimal = Field(..., description="Eligible costs, EUR.")
     own_contribution: Decimal
     requested: Decimal = Field(..., description="Funding requested, EUR.")
 
 
-class MemberBudgetOut(Schema):
+class ApplicationMemberBudgetOut(Schema):
     member: int = Field(..., description="Id of the consortium member.")
     organisation: OrganisationRef
     role: ApplicationRole
@@ -78,21 +78,21 @@ class MemberBudgetOut(Schema):
     amount: Decimal
     own_contribution: Decimal
     requested: Decimal
-    lines: list[BudgetLineOut]
+    lines: list[ApplicationBudgetLineOut]
 
 
-class ProblemOut(Schema):
+class BudgetProblemOut(Schema):
     field: str
     message: str
     organisation: str | None = Field(None, description="Slug of the member's organisation.")
 
 
-class BudgetOut(Schema):
-    members: list[MemberBudgetOut]
+class ApplicationBudgetOut(Schema):
+    members: list[ApplicationMemberBudgetOut]
     amount: Decimal
     own_contribution: Decimal
     requested: Decimal
-    problems: list[ProblemOut] = Field(..., description="The checks against the call (its "
+    problems: list[BudgetProblemOut] = Field(..., description="The checks against the call (its "
                                                         "minimum too, before submission).")
 
     model_config = {"json_schema_extra": {"examples": [{
@@ -105,20 +105,20 @@ class BudgetOut(Schema):
         "problems": []}]}}
 
 
-class ChecklistItemOut(Schema):
+class ApplicationChecklistItemOut(Schema):
     id: int
     text: str
     done: bool
     done_at: datetime | None
 
 
-class StateChangeOut(Schema):
+class ApplicationStateChangeOut(Schema):
     from_state: ApplicationState | None
     to_state: ApplicationState
     on: date
 
 
-class GrantOut(Schema):
+class ApplicationGrantOut(Schema):
     amount: Decimal
     reference: str | None = Field(None, description="Grant agreement number or "
                                                     "Förderkennzeichen; the consortium's and "
@@ -128,19 +128,19 @@ class GrantOut(Schema):
 
 
 class ApplicationDetailOut(ApplicationSummaryOut):
-    members: list[MemberOut]
-    grant: GrantOut | None
+    members: list[ApplicationMemberOut]
+    grant: ApplicationGrantOut | None
     confidential: bool = Field(..., description="Whether the reader sees budget, checklist "
                                                 "and history (consortium and office).")
-    budget: BudgetOut | None = Field(None, description="Null unless `confidential`.")
-    checklist: list[ChecklistItemOut] | None = None
-    history: list[StateChangeOut] | None = None
+    budget: ApplicationBudgetOut | None = Field(None, description="Null unless `confidential`.")
+    checklist: list[ApplicationChecklistItemOut] | None = None
+    history: list[ApplicationStateChangeOut] | None = None
     next_states: list[ApplicationState] = Field(
         ..., description="The states the reader may move the application to (granted: "
                          "record the grant).")
 
 
-class BucketOut(Schema):
+class PipelineBucketOut(Schema):
     key: str
     label: str
     count: int
@@ -148,28 +148,28 @@ class BucketOut(Schema):
     granted: Decimal
 
 
-class DeadlineOut(Schema):
+class PipelineDeadlineOut(Schema):
     application: int
     title: str
     state: ApplicationState
-    call: CallRef
+    call: ApplicationCallRef
     due_at: datetime
 
 
-class PipelineOut(Schema):
-    total: BucketOut
-    by_state: list[BucketOut]
-    by_year: list[BucketOut]
-    by_funder: list[BucketOut]
-    by_focus_area: list[BucketOut]
+class FundingPipelineOut(Schema):
+    total: PipelineBucketOut
+    by_state: list[PipelineBucketOut]
+    by_year: list[PipelineBucketOut]
+    by_funder: list[PipelineBucketOut]
+    by_focus_area: list[PipelineBucketOut]
     decided: int
     granted: int
     success_rate: Decimal | None = Field(None, description="Granted among decided, percent.")
-    deadlines: list[DeadlineOut]
+    deadlines: list[PipelineDeadlineOut]
 
 
 class ProjectGrantOut(Schema):
-    call: CallRef
+    call: ApplicationCallRef
     amount: Decimal
     starts_on: date
     ends_on: date
@@ -182,7 +182,7 @@ class ProjectFundingOut(Schema):
     grants: list[ProjectGrantOut]
 
 
-class TotalsOut(Schema):
+class FundingTotalsOut(Schema):
     total: Decimal = Field(..., description="Funding acquired by the alliance, EUR.")
     count: int
     projects: list[ProjectFundingOut]
@@ -219,7 +219,7 @@ class ApplicationPatchIn(InputSchema):
     published: bool | None = None
 
 
-class MemberIn(InputSchema):
+class ApplicationMemberIn(InputSchema):
     organisation: str = Field(..., description="Slug of a public partner organisation.")
     role: ApplicationRole = Field(..., description="Not `coordinator`: an application has "
                                                    "exactly one, its creator's organisation.")
@@ -228,7 +228,7 @@ class MemberIn(InputSchema):
         {"organisation": "hochschule", "role": "partner"}]}}
 
 
-class BudgetLineIn(InputSchema):
+class ApplicationBudgetLineIn(InputSchema):
     category: CostCategory
     amount: Decimal = Field(..., **MONEY, description="Eligible costs, EUR, not negative.")
     requested: Decimal = Field(..., **MONEY, description="Funding requested, at most `amount`.")
@@ -236,15 +236,15 @@ class BudgetLineIn(InputSchema):
         None, **MONEY, description="Optional: if given, must be `amount` − `requested`.")
 
 
-class BudgetIn(InputSchema):
-    lines: list[BudgetLineIn] = Field(..., max_length=len(BudgetLine.Category.values))
+class ApplicationBudgetIn(InputSchema):
+    lines: list[ApplicationBudgetLineIn] = Field(..., max_length=len(BudgetLine.Category.values))
 
     model_config = {"json_schema_extra": {"examples": [{"lines": [
         {"category": "personnel", "amount": "100000", "requested": "70000"},
         {"category": "material", "amount": "20000", "requested": "14000"}]}]}}
 
 
-class TransitionIn(InputSchema):
+class ApplicationTransitionIn(InputSchema):
     state: ApplicationState
     on: date | None = Field(None, description="The date of the change; default today.")
 
@@ -252,7 +252,7 @@ class TransitionIn(InputSchema):
                                                         "on": "2027-03-01"}]}}
 
 
-class GrantIn(InputSchema):
+class ApplicationGrantIn(InputSchema):
     amount: Decimal = Field(..., **MONEY)
     reference: str = Field(..., min_length=1, max_length=100,
                            description="Grant agreement number or Förderkennzeichen.")
@@ -266,9 +266,9 @@ class GrantIn(InputSchema):
         "ends_on": "2029-12-31"}]}}
 
 
-class ChecklistItemIn(InputSchema):
+class ApplicationChecklistItemIn(InputSchema):
     text: str = Field(..., min_length=1, max_length=300)
 
 
-class ChecklistItemPatchIn(InputSchema):
+class ApplicationChecklistItemPatchIn(InputSchema):
     done: bool

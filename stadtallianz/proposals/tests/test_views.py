@@ -220,3 +220,21 @@ def test_the_public_totals_show_grants_not_budgets(as_user, application, partner
     page = as_user(None).get(reverse("proposals:totals")).content.decode()
     assert "75.000 €" in page and "Quartiersbus Kreuzviertel" in page
     assert "84.000 €" not in page and "GEHEIM-1" not in page
+
+
+def test_the_english_page_writes_amounts_the_english_way(as_user, application):
+    page = as_user("partner_member").get(f"/en/funding/applications/{application.pk}/")
+    text = page.content.decode()
+    assert "70,000 €" in text and "Requested funding" in text and "Checklist" in text
+
+
+def test_my_applications_and_personal_data(application, partner_member, partner_admin,
+                                           outsider_admin):
+    from stadtallianz.proposals import queries
+
+    assert list(queries.my_applications(partner_member)) == [application]
+    assert list(queries.my_applications(outsider_admin)) == []
+    data = queries.personal_data(partner_admin)
+    assert list(data["funding_applications_started"]) == [application]
+    assert not any(queryset.exists() for queryset in queries.personal_data(
+        outsider_admin).values())
