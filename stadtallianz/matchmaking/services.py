@@ -1,0 +1,72 @@
+"""Hiding a suggestion ("not relevant") and bringing it back: each one transaction with an audit
+entry. The person hides it for themselves only; the ranking leaves it out for them from then on."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from stadtallianz.core.audit import audit_log
+
+from .models import Dismissal, Kind
+from .permissions import can_dismiss
+
+DENIED = _("Only partners of the alliance and the coordination office see suggestions.")
+
+
+def _check(subject_kind, subject_id, object_kind, object_id) -> None:
+    errors = {}
+    for name, value in (("subject_kind", subject_kind), ("object_kind", object_kind)):
+        if value not in Kind.values:
+            errors[name] = _("Unknown kind: %(value)s.") % {"value": value}
+    for name, value in (("subject_id", subject_id), ("object_id", object_id)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            errors[name] = _("Expected a positive whole number.")
+    if not errors and (subject_kind == Kind.ORGANISATION) == (object_kind == Kind.ORGANISATION):
+        errors["object_kind"] = _("A suggestion pairs an organisation with a project, a partner "
+                                  "search or a call.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _describe(subject_kind, subject_id, object_kind, object_id) -> str:
+    return f"{object_kind}:{object_id} ({subject_kind}:{subject_id})"
+
+
+@transaction.atomic
+def dismiss(*, by, subject_kind: str, subject_id: int, object_kind: str,
+            object_id: int) -> Dismissal:
+    """Hides a suggestion for `by`; hiding it twice keeps one."""
+    if not can_dismiss(by):
+        raise PermissionDenied(DENIED)
+    _check(subject_kind, subject_id, object_kind, object_id)
+    dismissal, created = Dismissal.objects.get_or_create(
+        user=by, subject_kind=subject_kind, subject_id=subject_id, object_kind=object_kind,
+        object_id=object_id)
+    if created:
+        audit_log(actor=by, action="matchmaking.suggestion.dismissed", target=dismissal,
+                  object_repr=_describe(subject_kind, subject_id, object_kind, object_id))
+    return dismissal
+
+
+@transaction.atomic
+def undo(*, by, subject_kind: str, subject_id: int, object_kind: str, object_id: int) -> bool:
+    """Shows a hidden suggestion again; False if it was not hidden."""
+    if not can_dismiss(by):
+        raise PermissionDenied(DENIED)
+    _check(subject_kind, subject_id, object_kind, object_id)
+    deleted, _rows = Dismissal.objects.filter(
+        user=by, subject_kind=subject_kind, subject_id=subject_id, object_kind=object_kind,
+        object_id=object_id).delete()
+    if deleted:
+        audit_log(actor=by, action="matchmaking.suggestion.restored",
+                  object_repr=_describe(subject_kind, subject_id, object_kind, object_id))
+    return bool(deleted)
+
+
+def privacy_export(user) -> list[dict]:
+    """A person's hidden suggestions, for the privacy export (personal data: what they chose
+    not to see). Deleting the account deletes them (CASCADE)."""
+    return [{"subject": f"{d.subject_kind}:{d.subject_id}",
+             "suggestion": f"{d.object_kind}:{d.object_id}",
+             "hidden_at": d.created_at.isoformat()}
+            for d in Dismissal.objects.filter(user=user).order_by("created_at", "pk")]
