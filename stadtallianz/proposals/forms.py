@@ -91,6 +91,17 @@ class BudgetForm(forms.Form):
                 label=_("%(category)s: requested funding (EUR)") % {"category": label},
                 initial=line.requested if line else Decimal("0"), **MONEY)
 
+    def clean(self):
+        data = super().clean()
+        for category, label in BudgetLine.Category.choices:
+            amount = data.get(f"{category}_amount")
+            requested = data.get(f"{category}_requested")
+            if amount is not None and requested is not None and requested > amount:
+                self.add_error(f"{category}_requested", _(
+                    "%(category)s: the requested funding cannot exceed the amount.")
+                    % {"category": label})
+        return data
+
     def lines(self) -> dict:
         return {category: {"amount": self.cleaned_data[f"{category}_amount"],
                            "requested": self.cleaned_data[f"{category}_requested"]}

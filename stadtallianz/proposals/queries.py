@@ -96,6 +96,7 @@ class Pipeline:
     decided: int = 0
     granted: int = 0
     deadlines: list = field(default_factory=list)
+    recent: list = field(default_factory=list)
 
     @property
     def success_rate(self) -> Decimal | None:
@@ -104,6 +105,10 @@ class Pipeline:
         if not self.decided:
             return None
         return (Decimal(self.granted) * 100 / self.decided).quantize(Decimal("0.1"))
+
+
+# The pipeline page lists the newest applications; the exports hold all.
+RECENT = 50
 
 
 def year_of(application) -> int:
@@ -144,6 +149,7 @@ def pipeline(now=None) -> Pipeline:
     result.by_funder = sorted(funders.values(), key=lambda b: (-b.requested, b.label))
     result.by_focus_area = sorted(areas.values(), key=lambda b: (-b.requested, b.label))
     result.deadlines = upcoming_deadlines(now=now)
+    result.recent = applications[:RECENT]
     return result
 
 

@@ -24,3 +24,17 @@ def percent(value):
 def state_badge(state):
     """The badge colour of an application state (the label always says it)."""
     return STATE_BADGES.get(state, "")
+
+
+@register.inclusion_tag("proposals/includes/project_funding.html", takes_context=True)
+def project_funding(context, project):
+    """The funding applications of a project that the reader may know of, with the amounts
+    granted: `{% load proposals %}{% project_funding project %}` on the project page (projects
+    cannot import this app). One query."""
+    from ..models import Application
+    from ..queries import with_sums
+
+    user = context["request"].user
+    applications = list(with_sums(Application.objects.visible_to(user).filter(project=project)
+                                  .select_related("call__programme")).order_by("-created_at"))
+    return {"applications": applications, "project": project, "request": context["request"]}

@@ -238,3 +238,42 @@ def test_my_applications_and_personal_data(application, partner_member, partner_
     assert list(data["funding_applications_started"]) == [application]
     assert not any(queryset.exists() for queryset in queries.personal_data(
         outsider_admin).values())
+
+
+def test_the_project_page_tag_shows_what_the_reader_may_know(rf, application, partner_admin,
+                                                             citizen, project):
+    from django.template import Context, Template
+
+    template = Template("{% load proposals %}{% project_funding project %}")
+
+    def shown(user):
+        request = rf.get("/")
+        request.user = user
+        return template.render(Context({"request": request, "project": project}))
+
+    assert "Quartiersbus im Kreuzviertel" in shown(partner_admin)
+    assert "Quartiersbus im Kreuzviertel" not in shown(citizen)
+    services.application_update(actor=partner_admin, application=application,
+                                data={"published": True})
+    assert "Quartiersbus im Kreuzviertel" in shown(citizen)
+
+
+def test_the_pipeline_export_makes_the_same_number_of_queries(
+        as_user, application, partner_admin, funding_call, organisation, project):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user("coordinator")
+    url = reverse("proposals:pipeline_export", kwargs={"fmt": "csv"})
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            b"".join(client.get(url).streaming_content)
+        return len(captured)
+
+    before = count()
+    for index in range(3):
+        services.application_create(actor=partner_admin, call=funding_call,
+                                    organisation=organisation, title=f"E{index}",
+                                    project=project)
+    assert count() == before
