@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core import timerange
@@ -32,7 +33,7 @@ MAX_VALIDITY = timedelta(days=366)
 
 
 def default_expiry() -> date:
-    return date.today() + DEFAULT_VALIDITY
+    return timezone.localdate() + DEFAULT_VALIDITY
 
 
 class Role(models.TextChoices):
@@ -52,7 +53,7 @@ class NoticeQuerySet(models.QuerySet):
     def open(self):
         """Open and not expired (the daily job archives expired ones; until it has run, an
         expired notice is no longer listed as open either)."""
-        return self.filter(state=Notice.State.OPEN, expires_on__gte=date.today())
+        return self.filter(state=Notice.State.OPEN, expires_on__gte=timezone.localdate())
 
     def public(self):
         """What everyone sees: open notices of public partners, not of a hidden idea."""
@@ -194,12 +195,12 @@ class Notice(CachedChoiceLabels, models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.state == self.State.OPEN and self.expires_on >= date.today()
+        return self.state == self.State.OPEN and self.expires_on >= timezone.localdate()
 
     @property
     def accepts_interest(self) -> bool:
         """Open, and its deadline for answers (if any) not passed."""
-        return self.is_open and (self.deadline is None or self.deadline >= date.today())
+        return self.is_open and (self.deadline is None or self.deadline >= timezone.localdate())
 
     @property
     def role_labels(self) -> list[str]:

@@ -112,3 +112,9 @@ def notification_keys_about(user) -> list[str]:
     erasure, which scrubs the name and address from them."""
     return [f"partnering-answered:{pk}" for pk in Interest.objects.filter(
         notice__created_by=user, state=Interest.State.ACCEPTED).values_list("pk", flat=True)]
+
+
+def sitemap_notices():
+    """The notices a sitemap lists: the public ones (open, of public partners), with
+    `updated_at` as their last modification."""
+    return Notice.objects.public().only("pk", "updated_at").order_by("pk")
