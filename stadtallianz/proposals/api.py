@@ -117,6 +117,23 @@ def _detail(user, application_id: int) -> dict:
     return data
 
 
+class _Summaries:
+    """A queryset the pagination slices and counts in the database, each row of the page
+    answered as `_summary` makes it."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def all(self):
+        return self
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, page: slice) -> list[dict]:
+        return [_summary(application) for application in self.queryset[page]]
+
+
 class ApplicationFilters(Schema):
     mine: bool = False
     state: ApplicationState | None = None
@@ -137,9 +154,9 @@ def application_list(request, filters: Query[ApplicationFilters]):
                     else Application.objects.visible_to(user))
     if filters.state:
         applications = applications.filter(state=str(filters.state))
-    return [_summary(a) for a in queries.with_sums(
-        applications.select_related("call__programme", "project")).order_by("-updated_at",
-                                                                              "-pk")]
+    return _Summaries(queries.with_sums(applications.select_related("call__programme",
+                                                                    "project"))
+                      .order_by("-updated_at", "-pk"))
 
 
 @router.get("/pipeline", auth=write_auth, response={200: FundingPipelineOut, 403: ErrorOut},

@@ -164,5 +164,8 @@ def test_list_queries_do_not_grow(api, application, coordinator, django_assert_m
     client = api(coordinator)
     with django_assert_max_num_queries(8):
         assert client("GET", "").json()["count"] == 6
+    page = client("GET", "?limit=2&offset=1").json()
+    assert page["count"] == 6 and len(page["items"]) == 2
+    assert len(client("GET", "?state=planned&mine=true").json()["items"]) == 0
     with django_assert_max_num_queries(10):
         client("GET", "/pipeline")
