@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from stadtallianz.core.api import WRITE_ERRORS, InputSchema
 from stadtallianz.core.api_auth import write_auth
@@ -76,7 +76,8 @@ def _out(shown) -> dict:
     obj = shown.object
     return {"kind": shown.kind, "id": shown.id, "slug": getattr(obj, "slug", "") or str(obj.pk),
             "name": str(obj), "web_url": obj.get_absolute_url(), "score": shown.score,
-            "reasons": shown.reasons}
+            "reasons": [{key: reason[key] for key in ("code", "params", "text")}
+                        for reason in shown.reasons]}
 
 
 def _require(request) -> None:
@@ -135,7 +136,7 @@ def for_organisation(request, slug: str):
 def dismiss(request, payload: DismissIn):
     """Hides the suggestion for the caller only; hiding it again changes nothing."""
     services.dismiss(by=request.auth, **_plain(payload))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/dismissals/undo", auth=write_auth, response={204: None, **WRITE_ERRORS},
@@ -146,7 +147,7 @@ def undo(request, payload: DismissIn):
         from ninja.errors import HttpError
 
         raise HttpError(404, gettext("This suggestion was not hidden."))
-    return 204, None
+    return Status(204, None)
 
 
 def _plain(payload: DismissIn) -> dict:

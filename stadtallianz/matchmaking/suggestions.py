@@ -16,7 +16,7 @@ from stadtallianz.projects.models import Project
 from . import profiles
 from .models import Dismissal, Kind
 from .ranking import rank_partners, rank_subjects
-from .reasons import describe
+from .reasons import describe, describe_html
 
 LIMIT = 10
 
@@ -79,7 +79,8 @@ def _focus_names() -> dict:
 
 def _word(reasons, own_view: bool, focus_names: dict) -> list:
     return [{"code": r.code, "params": r.params,
-             "text": describe(r, focus_names=focus_names, own_view=own_view)}
+             "text": describe(r, focus_names=focus_names, own_view=own_view),
+             "html": describe_html(r, focus_names=focus_names, own_view=own_view)}
             for r in reasons]
 
 

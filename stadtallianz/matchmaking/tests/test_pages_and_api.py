@@ -35,6 +35,13 @@ def test_partners_for_a_project_with_reasons(client, lead_person, alliance):
     assert "Nicht relevant" in html and "csrfmiddlewaretoken" in html
 
 
+def test_in_english_the_german_evidence_is_marked(client, lead_person, alliance):
+    client.force_login(lead_person)
+    html = client.get(f"/en/suggestions/projects/{alliance['project'].slug}/").content.decode()
+    assert 'offers <span lang="de">Verkehrsdaten</span> (offer: <span lang="de">' in html
+    assert "member of the working group Mobility" in html
+
+
 def test_the_fragment_for_embedding(client, lead_person, alliance):
     client.force_login(lead_person)
     response = project_page(client, alliance, fragment="1")
