@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,7 +103,11 @@ def _deny_manage(actor, notice: Notice) -> None:
 
 
 def _locked(notice: Notice) -> Notice:
-    return Notice.objects.select_for_update(of=("self",)).get(pk=notice.pk)
+    """The notice as stored now, locked; 404 when it was deleted meanwhile."""
+    locked = Notice.objects.select_for_update(of=("self",)).filter(pk=notice.pk).first()
+    if locked is None:
+        raise Http404
+    return locked
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,7 +272,9 @@ def interest_create(*, actor, notice: Notice, organisation: Organisation | None,
     organisations other than the notice's. The notice's owners are told: which organisation,
     and its message, not who wrote it."""
     notice = Notice.objects.select_for_update(of=("self",)).select_related(
-        "organisation", "created_by").get(pk=notice.pk)
+        "organisation", "created_by").filter(pk=notice.pk).first()
+    if notice is None:
+        raise Http404
     if not permissions.can_view(actor, notice):
         raise PermissionDenied(_("This notice is not available."))
     if not actor.is_authenticated or not Organisation.objects.public().filter(
@@ -321,8 +328,10 @@ def interest_answer(*, actor, interest: Interest, accept: bool) -> Interest:
     """The notice's owner accepts (both sides then see each other's contact person) or
     declines an interest; the person who expressed it is told."""
     interest = Interest.objects.select_for_update(of=("self",)).select_related(
-        "notice", "notice__organisation", "notice__created_by", "organisation", "person").get(
-        pk=interest.pk)
+        "notice", "notice__organisation", "notice__created_by", "organisation", "person").filter(
+        pk=interest.pk).first()
+    if interest is None:
+        raise Http404
     if not permissions.can_answer(actor, interest):
         raise PermissionDenied(_("Only the organisation that posted the notice answers "
                                  "interests."))

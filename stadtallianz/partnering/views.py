@@ -23,13 +23,18 @@ from .models import Interest, Notice
 PAGE_SIZE = 20
 
 
+def _id(value: str) -> int | None:
+    """A row id from a query parameter; None for anything else (also beyond the databases'
+    integers, which PostgreSQL would refuse with an error)."""
+    return int(value) if value.isascii() and value.isdigit() and int(value) < 2**31 else None
+
+
 def notice_list(request):
     form = forms.NoticeFilterForm(request.GET or None)
     filters = form.filters()
     project = request.GET.get("project", "")
     idea = request.GET.get("idea", "")
-    notices = queries.listed(request.user, project=project,
-                             idea=int(idea) if idea.isdigit() else None,
+    notices = queries.listed(request.user, project=project, idea=_id(idea),
                              **({"open_only": True} | filters))
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -100,7 +105,7 @@ def _prefill(request) -> dict:
     if slug := request.GET.get("project"):
         initial["project"] = Project.objects.filter(slug=slug).values_list("pk",
                                                                             flat=True).first()
-    if (pk := request.GET.get("idea", "")).isdigit():
+    if pk := _id(request.GET.get("idea", "")):
         initial["idea"] = Idea.objects.filter(pk=pk).values_list("pk", flat=True).first()
     if slug := request.GET.get("call"):
         initial["call"] = Call.objects.filter(slug=slug).values_list("pk", flat=True).first()

@@ -237,3 +237,10 @@ def test_search_text_and_sitemap(notice, partner_admin):
     assert list(queries.sitemap_notices()) == [notice]
     services.notice_close(actor=partner_admin, notice=notice)
     assert list(queries.sitemap_notices()) == []
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999", "٣", "-1"])
+def test_broken_ids_in_query_parameters_are_ignored(client_for, notice, partner_admin, value):
+    assert client_for(None).get(reverse("partnering:list"), {"idea": value}).status_code == 200
+    assert client_for(partner_admin).get(reverse("partnering:create"),
+                                         {"idea": value}).status_code == 200

@@ -257,3 +257,23 @@ def test_permissions_helpers(notice, partner_admin, partner_member, other_admin,
     assert permissions.can_express_interest(other_admin, notice)
     assert not permissions.can_express_interest(partner_member, notice)
     assert not permissions.can_express_interest(citizen, notice)
+
+
+def test_a_notice_or_interest_deleted_meanwhile_is_a_404(notice, interest, partner_admin,
+                                                         outsider_admin):
+    from django.http import Http404
+
+    from stadtallianz.partners.models import Organisation
+
+    stale_interest = Interest.objects.get(pk=interest.pk)
+    Interest.objects.filter(pk=interest.pk).delete()
+    with pytest.raises(Http404):
+        services.interest_answer(actor=partner_admin, interest=stale_interest, accept=True)
+    Notice.objects.filter(pk=notice.pk).delete()
+    with pytest.raises(Http404):
+        services.notice_close(actor=partner_admin, notice=notice)
+    with pytest.raises(Http404):
+        services.interest_create(actor=outsider_admin, notice=notice,
+                                 organisation=Organisation.objects.get(name="Dritte Hochschule"),
+                                 message="Zu spät")
+    assert not Interest.objects.exists()
