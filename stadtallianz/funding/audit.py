@@ -10,6 +10,8 @@ SENTENCES = {
     "funding.call.changed": _("%(actor)s changed the funding call %(object)s."),
     "funding.call.verified": _("%(actor)s checked the funding call %(object)s against its "
                                "source."),
+    "funding.call.closed": _("%(actor)s closed the funding call %(object)s: its last deadline "
+                             "has passed."),
     "funding.call.deleted": _("%(actor)s deleted the funding call %(object)s."),
     "funding.call.followed": _("%(actor)s followed the funding call %(object)s."),
     "funding.call.unfollowed": _("%(actor)s stopped following the funding call %(object)s."),

@@ -82,3 +82,19 @@ def send_reminders(*, now=None) -> int:
             continue  # another run has claimed this round
         sent += count
     return sent
+
+
+def close_passed_calls(*, now=None) -> int:
+    """Open calls whose every deadline has passed are closed (calls without deadlines stay as
+    they are: rolling calls). Returns how many were closed."""
+    now = now or timezone.now()
+    passed = (Call.objects.filter(state=Call.State.OPEN, deadlines__isnull=False)
+              .exclude(deadlines__due_at__gt=now).distinct())
+    closed = 0
+    for call in passed:
+        with transaction.atomic():
+            if Call.objects.filter(pk=call.pk, state=Call.State.OPEN).update(
+                    state=Call.State.CLOSED):
+                audit_log(actor=None, action="funding.call.closed", target=call)
+                closed += 1
+    return closed

@@ -167,18 +167,23 @@ def call_edit(request, slug):
 
 
 def programme_list(request):
-    programmes = Programme.objects.order_by("level", "name_de", "pk")
+    order = {level: index for index, level in enumerate(Programme.Level.values)}
+    programmes = sorted(Programme.objects.order_by("name_de", "pk"),
+                        key=lambda programme: order.get(programme.level, len(order)))
     return render(request, "funding/programme_list.html", {
-        "programmes": list(programmes), "levels": Programme.Level,
+        "programmes": programmes, "levels": Programme.Level,
         "can_edit": permissions.can_edit_calls(request.user)})
 
 
 def programme_detail(request, slug):
     programme = get_object_or_404(Programme, slug=slug)
     calls = queries.listed(request.user).filter(programme=programme).order_by(
-        "state", "next_due_at", "title_de", "pk")
+        "next_due_at", "title_de", "pk")
+    # Open calls first, then forthcoming, then closed.
+    order = {Call.State.OPEN: 0, Call.State.FORTHCOMING: 1, Call.State.CLOSED: 2}
     return render(request, "funding/programme_detail.html", {
-        "programme": programme, "calls": list(calls),
+        "programme": programme,
+        "calls": sorted(calls, key=lambda call: order.get(call.state, 3)),
         "description_html": render_markdown(programme.description, top_level=3),
         "can_edit": permissions.can_edit_programme(request.user, programme)})
 

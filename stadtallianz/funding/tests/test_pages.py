@@ -75,7 +75,7 @@ def test_the_detail_page(client, funding_call, partner_admin, organisation):
     html = client.get(url).content.decode()
     assert "noch 40 Tage" in html and "Forschungseinrichtung" in html
     assert "100\u00a0%" in html and "70\u00a0%" in html
-    assert "Zuletzt geprüft am" in html
+    assert "Zuletzt geprüft am" in html and "(von " in html
     assert "Cora Coordinator" not in html  # visitors see the public name only
     assert organisation.name not in html  # interested partners: for signed-in people
     assert "Verein" not in html  # not eligible: not in the rates table

@@ -90,3 +90,15 @@ def test_higher_apps_add_recipients_through_the_signal(soon_call, citizen, partn
         deadline_recipients.disconnect(consortium)
     assert set(Notification.objects.values_list("recipient__email", flat=True)) == {
         citizen.email, partner_admin.email}
+
+
+def test_open_calls_close_when_their_last_deadline_has_passed(soon_call, funding_call,
+                                                              coordinator, call_data):
+    rolling = services.create_call(actor=coordinator, data=call_data(source_id="ROLLING"))
+    due = soon_call.deadlines.get().due_at
+    assert reminders.close_passed_calls(now=due - timedelta(minutes=1)) == 0
+    assert reminders.close_passed_calls(now=due + timedelta(minutes=1)) == 1
+    assert reminders.close_passed_calls(now=due + timedelta(minutes=2)) == 0
+    states = dict(Call.objects.values_list("slug", "state"))
+    assert states == {soon_call.slug: "closed", funding_call.slug: "open", rolling.slug: "open"}
+    assert AuditEntry.objects.filter(action="funding.call.closed").count() == 1

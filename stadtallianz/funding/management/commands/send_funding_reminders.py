@@ -1,6 +1,7 @@
 """Run periodically (e.g. hourly from cron or a timer, like send_event_reminders): reminds the
 followers of a call (and the consortia applying, through funding.signals) 30, 14 and 3 days
-before each deadline. Running it twice never reminds twice (funding/reminders.py)."""
+before each deadline, and closes open calls whose last deadline has passed. Running it twice
+never reminds twice (funding/reminders.py)."""
 
 from django.core.management.base import BaseCommand
 
@@ -14,4 +15,7 @@ class Command(BaseCommand):
     @heartbeat.job("send_funding_reminders")
     def handle(self, *args, **options):
         sent = reminders.send_reminders()
+        closed = reminders.close_passed_calls()
         self.stdout.write(f"{sent} reminder(s) sent.")
+        if closed:
+            self.stdout.write(f"{closed} call(s) closed: their last deadline has passed.")
