@@ -60,7 +60,9 @@ DEFAULT_RATE = Decimal("50")
 EURO = Decimal("1")
 
 
-def _call(spec, organisations, index: int):
+def _call(spec, organisations, index: int, areas: set[int]):
+    """The named call, else one in a fitting state for which the funded members are eligible,
+    sharing the most focus areas with the project (or idea)."""
     if spec.get("call"):
         named = Call.objects.filter(slug=spec["call"]).first()
         if named is not None:
@@ -68,10 +70,13 @@ def _call(spec, organisations, index: int):
     funded = [organisations[m["organisation"]].type for m in spec["members"]
               if m["role"] not in UNFUNDED_ROLES]
     for state in CALL_STATES[spec["state"]]:
-        calls = list(Call.objects.filter(state=state).select_related("programme")
+        calls = list(Call.objects.filter(state=state).prefetch_related("focus_areas")
                      .order_by("pk"))
         fitting = [call for call in calls if all(call.is_eligible(kind) for kind in funded)]
         if fitting:
+            best = max(len(areas & {a.pk for a in call.focus_areas.all()}) for call in fitting)
+            fitting = [call for call in fitting
+                       if len(areas & {a.pk for a in call.focus_areas.all()}) == best]
             return fitting[index % len(fitting)]
     return Call.objects.order_by("pk").first()
 
@@ -120,7 +125,9 @@ def _create(spec, index: int, *, now, office) -> Application | None:
             if spec.get("idea") else None)
     if len(organisations) != len(slugs) or (project is None) == (idea is None):
         return None  # the demo alliance or its projects are not (all) there
-    call = _call(spec, organisations, index)
+    target = project or idea
+    call = _call(spec, organisations, index,
+                 set(target.focus_areas.values_list("pk", flat=True)))
     coordinator = organisations[slugs[0]]
     author = _admin_of(coordinator) or office
     started = now - timedelta(days=spec["started_days_ago"])

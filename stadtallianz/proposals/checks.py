@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from .models import Application, ApplicationMember, BudgetLine
 
 CENT = Decimal("0.01")
-# Associated partners and subcontractors take part without funding of their own: a
-# subcontractor is paid from a partner's subcontracting costs.
+# Associated partners and subcontractors take part without funding of their own (a
+# subcontractor is paid from a partner's subcontracting costs), so the call's eligible
+# applicant types do not concern them.
 UNFUNDED_ROLES = (ApplicationMember.Role.ASSOCIATED, ApplicationMember.Role.SUBCONTRACTOR)
 
 
@@ -87,7 +88,8 @@ def budget_problems(application: Application, *, submitting: bool = False,
     problems = []
     for entry in totals:
         member, name = entry.member, entry.member.organisation.name
-        if not call.is_eligible(member.organisation.type):
+        if (member.role not in UNFUNDED_ROLES
+                and not call.is_eligible(member.organisation.type)):
             problems.append(Problem("organisation", _(
                 "%(organisation)s: a %(type)s is not eligible for this call.")
                 % {"organisation": name, "type": member.organisation.get_type_display()},

@@ -1,13 +1,12 @@
-from datetime import timedelta
-from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from stadtallianz.demo import funding as funding_demo
 from stadtallianz.demo import proposals as proposals_demo
-from stadtallianz.funding.models import Call, CallRate, Deadline, Programme
+from stadtallianz.funding.models import Call
 from stadtallianz.projects.models import BudgetLine as ProjectBudgetLine
 from stadtallianz.proposals import checks
 from stadtallianz.proposals.models import Application, Grant
@@ -16,19 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _calls_if_missing():
-    """The funding demo's calls, or (before it is wired in) a few of the same kind."""
-    if Call.objects.exists():
-        return
-    programme = Programme.objects.create(funder="Bundesministerium für Wohnen",
-                                         level="federal", name_de="Smart Cities",
-                                         slug="smart-cities")
-    for number, state in enumerate(["open", "open", "closed", "closed", "forthcoming"]):
-        call = Call.objects.create(
-            programme=programme, slug=f"aufruf-{number}", title_de=f"Aufruf {number}",
-            state=state, funding_rate=Decimal("65"), min_amount=Decimal("100000"),
-            max_amount=Decimal("2000000"), total_budget=Decimal("20000000"))
-        CallRate.objects.create(call=call, applicant_type="research", rate=Decimal("100"))
-        Deadline.objects.create(call=call, due_at=timezone.now() + timedelta(days=20 + number))
+    """The funding demo's calls (loaded here until the demo command loads them itself)."""
+    if not Call.objects.exists():
+        funding_demo.load(now=timezone.now())
 
 
 def test_the_demo_applications_cover_every_state_and_pass_their_calls_checks():

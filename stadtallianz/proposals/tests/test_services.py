@@ -365,3 +365,13 @@ def test_deadline_reminders_reach_the_consortium_and_nobody_else(
                    .values_list("recipient__email", flat=True))
     assert {partner_member.email, other_admin.email} <= reminded
     assert outsider_admin.email not in reminded and citizen.email not in reminded
+
+
+def test_an_associated_partner_of_any_type_may_join(application, partner_admin,
+                                                    make_organisation, funding_call):
+    funding_call.eligible_types = ["company"]
+    funding_call.save()
+    services.member_add(actor=partner_admin, application=application,
+                        organisation=make_organisation("Kammer", type=Organisation.Type.CHAMBER),
+                        role=ApplicationMember.Role.ASSOCIATED)
+    assert application.members.count() == 3
