@@ -37,6 +37,7 @@ def corpus():
         partner(3, "Institut", "Forschung zur Mobilitätsplattform.", type="research",
                 focus_areas=frozenset([1]), projects=frozenset([50])),
         partner(4, "Stadtwerke", "Strom und Wärme.", type="company", projects=frozenset([50])),
+        partner(5, "Planungsbüro", "Stadtplanung.", type="company", projects=frozenset([50])),
     ]
     return Corpus(partners=partners,
                   groups={7: Group(7, "Mobilität", "Mobility", frozenset([1]),
@@ -111,6 +112,11 @@ def test_all_at_once_agrees_with_one_by_one():
                 eligible_types=frozenset(["research", "municipal"])),
         Profile(kind="notice", id=4, items=(item("sought", "Brot und Strom"),),
                 wanted_types=frozenset(["company"])),
+        # Two anchors in the same earlier project: it counts once.
+        Profile(kind="call", id=5, items=(item("sought", "Forschung"),),
+                organisations=frozenset([3, 4])),
+        Profile(kind="notice", id=6, items=(item("sought", "Mobilität"),),
+                organisations=frozenset([3, 4])),
     ]
     for subject in subjects:
         ranked = {s.profile.id: s.score for s in rank_partners(subject, data, limit=100)}
@@ -122,3 +128,6 @@ def test_all_at_once_agrees_with_one_by_one():
             if scored is not None:
                 one_by_one[partner_.id] = round(scored[0], 4)
         assert ranked == one_by_one
+    # Partner 5 shares one earlier project with both anchors of the last subject: once.
+    assert score_pair(subjects[-1], data.by_id[5], data)[1]["history"] == 0.5
+    assert rank_partners(subjects[-1], data, limit=100)[0].signals["history"] == 0.5
