@@ -437,6 +437,8 @@ def expected_processes(overrides: str) -> dict[str, int]:
         "job:send_event_reminders": 2 * 3600,
         "job:send_notification_digests": 26 * 3600,
         "job:apply_retention": 26 * 3600,
+        "job:send_funding_reminders": 2 * 3600,
+        "job:archive_expired_notices": 26 * 3600,
         # the nightly backup (deploy/systemd/stadtallianz-backup.timer, docs/backup.md): a
         # night without one is something to act on; "-job:backup" where backups are made
         # otherwise

@@ -122,6 +122,8 @@ def test_environment_template_header_installs_it_as_the_docs_do():
 
 SCHEDULES = {  # docs/deployment.md "Scheduled jobs"
     "stadtallianz-reminders": ("hourly", ["send_event_reminders"]),
+    "stadtallianz-funding-reminders": ("hourly", ["send_funding_reminders"]),
+    "stadtallianz-partner-search": ("*-*-* 03:20:00", ["archive_expired_notices"]),
     "stadtallianz-notifications": ("*:0/5", ["send_pending_notifications"]),
     "stadtallianz-digest": ("*-*-* 07:00:00", ["send_notification_digests"]),
     "stadtallianz-retention": ("*-*-* 03:00:00", ["apply_retention"]),
