@@ -63,10 +63,9 @@ def undo(*, by, subject_kind: str, subject_id: int, object_kind: str, object_id:
     return bool(deleted)
 
 
-def privacy_export(user) -> list[dict]:
-    """A person's hidden suggestions, for the privacy export (personal data: what they chose
-    not to see). Deleting the account deletes them (CASCADE)."""
-    return [{"subject": f"{d.subject_kind}:{d.subject_id}",
-             "suggestion": f"{d.object_kind}:{d.object_id}",
-             "hidden_at": d.created_at.isoformat()}
-            for d in Dismissal.objects.filter(user=user).order_by("created_at", "pk")]
+def personal_data(user) -> dict:
+    """The person's rows for the privacy export (GDPR Art. 15, 20), as querysets by table: the
+    suggestions they hid (which subject, which suggestion, when). Deleting the account deletes
+    them (CASCADE); nothing else of the person is kept by matchmaking (the audit log keeps
+    the hiding and showing again, as for every change)."""
+    return {"matchmaking_hidden_suggestions": Dismissal.objects.filter(user=user)}

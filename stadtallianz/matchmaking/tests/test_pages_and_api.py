@@ -201,8 +201,8 @@ def test_profiles_follow_changes(client, lead_person, alliance):
 def test_privacy_export(lead_person, alliance):
     services.dismiss(by=lead_person, subject_kind="project", subject_id=alliance["project"].pk,
                      object_kind="organisation", object_id=alliance["data"].pk)
-    exported = services.privacy_export(lead_person)
-    assert exported[0]["suggestion"] == f"organisation:{alliance['data'].pk}"
+    exported = services.personal_data(lead_person)["matchmaking_hidden_suggestions"]
+    assert list(exported.values_list("object_id", flat=True)) == [alliance["data"].pk]
     lead_person.delete()
     assert not Dismissal.objects.exists()
     assert Membership.objects.count() == 0
