@@ -14,6 +14,10 @@ class ProposalsConfig(AppConfig):
 
         register_sentences(SENTENCES)
 
+        from . import sections
+
+        sections.register()
+
         from stadtallianz.funding.signals import deadline_recipients
 
         from .services import consortium_deadline_recipients

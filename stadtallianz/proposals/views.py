@@ -69,7 +69,8 @@ def application_create(request):
     if not permissions.can_create(request.user):
         raise PermissionDenied
     form = forms.ApplicationCreateForm(request.POST or None, user=request.user,
-                                       initial={"call": request.GET.get("call")})
+                                       initial={"call": request.GET.get("call"),
+                                                "project": request.GET.get("project")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from ..checks import euro as format_euro
 from ..checks import percent as format_percent
@@ -26,15 +27,12 @@ def state_badge(state):
     return STATE_BADGES.get(state, "")
 
 
-@register.inclusion_tag("proposals/includes/project_funding.html", takes_context=True)
-def project_funding(context, project):
-    """The funding applications of a project that the reader may know of, with the amounts
-    granted: `{% load proposals %}{% project_funding project %}` on the project page (projects
-    cannot import this app). One query."""
-    from ..models import Application
-    from ..queries import with_sums
 
-    user = context["request"].user
-    applications = list(with_sums(Application.objects.visible_to(user).filter(project=project)
-                                  .select_related("call__programme")).order_by("-created_at"))
-    return {"applications": applications, "project": project, "request": context["request"]}
+@register.simple_tag(takes_context=True)
+def project_funding(context, project):
+    """The funding applications of a project the reader may know of:
+    `{% load proposals %}{% project_funding project %}` where a page cannot use the registered
+    section (core.sections, place "projects.project")."""
+    from ..sections import project_section
+
+    return mark_safe(project_section(context["request"], project))  # noqa: S308 - rendered

@@ -277,3 +277,18 @@ def test_the_pipeline_export_makes_the_same_number_of_queries(
                                     organisation=organisation, title=f"E{index}",
                                     project=project)
     assert count() == before
+
+
+def test_the_call_section_lists_what_the_reader_may_know_and_offers_to_start_one(
+        rf, application, partner_admin, citizen, funding_call):
+    from stadtallianz.core import sections
+
+    def shown(user):
+        request = rf.get("/")
+        request.user = user
+        return str(sections.render("funding.call", request, funding_call))
+
+    assert "Quartiersbus im Kreuzviertel" in shown(partner_admin)
+    assert f"?call={funding_call.pk}" in shown(partner_admin)
+    assert "Quartiersbus im Kreuzviertel" not in shown(citizen)
+    assert f"?call={funding_call.pk}" not in shown(citizen)
