@@ -36,3 +36,15 @@ def project_funding(context, project):
     from ..sections import project_section
 
     return mark_safe(project_section(context["request"], project))  # noqa: S308 - rendered
+
+
+@register.inclusion_tag("proposals/includes/my_applications.html", takes_context=True)
+def my_funding_applications(context):
+    """For Mein Bereich: the five applications of the person's consortia changed last, with
+    their sums, and a link to all of them (one query)."""
+    from ..queries import my_applications
+
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    if user is None or not user.is_authenticated:
+        return {"show": False}
+    return {"show": True, "applications": list(my_applications(user)[:5])}

@@ -292,3 +292,12 @@ def test_the_call_section_lists_what_the_reader_may_know_and_offers_to_start_one
     assert f"?call={funding_call.pk}" in shown(partner_admin)
     assert "Quartiersbus im Kreuzviertel" not in shown(citizen)
     assert f"?call={funding_call.pk}" not in shown(citizen)
+
+
+def test_my_funding_applications_for_mein_bereich(rf, application, partner_member, citizen):
+    from django.template import Context, Template
+
+    template = Template("{% load proposals %}{% my_funding_applications %}")
+    assert "Quartiersbus im Kreuzviertel" in template.render(Context({"user": partner_member}))
+    assert "84.000 €" in template.render(Context({"user": partner_member}))
+    assert "Quartiersbus" not in template.render(Context({"user": citizen}))
