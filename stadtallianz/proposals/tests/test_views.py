@@ -301,3 +301,31 @@ def test_my_funding_applications_for_mein_bereich(rf, application, partner_membe
     assert "Quartiersbus im Kreuzviertel" in template.render(Context({"user": partner_member}))
     assert "84.000 €" in template.render(Context({"user": partner_member}))
     assert "Quartiersbus" not in template.render(Context({"user": citizen}))
+
+
+def test_the_coordinator_publishes_and_manages_the_consortium_on_pages(
+        as_user, application, make_organisation):
+    client = as_user("partner_admin")
+    client.post(reverse("proposals:edit", kwargs={"pk": application.pk}),
+                {"title": "Quartiersbus 2.0", "published": "on"})
+    application.refresh_from_db()
+    assert application.published and application.title == "Quartiersbus 2.0"
+    newcomer = make_organisation("Neue eG")
+    url = reverse("proposals:member_add", kwargs={"pk": application.pk})
+    response = client.post(url, {"organisation": newcomer.pk, "role": "subcontractor"})
+    assert response.status_code == 302
+    member = application.members.get(organisation=newcomer)
+    client.post(reverse("proposals:member_remove", kwargs={"pk": application.pk,
+                                                          "member_pk": member.pk}))
+    assert not application.members.filter(organisation=newcomer).exists()
+    coordinator = application.members.get(role="coordinator")
+    response = client.post(reverse("proposals:member_remove", kwargs={
+        "pk": application.pk, "member_pk": coordinator.pk}), follow=True)
+    assert "Die Koordination kann nicht entfernt werden." in response.content.decode()
+
+
+def test_an_empty_title_is_an_error_next_to_the_field(as_user, application):
+    response = as_user("partner_admin").post(
+        reverse("proposals:edit", kwargs={"pk": application.pk}), {"title": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"]
