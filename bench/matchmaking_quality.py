@@ -47,9 +47,11 @@ def main() -> int:
             print(f"{recall_at(ranked, relevant):.2f}  {label}")
             print("      missed: " + ", ".join(names[i] for i in relevant - set(ranked)))
     results = evaluate(cases, corpus)
-    projects = sum(1 for _l, s, _r in cases if s.kind == "project")
-    print(f"{connection.vendor}: {len(cases)} queries ({projects} projects, "
-          f"{len(cases) - projects} notices), {len(corpus.partners)} public partners\n")
+    kinds = {kind: sum(1 for _l, s, _r in cases if s.kind == kind)
+             for kind in ("project", "notice", "call")}
+    print(f"{connection.vendor}: {len(cases)} queries ({kinds['project']} projects, "
+          f"{kinds['notice']} notices, {kinds['call']} calls), {len(corpus.partners)} public "
+          f"partners\n")
     print(f"| {'variant':<28} | recall@{K} | nDCG@{K} |")
     print(f"|{'-' * 30}|{'-' * 11}|{'-' * 9}|")
     for name, (recall, ndcg) in results.items():

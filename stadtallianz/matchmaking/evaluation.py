@@ -36,9 +36,11 @@ def notice_profile(query: dict, number: int, corpus, focus_ids: dict) -> Profile
                    location=owner.location if owner else None)
 
 
-def cases(data: dict, corpus, projects: dict, leads: dict, focus_ids: dict) -> list:
-    """(query label, subject profile, relevant partner ids) for each query with a relevant
-    public partner. `projects`: German title -> profile; `leads`: project id -> lead id."""
+def cases(data: dict, corpus, projects: dict, leads: dict, focus_ids: dict,
+          calls: dict | None = None) -> list:
+    """(query label, subject profile, relevant partner ids) for each query whose subject exists
+    and that has a relevant public partner. `projects`: German title -> profile; `leads`:
+    project id -> lead id; `calls`: slug -> profile."""
     by_slug = {p.slug: p.id for p in corpus.partners}
     found = []
     for number, query in enumerate(data["queries"], start=1):
@@ -50,6 +52,11 @@ def cases(data: dict, corpus, projects: dict, leads: dict, focus_ids: dict) -> l
             lead = leads.get(subject.id)
             subject.organisations = frozenset([lead] if lead else [])
             label = query["project"]
+        elif query["kind"] == "call":
+            subject = (calls or {}).get(query["call"])
+            if subject is None:
+                continue
+            label = subject.name
         else:
             subject = notice_profile(query, number, corpus, focus_ids)
             label = query["title"]
@@ -95,4 +102,5 @@ def cases_from_database(path: Path = DATA) -> tuple:
         role=ConsortiumMember.Role.LEAD, state=ConsortiumMember.State.ACCEPTED).values_list(
         "project_id", "organisation_id"))
     focus_ids = dict(FocusArea.objects.values_list("slug", "pk"))
-    return cases(data, corpus, projects, leads, focus_ids), corpus
+    calls = {p.slug: p for p in profiles.call_profiles()}
+    return cases(data, corpus, projects, leads, focus_ids, calls), corpus
