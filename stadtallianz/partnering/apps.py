@@ -13,3 +13,10 @@ class PartneringConfig(AppConfig):
         from .audit import SENTENCES
 
         register_sentences(SENTENCES)
+
+        from stadtallianz.core import sections as page_sections
+
+        from .sections import open_notices
+
+        for place in ("projects.project", "ideas.idea", "funding.call"):
+            page_sections.register(place, open_notices, order=20)
