@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from stadtallianz.core import timerange
-from stadtallianz.core.text import attachment_header, single_line
+from stadtallianz.core.text import attachment_header, single_line, without_controls
 from stadtallianz.events.ics import BERLIN, TZID, _berlin_timezone
 
 SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -42,7 +42,7 @@ def _vevent(deadline, site_url: str) -> icalendar.Event:
     description = [call.programme.name]
     if call.source_id:
         description.append(call.source_id)
-    entry.add("description", "\n".join(description))
+    entry.add("description", without_controls("\n".join(description)))
     entry.add("url", site_url + call.get_absolute_url())
     entry.add("categories", [_("Funding deadline")])
     entry.add("transp", "TRANSPARENT")

@@ -1,7 +1,7 @@
 """Read-side helpers shared by the pages, the API, the feeds and other apps (Mein Bereich,
 search, sitemaps): the one place that knows how calls are listed and filtered."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from stadtallianz.partners.models import Organisation
@@ -71,6 +71,17 @@ def interested_organisations(call):
     people = CallFollow.objects.filter(call=call).values("user_id")
     return (Organisation.objects.public().filter(memberships__user__in=people)
             .distinct().order_by("name"))
+
+
+def focus_area_fit(call):
+    """The call's focus areas, each with how many alliance partners and projects work in it
+    (`partner_count`, `project_count`): the call's fit with the alliance, in one query."""
+    from stadtallianz.core.models import FocusArea
+
+    return list(FocusArea.objects.filter(funding_calls=call).annotate(
+        partner_count=Count("organisations", distinct=True, filter=Q(
+            organisations__status__in=Organisation.PUBLIC_STATUSES)),
+        project_count=Count("projects", distinct=True)).order_by("position", "slug"))
 
 
 def search_text(call: Call) -> str:

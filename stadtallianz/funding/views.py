@@ -86,7 +86,7 @@ def call_detail(request, slug):
         "deadlines": list(call.deadlines.all()),
         "summary_html": render_markdown(call.summary, top_level=3),
         "rate_rows": rate_rows,
-        "focus_areas": list(call.focus_areas.all()),
+        "focus_areas": queries.focus_area_fit(call),
         "is_following": services.is_following(request.user, call),
         "follower_count": follower_count,
         "interested": (list(queries.interested_organisations(call))

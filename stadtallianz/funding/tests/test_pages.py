@@ -175,3 +175,20 @@ def test_programme_pages(client, coordinator, programme, funding_call):
 def test_english_pages(client, funding_call):
     html = client.get(funding_call.get_absolute_url().replace("/de/", "/en/")).content.decode()
     assert "40 days left" in html and "Climate-neutral neighbourhoods" in html
+
+
+def test_the_fit_with_the_focus_areas_counts_partners_and_projects(client, funding_call,
+                                                                   organisation):
+    area = funding_call.focus_areas.order_by("position").first()
+    organisation.focus_areas.add(area)
+    html = client.get(funding_call.get_absolute_url()).content.decode()
+    assert '<th scope="col">Allianzpartner</th>' in html or "Allianzpartner" in html
+    row = html[html.index(f"?focus_area={area.slug}"):]
+    assert "<td>1</td>" in row[:400]
+
+
+def test_htmx_filters_answer_with_the_results_only(client, funding_call):
+    response = client.get(reverse("funding:call_list"), {"q": "klima"},
+                          headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "Klimaneutrale Quartiere" in html and "<html" not in html
