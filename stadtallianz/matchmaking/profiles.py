@@ -40,6 +40,7 @@ from .ranking import (
     Group,
     Item,
     Profile,
+    SubjectIndex,
 )
 
 # The version of the kept profiles in the shared cache: a new random token after every change.
@@ -148,10 +149,11 @@ def partner_corpus() -> Corpus:
     return _kept_value("partners", build_partner_corpus, partners_fingerprint)
 
 
-def running_projects() -> list:
-    """Profiles of the projects neither completed nor stopped, kept per process."""
-    return _kept_value("projects", lambda: project_profiles(
-        Project.objects.exclude(phase__in=CLOSED_PHASES)), projects_fingerprint)
+def running_projects() -> SubjectIndex:
+    """The projects neither completed nor stopped, their profiles as arrays (SubjectIndex),
+    kept per process."""
+    return _kept_value("projects", lambda: SubjectIndex(project_profiles(
+        Project.objects.exclude(phase__in=CLOSED_PHASES))), projects_fingerprint)
 
 
 def build_partner_corpus() -> Corpus:
@@ -301,15 +303,15 @@ def notice_profiles(queryset=None) -> list:
     return profiles
 
 
-def open_subjects(user) -> list:
-    """The subjects a partner may be suggested, as `user` may see them: open and forthcoming
-    calls, open notices, projects not completed or stopped."""
-    found = list(running_projects())
+def open_subjects(user) -> tuple[SubjectIndex, list]:
+    """What a partner may be suggested, as `user` may see it: the running projects (kept, as
+    arrays), and the open and forthcoming calls and the open notices (profiles)."""
+    others = []
     if (call := _model("funding", "Call")) is not None:
-        found += call_profiles(call.objects.visible_to(user).current())
+        others += call_profiles(call.objects.visible_to(user).current())
     if (notice := _model("partnering", "Notice")) is not None:
-        found += notice_profiles(notice.objects.visible_to(user).open())
-    return found
+        others += notice_profiles(notice.objects.visible_to(user).open())
+    return running_projects(), others
 
 
 def readers_anchor(subject, organisation_ids) -> None:

@@ -357,11 +357,124 @@ def rank_partners(subject: Profile, corpus: Corpus, *, limit: int = 10,
     return found
 
 
+class SubjectIndex:
+    """Many subjects of one kind (the running projects, kept with their profiles) as arrays, so
+    that one partner is scored against all of them at once: score_pair's signals, the other
+    way round. Projects have no eligible or wanted types."""
+
+    def __init__(self, subjects: list):
+        self.subjects = subjects
+        postings: dict[str, tuple[list, list]] = {}
+        areas, groups, organisations = {}, {}, {}
+        for row, subject in enumerate(subjects):
+            for term, weight in subject.weights.items():
+                entry = postings.setdefault(term, ([], []))
+                entry[0].append(row)
+                entry[1].append(weight)
+            for area in subject.focus_areas:
+                areas.setdefault(area, []).append(row)
+            for group in subject.groups:
+                groups.setdefault(group, []).append(row)
+            for organisation in subject.organisations:
+                organisations.setdefault(organisation, []).append(row)
+        self.postings = {t: (np.array(e[0], dtype=np.int32), np.array(e[1], dtype=np.float64))
+                         for t, e in postings.items()}
+        self.area_rows = {a: np.array(r, dtype=np.int32) for a, r in areas.items()}
+        self.group_rows = {g: np.array(r, dtype=np.int32) for g, r in groups.items()}
+        self.organisation_rows = {o: np.array(r, dtype=np.int32)
+                                  for o, r in organisations.items()}
+        self.row = {subject.id: row for row, subject in enumerate(subjects)}
+        self.sizes = np.array([len(s.focus_areas) for s in subjects], dtype=np.float64)
+        located = [s.location or (math.nan, math.nan) for s in subjects]
+        self.latitudes = np.radians(np.array([lat for lat, _ in located], dtype=np.float64))
+        self.longitudes = np.radians(np.array([lon for _, lon in located], dtype=np.float64))
+
+
+def _score_index(reader: Profile, index: SubjectIndex, corpus: Corpus,
+                 exclude: frozenset) -> list:
+    """(score, signals, subject) of the subjects of `index` that fit `reader`."""
+    count = len(index.subjects)
+    if not count:
+        return []
+    shared = np.zeros(count)
+    for term, weight in reader.weights.items():
+        if (entry := index.postings.get(term)) is not None:
+            shared[entry[0]] += corpus.idf.get(term, corpus.default_idf) * weight * entry[1]
+    text = 1 - np.exp(-shared / TEXT_SCALE)
+    hits = np.zeros(count)
+    for area in reader.focus_areas:
+        if (rows := index.area_rows.get(area)) is not None:
+            hits[rows] += 1
+    focus = np.divide(hits, index.sizes, out=np.zeros(count), where=index.sizes > 0)
+    group = np.zeros(count)
+    for group_id in reader.groups:
+        if (known := corpus.groups.get(group_id)) is None:
+            continue
+        in_focus, in_words = np.zeros(count, dtype=bool), np.zeros(count, dtype=bool)
+        for area in known.focus_areas:
+            if (rows := index.area_rows.get(area)) is not None:
+                in_focus[rows] = True
+        for term in known.terms:
+            if (entry := index.postings.get(term)) is not None:
+                in_words[entry[0]] = True
+        closeness = np.where(in_focus, np.where(in_words, 0.6, 0.3), 0.0)
+        if (rows := index.group_rows.get(group_id)) is not None:
+            closeness[rows] = 1.0
+        group = np.maximum(group, closeness)
+    # Earlier joint work: exactly as score_pair, for the few subjects with a partner the reader
+    # worked with.
+    history = np.zeros(count)
+    together: dict[int, tuple[set, set]] = {}
+    for key, rows_of, attribute in ((0, corpus.project_rows, "projects"),
+                                    (1, corpus.application_rows, "applications")):
+        for item in getattr(reader, attribute):
+            for position in rows_of.get(item, ()):
+                other = corpus.partners[position].id
+                if other != reader.id:
+                    together.setdefault(other, (set(), set()))[key].add(item)
+    touched = set()
+    for other in together:
+        touched.update(index.organisation_rows.get(other, np.array([], dtype=np.int32)).tolist())
+    for row in touched:
+        subject = index.subjects[row]
+        projects, applications = set(), set()
+        for other in subject.organisations:
+            if other in together:
+                projects |= together[other][0]
+                applications |= together[other][1]
+        if subject.kind == "project":
+            projects.discard(subject.id)
+        history[row] = min(1.0, (len(projects) + len(applications)) / 2)
+    place = np.zeros(count)
+    if reader.location is not None:
+        latitude, longitude = map(math.radians, reader.location)
+        h = (np.sin((index.latitudes - latitude) / 2) ** 2 + math.cos(latitude)
+             * np.cos(index.latitudes) * np.sin((index.longitudes - longitude) / 2) ** 2)
+        distance = 12742.0 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        place = np.nan_to_num(np.maximum(0.0, 1 - distance / PLACE_RANGE_KM), nan=0.0)
+    arrays = {"text": text, "focus": focus, "group": group, "type": np.zeros(count),
+              "history": history, "place": place}
+    score = sum(WEIGHTS[s] * arrays[s] for s in SIGNALS)
+    valid = ((text > 0) | (focus > 0) | (group > 0) | (history > 0)) & (score >= MIN_SCORE)
+    for row in index.organisation_rows.get(reader.id, ()):
+        valid[row] = False  # its own
+    for project in reader.projects:
+        if (row := index.row.get(project)) is not None:
+            valid[row] = False
+    found = []
+    for row in np.flatnonzero(valid).tolist():
+        subject = index.subjects[row]
+        if (subject.kind, subject.id) in exclude:
+            continue
+        found.append((float(score[row]), {s: float(arrays[s][row]) for s in SIGNALS}, subject))
+    return found
+
+
 def rank_subjects(partner: Profile, subjects: list, corpus: Corpus, *, limit: int = 10,
-                  exclude: frozenset = frozenset()) -> list:
+                  exclude: frozenset = frozenset(), index: SubjectIndex | None = None) -> list:
     """The subjects (open calls, notices, projects) that fit `partner`, best first: the same
     signals from the other side (score_pair), the partner's needs counting as much as its
-    offers."""
+    offers. The subjects of `index` (the running projects) are scored all at once."""
     reader = Profile(kind=partner.kind, id=partner.id, slug=partner.slug, name=partner.name,
                      type=partner.type, items=partner.items, focus_areas=partner.focus_areas,
                      groups=partner.groups, projects=partner.projects,
@@ -380,6 +493,9 @@ def rank_subjects(partner: Profile, subjects: list, corpus: Corpus, *, limit: in
         scored = score_pair(subject, reader, corpus)
         if scored is not None:
             found.append(Suggestion(subject, round(scored[0], 4), scored[1]))
+    if index is not None:
+        found += [Suggestion(subject, round(score, 4), signals)
+                  for score, signals, subject in _score_index(reader, index, corpus, exclude)]
     found.sort(key=lambda s: (-s.score, s.profile.name, s.profile.id))
     found = found[:limit]
     for suggestion in found:

@@ -115,8 +115,9 @@ def subjects_for(user, organisation: Organisation, *, limit: int = LIMIT) -> lis
     if partner is None:
         return []
     hidden = _dismissed(user, Kind.ORGANISATION, organisation.pk)
-    ranked = rank_subjects(partner, profiles.open_subjects(user), corpus, limit=limit,
-                           exclude=frozenset(hidden))
+    projects, others = profiles.open_subjects(user)
+    ranked = rank_subjects(partner, others, corpus, limit=limit, exclude=frozenset(hidden),
+                           index=projects)
     objects = {}
     for kind in (Kind.PROJECT, Kind.CALL, Kind.NOTICE):
         ids = [s.profile.id for s in ranked if s.profile.kind == kind]

@@ -47,3 +47,16 @@ def test_ranking_beats_the_baseline_on_the_demo_data():
     assert recall > baseline_recall + 0.1 and ndcg > baseline_ndcg + 0.1
     # The text signal (the German analysis) carries the most.
     assert results["without text"][1] < ndcg
+
+    # A partner's own suggestions: the running projects scored as arrays (SubjectIndex) agree
+    # with score_pair one by one, for every demo partner.
+    from stadtallianz.matchmaking import profiles
+    from stadtallianz.matchmaking.ranking import SubjectIndex, rank_subjects
+
+    projects = profiles.project_profiles()
+    index = SubjectIndex(projects)
+    for partner in corpus.partners:
+        at_once = rank_subjects(partner, [], corpus, limit=100, index=index)
+        one_by_one = rank_subjects(partner, projects, corpus, limit=100)
+        assert [(s.profile.id, s.score) for s in at_once] == [
+            (s.profile.id, s.score) for s in one_by_one]
