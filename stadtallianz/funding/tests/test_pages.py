@@ -192,3 +192,18 @@ def test_htmx_filters_answer_with_the_results_only(client, funding_call):
                           headers={"HX-Request": "true"})
     html = response.content.decode()
     assert "Klimaneutrale Quartiere" in html and "<html" not in html
+
+
+def test_higher_apps_add_their_sections_to_the_call_page(client, funding_call):
+    from stadtallianz.core import sections
+
+    def section(request, call):
+        return f"<section><h2>Test section for {call.slug}</h2></section>"
+
+    sections.register("funding.call", section, order=999)
+    try:
+        html = client.get(funding_call.get_absolute_url()).content.decode()
+    finally:
+        sections._SECTIONS["funding.call"] = [
+            entry for entry in sections._SECTIONS["funding.call"] if entry[2] is not section]
+    assert f"Test section for {funding_call.slug}" in html
