@@ -12,6 +12,7 @@ from stadtallianz.core.models import AuditEntry
 from stadtallianz.discussions.models import Mention, Post, PostReport, PostRevision, Thread
 from stadtallianz.events.feeds import CalendarFeed
 from stadtallianz.events.models import Registration
+from stadtallianz.funding.models import Call, CallFollow, DeadlineFeed
 from stadtallianz.ideas.models import (
     CoAuthor,
     Comment,
@@ -23,9 +24,12 @@ from stadtallianz.ideas.models import (
 )
 from stadtallianz.legal.models import ConsentRecord
 from stadtallianz.letter_of_intent.models import Signature
+from stadtallianz.matchmaking.models import Dismissal
 from stadtallianz.notifications.models import Notification, NotificationSettings
+from stadtallianz.partnering import queries as partnering_queries
 from stadtallianz.partners.models import Membership
 from stadtallianz.projects.models import ProjectUpdate
+from stadtallianz.proposals import queries as proposals_queries
 from stadtallianz.workinggroups.models import GroupMembership
 
 # Never exported: they would let the file open the account or the API for whoever holds it.
@@ -97,6 +101,21 @@ def categories(user: User) -> dict:
         },
         "notifications": {
             "notifications": rows(Notification.objects.filter(recipient=user)),
+        },
+        "funding": {
+            "followed_calls": rows(CallFollow.objects.filter(user=user),
+                                   related=("call__slug", "call__title_de")),
+            "deadline_feed": rows(DeadlineFeed.objects.filter(user=user)),
+            "calls_entered": rows(Call.objects.filter(created_by=user)),
+            "calls_verified": rows(Call.objects.filter(verified_by=user)),
+            **{name: rows(queryset)
+               for name, queryset in proposals_queries.personal_data(user).items()},
+        },
+        "partner_search": {
+            name: rows(queryset)
+            for name, queryset in partnering_queries.personal_data(user).items()},
+        "suggestions": {
+            "hidden_as_not_relevant": rows(Dismissal.objects.filter(user=user)),
         },
         "api_tokens": {
             "api_tokens": rows(ApiToken.objects.filter(user=user)),

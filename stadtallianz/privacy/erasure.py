@@ -26,6 +26,8 @@ from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.ideas.models import CoAuthor, Comment, Idea, IdeaVersion, Support
 from stadtallianz.letter_of_intent.models import Signature
 from stadtallianz.notifications.models import Notification
+from stadtallianz.partnering import queries as partnering_queries
+from stadtallianz.partnering.models import Interest, Notice
 from stadtallianz.partners.models import Invitation
 from stadtallianz.workinggroups.models import GroupMembership
 
@@ -136,6 +138,8 @@ def keys_about(user) -> list[str]:
     keys += Notification.objects.filter(
         key__startswith="idea-coauthor-answered:", key__contains=f":{user.pk}:"
     ).values_list("key", flat=True)
+    # An accepted interest tells the interested side who posted the notice.
+    keys += partnering_queries.notification_keys_about(user)
     return keys
 
 
@@ -177,6 +181,11 @@ def erase(sender, *, user, strings, pseudonym, delete_contributions=False, **kwa
                about, former_participant(language), ["subject", "body"])
     _scrub(others.exclude(recipient__preferred_language__in=languages), about, default,
            ["subject", "body"])
+    # What the person wrote to other partners (a signed interest, a notice naming its contact).
+    _scrub(Interest.objects.filter(person=user), strings, default, ["message"])
+    _scrub(Notice.objects.filter(created_by=user), strings, default,
+           [f"{name}_{language}" for name in ("title", "description", "capabilities_sought")
+            for language in ("de", "en")])
     _scrub(AuditEntry.objects.all(), strings, pseudonym, ["actor_repr", "object_repr"],
            json_fields=("before", "after"))
     # Only others' posts that mention the person (discussions.Mention, still there inside the
