@@ -19,10 +19,13 @@ from stadtallianz.core.audit import audit_log
 from stadtallianz.core.models import FocusArea
 from stadtallianz.demo import assessments as assessments_demo
 from stadtallianz.demo import datafiles
+from stadtallianz.demo import funding as funding_demo
 from stadtallianz.demo import ideas as ideas_demo
 from stadtallianz.demo import knowledge as knowledge_demo
 from stadtallianz.demo import livinglabs as livinglabs_demo
+from stadtallianz.demo import partnering as partnering_demo
 from stadtallianz.demo import projects as projects_demo
+from stadtallianz.demo import proposals as proposals_demo
 from stadtallianz.demo.accounts import DEMO_DOMAIN, DEMO_PASSWORD, real_accounts
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event, Registration
@@ -141,6 +144,12 @@ class Command(BaseCommand):
             self.created["assessments"] = assessments_demo.load(now=self.now)
             self.stage("Living labs (sensors fed through the SensorThings API)")
             self.created["living_labs"] = livinglabs_demo.load(now=self.now)
+            self.stage("Funding programmes and calls")
+            self.created["funding_calls"] = funding_demo.load(now=self.now)
+            self.stage("Joint funding applications")
+            self.created["funding_applications"] = proposals_demo.load(now=self.now)
+            self.stage("Partner searches")
+            self.created["partner_searches"] = partnering_demo.load(now=self.now)
             if scale:
                 self.synthetic(scale)
             if any(self.created.values()):
