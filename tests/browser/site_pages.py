@@ -90,6 +90,23 @@ EXCLUDED = {
                      "with axe is in stadtallianz/legal/tests/test_a11y_browser.py",
     "backoffice:partners_export": DOWNLOAD,
     "backoffice:audit_export": DOWNLOAD,
+    "funding:feed": DOWNLOAD,
+    "funding:personal_feed": DOWNLOAD,
+    "funding:follow": POST_ONLY,
+    "funding:verify": POST_ONLY,
+    "funding:delete": POST_ONLY,
+    "proposals:pipeline_export": DOWNLOAD,
+    "proposals:member_remove": POST_ONLY,
+    "proposals:transition": POST_ONLY,
+    "proposals:checklist_add": POST_ONLY,
+    "proposals:checklist_toggle": POST_ONLY,
+    "proposals:checklist_remove": POST_ONLY,
+    "proposals:document_link": POST_ONLY,
+    "proposals:document_unlink": POST_ONLY,
+    "partnering:close": POST_ONLY,
+    "partnering:interest_answer": POST_ONLY,
+    "matchmaking:dismiss": POST_ONLY,
+    "matchmaking:undo": POST_ONLY,
 }
 
 
@@ -241,6 +258,45 @@ PAGES = {
     "legal:edit": lambda d: [({"kind": kind}, "") for kind in ("imprint", "privacy",
                                                               "accessibility")],
     "styleguide": one,
+    "funding:call_list": lambda d: [({}, ""), ({}, "?state=open"),
+                                    ({}, "?q=nothing-matches-this")],
+    "funding:calendar": one,
+    "funding:personal_feed_manage": one,
+    "funding:import": one,
+    "funding:call_create": one,
+    "funding:call_detail": lambda d: [({"slug": d.call.slug}, ""),
+                                      ({"slug": d.closed_call.slug}, "")],
+    "funding:call_edit": lambda d: [({"slug": d.call.slug}, "")],
+    "funding:programme_list": one,
+    "funding:programme_create": one,
+    "funding:programme_detail": lambda d: [({"slug": d.call.programme.slug}, "")],
+    "funding:programme_edit": lambda d: [({"slug": d.call.programme.slug}, "")],
+    # The confidential pages of an application (budget, checklist, documents, history): the
+    # Stadtwerke's people ("partner member", "partner admin") are in its consortium, the office
+    # ("coordinator") sees every application; others reach only the published one.
+    "proposals:list": lambda d: [({}, ""), ({}, "?page=2")],
+    "proposals:create": one,
+    "proposals:pipeline": one,
+    "proposals:totals": one,
+    "proposals:detail": lambda d: [({"pk": d.proposal.pk}, ""),
+                                   ({"pk": d.submitted_proposal.pk}, ""),
+                                   ({"pk": d.published_proposal.pk}, "")],
+    "proposals:edit": lambda d: [({"pk": d.proposal.pk}, "")],
+    "proposals:member_add": lambda d: [({"pk": d.proposal.pk}, "")],
+    "proposals:budget_edit": lambda d: [({"pk": d.proposal.pk,
+                                          "member_pk": d.proposal_member.pk}, "")],
+    "proposals:grant": lambda d: [({"pk": d.submitted_proposal.pk}, "")],
+    "partnering:list": lambda d: [({}, ""), ({}, "?q=nothing-matches-this")],
+    "partnering:create": one,
+    "partnering:mine": one,
+    "partnering:detail": lambda d: [({"pk": d.notice.pk}, ""),
+                                    ({"pk": d.other_notice.pk}, "")],
+    "partnering:edit": lambda d: [({"pk": d.notice.pk}, "")],
+    "partnering:renew": lambda d: [({"pk": d.notice.pk}, "")],
+    "matchmaking:index": one,
+    "matchmaking:project": lambda d: [({"slug": d.project.slug}, "")],
+    "matchmaking:call": lambda d: [({"slug": d.call.slug}, "")],
+    "matchmaking:notice": lambda d: [({"pk": d.notice.pk}, "")],
 }
 
 
@@ -258,12 +314,15 @@ def demo_objects() -> SimpleNamespace:
     )
     from stadtallianz.discussions.models import Post, Thread
     from stadtallianz.events.models import Event
+    from stadtallianz.funding.models import Call
     from stadtallianz.ideas.models import Comment, Idea
     from stadtallianz.knowledge.models import Article, Document
     from stadtallianz.letter_of_intent.models import Signature, Version
     from stadtallianz.livinglabs.models import LivingLab
+    from stadtallianz.partnering.models import Notice
     from stadtallianz.partners.models import Organisation
     from stadtallianz.projects.models import Milestone, Project
+    from stadtallianz.proposals.models import Application, ApplicationMember
     from stadtallianz.sensorthings.models import Datastream
     from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
@@ -294,6 +353,12 @@ def demo_objects() -> SimpleNamespace:
     assessment = (Assessment.objects.filter(state__in=Assessment.EDITABLE_STATES).order_by("pk")
                   .first() or Assessment.objects.order_by("pk").first())
     now = timezone.now()
+    home = Organisation.objects.get(slug=HOME_ORGANISATION)
+    # The Stadtwerke's application being prepared (its consortium's people and the office see
+    # its budget), one submitted (the grant's form) and one any visitor may read.
+    home_proposals = Application.objects.filter(members__organisation=home).order_by("pk")
+    proposal = home_proposals.filter(state=Application.State.IN_PREPARATION).first()
+    notices = Notice.objects.filter(state=Notice.State.OPEN).order_by("pk")
     return SimpleNamespace(
         roles={
             "visitor": None,
@@ -304,7 +369,7 @@ def demo_objects() -> SimpleNamespace:
             "working-group lead": lead_membership.user,
             "coordinator": account("koordination"),
         },
-        home=Organisation.objects.get(slug=HOME_ORGANISATION),
+        home=home,
         draft=Organisation.objects.get(slug=DRAFT_ORGANISATION),
         offer=Organisation.objects.get(slug=HOME_ORGANISATION).offers.order_by("pk").first(),
         group=WorkingGroup.objects.order_by("pk").first(), led_group=led_group,
@@ -321,6 +386,17 @@ def demo_objects() -> SimpleNamespace:
         .first() or Signature.objects.order_by("pk").first(),
         draft_version=draft_version,
         focus_area=FocusArea.objects.order_by("position").first(),
+        call=Call.objects.filter(state=Call.State.OPEN, programme__isnull=False)
+        .order_by("pk").first(),
+        closed_call=Call.objects.filter(state=Call.State.CLOSED).order_by("pk").first(),
+        proposal=proposal,
+        proposal_member=ApplicationMember.objects.filter(application=proposal, organisation=home)
+        .first(),
+        submitted_proposal=home_proposals.filter(state=Application.State.SUBMITTED).first(),
+        published_proposal=Application.objects.filter(published=True).exclude(
+            members__organisation=home).order_by("pk").first(),
+        notice=notices.filter(organisation=home).first(),
+        other_notice=notices.exclude(organisation=home).first(),
     )
 
 
