@@ -22,7 +22,7 @@ TZID = "Europe/Berlin"
 BERLIN = ZoneInfo(TZID)
 
 
-def _berlin_timezone() -> icalendar.Timezone:
+def berlin_timezone() -> icalendar.Timezone:
     """Europe/Berlin with the EU rules (since 1996) as recurrences: short, and valid after
     2038, unlike a list of single transition dates."""
     zone = icalendar.Timezone()
@@ -84,7 +84,7 @@ def calendar_for(events, name: str) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", single_line(name))  # written as it is: one line
     calendar.add("x-wr-timezone", TZID)
-    calendar.add_component(_berlin_timezone())
+    calendar.add_component(berlin_timezone())
     for event in events:
         calendar.add_component(_vevent(event, site_url))
     return calendar.to_ical()

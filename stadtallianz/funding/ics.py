@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from stadtallianz.core import timerange
 from stadtallianz.core.text import attachment_header, single_line, without_controls
-from stadtallianz.events.ics import BERLIN, TZID, _berlin_timezone
+from stadtallianz.events.ics import BERLIN, TZID, berlin_timezone
 
 SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
@@ -65,7 +65,7 @@ def calendar_for(deadlines, name: str) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", single_line(name))
     calendar.add("x-wr-timezone", TZID)
-    calendar.add_component(_berlin_timezone())
+    calendar.add_component(berlin_timezone())
     for deadline in deadlines:
         calendar.add_component(_vevent(deadline, site_url))
     return calendar.to_ical()
