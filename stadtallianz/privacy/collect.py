@@ -24,7 +24,7 @@ from stadtallianz.ideas.models import (
 )
 from stadtallianz.legal.models import ConsentRecord
 from stadtallianz.letter_of_intent.models import Signature
-from stadtallianz.matchmaking.models import Dismissal
+from stadtallianz.matchmaking import services as matchmaking_services
 from stadtallianz.notifications.models import Notification, NotificationSettings
 from stadtallianz.partnering import queries as partnering_queries
 from stadtallianz.partners.models import Membership
@@ -115,8 +115,8 @@ def categories(user: User) -> dict:
             name: rows(queryset)
             for name, queryset in partnering_queries.personal_data(user).items()},
         "suggestions": {
-            "hidden_as_not_relevant": rows(Dismissal.objects.filter(user=user)),
-        },
+            name: rows(queryset)
+            for name, queryset in matchmaking_services.personal_data(user).items()},
         "api_tokens": {
             "api_tokens": rows(ApiToken.objects.filter(user=user)),
             "calendar_feed": rows(CalendarFeed.objects.filter(user=user)),

@@ -62,7 +62,7 @@ def test_the_export_holds_the_funding_partner_search_and_suggestion_rows(quirin,
     assert [row["title_de"] for row in notices] == ["Partner für Quartiersdaten"]
     interests = data["partner_search"]["partner_search_interests"]
     assert [row["message"] for row in interests] == [f"Wir messen gern mit. Gruß, {NAME}"]
-    assert len(data["suggestions"]["hidden_as_not_relevant"]) == 1
+    assert len(data["suggestions"]["matchmaking_hidden_suggestions"]) == 1
     # Nobody else's rows: the other organisation's notice and interest are not in it.
     assert "Sensorik gesucht" not in str(list(notices))
     assert "Wir auch." not in str(list(interests))
