@@ -129,6 +129,12 @@ class DocumentForm(forms.ModelForm):
         if self.instance.parent_group is None:
             self.fields["visibility"].choices = [(Document.Visibility.PUBLIC,
                                                   Document.Visibility.PUBLIC.label)]
+        else:
+            # Private documents are shared by other apps (an application's documents), never
+            # uploaded to a group, event or article.
+            self.fields["visibility"].choices = [
+                (value, label) for value, label in Document.Visibility.choices
+                if value != Document.Visibility.PRIVATE]
         self.fields["file"].help_text = _(
             "PDF, PNG, JPEG, WebP, ODF or Microsoft Office documents, CSV or plain text; at "
             "most %(max)s MB.") % {"max": f"{settings.DOCUMENT_MAX_BYTES / 1_048_576:g}"}

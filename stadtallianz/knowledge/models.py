@@ -3,6 +3,8 @@
 An article is alliance-wide or belongs to a working group; members-only articles need a group.
 A document hangs on exactly one of a group, an event or an article, and a person sees it only
 when they see its parent and, for a members-only document, are a member of the parent's group.
+A private document has no parent: it is shared with the people higher apps name through
+`knowledge.access.register_private_readers` (a funding application's consortium, say).
 """
 
 import uuid
@@ -20,6 +22,7 @@ from stadtallianz.core.choices import CachedChoiceLabels
 from stadtallianz.core.models import FocusArea, Principle, SustainableDevelopmentGoal
 from stadtallianz.workinggroups.models import GroupMembership
 
+from . import access
 from .storage import private_storage
 
 
@@ -147,8 +150,9 @@ class Article(CachedChoiceLabels, models.Model):
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A document is seen by whoever sees its parent (group, event or article), and a
-        members-only one only by the active members of the parent's group. The coordination
-        office sees all."""
+        members-only one only by the active members of the parent's group; a private one by
+        those the registered apps name (`knowledge.access`; without any, by its uploader). The
+        coordination office sees all."""
         from stadtallianz.events.models import Event
 
         if user.is_authenticated and user.is_coordination_office:
@@ -164,7 +168,11 @@ class DocumentQuerySet(models.QuerySet):
         members = Q(visibility=Document.Visibility.MEMBERS) & (
             Q(group_id__in=groups) | Q(event__group_id__in=groups)
             | Q(article__group_id__in=groups))
-        return self.filter(parent_visible & (public | members))
+        private = Q(visibility=Document.Visibility.PRIVATE) & access.private_readable(user)
+        return self.filter((parent_visible & (public | members)) | private)
+
+    def not_private(self):
+        return self.exclude(visibility=Document.Visibility.PRIVATE)
 
     def with_latest_version(self):
         """Annotates the latest version's number, size and type: one query for any list."""
@@ -186,6 +194,7 @@ class Document(models.Model):
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("Public")
         MEMBERS = "members", _("Members of the group only")
+        PRIVATE = "private", _("Only the people the document is shared with")
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=2000, blank=True)
@@ -215,8 +224,13 @@ class Document(models.Model):
             models.CheckConstraint(
                 condition=(Q(group__isnull=False, event__isnull=True, article__isnull=True)
                            | Q(group__isnull=True, event__isnull=False, article__isnull=True)
-                           | Q(group__isnull=True, event__isnull=True, article__isnull=False)),
+                           | Q(group__isnull=True, event__isnull=True, article__isnull=False)
+                           | Q(visibility="private")),
                 name="document_exactly_one_parent"),
+            models.CheckConstraint(
+                condition=(~Q(visibility="private")
+                           | Q(group__isnull=True, event__isnull=True, article__isnull=True)),
+                name="document_private_without_parent"),
         ]
 
     def __str__(self):
@@ -231,21 +245,35 @@ class Document(models.Model):
 
     @property
     def parent_group(self):
-        """The working group whose members see a members-only document."""
+        """The working group whose members see a members-only document (None for a private
+        one, which has no parent)."""
         if self.group_id:
             return self.group
         if self.event_id:
             return self.event.group
-        return self.article.group
+        if self.article_id:
+            return self.article.group
+        return None
 
     @property
     def is_public(self) -> bool:
         return self.visibility == self.Visibility.PUBLIC
 
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == self.Visibility.PRIVATE
+
     def clean(self):
         super().clean()
-        if sum(parent is not None for parent in (self.group_id, self.event_id,
-                                                 self.article_id)) != 1:
+        parents = sum(parent is not None for parent in (self.group_id, self.event_id,
+                                                        self.article_id))
+        if self.is_private:
+            if parents:
+                raise ValidationError(
+                    {"visibility": _("A private document belongs to no working group, event "
+                                     "or article.")}, code="private_with_parent")
+            return
+        if parents != 1:
             raise ValidationError(_("A document belongs to exactly one working group, event or "
                                     "article."), code="one_parent")
         if self.visibility == self.Visibility.MEMBERS and self.parent_group is None:

@@ -75,18 +75,29 @@ def can_upload_to(user, *, group=None, event=None, article=None) -> bool:
     return False
 
 
+def can_read_private(user, document: Document) -> bool:
+    """A private document: whoever it is shared with (`knowledge.access`) and the office."""
+    return (user.is_authenticated and document.is_private
+            and Document.objects.visible_to(user).filter(pk=document.pk).exists())
+
+
 def can_add_version(user, document: Document) -> bool:
+    """As uploading to the parent; a private document's versions: whoever it is shared with."""
+    if document.is_private:
+        return can_read_private(user, document)
     return can_upload_to(user, group=document.group, event=document.event,
                          article=document.article)
 
 
 def can_delete_document(user, document: Document) -> bool:
     """The uploader (while they may still upload there), the parent group's leads and the
-    coordination office."""
+    coordination office; a private document: whoever it is shared with."""
     if not user.is_authenticated:
         return False
     if user.is_coordination_office:
         return True
+    if document.is_private:
+        return can_read_private(user, document)
     group = document.parent_group
     if group is not None and group.is_active and is_lead_of(user, group):
         return True

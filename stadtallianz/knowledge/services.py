@@ -245,6 +245,25 @@ def document_create(*, by, data: dict, upload, group=None, event=None,
     return document
 
 
+def private_document_create(*, by, data: dict, upload) -> Document:
+    """A private document (no parent) with its first version, for a higher app that has
+    checked its own permission and shares the document through `knowledge.access` (in the same
+    transaction, so that it is never left readable by nobody). Anyone logged in may store one:
+    without a registration only they and the office read it."""
+    if not by.is_authenticated:
+        _deny(_("You may not add documents here."))
+    fields, _relations = _split(data, ["title", "description"], [])
+    with _RemoveOnRollback() as written, transaction.atomic():
+        document = Document(created_by=by, visibility=Document.Visibility.PRIVATE, **fields)
+        document.full_clean()
+        document.save()
+        version = _store(document, upload, by=by, number=1, written=written.names)
+        audit_log(actor=by, action="knowledge.document.created", target=document,
+                  after={**snapshot(document, DOCUMENT_FIELDS), "version": 1,
+                         "file": version.original_name, "sha256": version.sha256})
+    return document
+
+
 def version_add(*, document: Document, by, upload) -> DocumentVersion:
     """A new version; earlier ones stay and can still be downloaded."""
     with _RemoveOnRollback() as written, transaction.atomic():

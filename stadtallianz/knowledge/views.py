@@ -288,7 +288,8 @@ def document_delete(request, pk):
     if request.method == "POST":
         services.document_delete(document=document, by=request.user)
         messages.success(request, _("The document has been deleted."))
-        return redirect(parent)
+        # A private document has no parent: back to the knowledge exchange.
+        return redirect(parent or "knowledge:list")
     return render(request, "knowledge/confirm_delete.html",
                   {"object": document, "cancel_url": document.get_absolute_url(),
                    "is_document": True})

@@ -19,8 +19,11 @@ class ProposalsConfig(AppConfig):
         sections.register()
 
         from stadtallianz.funding.signals import deadline_recipients
+        from stadtallianz.knowledge.access import register_private_readers
 
-        from .services import consortium_deadline_recipients
+        from .services import consortium_deadline_recipients, private_document_readers
+
+        register_private_readers(private_document_readers)
 
         deadline_recipients.connect(consortium_deadline_recipients,
                                     dispatch_uid="proposals.consortium_deadline_recipients")

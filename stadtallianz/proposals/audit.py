@@ -24,6 +24,8 @@ SENTENCES = {
         "%(actor)s ticked or unticked a checklist item of the funding application %(object)s."),
     "proposals.checklist.removed": _(
         "%(actor)s removed a checklist item from the funding application %(object)s."),
+    "proposals.document.uploaded": _(
+        "%(actor)s uploaded a document for the funding application %(object)s."),
     "proposals.document.linked": _(
         "%(actor)s linked a document to the funding application %(object)s."),
     "proposals.document.unlinked": _(

@@ -4,10 +4,12 @@ transitions) and the models, so the pages show the same errors as the API."""
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.funding.models import Call
 from stadtallianz.ideas.models import Idea
+from stadtallianz.knowledge.forms import check_file
 from stadtallianz.knowledge.models import Document
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects import permissions as project_permissions
@@ -138,8 +140,26 @@ class DocumentLinkForm(forms.Form):
     def __init__(self, *args, user, application, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = (
-            Document.objects.visible_to(user).exclude(visibility=Document.Visibility.PUBLIC)
+            Document.objects.visible_to(user).filter(visibility=Document.Visibility.MEMBERS)
             .exclude(application_links__application=application).order_by("title", "pk"))
+
+
+class DocumentUploadForm(forms.Form):
+    """A document for the consortium only, checked like every knowledge upload."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), max_length=2000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF, PNG, JPEG, WebP, ODF or Microsoft Office documents, CSV or plain text; at "
+            "most %(max)s MB.") % {"max": f"{settings.DOCUMENT_MAX_BYTES / 1_048_576:g}"}
+
+    def clean_file(self):
+        return check_file(self.cleaned_data["file"])
 
 
 def transition_choices(application: Application) -> list[tuple[str, str]]:

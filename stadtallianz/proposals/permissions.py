@@ -54,6 +54,12 @@ def can_work_on(user, application: Application) -> bool:
     return can_see_confidential(user, application)
 
 
+def can_upload_document(user, application: Application) -> bool:
+    """Upload a document for the consortium: anyone of the consortium and the office, as
+    linking one."""
+    return can_work_on(user, application)
+
+
 def can_record_grant(user, application: Application) -> bool:
     """The grant carries the budget into the project, so the person also edits the project
     (the office does; a coordinator's admin who is in the project's team)."""

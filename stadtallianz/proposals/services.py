@@ -23,6 +23,7 @@ from stadtallianz.core.audit import audit_log, snapshot
 from stadtallianz.core.exceptions import Conflict
 from stadtallianz.core.office import with_office
 from stadtallianz.ideas.models import Idea
+from stadtallianz.knowledge import services as knowledge_services
 from stadtallianz.knowledge.models import Document
 from stadtallianz.notifications.services import notify
 from stadtallianz.partners.models import Organisation
@@ -402,12 +403,31 @@ def checklist_remove(*, actor, item: ChecklistItem) -> None:
     item.delete()
 
 
+def document_upload(*, actor, application: Application, data: dict, upload
+                    ) -> ApplicationDocument:
+    """Uploads a document for the consortium: a private knowledge document (read by the
+    consortium's people and the office, `private_document_readers`) and its link, in one
+    transaction. The file is checked by its content and size as knowledge checks every upload;
+    a refused file leaves neither row nor file."""
+    _require(permissions.can_upload_document(actor, application),
+             _("Only the consortium works on the application."))
+    with transaction.atomic():
+        current = _lock(application)
+        document = knowledge_services.private_document_create(by=actor, data=data,
+                                                              upload=upload)
+        link = ApplicationDocument.objects.create(application=current, document=document,
+                                                  added_by=actor)
+        audit_log(actor=actor, action="proposals.document.uploaded", target=current,
+                  after={"document": document.pk, "title": document.title})
+    return link
+
+
 @transaction.atomic
 def document_link(*, actor, application: Application, document: Document
                   ) -> ApplicationDocument:
-    """Links a knowledge document the actor may open. A public document is refused: the
-    application's documents are the consortium's (knowledge has no consortium-only documents
-    yet, so a working group's members-only document is the way)."""
+    """Links a working group's members-only document the actor may open. Public documents are
+    refused (an application's documents are the consortium's), and so are private ones:
+    linking another application's document would share it with this consortium."""
     _require(permissions.can_work_on(actor, application),
              _("Only the consortium works on the application."))
     if not Document.objects.visible_to(actor).filter(pk=document.pk).exists():
@@ -416,6 +436,8 @@ def document_link(*, actor, application: Application, document: Document
         raise _refused("document", _(
             "Link a document for members only: an application's documents are the "
             "consortium's."), "public")
+    if document.visibility == Document.Visibility.PRIVATE:
+        raise _refused("document", _("Choose a document."), "invalid")
     try:
         with transaction.atomic():
             link = ApplicationDocument.objects.create(application=application,
@@ -429,11 +451,27 @@ def document_link(*, actor, application: Application, document: Document
 
 @transaction.atomic
 def document_unlink(*, actor, link: ApplicationDocument) -> None:
+    """Removes a link; a document uploaded for the application (private, linked nowhere else)
+    is deleted with its files, since nobody else would read it."""
     _require(permissions.can_work_on(actor, link.application),
              _("Only the consortium works on the application."))
     audit_log(actor=actor, action="proposals.document.unlinked", target=link.application,
               before={"document": link.document_id})
-    link.delete()
+    document = link.document
+    if (document.visibility == Document.Visibility.PRIVATE
+            and not document.application_links.exclude(pk=link.pk).exists()):
+        # Deleted while the actor still reads it through the link; the link goes with it.
+        knowledge_services.document_delete(document=document, by=actor)
+    else:
+        link.delete()
+
+
+def private_document_readers(user):
+    """Knowledge's question (`knowledge.access.register_private_readers`): the private
+    documents `user` reads, those of the applications whose confidential part they see."""
+    return ApplicationDocument.objects.filter(
+        application__in=Application.objects.confidential_for(user).values("pk"),
+        document__visibility=Document.Visibility.PRIVATE).values("document_id")
 
 
 # ---------------------------------------------------------------------------------------------

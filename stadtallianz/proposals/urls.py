@@ -25,6 +25,8 @@ urlpatterns = [
     path("funding/applications/<int:pk>/checklist/<int:item_pk>/remove/",
          views.checklist_remove, name="checklist_remove"),
     path("funding/applications/<int:pk>/documents/", views.document_link, name="document_link"),
+    path("funding/applications/<int:pk>/documents/upload/", views.document_upload,
+         name="document_upload"),
     path("funding/applications/<int:pk>/documents/<int:link_pk>/remove/",
          views.document_unlink, name="document_unlink"),
 ]

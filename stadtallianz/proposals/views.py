@@ -300,6 +300,29 @@ def checklist_remove(request, pk, item_pk):
 
 
 @login_required
+def document_upload(request, pk):
+    """A document for the consortium only (a private knowledge document, downloaded through
+    the knowledge exchange's download, which checks the reader again)."""
+    application = _visible(request, pk)
+    if not permissions.can_upload_document(request.user, application):
+        raise PermissionDenied
+    form = forms.DocumentUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ("title", "description")}
+        try:
+            services.document_upload(actor=request.user, application=application, data=data,
+                                     upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The document has been uploaded."))
+            return redirect(application.get_absolute_url() + "#documents")
+    return render(request, "proposals/document_upload.html",
+                  {"form": form, "application": application},
+                  status=400 if form.errors else 200)
+
+
+@login_required
 @require_POST
 def document_link(request, pk):
     application = _worked_on(request, pk)
