@@ -59,10 +59,10 @@ class SearchOut(Schema):
 
 @router.get("", response={200: SearchOut, 422: ValidationErrorOut}, summary="Search")
 def search(request, filters: Query[SearchFilters]):
-    """Partners, working groups, discussions, events, articles, documents, ideas, projects and
-    living labs matching `q`, best first, that the caller may open (members-only results for the
-    group's members only). Snippets are in the answer's language where the content has a
-    translation."""
+    """Partners, working groups, discussions, events, articles, documents, ideas, projects,
+    living labs, funding calls and open partner searches matching `q`, best first, that the
+    caller may open (members-only results for the group's members only). Snippets are in the
+    answer's language where the content has a translation."""
     if filters.focus_area and not FocusArea.objects.filter(slug=filters.focus_area).exists():
         return Status(422, {"detail": [{"loc": ["query", "focus_area"], "type": "value_error",
                                         "msg": gettext("Unknown focus area.")}]})

@@ -18,6 +18,8 @@ SEARCHED_TYPES = {
     Type.IDEA: _("ideas"),
     Type.PROJECT: _("projects"),
     Type.LIVING_LAB: _("living labs"),
+    Type.CALL: _("funding calls"),
+    Type.NOTICE: _("partner searches"),
 }
 
 

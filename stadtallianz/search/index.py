@@ -6,6 +6,7 @@ commit); `rebuild()` writes the whole index anew in batches (`rebuild_search_ind
 """
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -118,10 +119,22 @@ def _delete(type_: str, object_ids: Iterable[int] | None) -> None:
         SearchEntry.objects.filter(pk__in=batch).delete()
 
 
+# A hyphen before or after a digit inside an identifier ("HORIZON-CL5-2026-09-D4-03", a date
+# 2026-09-15): PostgreSQL's parser reads "-09" as a signed number, a word the query (which splits
+# at hyphens, as SQLite's index does) never has. Indexed as a space, the identifier's parts
+# follow each other and the query's phrase finds them.
+NUMBER_HYPHEN_RE = re.compile(r"(?<=[^\W_])-(?=\d)|(?<=\d)-(?=[^\W_])")
+
+
+def _pg_words(text: str) -> str:
+    return NUMBER_HYPHEN_RE.sub(" ", text)
+
+
 def _vectors(title: str, text: str) -> dict:
     """PostgreSQL: the vectors computed in the INSERT itself (an UPDATE afterwards would leave
     a dead copy of every row behind). The extra words of compounds and -s plurals
     (compounds.py) follow the title and the text, with their weights."""
+    title, text = _pg_words(title), _pg_words(text)
     title_vector = SearchVector(Value(f"{title}\n{index_words(title)}"), weight="A",
                                 config="german")
     return {"title_vector": title_vector,
@@ -196,6 +209,12 @@ def _lock(type_: str, pks: list[int]) -> None:
     with connection.cursor() as cursor:
         for key in keys:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def reindex_of(type_: str, objects_of: Callable[[int], QuerySet], pk: int) -> None:
+    """Reindexes the objects of `type_` whose entries show something of another object (a
+    programme's calls): `objects_of(pk)` names them."""
+    reindex(type_, objects_of(pk).values_list("pk", flat=True))
 
 
 def reindex_with_dependents(type_: str, pk: int) -> None:

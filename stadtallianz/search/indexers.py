@@ -1,13 +1,17 @@
 """What each type puts into the search index, and who may find it. Each function mirrors the
 visibility rule of its app (the app's permissions.py or QuerySet) for one object."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q
 
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event
+from stadtallianz.funding.models import Call
 from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.livinglabs.models import LivingLab
+from stadtallianz.partnering import queries as partnering_queries
+from stadtallianz.partnering.models import Notice
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.models import Project
 from stadtallianz.workinggroups.models import WorkingGroup
@@ -19,8 +23,14 @@ from .text import plain_text
 Type = SearchEntry.Type
 
 
-@register(Type.PARTNER, queryset=lambda: Organisation.objects.prefetch_related(
-    focus_prefetch(), "offers"))
+def _notices_of(**owner) -> list[tuple[str, list[int]]]:
+    """Partner-search notices are public only while their organisation is a public partner and
+    their idea not hidden: a change to either reindexes them (Notice.objects.public())."""
+    return [(Type.NOTICE, _pks(Notice.objects.filter(**owner)))]
+
+
+@register(Type.PARTNER, dependents=lambda pk: _notices_of(organisation_id=pk),
+          queryset=lambda: Organisation.objects.prefetch_related(focus_prefetch(), "offers"))
 def partner_entry(organisation: Organisation) -> Entry | None:
     """Partners shown in the public directory, with their descriptions, offers and needs."""
     if not organisation.is_public:
@@ -105,8 +115,9 @@ def article_entry(article: Article) -> Entry | None:
                  focus_area_ids=ids(article.focus_areas))
 
 
-@register(Type.IDEA, queryset=lambda: Idea.objects.prefetch_related(
-    focus_prefetch(), Prefetch("focus_areas", to_attr="focus_named")))
+@register(Type.IDEA, dependents=lambda pk: _notices_of(idea_id=pk),
+          queryset=lambda: Idea.objects.prefetch_related(
+              focus_prefetch(), Prefetch("focus_areas", to_attr="focus_named")))
 def idea_entry(idea: Idea) -> Entry | None:
     """Ideas that are not hidden (hidden ones are for their authors and the coordination office
     only), with their description and the names of their focus areas."""
@@ -143,6 +154,49 @@ def living_lab_entry(lab: LivingLab) -> Entry:
                                  plain_text(lab.learnings_de)),
                  text_en=join_texts(plain_text(lab.description_en), plain_text(lab.trial_en),
                                     plain_text(lab.learnings_en)))
+
+
+@register(Type.CALL, queryset=lambda: Call.objects.visible_to(AnonymousUser())
+          .select_related("programme")
+          .prefetch_related(focus_prefetch(), Prefetch("focus_areas", to_attr="focus_named")))
+def call_entry(call: Call) -> Entry:
+    """Funding calls are public information (CallQuerySet.visible_to), closed ones too (their
+    page says so): titles, summaries, the source identifier (an EU topic id such as
+    HORIZON-CL5-2026-09-D4-03 is found as typed), keywords, region, the programme and its funder,
+    and the names of the focus areas. Never who follows a call, nor the applications to it (a
+    consortium's budget is confidential)."""
+    programme = call.programme
+    shared = [call.source_id, call.keywords, call.region, programme.funder]
+    return Entry(title_de=call.title_de, title_en=call.title_en, url=path_of(call),
+                 **_translated([plain_text(call.summary_de), *shared, programme.name_de,
+                                *[area.name_de for area in call.focus_named]],
+                               [plain_text(call.summary_en)] + (
+                                   [*shared, programme.name_en or programme.name_de]
+                                   if call.summary_en.strip() else []),
+                               [area.name_en for area in call.focus_named]),
+                 focus_area_ids=ids(call.focus_areas))
+
+
+def _without_title(text: str, title: str) -> str:
+    """The text without the title it begins with (the result shows the title above it)."""
+    title = title.strip()
+    if title and text.startswith(title):
+        return text[len(title):].lstrip("\n")
+    return text
+
+
+@register(Type.NOTICE, queryset=lambda: Notice.objects.public().prefetch_related(
+    focus_prefetch()))
+def notice_entry(notice: Notice) -> Entry:
+    """Open partner-search notices of public partners (Notice.objects.public(): a closed,
+    archived or expired notice is not found), in the words partnering gives for search
+    (partnering.queries.search_text). Never the interests, their messages or anyone's contact
+    person."""
+    texts = partnering_queries.search_text(notice)
+    return Entry(title_de=notice.title_de, title_en=notice.title_en, url=path_of(notice),
+                 text=join_texts(plain_text(_without_title(texts["de"], notice.title_de))),
+                 text_en=join_texts(plain_text(_without_title(texts["en"], notice.title_en))),
+                 focus_area_ids=ids(notice.focus_areas))
 
 
 # Who may find something: None for everyone, else the group whose members may (None inside:

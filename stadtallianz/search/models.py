@@ -44,6 +44,8 @@ class SearchEntry(models.Model):
         IDEA = "idea", _("Idea")
         PROJECT = "project", _("Project")
         LIVING_LAB = "living_lab", _("Living lab")
+        CALL = "call", _("Funding call")
+        NOTICE = "notice", _("Partner search")
 
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     object_id = models.PositiveBigIntegerField(_("object"))

@@ -7,6 +7,13 @@ Search listens; the content apps do not know it. Saves arrive as Django's model 
 write with `update()` that a service makes (hiding an idea, a versioned project edit) arrives
 as `core.signals.content_changed`, which the service sends. Other writes with `bulk_create` or
 `update()` send nothing: run `rebuild_search_index` after them (the demo command does).
+
+Only what changes an entry is listened to: a call's deadlines, rates and followers are not in
+its entry (closing a call by the reminder job's `update()` changes nothing searched either); a
+programme's name and funder are, so renaming a programme reindexes its calls. A partner-search
+notice is reindexed when saved (closing, renewing and the daily expiry job save it) and drops
+out once it is no longer open; its organisation's status and its idea's hiding reach it as
+dependents of the partner and the idea.
 """
 
 from functools import partial
@@ -17,14 +24,16 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from stadtallianz.core.signals import content_changed
 from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event
+from stadtallianz.funding.models import Call, Programme
 from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.livinglabs.models import LivingLab
+from stadtallianz.partnering.models import Notice
 from stadtallianz.partners.models import Offer, Organisation
 from stadtallianz.projects.models import Project
 from stadtallianz.workinggroups.models import WorkingGroup
 
-from .index import reindex, reindex_with_dependents
+from .index import reindex, reindex_of, reindex_with_dependents
 from .models import SearchEntry
 
 Type = SearchEntry.Type
@@ -58,7 +67,7 @@ def _on_focus_areas(type_: str, *, dependents: bool = False):
 
 # (model, type, attribute naming the indexed object, whether dependents follow)
 CHANGES = [
-    (Organisation, Type.PARTNER, "pk", False),
+    (Organisation, Type.PARTNER, "pk", True),
     (Offer, Type.PARTNER, "organisation_id", False),
     (WorkingGroup, Type.WORKING_GROUP, "pk", False),
     (Thread, Type.THREAD, "pk", False),
@@ -66,9 +75,11 @@ CHANGES = [
     (Event, Type.EVENT, "pk", True),
     (Article, Type.ARTICLE, "pk", True),
     (Document, Type.DOCUMENT, "pk", False),
-    (Idea, Type.IDEA, "pk", False),
+    (Idea, Type.IDEA, "pk", True),
     (Project, Type.PROJECT, "pk", False),
     (LivingLab, Type.LIVING_LAB, "pk", False),
+    (Call, Type.CALL, "pk", False),
+    (Notice, Type.NOTICE, "pk", False),
 ]
 FOCUS_AREAS = [
     (Organisation.focus_areas.through, Type.PARTNER, False),
@@ -76,6 +87,13 @@ FOCUS_AREAS = [
     (Article.focus_areas.through, Type.ARTICLE, True),
     (Idea.focus_areas.through, Type.IDEA, False),
     (Project.focus_areas.through, Type.PROJECT, False),
+    (Call.focus_areas.through, Type.CALL, False),
+    (Notice.focus_areas.through, Type.NOTICE, False),
+]
+# Objects whose text is in other types' entries, not indexed themselves: (model, type, the
+# objects of that type whose entries show it). Looked up after commit.
+OWNERS = [
+    (Programme, Type.CALL, lambda pk: Call.objects.filter(programme_id=pk)),
 ]
 _handlers = []  # signals keep weak references
 
@@ -100,7 +118,16 @@ def _on_content_changed(changes):
     return handler
 
 
-def connect(changes=CHANGES, focus_areas=FOCUS_AREAS) -> None:
+def _on_owner_change(type_: str, objects_of):
+    def handler(sender, instance, **kwargs):
+        if instance.pk is not None:
+            transaction.on_commit(partial(reindex_of, type_, objects_of, instance.pk),
+                                  robust=True)
+
+    return handler
+
+
+def connect(changes=CHANGES, focus_areas=FOCUS_AREAS, owners=OWNERS) -> None:
     for model, type_, attribute, dependents in changes:
         handler = _on_change(type_, attribute=attribute, dependents=dependents)
         _handlers.append(handler)
@@ -112,6 +139,10 @@ def connect(changes=CHANGES, focus_areas=FOCUS_AREAS) -> None:
         _handlers.append(handler)
         m2m_changed.connect(handler, sender=through,
                             dispatch_uid=f"search-focus-{through._meta.label}")
+    for model, type_, objects_of in owners:
+        handler = _on_owner_change(type_, objects_of)
+        _handlers.append(handler)
+        post_save.connect(handler, sender=model, dispatch_uid=f"search-owner-{model._meta.label}")
     handler = _on_content_changed(changes)
     _handlers.append(handler)
     content_changed.connect(handler, dispatch_uid="search-content-changed")
