@@ -6,14 +6,17 @@ waiting: reports, from ideas and from posts, take four.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.assessments.models import Assessment
 from stadtallianz.core.i18n import shown_language
 from stadtallianz.discussions.models import PostReport
+from stadtallianz.funding.models import Call
 from stadtallianz.ideas.models import IdeaReport
 from stadtallianz.letter_of_intent.models import Signature
 from stadtallianz.partners.models import Organisation
@@ -21,6 +24,9 @@ from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
 # How many of the oldest items each kind lists on the start page.
 OLDEST = 5
+# Public call databases go stale: a call still open or forthcoming is checked against its
+# source again when its last check is older than this (or it was never checked).
+VERIFY_AFTER = timedelta(days=90)
 
 
 @dataclass
@@ -110,7 +116,28 @@ def _join_requests() -> Queue:
                  _("No request waits in a group without a lead."), requests.count(), items)
 
 
+def _calls_to_verify() -> Queue:
+    """Open and forthcoming funding calls not checked against their source for 90 days or
+    more, the never checked first, then the longest unchecked; a closed call needs no
+    checking."""
+    due = timezone.localdate() - VERIFY_AFTER
+    calls = (Call.objects.current().filter(Q(verified_on__isnull=True) | Q(verified_on__lte=due))
+             .order_by(F("verified_on").asc(nulls_first=True), "created_at", "pk"))
+    items = []
+    for call in calls.only("slug", "title_de", "title_en", "verified_on", "created_at")[:OLDEST]:
+        since = (timezone.make_aware(datetime.combine(call.verified_on, time.min))
+                 if call.verified_on else call.created_at)
+        items.append(Item(title=call.title, url=call.get_absolute_url(), since=since,
+                          detail=str(_("Checked on %(date)s") % {
+                              "date": formats.date_format(call.verified_on, "DATE_FORMAT")})
+                          if call.verified_on else str(_("Never checked")),
+                          lang=shown_language(call, "title")))
+    return Queue("calls_to_verify", _("Funding calls not checked for 90 days"),
+                 _("Every open funding call was checked against its source in the last 90 days."),
+                 calls.count(), items)
+
+
 def work_queue() -> list[Queue]:
     pending = Signature.objects.pending()
     return [_applications(pending, first=True), _applications(pending, first=False),
-            _reports(), _assessments(), _join_requests()]
+            _reports(), _assessments(), _join_requests(), _calls_to_verify()]

@@ -7,25 +7,34 @@ portal/tests/test_dashboard.py): a list with what its rows show joined in, count
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from stadtallianz.assessments.models import Assessment
 from stadtallianz.core.i18n import shown_language
 from stadtallianz.core.office import with_office
 from stadtallianz.events.models import Registration
+from stadtallianz.funding import queries as funding_queries
 from stadtallianz.ideas import permissions as idea_permissions
 from stadtallianz.ideas.models import CoAuthor, Follow, Idea
+from stadtallianz.matchmaking.permissions import can_see_suggestions
+from stadtallianz.partnering import queries as partnering_queries
+from stadtallianz.partnering import reveal
+from stadtallianz.partnering.models import Interest
 from stadtallianz.partners.models import Invitation, Membership, Organisation
 from stadtallianz.projects import permissions as project_permissions
 from stadtallianz.projects.models import ConsortiumMember
+from stadtallianz.proposals import queries as proposal_queries
 from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
 Status = Organisation.Status
 # How many items a section lists before it links to the full list.
 SHOWN = 20
+# How many deadlines of the followed calls the funding part shows.
+DEADLINES_SHOWN = 5
 
 
 @dataclass
@@ -61,6 +70,16 @@ class Dashboard:
     requests: list = field(default_factory=list)
     tasks: list = field(default_factory=list)
     reviews_waiting: int = 0
+    # Förderung: the calls I follow, their next deadlines, my consortia's applications.
+    followed_calls: list = field(default_factory=list)
+    deadlines: list = field(default_factory=list)
+    applications: list = field(default_factory=list)
+    # Partner search: my organisations' notices, the interests they expressed, and how many
+    # interests wait for my answer (one task per notice in `tasks`).
+    notices: list = field(default_factory=list)
+    interests: list = field(default_factory=list)
+    interests_waiting: int = 0
+    suggestions: bool = False
 
     @property
     def open_count(self) -> int:
@@ -204,8 +223,47 @@ def build(user) -> Dashboard:
             reverse("workinggroups:manage", kwargs={"slug": request.group.slug}), _("Decide"),
             lang=shown_language(request.group, "name")))
 
+    # Interests in my organisations' notices that wait for my answer: one task per notice,
+    # the one waiting longest first (who may answer: partnering's owner rule, reveal.Viewer).
+    viewer = reveal.viewer(user)
+    pending = Q(interests__state=Interest.State.PENDING)
+    waiting = (partnering_queries.my_notices(user).filter(pending_count__gt=0)
+               .annotate(waiting_since=Min("interests__created_at", filter=pending))
+               .order_by("waiting_since", "pk"))
+    for notice in waiting:
+        if not viewer.is_owner(notice):
+            continue
+        board.tasks.append(Entry(
+            notice.title, notice.get_absolute_url(),
+            ngettext("%(count)s interest in the partner search waits for your answer",
+                     "%(count)s interests in the partner search wait for your answer",
+                     notice.pending_count) % {"count": notice.pending_count},
+            notice.waiting_since, notice.get_absolute_url() + "#interests", _("Answer"),
+            lang=shown_language(notice, "title")))
+
+    _funding(board, user)
+    _partner_search(board, user)
+    board.suggestions = can_see_suggestions(user)
+
     # Reviews: the coordination office reviews submitted assessments.
     if user.is_coordination_office:
         board.reviews_waiting = Assessment.objects.filter(
             state=Assessment.State.SUBMITTED).count()
     return board
+
+
+def _funding(board: Dashboard, user) -> None:
+    """Förderung: the calls I follow (newest follow first, with their next deadline), the
+    next deadlines of those calls, and my consortia's applications with their sums."""
+    board.followed_calls = list(funding_queries.followed_calls(user)[:SHOWN])
+    board.deadlines = list(funding_queries.followed_deadlines(user, limit=DEADLINES_SHOWN))
+    board.applications = list(proposal_queries.my_applications(user)[:SHOWN])
+
+
+def _partner_search(board: Dashboard, user) -> None:
+    """My organisations' partner searches (those waiting for an answer first), the interests
+    my organisations expressed (as partnering.reveal lets me see them) and how many interests
+    wait for my answer."""
+    board.notices = list(partnering_queries.my_notices(user)[:SHOWN])
+    board.interests = partnering_queries.my_interests(user)[:SHOWN]
+    board.interests_waiting = partnering_queries.waiting_count(user)

@@ -6,11 +6,14 @@ from django.urls import reverse
 
 from stadtallianz.discussions.models import Thread
 from stadtallianz.events.models import Event
+from stadtallianz.funding.models import Call, Programme
 from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article
 from stadtallianz.livinglabs.models import LivingLab
+from stadtallianz.partnering.queries import sitemap_notices
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.models import Project
+from stadtallianz.proposals.models import Application
 from stadtallianz.workinggroups.models import WorkingGroup
 
 
@@ -28,6 +31,8 @@ class StaticPagesSitemap(BilingualSitemap):
         return ["portal:home", "partners:directory", "letter_of_intent:current",
                 "workinggroups:list", "events:list", "knowledge:list",
                 "ideas:list", "projects:list", "livinglabs:list",
+                "funding:call_list", "funding:calendar", "funding:programme_list",
+                "partnering:list", "proposals:list", "proposals:totals",
                 "legal:imprint", "legal:privacy", "legal:accessibility"]
 
     def location(self, item):
@@ -164,8 +169,78 @@ class LivingLabSitemap(BilingualSitemap):
         return item.updated_at
 
 
+class ProgrammeSitemap(BilingualSitemap):
+    """Every funding programme: all are public."""
+
+    priority = 0.4
+    changefreq = "monthly"
+
+    def items(self):
+        return Programme.objects.order_by("pk").only("slug", "updated_at")
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class CallSitemap(BilingualSitemap):
+    """Every funding call, closed ones too: calls are public information
+    (funding.models.CallQuerySet.visible_to)."""
+
+    priority = 0.5
+    changefreq = "weekly"
+
+    def items(self):
+        return (Call.objects.visible_to(AnonymousUser()).order_by("pk")
+                .only("slug", "updated_at"))
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class NoticeSitemap(BilingualSitemap):
+    """Partner searches everyone sees: open notices of public partners
+    (partnering.queries.sitemap_notices); closed, archived and expired ones stay out."""
+
+    priority = 0.4
+    changefreq = "daily"
+
+    def items(self):
+        return sitemap_notices()
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class ApplicationSitemap(BilingualSitemap):
+    """Joint applications the public may know of: published or granted
+    (proposals.models.ApplicationQuerySet.public); never another consortium's work."""
+
+    priority = 0.3
+    changefreq = "weekly"
+
+    def items(self):
+        return Application.objects.public().order_by("pk").only("pk", "updated_at")
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 sitemaps = {"pages": StaticPagesSitemap, "partners": PartnerSitemap,
             "working-groups": WorkingGroupSitemap, "events": EventSitemap,
             "discussions": ThreadSitemap, "articles": ArticleSitemap,
             "ideas": IdeaSitemap, "projects": ProjectSitemap,
-            "living-labs": LivingLabSitemap}
+            "living-labs": LivingLabSitemap, "funding-programmes": ProgrammeSitemap,
+            "funding-calls": CallSitemap, "partner-searches": NoticeSitemap,
+            "funding-applications": ApplicationSitemap}

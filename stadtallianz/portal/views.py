@@ -2,16 +2,26 @@
 "Mein Bereich", each person's own page."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 
 from stadtallianz.core.models import FocusArea, Principle
 from stadtallianz.letter_of_intent.models import Signature
 from stadtallianz.partners.models import Organisation
+from stadtallianz.proposals.models import Application, Grant
 
 from . import dashboard
 
 NEWEST_PARTNERS = 5
+
+
+def funding_acquired():
+    """The alliance's total funding acquired, as the public totals page sums it
+    (proposals.queries.public_totals): the amounts of the grants of granted applications.
+    Only amounts granted are public record; a consortium's budget and requested sums never
+    are. One query."""
+    return Grant.objects.filter(application__state=Application.State.GRANTED).aggregate(
+        total=Sum("amount"))["total"] or 0
 
 
 def home(request):
@@ -31,6 +41,7 @@ def home(request):
         )
     )
     context = {
+        "funding_total": funding_acquired(),
         "principles": list(Principle.objects.all()),
         "partner_count": sum(counts_by_type.values()),
         "partner_types": partner_types,

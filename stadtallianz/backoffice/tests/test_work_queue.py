@@ -141,3 +141,80 @@ def test_the_audit_log_filters_by_object_type_and_search(client_for, coordinator
     assert actions(object="kultur") == ["core.focus_area.created"]
     assert actions(object="Stadtwerke", person="Applicant") == ["partner.signature.submitted"]
     assert actions(object="Stadtwerke", person="Cora") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Funding calls not checked against their source for 90 days
+
+
+def _call(slug, *, verified_days_ago=None, state="open", created_days_ago=0):
+    from stadtallianz.funding.models import Call, Programme
+
+    programme = Programme.objects.get_or_create(
+        slug="msc", defaults={"funder": "Bund", "level": "federal",
+                              "name_de": "Modellprojekte Smart Cities"})[0]
+    today = timezone.localdate()
+    call = Call.objects.create(
+        programme=programme, slug=slug, title_de=f"Aufruf {slug}", state=state,
+        verified_on=None if verified_days_ago is None
+        else today - timedelta(days=verified_days_ago))
+    if created_days_ago:
+        Call.objects.filter(pk=call.pk).update(
+            created_at=timezone.now() - timedelta(days=created_days_ago))
+    return call
+
+
+def test_calls_not_checked_for_90_days_wait_never_checked_first_then_the_oldest(
+        client_for, coordinator):
+    never_new = _call("nie-neu")
+    never_old = _call("nie-alt", created_days_ago=30)
+    stale = _call("alt", verified_days_ago=200)
+    staler = _call("aelter", verified_days_ago=400)
+    _call("frisch", verified_days_ago=89)
+    _call("grenze", verified_days_ago=90)
+    _call("geschlossen", state="closed")
+    forthcoming = _call("bald", state="forthcoming", verified_days_ago=91)
+
+    response = client_for(coordinator).get("/en/backoffice/")
+    queue = _queues(response)["calls_to_verify"]
+    assert queue.count == 6
+    assert [item.url for item in queue.items] == [
+        call.get_absolute_url() for call in (never_old, never_new, staler, stale, forthcoming)]
+    assert queue.items[0].lang == "de"  # a German-only title on the English page
+    html = response.content.decode()
+    assert "Funding calls not checked for 90 days" in html
+    assert "Never checked" in html and "for 400 days" in html
+    assert f'href="{reverse("proposals:pipeline")}"' in html
+    assert f'href="{reverse("funding:import")}"' in html
+    german = client_for(coordinator).get("/de/backoffice/").content.decode()
+    assert "Förderaufrufe seit 90 Tagen nicht geprüft" in german
+    assert "Nie geprüft" in german
+
+
+def test_no_stale_call_says_so(client_for, coordinator):
+    _call("frisch", verified_days_ago=1)
+    response = client_for(coordinator).get("/en/backoffice/")
+    assert _queues(response)["calls_to_verify"].count == 0
+    assert "Every open funding call was checked against its source" in response.content.decode()
+
+
+def test_the_calls_queue_keeps_the_query_count_constant(client_for, coordinator):
+    client = client_for(coordinator)
+    url = reverse("backoffice:dashboard")
+    for number in range(2):
+        _call(f"a-{number}", verified_days_ago=100 + number)
+    few = query_count(client.get, url)
+    for number in range(20):
+        _call(f"b-{number}", verified_days_ago=100 + number)
+        _call(f"c-{number}")
+    assert query_count(client.get, url) == few
+    assert _queues(client.get(url))["calls_to_verify"].count == 42
+
+
+def test_the_calls_queue_is_for_the_office_only(client_for, person):
+    _call("alt", verified_days_ago=200)
+    for role in ["citizen", "member", "admin"]:
+        response = client_for(person(role)).get("/de/backoffice/")
+        assert response.status_code == 403
+        assert "Aufruf alt" not in response.content.decode()
+    assert client_for(None).get("/de/backoffice/").status_code == 302

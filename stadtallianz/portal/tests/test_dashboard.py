@@ -239,3 +239,131 @@ def test_projects_and_tasks_follow_the_projects_team_rule(client_for, make_user,
     assert [task.title for task in board.tasks] == [led.title]
     board = client_for(former).get(URL).context["board"]
     assert board.projects == [] and board.tasks == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Förderung and partner search
+
+
+def test_the_funding_part_lists_followed_calls_their_deadlines_and_my_applications(
+        client_for, partner_member, organisation, make_organisation):
+    from stadtallianz.portal.tests import factories
+
+    followed = factories.call("quartiere", title_de="Smarte Quartiere", due_in_days=12)
+    factories.follow(partner_member, followed)
+    factories.call("fremd", title_de="Nicht gefolgt")
+    project = Project.objects.create(title_de="Quartiersbus", slug="quartiersbus")
+    mine = factories.application("Quartiersbus im Kreuzviertel", for_call=followed,
+                                 project=project, organisation=organisation)
+    factories.application("Fremder Antrag", for_call=followed, project=project,
+                          organisation=make_organisation("Fremd GmbH"), published=True)
+
+    response = client_for(partner_member).get(URL)
+    board = response.context["board"]
+    html = response.content.decode()
+    assert board.followed_calls == [followed]
+    assert [deadline.call for deadline in board.deadlines] == [followed]
+    assert board.applications == [mine]
+    assert board.applications[0].requested_total == 70000
+    # The German-only title is marked as German on the English page.
+    assert f'href="{followed.get_absolute_url()}" lang="de">Smarte Quartiere</a>' in html
+    assert "Nicht gefolgt" not in html and "Fremder Antrag" not in html
+    assert "12 days left" in html
+    assert reverse("funding:personal_feed_manage") in html
+    assert "70,000" in html or "70.000" in html
+    german = client_for(partner_member).get("/de/mein-bereich/").content.decode()
+    assert "Förderung" in german and "Aufrufe, denen ich folge" in german
+    assert 'lang="de"' not in german.split("Förderung", 1)[1].split("</section>", 1)[0]
+
+
+def test_interests_waiting_for_my_answer_are_one_task_per_notice_oldest_first(
+        client_for, partner_admin, partner_member, organisation, other_admin, make_user,
+        make_organisation):
+    """The notice's owner (the organisation's admins, the person who posted it) gets a task
+    per notice with pending interests; a plain member who did not post it gets none."""
+    from stadtallianz.partnering.models import Interest
+    from stadtallianz.partners.models import Membership
+    from stadtallianz.portal.tests import factories
+
+    other = Organisation.objects.get(memberships__user=other_admin)
+    third = make_organisation("Dritte AG")
+    newer = factories.notice(organisation, "Partner für Daten gesucht", by=partner_admin)
+    older = factories.notice(organisation, "Partner für Sensorik gesucht", by=partner_admin)
+    quiet = factories.notice(organisation, "Ohne Antwort", by=partner_admin)
+    factories.interest(newer, other, other_admin, days_ago=1)
+    factories.interest(older, other, other_admin, days_ago=5)
+    factories.interest(older, third, days_ago=2)
+    factories.interest(quiet, other, other_admin, state=Interest.State.DECLINED)
+    # My organisation's own interest in another organisation's notice.
+    theirs = factories.notice(other, "Wir suchen eine Kommune", by=other_admin)
+    factories.interest(theirs, organisation, partner_member)
+
+    board = client_for(partner_admin).get(URL).context["board"]
+    tasks = [task for task in board.tasks if "partner search" in str(task.detail)]
+    assert [task.title for task in tasks] == [older.title, newer.title]
+    assert [str(task.detail) for task in tasks] == [
+        "2 interests in the partner search wait for your answer",
+        "1 interest in the partner search waits for your answer"]
+    assert tasks[0].action_url == older.get_absolute_url() + "#interests"
+    assert tasks[0].lang == "de"
+    assert board.interests_waiting == 3
+    assert {notice.pk for notice in board.notices} == {newer.pk, older.pk, quiet.pk}
+    assert [item.interest.notice for item in board.interests] == [theirs]
+
+    member_board = client_for(partner_member).get(URL).context["board"]
+    assert not [task for task in member_board.tasks if "partner search" in str(task.detail)]
+    assert member_board.interests_waiting == 0
+    # The member sees the notices and interests of the organisation, not the others'.
+    assert len(member_board.notices) == 3
+    outsider = make_user("outsider@example.org")
+    Membership.objects.create(user=outsider, organisation=third)
+    outsider_board = client_for(outsider).get(URL).context["board"]
+    assert outsider_board.notices == [] and outsider_board.tasks == []
+    assert [item.interest.notice for item in outsider_board.interests] == [older]
+
+
+def test_suggestions_are_linked_for_people_of_public_partners_only(
+        client_for, partner_member, citizen, make_user, make_organisation):
+    from stadtallianz.partners.models import Membership
+
+    with translation.override("en"):
+        suggestions = reverse("matchmaking:index")
+    assert suggestions in client_for(partner_member).get(URL).content.decode()
+    assert suggestions not in client_for(citizen).get(URL).content.decode()
+    applicant = make_user("draft@example.org")
+    Membership.objects.create(user=applicant, organisation=make_organisation(
+        "Noch kein Partner", status=Organisation.Status.DRAFT))
+    assert suggestions not in client_for(applicant).get(URL).content.decode()
+
+
+def test_the_funding_and_partner_search_parts_keep_their_queries_constant(
+        client_for, partner_admin, organisation, make_organisation):
+    """Growing numbers of followed calls, applications, notices with pending interests and
+    interests expressed: the page costs the same number of queries."""
+    from stadtallianz.portal.tests import factories
+
+    client = client_for(partner_admin)
+    project = Project.objects.create(title_de="Quartiersbus", slug="quartiersbus")
+
+    def add(n, start):
+        for i in range(start, start + n):
+            followed = factories.call(f"aufruf-{i}", due_in_days=10 + i)
+            factories.follow(partner_admin, followed)
+            factories.application(f"Antrag {i}", for_call=followed, project=project,
+                                  organisation=organisation)
+            other = make_organisation(f"Partner {i}")
+            notice = factories.notice(organisation, f"Suche {i}", by=partner_admin,
+                                      for_call=followed)
+            factories.interest(notice, other, days_ago=i)
+            theirs = factories.notice(other, f"Ihre Suche {i}", for_call=followed)
+            factories.interest(theirs, organisation, partner_admin)
+
+    add(2, 0)
+    few = query_count(client.get, URL)
+    add(10, 2)
+    many = query_count(client.get, URL)
+    board = client.get(URL).context["board"]
+    assert len(board.followed_calls) == 12 and len(board.applications) == 12
+    assert len(board.notices) == 12 and len(board.interests) == 12
+    assert board.interests_waiting == 12 and len(board.tasks) == 12
+    assert many == few

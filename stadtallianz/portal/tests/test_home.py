@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -111,15 +113,70 @@ def test_home_is_open_to_every_role(client_for, role, request):
 
 
 def test_home_query_count_does_not_grow_with_partners(client, make_organisation):
-    """The page makes the same number of queries with 2 or 30 partners."""
+    """The page makes the same number of queries with 2 or 30 partners and grants."""
     areas = list(FocusArea.objects.all())
+    from stadtallianz.projects.models import Project
+    from stadtallianz.proposals.models import Application
+
+    from . import factories
+
+    project = Project.objects.create(title_de="Quartiersbus", slug="quartiersbus")
+
+    def grant(number):
+        organisation = make_organisation(f"G{number}")
+        application = factories.application(
+            f"Antrag {number}", for_call=factories.call(f"aufruf-{number}"), project=project,
+            organisation=organisation, state=Application.State.GRANTED)
+        factories.grant(application, "1000")
+
     for number in range(2):
         make_organisation(f"A{number}").focus_areas.set(areas)
+        grant(number)
     few = query_count(client.get, "/de/")
     for number in range(28):
         organisation = make_organisation(f"B{number}", type=Organisation.Type.values[number % 7])
         organisation.focus_areas.set(areas)
         sign(organisation)
+        grant(number + 2)
     many = query_count(client.get, "/de/")
     assert few == many
-    assert many <= 6
+    assert many <= 7
+
+
+def test_home_shows_the_funding_acquired_only_from_granted_applications(
+        client, make_organisation):
+    """The key figure sums the grants of granted applications, as the public totals page does,
+    and links there; the budget of an application neither published nor granted, and a grant
+    row on an application that is not granted, never count."""
+    from stadtallianz.projects.models import Project
+    from stadtallianz.proposals.models import Application
+    from stadtallianz.proposals.queries import public_totals
+
+    from . import factories
+
+    partner = make_organisation("Stadtwerke")
+    project = Project.objects.create(title_de="Quartiersbus", slug="quartiersbus")
+    call = factories.call("quartiere")
+    granted = factories.application("Bewilligt", for_call=call, project=project,
+                                    organisation=partner, state=Application.State.GRANTED)
+    factories.grant(granted, "1250000")
+    factories.application("Geheim", for_call=call, project=project, organisation=partner,
+                          requested=Decimal("777777"), state=Application.State.SUBMITTED)
+    repaired = factories.application("Nicht bewilligt", for_call=call, project=project,
+                                     organisation=partner, state=Application.State.SUBMITTED)
+    response = client.get("/de/")
+    html = response.content.decode()
+    assert response.context["funding_total"] == Decimal("1250000")
+    assert "1.250.000\u00a0€" in html or "1.250.000 €" in html
+    assert f'href="{reverse("proposals:totals")}"' in html
+    assert "777" not in html and "70.000" not in html
+    assert public_totals()["total"] == Decimal("1250000")
+    # A grant recorded on an application that is not granted (a repair in the admin).
+    factories.grant(repaired, "5000")
+    assert client.get("/de/").context["funding_total"] == Decimal("1250000")
+
+
+def test_home_funding_figure_is_zero_before_any_grant(client):
+    html = client.get("/en/").content.decode()
+    assert "0 €" in html or "0\u00a0€" in html
+    assert "funding acquired together" in html

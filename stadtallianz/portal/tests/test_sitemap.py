@@ -107,3 +107,90 @@ def test_sitemap_lists_the_living_labs(client, organisation):
     for path in in_both_languages("livinglabs:list") + in_both_languages(
             "livinglabs:detail", slug=lab.slug):
         assert path in found, path
+
+
+def test_sitemap_lists_funding_pages_calls_programmes_and_public_partner_searches(
+        client, organisation):
+    from . import factories
+
+    programme = factories.programme()
+    closed = factories.call("abgelaufen", state="closed", due_in_days=None)
+    current = factories.call("quartiere")
+    notice = factories.notice(organisation, "Partner für Daten gesucht", for_call=current)
+    found = locations(client.get("/sitemap.xml").content.decode())
+    expected = [path for name in ("funding:call_list", "funding:calendar",
+                                  "funding:programme_list", "partnering:list",
+                                  "proposals:totals")
+                for path in in_both_languages(name)]
+    expected += in_both_languages("funding:programme_detail", slug=programme.slug)
+    for call in (closed, current):
+        expected += in_both_languages("funding:call_detail", slug=call.slug)
+    expected += in_both_languages("partnering:detail", pk=notice.pk)
+    for path in expected:
+        assert path in found, path
+
+
+def test_sitemap_leaves_out_unpublished_applications_and_closed_or_hidden_notices(
+        client, organisation, make_organisation):
+    """Another consortium's application that is neither published nor granted never appears;
+    a published or granted one does. Closed and archived notices, and those of an organisation
+    that is not a public partner, stay out."""
+    from stadtallianz.partnering.models import Notice
+    from stadtallianz.projects.models import Project
+    from stadtallianz.proposals.models import Application
+
+    from . import factories
+
+    call = factories.call("quartiere")
+    project = Project.objects.create(title_de="Quartiersbus", slug="quartiersbus")
+    secret = factories.application("Geheim", for_call=call, project=project,
+                                   organisation=organisation,
+                                   state=Application.State.SUBMITTED)
+    published = factories.application("Veröffentlicht", for_call=call, project=project,
+                                      organisation=organisation, published=True)
+    granted = factories.application("Bewilligt", for_call=call, project=project,
+                                    organisation=organisation, state=Application.State.GRANTED)
+    open_notice = factories.notice(organisation, "Offen", for_call=call)
+    closed = factories.notice(organisation, "Geschlossen", for_call=call,
+                              state=Notice.State.CLOSED)
+    archived = factories.notice(organisation, "Archiviert", for_call=call,
+                                state=Notice.State.ARCHIVED)
+    draft = make_organisation("Entwurf", status=Organisation.Status.DRAFT)
+    not_public = factories.notice(draft, "Nicht öffentlich", for_call=call)
+
+    found = locations(client.get("/sitemap.xml").content.decode())
+    for application in (published, granted):
+        for path in in_both_languages("proposals:detail", pk=application.pk):
+            assert path in found, path
+    for path in in_both_languages("proposals:detail", pk=secret.pk):
+        assert path not in found, path
+    assert in_both_languages("partnering:detail", pk=open_notice.pk)[0] in found
+    for notice in (closed, archived, not_public):
+        for path in in_both_languages("partnering:detail", pk=notice.pk):
+            assert path not in found, path
+
+
+def test_sitemap_query_count_does_not_grow_with_calls_notices_and_applications(
+        client, organisation):
+    from django.core.cache import cache
+
+    from stadtallianz.core.testing import query_count
+    from stadtallianz.projects.models import Project
+
+    from . import factories
+
+    project = Project.objects.create(title_de="Quartiersbus", slug="quartiersbus")
+
+    def add(start, n):
+        for i in range(start, start + n):
+            call = factories.call(f"aufruf-{i}", programme=factories.programme(
+                f"programm-{i}", name_de=f"Programm {i}"))
+            factories.notice(organisation, f"Suche {i}", for_call=call)
+            factories.application(f"Antrag {i}", for_call=call, project=project,
+                                  organisation=organisation, published=True)
+
+    add(0, 2)
+    few = query_count(client.get, "/sitemap.xml")
+    cache.clear()
+    add(2, 10)
+    assert query_count(client.get, "/sitemap.xml") == few
