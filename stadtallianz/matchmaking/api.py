@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 
 from stadtallianz.core.api import WRITE_ERRORS, InputSchema
 from stadtallianz.core.api_auth import write_auth
+from stadtallianz.core.office import with_office
 from stadtallianz.partners.models import Organisation
 
 from . import permissions, services, suggestions
@@ -126,8 +127,8 @@ def for_organisation(request, slug: str):
     its people and the coordination office (403 for others)."""
     organisation = get_object_or_404(Organisation.objects.public(), slug=slug)
     if not permissions.can_see_suggestions_for_organisation(request.auth, organisation):
-        raise PermissionDenied(gettext("Only the organisation's people and the coordination "
-                                       "office see its suggestions."))
+        raise PermissionDenied(with_office(gettext(
+            "Only the organisation's people and the %(office)s see its suggestions.")))
     return [_out(s) for s in suggestions.subjects_for(request.auth, organisation)]
 
 

@@ -6,11 +6,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log
+from stadtallianz.core.office import with_office_lazy
 
 from .models import Dismissal, Kind
 from .permissions import can_dismiss
 
-DENIED = _("Only partners of the alliance and the coordination office see suggestions.")
+DENIED = with_office_lazy(_("Only partners of the alliance and the %(office)s see suggestions."))
 
 
 def _check(subject_kind, subject_id, object_kind, object_id) -> None:
