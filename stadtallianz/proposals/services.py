@@ -494,7 +494,10 @@ def _shares(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
 def carry_budget(*, actor, application: Application, grant: Grant, project: Project) -> None:
     """The project's budget gets the grant, split among the members in proportion to the
     funding they requested (source "funding"), and each member's own contribution (source
-    "own"), through the projects app's own service."""
+    "own"), through the projects app's own service. A project's budget is public: what it
+    gets is each member's total as granted, as public funding registers (the Förderkatalog)
+    publish it; the budget by cost category, the sums requested and the grant's reference
+    stay with the application, for the consortium and the office."""
     totals = [entry for entry in checks.member_totals(application)
               if entry.requested or entry.own_contribution]
     funded = [entry for entry in totals if entry.requested > 0]
@@ -502,13 +505,12 @@ def carry_budget(*, actor, application: Application, grant: Grant, project: Proj
     with translation.override(settings.LANGUAGE_CODE):
         call_title = str(application.call)
         rows = [(ProjectBudgetLine.Source.FUNDING, gettext(
-            "%(organisation)s: funding %(call)s (%(reference)s)") % {
-            "organisation": entry.member.organisation.name, "call": call_title,
-            "reference": grant.reference}, share) for entry, share in zip(funded, shares,
-                                                                           strict=True)]
+            "%(organisation)s: funding %(call)s") % {
+            "organisation": entry.member.organisation.name, "call": call_title}, share)
+            for entry, share in zip(funded, shares, strict=True)]
         rows += [(ProjectBudgetLine.Source.OWN, gettext(
-            "%(organisation)s: own contribution (%(reference)s)") % {
-            "organisation": entry.member.organisation.name, "reference": grant.reference},
+            "%(organisation)s: own contribution to %(call)s") % {
+            "organisation": entry.member.organisation.name, "call": call_title},
             entry.own_contribution) for entry in totals if entry.own_contribution > 0]
     for source, label, amount in rows:
         project_services.save_part(

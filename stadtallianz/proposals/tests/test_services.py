@@ -267,6 +267,8 @@ def test_a_grant_carries_the_budget_into_the_project(application, partner_admin,
     own = lines.filter(source=ProjectBudgetLine.Source.OWN)
     assert sorted(line.amount for line in own) == [Decimal("6000"), Decimal("30000")]
     assert application.state_changes.last().to_state == S.GRANTED
+    # The project's budget is public: the grant's reference stays with the application.
+    assert not any("03SC1234" in line.label for line in lines)
 
 
 def test_only_a_submitted_application_is_granted(application, partner_admin):
