@@ -367,12 +367,14 @@ def test_the_search_page_lists_every_type_it_searches(db, client):
     german = client.get("/de/search/").content.decode()
     lead = german.split('id="searched-types"')[1].split("</p>")[0]
     for name in ["Partner", "Arbeitsgruppen", "Diskussionen", "Veranstaltungen", "Beiträge",
-                 "Dokumente", "Ideen", "Projekte", "Reallabore"]:
+                 "Dokumente", "Ideen", "Projekte", "Reallabore", "Förderaufrufe",
+                 "Partnersuchen"]:
         assert name in lead
     english = client.get("/en/search/").content.decode()
     lead = english.split('id="searched-types"')[1].split("</p>")[0]
     for name in ["partners", "working groups", "discussions", "events", "articles",
-                 "documents", "ideas", "projects", "living labs"]:
+                 "documents", "ideas", "projects", "living labs", "funding calls",
+                 "partner searches"]:
         assert name in lead
 
 
