@@ -119,15 +119,18 @@ def _delete(type_: str, object_ids: Iterable[int] | None) -> None:
         SearchEntry.objects.filter(pk__in=batch).delete()
 
 
-# A hyphen before or after a digit inside an identifier ("HORIZON-CL5-2026-09-D4-03", a date
-# 2026-09-15): PostgreSQL's parser reads "-09" as a signed number, a word the query (which splits
-# at hyphens, as SQLite's index does) never has. Indexed as a space, the identifier's parts
-# follow each other and the query's phrase finds them.
-NUMBER_HYPHEN_RE = re.compile(r"(?<=[^\W_])-(?=\d)|(?<=\d)-(?=[^\W_])")
+# Identifiers with digits ("HORIZON-CL5-2026-09-D4-03", "DIGITAL-2027-CLOUD-AI-07-LDT", a date
+# 2026-09-15): PostgreSQL's parser reads "-2027" as a signed number and puts a hyphenated part
+# ("CLOUD-AI") as a whole word before its parts, so the query's words (split at hyphens, as
+# SQLite's index does) would not follow each other. Indexed with spaces for their hyphens, they
+# do, and the query's phrase finds them. Hyphenated words without digits are left as they are.
+HYPHENATED_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 
 
 def _pg_words(text: str) -> str:
-    return NUMBER_HYPHEN_RE.sub(" ", text)
+    return HYPHENATED_RE.sub(
+        lambda match: match.group().replace("-", " ") if any(
+            char.isdigit() for char in match.group()) else match.group(), text)
 
 
 def _vectors(title: str, text: str) -> dict:

@@ -68,6 +68,17 @@ def test_a_call_is_found_by_its_source_identifier(horizon_call, q):
     assert found(q) == [horizon_call.title_de]
 
 
+@pytest.mark.parametrize("q", ["DIGITAL-2027-CLOUD-AI-07-LDT", "2027-CLOUD-AI-07",
+                               "digital-2027-cloud-ai-07-ldt"])
+def test_an_identifier_with_a_hyphenated_part_is_found(make_call, run_on_commit, q):  # noqa: F811
+    """PostgreSQL reads "CLOUD-AI" as one word before its parts and "-2027" as a number; the
+    index keeps the identifier's words in a row on both databases."""
+    with run_on_commit():
+        make_call(title_de="Lokale digitale Zwillinge", source_id="DIGITAL-2027-CLOUD-AI-07-LDT")
+    assert found(q) == ["Lokale digitale Zwillinge"]
+    assert found("DIGITAL-2027-CLOUD-AI-08-LDT") == []
+
+
 def test_another_source_identifier_does_not_find_the_call(horizon_call):
     assert found("HORIZON-CL5-2026-09-D4-04") == []
     assert found("HORIZON-CL6-2026") == []
