@@ -6,13 +6,23 @@ answers `budget: null`). Writes go through services.py: a refusal 403, bad input
 field (an illegal state change names `state`), a state that forbids the change 409.
 """
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext
-from ninja import Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from stadtallianz.core.api import CHANGE_ERRORS, ErrorOut, Pagination, absolute_url, refuse_nulls
+from stadtallianz.core.api import (
+    CHANGE_ERRORS,
+    ErrorOut,
+    InputSchema,
+    Pagination,
+    absolute_url,
+    refuse_nulls,
+)
 from stadtallianz.core.api_auth import api_user, write_auth
 from stadtallianz.core.api_refs import referenced_one
 from stadtallianz.core.office import with_office
@@ -22,7 +32,7 @@ from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.models import Project
 
 from . import checks, permissions, queries, services
-from .models import Application, ApplicationMember, ChecklistItem
+from .models import Application, ApplicationDocument, ApplicationMember, ChecklistItem
 from .schemas import (
     ApplicationBudgetIn,
     ApplicationBudgetOut,
@@ -342,3 +352,73 @@ def application_checklist_tick(request, application_id: int, item_id: int,
     application = _visible(request.auth, application_id)
     item = get_object_or_404(ChecklistItem, application=application, pk=item_id)
     return services.checklist_set_done(actor=request.auth, item=item, done=payload.done)
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents
+
+
+class ApplicationDocumentOut(Schema):
+    id: int = Field(..., description="The link's id (for removing it).")
+    document: int = Field(..., description="The knowledge document's id.")
+    title: str
+    description: str
+    confidential: bool = Field(..., description="Uploaded for the consortium: only its "
+                                                "people and the coordination office read it.")
+    added_at: datetime
+    web_url: str
+    download_url: str = Field(..., description="The latest version (the web download, which "
+                                               "checks the caller's access again).")
+
+
+class ApplicationDocumentIn(InputSchema):
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = Field("", max_length=2000)
+
+
+def _document_out(link: ApplicationDocument) -> dict:
+    document = link.document
+    return {"id": link.pk, "document": document.pk, "title": document.title,
+            "description": document.description, "confidential": document.is_private,
+            "added_at": link.created_at, "web_url": absolute_url(document.get_absolute_url()),
+            "download_url": absolute_url(reverse("knowledge:download",
+                                                 kwargs={"pk": document.pk}))}
+
+
+@router.get("/{application_id}/documents",
+            response={200: list[ApplicationDocumentOut], **CONFIDENTIAL_ERRORS},
+            summary="The documents")
+def application_documents(request, application_id: int):
+    """The documents uploaded for the consortium and the linked ones the caller may open. The
+    consortium and the office only (403 for a public application, 404 for one the caller may
+    not know of)."""
+    user = api_user(request)
+    application = _confidential(user, application_id)
+    return [_document_out(link) for link in queries.shown_documents(application, user)]
+
+
+@router.post("/{application_id}/documents", auth=write_auth,
+             response={201: ApplicationDocumentOut, **CHANGE_ERRORS},
+             summary="Upload a document for the consortium")
+def application_document_upload(request, application_id: int,
+                                payload: Form[ApplicationDocumentIn], file: File[UploadedFile]):
+    """multipart/form-data with `title`, `description` and `file`. Type and size are checked
+    by the content as every knowledge upload (422 naming `file`). The document is private:
+    the consortium's people and the coordination office read it."""
+    application = _visible(request.auth, application_id)
+    link = services.document_upload(actor=request.auth, application=application,
+                                    data={"title": payload.title,
+                                          "description": payload.description}, upload=file)
+    return Status(201, _document_out(link))
+
+
+@router.delete("/{application_id}/documents/{link_id}", auth=write_auth,
+               response={204: None, **CHANGE_ERRORS}, summary="Remove a document")
+def application_document_remove(request, application_id: int, link_id: int):
+    """Removes the link; a document uploaded for the application goes with it."""
+    application = _visible(request.auth, application_id)
+    link = get_object_or_404(ApplicationDocument.objects.select_related("document",
+                                                                        "application"),
+                             application=application, pk=link_id)
+    services.document_unlink(actor=request.auth, link=link)
+    return Status(204, None)

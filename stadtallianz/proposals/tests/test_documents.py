@@ -176,3 +176,47 @@ def test_the_detail_page_makes_the_same_number_of_queries(
                                  data={"title": f"Anlage {index}"}, upload=pdf())
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(published.get_absolute_url())
+
+
+API = "/api/v1/funding/applications"
+
+
+def test_the_api_uploads_lists_and_removes(published, partner_member, outsider_admin, citizen,
+                                           token_for, client):
+    key = token_for(partner_member)
+    answer = client.post(f"{API}/{published.pk}/documents",
+                         {"title": TITLE, "file": pdf()},
+                         headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 201, answer.content
+    created = answer.json()
+    assert created["title"] == TITLE and created["confidential"] is True
+    assert Document.objects.get(pk=created["document"]).is_private
+    listed = client.get(f"{API}/{published.pk}/documents",
+                        headers={"Authorization": f"Bearer {key}"}).json()
+    assert [d["title"] for d in listed] == [TITLE]
+    for other in (outsider_admin, citizen):
+        answer = client.get(f"{API}/{published.pk}/documents",
+                            headers={"Authorization": f"Bearer {token_for(other)}"})
+        assert answer.status_code == 403 and TITLE not in answer.content.decode()
+    assert client.get(f"{API}/{published.pk}/documents").status_code == 403
+    answer = client.delete(f"{API}/{published.pk}/documents/{created['id']}",
+                           headers={"Authorization": f"Bearer {token_for(outsider_admin)}"})
+    assert answer.status_code == 403
+    answer = client.delete(f"{API}/{published.pk}/documents/{created['id']}",
+                           headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 204 and not Document.objects.exists()
+
+
+def test_the_api_names_a_refused_file_and_writes_nothing(application, partner_member,
+                                                        outsider_admin, token_for, client):
+    key = token_for(partner_member)
+    answer = client.post(f"{API}/{application.pk}/documents",
+                         {"title": TITLE,
+                          "file": SimpleUploadedFile("a.exe", b"MZ\x90\x00" + b"\x00" * 60)},
+                         headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 422
+    assert any("file" in error["loc"] for error in answer.json()["detail"])
+    answer = client.post(f"{API}/{application.pk}/documents", {"title": TITLE, "file": pdf()},
+                         headers={"Authorization": f"Bearer {token_for(outsider_admin)}"})
+    assert answer.status_code == 404
+    assert not Document.objects.exists() and not ApplicationDocument.objects.exists()
