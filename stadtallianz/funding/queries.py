@@ -84,16 +84,6 @@ def focus_area_fit(call):
         project_count=Count("projects", distinct=True)).order_by("position", "slug"))
 
 
-def search_text(call: Call) -> str:
-    """Everything a search index should find a call by, in one text (both languages, the
-    programme, funder, identifiers and keywords)."""
-    parts = [call.title_de, call.title_en, call.summary_de, call.summary_en, call.source_id,
-             call.keywords, call.region, call.legal_basis, call.programme.name_de,
-             call.programme.name_en, call.programme.funder]
-    parts += [area.name_de for area in call.focus_areas.all()]
-    return "\n".join(part for part in parts if part)
-
-
 def follower_ids(call) -> set[int]:
     return set(CallFollow.objects.filter(call=call).values_list("user_id", flat=True))
 

@@ -1,36 +1,20 @@
-from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
-from stadtallianz.core.models import FocusArea
 from stadtallianz.demo import partnering as demo
 from stadtallianz.demo.accounts import DEMO_DOMAIN
-from stadtallianz.funding.models import Call, Programme
 from stadtallianz.partnering import queries, reveal
 from stadtallianz.partnering.models import Interest, Notice
 
 pytestmark = pytest.mark.django_db
 
 
-def make_calls():
-    """Two open calls, as the funding demo would give (it may run before or not at all)."""
-    programme = Programme.objects.create(funder="Bund", level="federal", slug="demo-programm",
-                                         name_de="Modellprojekte")
-    for number, slug in enumerate(["energie", "mobility"]):
-        call = Call.objects.create(programme=programme, slug=f"aufruf-{number}",
-                                   title_de=f"Aufruf {number}", state="open",
-                                   opens_on=timezone.localdate() - timedelta(days=3))
-        call.focus_areas.set(FocusArea.objects.filter(slug=slug))
-
-
 def test_demo_writes_notices_in_every_state_with_interests_once():
-    call_command("demo", stdout=StringIO())
-    make_calls()
-    assert demo.load() == len(demo.NOTICES)
+    call_command("demo", stdout=StringIO())  # the funding demo's calls, then the notices
     notices = Notice.objects.all()
+    assert notices.count() == len(demo.NOTICES)
     assert {notice.state for notice in notices} == set(Notice.State.values)
     assert notices.filter(call__isnull=False).count() >= 4
     assert notices.filter(idea__isnull=False).count() >= 3
@@ -49,8 +33,6 @@ def test_the_demo_accounts_see_both_sides():
     from stadtallianz.accounts.models import User
 
     call_command("demo", stdout=StringIO())
-    make_calls()
-    demo.load()
     admin = User.objects.get(email=f"admin@{DEMO_DOMAIN}")
     member = User.objects.get(email=f"mitglied@{DEMO_DOMAIN}")
     mine = list(queries.my_notices(admin))
