@@ -8,7 +8,7 @@ from django.shortcuts import render
 from stadtallianz.core.models import FocusArea, Principle
 from stadtallianz.letter_of_intent.models import Signature
 from stadtallianz.partners.models import Organisation
-from stadtallianz.proposals.models import Application, Grant
+from stadtallianz.proposals.models import Grant
 
 from . import dashboard
 
@@ -16,12 +16,10 @@ NEWEST_PARTNERS = 5
 
 
 def funding_acquired():
-    """The alliance's total funding acquired, as the public totals page sums it
-    (proposals.queries.public_totals): the amounts of the grants of granted applications.
-    Only amounts granted are public record; a consortium's budget and requested sums never
-    are. One query."""
-    return Grant.objects.filter(application__state=Application.State.GRANTED).aggregate(
-        total=Sum("amount"))["total"] or 0
+    """The alliance's total funding acquired (proposals' Grant.objects.acquired, as the totals
+    page sums it). Only amounts granted are public record; a consortium's budget and requested
+    sums never are. One query."""
+    return Grant.objects.acquired().aggregate(total=Sum("amount"))["total"] or 0
 
 
 def home(request):

@@ -280,6 +280,14 @@ class ApplicationDocument(models.Model):
         return str(self.document)
 
 
+class GrantQuerySet(models.QuerySet):
+    def acquired(self):
+        """The funding the alliance acquired, which the public sees (the home page, the totals
+        page, the API): the grants of granted applications. A grant row of an application in
+        any other state (entered in the admin, say) is no acquired funding."""
+        return self.filter(application__state=Application.State.GRANTED)
+
+
 class Grant(models.Model):
     """What the funder granted: the amount, the grant agreement number or Förderkennzeichen
     and the funded period."""
@@ -295,6 +303,8 @@ class Grant(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, related_name="+", verbose_name=_("recorded by"))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = GrantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("grant")

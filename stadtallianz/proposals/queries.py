@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.i18n import shown_language
 from stadtallianz.funding.models import Deadline
 from stadtallianz.knowledge.models import Document
 
@@ -76,6 +77,7 @@ class Bucket:
     count: int = 0
     requested: Decimal = ZERO
     granted: Decimal = ZERO
+    lang: str = ""  # the label's language where it is not the page's (a focus area's name)
 
     def __post_init__(self):
         self.label = str(self.label)  # a lazy choice label, in the request's language
@@ -140,7 +142,8 @@ def pipeline(now=None) -> Pipeline:
         funder = application.call.programme.funder
         funders.setdefault(funder, Bucket(funder, funder)).add(application)
         for area in application.call.focus_areas.all():
-            areas.setdefault(area.pk, Bucket(area.slug, area.name)).add(application)
+            areas.setdefault(area.pk, Bucket(area.slug, area.name,
+                                             lang=shown_language(area, "name"))).add(application)
         if application.state in Application.DECIDED_STATES:
             result.decided += 1
             result.granted += application.state == Application.State.GRANTED
@@ -199,9 +202,9 @@ class ProjectFunding:
 
 
 def public_totals():
-    """The alliance's total funding acquired (every grant) and per project, largest first.
-    Two queries."""
-    grants = list(Grant.objects.select_related(
+    """The alliance's total funding acquired (Grant.objects.acquired) and per project, largest
+    first. Two queries."""
+    grants = list(Grant.objects.acquired().select_related(
         "application__project", "application__call__programme")
         .order_by("application__project__title_de", "starts_on", "pk"))
     projects: dict[int, ProjectFunding] = {}

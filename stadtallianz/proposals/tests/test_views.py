@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from stadtallianz.knowledge.models import Document
 from stadtallianz.proposals import services
-from stadtallianz.proposals.models import Application, ApplicationMember
+from stadtallianz.proposals.models import Application, ApplicationMember, Grant
 
 S = Application.State
 pytestmark = pytest.mark.django_db
@@ -220,6 +220,15 @@ def test_the_public_totals_show_grants_not_budgets(as_user, application, partner
     page = as_user(None).get(reverse("proposals:totals")).content.decode()
     assert "75.000 €" in page and "Quartiersbus Kreuzviertel" in page
     assert "84.000 €" not in page and "GEHEIM-1" not in page
+
+
+def test_a_grant_row_of_an_application_not_granted_is_no_funding_acquired(as_user, application):
+    """A grant entered beside the services (the admin) on an application still in
+    preparation counts nowhere: not on the totals page, not on the home page."""
+    Grant.objects.create(application=application, amount=Decimal("55555"), reference="X-1",
+                         starts_on="2027-01-01", ends_on="2027-12-31")
+    for url in (reverse("proposals:totals"), reverse("portal:home")):
+        assert "55.555" not in as_user(None).get(url).content.decode()
 
 
 def test_the_english_page_writes_amounts_the_english_way(as_user, application):
