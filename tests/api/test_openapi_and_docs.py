@@ -180,7 +180,8 @@ def test_the_openapi_document_lists_every_endpoint(client):
         ("/api/v1/assessments/{assessment_id}/accept", "post"),
         ("/api/v1/assessments/{assessment_id}/request-changes", "post"),
         ("/api/v1/assessments/portfolio", "get"),
-        # Joint funding applications: consortium, budgets, checklist, states, grant; pipeline, totals.
+        # Joint funding applications: consortium, budgets, checklist, states, grant; pipeline,
+        # totals.
         ("/api/v1/funding/applications", "get"),
         ("/api/v1/funding/applications", "post"),
         ("/api/v1/funding/applications/pipeline", "get"),
