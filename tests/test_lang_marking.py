@@ -36,6 +36,10 @@ WORDS = {
     "group_name": "Gnugruppe", "group_description": "Gnuzweck",
     "event_title": "Okapitreffen", "event_description": "Okapiprogramm",
     "organisation_summary": "Tapirangebot", "organisation_description": "Tapirbeschreibung",
+    "programme_name": "Kiwiprogramm", "programme_description": "Kiwizweck",
+    "call_title": "Kiwiaufruf", "call_summary": "Kiwikurzfassung",
+    "notice_title": "Numbatsuche", "notice_description": "Numbatbeschreibung",
+    "notice_capabilities": "Numbatkompetenz",
 }
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
@@ -129,9 +133,38 @@ def world(make_user, coordinator):
     GroupMembership.objects.create(group=leaderless, user=member,
                                    state=GroupMembership.State.INVITED)
     Registration.objects.create(event=event, user=member)
+    call, notice, application = _funding(organisation, project, member, area)
     rebuild()
     return {"area": area, "organisation": organisation, "group": group, "project": project,
-            "lab": lab, "event": event, "member": member, "coordinator": coordinator}
+            "lab": lab, "event": event, "member": member, "coordinator": coordinator,
+            "call": call, "notice": notice, "application": application}
+
+
+def _funding(organisation, project, member, area):
+    """A programme and its open call, a partner search for the project and the call, and a
+    published application for it: their texts in German only."""
+    from stadtallianz.funding.models import Call, Deadline, Programme
+    from stadtallianz.partnering.models import Notice
+    from stadtallianz.proposals.models import Application, ApplicationMember
+
+    programme = Programme.objects.create(
+        funder="Bund", level="federal", slug="kiwi", name_de=WORDS["programme_name"],
+        description_de=f"Der *{WORDS['programme_description']}*.")
+    call = Call.objects.create(programme=programme, slug="kiwi", title_de=WORDS["call_title"],
+                               summary_de=f"Die **{WORDS['call_summary']}**.")
+    call.focus_areas.set([area])
+    Deadline.objects.create(call=call, due_at=timezone.now() + timedelta(days=20))
+    notice = Notice.objects.create(
+        organisation=organisation, created_by=member, project=project, call=call,
+        title_de=WORDS["notice_title"], description_de=f"Eine {WORDS['notice_description']}.",
+        capabilities_sought_de=f"Die {WORDS['notice_capabilities']}.",
+        roles_sought=["partner"])
+    notice.focus_areas.set([area])
+    application = Application.objects.create(call=call, project=project, title="Quokka-Antrag",
+                                             published=True, created_by=member)
+    ApplicationMember.objects.create(application=application, organisation=organisation,
+                                     role=ApplicationMember.Role.COORDINATOR)
+    return call, notice, application
 
 
 def _w(*keys: str) -> set[str]:
@@ -162,10 +195,28 @@ PAGES = [
     ("portal:home", {}, None, _w("area", "organisation_summary")),
     ("portal:my_area", {}, "member", _w("group_name", "event_title", "project_title")),
     ("backoffice:dashboard", {}, "coordinator", _w("group_name")),
+    ("funding:call_list", {}, None, _w("call_title")),
+    ("funding:calendar", {}, None, _w("call_title")),
+    ("funding:call_detail", {"slug": "kiwi"}, None,
+     _w("call_title", "call_summary", "programme_name")),
+    ("funding:programme_list", {}, None, _w("programme_name")),
+    ("funding:programme_detail", {"slug": "kiwi"}, None,
+     _w("programme_name", "programme_description", "call_title")),
+    ("proposals:list", {}, None, _w("call_title")),
+    ("proposals:pipeline", {}, "coordinator", _w("call_title")),
+    ("proposals:detail", lambda w: {"pk": w["application"].pk}, None, _w("call_title")),
+    ("partnering:list", {}, None, _w("notice_title")),
+    ("partnering:detail", lambda w: {"pk": w["notice"].pk}, None,
+     _w("notice_title", "notice_description", "notice_capabilities", "call_title")),
+    ("partnering:mine", {}, "member", _w("notice_title")),
+    ("matchmaking:call", {"slug": "kiwi"}, "member", _w("call_title")),
+    ("matchmaking:notice", lambda w: {"pk": w["notice"].pk}, "member", _w("notice_title")),
 ]
 
 
 def _get(client_for, world, language, name, kwargs, who, query=""):
+    if callable(kwargs):  # needs an object's id
+        kwargs = kwargs(world)
     with translation.override(language):
         url = reverse(name, kwargs=kwargs)
     response = client_for(world[who] if who else None).get(url + query)

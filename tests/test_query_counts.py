@@ -137,3 +137,72 @@ def test_directory_profile_and_api_list_cost_the_same_queries_with_10_or_1000_pa
         assert client.get(path, params).status_code == 200
     many = [query_count(client.get, path, params) for path, params in pages]
     assert few == many
+
+
+def _add_funding(start: int, count: int, organisation, other, project, user) -> None:
+    """Per number a programme's call with a deadline, a rate and a focus area, a published
+    application for it of a two-member consortium, and a partner search for it."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from stadtallianz.core.models import FocusArea
+    from stadtallianz.funding.models import Call, CallRate, Deadline, Programme
+    from stadtallianz.partnering.models import Notice
+    from stadtallianz.proposals.models import Application, ApplicationMember
+
+    area = FocusArea.objects.order_by("pk").first()
+    for n in range(start, start + count):
+        programme = Programme.objects.create(funder=f"Geber {n}", level="federal",
+                                             name_de=f"Programm {n}", slug=f"programm-{n}")
+        call = Call.objects.create(programme=programme, slug=f"aufruf-{n}",
+                                   title_de=f"Aufruf {n}", funding_rate=Decimal("60"),
+                                   max_amount=Decimal("500000"))
+        call.focus_areas.add(area)
+        CallRate.objects.create(call=call, applicant_type="research", rate=Decimal("100"))
+        Deadline.objects.create(call=call, due_at=timezone.now() + timedelta(days=10 + n))
+        application = Application.objects.create(
+            call=call, project=project, title=f"Antrag {n}", published=True,
+            state=Application.State.SUBMITTED, created_by=user)
+        ApplicationMember.objects.create(application=application, organisation=organisation,
+                                         role=ApplicationMember.Role.COORDINATOR)
+        ApplicationMember.objects.create(application=application, organisation=other,
+                                         role=ApplicationMember.Role.PARTNER)
+        notice = Notice.objects.create(organisation=organisation, created_by=user,
+                                       project=project, call=call, title_de=f"Gesucht {n}",
+                                       roles_sought=["partner"], wanted_types=["research"])
+        notice.focus_areas.add(area)
+
+
+@pytest.mark.parametrize("who", ["visitor", "partner_admin", "coordinator"])
+def test_the_funding_lists_cost_the_same_queries_with_2_or_14_entries(
+        client_for, organisation, partner_admin, coordinator, make_organisation, who):
+    """The calls, the calendar, the programmes, the applications (and the office's pipeline),
+    the partner searches and their API lists: the same query count with two entries of each as
+    with fourteen."""
+    from stadtallianz.projects import services as project_services
+
+    project = project_services.create_project(
+        actor=partner_admin, organisation=organisation,
+        data={"title_de": "Quartiersbus", "phase": "concept"})
+    other = make_organisation("Forschung")
+    person = {"visitor": None, "partner_admin": partner_admin, "coordinator": coordinator}[who]
+    client = client_for(person)
+    pages = [reverse("funding:call_list"), reverse("funding:call_list") + "?state=open&q=Aufruf",
+             reverse("funding:calendar"), reverse("funding:programme_list"),
+             reverse("proposals:list"), reverse("proposals:totals"),
+             reverse("partnering:list"), reverse("partnering:list") + "?wanted_type=research",
+             "/api/v1/funding/calls", "/api/v1/funding/programmes", "/api/v1/funding/deadlines",
+             "/api/v1/funding/applications", "/api/v1/partner-search"]
+    if who == "coordinator":
+        pages += [reverse("proposals:pipeline"), reverse("partnering:mine")]
+    if who == "partner_admin":
+        pages += [reverse("partnering:mine"), reverse("portal:my_area")]
+    _add_funding(0, 2, organisation, other, project, partner_admin)
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+    few = [query_count(client.get, page) for page in pages]
+    _add_funding(2, 12, organisation, other, project, partner_admin)
+    many = [query_count(client.get, page) for page in pages]
+    assert dict(zip(pages, many, strict=True)) == dict(zip(pages, few, strict=True))
