@@ -8,10 +8,6 @@ by `Event.objects.visible_to`, so an event of a group the person has left drops 
 next refresh.
 """
 
-import hashlib
-import secrets
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,25 +15,18 @@ from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from stadtallianz.core.audit import audit_log
-from stadtallianz.core.last_used import worth_recording
+from stadtallianz.core.feed_keys import SecretFeedKeys, hash_key  # noqa: F401 - hash_key: tests
 
 from . import ics
 from .models import Event
 
 KEY_PREFIX = "cal_"
-# A calendar program refreshes every few minutes; an hour is precise enough for a feed.
-FEED_LAST_USED_PRECISION = timedelta(hours=1)
-
-
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 class CalendarFeed(models.Model):
@@ -63,15 +52,14 @@ class CalendarFeed(models.Model):
 # Changes
 
 
+FEEDS = SecretFeedKeys(CalendarFeed, prefix=KEY_PREFIX)
+feed_user = FEEDS.user_for
+
+
 @transaction.atomic
 def feed_create(*, user) -> tuple[CalendarFeed, str]:
     """Makes the person's feed address, replacing an earlier one; returns it with its key."""
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
-    feed, created = CalendarFeed.objects.update_or_create(
-        user=user, defaults={"key_hash": hash_key(key), "last_used_at": None})
-    if not created:
-        # update_or_create leaves auto_now_add alone: the new address is new from now on.
-        CalendarFeed.objects.filter(pk=feed.pk).update(created_at=timezone.now())
+    feed, key, created = FEEDS.create(user)
     audit_log(actor=user, action="event.feed.created" if created else "event.feed.renewed",
               target=user)
     return feed, key
@@ -79,24 +67,10 @@ def feed_create(*, user) -> tuple[CalendarFeed, str]:
 
 @transaction.atomic
 def feed_revoke(*, user) -> bool:
-    deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
-    if deleted:
+    revoked = FEEDS.revoke(user)
+    if revoked:
         audit_log(actor=user, action="event.feed.revoked", target=user)
-    return bool(deleted)
-
-
-def feed_user(key: str):
-    """The active person a key belongs to, or None."""
-    if not key.startswith(KEY_PREFIX) or len(key) > 100:
-        return None
-    feed = (CalendarFeed.objects.select_related("user")
-            .filter(key_hash=hash_key(key), user__is_active=True).first())
-    if feed is None:
-        return None
-    now = timezone.now()
-    if worth_recording(feed.last_used_at, now, FEED_LAST_USED_PRECISION):
-        CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
-    return feed.user
+    return revoked
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,8 +4,6 @@ SHA-256 of the key is stored, the address is shown once, making a new one or rev
 the old one at once). What the personal feed holds is decided on every request from the
 person's follows."""
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,30 +19,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from stadtallianz.core.audit import audit_log
-from stadtallianz.core.last_used import worth_recording
+from stadtallianz.core.feed_keys import SecretFeedKeys, hash_key  # noqa: F401 - hash_key: tests
 from stadtallianz.core.mail import language_of
 
 from . import ics, queries
 from .models import Call, DeadlineFeed
 
 KEY_PREFIX = "fcal_"
-FEED_LAST_USED_PRECISION = timedelta(hours=1)
 # Deadlines that passed stay in the feeds this long, so a calendar does not lose them at once.
 PAST_DAYS = 90
 
 
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+FEEDS = SecretFeedKeys(DeadlineFeed, prefix=KEY_PREFIX)
+feed_user = FEEDS.user_for
 
 
 @transaction.atomic
 def feed_create(*, user) -> tuple[DeadlineFeed, str]:
     """Makes the person's feed address, replacing an earlier one; returns it with its key."""
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
-    feed, created = DeadlineFeed.objects.update_or_create(
-        user=user, defaults={"key_hash": hash_key(key), "last_used_at": None})
-    if not created:
-        DeadlineFeed.objects.filter(pk=feed.pk).update(created_at=timezone.now())
+    feed, key, created = FEEDS.create(user)
     audit_log(actor=user, action="funding.feed.created" if created else "funding.feed.renewed",
               target=user)
     return feed, key
@@ -52,24 +45,10 @@ def feed_create(*, user) -> tuple[DeadlineFeed, str]:
 
 @transaction.atomic
 def feed_revoke(*, user) -> bool:
-    deleted, _rows = DeadlineFeed.objects.filter(user=user).delete()
-    if deleted:
+    revoked = FEEDS.revoke(user)
+    if revoked:
         audit_log(actor=user, action="funding.feed.revoked", target=user)
-    return bool(deleted)
-
-
-def feed_user(key: str):
-    """The active person a key belongs to, or None."""
-    if not key.startswith(KEY_PREFIX) or len(key) > 100:
-        return None
-    feed = (DeadlineFeed.objects.select_related("user")
-            .filter(key_hash=hash_key(key), user__is_active=True).first())
-    if feed is None:
-        return None
-    now = timezone.now()
-    if worth_recording(feed.last_used_at, now, FEED_LAST_USED_PRECISION):
-        DeadlineFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
-    return feed.user
+    return revoked
 
 
 def _since():

@@ -1,0 +1,59 @@
+"""Secret feed addresses: one per person, for a calendar program, which has no browser session
+(events' personal calendar, funding's deadline feed).
+
+Only the SHA-256 of the key is stored, so the address is shown once, when it is made; making a
+new one replaces the old one, and revoking deletes it, each at once. The app keeps the model (a
+row per person with `user`, `key_hash`, `created_at`, `last_used_at`) and logs the changes; this
+class makes, replaces, revokes and looks up the keys the same way for every feed."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.utils import timezone
+
+from stadtallianz.core.last_used import worth_recording
+
+# A calendar program refreshes every few minutes; an hour is precise enough for a feed.
+LAST_USED_PRECISION = timedelta(hours=1)
+# Longer than any key made here: a longer one is refused before it is hashed.
+MAX_KEY_LENGTH = 100
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class SecretFeedKeys:
+    def __init__(self, model, *, prefix: str):
+        self.model = model
+        self.prefix = prefix
+
+    def create(self, user) -> tuple[object, str, bool]:
+        """Makes the person's key, replacing an earlier one (call inside the caller's
+        transaction); returns the row, the key and whether it is the person's first."""
+        key = self.prefix + secrets.token_urlsafe(32)
+        feed, created = self.model.objects.update_or_create(
+            user=user, defaults={"key_hash": hash_key(key), "last_used_at": None})
+        if not created:
+            # update_or_create leaves auto_now_add alone: the new address is new from now on.
+            self.model.objects.filter(pk=feed.pk).update(created_at=timezone.now())
+        return feed, key, created
+
+    def revoke(self, user) -> bool:
+        deleted, _rows = self.model.objects.filter(user=user).delete()
+        return bool(deleted)
+
+    def user_for(self, key: str):
+        """The active person a key belongs to, or None; records when the feed was last used
+        (to the hour)."""
+        if not key.startswith(self.prefix) or len(key) > MAX_KEY_LENGTH:
+            return None
+        feed = (self.model.objects.select_related("user")
+                .filter(key_hash=hash_key(key), user__is_active=True).first())
+        if feed is None:
+            return None
+        now = timezone.now()
+        if worth_recording(feed.last_used_at, now, LAST_USED_PRECISION):
+            self.model.objects.filter(pk=feed.pk).update(last_used_at=now)
+        return feed.user
