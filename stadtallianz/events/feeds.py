@@ -11,7 +11,7 @@ next refresh.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import models, transaction
+from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from stadtallianz.core.audit import audit_log
 from stadtallianz.core.feed_keys import SecretFeedKeys, hash_key  # noqa: F401 - hash_key: tests
 
 from . import ics
@@ -52,25 +51,9 @@ class CalendarFeed(models.Model):
 # Changes
 
 
-FEEDS = SecretFeedKeys(CalendarFeed, prefix=KEY_PREFIX)
-feed_user = FEEDS.user_for
-
-
-@transaction.atomic
-def feed_create(*, user) -> tuple[CalendarFeed, str]:
-    """Makes the person's feed address, replacing an earlier one; returns it with its key."""
-    feed, key, created = FEEDS.create(user)
-    audit_log(actor=user, action="event.feed.created" if created else "event.feed.renewed",
-              target=user)
-    return feed, key
-
-
-@transaction.atomic
-def feed_revoke(*, user) -> bool:
-    revoked = FEEDS.revoke(user)
-    if revoked:
-        audit_log(actor=user, action="event.feed.revoked", target=user)
-    return revoked
+FEEDS = SecretFeedKeys(CalendarFeed, KEY_PREFIX, "event.feed.created", "event.feed.renewed",
+                       "event.feed.revoked")
+feed_create, feed_revoke, feed_user = FEEDS.create, FEEDS.revoke, FEEDS.user_for
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from stadtallianz.core.audit import audit_log
 from stadtallianz.core.feed_keys import SecretFeedKeys, hash_key  # noqa: F401 - hash_key: tests
 from stadtallianz.core.mail import language_of
 
@@ -30,25 +28,9 @@ KEY_PREFIX = "fcal_"
 PAST_DAYS = 90
 
 
-FEEDS = SecretFeedKeys(DeadlineFeed, prefix=KEY_PREFIX)
-feed_user = FEEDS.user_for
-
-
-@transaction.atomic
-def feed_create(*, user) -> tuple[DeadlineFeed, str]:
-    """Makes the person's feed address, replacing an earlier one; returns it with its key."""
-    feed, key, created = FEEDS.create(user)
-    audit_log(actor=user, action="funding.feed.created" if created else "funding.feed.renewed",
-              target=user)
-    return feed, key
-
-
-@transaction.atomic
-def feed_revoke(*, user) -> bool:
-    revoked = FEEDS.revoke(user)
-    if revoked:
-        audit_log(actor=user, action="funding.feed.revoked", target=user)
-    return revoked
+FEEDS = SecretFeedKeys(DeadlineFeed, KEY_PREFIX, "funding.feed.created", "funding.feed.renewed",
+                       "funding.feed.revoked")
+feed_create, feed_revoke, feed_user = FEEDS.create, FEEDS.revoke, FEEDS.user_for
 
 
 def _since():
