@@ -25,6 +25,7 @@ from stadtallianz.core.office import with_office
 from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge import services as knowledge_services
 from stadtallianz.knowledge.models import Document
+from stadtallianz.knowledge.storage import private_storage
 from stadtallianz.notifications.services import notify
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects import permissions as project_permissions
@@ -411,14 +412,22 @@ def document_upload(*, actor, application: Application, data: dict, upload
     a refused file leaves neither row nor file."""
     _require(permissions.can_upload_document(actor, application),
              _("Only the consortium works on the application."))
-    with transaction.atomic():
-        current = _lock(application)
-        document = knowledge_services.private_document_create(by=actor, data=data,
-                                                              upload=upload)
-        link = ApplicationDocument.objects.create(application=current, document=document,
-                                                  added_by=actor)
-        audit_log(actor=actor, action="proposals.document.uploaded", target=current,
-                  after={"document": document.pk, "title": document.title})
+    written = []
+    try:
+        with transaction.atomic():
+            current = _lock(application)
+            document = knowledge_services.private_document_create(by=actor, data=data,
+                                                                  upload=upload)
+            written = list(document.versions.values_list("file", flat=True))
+            link = ApplicationDocument.objects.create(application=current, document=document,
+                                                      added_by=actor)
+            audit_log(actor=actor, action="proposals.document.uploaded", target=current,
+                      after={"document": document.pk, "title": document.title})
+    except Exception:
+        # Knowledge removes its file when its own block fails; after it, this does.
+        for name in written:
+            private_storage().delete(name)
+        raise
     return link
 
 

@@ -220,3 +220,17 @@ def test_the_api_names_a_refused_file_and_writes_nothing(application, partner_me
                          headers={"Authorization": f"Bearer {token_for(outsider_admin)}"})
     assert answer.status_code == 404
     assert not Document.objects.exists() and not ApplicationDocument.objects.exists()
+
+
+def test_a_failed_link_leaves_neither_document_nor_file(application, partner_member, settings,
+                                                       monkeypatch):
+    def broken(**fields):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(ApplicationDocument.objects, "create", broken)
+    with pytest.raises(RuntimeError):
+        services.document_upload(actor=partner_member, application=application,
+                                 data={"title": TITLE}, upload=pdf())
+    assert not Document.objects.exists()
+    root = settings.PRIVATE_MEDIA_ROOT
+    assert not root.exists() or not any(path.is_file() for path in root.rglob("*"))
