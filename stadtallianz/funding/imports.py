@@ -98,11 +98,12 @@ def _table(rows) -> list[tuple[int, dict]]:
         raise ValidationError(_("The file needs at least the columns title_de or source_id."))
     table = []
     for number, cells in enumerate(iterator, start=2):
+        # Every row read counts, blank ones too: a small compressed workbook can hold millions.
+        if number - 1 > MAX_ROWS:
+            raise ValidationError(_("At most %(count)s rows at a time.") % {"count": MAX_ROWS})
         values = {name: _cell(cell) for name, cell in zip(header, cells, strict=False) if name}
         if any(values.values()):
             table.append((number, values))
-        if len(table) > MAX_ROWS:
-            raise ValidationError(_("At most %(count)s rows at a time.") % {"count": MAX_ROWS})
     return table
 
 
@@ -110,7 +111,8 @@ def read_csv(raw: bytes):
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252")
+        # Excel's "CSV" on Windows; the five bytes cp1252 leaves undefined become U+FFFD.
+        text = raw.decode("cp1252", errors="replace")
     first = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count) if any(d in first for d in ";,\t") else ","
     try:
@@ -151,8 +153,13 @@ def _eu_budget(metadata: dict) -> dict:
     if not actions:
         return {}
     action = actions[0]
-    total = sum(Decimal(str(amount)) for amount in (action.get("budgetYearMap") or {}).values()
-                if amount not in (None, ""))
+    if not isinstance(action, dict) or not isinstance(action.get("budgetYearMap") or {}, dict):
+        return {}
+    try:
+        total = sum(Decimal(str(amount)) for amount in (action.get("budgetYearMap") or {})
+                    .values() if amount not in (None, ""))
+    except InvalidOperation:
+        total = None  # not a number: the row's budget stays empty, the rest is imported
     values = {"total_budget": str(total) if total else "",
               "min_amount": _cell(action.get("minContribution")),
               "max_amount": _cell(action.get("maxContribution")),
@@ -167,17 +174,24 @@ def read_eu_json(raw: bytes):
     except (UnicodeDecodeError, ValueError) as error:
         raise ValidationError(_("The file cannot be read as JSON: %(error)s")
                               % {"error": error}) from None
-    if isinstance(data, list):
-        return [(number, {key: _cell(value) for key, value in item.items() if key in COLUMNS})
-                for number, item in enumerate(data, start=1) if isinstance(item, dict)]
-    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+    items = data if isinstance(data, list) else (
+        data.get("results") if isinstance(data, dict) else None)
+    if not isinstance(items, list):
         raise ValidationError(_("Expected the search results of the EU Funding & Tenders "
                                 "portal (an object with results) or a list of rows."))
-    if len(data["results"]) > MAX_ROWS:
+    if len(items) > MAX_ROWS:
         raise ValidationError(_("At most %(count)s rows at a time.") % {"count": MAX_ROWS})
+    if any(not isinstance(item, dict) for item in items):
+        raise ValidationError(_("Each result must be an object."))
+    if isinstance(data, list):
+        return [(number, {key: _cell(value) for key, value in item.items() if key in COLUMNS})
+                for number, item in enumerate(data, start=1)]
     rows = []
-    for number, result in enumerate(data["results"], start=1):
-        metadata = (result or {}).get("metadata") or {}
+    for number, result in enumerate(items, start=1):
+        metadata = result.get("metadata") or {}
+        if not isinstance(metadata, dict):
+            raise ValidationError(_("Result %(number)s: its metadata must be an object.")
+                                  % {"number": number})
         identifier = _first(metadata, "identifier") or str(result.get("title") or "")
         deadlines = [str(value) for value in metadata.get("deadlineDate") or [] if value]
         model = _first(metadata, "deadlineModel")

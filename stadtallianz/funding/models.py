@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Min, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -73,6 +73,20 @@ class Programme(CachedChoiceLabels, models.Model):
 
     def get_absolute_url(self):
         return reverse("funding:programme_detail", kwargs={"slug": self.slug})
+
+
+def validate_link_lines(value: str) -> None:
+    """Each line of "further links" is an http(s) address: the call page makes each a link, and
+    a javascript: or data: address must never become one."""
+    check = URLValidator(schemes=["http", "https"])
+    for number, line in enumerate((value or "").splitlines(), start=1):
+        if line.strip():
+            try:
+                check(line.strip())
+            except ValidationError:
+                raise ValidationError(
+                    _("Line %(number)s is no http or https address."),
+                    code="invalid", params={"number": number}) from None
 
 
 class CallQuerySet(models.QuerySet):
@@ -173,7 +187,8 @@ class Call(CachedChoiceLabels, models.Model):
     contact = models.TextField(_("contact"), max_length=2000, blank=True)
     url = models.URLField(_("link to the call"), max_length=500, blank=True)
     links = models.TextField(_("further links"), max_length=5000, blank=True,
-                             help_text=_("One address per line."))
+                             help_text=_("One address per line."),
+                             validators=[validate_link_lines])
     verified_on = models.DateField(_("last verified on"), null=True, blank=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+",

@@ -149,7 +149,36 @@ def test_a_clean_csv_and_xlsx(office, programme):
 
 @pytest.mark.parametrize(("name", "content"), [
     ("calls.pdf", b"%PDF"), ("calls.json", b"{not json"), ("calls.json", b'{"x": 1}'),
-    ("calls.xlsx", b"no workbook"), ("calls.csv", b"colour;size\n1;2\n")])
+    ("calls.xlsx", b"no workbook"), ("calls.csv", b"colour;size\n1;2\n"),
+    # Malformed search results: an item or its metadata that is no object.
+    ("calls.json", b'{"results": [1]}'), ("calls.json", b'{"results": [{"metadata": [1]}]}'),
+    ("calls.json", b'[1, 2]')])
 def test_unreadable_files_are_errors_on_the_file_field(office, name, content):
     response = _upload(office, name, content)
     assert response.status_code == 400 and "file" in response.context["form"].errors
+
+
+def test_a_csv_in_cp1252_with_undefined_bytes_is_read(office, programme):
+    response = _upload(office, "calls.csv", b"source_id;title_de\nX-1;Stra\xdfe \x81 neu\n",
+                       programme)
+    assert response.status_code == 200
+    assert [row.values["title_de"] for row in response.context["rows"]] == ["Straße \ufffd neu"]
+
+
+def test_an_eu_budget_that_is_no_number_leaves_the_budget_empty(office, programme):
+    overview = json.dumps({"budgetTopicActionMap": {"1": [{"budgetYearMap": {"2027": "viel"}}]}})
+    data = {"results": [{"metadata": {"identifier": ["HORIZON-X-1"], "title": ["Grid"],
+                                      "budgetOverview": [overview]}}]}
+    response = _upload(office, "calls.json", json.dumps(data).encode(), programme)
+    assert response.status_code == 200
+    assert "total_budget" not in response.context["rows"][0].values
+
+
+def test_too_many_rows_are_refused_before_they_are_read_blank_ones_too(office, monkeypatch):
+    from stadtallianz.funding import imports
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    for name, content in (("calls.csv", b"title_de\n" + b";\n" * 5),
+                          ("calls.json", json.dumps([{"title_de": "x"}] * 4).encode())):
+        response = _upload(office, name, content)
+        assert response.status_code == 400 and "file" in response.context["form"].errors

@@ -79,6 +79,9 @@ def test_only_the_office_deletes_and_imports(partner_admin, coordinator, funding
     ({"eligible_types": ["company", "ministry"]}, "eligible_types"),
     ({"programme": None}, "programme"),
     ({"title_de": ""}, "title_de"),
+    # The call page makes each line a link: no javascript: or data: address.
+    ({"links": "https://example.org/faq\njavascript:alert(1)"}, "links"),
+    ({"links": "data:text/html,hallo"}, "links"),
 ])
 def test_bad_call_fields_name_their_field_and_write_nothing(coordinator, call_data, overrides,
                                                              field):
