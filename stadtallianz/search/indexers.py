@@ -216,7 +216,11 @@ def _both(first, second):
 
 
 def _document_parent(document: Document):
-    """The parent's audience and focus areas, or None when only authors see the parent."""
+    """The parent's audience and focus areas, or None when only authors see the parent, or when
+    the document is private (shared with a consortium, knowledge/access.py): search never
+    holds those."""
+    if document.is_private:
+        return None
     if document.group_id:
         return PUBLIC, ids(document.group.focus_areas)
     if document.event_id:

@@ -95,15 +95,6 @@ def test_who_reads_an_applications_document(as_user, uploaded, published, role):
     assert TITLE not in client.get(reverse("knowledge:list")).content.decode()
 
 
-# Until search/indexers.py's document_entry answers None for a private document (it has no
-# parent and reads `document.article.is_published`), indexing one raises AttributeError. Only
-# that error is expected: a private document found by others fails these tests.
-SEARCH_NOT_READY = pytest.mark.xfail(
-    raises=AttributeError, strict=False,
-    reason="search/indexers.py document_entry: `if document.is_private: return None` (lead)")
-
-
-@SEARCH_NOT_READY
 @pytest.mark.parametrize("role", OTHERS)
 def test_search_never_shows_it_to_others(as_user, published, partner_member, role,
                                          django_capture_on_commit_callbacks):
@@ -115,7 +106,6 @@ def test_search_never_shows_it_to_others(as_user, published, partner_member, rol
     assert answer.status_code == 200 and TITLE not in answer.content.decode()
 
 
-@SEARCH_NOT_READY
 def test_search_indexes_no_private_document(uploaded):
     from stadtallianz.search.index import rebuild, reindex
     from stadtallianz.search.models import SearchEntry
