@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -325,6 +326,7 @@ def verify_call(*, call: Call, actor) -> Call:
     """Records that `actor` checked the call against its source today."""
     if not permissions.can_edit_call(actor, call):
         raise _denied_edit()
+    call = _locked(call)
     Call.objects.filter(pk=call.pk).update(verified_on=timezone.localdate(), verified_by=actor)
     call.refresh_from_db()
     audit_log(actor=actor, action="funding.call.verified", target=call)
@@ -339,6 +341,14 @@ def delete_call(*, call: Call, actor) -> None:
     call.delete()
 
 
+def _locked(call: Call) -> Call:
+    """The call as stored now, locked; 404 when another request deleted it meanwhile."""
+    locked = Call.objects.select_for_update().filter(pk=call.pk).first()
+    if locked is None:
+        raise Http404
+    return locked
+
+
 # ---------------------------------------------------------------------------------------------
 # Following
 
@@ -348,6 +358,7 @@ def follow(*, call: Call, user) -> bool:
     """True when the person newly follows the call."""
     if not permissions.can_follow(user):
         raise PermissionDenied(_("Sign in to follow a call."))
+    call = _locked(call)
     _follow, created = CallFollow.objects.get_or_create(call=call, user=user)
     if created:
         audit_log(actor=user, action="funding.call.followed", target=call)
