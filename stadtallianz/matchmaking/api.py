@@ -64,9 +64,9 @@ class SuggestionOut(Schema):
 
 class DismissIn(InputSchema):
     subject_kind: Kind = Field(..., description="What the suggestions are for")
-    subject_id: int = Field(..., ge=1)
+    subject_id: int = Field(..., ge=1, le=2**63 - 1)
     object_kind: Kind = Field(..., description="What was suggested")
-    object_id: int = Field(..., ge=1)
+    object_id: int = Field(..., ge=1, le=2**63 - 1)
 
     model_config = {"json_schema_extra": {"examples": [{
         "subject_kind": "call", "subject_id": 12, "object_kind": "organisation",

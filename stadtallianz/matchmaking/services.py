@@ -7,11 +7,23 @@ from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.audit import audit_log
 from stadtallianz.core.office import with_office_lazy
+from stadtallianz.funding.models import Call
+from stadtallianz.partnering.models import Notice
+from stadtallianz.partners.models import Organisation
+from stadtallianz.projects.models import Project
 
 from .models import Dismissal, Kind
 from .permissions import can_dismiss
 
 DENIED = with_office_lazy(_("Only partners of the alliance and the %(office)s see suggestions."))
+
+
+# The largest id the tables hold (a 64-bit key): a larger number names nothing.
+MAX_ID = 2**63 - 1
+
+
+MODELS = {Kind.ORGANISATION: Organisation, Kind.PROJECT: Project, Kind.NOTICE: Notice,
+          Kind.CALL: Call}
 
 
 def _check(subject_kind, subject_id, object_kind, object_id) -> None:
@@ -20,11 +32,17 @@ def _check(subject_kind, subject_id, object_kind, object_id) -> None:
         if value not in Kind.values:
             errors[name] = _("Unknown kind: %(value)s.") % {"value": value}
     for name, value in (("subject_id", subject_id), ("object_id", object_id)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_ID:
             errors[name] = _("Expected a positive whole number.")
     if not errors and (subject_kind == Kind.ORGANISATION) == (object_kind == Kind.ORGANISATION):
         errors["object_kind"] = _("A suggestion pairs an organisation with a project, a partner "
                                   "search or a call.")
+    # Only pairs of things that exist: hiding is remembered per person, and ids of nothing
+    # would only fill the table.
+    for kind, name, pk in ((subject_kind, "subject_id", subject_id),
+                           (object_kind, "object_id", object_id)):
+        if not errors and not MODELS[kind].objects.filter(pk=pk).exists():
+            errors[name] = _("There is no such %(kind)s.") % {"kind": Kind(kind).label}
     if errors:
         raise ValidationError(errors)
 

@@ -98,6 +98,20 @@ def test_dismiss_refuses_bad_input_and_outsiders(client, lead_person, citizen, a
     with pytest.raises(PermissionDenied):
         services.dismiss(by=citizen, subject_kind="project", subject_id=1,
                          object_kind="organisation", object_id=2)
+    # Ids beyond the table's range or of nothing: 400/422 naming the field, no row, no 500.
+    project = Project.objects.create(title_de="Radverkehr", slug="radverkehr-hiding")
+    for too_large in ({"object_id": 10**20}, {"subject_id": 2**63}):
+        fields = {"subject_kind": "project", "subject_id": project.pk,
+                  "object_kind": "organisation", "object_id": 1, **too_large}
+        assert client.post(reverse("matchmaking:dismiss"), fields).status_code == 400
+        answer = client.post("/api/v1/suggestions/dismissals", fields,
+                             content_type="application/json")
+        assert answer.status_code == 422
+        assert answer.json()["detail"][0]["loc"][-1] == next(iter(too_large))
+    with pytest.raises(ValidationError) as error:
+        services.dismiss(by=lead_person, subject_kind="project", subject_id=project.pk,
+                         object_kind="organisation", object_id=987654321)
+    assert list(error.value.message_dict) == ["object_id"]
     assert not Dismissal.objects.exists()
     client.logout()
     assert client.post(reverse("matchmaking:dismiss"), bad).status_code == 302  # to log in
