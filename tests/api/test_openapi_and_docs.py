@@ -198,6 +198,9 @@ def test_the_openapi_document_lists_every_endpoint(client):
         ("/api/v1/funding/applications/{application_id}/checklist", "get"),
         ("/api/v1/funding/applications/{application_id}/checklist", "post"),
         ("/api/v1/funding/applications/{application_id}/checklist/{item_id}", "patch"),
+        ("/api/v1/funding/applications/{application_id}/documents", "get"),
+        ("/api/v1/funding/applications/{application_id}/documents", "post"),
+        ("/api/v1/funding/applications/{application_id}/documents/{link_id}", "delete"),
         # Funding programmes, calls, deadlines, follows.
         ("/api/v1/funding/programmes", "get"),
         ("/api/v1/funding/programmes", "post"),
