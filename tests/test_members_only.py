@@ -107,9 +107,38 @@ def _knowledge(w) -> None:
         data={"title": f"{PUBLIC} Handout", "visibility": Document.Visibility.PUBLIC})
 
 
+def _funding(w) -> None:
+    """A consortium's application that is not published and a partner search that is closed:
+    only the organisation's people (the group's lead, who administers it) and the office see
+    them."""
+    from stadtallianz.funding.models import Call, Programme
+    from stadtallianz.ideas.models import Idea
+    from stadtallianz.partnering.models import Notice
+    from stadtallianz.partners.models import Membership, Organisation
+    from stadtallianz.proposals.models import Application, ApplicationMember
+
+    consortium = Organisation.objects.create(
+        name="Leckwerke", slug="leckwerke", type=Organisation.Type.COMPANY,
+        status=Organisation.Status.PARTNER, partner_since=timezone.now())
+    Membership.objects.create(user=w.lead, organisation=consortium, role=Membership.Role.ADMIN)
+    programme = Programme.objects.create(funder="Bund", level="federal", name_de="Programm",
+                                         slug="programm")
+    call = Call.objects.create(programme=programme, slug="aufruf", title_de=f"{PUBLIC} Aufruf")
+    idea = Idea.objects.create(title="Sensoren", description="Messen.", author=w.lead)
+    w.application = Application.objects.create(
+        call=call, idea=idea, title=f"{MARKER} {SEARCH} Antrag", published=False,
+        created_by=w.lead)
+    ApplicationMember.objects.create(application=w.application, organisation=consortium,
+                                     role=ApplicationMember.Role.COORDINATOR)
+    w.notice = Notice.objects.create(
+        organisation=consortium, created_by=w.lead, call=call,
+        title_de=f"{MARKER} {SEARCH} Partnersuche", description_de=f"Intern {MARKER}",
+        state=Notice.State.CLOSED, closed_at=timezone.now())
+
+
 # Each creates members-only things (with MARKER) on the world `w`; other apps add theirs here.
 MAKERS: list[Callable] = [_members_only_discussion, _public_discussion_with_a_hidden_post,
-                          _events, _knowledge]
+                          _events, _knowledge, _funding]
 
 
 @pytest.fixture
@@ -255,6 +284,27 @@ PATHS = [
     Path("API search of threads", lambda w: f"/api/v1/search?q={SEARCH}&type=thread"),
     Path("API search (public control)", lambda w: f"/api/v1/search?q={PUBLIC}", insider=None,
          control=PUBLIC),
+    # --- Funding: a consortium's unpublished application, an organisation's closed search ---
+    Path("application list", lambda w: "/de/funding/applications/", insider="lead"),
+    Path("application page", lambda w: f"/de/funding/applications/{w.application.pk}/",
+         insider="lead", members_only=True),
+    Path("application budget page",
+         lambda w: f"/de/funding/applications/{w.application.pk}/members/"
+                   f"{w.application.members.get().pk}/budget/", insider="lead",
+         members_only=True),
+    Path("call page (applications, partner searches)", lambda w: "/de/funding/calls/aufruf/",
+         insider=None, control=PUBLIC),
+    Path("API applications", lambda w: "/api/v1/funding/applications", insider="lead"),
+    Path("API application", lambda w: f"/api/v1/funding/applications/{w.application.pk}",
+         insider="lead", members_only=True),
+    Path("partner search list", lambda w: "/de/partner-search/", insider=None),
+    Path("partner search page", lambda w: f"/de/partner-search/{w.notice.pk}/",
+         insider="lead", members_only=True),
+    Path("my partner searches", lambda w: "/de/partner-search/mine/", insider="lead",
+         login=True),
+    Path("API partner searches", lambda w: "/api/v1/partner-search", insider=None),
+    Path("API partner search", lambda w: f"/api/v1/partner-search/{w.notice.pk}",
+         insider="lead", members_only=True),
     # --- Notifications: each person's own ---
     Path("notification list", lambda w: "/de/notifications/", login=True),
     Path("API notifications", lambda w: "/api/v1/notifications", login=True),
