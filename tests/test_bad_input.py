@@ -27,6 +27,10 @@ BAD_QUERIES = [
     "date_from=%00", "action=%00", "actor=%00", "next=%00", "email=%00", "lang=%00",
     "limit=abc", "limit=-1", "limit=0", f"limit={HUGE}", "offset=-5", f"offset={HUGE}",
     "focus_area=%00", "offer_category=nope", "p=abc", "p=99999", "q=1&q=2&page=2&page=x",
+    # The funding calls', applications' and partner searches' filters and prefills.
+    "state=%00", "level=%00", "applicant_type=%00", "wanted_type=%00", "role=%00", "call=%00",
+    "project=%00", "idea=%00", f"idea={HUGE}", "idea=-1", "organisation=%00", "fragment=1",
+    "state=open&level=nope&applicant_type=nope", "call=no-such-call&project=no-such-project",
 ]
 
 WEB_URLS = [
@@ -43,6 +47,35 @@ WEB_URLS = [
     "/api/v1/partners", "/api/v1/partners/{slug}", "/api/v1/letter-of-intent",
     "/api/v1/letter-of-intent/signatories", "/api/v1/focus-areas", "/api/v1/principles",
     "/api/v1/sdgs",
+    "/de/funding/", "/de/funding/calendar/", "/de/funding/deadlines.ics", "/de/funding/feed/",
+    "/de/funding/import/", "/de/funding/calls/new/", "/de/funding/calls/{call}/",
+    "/de/funding/calls/{call}/edit/", "/de/funding/programmes/",
+    "/de/funding/programmes/new/", "/de/funding/programmes/{programme}/",
+    "/de/funding/programmes/{programme}/edit/",
+    "/de/funding/applications/", "/de/funding/applications/new/",
+    "/de/funding/applications/pipeline/", "/de/funding/applications/pipeline/export.csv",
+    "/de/funding/applications/pipeline/export.xlsx", "/de/funding/applications/acquired/",
+    "/de/funding/applications/{application}/", "/de/funding/applications/{application}/edit/",
+    "/de/funding/applications/{application}/members/new/",
+    "/de/funding/applications/{application}/members/{application_member}/budget/",
+    "/de/funding/applications/{application}/grant/",
+    "/de/partner-search/", "/de/partner-search/new/", "/de/partner-search/mine/",
+    "/de/partner-search/{notice}/", "/de/partner-search/{notice}/edit/",
+    "/de/partner-search/{notice}/renew/",
+    "/de/suggestions/", "/de/suggestions/projects/{project}/", "/de/suggestions/calls/{call}/",
+    "/de/suggestions/notices/{notice}/",
+    "/api/v1/funding/programmes", "/api/v1/funding/programmes/{programme}",
+    "/api/v1/funding/calls", "/api/v1/funding/calls/{call}", "/api/v1/funding/deadlines",
+    "/api/v1/funding/follows", "/api/v1/funding/applications",
+    "/api/v1/funding/applications/pipeline", "/api/v1/funding/applications/totals",
+    "/api/v1/funding/applications/{application}",
+    "/api/v1/funding/applications/{application}/members",
+    "/api/v1/funding/applications/{application}/budget",
+    "/api/v1/funding/applications/{application}/checklist",
+    "/api/v1/partner-search", "/api/v1/partner-search/{notice}",
+    "/api/v1/partner-search/{notice}/interests",
+    "/api/v1/suggestions/projects/{project}", "/api/v1/suggestions/calls/{call}",
+    "/api/v1/suggestions/notices/{notice}", "/api/v1/suggestions/organisations/{slug}",
 ]
 
 # Paths with ids, slugs and tokens that do not exist or cannot exist.
@@ -62,6 +95,23 @@ BAD_PATHS = [
     "/de/no-such-page/", "/de/partners/%00/",
     "/api/v1/partners/%00", "/api/v1/partners/a%00b", "/api/v1/partners/no-such-partner",
     "/api/v1/partners/{long}", "/api/v1/letter-of-intent/nope",
+    "/de/funding/calls/no-such-call/", "/de/funding/calls/no-such-call/edit/",
+    "/de/funding/calls/%00/", "/de/funding/programmes/no-such-programme/",
+    "/de/funding/programmes/no-such-programme/edit/", "/de/funding/feed/nope.ics",
+    "/de/funding/feed/%00.ics", "/de/funding/feed/{long}.ics",
+    "/de/funding/applications/pipeline/export.exe", "/de/funding/applications/{huge}/",
+    "/de/funding/applications/0/edit/", "/de/funding/applications/{huge}/members/new/",
+    "/de/funding/applications/{application}/members/{huge}/budget/",
+    "/de/funding/applications/{huge}/grant/",
+    "/de/partner-search/{huge}/", "/de/partner-search/0/edit/", "/de/partner-search/{huge}/renew/",
+    "/de/suggestions/projects/no-such-project/", "/de/suggestions/calls/no-such-call/",
+    "/de/suggestions/notices/{huge}/", "/de/suggestions/notices/0/",
+    "/api/v1/funding/calls/%00", "/api/v1/funding/calls/no-such-call",
+    "/api/v1/funding/programmes/a%00b", "/api/v1/funding/applications/{huge}",
+    "/api/v1/funding/applications/abc", "/api/v1/funding/applications/{huge}/budget",
+    "/api/v1/partner-search/{huge}", "/api/v1/partner-search/abc",
+    "/api/v1/partner-search/{huge}/interests", "/api/v1/suggestions/notices/{huge}",
+    "/api/v1/suggestions/calls/%00", "/api/v1/suggestions/organisations/no-such-partner",
 ]
 
 POST_PATHS = [
@@ -81,6 +131,26 @@ POST_PATHS = [
     "/de/backoffice/applications/{huge}/confirm/",
     "/de/backoffice/versions/new/", "/de/backoffice/versions/{huge}/publish/",
     "/de/backoffice/focus-areas/new/",
+    "/de/funding/feed/", "/de/funding/import/", "/de/funding/calls/new/",
+    "/de/funding/calls/{call}/edit/", "/de/funding/calls/{call}/follow/",
+    "/de/funding/calls/{call}/verify/", "/de/funding/calls/{huge}/delete/",
+    "/de/funding/programmes/new/", "/de/funding/programmes/{programme}/edit/",
+    "/de/funding/applications/new/", "/de/funding/applications/{application}/edit/",
+    "/de/funding/applications/{application}/members/new/",
+    "/de/funding/applications/{application}/members/{application_member}/budget/",
+    "/de/funding/applications/{application}/members/{huge}/remove/",
+    "/de/funding/applications/{application}/state/",
+    "/de/funding/applications/{application}/grant/",
+    "/de/funding/applications/{application}/checklist/",
+    "/de/funding/applications/{application}/checklist/{huge}/toggle/",
+    "/de/funding/applications/{application}/checklist/{huge}/remove/",
+    "/de/funding/applications/{application}/documents/",
+    "/de/funding/applications/{application}/documents/{huge}/remove/",
+    "/de/partner-search/new/", "/de/partner-search/{notice}/edit/",
+    "/de/partner-search/{notice}/renew/", "/de/partner-search/{huge}/close/",
+    "/de/partner-search/{notice}/interests/{huge}/accept/",
+    "/de/partner-search/{notice}/interests/{huge}/%00/",
+    "/de/suggestions/hide/", "/de/suggestions/show/",
 ]
 
 # Form bodies: NUL characters, wrong types, unknown choices, very long text, repeated keys.
@@ -106,6 +176,26 @@ BAD_FORMS = [
     {"latitude": "NaN", "longitude": "Infinity", "name": "N", "type": "company"},
     {"latitude": "1e400", "longitude": "-1e400", "name": "N", "type": "company"},
     {"password": "\x00", "confirm": "\x00", "name": LONG},
+    # Funding calls, programmes, applications, budgets, partner searches, suggestions.
+    {"title_de": "A\x00", "slug": "\x00", "programme": HUGE, "state": "\x00",
+     "opens_on": "2024-13-45", "total_budget": "NaN", "min_amount": "-1e400",
+     "max_amount": HUGE * 3, "funding_rate": "Infinity", "eligible_types": ["\x00"],
+     "focus_areas": ["\x00", "abc"], "rate_research": "1e400", "url": "javascript:x",
+     "deadline_1": "\x00", "verified": "on"},
+    {"funder": "\x00", "level": "nope", "name_de": LONG, "slug": "a\x00b", "url": "\x00"},
+    {"call": "\x00", "project": HUGE, "idea": "-1", "organisation": "abc", "title": "\x00",
+     "published": "\x00"},
+    {"organisation": HUGE, "role": "\x00"},
+    {"personnel-amount": "1e400", "personnel-requested": "NaN", "material-amount": "-5",
+     "material-requested": HUGE * 3, "travel-amount": "\x00"},
+    {"state": "\x00", "on": "0000-00-00"}, {"state": "granted", "on": "9999-99-99"},
+    {"reference": "\x00", "amount": "Infinity", "starts_on": "abc", "months": HUGE},
+    {"text": "\x00", "document": HUGE, "url": "\x00"},
+    {"expires_on": "2024-02-30", "deadline": "\x00", "wanted_types": "nope",
+     "roles_sought": ["\x00"], "capabilities_sought_de": LONG},
+    {"kind": "\x00", "subject_kind": "nope", "subject_id": HUGE, "object_kind": "\x00",
+     "object_id": "-1", "next": "\x00"},
+    {"file": "\x00", "confirm": "on", "token": "\x00", "action": "\x00"},
 ]
 
 API_WRITES = [
@@ -115,6 +205,26 @@ API_WRITES = [
     ("patch", "/api/v1/partners/{slug}/offers/{huge}"),
     ("delete", "/api/v1/partners/{slug}/offers/{huge}"),
     ("patch", "/api/v1/partners/%00"),
+    ("post", "/api/v1/funding/programmes"), ("patch", "/api/v1/funding/programmes/{programme}"),
+    ("post", "/api/v1/funding/calls"), ("patch", "/api/v1/funding/calls/{call}"),
+    ("post", "/api/v1/funding/calls/{call}/follow"),
+    ("delete", "/api/v1/funding/calls/%00/follow"),
+    ("post", "/api/v1/funding/calls/{call}/verify"),
+    ("post", "/api/v1/funding/applications"),
+    ("patch", "/api/v1/funding/applications/{application}"),
+    ("post", "/api/v1/funding/applications/{application}/transitions"),
+    ("post", "/api/v1/funding/applications/{application}/grant"),
+    ("post", "/api/v1/funding/applications/{application}/members"),
+    ("delete", "/api/v1/funding/applications/{application}/members/{huge}"),
+    ("put", "/api/v1/funding/applications/{application}/members/{application_member}/budget"),
+    ("post", "/api/v1/funding/applications/{application}/checklist"),
+    ("patch", "/api/v1/funding/applications/{application}/checklist/{huge}"),
+    ("post", "/api/v1/partner-search"), ("patch", "/api/v1/partner-search/{notice}"),
+    ("post", "/api/v1/partner-search/{notice}/renew"),
+    ("post", "/api/v1/partner-search/{notice}/close"),
+    ("post", "/api/v1/partner-search/{notice}/interests"),
+    ("post", "/api/v1/partner-search/{notice}/interests/{huge}/accept"),
+    ("post", "/api/v1/suggestions/dismissals"), ("post", "/api/v1/suggestions/dismissals/undo"),
 ]
 
 BAD_JSON = [
@@ -132,6 +242,24 @@ BAD_JSON = [
     json.dumps({"kind": "\x00", "category": None, "text": 5}),
     json.dumps({"category": "\x00", "text": "x" * 3000}),
     json.dumps({"text": "\u0000\u0000"}),
+    json.dumps({"title_de": "\x00", "slug": "a\x00b", "state": "nope", "opens_on": "2024-13-45",
+                "total_budget": "NaN", "funding_rate": 1e308, "eligible_types": ["\x00"],
+                "deadlines": [{"due_at": "abc"}], "rates": {"\x00": "x"}}),
+    json.dumps({"min_amount": -1, "max_amount": 1e308, "funding_rate": -5,
+                "focus_areas": [None], "deadlines": "x", "rates": [1]}),
+    json.dumps({"funder": None, "level": "\x00", "name_de": 5}),
+    json.dumps({"call": "\x00", "project": 1e308, "idea": -1, "organisation": None,
+                "title": "\x00"}),
+    json.dumps({"state": "\x00", "on": "0000-00-00"}),
+    json.dumps({"reference": "\x00", "amount": "Infinity", "starts_on": "x", "months": -1}),
+    json.dumps({"organisation": "\x00", "role": 5}),
+    json.dumps({"lines": {"\x00": {"amount": "NaN"}}}), json.dumps({"lines": [None]}),
+    json.dumps({"personnel": {"amount": 1e308, "requested": -1}}),
+    json.dumps({"done": "\x00", "text": LONG}),
+    json.dumps({"expires_on": "2024-02-30", "deadline": 5, "wanted_types": "research",
+                "roles_sought": [None], "message": "\x00", "organisation": []}),
+    json.dumps({"subject_kind": "\x00", "subject_id": 1e308, "object_kind": None,
+                "object_id": "x"}),
 ]
 
 
@@ -146,11 +274,59 @@ def world(organisation, partner_admin, coordinator, make_user):
     signature = Signature.objects.create(
         organisation=organisation, version=Version.objects.current(), signed_by=partner_admin,
         signatory_name="Anna", signatory_function="CEO", authority_confirmed=True)
+    call, application, notice = _funding_world(organisation, partner_admin)
     return {
         "slug": organisation.slug, "offer": offer.pk, "membership": membership.pk,
         "invitation_token": invitation.token, "signature": signature.pk,
-        "huge": HUGE, "long": LONG,
+        "huge": HUGE, "long": LONG, "call": call.slug, "programme": call.programme.slug,
+        "application": application.pk, "application_member": application.members.first().pk,
+        "notice": notice.pk, "project": application.project.slug,
     }
+
+
+def _funding_world(organisation, partner_admin):
+    """A programme's open call, an application of the organisation's project for it (with a
+    partner in its consortium), and a partner search for the project and the call."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from stadtallianz.funding.models import Call, CallRate, Deadline, Programme
+    from stadtallianz.partnering import services as partnering_services
+    from stadtallianz.partners.models import Organisation
+    from stadtallianz.projects import services as project_services
+    from stadtallianz.proposals import services as proposal_services
+    from stadtallianz.proposals.models import ApplicationMember
+
+    programme = Programme.objects.create(funder="Bund", level="federal",
+                                         name_de="Modellprojekte", slug="modellprojekte")
+    call = Call.objects.create(programme=programme, slug="smarte-quartiere",
+                               title_de="Smarte Quartiere", funding_rate=Decimal("70"),
+                               min_amount=Decimal("1000"), max_amount=Decimal("500000"),
+                               total_budget=Decimal("5000000"))
+    CallRate.objects.create(call=call, applicant_type="research", rate=Decimal("100"))
+    Deadline.objects.create(call=call, due_at=timezone.now() + timedelta(days=40))
+    project = project_services.create_project(
+        actor=partner_admin, organisation=organisation,
+        data={"title_de": "Quartiersbus", "phase": "concept"})
+    application = proposal_services.application_create(
+        actor=partner_admin, call=call, organisation=organisation, title="Quartiersbus",
+        project=project)
+    other = Organisation.objects.create(name="Andere GmbH", slug="andere",
+                                        type=Organisation.Type.COMPANY,
+                                        status=Organisation.Status.PARTNER,
+                                        partner_since=timezone.now())
+    proposal_services.member_add(actor=partner_admin, application=application,
+                                 organisation=other, role=ApplicationMember.Role.PARTNER)
+    today = timezone.localdate()
+    notice = partnering_services.notice_create(
+        actor=partner_admin, organisation=organisation,
+        data={"title_de": "Partner gesucht", "description_de": "Für den Quartiersbus.",
+              "project": project, "call": call, "roles_sought": ["partner"],
+              "wanted_types": ["research"], "deadline": today + timedelta(days=20),
+              "expires_on": today + timedelta(days=60)})
+    return call, application, notice
 
 
 @pytest.fixture(params=["visitor", "coordinator"])

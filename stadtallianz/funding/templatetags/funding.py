@@ -13,7 +13,11 @@ register = template.Library()
 def days_left(due_at, now=None) -> int:
     """Calendar days from today to the deadline's day, both in the site's time zone."""
     now = now or timezone.now()
-    return (timezone.localdate(due_at) - timezone.localdate(now)).days
+    try:
+        day = timezone.localdate(due_at)
+    except OverflowError:  # the last moment of 9999 has no local time: its day in UTC
+        day = due_at.date()
+    return (day - timezone.localdate(now)).days
 
 
 @register.filter(expects_localtime=False)
