@@ -51,6 +51,8 @@ def get_subject(user, kind: str, key):
     queryset = subject_queryset(user, kind)
     if queryset is None:
         raise Http404
+    if isinstance(key, str) and "\x00" in key:
+        raise Http404  # no slug holds NUL, and PostgreSQL refuses it in a query
     lookup = {"pk": key} if kind == Kind.NOTICE else {"slug": key}
     found = queryset.filter(**lookup).first()
     if found is None:

@@ -29,10 +29,15 @@ def _id(value: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and int(value) < 2**31 else None
 
 
+def _slug(value: str) -> str:
+    """A slug from the query string; "" for one no slug can be (PostgreSQL refuses NUL)."""
+    return "" if "\x00" in value else value
+
+
 def notice_list(request):
     form = forms.NoticeFilterForm(request.GET or None)
     filters = form.filters()
-    project = request.GET.get("project", "")
+    project = _slug(request.GET.get("project", ""))
     idea = request.GET.get("idea", "")
     notices = queries.listed(request.user, project=project, idea=_id(idea),
                              **({"open_only": True} | filters))
@@ -102,12 +107,12 @@ def notice_detail(request, pk):
 def _prefill(request) -> dict:
     """?project=<slug>, ?idea=<pk>, ?call=<slug> from the links on those pages."""
     initial = {}
-    if slug := request.GET.get("project"):
+    if slug := _slug(request.GET.get("project", "")):
         initial["project"] = Project.objects.filter(slug=slug).values_list("pk",
                                                                             flat=True).first()
     if pk := _id(request.GET.get("idea", "")):
         initial["idea"] = Idea.objects.filter(pk=pk).values_list("pk", flat=True).first()
-    if slug := request.GET.get("call"):
+    if slug := _slug(request.GET.get("call", "")):
         initial["call"] = Call.objects.filter(slug=slug).values_list("pk", flat=True).first()
     return {key: value for key, value in initial.items() if value}
 
