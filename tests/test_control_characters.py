@@ -186,3 +186,45 @@ def test_a_document_whose_file_name_has_control_characters_downloads(client_for,
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment; filename")
     assert not set(disposition) & (BREAKS | CONTROLS)
+
+
+@pytest.mark.parametrize("char", STORABLE)
+def test_a_funding_call_and_application_with_control_characters_go_into_feeds_and_exports(
+        client_for, coordinator, partner_admin, organisation, char):
+    """A call's title in the deadline feeds (public and personal), an application's title and
+    its call's in the office's pipeline export (CSV and XLSX)."""
+    from stadtallianz.funding import feeds
+    from stadtallianz.funding.models import Call, CallFollow, Deadline, Programme
+    from stadtallianz.ideas.models import Idea
+    from stadtallianz.proposals.models import Application, ApplicationMember
+
+    programme = Programme.objects.create(funder=f"Bund{char}Land", level="federal",
+                                         name_de="Programm", slug="programm")
+    call = Call.objects.create(programme=programme, slug="aufruf", title_de=f"Rad{char}wege",
+                               summary_de=f"Zeile 1{char}Zeile 2")
+    Deadline.objects.create(call=call, due_at=timezone.now() + timedelta(days=20))
+    CallFollow.objects.create(call=call, user=partner_admin)
+    _feed, key = feeds.feed_create(user=partner_admin)
+    client = client_for(None)
+    for path in (reverse("funding:feed"), reverse("funding:personal_feed", kwargs={"key": key})):
+        entries = _calendar(client.get(path)).walk("VEVENT")
+        assert len(entries) == 1, path
+        assert "Rad" in str(entries[0]["SUMMARY"]) and "wege" in str(entries[0]["SUMMARY"])
+    idea = Idea.objects.create(title="Sensoren", description="Messen.", author=partner_admin)
+    application = Application.objects.create(call=call, idea=idea, title=f"=Antrag{char}1",
+                                             created_by=partner_admin)
+    ApplicationMember.objects.create(application=application, organisation=organisation,
+                                     role=ApplicationMember.Role.COORDINATOR)
+    office = client_for(coordinator)
+    response = office.get(reverse("proposals:pipeline_export", kwargs={"fmt": "csv"}))
+    assert response.status_code == 200
+    body = response.content if not response.streaming else b"".join(response.streaming_content)
+    text = body.decode("utf-8-sig")
+    assert not set(text.replace("\r\n", "").replace("\n", "")) & CONTROLS
+    assert "'=Antrag" in text
+    response = office.get(reverse("proposals:pipeline_export", kwargs={"fmt": "xlsx"}))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [str(cell.value) for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert any(value.startswith("'=Antrag") for value in cells)
+    assert not any(set(value) & CONTROLS for value in cells)
