@@ -83,8 +83,7 @@ def _out(shown) -> dict:
 
 def _require(request) -> None:
     if not permissions.can_see_suggestions(request.auth):
-        raise PermissionDenied(gettext("Only partners of the alliance and the coordination "
-                                       "office see suggestions."))
+        raise PermissionDenied(services.DENIED)
 
 
 def _partners(request, kind, key):
