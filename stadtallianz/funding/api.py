@@ -151,6 +151,8 @@ class FundingCallOut(FundingCallSummaryOut):
     contact: str
     url: str
     links: list[str]
+    checklist: list[str] = Field(..., description="What an application to the call needs; a "
+                                                  "joint application starts with it.")
     verified_on: date | None = Field(..., description="When the data was last checked "
                                                       "against the source.")
     followers: int
@@ -168,6 +170,10 @@ class FundingCallOut(FundingCallSummaryOut):
     @staticmethod
     def resolve_links(obj):
         return obj.link_list
+
+    @staticmethod
+    def resolve_checklist(obj):
+        return obj.checklist_items
 
     @staticmethod
     def resolve_followers(obj):
@@ -361,6 +367,7 @@ class FundingCallFields(InputSchema):
     contact: str = Field("", max_length=2000)
     url: str = Field("", max_length=500)
     links: str = Field("", max_length=5000, description="One address per line.")
+    checklist: str = Field("", max_length=5000, description="One item per line.")
 
 
 class FundingCallIn(FundingCallFields):
@@ -409,6 +416,7 @@ class FundingCallPatchIn(InputSchema):
     contact: str = Field(None, max_length=2000)
     url: str = Field(None, max_length=500)
     links: str = Field(None, max_length=5000)
+    checklist: str = Field(None, max_length=5000)
     focus_areas: list[str] = Field(None, max_length=50)
     rates: dict[str, Decimal] = None
     deadlines: list[FundingDeadlineIn] = Field(None, max_length=3)

@@ -91,12 +91,13 @@ class CallForm(forms.ModelForm):
         fields = ["programme", "source", "source_id", "title_de", "title_en", "summary_de",
                   "summary_en", "state", "opens_on", "total_budget", "min_amount",
                   "max_amount", "expected_grants", "funding_type", "funding_rate", "region",
-                  "keywords", "legal_basis", "contact", "url", "links"]
+                  "keywords", "legal_basis", "contact", "url", "links", "checklist"]
         widgets = {"opens_on": DATE,
                    "summary_de": forms.Textarea(attrs={"rows": 5}),
                    "summary_en": forms.Textarea(attrs={"rows": 5}),
                    "contact": forms.Textarea(attrs={"rows": 3}),
-                   "links": forms.Textarea(attrs={"rows": 3})}
+                   "links": forms.Textarea(attrs={"rows": 3}),
+                   "checklist": forms.Textarea(attrs={"rows": 5})}
         help_texts = {"summary_de": MARKDOWN_HELP, "summary_en": MARKDOWN_HELP}
 
     RATE_FIELDS = [rate_field_name(value) for value in Organisation.Type.values]

@@ -43,7 +43,7 @@ COLUMNS = ("source", "source_id", "programme", "title_de", "title_en", "summary_
            "summary_en", "state", "opens_on", "deadline", "deadline_first", "deadline_second",
            "total_budget", "min_amount", "max_amount", "expected_grants", "funding_type",
            "funding_rate", "rates", "eligible_types", "focus_areas", "region", "keywords",
-           "legal_basis", "contact", "url", "links")
+           "legal_basis", "contact", "url", "links", "checklist")
 
 # The EU portal's status codes (metadata.status).
 EU_STATUS = {"31094501": Call.State.FORTHCOMING, "31094502": Call.State.OPEN,
@@ -335,7 +335,7 @@ def build(row: Row, context: Context, seen: set):
             return None
 
     for name in ("title_de", "title_en", "summary_de", "summary_en", "region", "keywords",
-                 "legal_basis", "contact", "url", "links", "source_id"):
+                 "legal_basis", "contact", "url", "links", "checklist", "source_id"):
         if name in values:
             data[name] = values[name]
     data["source"] = _choice(values.get("source") or Call.Source.MANUAL, Call.Source.choices)

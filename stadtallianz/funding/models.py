@@ -189,6 +189,10 @@ class Call(CachedChoiceLabels, models.Model):
     links = models.TextField(_("further links"), max_length=5000, blank=True,
                              help_text=_("One address per line."),
                              validators=[validate_link_lines])
+    checklist = models.TextField(
+        _("checklist for applicants"), max_length=5000, blank=True,
+        help_text=_("What an application to this call needs, one item per line (a joint "
+                    "application starts with it). Empty: the usual steps."))
     verified_on = models.DateField(_("last verified on"), null=True, blank=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+",
@@ -249,6 +253,10 @@ class Call(CachedChoiceLabels, models.Model):
     @property
     def link_list(self) -> list[str]:
         return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+    @property
+    def checklist_items(self) -> list[str]:
+        return [line.strip() for line in self.checklist.splitlines() if line.strip()]
 
     def eligible_type_labels(self) -> list[str]:
         labels = dict(Organisation.Type.choices)

@@ -30,7 +30,7 @@ PROGRAMME_FIELDS = ("funder", "level", "name_de", "name_en", "description_de", "
 CALL_FIELDS = ("source", "source_id", "programme", "title_de", "title_en", "summary_de",
                "summary_en", "state", "opens_on", "total_budget", "min_amount", "max_amount",
                "expected_grants", "funding_type", "funding_rate", "eligible_types", "region",
-               "keywords", "legal_basis", "contact", "url", "links")
+               "keywords", "legal_basis", "contact", "url", "links", "checklist")
 
 
 def eu_deadline(day) -> datetime:

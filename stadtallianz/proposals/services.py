@@ -125,9 +125,10 @@ def _notify_consortium(application: Application, change: StateChange, actor) -> 
 
 
 def checklist_texts(call) -> list[str]:
-    own = getattr(call, "checklist", None)
+    """The call's own checklist (funding: one item per line), else the usual steps."""
+    own = call.checklist_items
     if own:
-        return [str(text)[:300] for text in own]
+        return [text[:300] for text in own]
     with translation.override(settings.LANGUAGE_CODE):
         return [gettext(text) for text in DEFAULT_CHECKLIST]
 

@@ -377,3 +377,20 @@ def test_an_associated_partner_of_any_type_may_join(application, partner_admin,
                         organisation=make_organisation("Kammer", type=Organisation.Type.CHAMBER),
                         role=ApplicationMember.Role.ASSOCIATED)
     assert application.members.count() == 3
+
+
+def test_an_application_starts_with_its_calls_checklist_else_the_usual_steps(
+        partner_admin, organisation, funding_call, project):
+    funding_call.checklist = "Skizze beim Projektträger einreichen\n\n  Letter of Support  \n"
+    funding_call.save()
+    own = services.application_create(actor=partner_admin, call=funding_call,
+                                       organisation=organisation, title="Mit Liste",
+                                       project=project)
+    assert [item.text for item in own.checklist.order_by("position", "pk")] == [
+        "Skizze beim Projektträger einreichen", "Letter of Support"]
+    funding_call.checklist = ""
+    funding_call.save()
+    usual = services.application_create(actor=partner_admin, call=funding_call,
+                                         organisation=organisation, title="Ohne Liste",
+                                         project=project)
+    assert usual.checklist.count() == len(services.DEFAULT_CHECKLIST)
