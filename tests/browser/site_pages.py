@@ -286,6 +286,7 @@ PAGES = {
     "proposals:budget_edit": lambda d: [({"pk": d.proposal.pk,
                                           "member_pk": d.proposal_member.pk}, "")],
     "proposals:grant": lambda d: [({"pk": d.submitted_proposal.pk}, "")],
+    "proposals:document_upload": lambda d: [({"pk": d.proposal.pk}, "")],
     "partnering:list": lambda d: [({}, ""), ({}, "?q=nothing-matches-this")],
     "partnering:create": one,
     "partnering:mine": one,
