@@ -572,13 +572,6 @@ def test_checking_a_call_deleted_meanwhile_is_a_404(monkeypatch, client_for, fun
     assert client_for(coordinator).post(url).status_code == 404
 
 
-PROPOSALS_NOT_YET = pytest.mark.xfail(
-    strict=True, reason="proposals' services check the permission before they lock the "
-    "application (403) or lock with .get() (DoesNotExist), and budget_save writes lines of a "
-    "member that is gone: to be fixed in stadtallianz/proposals/services.py")
-
-
-@PROPOSALS_NOT_YET
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "url", "data"), [
     ("checklist_add", "proposals:checklist_add", {"text": "Unterschrift"}),
@@ -600,7 +593,6 @@ def test_a_change_of_an_application_deleted_meanwhile_is_a_404(monkeypatch, clie
     assert not ChecklistItem.objects.filter(application_id=application.pk).exists()
 
 
-@PROPOSALS_NOT_YET
 @pytest.mark.django_db
 def test_a_budget_of_a_member_removed_meanwhile_is_a_404(monkeypatch, client_for, application,
                                                          partner_admin):
@@ -610,13 +602,14 @@ def test_a_budget_of_a_member_removed_meanwhile_is_a_404(monkeypatch, client_for
     member = application.members.get()
     _deleted_before_the_service(monkeypatch, proposal_services, "budget_save", member)
     url = reverse("proposals:budget_edit", kwargs={"pk": application.pk, "member_pk": member.pk})
-    response = client_for(partner_admin).post(url, {"personnel-amount": "1000",
-                                                    "personnel-requested": "500"})
+    fields = {f"{category}_{part}": "0" for category in BudgetLine.Category.values
+              for part in ("amount", "requested")}
+    fields.update(personnel_amount="1000", personnel_requested="500")
+    response = client_for(partner_admin).post(url, fields)
     assert response.status_code == 404, (response.status_code, response.content[:300])
     assert not BudgetLine.objects.exists()
 
 
-@PROPOSALS_NOT_YET
 @pytest.mark.django_db
 def test_the_api_answers_404_for_a_checklist_item_of_an_application_deleted_meanwhile(
         monkeypatch, client, api_key, application, partner_admin):

@@ -212,9 +212,11 @@ def test_every_funding_page_that_shows_an_extreme_date_answers(client_for, coord
                                                      kwargs={"fmt": "csv"}),
               reverse("proposals:pipeline_export", kwargs={"fmt": "xlsx"}),
               reverse("backoffice:dashboard")]
-    # Mein Bereich (portal) is left out until its deadline table formats due_at with
-    # shown_time (portal/templates/portal/my_area.html; reported to the lead).
-    own = [reverse("partnering:mine"), reverse("matchmaking:index")]
+    # Mein Bereich lists the deadlines of the calls the person follows.
+    from stadtallianz.funding.models import CallFollow
+
+    CallFollow.objects.get_or_create(call=call, user=partner_admin)
+    own = [reverse("partnering:mine"), reverse("matchmaking:index"), reverse("portal:my_area")]
     failed = []
     for person, extra in ((None, []), (partner_admin, own), (coordinator, office)):
         client = client_for(person)

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -76,7 +77,13 @@ def next_states(application: Application) -> tuple:
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    """The application as stored now, locked; 404 when it was deleted meanwhile (locked before
+    the permission is asked, which would otherwise answer 403 for what is gone)."""
+    current = (Application.objects.select_for_update(of=("self",)).select_related("call")
+               .filter(pk=application.pk).first())
+    if current is None:
+        raise Http404
+    return current
 
 
 def _require(allowed: bool, message) -> None:
@@ -180,9 +187,9 @@ def application_create(*, actor, call, organisation: Organisation, title: str,
 @transaction.atomic
 def application_update(*, actor, application: Application, data: dict) -> Application:
     """Title and `published`."""
+    current = _lock(application)
     _require(permissions.can_manage(actor, application),
              _("Only the coordinator's administrators change the application."))
-    current = _lock(application)
     fields = {k: v for k, v in data.items() if k in APPLICATION_FIELDS}
     before = snapshot(current, list(fields))
     for name, value in fields.items():
@@ -232,9 +239,9 @@ def application_transition(*, actor, application: Application, state: str,
                            on: date | None = None) -> Application:
     """Moves the application to `state` (on `on`, default today). Submitting checks the budget
     against the call in full (its minimum too). The consortium's people are told."""
+    current = _lock(application)
     _require(permissions.can_manage(actor, application),
              _("Only the coordinator's administrators change the application's state."))
-    current = _lock(application)
     _check_transition(current, state)
     on = on or timezone.localdate()
     _check_date(on, current)
@@ -260,9 +267,9 @@ def application_transition(*, actor, application: Application, state: str,
 @transaction.atomic
 def member_add(*, actor, application: Application, organisation: Organisation,
                role: str) -> ApplicationMember:
+    current = _lock(application)
     _require(permissions.can_manage(actor, application),
              _("Only the coordinator's administrators change the consortium."))
-    current = _lock(application)
     _require_editable(current)
     if role not in ApplicationMember.Role.values:
         raise _refused("role", _("Choose a role."), "invalid")
@@ -334,10 +341,12 @@ def budget_save(*, actor, member: ApplicationMember, lines: dict) -> list[Budget
     `requested` funding (and optionally `own_contribution`, which must be the difference). A
     category with amount 0 is left out. The whole application's budget is then held against
     the call; a problem refuses all of it."""
+    application = _lock(member.application)
+    if not ApplicationMember.objects.filter(pk=member.pk).exists():
+        raise Http404  # removed from the consortium meanwhile
     _require(permissions.can_edit_budget(actor, member),
              _("Only the organisation's or the coordinator's administrators change this "
                "budget."))
-    application = _lock(member.application)
     _require_editable(application)
     unknown = sorted(set(lines) - set(BudgetLine.Category.values))
     if unknown:
@@ -367,9 +376,9 @@ def budget_save(*, actor, member: ApplicationMember, lines: dict) -> list[Budget
 
 @transaction.atomic
 def checklist_add(*, actor, application: Application, text: str) -> ChecklistItem:
+    current = _lock(application)
     _require(permissions.can_work_on(actor, application),
              _("Only the consortium works on the application."))
-    current = _lock(application)
     if current.checklist.count() >= MAX_CHECKLIST_ITEMS:
         raise Conflict(_("A checklist has at most %(max)s items.")
                        % {"max": MAX_CHECKLIST_ITEMS}, code="limit")
@@ -534,10 +543,10 @@ def grant_record(*, actor, application: Application, amount, reference: str, sta
     """Records the grant of a submitted application: it becomes granted (on `on`, default
     today) and its budget is carried into the project. An application for an idea is moved to
     the project the idea has become; an idea without a project cannot take a grant yet."""
+    current = _lock(application)
     _require(permissions.can_record_grant(actor, application),
              with_office(_("Only the %(office)s, or the coordinator's administrators in the "
                            "project's team, record a grant.")))
-    current = _lock(application)
     if current.state != S.SUBMITTED:
         raise Conflict(_("Only a submitted application can be granted."), code="state")
     project = current.project or Project.objects.filter(origin_idea_id=current.idea_id).first()
