@@ -10,12 +10,15 @@ import stadtallianz
 
 TEMPLATES = Path(stadtallianz.__file__).parent
 ELEMENT = re.compile(r"<[a-z]+\b[^>]*\bhx-(?:get|post)=[^>]*>", re.S)
+# Triggers a person fires again and again (a trigger that fires once, like "revealed" for a
+# section loaded when scrolled into view, sends one request and needs no sync).
+REPEATED = re.compile(r'hx-trigger="[^"]*\b(?:change|keyup|input|submit|search)\b')
 
 
 def triggered_elements():
     for template in sorted(TEMPLATES.rglob("templates/**/*.html")):
         for element in ELEMENT.findall(template.read_text()):
-            if "hx-trigger=" in element:
+            if REPEATED.search(element):
                 yield template.relative_to(TEMPLATES), element
 
 
