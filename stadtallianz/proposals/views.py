@@ -52,6 +52,24 @@ def _service_error(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _submit(request, form, write, success: str = "") -> None:
+    """A small form posted from the application's page (state, checklist, a linked document):
+    `write(cleaned_data)` calls the service; the form's or the service's errors become messages
+    at the top of the page the view redirects back to."""
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return
+    try:
+        write(form.cleaned_data)
+    except ValidationError as error:
+        _service_error(request, error)
+    else:
+        if success:
+            messages.success(request, success)
+
+
 def application_list(request):
     mine = (list(queries.my_applications(request.user)) if request.user.is_authenticated
             else [])
@@ -219,20 +237,11 @@ def budget_edit(request, pk, member_pk):
 @require_POST
 def transition(request, pk):
     application = _managed(request, pk)
-    form = forms.TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.application_transition(actor=request.user, application=application,
-                                            state=form.cleaned_data["state"],
-                                            on=form.cleaned_data["on"])
-        except ValidationError as error:
-            _service_error(request, error)
-        else:
-            messages.success(request, _("The state has been changed."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    _submit(request, forms.TransitionForm(request.POST),
+            lambda data: services.application_transition(
+                actor=request.user, application=application, state=data["state"],
+                on=data["on"]),
+            _("The state has been changed."))
     return redirect(application.get_absolute_url() + "#state")
 
 
@@ -267,17 +276,9 @@ def _worked_on(request, pk) -> Application:
 @require_POST
 def checklist_add(request, pk):
     application = _worked_on(request, pk)
-    form = forms.ChecklistItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.checklist_add(actor=request.user, application=application,
-                                   text=form.cleaned_data["text"])
-        except ValidationError as error:
-            _service_error(request, error)
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    _submit(request, forms.ChecklistItemForm(request.POST),
+            lambda data: services.checklist_add(actor=request.user, application=application,
+                                                text=data["text"]))
     return redirect(application.get_absolute_url() + "#checklist")
 
 
@@ -326,17 +327,10 @@ def document_upload(request, pk):
 @require_POST
 def document_link(request, pk):
     application = _worked_on(request, pk)
-    form = forms.DocumentLinkForm(request.POST, user=request.user, application=application)
-    if form.is_valid():
-        try:
-            services.document_link(actor=request.user, application=application,
-                                   document=form.cleaned_data["document"])
-        except ValidationError as error:
-            _service_error(request, error)
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    _submit(request, forms.DocumentLinkForm(request.POST, user=request.user,
+                                            application=application),
+            lambda data: services.document_link(actor=request.user, application=application,
+                                                document=data["document"]))
     return redirect(application.get_absolute_url() + "#documents")
 
 
