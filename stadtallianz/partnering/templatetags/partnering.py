@@ -1,6 +1,6 @@
 """`{% open_notices_for project %}` (or `idea=…`, `call=…`): the open partner searches of a
-project, an idea or a call with links to all of them and to post one, for those pages. A lower
-app's template may load it (no Python import), as projects' pages load assessment tags."""
+project, an idea or a call with links to all of them and to post one; the section partnering
+adds to those pages (sections.py, core/sections.py)."""
 
 from urllib.parse import urlencode
 
@@ -31,15 +31,3 @@ def open_notices_for(context, subject):
         raise template.TemplateSyntaxError("open_notices_for takes a project, an idea or a call")
     return {"notices": list(notices[:10]), "filter_query": urlencode(query),
             "can_post": user is not None and permissions.can_post(user), "user": user}
-
-
-@register.inclusion_tag("partnering/includes/my_area.html", takes_context=True)
-def my_partner_searches(context):
-    """For Mein Bereich: the person's organisations' open notices, how many interests wait for
-    their answer, and the interests their organisations expressed, with a link to all of it."""
-    user = context.get("user") or getattr(context.get("request"), "user", None)
-    if user is None or not user.is_authenticated:
-        return {"show": False}
-    notices = list(queries.my_notices(user)[:5])
-    return {"show": True, "notices": notices, "waiting": queries.waiting_count(user),
-            "interests": queries.my_interests(user)[:5]}

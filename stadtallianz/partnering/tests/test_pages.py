@@ -218,17 +218,6 @@ def test_the_include_for_project_pages(notice, project, rf, partner_admin):
     assert f"?project={project.slug}" in html
 
 
-def test_the_include_for_my_area(interest, partner_admin, other_member, rf):
-    from django.template import Context, Template
-
-    template = Template("{% load partnering %}{% my_partner_searches %}")
-    html = template.render(Context({"user": partner_admin}))
-    assert "Partner für Datenplattform gesucht" in html and "1 Interessensbekundung" in html
-    html = template.render(Context({"user": other_member}))
-    assert "Partner für Datenplattform gesucht" in html and "Offen" in html
-    assert "other-member@example.org" not in html
-
-
 def test_search_text_and_sitemap(notice, partner_admin):
     from stadtallianz.partnering import queries
 

@@ -251,14 +251,12 @@ def test_my_applications_and_personal_data(application, partner_member, partner_
 
 def test_the_project_page_tag_shows_what_the_reader_may_know(rf, application, partner_admin,
                                                              citizen, project):
-    from django.template import Context, Template
-
-    template = Template("{% load proposals %}{% project_funding project %}")
+    from stadtallianz.core import sections
 
     def shown(user):
         request = rf.get("/")
         request.user = user
-        return template.render(Context({"request": request, "project": project}))
+        return sections.render("projects.project", request, project)
 
     assert "Quartiersbus im Kreuzviertel" in shown(partner_admin)
     assert "Quartiersbus im Kreuzviertel" not in shown(citizen)
@@ -301,15 +299,6 @@ def test_the_call_section_lists_what_the_reader_may_know_and_offers_to_start_one
     assert f"?call={funding_call.pk}" in shown(partner_admin)
     assert "Quartiersbus im Kreuzviertel" not in shown(citizen)
     assert f"?call={funding_call.pk}" not in shown(citizen)
-
-
-def test_my_funding_applications_for_mein_bereich(rf, application, partner_member, citizen):
-    from django.template import Context, Template
-
-    template = Template("{% load proposals %}{% my_funding_applications %}")
-    assert "Quartiersbus im Kreuzviertel" in template.render(Context({"user": partner_member}))
-    assert "84.000 €" in template.render(Context({"user": partner_member}))
-    assert "Quartiersbus" not in template.render(Context({"user": citizen}))
 
 
 def test_the_coordinator_publishes_and_manages_the_consortium_on_pages(
