@@ -12,7 +12,10 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.contrib import messages
 from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from stadtallianz.core.audit import audit_log
@@ -66,3 +69,22 @@ class SecretFeedKeys:
         if worth_recording(feed.last_used_at, now, LAST_USED_PRECISION):
             self.model.objects.filter(pk=feed.pk).update(last_used_at=now)
         return feed.user
+
+    def manage_page(self, request, *, feed_url_name: str, template: str, revoked_message,
+                    context: dict | None = None):
+        """The person's page for their address (GET; login and methods are the view's): a POST
+        with action=revoke revokes it and comes back here; any other POST makes a new one,
+        shown on this answer only (never cached)."""
+        new_url = None
+        if request.method == "POST":
+            if request.POST.get("action") == "revoke":
+                if self.revoke(user=request.user):
+                    messages.success(request, revoked_message)
+                return redirect(request.path)
+            _feed, key = self.create(user=request.user)
+            new_url = request.build_absolute_uri(reverse(feed_url_name, kwargs={"key": key}))
+        feed = self.model.objects.filter(user=request.user).first()
+        response = render(request, template, {"feed": feed, "new_url": new_url, **(context or {})})
+        if new_url:
+            response["Cache-Control"] = "no-store"
+        return response

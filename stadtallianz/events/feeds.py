@@ -9,12 +9,9 @@ next refresh.
 """
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -80,17 +77,6 @@ def personal_ics(request, key: str):
 def manage(request):
     """Shows whether the person has a feed address; makes a new one (shown this once) or
     revokes it."""
-    new_url = None
-    if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            if feed_revoke(user=request.user):
-                messages.success(request, _("Your personal calendar address has been revoked."))
-            return redirect("events:personal_feed_manage")
-        _feed, key = feed_create(user=request.user)
-        new_url = request.build_absolute_uri(reverse("events:personal_feed",
-                                                     kwargs={"key": key}))
-    feed = CalendarFeed.objects.filter(user=request.user).first()
-    response = render(request, "events/personal_feed.html", {"feed": feed, "new_url": new_url})
-    if new_url:
-        response["Cache-Control"] = "no-store"
-    return response
+    return FEEDS.manage_page(
+        request, feed_url_name="events:personal_feed", template="events/personal_feed.html",
+        revoked_message=_("Your personal calendar address has been revoked."))

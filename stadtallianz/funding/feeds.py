@@ -7,11 +7,8 @@ person's follows."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -66,20 +63,7 @@ def personal_ics(request, key: str):
 def manage(request):
     """Shows whether the person has a feed address; makes a new one (shown this once) or
     revokes it."""
-    new_url = None
-    if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            if feed_revoke(user=request.user):
-                messages.success(request, _("Your personal deadline calendar address has been "
-                                            "revoked."))
-            return redirect("funding:personal_feed_manage")
-        _feed, key = feed_create(user=request.user)
-        new_url = request.build_absolute_uri(reverse("funding:personal_feed",
-                                                     kwargs={"key": key}))
-    feed = DeadlineFeed.objects.filter(user=request.user).first()
-    response = render(request, "funding/personal_feed.html", {
-        "feed": feed, "new_url": new_url,
-        "followed_count": queries.followed_calls(request.user).count()})
-    if new_url:
-        response["Cache-Control"] = "no-store"
-    return response
+    return FEEDS.manage_page(
+        request, feed_url_name="funding:personal_feed", template="funding/personal_feed.html",
+        revoked_message=_("Your personal deadline calendar address has been revoked."),
+        context={"followed_count": queries.followed_calls(request.user).count()})
