@@ -62,6 +62,18 @@ FAVICON = env.str("FAVICON", "core/favicon.svg")
 THEME_PRIMARY_COLOR = checked_colour("THEME_PRIMARY_COLOR",
                                      env.str("THEME_PRIMARY_COLOR", "#005a8c"))
 THEME_ACCENT_COLOR = checked_colour("THEME_ACCENT_COLOR", env.str("THEME_ACCENT_COLOR", "#0b6e3d"))
+# The open-data catalogue (docs/standards.md, "Open data"). The municipality's regional key
+# (Amtlicher Regionalschlüssel, 12 digits: Münster 055150000000) and the level of that key
+# give every dataset its dcatde:politicalGeocodingURI and ...LevelURI; the contributor id is
+# the one GovData assigned to the publishing body (conventions 12 and 13).
+OPEN_DATA_REGIONAL_KEY = env.str("OPEN_DATA_REGIONAL_KEY", "055150000000")
+OPEN_DATA_GEOCODING_LEVEL = env.str("OPEN_DATA_GEOCODING_LEVEL", "municipality")
+DCAT_CONTRIBUTOR_ID = env.str("DCAT_CONTRIBUTOR_ID",
+                              "http://dcat-ap.de/def/contributors/stadtMuenster")
+# The folder with GovData's DCAT-AP.de 3.0 SHACL shapes for the nightly check of the catalogue
+# (GovDataOfficial/DCAT-AP.de-SHACL-Validation, validator/resources/v3.0/shapes). Empty: the
+# catalogue is not checked and the dashboard says so.
+DCAT_SHACL_DIR = env.str("DCAT_SHACL_DIR", "")
 # Empty: "Koordinierungsstelle" / "coordination office" in the reader's language.
 COORDINATION_OFFICE_NAME = env.str("COORDINATION_OFFICE_NAME", "")
 
@@ -83,11 +95,14 @@ INSTALLED_APPS = [
     "stadtallianz.funding",
     "stadtallianz.proposals",
     "stadtallianz.partnering",
+    "stadtallianz.opendata",
     "stadtallianz.sensorthings",
     "stadtallianz.notifications",
     "stadtallianz.search",
     "stadtallianz.matchmaking",
     "stadtallianz.backoffice",
+    "stadtallianz.impact",
+    "stadtallianz.syndication",
     "stadtallianz.portal",
     "stadtallianz.operations",
     "stadtallianz.privacy",
