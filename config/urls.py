@@ -23,6 +23,11 @@ urlpatterns = [
     # can wait ten minutes for a new partner to appear.
     path("sitemap.xml", cache_page(600)(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Open data for machines: CKAN's action API and the DCAT-AP.de catalogue carry both
+    # languages in one answer, so they are outside the language prefix (docs/standards.md).
+    path("api/3/", include("stadtallianz.opendata.ckan_urls")),
+    path("dcat/", include("stadtallianz.opendata.dcat_urls")),
+    path("", include("stadtallianz.syndication.root_urls")),
 ]
 
 urlpatterns += i18n_patterns(
