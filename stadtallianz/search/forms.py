@@ -20,6 +20,7 @@ SEARCHED_TYPES = {
     Type.LIVING_LAB: _("living labs"),
     Type.CALL: _("funding calls"),
     Type.NOTICE: _("partner searches"),
+    Type.DATASET: _("open datasets"),
 }
 
 

@@ -10,6 +10,7 @@ from stadtallianz.funding.models import Call
 from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.livinglabs.models import LivingLab
+from stadtallianz.opendata.models import Dataset
 from stadtallianz.partnering import queries as partnering_queries
 from stadtallianz.partnering.models import Notice
 from stadtallianz.partners.models import Organisation
@@ -254,3 +255,24 @@ def document_entry(document: Document) -> Entry | None:
                  members_only=audience is not PUBLIC,
                  group_id=audience[1] if audience is not PUBLIC else None,
                  focus_area_ids=focus_area_ids)
+
+
+@register(Type.DATASET, queryset=lambda: Dataset.objects.published()
+          .select_related("publisher").prefetch_related(focus_prefetch(),
+                                                        Prefetch("focus_areas",
+                                                                 to_attr="focus_named")))
+def dataset_entry(dataset: Dataset) -> Entry | None:
+    """Published datasets of the open-data catalogue (Dataset.objects.published(): a draft, a
+    partner's dataset under review and a lab dataset withdrawn because its last public
+    datastream became restricted are not found): title, description, keywords and the
+    publisher's name. Never the datastreams' values."""
+    if dataset.state != Dataset.State.PUBLISHED:
+        return None
+    shared = [", ".join(dataset.keywords), dataset.publisher.name if dataset.publisher else ""]
+    return Entry(title_de=dataset.title_de, title_en=dataset.title_en, url=path_of(dataset),
+                 **_translated([plain_text(dataset.description_de), *shared,
+                                *[area.name_de for area in dataset.focus_named]],
+                               [plain_text(dataset.description_en)] + (
+                                   shared if dataset.description_en.strip() else []),
+                               [area.name_en for area in dataset.focus_named]),
+                 focus_area_ids=ids(dataset.focus_areas))

@@ -46,6 +46,7 @@ class SearchEntry(models.Model):
         LIVING_LAB = "living_lab", _("Living lab")
         CALL = "call", _("Funding call")
         NOTICE = "notice", _("Partner search")
+        DATASET = "dataset", _("Dataset")
 
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     object_id = models.PositiveBigIntegerField(_("object"))

@@ -28,6 +28,7 @@ from stadtallianz.funding.models import Call, Programme
 from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.livinglabs.models import LivingLab
+from stadtallianz.opendata.models import Dataset
 from stadtallianz.partnering.models import Notice
 from stadtallianz.partners.models import Offer, Organisation
 from stadtallianz.projects.models import Project
@@ -80,6 +81,7 @@ CHANGES = [
     (LivingLab, Type.LIVING_LAB, "pk", False),
     (Call, Type.CALL, "pk", False),
     (Notice, Type.NOTICE, "pk", False),
+    (Dataset, Type.DATASET, "pk", False),
 ]
 FOCUS_AREAS = [
     (Organisation.focus_areas.through, Type.PARTNER, False),
@@ -89,6 +91,7 @@ FOCUS_AREAS = [
     (Project.focus_areas.through, Type.PROJECT, False),
     (Call.focus_areas.through, Type.CALL, False),
     (Notice.focus_areas.through, Type.NOTICE, False),
+    (Dataset.focus_areas.through, Type.DATASET, False),
 ]
 # Objects whose text is in other types' entries, not indexed themselves: (model, type, the
 # objects of that type whose entries show it). Looked up after commit.
