@@ -10,6 +10,7 @@ from stadtallianz.funding.models import Call, Programme
 from stadtallianz.ideas.models import Idea
 from stadtallianz.knowledge.models import Article
 from stadtallianz.livinglabs.models import LivingLab
+from stadtallianz.opendata.models import Dataset
 from stadtallianz.partnering.queries import sitemap_notices
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.models import Project
@@ -33,6 +34,7 @@ class StaticPagesSitemap(BilingualSitemap):
                 "ideas:list", "projects:list", "livinglabs:list",
                 "funding:call_list", "funding:calendar", "funding:programme_list",
                 "partnering:list", "proposals:list", "proposals:totals",
+                "opendata:catalogue",
                 "legal:imprint", "legal:privacy", "legal:accessibility"]
 
     def location(self, item):
@@ -237,10 +239,27 @@ class ApplicationSitemap(BilingualSitemap):
         return item.updated_at
 
 
+class DatasetSitemap(BilingualSitemap):
+    """Published datasets of the open-data catalogue (Dataset.objects.published()): never a
+    draft, a dataset under review or a lab dataset withdrawn with its last public datastream."""
+
+    priority = 0.4
+    changefreq = "daily"
+
+    def items(self):
+        return Dataset.objects.published().order_by("pk").only("slug", "modified")
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.modified
+
+
 sitemaps = {"pages": StaticPagesSitemap, "partners": PartnerSitemap,
             "working-groups": WorkingGroupSitemap, "events": EventSitemap,
             "discussions": ThreadSitemap, "articles": ArticleSitemap,
             "ideas": IdeaSitemap, "projects": ProjectSitemap,
             "living-labs": LivingLabSitemap, "funding-programmes": ProgrammeSitemap,
             "funding-calls": CallSitemap, "partner-searches": NoticeSitemap,
-            "funding-applications": ApplicationSitemap}
+            "funding-applications": ApplicationSitemap, "datasets": DatasetSitemap}

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from stadtallianz.opendata.tests.conftest import make_dataset  # noqa: F401 - fixture
 from stadtallianz.partners.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +195,17 @@ def test_sitemap_query_count_does_not_grow_with_calls_notices_and_applications(
     cache.clear()
     add(2, 10)
     assert query_count(client.get, "/sitemap.xml") == few
+
+
+def test_sitemap_lists_published_datasets_and_the_catalogue_only(client, make_dataset):
+    """The open-data catalogue and its published datasets appear; a partner's dataset under
+    review, a draft and a withdrawn lab dataset never do (issue 16)."""
+    published = make_dataset(title_de="Radzählungen")
+    hidden = [make_dataset(state=state) for state in ("draft", "submitted", "rejected",
+                                                      "withdrawn")]
+    found = locations(client.get("/sitemap.xml").content.decode())
+    for path in (in_both_languages("opendata:catalogue")
+                 + in_both_languages("opendata:dataset", slug=published.slug)):
+        assert path in found, path
+    for dataset in hidden:
+        assert not any(path.endswith(f"/{dataset.slug}/") for path in found), dataset.state
