@@ -197,7 +197,7 @@ def test_sitemap_query_count_does_not_grow_with_calls_notices_and_applications(
     assert query_count(client.get, "/sitemap.xml") == few
 
 
-def test_sitemap_lists_published_datasets_and_the_catalogue_only(client, make_dataset):
+def test_sitemap_lists_published_datasets_and_the_catalogue_only(client, make_dataset):  # noqa: F811
     """The open-data catalogue and its published datasets appear; a partner's dataset under
     review, a draft and a withdrawn lab dataset never do (issue 16)."""
     published = make_dataset(title_de="Radzählungen")
