@@ -26,6 +26,7 @@ from stadtallianz.legal.models import ConsentRecord
 from stadtallianz.letter_of_intent.models import Signature
 from stadtallianz.matchmaking import services as matchmaking_services
 from stadtallianz.notifications.models import Notification, NotificationSettings
+from stadtallianz.opendata.models import Dataset
 from stadtallianz.partnering import queries as partnering_queries
 from stadtallianz.partners.models import Membership
 from stadtallianz.projects.models import ProjectUpdate
@@ -117,6 +118,14 @@ def categories(user: User) -> dict:
         "suggestions": {
             name: rows(queryset)
             for name, queryset in matchmaking_services.personal_data(user).items()},
+        "open_data": {
+            # Datasets the person registered or reviewed, and those naming them as contact.
+            "datasets_registered": rows(Dataset.objects.filter(created_by=user)),
+            "datasets_reviewed": rows(Dataset.objects.filter(reviewed_by=user)),
+            "datasets_naming_you_as_contact": rows(
+                Dataset.objects.filter(contact_email__iexact=user.email)
+                .exclude(created_by=user)),
+        },
         "api_tokens": {
             "api_tokens": rows(ApiToken.objects.filter(user=user)),
             "calendar_feed": rows(CalendarFeed.objects.filter(user=user)),

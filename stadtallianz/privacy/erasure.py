@@ -26,6 +26,7 @@ from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.ideas.models import CoAuthor, Comment, Idea, IdeaVersion, Support
 from stadtallianz.letter_of_intent.models import Signature
 from stadtallianz.notifications.models import Notification
+from stadtallianz.opendata.models import Dataset
 from stadtallianz.partnering import queries as partnering_queries
 from stadtallianz.partnering.models import Interest, Notice
 from stadtallianz.partners.models import Invitation
@@ -186,6 +187,17 @@ def erase(sender, *, user, strings, pseudonym, delete_contributions=False, **kwa
     _scrub(Notice.objects.filter(created_by=user), strings, default,
            [f"{name}_{language}" for name in ("title", "description", "capabilities_sought")
             for language in ("de", "en")])
+    # A dataset whose contact is the person names its publisher's public contact instead (or
+    # the alliance's address): DCAT-AP.de requires a contact point with an e-mail address.
+    for dataset in (Dataset.objects.filter(contact_email__iexact=user.email)
+                    .select_related("publisher")):
+        publisher = dataset.publisher
+        dataset.contact_email = ((publisher and publisher.contact_email)
+                                 or settings.DEFAULT_FROM_EMAIL)
+        dataset.contact_name = (publisher and publisher.name) or settings.SITE_NAME
+        dataset.save(update_fields=["contact_email", "contact_name"])
+    _scrub(Dataset.objects.filter(created_by=user), strings, default,
+           ["contact_name", "description_de", "description_en"])
     _scrub(AuditEntry.objects.all(), strings, pseudonym, ["actor_repr", "object_repr"],
            json_fields=("before", "after"))
     # Only others' posts that mention the person (discussions.Mention, still there inside the

@@ -5,6 +5,7 @@ registered for a meeting, has an API token, and whose words reached others as no
 """
 
 import pytest
+from django.utils import timezone
 
 from stadtallianz.accounts.models import ApiToken
 from stadtallianz.accounts.services import account_update_profile
@@ -18,6 +19,7 @@ from stadtallianz.legal import services as legal
 from stadtallianz.legal.models import Kind
 from stadtallianz.letter_of_intent import services as letter
 from stadtallianz.letter_of_intent.models import Version
+from stadtallianz.opendata.models import Dataset
 from stadtallianz.partners.models import Membership, Organisation
 from stadtallianz.workinggroups.models import GroupMembership
 
@@ -67,6 +69,12 @@ def scenario(quirin, writer, lead, member, group, submit, make_organisation, mak
     events.registration_register(event=event, by=quirin)
     ApiToken.issue(user=quirin, name="Skript")
     legal.consent_give(user=quirin, version=legal.current(Kind.PRIVACY))
-    return {"organisation": organisation, "signature": signature, "own_idea": own_idea,
-            "others_idea": others_idea, "answered": answered, "lone": lone, "thread": thread,
+    # A partner's published dataset that names quirin as its contact (issue 16).
+    dataset = Dataset.objects.create(
+        kind=Dataset.Kind.PARTNER, slug="quartiersdaten", state=Dataset.State.PUBLISHED,
+        title_de="Quartiersdaten", description_de="Zählungen im Quartier.",
+        publisher=make_organisation("Stadtwerke Daten"), contact_name=NAME, contact_email=EMAIL,
+        issued=timezone.now(), modified=timezone.now())
+    return {"dataset": dataset, "organisation": organisation, "signature": signature,
+            "own_idea": own_idea, "others_idea": others_idea, "answered": answered, "lone": lone, "thread": thread,
             "reply": reply, "own_thread": own_thread, "event": event, "co_admin": co_admin}

@@ -174,7 +174,10 @@ def sweep(scenario, *, people: dict, ids: dict, follow: bool = True) -> dict:
               with_language("backoffice:partners_export") + "?format=xlsx",
               with_language("backoffice:audit_export"),
               with_language("backoffice:audit_export") + "?format=xlsx",
-              with_language("events:personal_feed", key=scenario["lead_feed"]), "/sitemap.xml"]
+              with_language("events:personal_feed", key=scenario["lead_feed"]), "/sitemap.xml",
+              # Open data (issue 16): a dataset naming the person as its contact.
+              with_language("opendata:catalogue"),
+              with_language("opendata:dataset", slug=scenario["dataset"].slug)]
     found = {}
     for role, user in people.items():
         client = Client()
