@@ -76,5 +76,6 @@ def scenario(quirin, writer, lead, member, group, submit, make_organisation, mak
         publisher=make_organisation("Stadtwerke Daten"), contact_name=NAME, contact_email=EMAIL,
         issued=timezone.now(), modified=timezone.now())
     return {"dataset": dataset, "organisation": organisation, "signature": signature,
-            "own_idea": own_idea, "others_idea": others_idea, "answered": answered, "lone": lone, "thread": thread,
-            "reply": reply, "own_thread": own_thread, "event": event, "co_admin": co_admin}
+            "own_idea": own_idea, "others_idea": others_idea, "answered": answered, "lone": lone,
+            "thread": thread, "reply": reply, "own_thread": own_thread, "event": event,
+            "co_admin": co_admin}
