@@ -6,3 +6,12 @@ class OpenDataConfig(AppConfig):
     name = "stadtallianz.opendata"
     label = "opendata"
     verbose_name = _("Open data catalogue")
+
+    def ready(self):
+        from stadtallianz.core.audit_sentences import register_sentences
+
+        from . import signals
+        from .audit import SENTENCES
+
+        register_sentences(SENTENCES)
+        signals.connect()
