@@ -1,4 +1,14 @@
-"""The catalogue as DCAT-AP.de RDF (opendata.dcat): /dcat/catalog(.ttl|.rdf|.jsonld)."""
-from django.urls import path  # noqa: F401
+"""The catalogue as DCAT-AP.de RDF (opendata.dcat_views): /dcat/catalog(.ttl|.rdf|.jsonld) and
+/dcat/datasets/<slug>(.ttl|.rdf|.jsonld); without an extension the Accept header chooses."""
+from django.urls import path, re_path
 
-urlpatterns = []
+from . import dcat_views
+
+app_name = "dcat"
+urlpatterns = [
+    path("catalog", dcat_views.catalog, name="catalog"),
+    re_path(r"^catalog\.(?P<ext>ttl|rdf|jsonld)$", dcat_views.catalog, name="catalog_file"),
+    path("datasets/<slug:slug>", dcat_views.dataset, name="dataset"),
+    re_path(r"^datasets/(?P<slug>[-a-zA-Z0-9_]+)\.(?P<ext>ttl|rdf|jsonld)$", dcat_views.dataset,
+            name="dataset_file"),
+]

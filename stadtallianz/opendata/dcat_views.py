@@ -1,0 +1,72 @@
+"""The catalogue as DCAT-AP.de RDF for harvesters (docs/standards.md, "Open data: the DCAT-AP.de
+catalogue"): /dcat/catalog with content negotiation, /dcat/catalog.ttl|.rdf|.jsonld, paged as
+a hydra:PagedCollection (?page=N, ?per_page=M up to dcat.MAX_PAGE_SIZE), and one dataset's
+record at /dcat/datasets/<slug>(.ttl|.rdf|.jsonld). Published datasets only; outside the
+language prefix, as both languages are in every answer."""
+
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from . import dcat
+from .models import Dataset
+
+MEDIA_TYPES = {media_type: extension for extension, (media_type, _f) in dcat.FORMATS.items()}
+
+
+def negotiate(request) -> str:
+    """The extension for the Accept header: the first of ours with the highest quality;
+    Turtle when none of ours is asked for."""
+    best, best_quality = "ttl", 0.0
+    for part in request.headers.get("Accept", "").split(","):
+        media_type, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _sep, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        extension = MEDIA_TYPES.get(media_type.lower())
+        if extension and quality > best_quality:
+            best, best_quality = extension, quality
+    return best
+
+
+def rdf_response(nodes, extension: str, *, negotiated: bool) -> HttpResponse:
+    media_type = dcat.FORMATS[extension][0]
+    response = HttpResponse(dcat.serialise(nodes, extension),
+                            content_type=f"{media_type}; charset=utf-8")
+    if negotiated:
+        patch_vary_headers(response, ["Accept"])
+    # Open data: any website may read it.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def catalog(request, ext=None):
+    raw_page = request.GET.get("page", "1")
+    try:
+        page = int(raw_page)
+    except ValueError:
+        return HttpResponseBadRequest("page must be a whole number.",
+                                      content_type="text/plain; charset=utf-8")
+    if page < 1:
+        return HttpResponseBadRequest("page starts at 1.", content_type="text/plain; charset=utf-8")
+    per_page = dcat.page_size(request.GET.get("per_page"))
+    extension = ext or negotiate(request)
+    url = dcat.site_url() + request.path
+    nodes, info = dcat.catalogue_page(page=page, per_page=per_page, url=url)
+    if page > info.last:
+        raise Http404("No such page of the catalogue.")
+    return rdf_response(nodes, extension, negotiated=ext is None)
+
+
+@require_safe
+def dataset(request, slug, ext=None):
+    record = get_object_or_404(Dataset.objects.published(), slug=slug)
+    extension = ext or negotiate(request)
+    return rdf_response(dcat.dataset_record(record), extension, negotiated=ext is None)
