@@ -1,4 +1,8 @@
-"""Embeddable widgets and oEmbed, outside the language prefix where a route needs it."""
-from django.urls import path  # noqa: F401
+"""oEmbed, outside the language prefix: consumers ask one address for pages of every language."""
+from django.urls import path
 
-urlpatterns = []
+from . import oembed
+
+urlpatterns = [
+    path("oembed", oembed.oembed, name="oembed"),
+]
