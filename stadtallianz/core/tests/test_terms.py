@@ -38,7 +38,8 @@ ALLOWED: set[str] = set()
 
 def german_texts():
     """(file, line number, text) of every German text a person reads: the msgstr lines of the
-    German catalogues, the templates' literal text, and the demo data."""
+    German catalogues, the templates' literal text, the demo data and the letter of intent's
+    text (its heading, written by a data migration, is checked below)."""
     for catalogue in PACKAGE.glob("*/locale/de/LC_MESSAGES/django.po"):
         in_msgstr = False
         for number, line in enumerate(catalogue.read_text().splitlines(), 1):
@@ -48,9 +49,11 @@ def german_texts():
                 in_msgstr = False
             if in_msgstr:
                 yield catalogue, number, line
-    for path in [*PACKAGE.glob("demo/data/*.json"), *PACKAGE.glob("demo/*.py")]:
+    for path in [*PACKAGE.glob("demo/data/*.json"), *PACKAGE.glob("demo/*.py"),
+                 *PACKAGE.glob("letter_of_intent/data/*_de.md")]:
         for number, line in enumerate(path.read_text().splitlines(), 1):
             yield path, number, line
+
 
 
 @pytest.mark.parametrize(("pattern", "instead"), UNWANTED_GERMAN,
@@ -223,3 +226,17 @@ def test_without_a_configured_name_the_office_is_named_in_the_readers_language(
     with translation.override(language):
         assert office_name() == default
         assert str(message) == default
+
+
+@pytest.mark.django_db
+def test_the_letter_of_intent_as_migrated_uses_the_glossary_terms():
+    """The letter's first version comes from data migrations: what they leave in the database
+    is what a person reads as the heading (issue 14: "Absichtserklärung", the German heading
+    too)."""
+    from stadtallianz.letter_of_intent.models import Version
+
+    texts = list(Version.objects.values_list("title_de", flat=True))
+    assert texts and all("Absichtserklärung" in text for text in texts), texts
+    found = [(text, instead) for text in texts for pattern, instead in UNWANTED_GERMAN
+             if re.search(pattern, text, re.IGNORECASE | re.MULTILINE)]
+    assert found == []

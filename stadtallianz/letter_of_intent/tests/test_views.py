@@ -36,7 +36,7 @@ def test_the_current_version_is_public(client, version_1):
     response = client.get(reverse("letter_of_intent:current"))
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Letter of Intent für die" in content
+    assert "Absichtserklärung für die" in content
     assert "Version 1" in content
     assert "<script" not in content.split("<main")[1].split("</main>")[0]
 
@@ -86,7 +86,7 @@ def test_earlier_versions_are_linked_and_readable(client, coordinator, version_1
     assert old_url in response.content.decode()
     old = client.get(old_url)
     assert old.status_code == 200
-    assert "Letter of Intent für die" in old.content.decode()
+    assert "Absichtserklärung für die" in old.content.decode()
 
 
 def test_drafts_are_not_public(client, version_2):
