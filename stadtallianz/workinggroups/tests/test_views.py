@@ -283,7 +283,10 @@ def test_a_too_long_request_message_is_shown_with_its_error(client_for, citizen,
                                         {"message": "x" * 2001})
     assert response.status_code == 400
     assert response.context["join_form"].errors["message"]
-    assert 'id="id_message_error"' in response.content.decode()
+    html = response.content.decode()
+    assert 'id="id_message_error"' in html
+    # The error summary at the top links to the field (focus moves there: site.js).
+    assert "data-error-summary" in html and 'href="#id_message"' in html
     assert not GroupMembership.objects.filter(user=citizen).exists()
 
 
