@@ -13,12 +13,12 @@ from django.utils import timezone
 from stadtallianz.livinglabs import services as lab_services
 from stadtallianz.livinglabs.models import LivingLab
 from stadtallianz.livinglabs.tests.conftest import (  # noqa: F401 - fixtures
-    K,
     OPEN_COUNT,
     PUBLIC_VALUE,
     RESTRICTED_VALUE,
     SHOWN_COUNT,
     WITHHELD_COUNT,
+    K,
     add_raw,
     hour_ago,
     lab,
