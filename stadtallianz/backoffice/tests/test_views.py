@@ -134,6 +134,9 @@ def test_partners_list_is_paginated_with_constant_queries(client_for, coordinato
     assert query_count(client.get, url) == few
     response = client.get(url, {"page": 2})
     assert len(response.context["page"].object_list) == 64 - 50
+    # The design system's numbered pagination (issue 14: one component everywhere).
+    html = response.content.decode()
+    assert 'class="pagination-nav"' in html and 'href="?page=1"' in html
 
 
 def test_audit_filters(client_for, coordinator, make_application, organisation):
