@@ -48,9 +48,12 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_success_url(self):
-        # `next` wins; otherwise "Mein Bereich", in the language the person chose.
-        return self.get_redirect_url() or _in_language(
-            self.request.user.preferred_language, settings.LOGIN_REDIRECT_URL)
+        # `next` wins; otherwise "Mein Bereich" in the language the person chose, and for the
+        # coordination office its start page, the work queue (issue 14).
+        user = self.request.user
+        start = ("backoffice:dashboard" if user.is_coordination_office
+                 else settings.LOGIN_REDIRECT_URL)
+        return self.get_redirect_url() or _in_language(user.preferred_language, start)
 
     def form_valid(self, form):
         response = super().form_valid(form)

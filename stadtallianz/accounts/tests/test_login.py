@@ -158,3 +158,13 @@ def test_setting_a_new_password_lifts_the_lock_out(client, citizen):
     assert not AccessAttempt.objects.exists()
     assert login(client, citizen.email, password="another-long-passphrase-7").status_code == 302
     assert AuditEntry.objects.filter(action="account.password_reset").exists()
+
+
+def test_the_coordination_office_lands_on_its_work_queue(client, coordinator):
+    """The office's start page is the work queue (issue 14); a `next` still wins, and Mein
+    Bereich links the work queue for the office whether or not reviews are waiting."""
+    assert login(client, coordinator.email)["Location"] == "/de/backoffice/"
+    client.logout()
+    response = login(client, coordinator.email, next="/de/account/tokens/")
+    assert response["Location"] == "/de/account/tokens/"
+    assert 'href="/de/backoffice/"' in client.get("/de/mein-bereich/").content.decode()
