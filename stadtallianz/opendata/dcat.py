@@ -63,8 +63,22 @@ PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
 
+_IRI_UNSAFE = frozenset('<>"{}|^`\\') | {chr(c) for c in range(0x21)} | {"\x7f"}
+# Characters XML 1.0 cannot carry (RDF/XML): the C0 controls but tab, line feed and return.
+_XML_UNSAFE = {c: None for c in range(0x20) if chr(c) not in "\t\n\r"} | {0xFFFE: None,
+                                                                         0xFFFF: None}
+
+
 class IRI(str):
-    """An IRI object (a plain `str` object is never written: every literal is a `Lit`)."""
+    """An IRI object (a plain `str` object is never written: every literal is a `Lit`).
+    Characters an IRI may not hold (a space, "<", a control character in a partner's link)
+    are percent-encoded, the same for every writer."""
+
+    def __new__(cls, value: str):
+        if any(ch in _IRI_UNSAFE for ch in value):
+            value = "".join("".join(f"%{b:02X}" for b in ch.encode()) if ch in _IRI_UNSAFE
+                            else ch for ch in value)
+        return super().__new__(cls, value)
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,10 @@ class Lit:
     value: str
     lang: str | None = None
     datatype: str | None = None  # a prefixed name ("xsd:date") or a full IRI
+
+    def __post_init__(self):
+        # Control characters in a text (pasted from elsewhere) would break RDF/XML.
+        object.__setattr__(self, "value", str(self.value).translate(_XML_UNSAFE))
 
 
 @dataclass
@@ -461,8 +479,6 @@ def whole_catalogue(queryset=None) -> list[Node]:
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
             "\f": "\\f"}
-_IRI_UNSAFE = set('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
-
 
 def _string(value: str) -> str:
     if any(ch in _ESCAPES or ord(ch) < 0x20 for ch in value):
@@ -472,11 +488,7 @@ def _string(value: str) -> str:
 
 
 def _iri(value: str) -> str:
-    if any(ch in _IRI_UNSAFE for ch in value):
-        value = "".join(
-            "".join(f"%{b:02X}" for b in ch.encode()) if ch in _IRI_UNSAFE else ch
-            for ch in value)
-    return f"<{value}>"
+    return f"<{IRI(value)}>"
 
 
 def _term(obj) -> str:
