@@ -95,7 +95,9 @@ def test_a_member_registers_edits_and_submits(client_for, partner_member, organi
     assert dataset.keywords == ["Baustellen", "Verkehr"]
     assert list(dataset.distributions.values_list("file_type", flat=True)) == ["GEOJSON"]
     mine = client.get("/de/data/mine/").content.decode()
-    assert "Baustellen" in mine and "Entwurf" in mine
+    assert "Baustellen" in mine and "Entwurf" in mine and "Meine Datensätze" in mine
+    english = client.get("/en/data/mine/").content.decode()
+    assert "My datasets" in english and "Meine Datensätze" not in english
     assert client.get("/de/data/datasets/baustellen/submit/").status_code == 405
     assert client.post("/de/data/datasets/baustellen/submit/").status_code == 302
     dataset.refresh_from_db()
