@@ -60,7 +60,8 @@ def test_partner_admin_pages_pass_axe_at_every_impact(page, live_server, allianc
     slug = alliance.home.slug
     offer = alliance.home.offers.first()
     paths = [
-        "/account/", "/mein-bereich/", f"/partners/{slug}/", f"/partners/{slug}/edit/",
+        "/account/", "/my-area/" if language == "en" else "/mein-bereich/",
+        f"/partners/{slug}/", f"/partners/{slug}/edit/",
         f"/partners/{slug}/offers/",
         f"/partners/{slug}/offers/{offer.pk}/edit/", f"/partners/{slug}/members/",
         f"/letter-of-intent/sign/{slug}/", f"/letter-of-intent/status/{slug}/",
@@ -76,7 +77,8 @@ def test_coordinator_pages_pass_axe_at_every_impact(page, live_server, alliance,
     partners, audit log, versions with the form for a new one, focus areas with their form."""
     login(page, live_server, alliance.coordinator.email, PASSWORD, language)
     paths = [
-        "/mein-bereich/", "/backoffice/", "/backoffice/applications/",
+        "/my-area/" if language == "en" else "/mein-bereich/", "/backoffice/",
+        "/backoffice/applications/",
         f"/backoffice/applications/{alliance.pending.pk}/", "/backoffice/partners/",
         "/backoffice/audit/", "/backoffice/versions/", "/backoffice/versions/new/",
         f"/backoffice/versions/{alliance.v2.number}/", "/backoffice/focus-areas/",

@@ -33,9 +33,11 @@ def test_a_confirmed_person_logs_in_and_lands_in_my_area_in_their_language(clien
     make_user("english@example.org", preferred_language="en")
     response = login(client, "English@Example.org")
     assert response.status_code == 302
-    assert response["Location"] == "/en/mein-bereich/"
+    assert response["Location"] == "/en/my-area/"
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    assert client.get("/en/mein-bereich/").status_code == 200
+    assert client.get("/en/my-area/").status_code == 200
+    # The former English address still leads there.
+    assert client.get("/en/mein-bereich/")["Location"] == "/en/my-area/"
 
 
 def test_login_follows_next_when_given(client, citizen):

@@ -54,7 +54,8 @@ def test_my_area_home_and_work_queue_with_funding(page, live_server, alliance, f
                                                   language):
     assert sweep(page, live_server.url, language, ["/"]) == {}
     login(page, live_server, alliance.admin.email, PASSWORD, language)
-    assert sweep(page, live_server.url, language, ["/mein-bereich/"]) == {}
+    assert sweep(page, live_server.url, language,
+                 ["/my-area/" if language == "en" else "/mein-bereich/"]) == {}
     page.context.clear_cookies()
     login(page, live_server, alliance.coordinator.email, PASSWORD, language)
     assert sweep(page, live_server.url, language, ["/backoffice/"]) == {}

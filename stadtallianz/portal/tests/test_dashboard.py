@@ -16,7 +16,7 @@ from stadtallianz.partners.models import Membership, Organisation
 from stadtallianz.projects.models import ConsortiumMember, Project
 from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
-URL = "/en/mein-bereich/"
+URL = "/en/my-area/"
 
 
 def _group(name):
