@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = ["directory.py", "search.py", "ideas.py", "projects.py", "portfolio.py",
               "matchmaking.py", "sensorthings.py", "sta_clients.py", "sta_expand_load.py",
-              "mqtt.py"]
+              "mqtt.py", "opendata.py"]
 
 # participation.py reuses ideas.py's database; the smoke run covers it, `make bench` does not.
 SMOKE = [*BENCHMARKS[:3], "participation.py", *BENCHMARKS[3:]]

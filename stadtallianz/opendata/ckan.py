@@ -182,11 +182,14 @@ def required_id(data: dict, field: str = "id") -> str:
 
 
 def string_list(data: dict, field: str) -> list[str]:
-    """A list of strings, or its JSON text (as GET sends `facet.field=["tags"]`)."""
+    """A list of strings, or its JSON text (as GET sends `facet.field=["tags"]`); one plain
+    string is a list of one (a client that sends a list in a query string repeats the name)."""
     value = data.get(field)
     if value is None or value == "":
         return []
     if isinstance(value, str):
+        if not value.lstrip().startswith("["):
+            return [value]
         try:
             value = json.loads(value)
         except ValueError:

@@ -341,6 +341,7 @@ def test_search_facets_in_ckans_form(client, catalogue):
     assert [item["name"] for item in formats][:2] == ["CSV", "JSON"]  # most first
     filtered = search(client, "post", fq="res_format:CSV", **{"facet.field": ["groups"]})
     assert filtered["facets"] == {"groups": {"tran": 1, "regi": 1}}
+    assert search(client, **{"facet.field": "tags"})["facets"]["tags"]["Luft"] == 1
     limited = search(client, **{"facet.field": '["res_format"]', "facet.limit": "1"})
     assert limited["facets"] == {"res_format": {"CSV": 2}}
 
@@ -390,7 +391,8 @@ def test_unknown_action_is_a_bad_request(client):
     ("package_search", {"sort": "popularity desc"}, "sort"),
     ("package_search", {"sort": "name sideways"}, "sort"),
     ("package_search", {"sort": "name; DROP TABLE"}, "sort"),
-    ("package_search", {"facet.field": "organization"}, "facet.field"),
+    ("package_search", {"facet.field": '["organization"'}, "facet.field"),
+    ("package_search", {"facet.field": "secret"}, "facet.field"),
     ("package_search", {"facet.field": '["secret"]'}, "facet.field"),
     ("package_search", {"facet.field": '[1, 2]'}, "facet.field"),
     ("package_search", {"facet.limit": "-5"}, "facet.limit"),
