@@ -7,6 +7,10 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from stadtallianz.assessments.tests.conftest import (  # noqa: F401 - fixtures
+    make_assessment,
+    make_project,
+)
 from tests.browser.conftest import PASSWORD, login, page_problems, problems_here, sweep
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -130,13 +134,18 @@ REFLOW = """() => {
 }"""
 
 
-def test_pages_reflow_to_320_css_pixels_without_scrolling_sideways(page, live_server, alliance):
+def test_pages_reflow_to_320_css_pixels_without_scrolling_sideways(page, live_server, alliance,
+                                                                   make_project, make_assessment):  # noqa: F811
     """At 320 CSS pixels (a phone, or 1280 pixels at 400 % zoom; WCAG 1.4.10) no page of the
-    visitor or the coordinator, tables and detail lists included, is wider than the window."""
+    visitor or the coordinator, tables and detail lists included, is wider than the window:
+    the portfolio's table of projects against the principles too (issue 14), with a long
+    German compound as a project's title."""
+    make_assessment(make_project("Quartiersmobilitätsdatenplattformentwicklung",
+                                 team=alliance.home))
     page.set_viewport_size({"width": 320, "height": 640})
     base = f"{live_server.url}/de"
     paths = ["/", "/partners/", f"/partners/{alliance.home.slug}/", "/letter-of-intent/",
-             "/register/"]
+             "/register/", "/assessments/portfolio/"]
     problems = {}
     for path in paths:
         page.goto(base + path)
