@@ -54,6 +54,7 @@ ACTIVITY_DAYS = 365
 APPLIED_STATES = (Application.State.SUBMITTED, Application.State.GRANTED,
                   Application.State.REJECTED)
 
+CENT = Decimal("0.01")
 REACHED, ON_TRACK, BEHIND = "reached", "on_track", "behind"
 FOCUS_AREA, YEAR = "focus_area", "year"
 
@@ -418,6 +419,8 @@ def funding_granted(focus, year) -> Figure:
                 .order_by("y", "application__call__programme__funder"))
     per_year: dict[int, Decimal] = defaultdict(Decimal)
     for row in rows:
+        # Cents, whatever the database's sum returns (SQLite drops trailing zeros).
+        row["total"] = Decimal(row["total"]).quantize(CENT)
         per_year[row["y"]] += row["total"]
     series = _yearly_points(dict(per_year))
     shown = [row for row in rows if not year or row["y"] == year]

@@ -47,7 +47,7 @@ def figure_csv(request, key):
 
 def dashboard_csv(request):
     _form, filters = _filters(request)
-    headers = [_("Figure"), _("Kind"), _("Value"), _("Unit"), _("Target"), _("Target year"),
+    headers = [_("Figure"), _("Kind"), _("Value"), _("Unit"), _("Target value"), _("Target year"),
                _("Status"), _("How it is computed"), _("List")]
     statuses = {"reached": _("reached"), "on_track": _("on track"), "behind": _("behind")}
     rows = [[f.title, f.kind_label, f.value, f.unit, f.target, f.target_year,
