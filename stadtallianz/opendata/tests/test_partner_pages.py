@@ -7,6 +7,7 @@ import pytest
 from stadtallianz.opendata import services
 from stadtallianz.opendata.models import Dataset
 from stadtallianz.partners.models import Membership
+from tests.browser.conftest import browser, page  # noqa: F401 - fixtures
 
 from .test_services import DATA, LINKS
 
@@ -85,9 +86,9 @@ def test_who_may_not_submit_or_withdraw_on_the_pages(who, status, request, clien
 def test_a_member_registers_edits_and_submits(client_for, partner_member, organisation,
                                               coordinator):
     client = client_for(partner_member)
-    page = client.get(f"/de/data/new/?organisation={organisation.pk}")
-    assert page.status_code == 200
-    assert 'for="id_title_de"' in page.content.decode()
+    form_page = client.get(f"/de/data/new/?organisation={organisation.pk}")
+    assert form_page.status_code == 200
+    assert 'for="id_title_de"' in form_page.content.decode()
     answer = client.post("/de/data/new/", _form(organisation=str(organisation.pk)))
     assert answer.status_code == 302
     dataset = Dataset.objects.get(slug="baustellen")
@@ -111,8 +112,8 @@ def test_a_bad_link_shows_the_error_summary(client_for, partner_member, organisa
     answer = client.post("/de/data/new/", _form(**{"organisation": str(organisation.pk),
                                                    "links-0-access_url": "javascript:alert(1)"}))
     assert answer.status_code == 400
-    page = answer.content.decode()
-    assert "form-error-summary" in page and 'href="#id_links-0-access_url"' in page
+    html = answer.content.decode()
+    assert "form-error-summary" in html and 'href="#id_links-0-access_url"' in html
     assert not Dataset.objects.exists()
 
 
@@ -128,8 +129,8 @@ def test_a_member_cannot_register_for_another_organisation(client_for, partner_m
 def test_the_office_publishes_and_returns_on_the_review_page(client_for, coordinator,
                                                              submitted):
     client = client_for(coordinator)
-    page = client.get(f"/de/data/datasets/{submitted.slug}/review/").content.decode()
-    assert "https://data.example/rad.csv" in page
+    html = client.get(f"/de/data/datasets/{submitted.slug}/review/").content.decode()
+    assert "https://data.example/rad.csv" in html
     refused = client.post(f"/de/data/datasets/{submitted.slug}/review/",
                           {"decision": "return", "note": ""})
     assert refused.status_code == 400
@@ -174,3 +175,33 @@ def test_my_datasets_and_the_queue_cost_the_same_however_many(
     with django_assert_max_num_queries(few + 2):
         answer = office.get("/de/data/review/")
     assert answer.content.decode().count("/review/\"") >= 10
+
+
+# ---------------------------------------------------------------------------------------------
+# In a real browser: axe-core, the error summary, the Content Security Policy.
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_pages_are_accessible_in_a_browser(page, live_server, partner_member,  # noqa: F811
+                                               organisation, coordinator, language):
+    from conftest import DEMO_PASSWORD
+    from tests.browser.conftest import login, sweep, unlinked_errors
+
+    dataset = services.create_dataset(actor=partner_member, organisation=organisation,
+                                      data=DATA, distributions=LINKS)
+    login(page, live_server, partner_member.email, DEMO_PASSWORD, language)
+    assert sweep(page, live_server.url, language, [
+        "/data/mine/", "/data/new/", f"/data/datasets/{dataset.slug}/edit/"]) == {}
+    page.goto(f"{live_server.url}/{language}/data/datasets/{dataset.slug}/edit/")
+    page.fill("input[name=links-0-access_url]", "ftp://nicht-erlaubt")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert unlinked_errors(page, ["links-0-access_url"]) == {}
+    assert page.csp_violations == []
+    services.submit_dataset(dataset=dataset, actor=partner_member)
+    page.context.clear_cookies()
+    login(page, live_server, coordinator.email, DEMO_PASSWORD, language)
+    assert sweep(page, live_server.url, language, [
+        "/data/review/", f"/data/datasets/{dataset.slug}/review/"]) == {}
