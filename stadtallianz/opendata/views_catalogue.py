@@ -16,11 +16,12 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from stadtallianz.core.i18n import LanguageLabel
+from stadtallianz.core.i18n import LanguageLabel, active_language
 from stadtallianz.core.markdown import render_markdown
 from stadtallianz.livinglabs import charts, readings
 from stadtallianz.partners.models import Organisation
@@ -138,10 +139,10 @@ def catalogue(request):
         "alliance_name": settings.SITE_NAME,
         "validation": ValidationRun.objects.order_by("-checked_at").first(),
         "machine_links": [
-            ("text/turtle", "/dcat/catalog.ttl", "Turtle"),
-            ("application/rdf+xml", "/dcat/catalog.rdf", "RDF/XML"),
-            ("application/ld+json", "/dcat/catalog.jsonld", "JSON-LD"),
-        ],
+            (media_type, reverse("dcat:catalog_file", kwargs={"ext": ext}), name)
+            for media_type, ext, name in (("text/turtle", "ttl", "Turtle"),
+                                          ("application/rdf+xml", "rdf", "RDF/XML"),
+                                          ("application/ld+json", "jsonld", "JSON-LD"))],
         "ckan_search": "/api/3/action/package_search",
         "site_url": settings.SITE_URL.rstrip("/"),
     })
@@ -231,9 +232,15 @@ def _platform_preview(dataset: Dataset) -> dict:
     from . import platform
 
     columns, rows = platform.preview(dataset, limit=PREVIEW_ROWS)
+    language = active_language()
+    # A column of one language's text (summary_de) is marked as such on the other's pages.
+    langs = [next((code for code in ("de", "en")
+                   if column.name.endswith(f"_{code}") and code != language), "")
+             for column in columns]
     return {"columns": [{"name": column.name, "description": column.description}
                         for column in columns],
-            "rows": [[_cell(value) for value in row] for row in rows]}
+            "rows": [[{"text": _cell(value), "lang": lang}
+                      for value, lang in zip(row, langs, strict=False)] for row in rows]}
 
 
 def dataset(request, slug):
@@ -267,7 +274,8 @@ def dataset(request, slug):
         "is_public": found.state == Dataset.State.PUBLISHED,
         "site_url": settings.SITE_URL.rstrip("/"),
         "ckan_show": _absolute(f"/api/3/action/package_show?id={found.slug}"),
-        "dcat_record": _absolute(f"/dcat/datasets/{found.slug}.ttl"),
+        "dcat_record": _absolute(reverse("dcat:dataset_file",
+                                         kwargs={"slug": found.slug, "ext": "ttl"})),
         "spatial_geojson": None,
         "can_edit": permissions.can_edit(request.user, found),
         "can_review": permissions.can_review(request.user, found),

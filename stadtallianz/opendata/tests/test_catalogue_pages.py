@@ -383,3 +383,24 @@ def test_the_dataset_page_offers_edit_and_review_to_those_who_may(client_for, ma
     assert review not in text(client_for(partner_admin).get(page_of("eingereicht")))
     make_dataset(slug="offen", publisher=organisation)
     assert "/edit/" not in text(client_for(citizen).get(page_of("offen")))
+
+
+def test_a_german_column_is_marked_on_english_pages(client, make_dataset, organisation):
+    organisation.summary_de = "Strom und Wärme für die Stadt."
+    organisation.save()
+    make_dataset(kind=Dataset.Kind.PLATFORM, platform_key="partners", slug="allianz-partner",
+                 publisher=None)
+    assert '<td lang="de">Strom und Wärme für die Stadt.</td>' in text(
+        client.get(page_of("allianz-partner", "en")))
+    assert "<td>Strom und Wärme für die Stadt.</td>" in text(client.get(page_of("allianz-partner")))
+
+
+@pytest.mark.parametrize("query", [
+    "?q=%00", "?q=" + "x" * 500, "?page=999999", "?page=abc", "?publisher=%3Cscript%3E",
+    "?focus_area=%00", "?sort=nonsense", "?kind=x&theme=y&format=z&licence=..%2F",
+    "?q=%25_%5C"])
+def test_bad_input_on_the_catalogue_answers_200(client, make_dataset, query):
+    make_dataset(title_de="Vorhanden")
+    response = client.get(CATALOGUE + query)
+    assert response.status_code == 200
+    assert "<script>" not in text(response).split("<main", 1)[1]
