@@ -473,6 +473,17 @@ def sensors(focus, year) -> Figure:
 
 
 def data_availability(focus, year) -> Figure:
+    """The figure below, cached apart from the others (cache.streams_key): it follows no
+    filter, and its 90 days of hourly counts need not be read again for each filter."""
+    cache_key = cache.streams_key("availability", active_language())
+    figure = cache.get(cache_key)
+    if figure is None:
+        figure = _data_availability()
+        cache.put(cache_key, figure)
+    return figure
+
+
+def _data_availability() -> Figure:
     """Per open datastream, its cadence is the median number of observations per hour over
     the hours of the last 90 days in which it delivered; it is expected to deliver that many
     in every hour of the last 30 days (or since its first observation, if later). The share

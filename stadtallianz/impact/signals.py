@@ -49,6 +49,13 @@ def connect() -> None:
                           dispatch_uid=f"impact-save-{model._meta.label}")
         post_delete.connect(cache.invalidate_on_commit, sender=model,
                             dispatch_uid=f"impact-delete-{model._meta.label}")
+    from stadtallianz.livinglabs.models import LivingLab
+    from stadtallianz.sensorthings.models import Datastream, Sensor
+
+    for model in (LivingLab, Datastream, Sensor):
+        for signal, name in ((post_save, "save"), (post_delete, "delete")):
+            signal.connect(cache.invalidate_streams_on_commit, sender=model,
+                           dispatch_uid=f"impact-streams-{name}-{model._meta.label}")
     for through in filtered_relations():
         m2m_changed.connect(cache.invalidate_on_commit, sender=through,
                             dispatch_uid=f"impact-m2m-{through._meta.label}")

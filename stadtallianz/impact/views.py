@@ -29,7 +29,10 @@ def _filters(request):
 def dashboard(request):
     form, filters = _filters(request)
     figures = key_figures(**filters)
-    cards = [{"figure": figure, "chart": charts.draw(figure.chart)} for figure in figures]
+    cards = [{"figure": figure, "chart": charts.draw(figure.chart),
+              # The filters set that this figure does not follow (the card says so).
+              "ignored": [name for name in figure.ignores if filters.get(name)]}
+             for figure in figures]
     query = request.GET.urlencode() if any(filters.values()) else ""
     return render(request, "impact/dashboard.html", {
         "form": form, "cards": cards, "filters": filters, "query": query,

@@ -201,3 +201,27 @@ def test_status_compares_with_the_share_of_the_year_passed():
     # From 40 at last year's end towards 100: half the way by mid-year is 70.
     assert status(cumulative, Decimal(100), 2026, mid_year) == impact.BEHIND
     assert status(cumulative, Decimal(79), 2026, mid_year) == impact.ON_TRACK
+
+
+def test_the_nightly_command_recomputes_what_moved_with_time(world, by_key):
+    """New hourly counts come from the ingest without signals: the cached share stays until
+    compute_impact_figures runs, which recomputes and fills the cache for both languages."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from stadtallianz.sensorthings import models as sta
+
+    from .conftest import _hour
+
+    assert by_key()["data_availability"].value == 50.0
+    for hours_ago in (6, 7, 8, 9, 10):
+        sta.HourlyAggregate.objects.create(datastream=world.open_stream, hour=_hour(hours_ago),
+                                           count=2, total=4, minimum=1, maximum=3)
+    assert by_key()["data_availability"].value == 50.0
+    out = StringIO()
+    call_command("compute_impact_figures", stdout=out)
+    assert "15 key figures" in out.getvalue()
+    with CaptureQueriesContext(connection) as queries:
+        assert by_key()["data_availability"].value == 100.0
+    assert len(queries) == 1  # filled by the command: only the targets are read

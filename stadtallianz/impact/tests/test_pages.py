@@ -164,3 +164,9 @@ def test_a_negative_target_is_refused_with_the_field_named(client_for, coordinat
         "key": "partners", "year": 2026, "value": "-1"})
     assert response.status_code == 200 and "field-invalid" in _text(response)
     assert not ImpactTarget.objects.exists()
+
+
+def test_a_card_names_only_the_filters_that_are_set(client, world):
+    page = _text(client.get("/de/impact/?year=2026"))
+    assert "Diese Kennzahl folgt dem Filter nach Jahr nicht." in page
+    assert "Handlungsfeld nicht" not in page and "Handlungsfeld und Jahr" not in page

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "Recomputes the impact dashboard's key figures and fills the cache (run nightly)."
 
     def handle(self, *args, **options):
-        cache.invalidate()
+        cache.invalidate(streams=True)
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 figures = key_figures()
