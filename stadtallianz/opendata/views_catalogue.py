@@ -29,7 +29,7 @@ from stadtallianz.sensorthings.models import Location, PrivacyLevel
 
 from . import permissions, queries
 from .models import Dataset, Distribution, ValidationRun
-from .sync import public_caller
+from .sync import public_caller, sta_url
 from .vocabularies import FILE_TYPES, FREQUENCIES, LICENCES, THEMES
 
 PAGE_SIZE = 20
@@ -204,6 +204,7 @@ def _lab_preview(dataset: Dataset) -> dict:
                                             "subtitle": location.description[:200],
                                             "url": f"{dataset.lab.get_absolute_url()}#things"}})
     return {"streams": rows, "locations": locations,
+            "sta_datastreams": _absolute(sta_url([s.pk for s in streams])) if streams else "",
             "geojson": {"type": "FeatureCollection", "features": features}
             if features else None}
 

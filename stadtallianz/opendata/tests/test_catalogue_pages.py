@@ -319,8 +319,10 @@ def test_a_lab_datasets_preview_never_shows_a_restricted_datastream(client_for, 
     # The aggregated datastream: its window and k said, the window below k withheld.
     assert "Zeitfenster von 1 Stunde" in page and "weniger als 20 Personen" in page
     assert str(SHOWN_COUNT) in page and f">{WITHHELD_COUNT}<" not in page
-    # The SensorThings requests name the shown datastreams.
+    # The SensorThings requests name the shown datastreams, never the restricted one.
     assert f"/sta/v1.1/Datastreams({streams['public'].pk})/Observations" in page
+    named = {int(pk) for pk in re.findall(r"id%20eq%20(\d+)", page)}
+    assert named == {streams["public"].pk, streams["counts"].pk}
     # The map of the places, with its list; the living lab linked.
     assert 'data-geojson="dataset-places"' in page and "Boje im See" in page
     assert 'href="/de/living-labs/aasee/"' in page
