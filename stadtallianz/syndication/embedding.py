@@ -98,4 +98,4 @@ def project_title(project) -> str:
 
 
 def lab_title(lab) -> str:
-    return gettext("Living lab %(name)s: current values") % {"name": lab.name}
+    return gettext("%(name)s: current values") % {"name": lab.name}
