@@ -215,3 +215,45 @@ def test_themes_come_from_the_projects_focus_areas(lab, make_datastream):  # noq
     stream = make_datastream(lab, privacy_level=PrivacyLevel.PUBLIC)
     sync_lab_datasets(lab)
     assert _dataset_of(stream).themes == ["ENER", "ENVI"]
+
+
+def test_the_preview_shows_only_what_the_csv_shows(synced):
+    from stadtallianz.opendata.platform import preview
+
+    columns, rows = preview(_dataset_of(synced["counts"]), limit=10)
+    assert [c.name for c in columns][-1] == "result"
+    assert [row[-1] for row in rows] == [SHOWN_COUNT]
+    withdrawn = _dataset_of(synced["public"])
+    Dataset.objects.filter(pk=withdrawn.pk).update(state=Dataset.State.WITHDRAWN)
+    withdrawn.refresh_from_db()
+    assert preview(withdrawn) == ([], [])
+
+
+def _sibling(stream, name):
+    """Another datastream of the same observed property (so the same dataset)."""
+    from stadtallianz.sensorthings.models import Datastream
+
+    return Datastream.objects.create(
+        lab=stream.lab, thing=stream.thing, sensor=stream.sensor,
+        observed_property=stream.observed_property, name=name, description=name,
+        observation_type=stream.observation_type,
+        unit_of_measurement=stream.unit_of_measurement, privacy_level=PrivacyLevel.PUBLIC)
+
+
+def test_the_csv_costs_the_same_however_many_datastreams(synced, client):
+    from stadtallianz.core.testing import query_count
+
+    year = timezone.localtime().year
+    dataset = _dataset_of(synced["public"])
+    url = f"/de/data/datasets/{dataset.slug}/observations-{year}.csv"
+
+    def download():
+        return b"".join(client.get(url).streaming_content)
+
+    before = query_count(download)
+    for number in range(3):
+        add_raw(_sibling(synced["public"], f"Sonde {number}"), 10.0 + number, hour_ago(1))
+    sync_lab_datasets()
+    assert dataset.datastreams.count() == 4
+    assert query_count(download) == before
+    assert len(_csv(client.get(url))) == 4

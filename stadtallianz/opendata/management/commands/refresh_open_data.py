@@ -3,6 +3,7 @@ platform's own datasets made anew where stale or older than a day (`--force`: al
 
 from django.core.management.base import BaseCommand
 
+from stadtallianz.core import heartbeat
 from stadtallianz.opendata import platform
 from stadtallianz.opendata.sync import sync_lab_datasets
 
@@ -14,6 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true",
                             help="Rebuild every platform file, stale or not.")
 
+    # Its last success (or error) is what the operator's health endpoint reports
+    # (docs/monitoring.md).
+    @heartbeat.job("refresh_open_data")
     def handle(self, *args, force=False, **options):
         self.stdout.write("Living labs' datasets …")
         result = sync_lab_datasets()
