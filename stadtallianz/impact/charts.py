@@ -11,6 +11,7 @@ RIGHT = 8
 TOP = 16
 BOTTOM = 48
 MAX_BARS = 20  # more would not be readable: the newest (last) ones are drawn
+MAX_BAR_WIDTH = 56
 
 
 def number(value) -> str:
@@ -35,10 +36,11 @@ def draw(points) -> dict | None:
     points = list(points)[-MAX_BARS:]
     if not points:
         return None
-    high = max(float(p.value) for p in points) or 1.0
+    highest = max(p.value for p in points)
+    high = float(highest) or 1.0
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_width / len(points)
-    bar = max(slot * 0.7, 1.0)
+    bar = min(max(slot * 0.7, 1.0), MAX_BAR_WIDTH)
     bars = []
     for index, point in enumerate(points):
         height = float(point.value) / high * plot_height
@@ -50,7 +52,7 @@ def draw(points) -> dict | None:
                                                            f"{number(point.value)}"})
     return {"width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT,
             "top": TOP, "bottom": TOP + plot_height, "label_y": TOP + plot_height + 18,
-            "high": number(high if high != 1.0 or any(p.value for p in points) else 0),
+            "high": number(highest),
             "high_y": _coordinate(TOP), "bars": bars, "count": len(points),
             "minimum": number(min(p.value for p in points)),
             "maximum": number(max(p.value for p in points)),

@@ -170,3 +170,14 @@ def test_a_card_names_only_the_filters_that_are_set(client, world):
     page = _text(client.get("/de/impact/?year=2026"))
     assert "Diese Kennzahl folgt dem Filter nach Jahr nicht." in page
     assert "Handlungsfeld nicht" not in page and "Handlungsfeld und Jahr" not in page
+
+
+def test_a_chart_is_labelled_with_its_numbers():
+    from stadtallianz.impact import charts
+    from stadtallianz.impact.figures import Point
+
+    drawn = charts.draw([Point("2025", 3, 2025), Point("2026", 7, 2026)])
+    assert drawn["high"] == "7" and drawn["count"] == 2
+    assert [bar["title"] for bar in drawn["bars"]] == ["2025: 3", "2026: 7"]
+    assert float(drawn["bars"][1]["height"]) > float(drawn["bars"][0]["height"])
+    assert charts.draw([]) is None
