@@ -387,6 +387,8 @@ def rebuild(dataset: Dataset, *, now=None) -> bool:
     spec = SPECS[dataset.platform_key]
     changed = False
     with transaction.atomic():
+        # One rebuild of a dataset at a time (two requests finding it stale at once).
+        Dataset.objects.select_for_update().filter(pk=dataset.pk).values_list("pk").first()
         for file_type in FILE_TYPES:
             content, rows = build(spec, file_type)
             made = PlatformFile.objects.select_for_update().filter(

@@ -99,6 +99,27 @@ def _apply(dataset: Dataset, data: dict) -> list[str]:
     return changed
 
 
+def _validated(dataset: Dataset, data: dict, distributions, *, changed=None):
+    """Applies `data` and checks the links; every problem of both in one ValidationError.
+    Returns the cleaned links (None when `distributions` is None: the links stay)."""
+    errors: dict = {}
+    rows = None
+    if distributions is not None:
+        try:
+            rows = _clean_distributions(distributions)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    try:
+        fields = _apply(dataset, data)
+        if changed is not None:
+            changed.extend(fields)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
 def _write_distributions(dataset: Dataset, rows: list[dict], now) -> bool:
     """Replaces the dataset's links when they differ; True when they did."""
     current = list(dataset.distributions.order_by("position", "pk")
@@ -124,8 +145,7 @@ def create_dataset(*, actor, organisation: Organisation, data: dict,
     now = timezone.now()
     dataset = Dataset(kind=Dataset.Kind.PARTNER, state=Dataset.State.DRAFT,
                       publisher=organisation, created_by=actor, modified=now)
-    rows = _clean_distributions(distributions)
-    _apply(dataset, data)
+    rows = _validated(dataset, data, distributions)
     dataset.slug = unique_slug(Dataset.objects.all(), dataset.title_de, fallback="datensatz",
                                reserved=RESERVED_SLUGS, max_length=100)
     dataset.save()
@@ -144,8 +164,8 @@ def update_dataset(*, dataset: Dataset, actor, data: dict, distributions=None) -
         raise PermissionDenied(_("Only the organisation's admins and the person who registered "
                                  "the dataset change it."))
     now = timezone.now()
-    rows = _clean_distributions(distributions) if distributions is not None else None
-    changed = _apply(dataset, data)
+    changed: list[str] = []
+    rows = _validated(dataset, data, distributions, changed=changed)
     if rows is not None and _write_distributions(dataset, rows, now):
         changed.append("distributions")
     if changed:

@@ -79,6 +79,9 @@ def sync_lab_by_id(lab_id: int) -> None:
 
 @transaction.atomic
 def _sync_lab(lab: LivingLab, now: datetime, result: SyncResult) -> None:
+    # One sync of a lab at a time (two commits touching its datastreams at once would both
+    # create its new datasets).
+    LivingLab.objects.select_for_update().filter(pk=lab.pk).values_list("pk").first()
     streams = list(Datastream.objects.filter(privacy.datastreams(public_caller()), lab=lab)
                    .exclude(privacy_level=PrivacyLevel.RESTRICTED)
                    .select_related("observed_property").order_by("pk"))

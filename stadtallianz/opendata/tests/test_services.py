@@ -77,7 +77,8 @@ def test_unknown_vocabulary_terms_are_refused(partner_member, organisation):
                                       "accrual_periodicity": "SOMETIMES"},
                                 distributions=[{"title_de": "X", "file_type": "EXE",
                                                 "access_url": "https://x.example/"}])
-    assert {"distributions"} <= set(error.value.message_dict)
+    assert {"distributions", "licence", "themes", "accrual_periodicity"} <= set(
+        error.value.message_dict)
 
 
 def test_vocabulary_terms_are_refused_field_by_field(partner_member, organisation):
