@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -63,10 +64,13 @@ PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
 
-_IRI_UNSAFE = frozenset('<>"{}|^`\\') | {chr(c) for c in range(0x21)} | {"\x7f"}
+_IRI_UNSAFE = re.compile(r'[<>"{}|^`\\\x00-\x20\x7f]')
 # Characters XML 1.0 cannot carry (RDF/XML): the C0 controls but tab, line feed and return.
-_XML_UNSAFE = {c: None for c in range(0x20) if chr(c) not in "\t\n\r"} | {0xFFFE: None,
-                                                                         0xFFFF: None}
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _percent(match) -> str:
+    return "".join(f"%{b:02X}" for b in match.group().encode())
 
 
 class IRI(str):
@@ -75,9 +79,8 @@ class IRI(str):
     are percent-encoded, the same for every writer."""
 
     def __new__(cls, value: str):
-        if any(ch in _IRI_UNSAFE for ch in value):
-            value = "".join("".join(f"%{b:02X}" for b in ch.encode()) if ch in _IRI_UNSAFE
-                            else ch for ch in value)
+        if _IRI_UNSAFE.search(value):
+            value = _IRI_UNSAFE.sub(_percent, value)
         return super().__new__(cls, value)
 
 
@@ -89,7 +92,8 @@ class Lit:
 
     def __post_init__(self):
         # Control characters in a text (pasted from elsewhere) would break RDF/XML.
-        object.__setattr__(self, "value", str(self.value).translate(_XML_UNSAFE))
+        if _XML_UNSAFE.search(self.value):
+            object.__setattr__(self, "value", _XML_UNSAFE.sub("", self.value))
 
 
 @dataclass
@@ -432,13 +436,20 @@ def paging_node(url: str, page: Page) -> Node:
     return node
 
 
+def catalogue_summary(queryset=None) -> dict:
+    """How many datasets are published and when the newest change was: the catalogue's
+    version (a dataset published, changed or withdrawn changes one of them)."""
+    published = Dataset.objects.published() if queryset is None else queryset
+    return published.aggregate(total=Count("pk"), modified=Max("modified"))
+
+
 def catalogue_page(*, page: int = 1, per_page: int = PAGE_SIZE, url: str | None = None,
-                   queryset=None) -> tuple[list[Node], Page]:
+                   queryset=None, summary: dict | None = None) -> tuple[list[Node], Page]:
     """One page of the catalogue: the catalogue, its datasets on this page (ordered by their
     key, so that paging is stable while datasets are added), what they name, and the paging.
     `url` is the page's address without query (for hydra); None: no paging node."""
     published = Dataset.objects.published() if queryset is None else queryset
-    summary = published.aggregate(total=Count("pk"), modified=Max("modified"))
+    summary = catalogue_summary(published) if summary is None else summary
     info = Page(number=max(1, page), per_page=per_page, total=summary["total"])
     start = (info.number - 1) * per_page
     rows = list(datasets_for_rdf(published)[start:start + per_page])
@@ -477,18 +488,18 @@ def whole_catalogue(queryset=None) -> list[Node]:
 # --------------------------------------------------------------------------------------------
 # Writers
 
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
-            "\f": "\\f"}
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t]')
+
 
 def _string(value: str) -> str:
-    if any(ch in _ESCAPES or ord(ch) < 0x20 for ch in value):
-        value = "".join(_ESCAPES.get(ch) or (f"\\u{ord(ch):04X}" if ord(ch) < 0x20 else ch)
-                        for ch in value)
+    if _NEEDS_ESCAPE.search(value):
+        value = _NEEDS_ESCAPE.sub(lambda match: _ESCAPES[match.group()], value)
     return f'"{value}"'
 
 
 def _iri(value: str) -> str:
-    return f"<{IRI(value)}>"
+    return f"<{value if isinstance(value, IRI) else IRI(value)}>"
 
 
 def _term(obj) -> str:

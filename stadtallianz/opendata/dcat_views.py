@@ -4,6 +4,10 @@ a hydra:PagedCollection (?page=N, ?per_page=M up to dcat.MAX_PAGE_SIZE), and one
 record at /dcat/datasets/<slug>(.ttl|.rdf|.jsonld). Published datasets only; outside the
 language prefix, as both languages are in every answer."""
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
@@ -12,6 +16,7 @@ from django.views.decorators.http import require_safe
 from . import dcat
 from .models import Dataset
 
+CACHE_SECONDS = 600
 MEDIA_TYPES = {media_type: extension for extension, (media_type, _f) in dcat.FORMATS.items()}
 
 
@@ -35,10 +40,9 @@ def negotiate(request) -> str:
     return best
 
 
-def rdf_response(nodes, extension: str, *, negotiated: bool) -> HttpResponse:
+def rdf_response(body: str, extension: str, *, negotiated: bool) -> HttpResponse:
     media_type = dcat.FORMATS[extension][0]
-    response = HttpResponse(dcat.serialise(nodes, extension),
-                            content_type=f"{media_type}; charset=utf-8")
+    response = HttpResponse(body, content_type=f"{media_type}; charset=utf-8")
     if negotiated:
         patch_vary_headers(response, ["Accept"])
     # Open data: any website may read it.
@@ -59,14 +63,29 @@ def catalog(request, ext=None):
     per_page = dcat.page_size(request.GET.get("per_page"))
     extension = ext or negotiate(request)
     url = dcat.site_url() + request.path
-    nodes, info = dcat.catalogue_page(page=page, per_page=per_page, url=url)
-    if page > info.last:
+    summary = dcat.catalogue_summary()
+    if page > max(1, -(-summary["total"] // per_page)):
         raise Http404("No such page of the catalogue.")
-    return rdf_response(nodes, extension, negotiated=ext is None)
+    # A page is made once per version of the catalogue (the number of published datasets
+    # and the newest change): harvesters walk the same pages, and RDF/XML and JSON-LD take
+    # rdflib most of a second for 100 datasets. A publisher's new name shows within
+    # CACHE_SECONDS.
+    key = "dcat:page:" + hashlib.sha256(repr((
+        url, page, per_page, extension, summary["total"], summary["modified"],
+        settings.SITE_NAME, settings.OPEN_DATA_REGIONAL_KEY, settings.OPEN_DATA_GEOCODING_LEVEL,
+        settings.DCAT_CONTRIBUTOR_ID)).encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        nodes, _info = dcat.catalogue_page(page=page, per_page=per_page, url=url,
+                                           summary=summary)
+        body = dcat.serialise(nodes, extension)
+        cache.set(key, body, CACHE_SECONDS)
+    return rdf_response(body, extension, negotiated=ext is None)
 
 
 @require_safe
 def dataset(request, slug, ext=None):
     record = get_object_or_404(Dataset.objects.published(), slug=slug)
     extension = ext or negotiate(request)
-    return rdf_response(dcat.dataset_record(record), extension, negotiated=ext is None)
+    return rdf_response(dcat.serialise(dcat.dataset_record(record), extension), extension,
+                        negotiated=ext is None)

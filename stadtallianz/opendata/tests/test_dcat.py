@@ -2,7 +2,7 @@
 extensions, hydra paging) and /dcat/datasets/<slug>; what each dataset says; that nothing
 unpublished or restricted appears; the direct Turtle writer against rdflib."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import override_settings
@@ -339,3 +339,19 @@ def test_a_page_costs_the_same_queries_for_more_datasets(client, make_dataset,
     many = query_count(client.get, "/dcat/catalog.ttl")
     assert many == few
     assert few <= 4  # count and newest change, the datasets with their publishers, distributions
+
+
+def test_a_change_shows_at_once_though_pages_are_kept(client, make_dataset):
+    """Pages are kept per version of the catalogue (count and newest change): a change, a
+    withdrawal or a new dataset is in the next answer."""
+    dataset = make_dataset(title_de="Alter Titel")
+    assert "Alter Titel" in client.get("/dcat/catalog.rdf").content.decode()
+    dataset.title_de = "Neuer Titel"
+    dataset.modified = dataset.modified + timedelta(seconds=1)
+    dataset.save()
+    body = client.get("/dcat/catalog.rdf").content.decode()
+    assert "Neuer Titel" in body and "Alter Titel" not in body
+    other = make_dataset(title_de="Zweiter Datensatz")
+    assert "Zweiter Datensatz" in client.get("/dcat/catalog.rdf").content.decode()
+    Dataset.objects.filter(pk=other.pk).update(state=Dataset.State.WITHDRAWN)
+    assert "Zweiter Datensatz" not in client.get("/dcat/catalog.rdf").content.decode()
