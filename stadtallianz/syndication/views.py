@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from stadtallianz.core.context_processors import site as site_context
+from stadtallianz.impact.figures import key_figures
 from stadtallianz.livinglabs import readings
 from stadtallianz.livinglabs.charts import value_text
 from stadtallianz.livinglabs.models import LivingLab
@@ -22,6 +23,8 @@ from . import maps
 from .embedding import WIDGETS, badge_title, embeddable, iframe, lab_title, project_title
 from .feeds import FEEDS, AtomFeed, RssFeed
 
+# The figures widget shows the first this many key figures.
+KEY_FIGURES = 6
 # A lab widget shows at most this many datastreams (a frame has little room).
 LAB_STREAMS = 6
 
@@ -133,11 +136,9 @@ def embed_lab(request, slug: str):
 @require_GET
 @embeddable
 def embed_figures(request):
-    """The alliance's public key figures (impact.figures)."""
-    try:
-        from stadtallianz.impact.figures import key_figures
-    except ImportError:
-        raise Http404 from None
+    """The first of the alliance's public key figures (impact.figures, cached there), each
+    linking to the list behind it."""
+    figures = [figure for figure in key_figures() if figure.value is not None][:KEY_FIGURES]
     return _widget("syndication/embed/figures.html",
                    _("Key figures of %(site)s") % {"site": settings.SITE_NAME},
-                   figures=list(key_figures())[:6])
+                   figures=figures)

@@ -13,7 +13,8 @@ from .conftest import PUBLIC_VALUE, RESTRICTED_VALUE, SHOWN_COUNT, WITHHELD_COUN
 
 def widget_paths(content, lab=None):
     paths = [f"/de/embed/partners/{content['partner'].slug}/badge/",
-             f"/de/embed/projects/{content['project'].slug}/", "/de/embed/map/"]
+             f"/de/embed/projects/{content['project'].slug}/", "/de/embed/map/",
+             "/de/embed/figures/"]
     if lab is not None:
         paths.append(f"/de/embed/living-labs/{lab.slug}/")
     return paths
@@ -194,3 +195,15 @@ def test_project_page_shows_the_snippet(client, content):
     """The project page renders the registered sections: its snippet is there."""
     body = client.get("/de/projects/smarte-laternen/").content.decode()
     assert "/de/embed/projects/smarte-laternen/" in body
+
+
+def test_figures_widget_shows_public_key_figures(client, content, settings):
+    """The partners' figure counts public partners only (impact.figures' rule) and links to
+    the directory; the widget links the whole dashboard."""
+    from stadtallianz.impact.figures import key_figures
+
+    partners = next(figure for figure in key_figures() if figure.key == "partners")
+    body = client.get("/de/embed/figures/").content.decode()
+    assert f'<strong class="figure-value">{partners.value}</strong>' in body
+    assert 'href="/de/partners/"' in body and 'href="/de/impact/"' in body
+    assert "Kennzahlen" in body or "in Zahlen" in body

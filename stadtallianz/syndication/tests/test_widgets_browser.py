@@ -22,7 +22,7 @@ def widgets(content, lab, streams):
     add_raw(streams["public"], 19.25, hour_ago(0.5))
     return [f"/embed/partners/{content['partner'].slug}/badge/",
             f"/embed/projects/{content['project'].slug}/", "/embed/map/",
-            f"/embed/living-labs/{lab.slug}/"]
+            f"/embed/living-labs/{lab.slug}/", "/embed/figures/"]
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
