@@ -7,6 +7,8 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stadtallianz.core.models import FocusArea
+
 from .vocabularies import FILE_TYPES, FREQUENCIES, LICENCES, THEMES
 
 
@@ -30,6 +32,10 @@ class DatasetForm(forms.Form):
     licence = forms.ChoiceField(label=_("Licence"))
     themes = forms.MultipleChoiceField(label=_("Themes"), widget=forms.CheckboxSelectMultiple,
                                        help_text=_("The EU data themes the data belongs to."))
+    focus_areas = forms.ModelMultipleChoiceField(
+        label=_("Focus areas"), queryset=FocusArea.objects.active().order_by("position", "pk"),
+        required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("The alliance's focus areas the data serves."))
     keywords = forms.CharField(label=_("Keywords"), max_length=1000, required=False,
                                help_text=_("Separated by commas."))
     accrual_periodicity = forms.ChoiceField(label=_("Update frequency"))
@@ -78,6 +84,7 @@ class DatasetForm(forms.Form):
                 "description_en": dataset.description_en,
                 "contact_name": dataset.contact_name, "contact_email": dataset.contact_email,
                 "licence": dataset.licence, "themes": dataset.themes,
+                "focus_areas": list(dataset.focus_areas.all()),
                 "keywords": ", ".join(dataset.keywords or []),
                 "accrual_periodicity": dataset.accrual_periodicity,
                 "temporal_start": dataset.temporal_start, "temporal_end": dataset.temporal_end,

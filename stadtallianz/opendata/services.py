@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from stadtallianz.accounts.models import User
 from stadtallianz.core.audit import audit_log
 from stadtallianz.core.geo import validate_geometry
+from stadtallianz.core.models import FocusArea
 from stadtallianz.core.office import with_office
 from stadtallianz.core.slugs import unique_slug
 from stadtallianz.notifications.services import notify
@@ -65,11 +66,12 @@ def _clean_distributions(rows) -> list[dict]:
 
 
 def _apply(dataset: Dataset, data: dict) -> list[str]:
-    """Sets the dataset's fields from `data`, validates them; returns the fields changed."""
+    """Sets the dataset's fields from `data`, validates them; returns the fields changed.
+    (`focus_areas` is set after the save, by _write_focus_areas.)"""
+    data = {name: value for name, value in data.items() if name != "focus_areas"}
     unknown = set(data) - set(DATASET_FIELDS)
     if unknown:
         raise ValueError(f"not dataset fields: {sorted(unknown)}")
-    data = dict(data)
     if "keywords" in data:
         data["keywords"] = list(dict.fromkeys(k.strip() for k in data["keywords"] or []
                                               if k and k.strip()))[:MAX_KEYWORDS]
@@ -120,6 +122,19 @@ def _validated(dataset: Dataset, data: dict, distributions, *, changed=None):
     return rows
 
 
+def _write_focus_areas(dataset: Dataset, data: dict) -> bool:
+    """The focus areas the partner chose (active ones only); True when they changed."""
+    if "focus_areas" not in data:
+        return False
+    wanted = set(FocusArea.objects.active().filter(
+        pk__in=[getattr(area, "pk", area) for area in data["focus_areas"] or []])
+        .values_list("pk", flat=True))
+    if wanted == set(dataset.focus_areas.values_list("pk", flat=True)):
+        return False
+    dataset.focus_areas.set(wanted)
+    return True
+
+
 def _write_distributions(dataset: Dataset, rows: list[dict], now) -> bool:
     """Replaces the dataset's links when they differ; True when they did."""
     current = list(dataset.distributions.order_by("position", "pk")
@@ -150,6 +165,7 @@ def create_dataset(*, actor, organisation: Organisation, data: dict,
                                reserved=RESERVED_SLUGS, max_length=100)
     dataset.save()
     _write_distributions(dataset, rows, now)
+    _write_focus_areas(dataset, data)
     audit_log(actor=actor, action="opendata.dataset.created", target=dataset,
               after={"title": dataset.title_de, "publisher": organisation.pk})
     return dataset
@@ -168,6 +184,8 @@ def update_dataset(*, dataset: Dataset, actor, data: dict, distributions=None) -
     rows = _validated(dataset, data, distributions, changed=changed)
     if rows is not None and _write_distributions(dataset, rows, now):
         changed.append("distributions")
+    if _write_focus_areas(dataset, data):
+        changed.append("focus_areas")
     if changed:
         dataset.modified = now
         dataset.save()

@@ -215,3 +215,14 @@ def test_visible_to_follows_the_review(draft, partner_member, partner_admin, oth
         assert draft in Dataset.objects.visible_to(person)
     for person in (other_admin, citizen, AnonymousUser()):
         assert draft not in Dataset.objects.visible_to(person)
+
+
+def test_focus_areas_are_kept_and_their_change_audited(draft, partner_admin):
+    from stadtallianz.core.models import FocusArea
+
+    mobility = FocusArea.objects.active().first()
+    services.update_dataset(dataset=draft, actor=partner_admin,
+                            data={"focus_areas": [mobility]})
+    assert list(draft.focus_areas.all()) == [mobility]
+    entry = AuditEntry.objects.filter(action="opendata.dataset.changed").latest("pk")
+    assert entry.after["fields"] == ["focus_areas"]
