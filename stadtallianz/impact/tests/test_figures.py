@@ -222,6 +222,9 @@ def test_the_nightly_command_recomputes_what_moved_with_time(world, by_key):
     out = StringIO()
     call_command("compute_impact_figures", stdout=out)
     assert "15 key figures" in out.getvalue()
+    from stadtallianz.core.models import ProcessHeartbeat
+
+    assert ProcessHeartbeat.objects.filter(name="job:compute_impact_figures").exists()
     with CaptureQueriesContext(connection) as queries:
         assert by_key()["data_availability"].value == 100.0
     assert len(queries) == 1  # filled by the command: only the targets are read

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from stadtallianz.core import heartbeat
 from stadtallianz.impact import cache
 from stadtallianz.impact.figures import key_figures
 
@@ -13,6 +14,7 @@ from stadtallianz.impact.figures import key_figures
 class Command(BaseCommand):
     help = "Recomputes the impact dashboard's key figures and fills the cache (run nightly)."
 
+    @heartbeat.job("compute_impact_figures")
     def handle(self, *args, **options):
         cache.invalidate(streams=True)
         for language, _name in settings.LANGUAGES:
