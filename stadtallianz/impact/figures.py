@@ -97,6 +97,11 @@ class Figure:
         return str(KINDS[self.kind])
 
     @property
+    def shown_value(self) -> str:
+        """The value as a reader sees it, localised, with its unit (e.g. for a widget)."""
+        return f"{number(self.value)} {self.unit}".strip()
+
+    @property
     def trend(self) -> dict | None:
         """The change from the year before to the last year of the series."""
         if not self.yearly or len(self.series) < 2:

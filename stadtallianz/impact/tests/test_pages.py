@@ -181,3 +181,21 @@ def test_a_chart_is_labelled_with_its_numbers():
     assert [bar["title"] for bar in drawn["bars"]] == ["2025: 3", "2026: 7"]
     assert float(drawn["bars"][1]["height"]) > float(drawn["bars"][0]["height"])
     assert charts.draw([]) is None
+
+
+@pytest.mark.parametrize("role", ["member", "lead", "partner_admin", "coordinator"])
+def test_every_role_sees_the_public_figures_only(request, client, client_for, world, role):
+    """The figures are the same for everyone: a group's members and the office do not see
+    their members-only posts and meetings counted (the figures never ask who reads)."""
+    person = client_for(request.getfixturevalue(role))
+    for key in ("working_groups", "events", "ideas", "sensors", "funding_applied"):
+        assert _csv(person.get(f"/de/impact/{key}.csv")) == _csv(client.get(
+            f"/de/impact/{key}.csv")), key
+    assert _csv(person.get("/de/impact/working_groups.csv"))[1] == ["Mobilität", "1", "1"]
+    page = _text(person.get("/de/impact/"))
+    assert ("Ziele festlegen" in page) == (role == "coordinator")
+
+
+def test_shown_value_is_localised_with_its_unit(world, by_key):
+    assert by_key()["funding_granted"].shown_value == "250.000,50 EUR"
+    assert by_key()["data_availability"].shown_value == "50,0 %"
