@@ -290,6 +290,10 @@ SPECS: dict[str, Spec] = {spec.key: spec for spec in [
 ]}
 
 
+# The platform datasets' fixed address names: no other dataset gets one (sync.RESERVED_SLUGS).
+PLATFORM_SLUGS = frozenset(spec.slug for spec in SPECS.values())
+
+
 # ---------------------------------------------------------------------------------------------
 # The files
 

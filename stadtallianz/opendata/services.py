@@ -194,6 +194,13 @@ def update_dataset(*, dataset: Dataset, actor, data: dict, distributions=None) -
     return dataset
 
 
+def waiting_for_review():
+    """The partners' datasets waiting for the office's review, oldest submission first (the
+    review queue, and the back office's work queue)."""
+    return (Dataset.objects.filter(kind=Dataset.Kind.PARTNER, state=Dataset.State.SUBMITTED)
+            .select_related("publisher").order_by("modified", "pk"))
+
+
 def office_people():
     return User.objects.filter(Q(is_coordinator=True) | Q(is_superuser=True),
                                is_active=True).order_by("pk")

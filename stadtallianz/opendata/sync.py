@@ -38,12 +38,13 @@ from stadtallianz.sensorthings.auth import Caller
 from stadtallianz.sensorthings.models import Datastream, Observation, PrivacyLevel
 
 from .models import Dataset, Distribution
+from .platform import PLATFORM_SLUGS
 from .vocabularies import FALLBACK_THEME, FOCUS_AREA_THEMES
 
 STA_ROOT = "/sta/v1.1"
-# Address names the catalogue's own routes use (data/datasets/<slug>/ never collides, but a
-# dataset named like a route under data/ would read oddly).
-RESERVED_SLUGS = frozenset({"new", "mine", "review"})
+# Address names no lab or partner dataset gets: the platform datasets' fixed ones, and the
+# catalogue's own routes under data/ (no collision, but a dataset so named would read oddly).
+RESERVED_SLUGS = frozenset({"new", "mine", "review", *PLATFORM_SLUGS})
 
 
 def public_caller() -> Caller:

@@ -130,9 +130,8 @@ def dataset_withdraw(request, slug):
 def review_queue(request):
     if not permissions.can_review_any(request.user):
         raise PermissionDenied(with_office(_("Only the %(office)s reviews datasets.")))
-    waiting = (Dataset.objects.filter(kind=Dataset.Kind.PARTNER, state=Dataset.State.SUBMITTED)
-               .select_related("publisher").order_by("modified", "pk"))
-    return render(request, "opendata/review_queue.html", {"datasets": waiting})
+    return render(request, "opendata/review_queue.html",
+                  {"datasets": services.waiting_for_review()})
 
 
 @login_required

@@ -226,3 +226,10 @@ def test_focus_areas_are_kept_and_their_change_audited(draft, partner_admin):
     assert list(draft.focus_areas.all()) == [mobility]
     entry = AuditEntry.objects.filter(action="opendata.dataset.changed").latest("pk")
     assert entry.after["fields"] == ["focus_areas"]
+
+
+def test_a_partner_dataset_never_takes_a_platform_datasets_address(partner_member,
+                                                                   organisation):
+    dataset = services.create_dataset(actor=partner_member, organisation=organisation,
+                                      data={**DATA, "title_de": "Allianz Partner"})
+    assert dataset.slug == "allianz-partner-2"
