@@ -101,3 +101,25 @@ def test_the_copy_button_copies_the_ready_made_request(browser, live_server, cat
         assert copied.startswith("curl '") and "package_show?id=radzaehlungen" in copied
     finally:
         context.close()
+
+
+def test_every_dataset_page_of_the_demo_is_accessible(page, live_server):  # noqa: F811
+    """The demo catalogue's real shapes: platform lists with many columns, lab datasets of
+    several datastreams, partners' links elsewhere; every published page in both languages."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from stadtallianz.demo.opendata import create_open_data
+    from tests.browser.conftest import _reference_data
+
+    _reference_data()  # a transactional test before this one emptied the migrations' rows
+    call_command("demo", stdout=StringIO())
+    if not Dataset.objects.exists():  # until the demo command loads the open data itself
+        create_open_data(StringIO())
+    slugs = list(Dataset.objects.published().order_by("pk").values_list("slug", flat=True))
+    assert len(slugs) >= 5
+    for language in ("de", "en"):
+        assert sweep(page, live_server.url, language,
+                     ["/data/", "/data/?sort=title&page=2"]
+                     + [f"/data/datasets/{slug}/" for slug in slugs]) == {}

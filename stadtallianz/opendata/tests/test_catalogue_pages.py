@@ -406,3 +406,27 @@ def test_bad_input_on_the_catalogue_answers_200(client, make_dataset, query):
     response = client.get(CATALOGUE + query)
     assert response.status_code == 200
     assert "<script>" not in text(response).split("<main", 1)[1]
+
+
+def test_every_page_of_the_demo_catalogue_answers(client):
+    """The demo's datasets of every kind (platform lists with dates, numbers and lists in their
+    first rows, lab datasets with charts): each page answers in both languages."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from stadtallianz.demo.opendata import create_open_data
+
+    call_command("demo", stdout=StringIO())
+    if not Dataset.objects.exists():  # until the demo command loads the open data itself
+        create_open_data(StringIO())
+    published = list(Dataset.objects.published().order_by("pk"))
+    assert {dataset.kind for dataset in published} == set(Dataset.Kind.values)
+    for language in ("de", "en"):
+        page = text(client.get(f"/{language}/data/"))
+        assert f">{len(published)} " in page
+        for dataset in published:
+            response = client.get(page_of(dataset.slug, language))
+            assert response.status_code == 200, dataset.slug
+            if dataset.kind == Dataset.Kind.PLATFORM:
+                assert "<tbody><tr>" in text(response), dataset.slug  # the first rows
