@@ -20,6 +20,7 @@ from stadtallianz.partners.models import Organisation
 from . import permissions, services
 from .forms import DatasetForm, DistributionFormSet, ReviewForm, distributions_of
 from .models import Dataset, Distribution
+from .vocabularies import FREQUENCIES, LICENCES, THEMES
 
 
 def _partner_dataset(request, slug) -> Dataset:
@@ -158,6 +159,9 @@ def dataset_review(request, slug):
     distributions = list(Distribution.objects.filter(dataset=dataset))
     return render(request, "opendata/review_detail.html",
                   {"dataset": dataset, "distributions": distributions, "form": form,
+                   "licence": LICENCES.get(dataset.licence),
+                   "frequency": FREQUENCIES.get(dataset.accrual_periodicity),
+                   "themes": [THEMES[key] for key in dataset.themes if key in THEMES],
                    "description_de_html": render_markdown(dataset.description_de),
                    "description_en_html": render_markdown(dataset.description_en),
                    "publisher": dataset.publisher if isinstance(dataset.publisher, Organisation)

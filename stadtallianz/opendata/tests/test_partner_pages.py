@@ -131,6 +131,7 @@ def test_the_office_publishes_and_returns_on_the_review_page(client_for, coordin
     client = client_for(coordinator)
     html = client.get(f"/de/data/datasets/{submitted.slug}/review/").content.decode()
     assert "https://data.example/rad.csv" in html
+    assert "Creative Commons Namensnennung – 4.0 International" in html and "Verkehr" in html
     refused = client.post(f"/de/data/datasets/{submitted.slug}/review/",
                           {"decision": "return", "note": ""})
     assert refused.status_code == 400
