@@ -179,6 +179,7 @@ def main() -> int:
     arguments = parse_arguments(__doc__, {"--datasets": (10_000, "published datasets")},
                                 smoke={"datasets": 60})
     started = setup("opendata", smoke=arguments.smoke)
+    from django.core.cache import cache
     from django.test import Client
 
     from stadtallianz.opendata.models import Dataset
@@ -202,6 +203,8 @@ def main() -> int:
         ("package_search, fq organization", ckan("package_search",
                                                  fq=f"organization:{organisation}")),
         ("package_search, 5 facets", ckan("package_search", **{"facet.field": facets})),
+        ("package_search, 5 facets, cache emptied each time", ckan(
+            "package_search", **{"facet.field": facets, "facet.limit": "49"})),
         ("package_search, q + fq + 5 facets", ckan("package_search", q="Verkehr",
                                                    fq="res_format:CSV groups:tran",
                                                    **{"facet.field": facets})),
@@ -229,7 +232,8 @@ def main() -> int:
     say(f"{'scenario':<46} {'median ms':>9} {'p95 ms':>7} {'CPU ms':>7} {'queries':>7} "
         f"{'bytes':>7}  URL")
     for label, url in scenarios:
-        timing = time_request(client, url, arguments)
+        timing = time_request(client, url, arguments,
+                              before_each=cache.clear if "cache emptied" in label else None)
         if url.startswith("/api/"):
             body = timing.result.json()
             if not body.get("success"):

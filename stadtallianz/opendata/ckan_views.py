@@ -89,3 +89,10 @@ def action(request, name: str):
     except ckan.ActionError as error:
         return _answer({**body, "success": False, "error": error.error()}, error.status)
     return _answer({**body, "success": True, "result": result})
+
+
+def error_response(message: str, status: int) -> HttpResponse:
+    """An error in CKAN's form outside an action (core.ratelimit's 429 for /api/3/ and
+    /api/action/, when registered with `register_read_api`)."""
+    return _answer({"success": False, "error": {"__type": "Too Many Requests" if status == 429
+                                                else "Error", "message": message}}, status)

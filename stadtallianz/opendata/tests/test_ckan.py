@@ -506,6 +506,8 @@ def test_query_counts_do_not_grow_with_the_datasets(client, catalogue, make_data
     def counts():
         return [
             query_count(call, client, "package_search", rows=100),
+            query_count(call, client, "package_search", rows=100,
+                        **{"facet.field": facet_fields}),
             query_count(call, client, "package_search", q="Datensatz", fq="res_format:CSV",
                         rows=100, **{"facet.field": facet_fields}),
             query_count(call, client, "current_package_list_with_resources", limit=100),
@@ -523,3 +525,18 @@ def test_query_counts_do_not_grow_with_the_datasets(client, catalogue, make_data
                      distributions=(("CSV", f"/d/{index}.csv"), ("JSON", f"/d/{index}.json")))
     assert counts() == few
     assert few[0] <= 3  # count, page, resources
+
+
+def test_facets_follow_changes_at_once(client, catalogue):
+    """Facets are cached by the matching datasets' keys and the catalogue's last change: a
+    dataset withdrawn (even without a new `modified`) or a keyword changed shows at once."""
+    fields = {"facet.field": json.dumps(["tags", "organization"])}
+    assert search(client, **fields)["facets"]["tags"]["Radverkehr"] == 1
+    Dataset.objects.filter(pk=catalogue["radverkehr"].pk).update(
+        state=Dataset.State.WITHDRAWN)
+    facets = search(client, **fields)["facets"]
+    assert "Radverkehr" not in facets["tags"] and "stadtwerke" not in facets["organization"]
+    Dataset.objects.filter(pk=catalogue["luft"].pk).update(keywords=["Ozon"],
+                                                           modified=timezone.now())
+    tags = search(client, **fields)["facets"]["tags"]
+    assert tags.get("Ozon") == 1 and "Luft" not in tags
