@@ -221,3 +221,16 @@ def test_validate_catalogue_refuses_a_folder_without_shapes(db, tmp_path, settin
 def test_the_slices_parse_as_turtle():
     for path in validation.VOCABULARIES.glob("*.ttl"):
         Graph().parse(str(path), format="turtle")
+
+
+def test_the_check_in_chunks_finds_what_one_check_finds(make_dataset, shapes_dir):
+    make_dataset()
+    make_dataset(licence="")
+    make_dataset(contact_email="")
+    whole = validation.check_catalogue(shapes_dir)
+    chunked = validation.check_catalogue(shapes_dir, chunk=2)
+    assert chunked.datasets == whole.datasets == 3
+    assert (chunked.violations, chunked.warnings) == (whole.violations, whole.warnings)
+    assert whole.violations >= 2
+    strip = [{k: v for k, v in f.items() if k != "example"} for f in whole.findings]
+    assert [{k: v for k, v in f.items() if k != "example"} for f in chunked.findings] == strip
