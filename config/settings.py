@@ -454,6 +454,9 @@ def expected_processes(overrides: str) -> dict[str, int]:
         "job:apply_retention": 26 * 3600,
         "job:send_funding_reminders": 2 * 3600,
         "job:archive_expired_notices": 26 * 3600,
+        "job:refresh_open_data": 26 * 3600,
+        "job:validate_catalogue": 26 * 3600,
+        "job:compute_impact_figures": 26 * 3600,
         # the nightly backup (deploy/systemd/stadtallianz-backup.timer, docs/backup.md): a
         # night without one is something to act on; "-job:backup" where backups are made
         # otherwise

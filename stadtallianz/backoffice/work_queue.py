@@ -19,6 +19,7 @@ from stadtallianz.discussions.models import PostReport
 from stadtallianz.funding.models import Call
 from stadtallianz.ideas.models import IdeaReport
 from stadtallianz.letter_of_intent.models import Signature
+from stadtallianz.opendata.services import waiting_for_review
 from stadtallianz.partners.models import Organisation
 from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
@@ -137,7 +138,21 @@ def _calls_to_verify() -> Queue:
                  calls.count(), items)
 
 
+def _datasets() -> Queue:
+    """Partners' own datasets submitted for the catalogue: none appears before the office
+    reviewed it (opendata.services.review_dataset)."""
+    waiting = waiting_for_review()
+    items = [Item(title=dataset.title,
+                  url=reverse("opendata:review", kwargs={"slug": dataset.slug}),
+                  since=dataset.modified,
+                  detail=dataset.publisher.name if dataset.publisher else "",
+                  lang=shown_language(dataset, "title"))
+             for dataset in waiting[:OLDEST]]
+    return Queue("datasets", _("Datasets to review"), _("No dataset waits for review."),
+                 waiting.count(), items, reverse("opendata:review_queue"))
+
+
 def work_queue() -> list[Queue]:
     pending = Signature.objects.pending()
     return [_applications(pending, first=True), _applications(pending, first=False),
-            _reports(), _assessments(), _join_requests(), _calls_to_verify()]
+            _reports(), _assessments(), _join_requests(), _calls_to_verify(), _datasets()]

@@ -34,7 +34,7 @@ class StaticPagesSitemap(BilingualSitemap):
                 "ideas:list", "projects:list", "livinglabs:list",
                 "funding:call_list", "funding:calendar", "funding:programme_list",
                 "partnering:list", "proposals:list", "proposals:totals",
-                "opendata:catalogue",
+                "opendata:catalogue", "impact:dashboard",
                 "legal:imprint", "legal:privacy", "legal:accessibility"]
 
     def location(self, item):

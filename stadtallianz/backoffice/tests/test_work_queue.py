@@ -10,6 +10,7 @@ from stadtallianz.assessments.models import Assessment
 from stadtallianz.core.testing import query_count
 from stadtallianz.ideas.models import Idea, IdeaReport
 from stadtallianz.letter_of_intent.models import Signature
+from stadtallianz.opendata.tests.conftest import make_dataset  # noqa: F401 - fixture
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.models import Project
 from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
@@ -218,3 +219,28 @@ def test_the_calls_queue_is_for_the_office_only(client_for, person):
         assert response.status_code == 403
         assert "Aufruf alt" not in response.content.decode()
     assert client_for(None).get("/de/backoffice/").status_code == 302
+
+
+def test_partners_datasets_submitted_for_the_catalogue_wait_oldest_first(
+        client_for, coordinator, make_dataset, organisation):  # noqa: F811
+    """A partner's dataset appears in the catalogue only after the office's review, so the
+    submitted ones are in the work queue (issue 16); drafts and published ones are not, and
+    the query count does not grow with them."""
+    client = client_for(coordinator)
+    url = reverse("backoffice:dashboard")
+    now = timezone.now()
+    newer = make_dataset(title_de="Ladesäulen", state="submitted", publisher=organisation,
+                         modified=now)
+    older = make_dataset(title_de="Parkhäuser", state="submitted", publisher=organisation,
+                         modified=now - timedelta(days=2))
+    make_dataset(title_de="Entwurf", state="draft", publisher=organisation)
+    make_dataset(title_de="Veröffentlicht", publisher=organisation)
+    few = query_count(client.get, url)
+    queue = _queues(client.get(url))["datasets"]
+    assert [item.title for item in queue.items] == [older.title_de, newer.title_de]
+    assert queue.count == 2 and queue.items[0].detail == organisation.name
+    assert queue.items[0].url == reverse("opendata:review", kwargs={"slug": older.slug})
+    for n in range(5):
+        make_dataset(title_de=f"Weitere {n}", state="submitted", publisher=organisation)
+    assert query_count(client.get, url) == few
+    assert "Datensätze zur Prüfung" in client.get(url).content.decode()

@@ -23,6 +23,7 @@ from stadtallianz.demo import funding as funding_demo
 from stadtallianz.demo import ideas as ideas_demo
 from stadtallianz.demo import knowledge as knowledge_demo
 from stadtallianz.demo import livinglabs as livinglabs_demo
+from stadtallianz.demo import opendata as opendata_demo
 from stadtallianz.demo import partnering as partnering_demo
 from stadtallianz.demo import projects as projects_demo
 from stadtallianz.demo import proposals as proposals_demo
@@ -150,6 +151,8 @@ class Command(BaseCommand):
             self.created["funding_applications"] = proposals_demo.load(now=self.now)
             self.stage("Partner searches")
             self.created["partner_searches"] = partnering_demo.load(now=self.now)
+            self.stage("Open data catalogue")
+            self.created["datasets"] = opendata_demo.create_open_data(self.stdout)
             if scale:
                 self.synthetic(scale)
             if any(self.created.values()):
