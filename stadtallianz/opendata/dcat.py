@@ -359,6 +359,9 @@ def datasets_for_rdf(queryset=None):
     does not grow with the number of datasets."""
     queryset = Dataset.objects.published() if queryset is None else queryset
     return (queryset.select_related("publisher")
+            # What no channel of the catalogue reads: the review's note, the publisher's texts.
+            .defer("review_note", "publisher__description_de", "publisher__description_en",
+                   "publisher__summary_de", "publisher__summary_en")
             .prefetch_related(
                 Prefetch("distributions",
                          queryset=Distribution.objects.order_by("position", "pk")))
