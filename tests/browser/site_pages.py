@@ -107,6 +107,17 @@ EXCLUDED = {
     "partnering:interest_answer": POST_ONLY,
     "matchmaking:dismiss": POST_ONLY,
     "matchmaking:undo": POST_ONLY,
+    "opendata:submit": POST_ONLY,
+    "opendata:withdraw": POST_ONLY,
+    "opendata:observations_csv": DOWNLOAD,
+    "opendata:locations_geojson": DOWNLOAD,
+    "opendata:platform_csv": DOWNLOAD,
+    "opendata:platform_json": DOWNLOAD,
+    "impact:target_delete": POST_ONLY,
+    "impact:figure_csv": DOWNLOAD,
+    "impact:dashboard_csv": DOWNLOAD,
+    "syndication:feed_rss": "a feed (RSS 2.0), not an HTML page; parsed in syndication's tests",
+    "syndication:feed_atom": "a feed (Atom), not an HTML page; parsed in syndication's tests",
 }
 
 
@@ -298,6 +309,27 @@ PAGES = {
     "matchmaking:project": lambda d: [({"slug": d.project.slug}, "")],
     "matchmaking:call": lambda d: [({"slug": d.call.slug}, "")],
     "matchmaking:notice": lambda d: [({"pk": d.notice.pk}, "")],
+    "opendata:catalogue": lambda d: [({}, ""), ({}, "?theme=TRAN"),
+                                     ({}, "?q=nothing-matches-this")],
+    "opendata:dataset": lambda d: [({"slug": d.dataset.slug}, ""),
+                                   ({"slug": d.lab_dataset.slug}, ""),
+                                   ({"slug": d.platform_dataset.slug}, ""),
+                                   ({"slug": d.submitted_dataset.slug}, "")],
+    "opendata:mine": one,
+    "opendata:create": one,
+    "opendata:edit": lambda d: [({"slug": d.dataset.slug}, "")],
+    "opendata:review_queue": one,
+    "opendata:review": lambda d: [({"slug": d.submitted_dataset.slug}, "")],
+    "impact:dashboard": lambda d: [({}, ""),
+                                   ({}, f"?year=2026&focus_area={d.focus_area.slug}")],
+    "impact:targets": one,
+    "syndication:feeds": one,
+    "syndication:widgets": one,
+    "syndication:embed_figures": one,
+    "syndication:embed_map": one,
+    "syndication:embed_badge": lambda d: [({"slug": d.home.slug}, "")],
+    "syndication:embed_project": lambda d: [({"slug": d.project.slug}, "")],
+    "syndication:embed_lab": lambda d: [({"slug": d.lab.slug}, "")],
 }
 
 
@@ -320,6 +352,7 @@ def demo_objects() -> SimpleNamespace:
     from stadtallianz.knowledge.models import Article, Document
     from stadtallianz.letter_of_intent.models import Signature, Version
     from stadtallianz.livinglabs.models import LivingLab
+    from stadtallianz.opendata.models import Dataset
     from stadtallianz.partnering.models import Notice
     from stadtallianz.partners.models import Organisation
     from stadtallianz.projects.models import Milestone, Project
@@ -398,6 +431,12 @@ def demo_objects() -> SimpleNamespace:
             members__organisation=home).order_by("pk").first(),
         notice=notices.filter(organisation=home).first(),
         other_notice=notices.exclude(organisation=home).first(),
+        dataset=Dataset.objects.filter(kind=Dataset.Kind.PARTNER, publisher=home).first(),
+        lab_dataset=Dataset.objects.published().filter(kind=Dataset.Kind.LAB)
+        .order_by("pk").first(),
+        platform_dataset=Dataset.objects.get(platform_key="partners"),
+        submitted_dataset=Dataset.objects.filter(state=Dataset.State.SUBMITTED)
+        .order_by("pk").first(),
     )
 
 
