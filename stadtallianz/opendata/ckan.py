@@ -27,6 +27,7 @@ import re
 import uuid
 from array import array
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -240,17 +241,23 @@ def ckan_time(moment) -> str | None:
     return moment.isoformat()
 
 
-def _namespace() -> uuid.UUID:
-    return uuid.uuid5(uuid.NAMESPACE_URL, settings.SITE_URL.rstrip("/") + "/api/3/organization/")
+@lru_cache(maxsize=8)
+def _namespace(site_url: str) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, site_url.rstrip("/") + "/api/3/organization/")
+
+
+@lru_cache(maxsize=100_000)
+def _derived_id(site_url: str, name: str) -> str:
+    return str(uuid.uuid5(_namespace(site_url), name))
 
 
 def organisation_id(pk: int) -> str:
     """A stable UUID for an organisation (CKAN's ids are UUIDs; ours are numbers)."""
-    return str(uuid.uuid5(_namespace(), str(pk)))
+    return _derived_id(settings.SITE_URL, str(pk))
 
 
 def alliance_id() -> str:
-    return str(uuid.uuid5(_namespace(), "alliance"))
+    return _derived_id(settings.SITE_URL, "alliance")
 
 
 def alliance_name() -> str:
@@ -259,12 +266,23 @@ def alliance_name() -> str:
 
 
 def tag_id(name: str) -> str:
-    return str(uuid.uuid5(_namespace(), "tag:" + name))
+    return _derived_id(settings.SITE_URL, "tag:" + name)
+
+
+SLUG_PLACEHOLDER = "ckan-slug-placeholder"
+
+
+@lru_cache(maxsize=8)
+def _dataset_page_pattern(site_url: str, language: str) -> str:
+    with translation.override(language):
+        return site_url.rstrip("/") + reverse("opendata:dataset",
+                                              kwargs={"slug": SLUG_PLACEHOLDER})
 
 
 def dataset_page(slug: str) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return absolute(reverse("opendata:dataset", kwargs={"slug": slug}))
+    """The dataset's page in the default language (the address is reversed once)."""
+    return _dataset_page_pattern(settings.SITE_URL, settings.LANGUAGE_CODE).replace(
+        SLUG_PLACEHOLDER, slug)
 
 
 def public_publisher(dataset: Dataset) -> Organisation | None:
