@@ -734,7 +734,9 @@ class QueryParser:
             self.take()
             if self.peek()[0] in (None, "close"):
                 raise ValidationFailed(self.field, f"Nothing after {value}")
-            inner = self.unary(name, depth)
+            if depth >= QUERY_MAX_DEPTH:
+                raise ValidationFailed(self.field, "Too deeply nested")
+            inner = self.unary(name, depth + 1)
             return inner if value == "+" else ~inner
         return self.primary(name, depth)
 

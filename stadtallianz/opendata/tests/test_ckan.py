@@ -407,6 +407,8 @@ def test_unknown_action_is_a_bad_request(client):
     ("package_search", {"fq": "organization:"}, "fq"),
     ("package_search", {"fq": "(" * 50 + "x" + ")" * 50}, "fq"),
     ("package_search", {"fq": " ".join(["a"] * 60)}, "fq"),
+    ("package_search", {"fq": "! " * 400 + "x"}, "fq"),
+    ("package_search", {"q": "NOT " * 200 + "x"}, "q"),
     ("package_search", {"q": "x" * 2000}, "q"),
     ("package_search", {"q": "Rad\x00verkehr"}, "q"),
     ("package_search", {"fq": "tags:\x00"}, "fq"),
