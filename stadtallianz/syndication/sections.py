@@ -60,7 +60,8 @@ def head_links(request, obj=None) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return ""
-    # An error page (404, 403) keeps the address's URL name: nothing to offer there.
+    # Chosen by the URL name alone, without a query: an error page at such an address (a
+    # project that does not exist) offers links the oEmbed endpoint then answers with 404.
     name = match.view_name
     if name not in PAGE_FEEDS and name not in OEMBED_PAGES and name not in SNIPPET_PAGES:
         return ""

@@ -27,10 +27,11 @@ def frame_ancestors(response) -> str:
 
 @pytest.fixture
 def logged_in(client_for, partner_admin):
-    """A logged-in partner admin with a pending message in the session: a widget must show
-    neither, nor set or vary on the cookie."""
+    """A logged-in partner admin whose browser holds session and CSRF cookies: a widget shows
+    nothing of the person, sets no cookie and does not vary on it."""
     client = client_for(partner_admin)
     client.get("/de/")  # the session and CSRF cookies exist
+    assert client.cookies.get("sessionid") and client.cookies.get("csrftoken")
     return client
 
 
