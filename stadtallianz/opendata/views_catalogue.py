@@ -124,7 +124,10 @@ def _absolute(path: str) -> str:
 def catalogue(request):
     form = CatalogueFilterForm(request.GET or None)
     filters = form.filters()
+    filtered = bool(filters)
     visible = Dataset.objects.visible_to(request.user)
+    if filters.get("q"):
+        visible = queries.searched(visible, filters.pop("q"))
     datasets = queries.filter_datasets(visible, **filters)
     sort = form.cleaned_data.get("sort", "") if form.is_bound else ""
     datasets = queries.for_cards(queries.ordered(datasets, sort or "changed"))
@@ -135,7 +138,7 @@ def catalogue(request):
               "licence": LICENCES.get(dataset.licence)}
              for dataset in page.object_list]
     return render(request, "opendata/catalogue.html", {
-        "form": form, "page": page, "cards": cards, "filtered": bool(filters),
+        "form": form, "page": page, "cards": cards, "filtered": filtered,
         "alliance_name": settings.SITE_NAME,
         "validation": ValidationRun.objects.order_by("-checked_at").first(),
         "machine_links": [

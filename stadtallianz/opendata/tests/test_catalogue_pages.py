@@ -226,11 +226,16 @@ def test_the_catalogue_query_count_does_not_grow_with_the_datasets(client_for, m
     def load():
         assert client.get(CATALOGUE + "?theme=ENER&sort=title").status_code == 200
 
+    def search():
+        assert "Datensatz" in text(client.get(CATALOGUE + "?q=datensatz&format=CSV"))
+
     add(2)
-    few = query_count(load)
+    few, few_searched = query_count(load), query_count(search)
     add(18)
-    assert query_count(load) == few
+    assert query_count(load) == few and query_count(search) == few_searched
     assert few <= 16
+    # The text search runs once; the count, the page and the facets read what it found.
+    assert few_searched == few + 1
 
 
 def test_the_catalogue_links_to_the_machine_readable_catalogue(client):
