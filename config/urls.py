@@ -26,6 +26,8 @@ urlpatterns = [
     # Open data for machines: CKAN's action API and the DCAT-AP.de catalogue carry both
     # languages in one answer, so they are outside the language prefix (docs/standards.md).
     path("api/3/", include("stadtallianz.opendata.ckan_urls")),
+    # CKAN's unversioned address, which ckanapi and CKAN's harvester call (/api/action/<name>).
+    path("api/", include("stadtallianz.opendata.ckan_urls")),
     path("dcat/", include("stadtallianz.opendata.dcat_urls")),
     path("", include("stadtallianz.syndication.root_urls")),
 ]

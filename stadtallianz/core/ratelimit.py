@@ -101,6 +101,8 @@ class ReadApi:
 
     has_valid_credentials: Callable[[HttpRequest], bool]
     error_response: Callable[[str, int], HttpResponse]
+    # The methods that read. CKAN's action API reads by POST too (ckanapi's default).
+    read_methods: tuple[str, ...] = READ_METHODS
 
 
 # Path prefix -> ReadApi. Core knows no app: an app with an API registers it when it is ready
@@ -109,9 +111,11 @@ _read_apis: dict[str, ReadApi] = {}
 
 
 def register_read_api(prefix: str, *, has_valid_credentials: Callable[[HttpRequest], bool],
-                      error_response: Callable[[str, int], HttpResponse]) -> None:
-    """Limits the anonymous reads under `prefix` by ANON_READ_RATE."""
-    _read_apis[prefix] = ReadApi(has_valid_credentials, error_response)
+                      error_response: Callable[[str, int], HttpResponse],
+                      read_methods: tuple[str, ...] = READ_METHODS) -> None:
+    """Limits the anonymous reads under `prefix` (requests with one of `read_methods`) by
+    ANON_READ_RATE."""
+    _read_apis[prefix] = ReadApi(has_valid_credentials, error_response, read_methods)
 
 
 def _has_api_token(request: HttpRequest) -> bool:
@@ -167,10 +171,8 @@ def anonymous_read_refused(request) -> HttpResponse | None:
     """Counts an anonymous read of a registered API against ANON_READ_RATE; the 429 answer
     when it is over. Also used for each read inside a SensorThings $batch, which the
     middleware sees as one POST."""
-    if request.method not in READ_METHODS:
-        return None
     read_api = _read_api_of(request)
-    if read_api is None:
+    if read_api is None or request.method not in read_api.read_methods:
         return None
     rate = parse_rate(getattr(settings, "ANON_READ_RATE", ""))
     if rate is not None and not _is_authenticated(request, read_api):

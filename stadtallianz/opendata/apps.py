@@ -9,9 +9,16 @@ class OpenDataConfig(AppConfig):
 
     def ready(self):
         from stadtallianz.core.audit_sentences import register_sentences
+        from stadtallianz.core.ratelimit import register_read_api
 
         from . import signals
         from .audit import SENTENCES
+        from .ckan_views import error_response
 
         register_sentences(SENTENCES)
         signals.connect()
+        # CKAN's action API is read-only and public: anonymous callers are limited like the
+        # other APIs (ANON_READ_RATE), by GET and by POST, the way ckanapi reads.
+        for prefix in ("/api/3/", "/api/action/"):
+            register_read_api(prefix, has_valid_credentials=lambda request: False,
+                              error_response=error_response, read_methods=("GET", "HEAD", "POST"))

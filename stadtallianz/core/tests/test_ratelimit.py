@@ -147,3 +147,22 @@ def test_valid_tokens_are_not_limited_and_wrong_ones_are(client, three_per_minut
 def test_no_limit_when_switched_off(client, settings):
     settings.ANON_READ_RATE = ""
     assert {client.get(STA).status_code for _ in range(10)} == {200}
+
+
+@pytest.mark.parametrize("prefix", ["/api/3/action/", "/api/action/"])
+def test_ckan_reads_by_get_and_by_post_count_and_answer_in_ckans_shape(client, three_per_minute,
+                                                                       prefix):
+    """CKAN's action API reads by POST as well (ckanapi's default): both count against the
+    anonymous allowance (issue 16), and the 429 comes in CKAN's error envelope."""
+    statuses = [client.get(prefix + "status_show").status_code,
+                client.post(prefix + "package_list", data={}, content_type="application/json")
+                .status_code,
+                client.post(prefix + "package_search", data={"rows": 1},
+                            content_type="application/json").status_code]
+    assert statuses == [200, 200, 200]
+    response = client.post(prefix + "package_search", data={}, content_type="application/json")
+    assert response.status_code == 429 and 1 <= int(response["Retry-After"]) <= 60
+    body = response.json()
+    assert body["success"] is False and body["error"]["__type"] == "Too Many Requests"
+    # The REST API's allowance is the same address's: it is used up too.
+    assert client.get(API).status_code == 429
