@@ -74,6 +74,8 @@ DCAT_CONTRIBUTOR_ID = env.str("DCAT_CONTRIBUTOR_ID",
 # (GovDataOfficial/DCAT-AP.de-SHACL-Validation, validator/resources/v3.0/shapes). Empty: the
 # catalogue is not checked and the dashboard says so.
 DCAT_SHACL_DIR = env.str("DCAT_SHACL_DIR", "")
+# The contact point of the alliance's own datasets; empty: DEFAULT_FROM_EMAIL.
+OPEN_DATA_CONTACT_EMAIL = env.str("OPEN_DATA_CONTACT_EMAIL", "")
 # Empty: "Koordinierungsstelle" / "coordination office" in the reader's language.
 COORDINATION_OFFICE_NAME = env.str("COORDINATION_OFFICE_NAME", "")
 
@@ -336,6 +338,9 @@ if MAP_TILE_URL.lower() == "none":  # maps without tiles, and no third-party ori
     MAP_TILE_URL = ""
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 _tile_origin = "{0.scheme}://{0.netloc}".format(urlparse(MAP_TILE_URL)) if MAP_TILE_URL else None
+# Who may frame the embeddable widgets (/<lang>/embed/…, docs/embedding.md): CSP sources,
+# comma-separated; "*" any site. Every other page may be framed by nobody.
+EMBED_FRAME_ANCESTORS = env.names("EMBED_FRAME_ANCESTORS", "*")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
