@@ -110,13 +110,10 @@ def test_every_dataset_page_of_the_demo_is_accessible(page, live_server):  # noq
 
     from django.core.management import call_command
 
-    from stadtallianz.demo.opendata import create_open_data
     from tests.browser.conftest import _reference_data
 
     _reference_data()  # a transactional test before this one emptied the migrations' rows
     call_command("demo", stdout=StringIO())
-    if not Dataset.objects.exists():  # until the demo command loads the open data itself
-        create_open_data(StringIO())
     slugs = list(Dataset.objects.published().order_by("pk").values_list("slug", flat=True))
     assert len(slugs) >= 5
     for language in ("de", "en"):

@@ -420,11 +420,7 @@ def test_every_page_of_the_demo_catalogue_answers(client):
 
     from django.core.management import call_command
 
-    from stadtallianz.demo.opendata import create_open_data
-
     call_command("demo", stdout=StringIO())
-    if not Dataset.objects.exists():  # until the demo command loads the open data itself
-        create_open_data(StringIO())
     published = list(Dataset.objects.published().order_by("pk"))
     assert {dataset.kind for dataset in published} == set(Dataset.Kind.values)
     for language in ("de", "en"):
