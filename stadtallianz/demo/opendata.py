@@ -10,7 +10,7 @@ left alone; the sync and the platform files are brought up to date on every run.
 """
 
 from stadtallianz.accounts.models import User
-from stadtallianz.opendata import platform, services
+from stadtallianz.opendata import alliance_data, services
 from stadtallianz.opendata.models import Dataset
 from stadtallianz.opendata.sync import sync_lab_datasets
 from stadtallianz.partners.models import Membership, Organisation
@@ -110,6 +110,6 @@ def create_open_data(stdout) -> int:
     result = sync_lab_datasets()
     stdout.write(f"  living labs: {result.published} dataset(s) published, "
                  f"{result.withdrawn} withdrawn")
-    platform.refresh(force=True)
-    stdout.write(f"  platform: {len(platform.SPECS)} dataset(s) made")
+    alliance_data.refresh(force=True)
+    stdout.write(f"  platform: {len(alliance_data.SPECS)} dataset(s) made")
     return created

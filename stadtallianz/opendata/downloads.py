@@ -21,7 +21,7 @@ from stadtallianz.core.text import attachment_header
 from stadtallianz.sensorthings import privacy
 from stadtallianz.sensorthings.models import Datastream, Location, Observation, result_of
 
-from . import platform
+from . import alliance_data
 from .models import Dataset
 from .sync import _local_year_bounds, public_caller
 
@@ -137,7 +137,7 @@ def _platform_file(request, slug, file_type):
         dataset = _dataset(slug, Dataset.Kind.PLATFORM)
     except Gone:
         return _gone()
-    made = platform.current_file(dataset, file_type)
+    made = alliance_data.current_file(dataset, file_type)
     media_type = "text/csv; charset=utf-8" if file_type == "CSV" \
         else "application/json; charset=utf-8"
     response = HttpResponse(bytes(made.content), content_type=media_type)

@@ -5,7 +5,7 @@ A dataset comes from one of three sources, told apart by `kind`:
   step with the datastreams by opendata.sync: published while at least one of them may be
   shown to everybody, withdrawn when none may (restricted datastreams never appear);
 - the platform's own open data (`PLATFORM`: partner directory, projects, ideas, events, funding
-  acquired), one dataset per `platform_key`, with CSV and JSON files made by opendata.platform;
+  acquired), one dataset per `platform_key`, with CSV and JSON files made by opendata.alliance_data;
 - a partner's own data offer (`PARTNER`), registered by the partner's people and reviewed by
   the coordination office before anybody else sees it.
 
@@ -110,7 +110,7 @@ class Dataset(models.Model):
                                          related_name="datasets",
                                          verbose_name=_("datastreams"))
     # PLATFORM: which of the platform's lists ("partners", "projects", "ideas", "events",
-    # "funding"); opendata.platform knows the columns of each.
+    # "funding"); opendata.alliance_data knows the columns of each.
     platform_key = models.CharField(max_length=20, null=True, blank=True, unique=True)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,

@@ -9,7 +9,7 @@
 - See: a published dataset everybody; one not published its organisation's people and the
   coordination office (Dataset.objects.visible_to).
 
-Lab and platform datasets are made by the platform (opendata.sync, opendata.platform): nobody
+Lab and platform datasets are made by the platform (opendata.sync, opendata.alliance_data): nobody
 edits them by hand.
 
 A published dataset that its partner edits stays published (the partner answers for its own

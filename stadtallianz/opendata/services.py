@@ -6,7 +6,7 @@ partner of the decision through the notifications outbox.
 
 A partner's distributions are links to its own files or services: http(s) addresses only, each
 with a format from the file-type vocabulary. The lab and platform datasets are not changed
-here (opendata.sync, opendata.platform).
+here (opendata.sync, opendata.alliance_data).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -5,7 +5,7 @@
   turned restricted leaves the catalogue at once.
 - A partner, project, idea, event or grant saved or deleted: the platform dataset that lists
   it is marked stale, and its files are made anew when next asked for or by the daily
-  `refresh_open_data` (opendata.platform).
+  `refresh_open_data` (opendata.alliance_data).
 
 The receivers are connected by the senders' app labels, so that none of those apps needs to
 know the catalogue exists.
@@ -63,7 +63,7 @@ def lab_changed(sender, instance, created=False, **kwargs) -> None:
 
 
 def _stale(keys, **kwargs) -> None:
-    from .platform import mark_stale
+    from .alliance_data import mark_stale
 
     if kwargs.get("action", "post_").startswith("pre_"):
         return

@@ -37,8 +37,8 @@ from stadtallianz.sensorthings import privacy
 from stadtallianz.sensorthings.auth import Caller
 from stadtallianz.sensorthings.models import Datastream, Observation, PrivacyLevel
 
+from .alliance_data import PLATFORM_SLUGS
 from .models import Dataset, Distribution
-from .platform import PLATFORM_SLUGS
 from .vocabularies import FALLBACK_THEME, FOCUS_AREA_THEMES
 
 STA_ROOT = "/sta/v1.1"

@@ -231,11 +231,11 @@ def _cell(value) -> str:
 
 
 def _platform_preview(dataset: Dataset) -> dict:
-    """The first rows of a platform dataset, and what each column means (opendata.platform's
+    """The first rows of a platform dataset, and what each column means (opendata.alliance_data's
     SPECS)."""
-    from . import platform
+    from . import alliance_data
 
-    columns, rows = platform.preview(dataset, limit=PREVIEW_ROWS)
+    columns, rows = alliance_data.preview(dataset, limit=PREVIEW_ROWS)
     language = active_language()
     # A column of one language's text (summary_de) is marked as such on the other's pages.
     langs = [next((code for code in ("de", "en")

@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from stadtallianz.livinglabs.tests.conftest import streams  # noqa: F401 - fixture
-from stadtallianz.opendata import dcat, platform, sync, validation
+from stadtallianz.opendata import alliance_data, dcat, sync, validation
 from stadtallianz.opendata.models import Dataset, ValidationRun
 from stadtallianz.opendata.vocabularies import (
     ACCESS_RIGHT_PUBLIC,
@@ -173,7 +173,7 @@ def test_the_demo_catalogue_has_no_violations(db, shapes):
     call_command("demo", stdout=StringIO())
     # What the nightly jobs do after the demo: the labs' and the alliance's datasets.
     sync.sync_lab_datasets()
-    platform.ensure_datasets()
+    alliance_data.ensure_datasets()
     published = Dataset.objects.published()
     assert {kind for kind in published.values_list("kind", flat=True)} >= {
         Dataset.Kind.LAB, Dataset.Kind.PLATFORM}

@@ -1,4 +1,4 @@
-"""The platform's own open data (opendata.platform): five datasets with CSV and JSON files at
+"""The platform's own open data (opendata.alliance_data): five datasets with CSV and JSON files at
 stable addresses, made from public data only, rebuilt when their data changed, in a fixed number
 of queries however many rows."""
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 from stadtallianz.events.models import Event
 from stadtallianz.funding.models import Call, Programme
 from stadtallianz.ideas.models import Idea
-from stadtallianz.opendata import platform
+from stadtallianz.opendata import alliance_data
 from stadtallianz.opendata.models import Dataset, PlatformFile
 from stadtallianz.partners.models import Organisation
 from stadtallianz.projects.models import Project
@@ -80,7 +80,7 @@ def test_refresh_makes_five_published_datasets_with_csv_and_json(db, client):
         assert formats == ["CSV", "JSON"]
         assert dataset.distributions.get(file_type="CSV").download_url == \
             f"/de/data/datasets/{dataset.slug}.csv"
-        spec = platform.SPECS[dataset.platform_key]
+        spec = alliance_data.SPECS[dataset.platform_key]
         header = client.get(f"/de/data/datasets/{dataset.slug}.csv").content.decode() \
             .splitlines()[0]
         assert header.split(",") == [column.name for column in spec.columns]
@@ -89,7 +89,7 @@ def test_refresh_makes_five_published_datasets_with_csv_and_json(db, client):
 
 
 def test_the_files_hold_only_public_rows(public_and_private, client):
-    platform.refresh()
+    alliance_data.refresh()
     partners = _get_csv(client, "allianz-partner")
     assert [row["name"] for row in partners] == ["Sichtbare Partnerin AG"]
     ideas = _get_json(client, "allianz-ideen")
@@ -112,7 +112,7 @@ def test_the_files_hold_only_public_rows(public_and_private, client):
 def test_a_change_marks_the_file_stale_and_the_next_request_shows_it(public_and_private,
                                                                      client,
                                                                      make_organisation):
-    platform.refresh()
+    alliance_data.refresh()
     dataset = Dataset.objects.get(platform_key="partners")
     first_modified = dataset.modified
     assert not PlatformFile.objects.filter(dataset=dataset, stale=True).exists()
@@ -125,32 +125,32 @@ def test_a_change_marks_the_file_stale_and_the_next_request_shows_it(public_and_
 
 
 def test_a_rebuild_without_change_keeps_modified(public_and_private):
-    platform.refresh()
+    alliance_data.refresh()
     dataset = Dataset.objects.get(platform_key="events")
     before = dataset.modified
-    assert platform.refresh(force=True) == 0
+    assert alliance_data.refresh(force=True) == 0
     dataset.refresh_from_db()
     assert dataset.modified == before
 
 
 def test_formula_cells_are_defused_in_the_csv(db, client, make_organisation):
     make_organisation("=HYPERLINK(\"http://evil.example\")")
-    platform.refresh()
+    alliance_data.refresh()
     rows = _get_csv(client, "allianz-partner")
     assert rows[0]["name"].startswith("'=")
 
 
 def test_preview_gives_columns_and_the_first_rows(public_and_private):
-    platform.refresh()
+    alliance_data.refresh()
     dataset = Dataset.objects.get(platform_key="events")
-    columns, rows = platform.preview(dataset, limit=1)
-    assert [c.name for c in columns] == [c.name for c in platform.SPECS["events"].columns]
+    columns, rows = alliance_data.preview(dataset, limit=1)
+    assert [c.name for c in columns] == [c.name for c in alliance_data.SPECS["events"].columns]
     assert len(rows) == 1 and rows[0][0] == "offen"
 
 
 def _queries(key: str) -> int:
     with CaptureQueriesContext(connection) as context:
-        list(platform.SPECS[key].rows())
+        list(alliance_data.SPECS[key].rows())
     return len(context.captured_queries)
 
 
@@ -170,11 +170,11 @@ def test_query_counts_do_not_grow_with_the_rows(public_and_private, make_organis
         Grant.objects.create(application=application, amount=Decimal("1000"), reference="x",
                              starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))
     assert {key: _queries(key) for key in KEYS} == counts
-    assert len(list(platform.SPECS["partners"].rows())) == 5
+    assert len(list(alliance_data.SPECS["partners"].rows())) == 5
 
 
 def test_a_withdrawn_platform_dataset_answers_410(db, client):
-    platform.refresh()
+    alliance_data.refresh()
     Dataset.objects.filter(platform_key="ideas").update(state=Dataset.State.WITHDRAWN)
     assert client.get("/de/data/datasets/allianz-ideen.json").status_code == 410
     assert client.get("/de/data/datasets/gibt-es-nicht.json").status_code == 404

@@ -218,7 +218,7 @@ def test_themes_come_from_the_projects_focus_areas(lab, make_datastream):  # noq
 
 
 def test_the_preview_shows_only_what_the_csv_shows(synced):
-    from stadtallianz.opendata.platform import preview
+    from stadtallianz.opendata.alliance_data import preview
 
     columns, rows = preview(_dataset_of(synced["counts"]), limit=10)
     assert [c.name for c in columns][-1] == "result"

@@ -4,7 +4,7 @@ platform's own datasets made anew where stale or older than a day (`--force`: al
 from django.core.management.base import BaseCommand
 
 from stadtallianz.core import heartbeat
-from stadtallianz.opendata import platform
+from stadtallianz.opendata import alliance_data
 from stadtallianz.opendata.sync import sync_lab_datasets
 
 
@@ -24,6 +24,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  {result.published} published, {result.withdrawn} withdrawn, "
                           f"{result.changed} changed")
         self.stdout.write("Platform datasets …")
-        changed = platform.refresh(force=force,
+        changed = alliance_data.refresh(force=force,
                                    progress=lambda slug: self.stdout.write(f"  {slug} rebuilt"))
         self.stdout.write(self.style.SUCCESS(f"Done: {changed} platform dataset(s) changed."))
