@@ -111,7 +111,9 @@ def generate(published_target: int, progress=say, *, labs: int = LABS,
                 "modified": END - timedelta(minutes=index * 7),
             }
             values.update(fields)
-            return Dataset(**values)
+            dataset = Dataset(**values)
+            dataset.search_text = dataset.search_words()  # bulk_create skips save()
+            return dataset
 
         rows = []
         for number, lab in enumerate(lab_rows):

@@ -45,7 +45,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -594,12 +594,9 @@ def parse_moment(value: str, field: str) -> datetime | None:
 
 def text_condition(word: str) -> Q:
     """A word or phrase in the title, description, keywords, name or publisher: one LIKE over
-    their concatenation (`searchable`), a seventh of the cost of one per column."""
-    condition = Q(search_text__icontains=word)
-    escaped = json.dumps(word)[1:-1]  # SQLite keeps JSON text with \u escapes
-    if escaped != word:
-        condition |= Q(search_text__icontains=escaped)
-    return condition
+    the dataset's lower-cased search column (Dataset.search_text, trigram-indexed on
+    PostgreSQL)."""
+    return Q(search_text__contains=word.lower())
 
 
 NOTHING = Q(pk__in=[])
@@ -814,15 +811,8 @@ def _lookups(condition: Q) -> set[str]:
 
 def searchable(queryset, *conditions: Q, score: bool = False):
     """The queryset filtered by the conditions, with the columns they (and the score) name that
-    are not on the model; only those: the text column joins the publisher and reads every
-    text of every dataset, a plain search needs neither."""
+    are not on the model; only those."""
     names = set().union(*(_lookups(condition) for condition in conditions))
-    if "search_text" in names:
-        space = Value(" ")
-        queryset = queryset.annotate(search_text=Concat(
-            "title_de", space, "title_en", space, "description_de", space, "description_en",
-            space, "slug", space, Coalesce("publisher__name", Value("")), space,
-            Cast("keywords", TextField()), output_field=TextField()))
     if "created_moment" in names:
         queryset = queryset.annotate(created_moment=Coalesce("issued", "created_at"))
     if score:

@@ -126,6 +126,10 @@ class Dataset(models.Model):
     issued = models.DateTimeField(_("published"), null=True, blank=True)
     modified = models.DateTimeField(_("changed"), db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The texts a search looks in, lower-cased in one column (titles, descriptions, keywords,
+    # the address name, the publisher's name): one LIKE per word, which a trigram index answers
+    # on PostgreSQL (migration 0003). Kept by save(); a bulk write must call search_words().
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     title = TranslatedField("title")
     description = TranslatedField("description")
@@ -145,8 +149,21 @@ class Dataset(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.search_text = self.search_words()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("opendata:dataset", kwargs={"slug": self.slug})
+
+    def search_words(self) -> str:
+        publisher = self.publisher.name if self.publisher_id else ""
+        return " ".join([self.title_de, self.title_en, self.description_de,
+                         self.description_en, " ".join(map(str, self.keywords or [])),
+                         self.slug, publisher]).lower()
 
 
 class Distribution(models.Model):

@@ -45,17 +45,11 @@ def theme_filter(theme: str) -> Q:
 
 
 def search(datasets, q: str):
-    """Datasets whose title, description or keywords (either language) hold every word of q,
-    whatever the case."""
+    """Datasets whose title, description, keywords, address name or publisher (either
+    language) hold every word of q, whatever the case: the same column CKAN's `q` reads
+    (Dataset.search_text)."""
     for word in (q or "").split()[:MAX_WORDS]:
-        found = (Q(title_de__icontains=word) | Q(title_en__icontains=word)
-                 | Q(description_de__icontains=word) | Q(description_en__icontains=word)
-                 | Q(keywords__icontains=word))
-        # SQLite keeps JSON text with non-ASCII letters escaped ("Stra\u00dfe").
-        escaped = json.dumps(word)[1:-1]
-        if escaped != word:
-            found |= Q(keywords__icontains=escaped)
-        datasets = datasets.filter(found)
+        datasets = datasets.filter(search_text__contains=word.lower())
     return datasets
 
 

@@ -71,7 +71,19 @@ def _stale(keys, **kwargs) -> None:
         mark_stale(key)
 
 
+def publisher_renamed(sender, instance, **kwargs):
+    """A dataset's search column holds its publisher's name (Dataset.search_words)."""
+    from .models import Dataset
+
+    for dataset in Dataset.objects.filter(publisher=instance).select_related("publisher"):
+        if instance.name.lower() not in dataset.search_text:
+            dataset.publisher = instance
+            dataset.save(update_fields=["search_text"])
+
+
 def connect() -> None:
+    post_save.connect(publisher_renamed, sender=apps.get_model("partners", "Organisation"),
+                      dispatch_uid="opendata-publisher-save")
     for label, model in LAB_SENDERS:
         sender = apps.get_model(label, model)
         post_save.connect(lab_data_changed, sender=sender, dispatch_uid=f"opendata-{model}-save")

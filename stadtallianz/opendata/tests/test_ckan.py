@@ -542,3 +542,25 @@ def test_facets_follow_changes_at_once(client, catalogue):
                                                            modified=timezone.now())
     tags = search(client, **fields)["facets"]["tags"]
     assert tags.get("Ozon") == 1 and "Luft" not in tags
+
+
+def test_q_finds_a_word_in_any_text_whatever_its_case_and_follows_a_renamed_publisher(
+        client, make_dataset, organisation):
+    """q looks in one lower-cased column (Dataset.search_text, trigram-indexed on PostgreSQL):
+    titles, descriptions, keywords, the name and the publisher's name; the column follows the
+    dataset's and the publisher's changes."""
+    dataset = make_dataset(title_de="Straßenbäume", keywords=["Baumkataster"],
+                           publisher=organisation)
+
+    def found(q):
+        answer = client.get("/api/3/action/package_search", {"q": q}).json()["result"]
+        return [row["name"] for row in answer["results"]]
+
+    assert found("STRAßENBÄUME") == found("straßenbäume") == [dataset.slug]
+    assert found("baumkataster") == [dataset.slug]
+    dataset.description_en = "Street trees with species and planting year."
+    dataset.save()
+    assert found("Planting") == [dataset.slug]
+    organisation.name = "Grünflächenamt Musterstadt"
+    organisation.save()
+    assert found("grünflächenamt") == [dataset.slug]
