@@ -53,6 +53,7 @@ from django.utils.text import slugify
 from stadtallianz.partners.models import Organisation
 
 from .models import Dataset, Distribution
+from .versions import catalogue_version
 from .vocabularies import (
     ACCESS_RIGHT_PUBLIC,
     FILE_TYPES,
@@ -941,7 +942,8 @@ def facets_for(fields: list[str], keys: list[int], limit: int, *, everything: bo
         return {name: [] for name in fields}
     digest = hashlib.sha1(array("q", keys).tobytes(), usedforsecurity=False).hexdigest()
     key = "ckan-facets:" + hashlib.sha1(
-        f"{digest}|{catalogue_stamp()}|{limit}|{','.join(fields)}".encode(),
+        f"{digest}|{catalogue_stamp()}|{catalogue_version()}|{limit}|{','.join(fields)}"
+        .encode(),
         usedforsecurity=False).hexdigest()
     found = cache.get(key)
     if found is None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from . import dcat
 from .models import Dataset
+from .versions import catalogue_version
 
 CACHE_SECONDS = 600
 MEDIA_TYPES = {media_type: extension for extension, (media_type, _f) in dcat.FORMATS.items()}
@@ -66,12 +67,13 @@ def catalog(request, ext=None):
     summary = dcat.catalogue_summary()
     if page > max(1, -(-summary["total"] // per_page)):
         raise Http404("No such page of the catalogue.")
-    # A page is made once per version of the catalogue (the number of published datasets
-    # and the newest change): harvesters walk the same pages, and RDF/XML and JSON-LD take
-    # rdflib most of a second for 100 datasets. A publisher's new name shows within
-    # CACHE_SECONDS.
+    # A page is made once per version of the catalogue (opendata.versions: any change to a
+    # dataset, a distribution or a publisher; and the number of published datasets and the
+    # newest change): harvesters walk the same pages, and RDF/XML and JSON-LD take rdflib most
+    # of a second for 100 datasets.
     key = "dcat:page:" + hashlib.sha256(repr((
         url, page, per_page, extension, summary["total"], summary["modified"],
+        catalogue_version(),
         settings.SITE_NAME, settings.OPEN_DATA_REGIONAL_KEY, settings.OPEN_DATA_GEOCODING_LEVEL,
         settings.DCAT_CONTRIBUTOR_ID)).encode()).hexdigest()
     body = cache.get(key)

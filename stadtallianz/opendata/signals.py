@@ -82,8 +82,19 @@ def publisher_renamed(sender, instance, **kwargs):
 
 
 def connect() -> None:
+    from .versions import catalogue_changed
+
     post_save.connect(publisher_renamed, sender=apps.get_model("partners", "Organisation"),
                       dispatch_uid="opendata-publisher-save")
+    # What the cached DCAT pages and CKAN facets show (opendata.versions).
+    for model in ("Dataset", "Distribution"):
+        sender = apps.get_model("opendata", model)
+        post_save.connect(catalogue_changed, sender=sender,
+                          dispatch_uid=f"opendata-version-{model}-save")
+        post_delete.connect(catalogue_changed, sender=sender,
+                            dispatch_uid=f"opendata-version-{model}-delete")
+    post_save.connect(catalogue_changed, sender=apps.get_model("partners", "Organisation"),
+                      dispatch_uid="opendata-version-publisher-save")
     for label, model in LAB_SENDERS:
         sender = apps.get_model(label, model)
         post_save.connect(lab_data_changed, sender=sender, dispatch_uid=f"opendata-{model}-save")

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Cast, Coalesce
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from stadtallianz.core.models import AuditEntry, KeptMail
@@ -195,7 +195,9 @@ def erase(sender, *, user, strings, pseudonym, delete_contributions=False, **kwa
         dataset.contact_email = ((publisher and publisher.contact_email)
                                  or settings.DEFAULT_FROM_EMAIL)
         dataset.contact_name = (publisher and publisher.name) or settings.SITE_NAME
-        dataset.save(update_fields=["contact_email", "contact_name"])
+        # Changed metadata: harvesters (GovData) take the new contact on their next run.
+        dataset.modified = timezone.now()
+        dataset.save(update_fields=["contact_email", "contact_name", "modified"])
     _scrub(Dataset.objects.filter(created_by=user), strings, default,
            ["contact_name", "description_de", "description_en"])
     _scrub(AuditEntry.objects.all(), strings, pseudonym, ["actor_repr", "object_repr"],

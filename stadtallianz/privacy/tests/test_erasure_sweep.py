@@ -175,9 +175,17 @@ def sweep(scenario, *, people: dict, ids: dict, follow: bool = True) -> dict:
               with_language("backoffice:audit_export"),
               with_language("backoffice:audit_export") + "?format=xlsx",
               with_language("events:personal_feed", key=scenario["lead_feed"]), "/sitemap.xml",
-              # Open data (issue 16): a dataset naming the person as its contact.
+              # Open data (issue 16): a dataset naming the person as its contact, in every
+              # channel: its page, the DCAT-AP.de RDF, CKAN's API and the feed.
               with_language("opendata:catalogue"),
-              with_language("opendata:dataset", slug=scenario["dataset"].slug)]
+              with_language("opendata:dataset", slug=scenario["dataset"].slug),
+              "/dcat/catalog.ttl", "/dcat/catalog.jsonld",
+              f"/dcat/datasets/{scenario['dataset'].slug}.rdf",
+              f"/api/3/action/package_show?id={scenario['dataset'].slug}",
+              "/api/3/action/package_search?q=quartiersdaten",
+              "/api/action/current_package_list_with_resources",
+              with_language("syndication:feed_rss", kind="datasets"),
+              with_language("syndication:feed_atom", kind="datasets")]
     found = {}
     for role, user in people.items():
         client = Client()
@@ -222,6 +230,12 @@ def test_after_erasure_the_person_appears_nowhere(scenario, quirin, writer, lead
     assert any(key.startswith("coordination office") and "Quirin Xylander" in leaks
                for key, leaks in before.items())
     assert "stored notifications" in before and "database" in before
+    # The dataset naming the person as its contact, in each open-data channel that shows a
+    # contact (issue 16; the feeds name none).
+    for channel in ("/dcat/catalog.ttl", "/dcat/datasets/quartiersdaten.rdf",
+                    "/api/3/action/package_show", "/data/datasets/quartiersdaten/"):
+        assert any(channel in key and "quirin.xylander@example.org" in leaks
+                   for key, leaks in before.items()), channel
 
     account_delete(user=quirin, by=quirin)
     assert not User.objects.filter(email=quirin.email).exists()
