@@ -17,6 +17,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 
+from stadtallianz.core.i18n import shown_language
+
 from .embedding import absolute, badge_title, iframe, lab_title, project_title
 from .feeds import FEEDS
 
@@ -75,17 +77,21 @@ def head_links(request, obj=None) -> str:
     return html
 
 
-def _snippet(key: str, title: str, slug: str) -> str:
+def _snippet(key: str, title: str, slug: str, lang: str = "") -> str:
+    """`lang`: the language of the object's name in the snippet when it is not the page's (a
+    German-only project title on an English page), so that it is read out as German."""
     return render_to_string("syndication/includes/snippet.html", {
-        "snippet": iframe(key, title, slug=slug), "snippet_id": f"embed-snippet-{key}"})
+        "snippet": iframe(key, title, slug=slug), "snippet_id": f"embed-snippet-{key}",
+        "snippet_lang": lang})
 
 
 def project_snippet(request, project) -> str:
-    return _snippet("project", project_title(project), project.slug)
+    return _snippet("project", project_title(project), project.slug,
+                    shown_language(project, "title"))
 
 
 def lab_snippet(request, lab) -> str:
-    return _snippet("lab", lab_title(lab), lab.slug)
+    return _snippet("lab", lab_title(lab), lab.slug, shown_language(lab, "name"))
 
 
 def badge_snippet(request, organisation) -> str:
