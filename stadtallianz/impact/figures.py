@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, ExtractYear, RowNumber
 from django.urls import reverse
@@ -221,7 +222,7 @@ def working_groups(focus, year) -> Figure:
     groups = WorkingGroup.objects.active()
     if focus:
         groups = groups.filter(focus_areas=focus)
-    posts = Post.objects.filter(thread__visibility=Thread.Visibility.PUBLIC, hidden_at=None,
+    posts = Post.objects.filter(thread__in=Thread.objects.public().values("pk"), hidden_at=None,
                                 thread__group__in=groups.values("pk"))
     meetings = (Event.objects.public().exclude(state=Event.State.CANCELLED)
                 .filter(group__in=groups.values("pk"), starts_at__lte=timezone.now()))
@@ -285,7 +286,7 @@ def events(focus, year) -> Figure:
 
 
 def ideas(focus, year) -> Figure:
-    listed = Idea.objects.filter(hidden_at=None)
+    listed = Idea.objects.listed_for(AnonymousUser())  # the ideas lists' rule
     if focus:
         listed = listed.filter(focus_areas=focus)
     per_year = {y: row["n"] for y, row in _by_year(listed, "created_at", n=Count("pk")).items()}
@@ -306,7 +307,8 @@ def ideas(focus, year) -> Figure:
 
 
 def ideas_to_projects(focus, year, ideas_count: int) -> Figure:
-    projects = Project.objects.filter(origin_idea__isnull=False, origin_idea__hidden_at=None)
+    projects = Project.objects.filter(
+        origin_idea__in=Idea.objects.listed_for(AnonymousUser()).values("pk"))
     if focus:
         projects = projects.filter(origin_idea__focus_areas=focus)
     per_year = {y: row["n"] for y, row in

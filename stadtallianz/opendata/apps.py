@@ -14,6 +14,7 @@ class OpenDataConfig(AppConfig):
         from . import signals
         from .audit import SENTENCES
         from .ckan_views import error_response
+        from .dcat_views import plain_error
 
         register_sentences(SENTENCES)
         signals.connect()
@@ -22,3 +23,8 @@ class OpenDataConfig(AppConfig):
         for prefix in ("/api/3/", "/api/action/"):
             register_read_api(prefix, has_valid_credentials=lambda request: False,
                               error_response=error_response, read_methods=("GET", "HEAD", "POST"))
+        # The DCAT catalogue too: a page of up to 1,000 datasets built afresh (each `per_page`
+        # is a page of its own in the cache) costs seconds in RDF/XML; a harvester reads a few
+        # hundred pages a night.
+        register_read_api("/dcat/", has_valid_credentials=lambda request: False,
+                          error_response=plain_error)

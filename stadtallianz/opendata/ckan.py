@@ -52,7 +52,7 @@ from django.utils.text import slugify
 
 from stadtallianz.partners.models import Organisation
 
-from .models import Dataset, Distribution
+from .models import Dataset, Distribution, text_matches
 from .versions import catalogue_version
 from .vocabularies import (
     ACCESS_RIGHT_PUBLIC,
@@ -597,7 +597,7 @@ def text_condition(word: str) -> Q:
     """A word or phrase in the title, description, keywords, name or publisher: one LIKE over
     the dataset's lower-cased search column (Dataset.search_text, trigram-indexed on
     PostgreSQL)."""
-    return Q(search_text__contains=word.lower())
+    return text_matches(word)
 
 
 NOTHING = Q(pk__in=[])

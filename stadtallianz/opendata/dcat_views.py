@@ -85,6 +85,11 @@ def catalog(request, ext=None):
     return rdf_response(body, extension, negotiated=ext is None)
 
 
+def plain_error(message: str, status: int) -> HttpResponse:
+    """An error outside RDF (core.ratelimit's 429 for /dcat/)."""
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
 @require_safe
 def dataset(request, slug, ext=None):
     record = get_object_or_404(Dataset.objects.published(), slug=slug)

@@ -33,6 +33,12 @@ from .vocabularies import (
 )
 
 
+def text_matches(word: str) -> Q:
+    """A word (or phrase) in a dataset's search column, whatever its case: the one text rule
+    of the catalogue page's search and CKAN's `q` (trigram-indexed on PostgreSQL)."""
+    return Q(search_text__contains=word.lower())
+
+
 class DatasetQuerySet(models.QuerySet):
     def published(self):
         """What everybody sees in every channel."""

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 
 from stadtallianz.core.i18n import active_language
 
-from .models import Dataset, Distribution
+from .models import Dataset, Distribution, text_matches
 from .vocabularies import FILE_TYPES, LICENCES, THEMES
 
 # The filters, in the order the catalogue page shows them.
@@ -49,7 +49,7 @@ def search(datasets, q: str):
     language) hold every word of q, whatever the case: the same column CKAN's `q` reads
     (Dataset.search_text)."""
     for word in (q or "").split()[:MAX_WORDS]:
-        datasets = datasets.filter(search_text__contains=word.lower())
+        datasets = datasets.filter(text_matches(word))
     return datasets
 
 

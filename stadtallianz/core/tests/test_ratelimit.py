@@ -166,3 +166,12 @@ def test_ckan_reads_by_get_and_by_post_count_and_answer_in_ckans_shape(client, t
     assert body["success"] is False and body["error"]["__type"] == "Too Many Requests"
     # The REST API's allowance is the same address's: it is used up too.
     assert client.get(API).status_code == 429
+
+
+def test_dcat_reads_count_against_the_anonymous_allowance(client, three_per_minute):
+    """The DCAT catalogue's pages (each page size built afresh costs seconds in RDF/XML) are
+    limited like the other APIs (issue 16)."""
+    assert [client.get("/dcat/catalog.ttl").status_code for _ in range(3)] == [200, 200, 200]
+    response = client.get("/dcat/catalog.rdf", {"per_page": 1000})
+    assert response.status_code == 429 and 1 <= int(response["Retry-After"]) <= 60
+    assert response["Content-Type"].startswith("text/plain")
