@@ -39,6 +39,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     Prefetch,
     Q,
     TextField,
@@ -609,13 +610,26 @@ def organization_condition(name: str) -> Q:
     return Q(publisher__slug=name, publisher__status__in=Organisation.PUBLIC_STATUSES)
 
 
+def organisation_pk(identifier: str) -> int | None:
+    """The public organisation whose CKAN id is `identifier`. The ids are uuid5 of the keys and
+    cannot be turned back, so the map of all of them is kept in the cache under the public
+    organisations' version (how many, the newest change: one query), instead of hashing every
+    organisation's key on each request that names an id."""
+    public = Organisation.objects.public()
+    version = public.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    key = f"ckan-org-ids:{settings.SITE_URL}:{version['n']}:{version['changed']}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = {organisation_id(pk): pk for pk in public.values_list("pk", flat=True).iterator()}
+        cache.set(key, ids, 3600)
+    return ids.get(identifier)
+
+
 def owner_org_condition(value: str) -> Q:
     if value == alliance_id():
         return Q(publisher__isnull=True)
-    for pk in Organisation.objects.public().values_list("pk", flat=True).iterator():
-        if organisation_id(pk) == value:
-            return Q(publisher_id=pk)
-    return NOTHING
+    pk = organisation_pk(value)
+    return NOTHING if pk is None else Q(publisher_id=pk)
 
 
 def _uuid_or_none(value: str):
@@ -1122,10 +1136,8 @@ def _find_organisation(identifier: str) -> tuple[Organisation | None, bool]:
         return None, True
     organisation = Organisation.objects.public().filter(slug=identifier).first()
     if organisation is None and _uuid_or_none(identifier):
-        for candidate in Organisation.objects.public().only("pk").iterator():
-            if organisation_id(candidate.pk) == identifier:
-                organisation = Organisation.objects.get(pk=candidate.pk)
-                break
+        pk = organisation_pk(identifier)
+        organisation = None if pk is None else Organisation.objects.get(pk=pk)
     return organisation, organisation is not None
 
 

@@ -564,3 +564,28 @@ def test_q_finds_a_word_in_any_text_whatever_its_case_and_follows_a_renamed_publ
     organisation.name = "Grünflächenamt Musterstadt"
     organisation.save()
     assert found("grünflächenamt") == [dataset.slug]
+
+
+def test_an_organisation_id_is_looked_up_without_hashing_every_organisation_per_request(
+        client, catalogue, make_organisation):
+    """CKAN's organisation ids are uuid5 of our keys; the map of them is cached under the public
+    organisations' version, so a request naming an id (or a made-up one) costs the same however
+    many partners there are, and a new partner's id is found at once."""
+    stadtwerke_id = result(client, "organization_show", id="stadtwerke")["id"]
+    unknown = str(uuid.uuid4())
+
+    def asked():
+        assert names(search(client, fq=f"owner_org:{stadtwerke_id}")["results"]) == [
+            "radverkehr"]
+        assert search(client, fq=f"owner_org:{unknown}")["count"] == 0
+    asked()  # makes the map
+    few = query_count(asked)
+    for number in range(20):
+        make_organisation(f"Partner {number}", slug=f"partner-{number}")
+    asked()  # the map is made anew once for the new partners
+    assert query_count(asked) == few
+    newcomer = make_organisation("Neu AG", slug="neu")
+    assert result(client, "organization_show", id=ckan.organisation_id(newcomer.pk))[
+        "name"] == "neu"
+    assert error(client, "organization_show", status=404, id=unknown)["__type"] == \
+        "Not Found Error"
