@@ -83,6 +83,9 @@ class AllianceFeed(Feed):
     kind = ""  # the feed's name in its address (/de/feeds/<kind>.rss) and in the guids
     list_url_name = ""  # the page the feed belongs to
     feed_type = RssFeed
+    # The item's fields of its publication and its last change (None: not given).
+    published_field = "created_at"
+    updated_field: str | None = "updated_at"
 
     def __init__(self, feed_type=None):
         super().__init__()
@@ -117,6 +120,12 @@ class AllianceFeed(Feed):
     def item_description(self, item):
         return ""
 
+    def item_pubdate(self, item):
+        return getattr(item, self.published_field)
+
+    def item_updateddate(self, item):
+        return getattr(item, self.updated_field) if self.updated_field else None
+
     def feed_copyright(self):
         return settings.SITE_NAME
 
@@ -129,6 +138,8 @@ class NewsFeed(AllianceFeed):
     time."""
 
     kind = "news"
+    published_field = "published_at"
+    updated_field = None
     list_url_name = "projects:list"
 
     def title(self):
@@ -151,9 +162,6 @@ class NewsFeed(AllianceFeed):
     def item_description(self, item):
         return self._plain(item.body)
 
-    def item_pubdate(self, item):
-        return item.published_at
-
     def item_author_name(self, item):
         return public_author(item.author)
 
@@ -162,6 +170,7 @@ class PartnersFeed(AllianceFeed):
     """New alliance partners, by the date their signature was confirmed."""
 
     kind = "partners"
+    published_field = "partner_since"
     list_url_name = "partners:directory"
 
     def title(self):
@@ -177,12 +186,6 @@ class PartnersFeed(AllianceFeed):
 
     def item_description(self, item):
         return item.summary or self._plain(item.description)
-
-    def item_pubdate(self, item):
-        return item.partner_since
-
-    def item_updateddate(self, item):
-        return item.updated_at
 
 
 class ProjectsFeed(AllianceFeed):
@@ -203,12 +206,6 @@ class ProjectsFeed(AllianceFeed):
         text = item.summary or self._plain(item.description)
         return f"{phase}. {text}" if text else str(phase)
 
-    def item_pubdate(self, item):
-        return item.created_at
-
-    def item_updateddate(self, item):
-        return item.updated_at
-
 
 class IdeasFeed(AllianceFeed):
     kind = "ideas"
@@ -226,12 +223,6 @@ class IdeasFeed(AllianceFeed):
 
     def item_description(self, item):
         return self._plain(item.description)
-
-    def item_pubdate(self, item):
-        return item.created_at
-
-    def item_updateddate(self, item):
-        return item.updated_at
 
     def item_author_name(self, item):
         return public_author(item.author)
@@ -264,12 +255,6 @@ class EventsFeed(AllianceFeed):
     def item_description(self, item):
         return self._plain(item.description)
 
-    def item_pubdate(self, item):
-        return item.created_at
-
-    def item_updateddate(self, item):
-        return item.updated_at
-
     def feed_extra_kwargs(self, obj):
         return {"calendar_url": self.request.build_absolute_uri(reverse("events:feed"))}
 
@@ -299,12 +284,6 @@ class FundingCallsFeed(AllianceFeed):
 
     def item_description(self, item):
         return self._plain(item.summary)
-
-    def item_pubdate(self, item):
-        return item.created_at
-
-    def item_updateddate(self, item):
-        return item.updated_at
 
     def feed_extra_kwargs(self, obj):
         return {"calendar_url": self.request.build_absolute_uri(reverse("funding:feed"))}
