@@ -2,7 +2,7 @@
 (no chart library, no script, nothing for the strict CSP to block). Each chart has a title and
 a description for screen readers; the card's table holds the same numbers."""
 
-from django.utils import formats
+from stadtallianz.core.templatetags import formatting
 
 WIDTH = 640
 HEIGHT = 240
@@ -15,13 +15,16 @@ MAX_BAR_WIDTH = 56
 
 
 def number(value) -> str:
-    """A number as shown on the page: grouped and with the language's decimal separator."""
+    """A figure as shown on the page, by the site's number rule (core's `number` filter:
+    grouped, the language's decimal separator): shares with one decimal place, sums of money
+    with two when they have cents, counts whole; "–" for none."""
     if value is None:
         return "–"
-    if isinstance(value, float) or (hasattr(value, "as_tuple") and value != int(value)):
-        return formats.number_format(value, decimal_pos=1 if isinstance(value, float) else 2,
-                                     use_l10n=True, force_grouping=True)
-    return formats.number_format(int(value), use_l10n=True, force_grouping=True)
+    if isinstance(value, float):
+        return formatting.number(value, 1)
+    if hasattr(value, "as_tuple") and value != int(value):
+        return formatting.number(value, 2)
+    return formatting.number(int(value), 0)
 
 
 def _coordinate(value: float) -> str:
