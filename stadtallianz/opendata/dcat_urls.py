@@ -1,5 +1,6 @@
 """The catalogue as DCAT-AP.de RDF (opendata.dcat_views): /dcat/catalog(.ttl|.rdf|.jsonld) and
-/dcat/datasets/<slug>(.ttl|.rdf|.jsonld); without an extension the Accept header chooses."""
+/dcat/datasets/<slug>(.ttl|.rdf|.jsonld); without an extension the Accept header chooses.
+Any other address under /dcat/ is a plain-text 404."""
 from django.urls import path, re_path
 
 from . import dcat_views
@@ -11,4 +12,6 @@ urlpatterns = [
     path("datasets/<slug:slug>", dcat_views.dataset, name="dataset"),
     re_path(r"^datasets/(?P<slug>[-a-zA-Z0-9_]+)\.(?P<ext>ttl|rdf|jsonld)$", dcat_views.dataset,
             name="dataset_file"),
+    # Everything else under /dcat/ as well: a plain-text 404, not the site's HTML page.
+    re_path(r"^(?P<path>.*)$", dcat_views.not_found),
 ]

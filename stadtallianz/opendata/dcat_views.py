@@ -2,15 +2,19 @@
 catalogue"): /dcat/catalog with content negotiation, /dcat/catalog.ttl|.rdf|.jsonld, paged as
 a hydra:PagedCollection (?page=N, ?per_page=M up to dcat.MAX_PAGE_SIZE), and one dataset's
 record at /dcat/datasets/<slug>(.ttl|.rdf|.jsonld). Published datasets only; outside the
-language prefix, as both languages are in every answer."""
+language prefix, as both languages are in every answer.
+
+Errors are short plain text for machines (400, 404, 405, and core.ratelimit's 429), never the
+site's HTML pages: a harvester logs what it is told. The views are read-only (GET and HEAD), so
+there is nothing to forge and no CSRF check: any other method is 405, not the CSRF page's 403."""
 
 import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from . import dcat
@@ -51,22 +55,27 @@ def rdf_response(body: str, extension: str, *, negotiated: bool) -> HttpResponse
     return response
 
 
+def plain_error(message: str, status: int) -> HttpResponse:
+    """An error in plain text (also core.ratelimit's 429 for /dcat/)."""
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+@csrf_exempt
 @require_safe
 def catalog(request, ext=None):
     raw_page = request.GET.get("page", "1")
     try:
         page = int(raw_page)
     except ValueError:
-        return HttpResponseBadRequest("page must be a whole number.",
-                                      content_type="text/plain; charset=utf-8")
+        return plain_error("page must be a whole number.", 400)
     if page < 1:
-        return HttpResponseBadRequest("page starts at 1.", content_type="text/plain; charset=utf-8")
+        return plain_error("page starts at 1.", 400)
     per_page = dcat.page_size(request.GET.get("per_page"))
     extension = ext or negotiate(request)
     url = dcat.site_url() + request.path
     summary = dcat.catalogue_summary()
     if page > max(1, -(-summary["total"] // per_page)):
-        raise Http404("No such page of the catalogue.")
+        return plain_error("No such page of the catalogue.", 404)
     # A page is made once per version of the catalogue (opendata.versions: any change to a
     # dataset, a distribution or a publisher; and the number of published datasets and the
     # newest change): harvesters walk the same pages, and RDF/XML and JSON-LD take rdflib most
@@ -85,14 +94,18 @@ def catalog(request, ext=None):
     return rdf_response(body, extension, negotiated=ext is None)
 
 
-def plain_error(message: str, status: int) -> HttpResponse:
-    """An error outside RDF (core.ratelimit's 429 for /dcat/)."""
-    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
-
-
+@csrf_exempt
 @require_safe
 def dataset(request, slug, ext=None):
-    record = get_object_or_404(Dataset.objects.published(), slug=slug)
+    record = Dataset.objects.published().filter(slug=slug).first()
+    if record is None:
+        return plain_error("No such dataset in the catalogue.", 404)
     extension = ext or negotiate(request)
     return rdf_response(dcat.serialise(dcat.dataset_record(record), extension), extension,
                         negotiated=ext is None)
+
+
+@csrf_exempt
+def not_found(request, path=""):
+    """Any other address under /dcat/."""
+    return plain_error("Not found. The catalogue is at /dcat/catalog.", 404)
