@@ -29,7 +29,10 @@ def _own_hosts(request) -> set[str]:
 def _target(request, url: str):
     """(widget key, slug, title) of the page at `url`, in that page's language; Http404 when it
     is no page of ours that has a widget."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1", "http://[x]/": brackets that hold no IPv6 address
+        raise Http404 from None
     if parts.scheme not in ("http", "https") or parts.netloc not in _own_hosts(request):
         raise Http404
     language = parts.path.strip("/").split("/", 1)[0]

@@ -79,6 +79,20 @@ def test_other_addresses_are_404(client, content, url):
     assert ask(client, url).status_code == 404
 
 
+@pytest.mark.parametrize("url", [
+    # Brackets that hold no IPv6 address: urlsplit refuses them (found by the fuzzing pass,
+    # fuzz/open_data_grammar.py, as a 500).
+    "http://[::1/de/projects/smarte-laternen/",
+    "http://[/de/projects/smarte-laternen/",
+    "https://[x]/de/projects/smarte-laternen/",
+    "http://]/de/projects/smarte-laternen/",
+    "http://a]b/de/projects/smarte-laternen/",
+])
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_addresses_that_are_no_urls_are_404(client, content, url, fmt):
+    assert ask(client, url, format=fmt).status_code == 404
+
+
 def test_the_endpoint_sets_no_cookie(client, content):
     response = ask(client, f"{SITE}/de/projects/smarte-laternen/")
     assert not response.cookies
