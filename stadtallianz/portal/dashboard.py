@@ -2,16 +2,19 @@
 dashboard page (portal is the top layer and may read every app).
 
 Each section is one or two queries whatever the number of items (query-count tests in
-portal/tests/test_dashboard.py): a list with what its rows show joined in, counted in Python.
+portal/tests/test_dashboard.py): a list with what its rows show joined in. Each source lists
+at most SHOWN rows; the counts are the true totals, counted by the database in the same query
+(`_capped`), and what is left out is said with its number and the page that lists it all.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from stadtallianz.assessments.models import Assessment
 from stadtallianz.core.i18n import shown_language
@@ -22,7 +25,6 @@ from stadtallianz.ideas import permissions as idea_permissions
 from stadtallianz.ideas.models import CoAuthor, Follow, Idea
 from stadtallianz.matchmaking.permissions import can_see_suggestions
 from stadtallianz.partnering import queries as partnering_queries
-from stadtallianz.partnering import reveal
 from stadtallianz.partnering.models import Interest
 from stadtallianz.partners.models import Invitation, Membership, Organisation
 from stadtallianz.projects import permissions as project_permissions
@@ -35,6 +37,33 @@ Status = Organisation.Status
 SHOWN = 20
 # How many deadlines of the followed calls the funding part shows.
 DEADLINES_SHOWN = 5
+
+# What a section says of the items of a source beyond the SHOWN listed (`_more`).
+MORE_ORGANISATIONS = ngettext_lazy("And %(count)s more organisation.",
+                                   "And %(count)s more organisations.", "count")
+MORE_GROUPS = ngettext_lazy("And %(count)s more working group.",
+                            "And %(count)s more working groups.", "count")
+MORE_GROUP_INVITATIONS = ngettext_lazy("And %(count)s more invitation to a working group.",
+                                       "And %(count)s more invitations to working groups.",
+                                       "count")
+MORE_ORGANISATION_INVITATIONS = ngettext_lazy(
+    "And %(count)s more invitation to an organisation.",
+    "And %(count)s more invitations to organisations.", "count")
+MORE_COAUTHOR_INVITATIONS = ngettext_lazy("And %(count)s more invitation to co-author an idea.",
+                                          "And %(count)s more invitations to co-author ideas.",
+                                          "count")
+MORE_CONSORTIUM_INVITATIONS = ngettext_lazy("And %(count)s more invitation to a consortium.",
+                                            "And %(count)s more invitations to consortia.",
+                                            "count")
+MORE_REQUESTS = ngettext_lazy("And %(count)s more request to join a working group.",
+                              "And %(count)s more requests to join working groups.", "count")
+MORE_ASSESSMENTS = ngettext_lazy("And %(count)s more assessment to fill in or revise.",
+                                 "And %(count)s more assessments to fill in or revise.", "count")
+MORE_JOIN_REQUESTS = ngettext_lazy("And %(count)s more person asks to join.",
+                                   "And %(count)s more people ask to join.", "count")
+MORE_NOTICES = ngettext_lazy(
+    "And %(count)s more partner search with interests waiting for your answer.",
+    "And %(count)s more partner searches with interests waiting for your answer.", "count")
 
 
 @dataclass
@@ -60,15 +89,33 @@ class Entry:
 
 
 @dataclass
+class More:
+    """The items of one source a section leaves out: how many, in a sentence, and the page
+    where all of them are handled, when there is one."""
+    text: str
+    url: str = ""
+    label: str = ""
+
+
+@dataclass
 class Dashboard:
     memberships: list = field(default_factory=list)
+    memberships_total: int = 0
+    memberships_more: list = field(default_factory=list)
     groups: list = field(default_factory=list)
+    groups_total: int = 0
+    groups_more: list = field(default_factory=list)
     registrations: list = field(default_factory=list)
     ideas: list = field(default_factory=list)
     projects: list = field(default_factory=list)
     invitations: list = field(default_factory=list)
     requests: list = field(default_factory=list)
+    # All open invitations and requests (the section's badge), and those not listed.
+    open_count: int = 0
+    invitations_more: list = field(default_factory=list)
     tasks: list = field(default_factory=list)
+    tasks_total: int = 0
+    tasks_more: list = field(default_factory=list)
     reviews_waiting: int = 0
     # Förderung: the calls I follow, their next deadlines, my consortia's applications.
     followed_calls: list = field(default_factory=list)
@@ -82,12 +129,8 @@ class Dashboard:
     suggestions: bool = False
 
     @property
-    def open_count(self) -> int:
-        return len(self.invitations) + len(self.requests)
-
-    @property
     def task_count(self) -> int:
-        return len(self.tasks) + self.reviews_waiting
+        return self.tasks_total + self.reviews_waiting
 
 
 def next_step(membership: Membership) -> Step:
@@ -125,30 +168,69 @@ def _my_projects(user):
     return project_permissions.team_projects(user)
 
 
+def _capped(queryset) -> tuple[list, int]:
+    """The first SHOWN rows of `queryset` and how many rows it has in all, in one query: the
+    count is a window over every row, which the database takes before the limit."""
+    rows = list(queryset.annotate(all_count=Window(Count("pk")))[:SHOWN])
+    return rows, rows[0].all_count if rows else 0
+
+
+def _capped_by(queryset, partition: str, order: list) -> dict:
+    """`_capped` for each value of `partition` at once: {value: (first SHOWN rows by `order`,
+    how many in all)}; a value without rows is absent."""
+    rows = (queryset.annotate(
+        place=Window(RowNumber(), partition_by=F(partition), order_by=order),
+        all_count=Window(Count("pk"), partition_by=F(partition)))
+        .filter(place__lte=SHOWN).order_by(*order))
+    capped = {}
+    for row in rows:
+        capped.setdefault(getattr(row, partition), ([], row.all_count))[0].append(row)
+    return capped
+
+
+def _more(board_list: list, rows: list, total: int, text, url: str = "",
+          label: str = "") -> int:
+    """Notes in `board_list` how many rows of a source are not shown (`text`, a MORE_ text),
+    with the page where all of them are handled when one exists; returns `total`, for the
+    section's count."""
+    hidden = total - len(rows)
+    if hidden:
+        board_list.append(More(text % {"count": hidden}, url, label))
+    return total
+
+
 def build(user) -> Dashboard:
     board = Dashboard()
     now = timezone.now()
 
     # My organisations, each with its letter-of-intent step.
-    board.memberships = [
-        (membership, next_step(membership))
-        for membership in Membership.objects.filter(user=user).select_related("organisation")
-        .order_by("organisation__name")]
-    admin_of = [m.organisation_id for m, _step in board.memberships if m.is_admin]
+    memberships, total = _capped(Membership.objects.filter(user=user)
+                                 .select_related("organisation").order_by("organisation__name",
+                                                                          "pk"))
+    board.memberships = [(membership, next_step(membership)) for membership in memberships]
+    board.memberships_total = _more(board.memberships_more, memberships, total, MORE_ORGANISATIONS)
+    admin_of = Membership.objects.filter(user=user, role=Membership.Role.ADMIN).values(
+        "organisation")
 
     # Working groups: active memberships; my requests and invitations go to their sections.
-    memberships = list(GroupMembership.objects.of(user).select_related("group")
-                       .order_by("group__name_de"))
-    board.groups = [m for m in memberships if m.state == GroupMembership.State.ACTIVE]
+    State = GroupMembership.State
+    by_state = _capped_by(GroupMembership.objects.of(user).select_related("group"), "state",
+                          [F("group__name_de").asc(), F("pk").asc()])
+    groups, total = by_state.get(State.ACTIVE, ([], 0))
+    board.groups = groups
+    board.groups_total = _more(board.groups_more, groups, total, MORE_GROUPS)
+    requests, requests_total = by_state.get(State.REQUESTED, ([], 0))
     board.requests = [
         Entry(str(m.group), m.group.get_absolute_url(), _("Request to join, pending"),
               m.created_at, lang=shown_language(m.group, "name"))
-        for m in memberships if m.state == GroupMembership.State.REQUESTED]
+        for m in requests]
+    invited, total = by_state.get(State.INVITED, ([], 0))
     board.invitations = [
         Entry(str(m.group), m.group.get_absolute_url(), _("Invitation to the working group"),
               m.created_at, reverse("workinggroups:respond", kwargs={"slug": m.group.slug}),
               _("Answer"), lang=shown_language(m.group, "name"))
-        for m in memberships if m.state == GroupMembership.State.INVITED]
+        for m in invited]
+    open_total = _more(board.invitations_more, invited, total, MORE_GROUP_INVITATIONS)
 
     # Registrations and waiting-list places of events to come, the soonest first.
     board.registrations = list(
@@ -173,36 +255,47 @@ def build(user) -> Dashboard:
     # Projects my organisations belong to.
     board.projects = list(_my_projects(user).order_by("-updated_at", "-pk")[:SHOWN])
 
-    # Open invitations addressed to me.
+    # Open invitations addressed to me, each kind the oldest first.
+    invitations, total = _capped(Invitation.objects.open().filter(email__iexact=user.email)
+                                 .select_related("organisation").order_by("sent_at", "pk"))
     board.invitations += [
         Entry(invitation.organisation.name,
               reverse("partners:invitation_accept", kwargs={"token": invitation.token}),
               _("Invitation to the organisation"), invitation.sent_at,
               reverse("partners:invitation_accept", kwargs={"token": invitation.token}),
               _("Answer"))
-        for invitation in Invitation.objects.open().filter(email__iexact=user.email)
-        .select_related("organisation")]
+        for invitation in invitations]
+    open_total += _more(board.invitations_more, invitations, total,
+                        MORE_ORGANISATION_INVITATIONS)
+    coauthors, total = _capped(CoAuthor.objects.filter(user=user, state=CoAuthor.State.INVITED)
+                               .select_related("idea").order_by("created_at", "pk"))
     board.invitations += [
         Entry(coauthor.idea.title, coauthor.idea.get_absolute_url(),
               _("Invitation to co-author the idea"), coauthor.created_at,
               coauthor.get_respond_url(), _("Answer"))
-        for coauthor in CoAuthor.objects.filter(user=user, state=CoAuthor.State.INVITED)
-        .select_related("idea")]
+        for coauthor in coauthors]
+    open_total += _more(board.invitations_more, coauthors, total, MORE_COAUTHOR_INVITATIONS)
+    places, total = _capped(ConsortiumMember.objects.filter(
+        organisation__in=admin_of, state=ConsortiumMember.State.INVITED)
+        .select_related("project", "organisation").order_by("created_at", "pk"))
     board.invitations += [
         Entry(member.project.title, member.project.get_absolute_url(),
               _("Invitation of %(organisation)s to the consortium")
               % {"organisation": member.organisation.name}, member.created_at,
               reverse("projects:consortium", kwargs={"slug": member.project.slug}), _("Answer"),
               lang=shown_language(member.project, "title"))
-        for member in ConsortiumMember.objects.filter(
-            organisation_id__in=admin_of, state=ConsortiumMember.State.INVITED)
-        .select_related("project", "organisation")]
+        for member in places]
+    open_total += _more(board.invitations_more, places, total, MORE_CONSORTIUM_INVITATIONS)
+    board.open_count = open_total + _more(board.invitations_more, requests, requests_total,
+                                          MORE_REQUESTS)
 
-    # Tasks: assessments of my projects to fill in or revise, join requests to decide.
-    for assessment in (Assessment.objects.filter(
-            project__in=_my_projects(user),
-            state__in=[Assessment.State.DRAFT, Assessment.State.CHANGES_REQUESTED])
-            .select_related("project").order_by("updated_at", "pk")):
+    # Tasks, each kind the one waiting longest first: assessments of my projects to fill in or
+    # revise, join requests to decide.
+    assessments, total = _capped(Assessment.objects.filter(
+        project__in=_my_projects(user),
+        state__in=[Assessment.State.DRAFT, Assessment.State.CHANGES_REQUESTED])
+        .select_related("project").order_by("updated_at", "pk"))
+    for assessment in assessments:
         revise = assessment.state == Assessment.State.CHANGES_REQUESTED
         board.tasks.append(Entry(
             assessment.project.title, assessment.get_absolute_url(),
@@ -211,28 +304,38 @@ def build(user) -> Dashboard:
             reverse("assessments:edit", kwargs={"pk": assessment.pk}),
             _("Revise") if revise else _("Continue"),
             lang=shown_language(assessment.project, "title")))
+    tasks_total = _more(board.tasks_more, assessments, total, MORE_ASSESSMENTS)
+
     led = GroupMembership.objects.active().leads().of(user).values("group_id")
-    for request in (GroupMembership.objects.filter(
-            group__in=led, state=GroupMembership.State.REQUESTED,
-            group__state=WorkingGroup.State.ACTIVE)
-            .select_related("group", "user").order_by("created_at", "pk")):
+    join_requests, total = _capped(GroupMembership.objects.filter(
+        group__in=led, state=GroupMembership.State.REQUESTED,
+        group__state=WorkingGroup.State.ACTIVE)
+        .annotate(of_group=Window(Count("pk"), partition_by=F("group")))
+        .select_related("group", "user").order_by("created_at", "pk"))
+    for request in join_requests:
         board.tasks.append(Entry(
             str(request.group), request.group.get_absolute_url(),
             _("%(name)s asks to join") % {"name": request.user.get_full_name()},
             request.created_at,
             reverse("workinggroups:manage", kwargs={"slug": request.group.slug}), _("Decide"),
             lang=shown_language(request.group, "name")))
+    # All of them in one group: its manage page lists them all; across groups, no page does.
+    one_group = join_requests and join_requests[0].of_group == total
+    tasks_total += _more(
+        board.tasks_more, join_requests, total, MORE_JOIN_REQUESTS,
+        *((reverse("workinggroups:manage", kwargs={"slug": join_requests[0].group.slug}),
+           _("Manage members")) if one_group else ()))
 
     # Interests in my organisations' notices that wait for my answer: one task per notice,
-    # the one waiting longest first (who may answer: partnering's owner rule, reveal.Viewer).
-    viewer = reveal.viewer(user)
+    # the one waiting longest first; only notices I may answer (partnering's owner rule,
+    # permissions.is_owner: an admin of the organisation or the member who posted it).
     pending = Q(interests__state=Interest.State.PENDING)
-    waiting = (partnering_queries.my_notices(user).filter(pending_count__gt=0)
-               .annotate(waiting_since=Min("interests__created_at", filter=pending))
-               .order_by("waiting_since", "pk"))
-    for notice in waiting:
-        if not viewer.is_owner(notice):
-            continue
+    notices, total = _capped(
+        partnering_queries.my_notices(user).filter(pending_count__gt=0)
+        .filter(Q(organisation__in=admin_of) | Q(created_by=user))
+        .annotate(waiting_since=Min("interests__created_at", filter=pending))
+        .order_by("waiting_since", "pk"))
+    for notice in notices:
         board.tasks.append(Entry(
             notice.title, notice.get_absolute_url(),
             ngettext("%(count)s interest in the partner search waits for your answer",
@@ -240,6 +343,9 @@ def build(user) -> Dashboard:
                      notice.pending_count) % {"count": notice.pending_count},
             notice.waiting_since, notice.get_absolute_url() + "#interests", _("Answer"),
             lang=shown_language(notice, "title")))
+    tasks_total += _more(board.tasks_more, notices, total, MORE_NOTICES,
+                         reverse("partnering:mine"), _("My notices and interests"))
+    board.tasks_total = tasks_total
 
     _funding(board, user)
     _partner_search(board, user)

@@ -367,3 +367,140 @@ def test_the_funding_and_partner_search_parts_keep_their_queries_constant(
     assert len(board.notices) == 12 and len(board.interests) == 12
     assert board.interests_waiting == 12 and len(board.tasks) == 12
     assert many == few
+
+
+# ---------------------------------------------------------------------------------------------
+# Bounded sections: a coordinator or the lead of many groups may have hundreds of items
+
+
+def test_every_section_lists_at_most_shown_items_with_the_true_counts_and_constant_queries(
+        client_for, partner_admin, organisation, make_user, make_organisation):
+    """Of each kind SHOWN are listed (the tasks and invitations waiting longest first), the
+    badges count them all, and the rest is said with its number and, where a page lists them
+    all, a link to it; the page costs as many queries with 3 of each as with SHOWN + 5."""
+    from stadtallianz.partners.models import Invitation
+    from stadtallianz.portal.dashboard import SHOWN
+    from stadtallianz.portal.tests import factories
+
+    client = client_for(partner_admin)
+    author = make_user("author@example.org")
+    applicant = make_user("applicant@example.org", full_name="Bea Antrag")
+    interested = make_organisation("Interessierte GmbH")
+    call = factories.call("gemeinsam")
+    made = []
+
+    def add(count):
+        for _ in range(count):
+            n = len(made)
+            made.append(n)
+            Membership.objects.create(user=partner_admin, organisation=make_organisation(
+                f"Mitglied {n:03}"))
+            led = _group(f"Geleitet {n:03}")
+            GroupMembership.objects.create(group=led, user=partner_admin,
+                                           role=GroupMembership.Role.LEAD)
+            GroupMembership.objects.create(group=led, user=make_user(f"r{n}@example.org"),
+                                           state=GroupMembership.State.REQUESTED)
+            GroupMembership.objects.create(group=_group(f"Angefragt {n:03}"), user=partner_admin,
+                                           state=GroupMembership.State.REQUESTED)
+            GroupMembership.objects.create(group=_group(f"Eingeladen {n:03}"),
+                                           user=partner_admin,
+                                           state=GroupMembership.State.INVITED)
+            Invitation.objects.create(organisation=make_organisation(f"Einladend {n:03}"),
+                                      email=partner_admin.email, token=f"{n:040}",
+                                      invited_by=applicant)
+            idea = Idea.objects.create(title=f"Idee {n:03}", description="x", author=author)
+            CoAuthor.objects.create(idea=idea, user=partner_admin, state=CoAuthor.State.INVITED)
+            inviting = Project.objects.create(title_de=f"Einladung {n:03}", slug=f"e-{n}")
+            ConsortiumMember.objects.create(project=inviting, organisation=organisation,
+                                            state=ConsortiumMember.State.INVITED)
+            project = Project.objects.create(title_de=f"Bewertung {n:03}", slug=f"b-{n}")
+            ConsortiumMember.objects.create(project=project, organisation=organisation,
+                                            state=ConsortiumMember.State.ACCEPTED)
+            Assessment.objects.create(project=project, state=Assessment.State.DRAFT)
+            notice = factories.notice(organisation, f"Suche {n:03}", by=partner_admin,
+                                      for_call=call)
+            factories.interest(notice, interested, days_ago=1000 - n)
+
+    add(3)
+    few = query_count(client.get, URL)
+    add(SHOWN + 2)
+    many = query_count(client.get, URL)
+    assert many == few
+
+    response = client.get(URL)
+    board, html = response.context["board"], response.content.decode()
+    kinds = SHOWN + 5
+    # My organisations: the admin's own and SHOWN + 5 more, by name.
+    assert len(board.memberships) == SHOWN and board.memberships_total == kinds + 1
+    assert f'data-count="organisations">{kinds + 1}<' in html
+    assert "And 6 more organisations." in html
+    assert len(board.groups) == SHOWN and board.groups_total == kinds
+    assert f'data-count="groups">{kinds}<' in html
+    assert "And 5 more working groups." in html
+
+    # Invitations of each kind and my requests, SHOWN each, the oldest first.
+    assert len(board.invitations) == 4 * SHOWN and len(board.requests) == SHOWN
+    assert board.open_count == 5 * kinds
+    assert f'data-count="invitations">{5 * kinds}<' in html
+    for more in ["And 5 more invitations to working groups.",
+                 "And 5 more invitations to organisations.",
+                 "And 5 more invitations to co-author ideas.",
+                 "And 5 more invitations to consortia.",
+                 "And 5 more requests to join working groups."]:
+        assert more in html
+    titles = [entry.title for entry in board.invitations]
+    assert "Idee 000" in titles and f"Idee {SHOWN:03}" not in titles
+    assert "Einladend 000" in titles and f"Einladend {SHOWN:03}" not in titles
+
+    # Tasks: SHOWN of each kind, the one waiting longest first, all of them counted.
+    assert len(board.tasks) == 3 * SHOWN and board.task_count == 3 * kinds
+    assert f'data-count="tasks">{3 * kinds}<' in html
+    assessments = [task.title for task in board.tasks if task.action_label == "Continue"]
+    assert assessments == [f"Bewertung {n:03}" for n in range(SHOWN)]
+    assert "And 5 more assessments to fill in or revise." in html
+    # Requests across many groups: no page lists them all, each shown one links its group's.
+    assert "And 5 more people ask to join." in html
+    assert [task.title for task in board.tasks if "partner search" in str(task.detail)] == [
+        f"Suche {n:03}" for n in range(SHOWN)]
+    with translation.override("en"):
+        mine = reverse("partnering:mine")
+    assert ("And 5 more partner searches with interests waiting for your answer. "
+            f'<a class="kern-link" href="{mine}">My notices and interests</a>') in html
+
+    german = client.get("/de/mein-bereich/").content.decode()
+    assert "Und 5 weitere Bewertungen zum Ausfüllen oder Überarbeiten." in german
+    assert "Und 6 weitere Organisationen." in german
+
+
+def test_join_requests_beyond_those_shown_link_the_manage_page_of_their_one_group(
+        client_for, partner_member, make_user):
+    from stadtallianz.portal.dashboard import SHOWN
+
+    group = _group("Mobilität")
+    GroupMembership.objects.create(group=group, user=partner_member,
+                                   role=GroupMembership.Role.LEAD)
+    for n in range(SHOWN + 1):
+        GroupMembership.objects.create(group=group, user=make_user(f"r{n}@example.org"),
+                                       state=GroupMembership.State.REQUESTED)
+    response = client_for(partner_member).get(URL)
+    manage = reverse("workinggroups:manage", kwargs={"slug": group.slug})
+    assert response.context["board"].task_count == SHOWN + 1
+    assert ("And 1 more person asks to join. "
+            f'<a class="kern-link" href="{manage}">Manage members</a>') in (
+                response.content.decode())
+
+
+def test_interest_tasks_are_counted_only_for_notices_i_may_answer(
+        client_for, partner_member, organisation, partner_admin, make_organisation):
+    """A plain member gets a task for the notice they posted, not for the one an admin posted
+    (partnering's owner rule), and the count says the same."""
+    from stadtallianz.portal.tests import factories
+
+    other = make_organisation("Andere AG")
+    mine = factories.notice(organisation, "Von mir", by=partner_member)
+    factories.notice(organisation, "Vom Admin", by=partner_admin)
+    for notice in organisation.partner_notices.all():
+        factories.interest(notice, other)
+    board = client_for(partner_member).get(URL).context["board"]
+    assert [task.title for task in board.tasks] == [mine.title]
+    assert board.task_count == 1
