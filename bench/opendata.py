@@ -220,6 +220,13 @@ def main() -> int:
                 "lab_id", flat=True).first()) + "-0")),
         ("current_package_list_with_resources (100)",
          ckan("current_package_list_with_resources", limit=100)),
+        # A harvester walking the catalogue reads each page once: its package dicts are made
+        # afresh, not read from the cache (the offset keeps the URL apart from the one above).
+        ("current_package_list (100), cache emptied each time",
+         ckan("current_package_list_with_resources", limit=100, offset=100)),
+        ("package_search, harvester, cache emptied each time", ckan(
+            "package_search", fq="metadata_modified:[2026-04-01T00:00:00Z TO *]",
+            sort="id asc", rows=100)),
         ("organization_list (all_fields)", ckan("organization_list", all_fields="true")),
     ]
     client = Client()

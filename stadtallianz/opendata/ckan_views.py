@@ -29,7 +29,7 @@ CORS_HEADERS = {
 
 
 def _answer(body: dict, status: int = 200) -> HttpResponse:
-    response = HttpResponse(json.dumps(body, ensure_ascii=False), status=status,
+    response = HttpResponse(ckan.encode(body), status=status,
                             content_type="application/json;charset=utf-8")
     for header, value in CORS_HEADERS.items():
         response[header] = value

@@ -589,3 +589,78 @@ def test_an_organisation_id_is_looked_up_without_hashing_every_organisation_per_
         "name"] == "neu"
     assert error(client, "organization_show", status=404, id=unknown)["__type"] == \
         "Not Found Error"
+
+
+# --- package dicts from the cache ----------------------------------------------------------------
+
+def _listed(client, name):
+    """The package `name` as a page of package_search lists it (from the cache after once),
+    the same on both of the search's paths: all datasets, and the matching keys of a filter."""
+    everything, filtered = (
+        next(package for package in search(client, rows=100, **params)["results"]
+             if package["name"] == name)
+        for params in ({}, {"fq": "-name:keiner"}))
+    assert everything == filtered
+    return everything
+
+
+def test_a_listed_package_from_the_cache_is_the_package_show_answer(client, catalogue):
+    """Pages of package dicts are joined from each dataset's JSON in the cache: the same dicts
+    as package_show makes afresh, and the same on the second (cached) reading."""
+    for name in ("radverkehr", "luftqualitaet", "partner"):
+        fresh = result(client, "package_show", id=name)
+        assert _listed(client, name) == fresh
+        assert _listed(client, name) == fresh
+        listed = result(client, "current_package_list_with_resources", limit=10)
+        assert next(package for package in listed if package["name"] == name) == fresh
+
+
+def test_a_cached_package_follows_every_change_at_once(client, catalogue, make_organisation):
+    """Each change a package dict shows, made the usual way (save, a distribution added or
+    removed) or with .update() where the code does so, shows on the next page."""
+    from stadtallianz.opendata.models import Distribution
+
+    dataset, publisher = catalogue["radverkehr"], catalogue["stadtwerke"]
+    assert _listed(client, "radverkehr")["organization"]["title"] == "Stadtwerke Münster"
+    publisher.name = "Stadtwerke Musterstadt"
+    publisher.save()
+    assert _listed(client, "radverkehr")["organization"]["title"] == "Stadtwerke Musterstadt"
+
+    dataset.licence = "cc-by/4.0"
+    dataset.save()
+    assert _listed(client, "radverkehr")["license_id"] == "cc-by/4.0"
+
+    added = Distribution.objects.create(
+        dataset=dataset, title_de="Karte", access_url="/de/data/rad.geojson",
+        file_type="GEOJSON", position=5, modified=timezone.now())
+    assert [resource["format"] for resource in _listed(client, "radverkehr")["resources"]] == [
+        "CSV", "JSON", "GEOJSON"]
+    added.delete()
+    assert len(_listed(client, "radverkehr")["resources"]) == 2
+
+    # alliance_data refreshes a platform file's stamps with .update(): `modified` moves.
+    Dataset.objects.filter(pk=dataset.pk).update(keywords=["Ozon"], modified=timezone.now())
+    assert [tag["name"] for tag in _listed(client, "radverkehr")["tags"]] == ["Ozon"]
+
+    # A publisher no longer public, even changed without its signals, is not shown from the
+    # cache (privacy), nor is a dataset no longer published.
+    Organisation.objects.filter(pk=publisher.pk).update(status=Organisation.Status.WITHDRAWN)
+    assert _listed(client, "radverkehr")["organization"]["name"] == ckan.alliance_name()
+    Dataset.objects.filter(pk=dataset.pk).update(state=Dataset.State.WITHDRAWN)
+    assert "radverkehr" not in names(search(client, rows=100)["results"])
+    assert "radverkehr" not in names(result(client, "current_package_list_with_resources"))
+
+
+def test_a_page_costs_the_same_queries_from_the_cache_or_made_afresh(client, catalogue):
+    from django.core.cache import cache
+
+    def page():
+        return call(client, "current_package_list_with_resources", limit=100)
+
+    def filtered():
+        return call(client, "package_search", rows=100, fq="-name:keiner")
+
+    for read in (page, filtered):
+        cache.clear()
+        afresh = query_count(read)
+        assert query_count(read) == afresh
