@@ -204,9 +204,8 @@ def build(user) -> Dashboard:
     now = timezone.now()
 
     # My organisations, each with its letter-of-intent step.
-    memberships, total = _capped(Membership.objects.filter(user=user)
-                                 .select_related("organisation").order_by("organisation__name",
-                                                                          "pk"))
+    memberships, total = _capped(Membership.objects.filter(user=user).select_related(
+        "organisation").order_by("organisation__name", "pk"))
     board.memberships = [(membership, next_step(membership)) for membership in memberships]
     board.memberships_total = _more(board.memberships_more, memberships, total, MORE_ORGANISATIONS)
     admin_of = Membership.objects.filter(user=user, role=Membership.Role.ADMIN).values(
@@ -319,12 +318,12 @@ def build(user) -> Dashboard:
             request.created_at,
             reverse("workinggroups:manage", kwargs={"slug": request.group.slug}), _("Decide"),
             lang=shown_language(request.group, "name")))
-    # All of them in one group: its manage page lists them all; across groups, no page does.
-    one_group = join_requests and join_requests[0].of_group == total
-    tasks_total += _more(
-        board.tasks_more, join_requests, total, MORE_JOIN_REQUESTS,
-        *((reverse("workinggroups:manage", kwargs={"slug": join_requests[0].group.slug}),
-           _("Manage members")) if one_group else ()))
+    # All of them in one group: its manage page lists them all; across groups no page does.
+    manage = ""
+    if join_requests and join_requests[0].of_group == total:
+        manage = reverse("workinggroups:manage", kwargs={"slug": join_requests[0].group.slug})
+    tasks_total += _more(board.tasks_more, join_requests, total, MORE_JOIN_REQUESTS, manage,
+                         _("Manage members"))
 
     # Interests in my organisations' notices that wait for my answer: one task per notice,
     # the one waiting longest first; only notices I may answer (partnering's owner rule,

@@ -1,8 +1,9 @@
 """The pages portal and the back office show funding on, in a real Chromium: axe-core finds no
 WCAG 2.1 A/AA violation, the Content Security Policy blocks nothing, each page has one h1, in
 German and in English: Mein Bereich with followed calls, their deadlines, an application, a
-partner search with an interest waiting and an interest expressed; the home page with the
-funding acquired; the back office's work queue with calls not checked for 90 days."""
+partner search with an interest waiting and an interest expressed, and more tasks and
+invitations than it lists (the lines that say how many more, one with a link); the home page
+with the funding acquired; the back office's work queue with calls not checked for 90 days."""
 
 from datetime import timedelta
 
@@ -49,13 +50,32 @@ def funding(alliance):  # noqa: F811
     return followed
 
 
+@pytest.fixture
+def more_than_shown(alliance, funding):  # noqa: F811
+    """More partner searches with interests waiting and more invitations to working groups than
+    Mein Bereich lists."""
+    from stadtallianz.portal.dashboard import SHOWN
+    from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
+
+    from . import factories
+
+    for n in range(SHOWN + 1):
+        notice = factories.notice(alliance.home, f"Suche {n}", by=alliance.admin,
+                                  for_call=funding)
+        factories.interest(notice, alliance.partners[1], days_ago=3)
+        group = WorkingGroup.objects.create(name_de=f"Gruppe {n}", slug=f"gruppe-{n}")
+        GroupMembership.objects.create(group=group, user=alliance.admin,
+                                       state=GroupMembership.State.INVITED)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_my_area_home_and_work_queue_with_funding(page, live_server, alliance, funding,  # noqa: F811
-                                                  language):
+                                                  more_than_shown, language):
     assert sweep(page, live_server.url, language, ["/"]) == {}
     login(page, live_server, alliance.admin.email, PASSWORD, language)
     assert sweep(page, live_server.url, language,
                  ["/my-area/" if language == "en" else "/mein-bereich/"]) == {}
+    assert page.locator(".my-area__more").count() == 2  # the lines checked are there
     page.context.clear_cookies()
     login(page, live_server, alliance.coordinator.email, PASSWORD, language)
     assert sweep(page, live_server.url, language, ["/backoffice/"]) == {}
