@@ -13,5 +13,6 @@ urlpatterns = [
     re_path(r"^datasets/(?P<slug>[-a-zA-Z0-9_]+)\.(?P<ext>ttl|rdf|jsonld)$", dcat_views.dataset,
             name="dataset_file"),
     # Everything else under /dcat/ as well: a plain-text 404, not the site's HTML page.
-    re_path(r"^(?P<path>.*)$", dcat_views.not_found),
+    # (Search from the start: also an address with a newline, which "." does not match.)
+    re_path(r"^", dcat_views.not_found),
 ]

@@ -106,6 +106,6 @@ def dataset(request, slug, ext=None):
 
 
 @csrf_exempt
-def not_found(request, path=""):
+def not_found(request):
     """Any other address under /dcat/."""
     return plain_error("Not found. The catalogue is at /dcat/catalog.", 404)

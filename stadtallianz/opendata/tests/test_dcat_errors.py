@@ -26,6 +26,8 @@ def assert_plain(response, status: int) -> None:
     "/dcat/catalog.ttl/",
     "/dcat/datasets/",
     "/dcat/datasets/a%20b.ttl",
+    "/dcat/datasets/a%0Ab",
+    "/dcat/%0A",
 ])
 def test_what_is_not_there_is_a_plain_404(client, make_dataset, path):
     make_dataset()
