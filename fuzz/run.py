@@ -10,7 +10,9 @@ production mode, on its own PostgreSQL database.
    coordinator, partner admin, member, citizen, admin of an organisation that has not signed —
    with the checks not_a_server_error, status_code_conformance, content_type_conformance and
    response_schema_conformance; then fuzz/sta_grammar.py against /sta/v1.1 (query options as
-   anonymous and with the lab token, and creations with the lab token).
+   anonymous and with the lab token, and creations with the lab token); then
+   fuzz/open_data_grammar.py against the open-data surfaces outside /api/v1 (CKAN's action API,
+   the DCAT catalogue, oEmbed, the feeds, the widgets, the catalogue pages and downloads).
 4. Fails (exit 1) on any failure of those checks, on any traceback in the server's log, and when
    the whole pass takes longer than its time budget. Prints the figures: operations, requests
    (from the server's access log), failures.
@@ -42,10 +44,12 @@ ROLES = ["anonymous", "coordinator", "partner-admin", "member", "citizen", "unsi
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
           "response_schema_conformance")
 # (examples per operation, seconds per role for schemathesis, seconds for SensorThings,
-#  time budget of the whole pass including set-up)
+#  seconds for the open-data grammar, time budget of the whole pass including set-up)
 PROFILES = {
-    "short": {"examples": 3, "role_seconds": 15, "sta_seconds": 20, "budget": 300},
-    "long": {"examples": 50, "role_seconds": 240, "sta_seconds": 300, "budget": 2400},
+    "short": {"examples": 3, "role_seconds": 15, "sta_seconds": 20, "open_data_seconds": 20,
+              "budget": 300},
+    "long": {"examples": 50, "role_seconds": 240, "sta_seconds": 300, "open_data_seconds": 300,
+             "budget": 2400},
 }
 
 
@@ -171,15 +175,16 @@ def schemathesis(base: str, role: str, key: str | None, profile: dict, workdir: 
     return figures
 
 
-def sta_grammar(base: str, lab_key: str, profile: dict, workdir: Path, env: dict) -> dict:
-    output = workdir / "sta-grammar.txt"
-    command = [str(BIN / "python"), str(ROOT / "fuzz" / "sta_grammar.py"), "--url", base,
-               "--lab-key", lab_key, "--max-examples", str(profile["examples"] * 100),
-               "--max-time", str(profile["sta_seconds"])]
+def grammar(script: str, base: str, seconds: int, profile: dict, workdir: Path, env: dict,
+            *options: str) -> dict:
+    """Runs one of the Hypothesis grammars (fuzz/<script>.py); its last line is its figures."""
+    output = workdir / f"{script.replace('_', '-')}.txt"
+    command = [str(BIN / "python"), str(ROOT / "fuzz" / f"{script}.py"), "--url", base,
+               *options, "--max-examples", str(profile["examples"] * 100),
+               "--max-time", str(seconds)]
     with output.open("w") as out:
         completed = subprocess.run(command, cwd=ROOT, env=env, stdout=out,  # noqa: S603
-                                   stderr=subprocess.STDOUT,
-                                   timeout=profile["sta_seconds"] + 120)
+                                   stderr=subprocess.STDOUT, timeout=seconds + 120)
     lines = output.read_text().strip().splitlines()
     figures = json.loads(lines[-1]) if lines and lines[-1].startswith("{") else {}
     return {"exit": completed.returncode, "output": str(output), **figures}
@@ -220,6 +225,7 @@ def main(argv=None) -> int:
     server = start_server(env, port, workdir)
     log(f"gunicorn (DEBUG off, PostgreSQL, Redis) at {base}")
     results, failed = [], False
+    sta, open_data = {}, {}
     try:
         for role in args.roles.split(","):
             before = requests_logged(workdir)
@@ -233,11 +239,20 @@ def main(argv=None) -> int:
                 f"{figures['requests']} requests, {figures.get('failures')} failures "
                 f"{figures.get('kinds') or ''}{'  ← see ' + figures['output'] if bad else ''}")
         before = requests_logged(workdir)
-        sta = sta_grammar(base, tokens["lab"]["key"], profile, workdir, env)
+        sta = grammar("sta_grammar", base, profile["sta_seconds"], profile, workdir, env,
+                      "--lab-key", tokens["lab"]["key"])
         sta["requests_logged"] = requests_logged(workdir) - before
         failed |= sta["exit"] != 0
         log(f"/sta/v1.1 grammar: {sta.get('requests')} requests, {sta.get('failures')} failures"
             f"{'  ← see ' + sta['output'] if sta['exit'] else ''}")
+        before = requests_logged(workdir)
+        open_data = grammar("open_data_grammar", base, profile["open_data_seconds"], profile,
+                            workdir, env)
+        open_data["requests_logged"] = requests_logged(workdir) - before
+        failed |= open_data["exit"] != 0
+        log(f"open-data grammar (CKAN, DCAT, oEmbed, feeds, widgets, catalogue): "
+            f"{open_data.get('requests')} requests, {open_data.get('failures')} failures"
+            f"{'  ← see ' + open_data['output'] if open_data['exit'] else ''}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -254,11 +269,12 @@ def main(argv=None) -> int:
     elapsed = time.monotonic() - started
     total = {"operations": max((r.get("operations") or 0) for r in results) if results else 0,
              "requests": requests_logged(workdir),
-             "failures": sum(r.get("failures") or 0 for r in results) + (sta.get("failures") or 0),
+             "failures": sum(r.get("failures") or 0 for r in results)
+             + (sta.get("failures") or 0) + (open_data.get("failures") or 0),
              "seconds": round(elapsed)}
     log(f"total: {json.dumps(total)}")
     (workdir / "figures.json").write_text(json.dumps(
-        {"total": total, "api": results, "sta": sta}, indent=2))
+        {"total": total, "api": results, "sta": sta, "open_data": open_data}, indent=2))
     if elapsed > profile["budget"]:
         log(f"over the time budget: {elapsed:.0f} s > {profile['budget']} s")
         failed = True
