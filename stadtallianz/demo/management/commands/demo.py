@@ -21,6 +21,7 @@ from stadtallianz.demo import assessments as assessments_demo
 from stadtallianz.demo import datafiles
 from stadtallianz.demo import funding as funding_demo
 from stadtallianz.demo import ideas as ideas_demo
+from stadtallianz.demo import impact as impact_demo
 from stadtallianz.demo import knowledge as knowledge_demo
 from stadtallianz.demo import livinglabs as livinglabs_demo
 from stadtallianz.demo import opendata as opendata_demo
@@ -153,6 +154,9 @@ class Command(BaseCommand):
             self.created["partner_searches"] = partnering_demo.load(now=self.now)
             self.stage("Open data catalogue")
             self.created["datasets"] = opendata_demo.create_open_data(self.stdout)
+            self.stage("Targets of the impact dashboard")
+            self.created["impact_targets"] = impact_demo.load(
+                coordinator=self.accounts["koordination"])
             if scale:
                 self.synthetic(scale)
             if any(self.created.values()):
