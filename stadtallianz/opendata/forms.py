@@ -5,6 +5,7 @@ the reader's language; the services check everything again."""
 import json
 
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core.models import FocusArea
@@ -102,7 +103,8 @@ class DistributionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file_type"].choices = [("", "—"), *FILE_TYPES.choices()]
+        # Django's blank choice, which the site shows as its prompt ("– Bitte wählen –").
+        self.fields["file_type"].choices = [*BLANK_CHOICE_DASH, *FILE_TYPES.choices()]
 
 
 DistributionFormSet = forms.formset_factory(DistributionForm, extra=1, can_delete=True,

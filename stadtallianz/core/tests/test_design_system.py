@@ -171,6 +171,9 @@ def test_a_select_starts_with_a_prompt_in_the_readers_language():
         assert "– Please choose –" in str(Choice())
 
 
+DASHES_ONLY = re.compile(r'<option value=""[^>]*>\s*[-–—]+\s*</option>')
+
+
 @pytest.mark.django_db
 def test_no_form_of_any_app_shows_dashes_as_its_empty_choice():
     """Every form of every app that can be built without arguments: ModelChoiceFields, model
@@ -191,6 +194,8 @@ def test_no_form_of_any_app_shows_dashes_as_its_empty_choice():
                     continue
                 checked += 1
                 assert "---------" not in html, f"{forms_module.__name__}.{name}"
+                # Nor an empty choice of dashes of its own ("—", "-").
+                assert not DASHES_ONLY.search(html), f"{forms_module.__name__}.{name}"
                 if "– Bitte wählen –" in html:
                     prompted.add(f"{module.name}.{name}")
     assert checked >= 20
