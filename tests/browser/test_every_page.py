@@ -1,6 +1,7 @@
 """Every page of the site, logged out and for every role, in German and English: axe-core finds
-no WCAG 2.1 A/AA violation of any impact, the browser no Content Security Policy violation, and
-each page has one h1 (issue 14, "Done means").
+no WCAG 2.1 A/AA violation of any impact, the browser no Content Security Policy violation,
+each page has one h1 (issue 14, "Done means") and no select starts with dashes instead of the
+site's prompt (issue 14, "Forms").
 
 The pages come from the URL conf (tests/browser/site_pages.py); a new page URL fails
 test_every_page_url_is_swept until it is listed there. The data is the demo alliance. Which pages
@@ -17,6 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from stadtallianz.core.tests.test_design_system import DASHES_ONLY
 from tests.browser.conftest import _reference_data, page_problems
 from tests.browser.site_pages import EXCLUDED, PAGES, demo_objects, page_paths, page_url_names
 
@@ -48,15 +50,19 @@ def _skeleton(html: str, user) -> str:
     return html
 
 
-def _reachable(client: Client, objects, user) -> dict[str, list[tuple[str, str]]]:
-    """For each language, the (URL name, path) the role gets with status 200."""
+def _reachable(client: Client, objects, user, dashed: list) -> dict[str, list[tuple[str, str]]]:
+    """For each language, the (URL name, path) the role gets with status 200. A page whose
+    select starts with dashes instead of the site's prompt (issue 14, Forms) goes to `dashed`."""
     found = {}
     for language in LANGUAGES:
         found[language] = []
         for name, path in page_paths(objects, language):
             response = client.get(path)
             if response.status_code == 200:
-                found[language].append((name, path, _skeleton(response.content.decode(), user)))
+                html = response.content.decode()
+                if DASHES_ONLY.search(html):
+                    dashed.append(path)
+                found[language].append((name, path, _skeleton(html, user)))
     return found
 
 
@@ -69,13 +75,13 @@ def test_every_page_for_every_role_has_no_accessibility_finding(browser, live_se
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     objects = demo_objects()
     started = time.monotonic()
-    problems, reached_names, seen, opened = {}, set(), set(), 0
+    problems, reached_names, seen, opened, dashed = {}, set(), set(), 0, []
     for role in ROLES:
         user = objects.roles[role]
         client = Client()
         if user is not None:
             client.force_login(user)
-        pages = _reachable(client, objects, user)
+        pages = _reachable(client, objects, user, dashed)
         context = browser.new_context(locale="de-DE")
         if user is not None:
             context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
@@ -100,3 +106,4 @@ def test_every_page_for_every_role_has_no_accessibility_finding(browser, live_se
           f"in {elapsed:.0f} s")  # noqa: T201
     assert sorted(PAGES.keys() - reached_names) == [], "pages no role reached: fix their arguments"
     assert problems == {}, problems
+    assert dashed == [], "selects that start with dashes instead of the prompt"
