@@ -12,6 +12,7 @@ from stadtallianz.discussions.models import Post, Thread
 from stadtallianz.events.models import Event
 from stadtallianz.knowledge.models import Article, Document
 from stadtallianz.partners.models import Offer, Organisation
+from stadtallianz.search import signals as search_signals
 from stadtallianz.search.models import SearchEntry
 from stadtallianz.search.services import search
 
@@ -114,6 +115,29 @@ def test_nothing_is_indexed_before_commit(world, django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=False):
         make_organisation("Nie gespeichert", description_de="Phantomwort")
     assert found("Phantomwort") == []
+
+
+def test_changes_in_a_deferred_block_wait_for_the_rebuild(world, run_on_commit,
+                                                          make_organisation):
+    """A bulk load (the demo) defers the index: none of its saves, deletes or owner changes is
+    indexed one by one; the rebuild after it finds them all. Outside the block each change is
+    indexed at commit again."""
+    with run_on_commit():
+        kept = make_organisation("Altbestand eG", description_de="Stadtteilwerkstatt.")
+    with run_on_commit(), search_signals.deferred():
+        make_organisation("Neu im Block eG", description_de="Reparaturcafé.")
+        kept.description_de = "Kiezkantine."
+        kept.save()
+        world["public_thread"].delete()
+    assert found("Reparaturcafé") == [] and found("Stadtteilwerkstatt") == ["Altbestand eG"]
+    assert "Radwege am Ring" in found("Ring")
+    call_command("rebuild_search_index", stdout=StringIO())
+    assert found("Reparaturcafé") == ["Neu im Block eG"]
+    assert found("Kiezkantine") == ["Altbestand eG"] and found("Stadtteilwerkstatt") == []
+    assert "Radwege am Ring" not in found("Ring")
+    with run_on_commit():
+        make_organisation("Danach eG", description_de="Lastenräder.")
+    assert found("Lastenrad") == ["Danach eG"]
 
 
 def test_rebuild_command_writes_the_index_anew(world, make_organisation):

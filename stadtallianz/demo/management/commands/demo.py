@@ -34,6 +34,7 @@ from stadtallianz.events.models import Event, Registration
 from stadtallianz.letter_of_intent.models import Signature, Version
 from stadtallianz.partners.avatars import logo_svg
 from stadtallianz.partners.models import Membership, Offer, Organisation
+from stadtallianz.search import signals as search_signals
 from stadtallianz.workinggroups.models import GroupMembership, GroupOrganisation, WorkingGroup
 
 HOME_ORGANISATION = "stadtwerke-muensterland-nord"
@@ -122,7 +123,9 @@ class Command(BaseCommand):
         self.created = {"accounts": 0, "organisations": 0, "people": 0, "offers": 0,
                         "signatures": 0, "working_groups": 0, "events": 0, "threads": 0,
                         "synthetic": 0}
-        with transaction.atomic():
+        # The index is rebuilt once at the end (bulk writes need it anyway) instead of after
+        # each of the demo's saves.
+        with transaction.atomic(), search_signals.deferred():
             self.focus_areas = {area.slug: area for area in FocusArea.objects.all()}
             self.stage("Letter of intent")
             self.v1, self.current = self.letter_versions()
@@ -163,11 +166,10 @@ class Command(BaseCommand):
                 audit_log(actor=None, action="demo.loaded", after=dict(self.created))
         summary = ", ".join(f"{count} {name}" for name, count in self.created.items())
         self.stdout.write(self.style.SUCCESS(f"Done: {summary} created."))
-        if any(self.created.values()):
-            # Offers and synthetic partners are written with bulk_create, which the search
-            # index's signals do not see.
-            self.stage("Search index")
-            call_command("rebuild_search_index", stdout=self.stdout)
+        # Every run, as the demo's saves were not indexed one by one (search.signals.deferred)
+        # and a run that creates nothing may still update what it made before.
+        self.stage("Search index")
+        call_command("rebuild_search_index", stdout=self.stdout)
         self.credentials()
 
     def stage(self, name: str) -> None:
