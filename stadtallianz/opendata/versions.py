@@ -1,7 +1,8 @@
 """The catalogue's version: one token that changes whenever anything a cached answer shows
 could have changed (a dataset or distribution saved or deleted, a publisher renamed), whatever
 the change (a contact replaced at an account's erasure does not move `modified`). The DCAT
-pages and CKAN's facets are cached under it (dcat_views, ckan.facets_for).
+pages, CKAN's facets and each dataset's CKAN package dict are cached under it (dcat_views,
+ckan.facets_for, ckan.package_cache_key).
 
 It changes at once, so that a request in the same transaction sees no old page, and again
 after the commit, so that a page another request made from the data before the commit, and
