@@ -9,12 +9,15 @@ every answer is what an anonymous visitor may read, so any site may read it (COR
 with credentials).
 """
 
-import json
 import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
+
+from stadtallianz.core import jsonlimits
 
 from . import ckan
 
@@ -37,7 +40,26 @@ def _answer(body: dict, status: int = 200) -> HttpResponse:
 
 
 def _request_data(request) -> dict:
-    """The parameters: GET's query string, else POST's JSON object or form fields."""
+    """The parameters; a request Django cannot read (more fields than it takes, a body larger
+    than it keeps, a multipart body without its boundary) is CKAN's Bad Request, not Django's
+    HTML page."""
+    try:
+        data = _parameters(request)
+    except (TooManyFieldsSent, RequestDataTooBig, MultiPartParserError) as error:
+        raise ckan.BadRequest(str(error)) from None
+    try:
+        # The site's one rule for what a value may hold (no NUL, no lone surrogate, which
+        # PostgreSQL cannot store; bounded strings and nesting), as for /api/v1/ and
+        # SensorThings.
+        jsonlimits.check_value(data)
+    except jsonlimits.InvalidJson as error:
+        raise _invalid(error) from None
+    return data
+
+
+def _parameters(request) -> dict:
+    """GET's query string (a parameter given twice is a list), else POST's JSON object (read
+    within core.jsonlimits' bounds) or form fields."""
     if request.method == "GET":
         return {key: values[0] if len(values) == 1 else values
                 for key, values in request.GET.lists()}
@@ -49,22 +71,22 @@ def _request_data(request) -> dict:
     if not body.strip():
         return {}
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ckan.BadRequest(f"JSON Error: {error}") from None
+        data = jsonlimits.parse_json(body)
+    except jsonlimits.InvalidJson as error:
+        raise _invalid(error) from None
     if not isinstance(data, dict):
         raise ckan.BadRequest("Request data JSON decoded to a "
                               f"{type(data).__name__} but it needs to be a dictionary.")
     return data
 
 
-def _refuse_nul(data: dict) -> None:
-    """PostgreSQL stores no NUL character: a parameter with one is refused, naming it."""
-    for key, value in data.items():
-        values = value if isinstance(value, list) else [value]
-        if "\x00" in str(key) or any(isinstance(item, str) and "\x00" in item
-                                     for item in values):
-            raise ckan.ValidationFailed(str(key).replace("\x00", ""), "NUL character")
+def _invalid(error: jsonlimits.InvalidJson) -> ckan.ActionError:
+    """A value no action can take names its parameter (CKAN's Validation Error, 409); a body
+    that is no JSON within the bounds is CKAN's "JSON Error" (400)."""
+    if error.location and error.limit != "syntax":
+        name = str(error.location[0]).replace("\x00", "").encode("utf-8", "replace").decode()
+        return ckan.ValidationFailed(name, error.message)
+    return ckan.BadRequest(f"JSON Error: {error.message}")
 
 
 @csrf_exempt
@@ -84,7 +106,6 @@ def action(request, name: str):
             raise ckan.BadRequest(f"Action name not known: {name[:100]}")
         data = _request_data(request)
         data.pop("callback", None)
-        _refuse_nul(data)
         result = function(data)
     except ckan.ActionError as error:
         return _answer({**body, "success": False, "error": error.error()}, error.status)
