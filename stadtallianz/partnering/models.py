@@ -67,6 +67,16 @@ class NoticeQuerySet(models.QuerySet):
             return self.none()
         return self.filter(organisation__in=_member_organisations(user))
 
+    def answerable_by(self, user):
+        """Notices whose interests `user` answers: permissions.is_owner in SQL (an admin of
+        the notice's organisation, or the member who posted it while still in it)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(organisation__in=Membership.objects.filter(user=user, role=Membership.Role.ADMIN)
+              .values("organisation"))
+            | Q(created_by=user, organisation__in=_member_organisations(user)))
+
     def visible_to(self, user):
         """Public notices; for a person also their organisations' notices and those their
         organisations expressed interest in, whatever their state; all for the office."""

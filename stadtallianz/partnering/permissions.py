@@ -75,14 +75,9 @@ def can_view(user, notice: Notice) -> bool:
 
 def is_owner(user, notice: Notice) -> bool:
     """The notice's side: the organisation's admins, and the person who posted it while still
-    in the organisation. Not the office as such: it manages notices but is no party to them."""
-    if not user.is_authenticated:
-        return False
-    membership = Membership.objects.filter(user=user, organisation_id=notice.organisation_id,
-                                           ).values_list("role", flat=True).first()
-    if membership is None:
-        return False
-    return membership == Membership.Role.ADMIN or notice.created_by_id == user.pk
+    in the organisation (Notice.objects.answerable_by). Not the office as such: it manages
+    notices but is no party to them."""
+    return Notice.objects.answerable_by(user).filter(pk=notice.pk).exists()
 
 
 def can_manage(user, notice: Notice) -> bool:

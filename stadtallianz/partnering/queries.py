@@ -73,16 +73,8 @@ def interests_for_owner(user, notice: Notice):
 def waiting_count(user) -> int:
     """How many interests in `user`'s organisations' notices wait for an answer (for a badge
     in Mein Bereich); only those `user` may answer."""
-    if not user.is_authenticated:
-        return 0
-    from stadtallianz.partners.models import Membership
-
-    admin_of = Membership.objects.filter(user=user, role=Membership.Role.ADMIN).values(
-        "organisation")
     return Interest.objects.pending().filter(
-        Q(notice__organisation__in=admin_of)
-        | Q(notice__created_by=user, notice__organisation__in=Membership.objects.filter(
-            user=user).values("organisation"))).count()
+        notice__in=Notice.objects.answerable_by(user)).count()
 
 
 def search_text(notice: Notice) -> dict:

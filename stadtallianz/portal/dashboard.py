@@ -25,7 +25,7 @@ from stadtallianz.ideas import permissions as idea_permissions
 from stadtallianz.ideas.models import CoAuthor, Follow, Idea
 from stadtallianz.matchmaking.permissions import can_see_suggestions
 from stadtallianz.partnering import queries as partnering_queries
-from stadtallianz.partnering.models import Interest
+from stadtallianz.partnering.models import Interest, Notice
 from stadtallianz.partners.models import Invitation, Membership, Organisation
 from stadtallianz.projects import permissions as project_permissions
 from stadtallianz.projects.models import ConsortiumMember
@@ -326,12 +326,11 @@ def build(user) -> Dashboard:
                          _("Manage members"))
 
     # Interests in my organisations' notices that wait for my answer: one task per notice,
-    # the one waiting longest first; only notices I may answer (partnering's owner rule,
-    # permissions.is_owner: an admin of the organisation or the member who posted it).
+    # the one waiting longest first; only notices I may answer (partnering's owner rule).
     pending = Q(interests__state=Interest.State.PENDING)
     notices, total = _capped(
         partnering_queries.my_notices(user).filter(pending_count__gt=0)
-        .filter(Q(organisation__in=admin_of) | Q(created_by=user))
+        .filter(pk__in=Notice.objects.answerable_by(user).values("pk"))
         .annotate(waiting_since=Min("interests__created_at", filter=pending))
         .order_by("waiting_since", "pk"))
     for notice in notices:
