@@ -1060,34 +1060,45 @@ def facet_counts(name: str, keys: list[int] | None, limit: int) -> list[tuple[st
 FACET_CACHE_SECONDS = 300
 
 
-def catalogue_stamp(*, published_set: bool = False) -> str:
+def catalogue_stamp() -> str:
     """Changes when a dataset's metadata or an organisation changes (one query): with the keys
-    of the matching datasets, the facets' cache key. `published_set`: also when a dataset
-    joins or leaves the published ones, however it was changed (how many, the sum of their
-    keys), for the facets of all published datasets, whose keys are not read."""
-    datasets, organisations = Dataset._meta.db_table, Organisation._meta.db_table
-    where, params = _where_of(published()) if published_set else ("", [])
+    of the matching datasets, the facets' cache key."""
     with connection.cursor() as cursor:
-        cursor.execute(  # table and column names and the compiled condition only
-            f'SELECT COUNT(*), SUM("id"), MAX("modified"), '  # noqa: S608
-            f'(SELECT MAX("updated_at") FROM "{organisations}") FROM "{datasets}" WHERE {where}'
-            if published_set else
-            f'SELECT (SELECT MAX("modified") FROM "{datasets}"), '  # noqa: S608
-            f'(SELECT MAX("updated_at") FROM "{organisations}")', params)
+        cursor.execute(  # table and column names only
+            f'SELECT (SELECT MAX("modified") FROM "{Dataset._meta.db_table}"), '  # noqa: S608
+            f'(SELECT MAX("updated_at") FROM "{Organisation._meta.db_table}")')
         return "|".join(str(value) for value in cursor.fetchone())
 
 
-def facets_for(fields: list[str], keys: list[int] | None, limit: int) -> dict[str, list]:
+def published_stamp() -> tuple[int, str]:
+    """How many datasets are published, and a stamp that changes with them (one query): when
+    one joins or leaves them however it was changed (how many, the sum of their keys), or a
+    dataset's metadata or an organisation changes. The facets of all published datasets are
+    cached under it, without reading their keys; the search takes its count from it."""
+    where, params = _where_of(published())
+    with connection.cursor() as cursor:
+        cursor.execute(  # table and column names and the compiled condition only
+            f'SELECT COUNT(*), SUM("id"), MAX("modified"), '  # noqa: S608
+            f'(SELECT MAX("updated_at") FROM "{Organisation._meta.db_table}") '
+            f'FROM "{Dataset._meta.db_table}" WHERE {where}', params)
+        row = cursor.fetchone()
+    return row[0], "|".join(str(value) for value in row)
+
+
+def facets_for(fields: list[str], keys: list[int] | None, limit: int, *,
+               stamp: str | None = None) -> dict[str, list]:
     """The facets of the matching datasets (their keys; None: every published dataset, whose
     keys need not be read), from the cache while neither the matching set (privacy needs no
     invalidation: a dataset unpublished is not among them, and changes the stamp) nor the
     catalogue's metadata changed; at most FACET_CACHE_SECONDS old otherwise (a distribution's
-    format changed without its dataset's `modified`)."""
+    format changed without its dataset's `modified`). `stamp`: published_stamp()'s, if read
+    already."""
     if not fields or keys == []:
         return {name: [] for name in fields}
     digest = ("all" if keys is None else
               hashlib.sha1(array("q", keys).tobytes(), usedforsecurity=False).hexdigest())
-    stamp = catalogue_stamp(published_set=keys is None)
+    if stamp is None:
+        stamp = published_stamp()[1] if keys is None else catalogue_stamp()
     key = "ckan-facets:" + hashlib.sha1(
         f"{digest}|{stamp}|{catalogue_version()}|{limit}|{','.join(fields)}".encode(),
         usedforsecurity=False).hexdigest()
@@ -1182,8 +1193,9 @@ def package_search(data: dict) -> dict:
     filtered = any(condition.children for condition in conditions)
     if not filtered:
         # Everything: the count and one page, each read from the (state, -modified) index;
-        # the facets of all published datasets need not their keys.
-        count = ordered.count()
+        # the facets of all published datasets need not their keys, and their stamp counts.
+        count, stamp = (published_stamp() if want_facets and facet_fields
+                        else (ordered.count(), None))
         results = (package_dicts(ordered, start, start + rows)
                    if rows and start < count else [])
         keys = None
@@ -1191,11 +1203,12 @@ def package_search(data: dict) -> dict:
         # One pass over the matching datasets gives their keys in order: the count, the page
         # and the facets' subset without matching them again.
         keys = list(ordered.values_list("pk", flat=True))
-        count = len(keys)
+        count, stamp = len(keys), None
         results = packages_in_order(keys[start:start + rows]) if rows else []
     facets, search_facets = {}, {}
     if want_facets and facet_fields:
-        counted = facets_for(list(dict.fromkeys(facet_fields)), keys, facet_limit)
+        counted = facets_for(list(dict.fromkeys(facet_fields)), keys, facet_limit,
+                             stamp=stamp)
         for name, items in counted.items():
             items = [item for item in items if item[2] >= facet_mincount]
             facets[name] = {value: number for value, _title, number in items}
