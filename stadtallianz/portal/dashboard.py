@@ -25,6 +25,7 @@ from stadtallianz.ideas import permissions as idea_permissions
 from stadtallianz.ideas.models import CoAuthor, Follow, Idea
 from stadtallianz.matchmaking.permissions import can_see_suggestions
 from stadtallianz.partnering import queries as partnering_queries
+from stadtallianz.partnering import reveal
 from stadtallianz.partnering.models import Interest, Notice
 from stadtallianz.partners.models import Invitation, Membership, Organisation
 from stadtallianz.projects import permissions as project_permissions
@@ -64,6 +65,21 @@ MORE_JOIN_REQUESTS = ngettext_lazy("And %(count)s more person asks to join.",
 MORE_NOTICES = ngettext_lazy(
     "And %(count)s more partner search with interests waiting for your answer.",
     "And %(count)s more partner searches with interests waiting for your answer.", "count")
+MORE_REGISTRATIONS = ngettext_lazy(
+    "And %(count)s more event you are registered or waiting for.",
+    "And %(count)s more events you are registered or waiting for.", "count")
+MORE_PROJECTS = ngettext_lazy("And %(count)s more project.", "And %(count)s more projects.",
+                              "count")
+MORE_CALLS = ngettext_lazy("And %(count)s more call you follow.",
+                           "And %(count)s more calls you follow.", "count")
+MORE_APPLICATIONS = ngettext_lazy("And %(count)s more application of your consortia.",
+                                  "And %(count)s more applications of your consortia.", "count")
+MORE_MY_NOTICES = ngettext_lazy("And %(count)s more partner search of your organisations.",
+                                "And %(count)s more partner searches of your organisations.",
+                                "count")
+MORE_INTERESTS = ngettext_lazy("And %(count)s more interest your organisations expressed.",
+                               "And %(count)s more interests your organisations expressed.",
+                               "count")
 
 
 @dataclass
@@ -106,8 +122,12 @@ class Dashboard:
     groups_total: int = 0
     groups_more: list = field(default_factory=list)
     registrations: list = field(default_factory=list)
+    registrations_total: int = 0
+    registrations_more: list = field(default_factory=list)
     ideas: list = field(default_factory=list)
     projects: list = field(default_factory=list)
+    projects_total: int = 0
+    projects_more: list = field(default_factory=list)
     invitations: list = field(default_factory=list)
     requests: list = field(default_factory=list)
     # All open invitations and requests (the section's badge), and those not listed.
@@ -119,12 +139,18 @@ class Dashboard:
     reviews_waiting: int = 0
     # Förderung: the calls I follow, their next deadlines, my consortia's applications.
     followed_calls: list = field(default_factory=list)
+    followed_calls_total: int = 0
+    followed_calls_more: list = field(default_factory=list)
     deadlines: list = field(default_factory=list)
     applications: list = field(default_factory=list)
+    applications_total: int = 0
+    applications_more: list = field(default_factory=list)
     # Partner search: my organisations' notices, the interests they expressed, and how many
     # interests wait for my answer (one task per notice in `tasks`).
     notices: list = field(default_factory=list)
+    notices_more: list = field(default_factory=list)
     interests: list = field(default_factory=list)
+    interests_more: list = field(default_factory=list)
     interests_waiting: int = 0
     suggestions: bool = False
 
@@ -232,11 +258,13 @@ def build(user) -> Dashboard:
     open_total = _more(board.invitations_more, invited, total, MORE_GROUP_INVITATIONS)
 
     # Registrations and waiting-list places of events to come, the soonest first.
-    board.registrations = list(
-        Registration.objects.filter(
-            user=user, state__in=[Registration.State.REGISTERED, Registration.State.WAITING],
-            event__ends_at__gte=now)
-        .select_related("event").order_by("event__starts_at", "pk")[:SHOWN])
+    # No page lists a person's registrations: the line says how many more, without a link.
+    registrations, total = _capped(Registration.objects.filter(
+        user=user, state__in=[Registration.State.REGISTERED, Registration.State.WAITING],
+        event__ends_at__gte=now).select_related("event").order_by("event__starts_at", "pk"))
+    board.registrations = registrations
+    board.registrations_total = _more(board.registrations_more, registrations, total,
+                                      MORE_REGISTRATIONS)
 
     # Ideas: mine, those I co-author and those I follow, each once.
     coauthored = CoAuthor.objects.filter(idea=OuterRef("pk"), user=user,
@@ -251,8 +279,10 @@ def build(user) -> Dashboard:
                     else _("Co-author") if idea.is_coauthor else _("Following"))
         board.ideas.append((idea, relation))
 
-    # Projects my organisations belong to.
-    board.projects = list(_my_projects(user).order_by("-updated_at", "-pk")[:SHOWN])
+    # Projects my organisations belong to; no list page filters by a person's team.
+    projects, total = _capped(_my_projects(user).order_by("-updated_at", "-pk"))
+    board.projects = projects
+    board.projects_total = _more(board.projects_more, projects, total, MORE_PROJECTS)
 
     # Open invitations addressed to me, each kind the oldest first.
     invitations, total = _capped(Invitation.objects.open().filter(email__iexact=user.email)
@@ -359,15 +389,33 @@ def build(user) -> Dashboard:
 def _funding(board: Dashboard, user) -> None:
     """Förderung: the calls I follow (newest follow first, with their next deadline), the
     next deadlines of those calls, and my consortia's applications with their sums."""
-    board.followed_calls = list(funding_queries.followed_calls(user)[:SHOWN])
+    # The call list has no filter for the calls a person follows: the line has no link.
+    calls, total = _capped(funding_queries.followed_calls(user))
+    board.followed_calls = calls
+    board.followed_calls_total = _more(board.followed_calls_more, calls, total, MORE_CALLS)
     board.deadlines = list(funding_queries.followed_deadlines(user, limit=DEADLINES_SHOWN))
-    board.applications = list(proposal_queries.my_applications(user)[:SHOWN])
+    # The applications page lists all of mine first.
+    applications, total = _capped(proposal_queries.my_applications(user))
+    board.applications = applications
+    board.applications_total = _more(
+        board.applications_more, applications, total, MORE_APPLICATIONS,
+        reverse("proposals:list") + "#mine-heading", _("My applications"))
 
 
 def _partner_search(board: Dashboard, user) -> None:
     """My organisations' partner searches (those waiting for an answer first), the interests
     my organisations expressed (as partnering.reveal lets me see them) and how many interests
     wait for my answer."""
-    board.notices = list(partnering_queries.my_notices(user)[:SHOWN])
-    board.interests = partnering_queries.my_interests(user)[:SHOWN]
+    mine = reverse("partnering:mine")
+    notices, total = _capped(partnering_queries.my_notices(user))
+    board.notices = notices
+    _more(board.notices_more, notices, total, MORE_MY_NOTICES, mine + "#notices-heading",
+          _("My notices and interests"))
+    # partnering.queries.my_interests, limited before it is loaded: reveal shows every interest
+    # of one's own organisations (the interested side), so the count is what the list shows.
+    interests, total = _capped(reveal.with_relations(Interest.objects.of_user(user))
+                               .order_by("-created_at", "-pk"))
+    board.interests = reveal.shown_list(user, interests)
+    _more(board.interests_more, interests, total, MORE_INTERESTS, mine + "#interests-heading",
+          _("My notices and interests"))
     board.interests_waiting = partnering_queries.waiting_count(user)

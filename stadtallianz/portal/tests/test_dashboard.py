@@ -420,6 +420,13 @@ def test_every_section_lists_at_most_shown_items_with_the_true_counts_and_consta
             notice = factories.notice(organisation, f"Suche {n:03}", by=partner_admin,
                                       for_call=call)
             factories.interest(notice, interested, days_ago=1000 - n)
+            Registration.objects.create(event=_event(n), user=partner_admin)
+            followed = factories.call(f"gefolgt-{n}")
+            factories.follow(partner_admin, followed)
+            factories.application(f"Antrag {n:03}", for_call=followed, project=project,
+                                  organisation=organisation)
+            factories.interest(factories.notice(interested, f"Ihre Suche {n:03}",
+                                                for_call=call), organisation, partner_admin)
 
     add(3)
     few = query_count(client.get, URL)
@@ -464,12 +471,43 @@ def test_every_section_lists_at_most_shown_items_with_the_true_counts_and_consta
         f"Suche {n:03}" for n in range(SHOWN)]
     with translation.override("en"):
         mine = reverse("partnering:mine")
+        applications = reverse("proposals:list")
     assert ("And 5 more partner searches with interests waiting for your answer. "
             f'<a class="kern-link" href="{mine}">My notices and interests</a>') in html
+
+    # Registrations (the soonest first), projects, followed calls and applications: no page
+    # lists all of one's registrations, team projects or followed calls, so their lines have
+    # no link; the applications page lists all of mine first.
+    assert [r.event.title_de for r in board.registrations] == [
+        f"Treffen {n}" for n in range(SHOWN)]
+    for name, total in [("registrations", board.registrations_total),
+                        ("projects", board.projects_total),
+                        ("calls", board.followed_calls_total),
+                        ("applications", board.applications_total)]:
+        assert total == kinds and f'data-count="{name}">{kinds}<' in html
+    assert len(board.projects) == len(board.followed_calls) == len(board.applications) == SHOWN
+    for more in ["And 5 more events you are registered or waiting for.</p>",
+                 "And 5 more projects.</p>", "And 5 more calls you follow.</p>",
+                 "And 5 more applications of your consortia. "
+                 f'<a class="kern-link" href="{applications}#mine-heading">My applications</a>']:
+        assert more in html
+    # My organisations' partner searches and the interests they expressed: the page that
+    # lists them all is My notices and interests.
+    assert len(board.notices) == len(board.interests) == SHOWN
+    assert [item.interest.notice.title_de for item in board.interests] == [
+        f"Ihre Suche {n:03}" for n in reversed(range(5, kinds))]
+    for more in ["And 5 more partner searches of your organisations. "
+                 f'<a class="kern-link" href="{mine}#notices-heading">My notices and interests</a>',
+                 "And 5 more interests your organisations expressed. "
+                 f'<a class="kern-link" href="{mine}#interests-heading">My notices and '
+                 "interests</a>"]:
+        assert more in html
 
     german = client.get("/de/mein-bereich/").content.decode()
     assert "Und 5 weitere Bewertungen zum Ausfüllen oder Überarbeiten." in german
     assert "Und 6 weitere Organisationen." in german
+    assert "Und 5 weitere Aufrufe, denen Sie folgen." in german
+    assert "Und 5 weitere Interessensbekundungen Ihrer Organisationen." in german
 
 
 def test_join_requests_beyond_those_shown_link_the_manage_page_of_their_one_group(
