@@ -151,10 +151,11 @@ def argon2_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (cached pages, throttles)."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (cached pages, throttles, CKAN's package dicts)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in caches.settings:
+        caches[alias].clear()
 
 
 @pytest.fixture

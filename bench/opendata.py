@@ -181,8 +181,12 @@ def main() -> int:
     arguments = parse_arguments(__doc__, {"--datasets": (10_000, "published datasets")},
                                 smoke={"datasets": 60})
     started = setup("opendata", smoke=arguments.smoke)
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.test import Client
+
+    def empty_caches():
+        for alias in caches.settings:
+            caches[alias].clear()
 
     from stadtallianz.opendata.models import Dataset
 
@@ -242,7 +246,7 @@ def main() -> int:
         f"{'bytes':>7}  URL")
     for label, url in scenarios:
         timing = time_request(client, url, arguments,
-                              before_each=cache.clear if "cache emptied" in label else None)
+                              before_each=empty_caches if "cache emptied" in label else None)
         if url.startswith("/api/"):
             body = timing.result.json()
             if not body.get("success"):

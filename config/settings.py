@@ -201,11 +201,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", "")
+# "bulk" holds many large entries that are made again when missing (CKAN's package dicts, some
+# 8 KB each, one per dataset a harvester reads): apart from "default", so that without Redis
+# they cannot push rate-limit counters and cached figures out of the 300 entries a local cache
+# keeps, and with Redis under a prefix of their own.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+                          "LOCATION": REDIS_URL},
+              "bulk": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                       "LOCATION": REDIS_URL, "KEY_PREFIX": "bulk"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+              "bulk": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                       "LOCATION": "bulk", "OPTIONS": {"MAX_ENTRIES": 20000}}}
 
 AUTH_USER_MODEL = "accounts.User"
 # The living labs SensorThings entities belong to. SensorThings, the lower layer, names the

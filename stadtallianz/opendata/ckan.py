@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -518,7 +518,9 @@ def encoded_packages(datasets: list[Dataset]) -> EncodedList:
         return EncodedList()
     version = catalogue_version()
     keys = [package_cache_key(dataset, version) for dataset in datasets]
-    found = cache.get_many(keys)
+    # The bulk cache (settings.CACHES): many large entries, kept apart from the default's.
+    packages = caches["bulk"]
+    found = packages.get_many(keys)
     missing = [dataset for dataset, key in zip(datasets, keys, strict=True) if key not in found]
     distributions: dict[int, list[Distribution]] = {dataset.pk: [] for dataset in missing}
     for distribution in Distribution.objects.filter(
@@ -531,7 +533,7 @@ def encoded_packages(datasets: list[Dataset]) -> EncodedList:
             made[key] = json.dumps(package_dict(dataset, distributions[dataset.pk]),
                                    ensure_ascii=False)
     if made:
-        cache.set_many(made, PACKAGE_CACHE_SECONDS)
+        packages.set_many(made, PACKAGE_CACHE_SECONDS)
     return EncodedList(found.get(key) or made[key] for key in keys)
 
 
