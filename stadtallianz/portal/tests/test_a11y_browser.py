@@ -52,8 +52,8 @@ def funding(alliance):  # noqa: F811
 
 @pytest.fixture
 def more_than_shown(alliance, funding):  # noqa: F811
-    """More partner searches with interests waiting and more invitations to working groups than
-    Mein Bereich lists."""
+    """More partner searches with interests waiting (tasks and the list of my organisations'
+    partner searches) and more invitations to working groups than Mein Bereich lists."""
     from stadtallianz.portal.dashboard import SHOWN
     from stadtallianz.workinggroups.models import GroupMembership, WorkingGroup
 
@@ -75,7 +75,8 @@ def test_my_area_home_and_work_queue_with_funding(page, live_server, alliance, f
     login(page, live_server, alliance.admin.email, PASSWORD, language)
     assert sweep(page, live_server.url, language,
                  ["/my-area/" if language == "en" else "/mein-bereich/"]) == {}
-    assert page.locator(".my-area__more").count() == 2  # the lines checked are there
+    # The lines checked are there: more tasks, invitations and partner searches.
+    assert page.locator(".my-area__more").count() == 3
     page.context.clear_cookies()
     login(page, live_server, alliance.coordinator.email, PASSWORD, language)
     assert sweep(page, live_server.url, language, ["/backoffice/"]) == {}
