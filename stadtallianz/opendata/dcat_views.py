@@ -12,8 +12,9 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
@@ -80,18 +81,30 @@ def catalog(request, ext=None):
     # dataset, a distribution or a publisher; and the number of published datasets and the
     # newest change): harvesters walk the same pages, and RDF/XML and JSON-LD take rdflib most
     # of a second for 100 datasets.
-    key = "dcat:page:" + hashlib.sha256(repr((
+    digest = hashlib.sha256(repr((
         url, page, per_page, extension, summary["total"], summary["modified"],
         catalogue_version(),
         settings.SITE_NAME, settings.OPEN_DATA_REGIONAL_KEY, settings.OPEN_DATA_GEOCODING_LEVEL,
         settings.DCAT_CONTRIBUTOR_ID)).encode()).hexdigest()
+    # The same digest is the page's entity tag: a harvester that sends it back (If-None-Match)
+    # gets 304 for an unchanged page without the page being read or built.
+    etag = f'"{digest[:32]}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        if ext is None:
+            patch_vary_headers(response, ["Accept"])
+        return response
+    key = "dcat:page:" + digest
     body = cache.get(key)
     if body is None:
         nodes, _info = dcat.catalogue_page(page=page, per_page=per_page, url=url,
                                            summary=summary)
         body = dcat.serialise(nodes, extension)
         cache.set(key, body, CACHE_SECONDS)
-    return rdf_response(body, extension, negotiated=ext is None)
+    response = rdf_response(body, extension, negotiated=ext is None)
+    response["ETag"] = etag
+    return response
 
 
 @csrf_exempt

@@ -355,3 +355,29 @@ def test_a_change_shows_at_once_though_pages_are_kept(client, make_dataset):
     assert "Zweiter Datensatz" in client.get("/dcat/catalog.rdf").content.decode()
     Dataset.objects.filter(pk=other.pk).update(state=Dataset.State.WITHDRAWN)
     assert "Zweiter Datensatz" not in client.get("/dcat/catalog.rdf").content.decode()
+
+
+@pytest.mark.parametrize(("path", "accept"), [("/dcat/catalog.ttl", None),
+                                              ("/dcat/catalog", "application/ld+json"),
+                                              ("/dcat/catalog.rdf?page=2&per_page=1", None)])
+def test_an_unchanged_page_is_not_modified_for_a_harvester_with_its_etag(client, make_dataset,
+                                                                          path, accept):
+    """A page's ETag names its version: sent back with If-None-Match it is 304 with no body
+    (no page read or built), until anything in the page may have changed."""
+    dataset = make_dataset(title_de="Alter Titel")
+    make_dataset(title_de="Noch einer")
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    first = client.get(path, **headers)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('"')
+    again = client.get(path, HTTP_IF_NONE_MATCH=etag, **headers)
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    assert query_count(client.get, path, HTTP_IF_NONE_MATCH=etag, **headers) <= 2
+    assert client.get(path, HTTP_IF_NONE_MATCH='"other"', **headers).status_code == 200
+    # Another format or page is another entity.
+    assert client.get("/dcat/catalog.jsonld", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    dataset.title_de = "Neuer Titel"
+    dataset.modified = dataset.modified + timedelta(seconds=1)
+    dataset.save()
+    changed = client.get(path, HTTP_IF_NONE_MATCH=etag, **headers)
+    assert changed.status_code == 200 and changed["ETag"] != etag
