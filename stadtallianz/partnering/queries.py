@@ -54,11 +54,16 @@ def my_notices(user):
             .order_by("-pending_count", "-created_at", "-pk"))
 
 
+def my_interests_query(user):
+    """The interests `user`'s organisations expressed, newest first, with what reveal.py reads:
+    to be limited before it is loaded and shown with reveal.shown_list, which leaves none of
+    them out (they are the interested side)."""
+    return reveal.with_relations(Interest.objects.of_user(user)).order_by("-created_at", "-pk")
+
+
 def my_interests(user):
     """The interests `user`'s organisations expressed, as reveal.py lets them see them."""
-    interests = reveal.with_relations(Interest.objects.of_user(user)).order_by("-created_at",
-                                                                              "-pk")
-    return reveal.shown_list(user, interests)
+    return reveal.shown_list(user, my_interests_query(user))
 
 
 def interests_for_owner(user, notice: Notice):

@@ -411,10 +411,9 @@ def _partner_search(board: Dashboard, user) -> None:
     board.notices = notices
     _more(board.notices_more, notices, total, MORE_MY_NOTICES, mine + "#notices-heading",
           _("My notices and interests"))
-    # partnering.queries.my_interests, limited before it is loaded: reveal shows every interest
-    # of one's own organisations (the interested side), so the count is what the list shows.
-    interests, total = _capped(reveal.with_relations(Interest.objects.of_user(user))
-                               .order_by("-created_at", "-pk"))
+    # Limited before it is loaded: reveal shows every interest of one's own organisations (the
+    # interested side), so the count is what the list shows.
+    interests, total = _capped(partnering_queries.my_interests_query(user))
     board.interests = reveal.shown_list(user, interests)
     _more(board.interests_more, interests, total, MORE_INTERESTS, mine + "#interests-heading",
           _("My notices and interests"))
