@@ -2,6 +2,18 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.translation import gettext_lazy as _
+
+# Django's empty choice ("---------") shows what to do instead (issue 14, Forms): in the option
+# template every select renders (core/templates/django/forms/widgets/select_option.html) and in
+# selects that render their options in Python (projects.forms.PlainSelect), through this.
+DJANGO_BLANK_LABEL = BLANK_CHOICE_DASH[0][1]
+CHOOSE_PROMPT = _("– Please choose –")
+
+
+def shown_choice_label(label):
+    return CHOOSE_PROMPT if label == DJANGO_BLANK_LABEL else label
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from stadtallianz.core import jsonlimits
+from stadtallianz.core.forms import shown_choice_label
 from stadtallianz.core.i18n import choice_label, name_choice
 from stadtallianz.core.models import (
     FocusArea,
@@ -48,7 +49,8 @@ class PlainSelect(forms.Select):
                   if v is not None}
         options = format_html_join("", "<option value=\"{}\"{}{}>{}</option>", (
             (option, mark_safe(" selected") if str(option) in chosen else "",
-             format_html(' lang="{}"', label.lang) if getattr(label, "lang", "") else "", label)
+             format_html(' lang="{}"', label.lang) if getattr(label, "lang", "") else "",
+             shown_choice_label(label))
             for option, label in self.choices))
         return format_html("<select{}>{}</select>", flatatt(final), options)
 

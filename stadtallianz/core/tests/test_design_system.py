@@ -273,3 +273,19 @@ def test_the_500_page_stands_alone_without_the_database(language, title):
     assert response.status_code == 500
     assert f'<html lang="{language}"' in page and f"<h1>{title}</h1>" in page
     assert "kern.min.css" in page and "/theme.css" in page and 'class="site-header"' in page
+
+
+def test_a_select_rendered_in_python_starts_with_the_prompt_too():
+    """projects.forms.PlainSelect renders its options without the option template (hundreds
+    of organisations); its empty choice says what to do as well (the consortium's invitation
+    showed "---------")."""
+    from stadtallianz.projects.forms import PlainSelect
+
+    class Invite(forms.Form):
+        organisation = forms.ChoiceField(widget=PlainSelect,
+                                         choices=[("", "---------"), ("1", "Stadtwerke")])
+
+    with translation.override("de"):
+        html = str(Invite())
+    assert "– Bitte wählen –" in html and not DASHES_ONLY.search(html)
+    assert '<option value="1">Stadtwerke</option>' in html
