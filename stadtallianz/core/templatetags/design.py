@@ -66,3 +66,12 @@ def error_summary(form=None, forms=None) -> dict:
 def page_sections(context, place: str, obj):
     """The sections higher apps add to this page at `place` (core/sections.py)."""
     return sections.render(place, context["request"], obj)
+
+
+@register.filter
+def shown_choice(label):
+    """An option's label as every select shows it (core.forms.shown_choice_label: Django's
+    empty choice says what to do)."""
+    from stadtallianz.core.forms import shown_choice_label
+
+    return shown_choice_label(label)
